@@ -1,0 +1,14 @@
+package io.fleetrotate.agent.lock;
+
+/** The lock service cannot be reached. */
+public final class LockUnavailableException extends Exception {
+  private static final long serialVersionUID = 1L;
+
+  public LockUnavailableException(String message) {
+    super(message);
+  }
+
+  public LockUnavailableException(String message, Throwable cause) {
+    super(message, cause);
+  }
+}
