@@ -1,5 +1,9 @@
 package io.fleetrotate.agent;
 
+import io.fleetrotate.agent.cli.RotateCommand;
+import io.fleetrotate.agent.cli.RunCommand;
+import io.fleetrotate.agent.cli.StatusCommand;
+import io.fleetrotate.agent.cli.ValidateCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -8,11 +12,44 @@ import picocli.CommandLine.Command;
     name = "fleetrotate agent",
     mixinStandardHelpOptions = true,
     versionProvider = AgentMain.Version.class,
-    description = "Rotates the logs of one MCP host, one replica at a time across the fleet.")
+    description = {
+      "Rotates the logs of one MCP host, one replica at a time across the fleet.",
+      "",
+      "Every check interval the agent finds the files its configuration watches, decides which"
+          + " are due (size, cron schedule, age), takes a lease of the file's rotation group and"
+          + " rotates it: move aside, reopen, compress, prune. Each step is journaled, so a crash"
+          + " at any point is finished or undone at the next start."
+    },
+    subcommands = {
+      RunCommand.class,
+      ValidateCommand.class,
+      StatusCommand.class,
+      RotateCommand.class,
+      CommandLine.HelpCommand.class
+    },
+    footer = {
+      "",
+      "Examples:",
+      "  fleetrotate agent validate --config /etc/fleetrotate/agent.yaml",
+      "  fleetrotate agent status   --config /etc/fleetrotate/agent.yaml",
+      "  fleetrotate agent rotate   --config /etc/fleetrotate/agent.yaml --now",
+      "  fleetrotate agent run      --config /etc/fleetrotate/agent.yaml",
+      "",
+      "Exit codes: 0 success, 1 a rotation failed, 2 bad configuration or usage."
+    })
 public final class AgentMain implements Runnable {
 
   public static void main(String[] args) {
-    System.exit(new CommandLine(new AgentMain()).execute(args));
+    // Only the daemon logs at INFO; one-shot commands print their own results on stdout.
+    if (System.getProperty("fleetrotate.log.level") == null) {
+      boolean daemon = args.length > 0 && "run".equals(args[0]);
+      System.setProperty("fleetrotate.log.level", daemon ? "INFO" : "WARN");
+    }
+    System.exit(commandLine().execute(args));
+  }
+
+  public static CommandLine commandLine() {
+    return new CommandLine(new AgentMain()).setExitCodeOnInvalidInput(2);
   }
 
   @Override
@@ -20,11 +57,16 @@ public final class AgentMain implements Runnable {
     CommandLine.usage(this, System.out);
   }
 
+  /** The version from the jar manifest, or {@code dev} when run from classes. */
+  public static String version() {
+    String v = AgentMain.class.getPackage().getImplementationVersion();
+    return v == null ? "dev" : v;
+  }
+
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-      String v = AgentMain.class.getPackage().getImplementationVersion();
-      return new String[] {"fleetrotate agent " + (v == null ? "dev" : v)};
+      return new String[] {"fleetrotate agent " + version()};
     }
   }
 }

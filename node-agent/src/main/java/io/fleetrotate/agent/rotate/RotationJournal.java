@@ -30,6 +30,8 @@ final class RotationJournal implements AutoCloseable {
     BEGIN,
     /** About to move the live file aside (rename, copy+truncate or copy+collapse). */
     MOVING,
+    /** Copy methods only: the backup holds a durable copy; the live file is about to be cut. */
+    COPIED,
     /** The backup holds the moved bytes durably; the live file was renamed or cut. */
     MOVED,
     /** The server was told to reopen its log. */

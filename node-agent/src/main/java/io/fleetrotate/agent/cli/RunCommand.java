@@ -1,0 +1,70 @@
+package io.fleetrotate.agent.cli;
+
+import io.fleetrotate.agent.AgentMain;
+import io.fleetrotate.agent.config.AgentConfig;
+import io.fleetrotate.agent.lock.FleetLock;
+import io.fleetrotate.agent.watch.Agent;
+import io.fleetrotate.agent.watch.AgentDaemon;
+import io.fleetrotate.agent.watch.AgentMetrics;
+import io.fleetrotate.agent.watch.RotationListener;
+import java.time.Clock;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+@Command(
+    name = "run",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Runs the agent as a daemon until SIGTERM or SIGINT.",
+      "Logs are JSON lines on stderr; /health and /metrics are served on http.port."
+    })
+public final class RunCommand implements Callable<Integer> {
+  private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
+
+  @Mixin ConfigOption config;
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    AgentConfig c = config.loadOrReport(spec.commandLine().getErr());
+    if (c == null) {
+      return 2;
+    }
+    Clock clock = Clock.systemDefaultZone();
+    AgentMetrics metrics = new AgentMetrics();
+    CountDownLatch stopped = new CountDownLatch(1);
+    try (FleetLock lock = Locks.open(c)) {
+      Agent agent = new Agent(c, lock, clock, metrics, RotationListener.NONE);
+      AgentDaemon daemon = new AgentDaemon(c, agent, metrics, clock);
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(
+                  () -> {
+                    log.info("stopping");
+                    try {
+                      daemon.close();
+                    } catch (Exception e) {
+                      log.warn("unclean stop: {}", e.getMessage());
+                    }
+                    stopped.countDown();
+                  },
+                  "fleetrotate-shutdown"));
+      int port = daemon.start();
+      log.info(
+          "fleetrotate agent {} started: node {}, group {}, {} file entries, http port {}",
+          AgentMain.version(),
+          c.node().id(),
+          c.node().group(),
+          c.files().size(),
+          port);
+      stopped.await();
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,22 @@
+package io.fleetrotate.agent.rotate;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/** Copies a live log into its backup and cuts the copied bytes out of the live file. */
+interface LiveMover {
+
+  /** Runs between "the backup is durable" and "the live file is cut". */
+  interface BeforeCut {
+    void run(long bytesCopied) throws IOException;
+  }
+
+  /**
+   * @param note set when the requested method was not possible and another was used instead
+   */
+  record Moved(long bytesCopied, long bytesCut, RotationSpec.Move used, Optional<String> note) {}
+
+  Moved move(Path live, Path backup, RotationSpec.Move mode, BeforeCut beforeCut)
+      throws IOException;
+}

@@ -1,0 +1,561 @@
+package io.fleetrotate.agent.rotate;
+
+import io.fleetrotate.agent.compress.CompressionFailure;
+import io.fleetrotate.agent.compress.CompressionRequest;
+import io.fleetrotate.agent.compress.CompressionResult;
+import io.fleetrotate.agent.compress.Compressor;
+import io.fleetrotate.agent.compress.ProgressListener;
+import io.fleetrotate.agent.lock.Lease;
+import io.fleetrotate.agent.lock.LeaseLostException;
+import io.fleetrotate.agent.reopen.ReopenFailure;
+import io.fleetrotate.agent.rotate.RotationJournal.Step;
+import io.fleetrotate.proto.FailureReason;
+import io.fleetrotate.proto.Result;
+import io.fleetrotate.proto.Trigger;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Rotates one log file as a journaled state machine: move aside, reopen, compress into a temporary
+ * file, fsync, rename into place, fsync the directory, delete the uncompressed backup, prune. Each
+ * destructive step is announced in the {@link RotationJournal} and checked against the lease first;
+ * after a crash {@link #resume} finishes or undoes what the journal shows.
+ *
+ * <p>Runs on the calling thread, which must be a worker thread: it does file I/O, fsync and
+ * compression.
+ */
+public final class RotationEngine {
+
+  private static final Logger log = LoggerFactory.getLogger(RotationEngine.class);
+  private static final int PREFIX_COMPARE_BYTES = 1 << 20;
+  private static final int MAX_COMPRESS_ATTEMPTS = 3;
+
+  private final Path journalDir;
+  private final Clock clock;
+  private final Compressor compressor;
+  private final LiveMover mover;
+
+  public RotationEngine(Path stateDir, Clock clock) {
+    this(stateDir.resolve("journal"), clock, new Compressor(), new LiveFileMoverAdapter());
+  }
+
+  RotationEngine(Path journalDir, Clock clock, Compressor compressor, LiveMover mover) {
+    this.journalDir = journalDir;
+    this.clock = clock;
+    this.compressor = compressor;
+    this.mover = mover;
+  }
+
+  /** A failure with its wire reason; the message is the sentence an operator reads. */
+  static final class RotationFailure extends Exception {
+    private static final long serialVersionUID = 1L;
+    final FailureReason reason;
+
+    RotationFailure(FailureReason reason, String message, Throwable cause) {
+      super(message, cause);
+      this.reason = reason;
+    }
+  }
+
+  /** Journals of rotations a crash interrupted, oldest first. */
+  public List<PendingRotation> pending() throws IOException {
+    return RotationJournal.pending(journalDir).stream().map(PendingRotation::new).toList();
+  }
+
+  /** A rotation found in the journal, to be finished by {@link #resume}. */
+  public static final class PendingRotation {
+    private final RotationJournal.Pending pending;
+
+    PendingRotation(RotationJournal.Pending pending) {
+      this.pending = pending;
+    }
+
+    public Path liveFile() {
+      return Path.of(pending.plan().livePath());
+    }
+
+    public String group() {
+      return pending.plan().group();
+    }
+
+    public String lastStep() {
+      return pending.lastStep().name();
+    }
+  }
+
+  /** Rotates {@code spec.liveFile()} now, under {@code lease}. Never throws: see the outcome. */
+  public RotationOutcome rotate(
+      RotationSpec spec, Trigger trigger, Lease lease, ProgressListener progress) {
+    Instant started = clock.instant();
+    RotationPlan plan = null;
+    Run run = new Run(spec, trigger, lease, progress, started);
+    try {
+      long size = checkRotatable(spec);
+      Path backup = spec.naming().newBackup(started);
+      plan =
+          new RotationPlan(
+              UUID.randomUUID().toString(),
+              spec.group(),
+              spec.liveFile().toString(),
+              backup.toString(),
+              spec.move().wireName(),
+              spec.compression().map(c -> c.codec().name().toLowerCase()).orElse("none"),
+              spec.compression().map(CompressionRequest::level).orElse(0),
+              trigger.name(),
+              lease.fencingToken(),
+              started.toString());
+      run.plan = plan;
+      run.bytesBefore = size;
+      lease.checkValid();
+      try (RotationJournal journal = RotationJournal.begin(journalDir, plan, clock)) {
+        run.journal = journal;
+        return run.from(Step.BEGIN, Map.of());
+      }
+    } catch (RotationFailure f) {
+      return run.failed(f);
+    } catch (LeaseLostException e) {
+      return run.failed(new RotationFailure(FailureReason.LEASE_LOST, e.getMessage(), e));
+    } catch (IOException e) {
+      return run.failed(classify(e, "rotating " + spec.liveFile()));
+    }
+  }
+
+  /** Finishes (or undoes) a rotation a crash interrupted, under a fresh lease of its group. */
+  public RotationOutcome resume(PendingRotation p, RotationSpec spec, Lease lease) {
+    RotationJournal.Pending pending = p.pending;
+    RotationPlan plan = pending.plan();
+    Run run =
+        new Run(
+            spec,
+            Trigger.valueOf(plan.trigger()),
+            lease,
+            ProgressListener.NONE,
+            Instant.parse(plan.startedAt()));
+    run.plan = plan;
+    try (RotationJournal journal = RotationJournal.resume(pending, clock)) {
+      run.journal = journal;
+      log.info(
+          "resuming rotation {} of {} after step {}",
+          plan.rotationId(),
+          plan.livePath(),
+          pending.lastStep());
+      return run.from(pending.lastStep(), pending.details());
+    } catch (RotationFailure f) {
+      return run.failed(f);
+    } catch (LeaseLostException e) {
+      return run.failed(new RotationFailure(FailureReason.LEASE_LOST, e.getMessage(), e));
+    } catch (IOException e) {
+      return run.failed(classify(e, "resuming the rotation of " + plan.livePath()));
+    }
+  }
+
+  /** Refuses symbolic links, non-regular files and world-writable directories. */
+  private static long checkRotatable(RotationSpec spec) throws RotationFailure, IOException {
+    Path live = spec.liveFile();
+    BasicFileAttributes attrs;
+    try {
+      attrs = Files.readAttributes(live, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    } catch (NoSuchFileException e) {
+      throw new RotationFailure(FailureReason.IO_ERROR, live + " does not exist", e);
+    }
+    if (attrs.isSymbolicLink()) {
+      throw new RotationFailure(
+          FailureReason.CONFIG_ERROR,
+          "refusing to rotate "
+              + live
+              + ": it is a symbolic link; configure the path of the real file",
+          null);
+    }
+    if (!attrs.isRegularFile()) {
+      throw new RotationFailure(
+          FailureReason.CONFIG_ERROR, "refusing to rotate " + live + ": not a regular file", null);
+    }
+    for (Path dir : List.of(live.getParent(), spec.naming().backupDir())) {
+      if (Files.isSymbolicLink(dir)) {
+        throw new RotationFailure(
+            FailureReason.CONFIG_ERROR,
+            "refusing to rotate " + live + ": directory " + dir + " is a symbolic link",
+            null);
+      }
+      if (!spec.allowWorldWritable() && isWorldWritable(dir)) {
+        throw new RotationFailure(
+            FailureReason.CONFIG_ERROR,
+            "refusing to rotate "
+                + live
+                + ": directory "
+                + dir
+                + " is world-writable, so another user could plant a file under a backup's name;"
+                + " fix its permissions or set allowWorldWritable: true on this file entry",
+            null);
+      }
+    }
+    return attrs.size();
+  }
+
+  private static boolean isWorldWritable(Path dir) throws IOException {
+    try {
+      PosixFileAttributes a =
+          Files.readAttributes(dir, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      return a.permissions().contains(PosixFilePermission.OTHERS_WRITE);
+    } catch (UnsupportedOperationException notPosix) {
+      return false;
+    }
+  }
+
+  static RotationFailure classify(IOException e, String doing) {
+    String text = String.valueOf(e.getMessage());
+    if (e instanceof AccessDeniedException) {
+      return new RotationFailure(
+          FailureReason.PERMISSION_DENIED,
+          "permission denied " + doing + ": " + text + "; run the agent as the log's owner",
+          e);
+    }
+    if (text.contains("No space left on device") || text.contains("Disk quota exceeded")) {
+      return new RotationFailure(
+          FailureReason.DISK_FULL, "disk full " + doing + ": " + text + "; nothing was lost", e);
+    }
+    return new RotationFailure(FailureReason.IO_ERROR, "I/O error " + doing + ": " + text, e);
+  }
+
+  /** One rotation in progress: the steps from wherever the journal says it stands. */
+  private final class Run {
+    final RotationSpec spec;
+    final Trigger trigger;
+    final Lease lease;
+    final ProgressListener progress;
+    final Instant started;
+    RotationPlan plan;
+    RotationJournal journal;
+    long bytesBefore;
+    long bytesAfter;
+    String codec = "none";
+    String note = "";
+
+    Run(RotationSpec spec, Trigger trigger, Lease lease, ProgressListener p, Instant started) {
+      this.spec = spec;
+      this.trigger = trigger;
+      this.lease = lease;
+      this.progress = p;
+      this.started = started;
+    }
+
+    Path backup() {
+      return Path.of(plan.backupPath());
+    }
+
+    RotationOutcome from(Step last, Map<String, String> details)
+        throws IOException, RotationFailure, LeaseLostException {
+      if (last == Step.BEGIN || last == Step.MOVING || last == Step.COPIED) {
+        if (last != Step.BEGIN && !finishInterruptedMove(last)) {
+          journal.complete();
+          return outcome(Result.SKIPPED, null, "rolled back an interrupted rotation");
+        }
+        if (last == Step.BEGIN) {
+          move();
+        }
+      }
+      if (bytesBefore == 0 && Files.exists(backup(), LinkOption.NOFOLLOW_LINKS)) {
+        bytesBefore = Files.size(backup());
+      }
+      if (last.ordinal() < Step.REOPENED.ordinal()) {
+        reopen();
+      }
+      if (last == Step.COMPRESSING) {
+        Files.deleteIfExists(Path.of(details.get("tmp")));
+      }
+      if (last == Step.COMPRESSED) {
+        Path source = Path.of(details.get("source"));
+        if (Files.exists(Path.of(details.get("target")), LinkOption.NOFOLLOW_LINKS)) {
+          Files.deleteIfExists(source);
+          Durable.fsyncDirectory(source.getParent());
+        }
+      }
+      compressPending();
+      prune();
+      journal.record(Step.DONE);
+      journal.complete();
+      return outcome(Result.SUCCESS, null, note.isEmpty() ? "rotated" : note);
+    }
+
+    private void move() throws IOException, RotationFailure, LeaseLostException {
+      lease.checkValid();
+      journal.record(Step.MOVING);
+      if (spec.move() == RotationSpec.Move.RENAME) {
+        try {
+          Durable.renameDurably(spec.liveFile(), backup());
+        } catch (IOException e) {
+          throw classify(e, "renaming " + spec.liveFile() + " to " + backup());
+        }
+        bytesBefore = Files.size(backup());
+        journal.record(Step.MOVED, Map.of("bytes", Long.toString(bytesBefore)));
+        return;
+      }
+      LiveMover.Moved moved;
+      try {
+        moved =
+            mover.move(
+                spec.liveFile(),
+                backup(),
+                spec.move(),
+                copied -> {
+                  try {
+                    lease.checkValid();
+                  } catch (LeaseLostException e) {
+                    throw new LeaseLostWhileMoving(e);
+                  }
+                  journal.record(Step.COPIED, Map.of("copied", Long.toString(copied)));
+                });
+      } catch (LeaseLostWhileMoving e) {
+        Files.deleteIfExists(backup());
+        throw e.lost;
+      } catch (IOException e) {
+        // The live file is cut only after COPIED; before that the backup is a disposable copy.
+        if (!cutHappened()) {
+          Files.deleteIfExists(backup());
+        }
+        throw classify(e, "copying " + spec.liveFile() + " to " + backup());
+      }
+      moved.note().ifPresent(n -> note = n);
+      bytesBefore = moved.bytesCut();
+      journal.record(Step.MOVED, Map.of("bytes", Long.toString(bytesBefore)));
+    }
+
+    /** True when the move finished before the crash (carry on), false when it was undone. */
+    private boolean finishInterruptedMove(Step last) throws IOException {
+      Path backup = backup();
+      boolean backupExists = Files.exists(backup, LinkOption.NOFOLLOW_LINKS);
+      if (spec.move() == RotationSpec.Move.RENAME || "rename".equals(plan.move())) {
+        if (!backupExists) {
+          return false;
+        }
+        journal.record(Step.MOVED, Map.of("bytes", Long.toString(Files.size(backup))));
+        return true;
+      }
+      if (last == Step.MOVING || !backupExists || !cutHappened()) {
+        Files.deleteIfExists(backup);
+        Durable.fsyncDirectory(backup.getParent());
+        return false;
+      }
+      journal.record(Step.MOVED, Map.of("bytes", Long.toString(Files.size(backup))));
+      return true;
+    }
+
+    /** Whether the live file no longer starts with the backup's bytes, i.e. it was cut. */
+    private boolean cutHappened() throws IOException {
+      Path backup = backup();
+      if (!Files.exists(backup, LinkOption.NOFOLLOW_LINKS)) {
+        return false;
+      }
+      long backupSize = Files.size(backup);
+      if (backupSize == 0) {
+        return false;
+      }
+      if (!Files.exists(spec.liveFile(), LinkOption.NOFOLLOW_LINKS)
+          || Files.size(spec.liveFile()) < backupSize) {
+        return true;
+      }
+      int n = (int) Math.min(backupSize, PREFIX_COMPARE_BYTES);
+      try (InputStream a = Files.newInputStream(backup);
+          InputStream b = Files.newInputStream(spec.liveFile())) {
+        return !java.util.Arrays.equals(a.readNBytes(n), b.readNBytes(n));
+      }
+    }
+
+    private void reopen() throws IOException, RotationFailure {
+      if (spec.move() == RotationSpec.Move.RENAME) {
+        try {
+          spec.reopener().reopen();
+        } catch (ReopenFailure e) {
+          // The backup is safe under its name; it stays uncompressed while the server holds it.
+          journal.complete();
+          throw new RotationFailure(FailureReason.REOPEN_FAILED, e.getMessage(), e);
+        }
+      }
+      journal.record(Step.REOPENED);
+    }
+
+    /** Compresses every uncompressed backup of this log that nobody writes to any more. */
+    private void compressPending() throws IOException, RotationFailure, LeaseLostException {
+      if (spec.compression().isEmpty()) {
+        bytesAfter = sizeOrZero(backup());
+        return;
+      }
+      CompressionRequest request = spec.compression().get();
+      List<Backup> all = spec.naming().list();
+      Optional<Backup> newest = all.isEmpty() ? Optional.empty() : Optional.of(all.get(all.size() - 1));
+      for (Backup b : all) {
+        if (b.compressed()) {
+          continue;
+        }
+        boolean current = b.path().equals(backup());
+        if (spec.delayCompress() && newest.isPresent() && newest.get().equals(b)) {
+          if (current) {
+            note = "compression delayed until the next rotation (compress.delay)";
+            bytesAfter = b.sizeBytes();
+          }
+          continue;
+        }
+        if (!writerLetGo(b.path(), current)) {
+          if (current) {
+            note = "compression deferred: a process still writes to " + b.path();
+            bytesAfter = sizeOrZero(b.path());
+          }
+          continue;
+        }
+        CompressionResult r = compressOne(b.path(), request);
+        if (current) {
+          codec = r.codecUsed().name().toLowerCase();
+          bytesAfter = r.bytesOut();
+          r.fallbackReason().ifPresent(why -> note = "fell back to gzip: " + why);
+        }
+      }
+      if (bytesAfter == 0 && !Files.exists(backup(), LinkOption.NOFOLLOW_LINKS)) {
+        // Resumed after the current backup was already compressed.
+        for (Backup b : spec.naming().list()) {
+          if (b.path().getFileName().toString().startsWith(backup().getFileName() + ".")) {
+            bytesAfter = b.sizeBytes();
+          }
+        }
+      }
+    }
+
+    /** After a rename, waits (bounded) until the server has closed the backup. */
+    private boolean writerLetGo(Path file, boolean current) {
+      if (!OpenFiles.available()) {
+        return true;
+      }
+      long deadline = System.nanoTime() + spec.writerGrace().toNanos();
+      while (!OpenFiles.holders(file).isEmpty()) {
+        if (!current || System.nanoTime() - deadline > 0) {
+          return false;
+        }
+        try {
+          TimeUnit.MILLISECONDS.sleep(20);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return false;
+        }
+      }
+      return true;
+    }
+
+    private CompressionResult compressOne(Path source, CompressionRequest request)
+        throws IOException, RotationFailure, LeaseLostException {
+      for (int attempt = 1; ; attempt++) {
+        lease.checkValid();
+        Path target = source.resolveSibling(source.getFileName() + request.codec().fileExtension());
+        Path tmp = BackupNaming.tempFor(target);
+        journal.record(
+            Step.COMPRESSING,
+            Map.of("source", source.toString(), "tmp", tmp.toString(), "target", target.toString()));
+        CompressionResult r;
+        try {
+          r = compressor.compress(source, tmp, request, progress);
+        } catch (CompressionFailure f) {
+          Files.deleteIfExists(tmp);
+          throw new RotationFailure(
+              switch (f.reason()) {
+                case DISK_FULL -> FailureReason.DISK_FULL;
+                case COMPRESSION_FAILED -> FailureReason.COMPRESSION_FAILED;
+                case IO_ERROR -> FailureReason.IO_ERROR;
+                case CANCELLED -> FailureReason.LEASE_LOST;
+              },
+              f.getMessage() + "; the uncompressed backup " + source + " is kept",
+              f);
+        }
+        if (Files.size(source) != r.bytesIn() && attempt < MAX_COMPRESS_ATTEMPTS) {
+          // Something appended while we read: compress again rather than lose the tail.
+          Files.deleteIfExists(tmp);
+          continue;
+        }
+        if (Files.size(source) != r.bytesIn()) {
+          Files.deleteIfExists(tmp);
+          throw new RotationFailure(
+              FailureReason.COMPRESSION_FAILED,
+              source + " kept growing while being compressed; it is kept uncompressed",
+              null);
+        }
+        lease.checkValid();
+        Durable.renameDurably(tmp, target);
+        journal.record(
+            Step.COMPRESSED, Map.of("source", source.toString(), "target", target.toString()));
+        Files.delete(source);
+        Durable.fsyncDirectory(source.getParent());
+        journal.record(Step.BACKUP_DELETED);
+        return r;
+      }
+    }
+
+    private void prune() throws IOException, LeaseLostException {
+      lease.checkValid();
+      for (Backup b : spec.retention().toDelete(spec.naming().list(), clock.instant())) {
+        Files.deleteIfExists(b.path());
+        log.info("pruned {}", b.path());
+      }
+      Durable.fsyncDirectory(spec.naming().backupDir());
+    }
+
+    RotationOutcome failed(RotationFailure f) {
+      if (journal != null && f.reason != FailureReason.REOPEN_FAILED) {
+        try {
+          // Every failure we catch leaves the files consistent at a step boundary.
+          journal.complete();
+        } catch (IOException e) {
+          log.warn("could not remove the journal of rotation {}", plan.rotationId(), e);
+        }
+      }
+      log.warn("rotation of {} failed: {}", spec.liveFile(), f.getMessage());
+      return outcome(Result.FAILED, f.reason, f.getMessage());
+    }
+
+    RotationOutcome outcome(Result result, FailureReason reason, String message) {
+      return new RotationOutcome(
+          plan == null ? UUID.randomUUID().toString() : plan.rotationId(),
+          spec.liveFile(),
+          spec.group(),
+          trigger,
+          result,
+          Optional.ofNullable(reason),
+          message,
+          bytesBefore,
+          bytesAfter,
+          codec,
+          started,
+          clock.instant(),
+          lease.fencingToken(),
+          plan == null ? Optional.empty() : Optional.of(backup()));
+    }
+  }
+
+  private static long sizeOrZero(Path p) throws IOException {
+    return Files.exists(p, LinkOption.NOFOLLOW_LINKS) ? Files.size(p) : 0;
+  }
+
+  /** Carries a lease loss out of the mover's callback, which may only throw IOException. */
+  private static final class LeaseLostWhileMoving extends IOException {
+    private static final long serialVersionUID = 1L;
+    final transient LeaseLostException lost;
+
+    LeaseLostWhileMoving(LeaseLostException lost) {
+      super(lost.getMessage(), lost);
+      this.lost = lost;
+    }
+  }
+}

@@ -1,0 +1,292 @@
+package io.fleetrotate.agent.watch;
+
+import io.fleetrotate.agent.compress.ProgressListener;
+import io.fleetrotate.agent.config.AgentConfig;
+import io.fleetrotate.agent.config.FileConfig;
+import io.fleetrotate.agent.config.LockConfig;
+import io.fleetrotate.agent.lock.FleetLock;
+import io.fleetrotate.agent.lock.Lease;
+import io.fleetrotate.agent.lock.LockTimeoutException;
+import io.fleetrotate.agent.lock.LockUnavailableException;
+import io.fleetrotate.agent.rotate.Backup;
+import io.fleetrotate.agent.rotate.RotationEngine;
+import io.fleetrotate.agent.rotate.RotationOutcome;
+import io.fleetrotate.agent.rotate.RotationSpec;
+import io.fleetrotate.agent.trigger.TriggerEvaluator;
+import io.fleetrotate.proto.FailureReason;
+import io.fleetrotate.proto.Result;
+import io.fleetrotate.proto.Trigger;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One host's agent: finds the watched files, decides which are due, and rotates each under a lease
+ * of its group. Not thread-safe: one worker thread drives it (the daemon's scheduler, or the CLI).
+ */
+public final class Agent {
+  private static final Logger log = LoggerFactory.getLogger(Agent.class);
+
+  private final AgentConfig config;
+  private final FleetLock lock;
+  private final Clock clock;
+  private final AgentMetrics metrics;
+  private final RotationListener listener;
+  private final RotationEngine engine;
+  private final FileStateStore store;
+  private final Map<Path, Growth> growth = new ConcurrentHashMap<>();
+
+  public Agent(
+      AgentConfig config,
+      FleetLock lock,
+      Clock clock,
+      AgentMetrics metrics,
+      RotationListener listener)
+      throws IOException {
+    this.config = config;
+    this.lock = lock;
+    this.clock = clock;
+    this.metrics = metrics;
+    this.listener = listener;
+    this.engine = new RotationEngine(config.stateDir(), clock);
+    this.store = FileStateStore.open(config.stateDir());
+  }
+
+  /** A live file and the configuration entry that watches it. */
+  record Watched(Path path, FileConfig entry) {}
+
+  /** Every live file the configuration names right now; the first entry naming a file wins. */
+  List<Watched> watched() {
+    List<Watched> all = new ArrayList<>();
+    java.util.Set<Path> seen = new java.util.HashSet<>();
+    for (FileConfig entry : config.files()) {
+      try {
+        for (Path p : WatchedFiles.expand(entry, entry.backup().dateFormat(), clock.getZone())) {
+          if (seen.add(p)) {
+            all.add(new Watched(p, entry));
+          }
+        }
+      } catch (IOException e) {
+        log.warn("cannot list the files of {}: {}", entry.path(), e.getMessage());
+      }
+    }
+    return all;
+  }
+
+  /** Finishes or undoes every rotation a crash interrupted. Call once before the first check. */
+  public List<RotationOutcome> recover() throws IOException {
+    List<RotationOutcome> done = new ArrayList<>();
+    for (RotationEngine.PendingRotation p : engine.pending()) {
+      Optional<Watched> w = findEntry(p.liveFile());
+      FileConfig entry = w.map(Watched::entry).orElse(config.files().get(0));
+      RotationSpec spec = SpecFactory.spec(entry, p.liveFile(), config.node(), clock.getZone());
+      long start = System.nanoTime();
+      try (Lease lease = lock.acquire(p.group(), 1.0, config.lock().acquireTimeout())) {
+        long waited = (System.nanoTime() - start) / 1_000_000;
+        RotationOutcome o = engine.resume(p, spec, lease);
+        finish(o, waited);
+        done.add(o);
+      } catch (LockUnavailableException | LockTimeoutException e) {
+        log.warn(
+            "cannot finish the interrupted rotation of {} yet: {}", p.liveFile(), e.getMessage());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    return done;
+  }
+
+  private Optional<Watched> findEntry(Path live) {
+    for (FileConfig entry : config.files()) {
+      if (entry.matcher().matches(live)) {
+        return Optional.of(new Watched(live, entry));
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** One check cycle: rotates every due file. Returns the rotations it ended. */
+  public List<RotationOutcome> checkOnce() {
+    long start = System.nanoTime();
+    List<RotationOutcome> outcomes = new ArrayList<>();
+    for (FileReport r : status()) {
+      if (r.dueNow().isPresent()) {
+        findEntry(r.path())
+            .ifPresent(
+                w ->
+                    outcomes.add(
+                        rotate(w, r.dueNow().get(), r.diskUsedRatio(), ProgressListener.NONE)));
+      }
+    }
+    metrics.recordCheck(Duration.ofNanos(System.nanoTime() - start));
+    return outcomes;
+  }
+
+  /** Rotates one watched file now, whatever its triggers say. */
+  public RotationOutcome rotateNow(Path file, Trigger trigger, ProgressListener progress)
+      throws IOException {
+    Path live = file.toAbsolutePath().normalize();
+    Watched w =
+        findEntry(live)
+            .orElseThrow(
+                () ->
+                    new IOException(
+                        live + " is not a watched file of " + config.source() + "; check files[]"));
+    double ratio = DiskUsageProbe.of(live).usedRatio();
+    return rotate(w, trigger, ratio, progress);
+  }
+
+  private RotationOutcome rotate(
+      Watched w, Trigger trigger, double diskRatio, ProgressListener progress) {
+    RotationSpec spec = SpecFactory.spec(w.entry(), w.path(), config.node(), clock.getZone());
+    LockConfig lc = config.lock();
+    long start = System.nanoTime();
+    RotationOutcome o;
+    try (Lease lease = lock.acquire(spec.group(), diskRatio, lc.acquireTimeout())) {
+      long waited = (System.nanoTime() - start) / 1_000_000;
+      o = engine.rotate(spec, trigger, lease, progress);
+      finish(o, waited);
+      return o;
+    } catch (LockUnavailableException e) {
+      if (lc.onUnavailable() == LockConfig.OnUnavailable.ROTATE_WHEN_CRITICAL
+          && diskRatio >= lc.criticalDiskRatio()) {
+        log.warn(
+            "lock service unreachable and {} is {}% full: rotating {} without a lease",
+            w.path(), Math.round(diskRatio * 100), w.path());
+        o = engine.rotate(spec, Trigger.EMERGENCY, EmergencyLease.of(spec.group()), progress);
+      } else {
+        o = notRotated(spec, trigger, "lock service unreachable: " + e.getMessage());
+      }
+    } catch (LockTimeoutException e) {
+      o = notRotated(spec, trigger, e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      o = notRotated(spec, trigger, "interrupted while waiting for a lease");
+    }
+    finish(o, (System.nanoTime() - start) / 1_000_000);
+    return o;
+  }
+
+  private RotationOutcome notRotated(RotationSpec spec, Trigger trigger, String why) {
+    Instant now = clock.instant();
+    return new RotationOutcome(
+        UUID.randomUUID().toString(),
+        spec.liveFile(),
+        spec.group(),
+        trigger,
+        Result.FAILED,
+        Optional.of(FailureReason.LOCK_TIMEOUT),
+        why,
+        0,
+        0,
+        "none",
+        now,
+        now,
+        0,
+        Optional.empty());
+  }
+
+  private void finish(RotationOutcome o, long lockWaitMs) {
+    try {
+      store.recordRotation(o.liveFile(), o.finishedAt(), o.result().name(), o.succeeded());
+    } catch (IOException e) {
+      log.error("cannot save the agent state: {}", e.getMessage());
+    }
+    metrics.recordRotation(o);
+    if (o.succeeded()) {
+      log.info(
+          "rotated {} ({} trigger): {} -> {} bytes with {}, fencing token {}",
+          o.liveFile(),
+          o.trigger(),
+          o.bytesBefore(),
+          o.bytesAfter(),
+          o.codec(),
+          o.fencingToken());
+    }
+    listener.rotated(o, lock.backendName(), lockWaitMs);
+  }
+
+  /** The state of every watched file, updating growth and disk metrics on the way. */
+  public List<FileReport> status() {
+    Instant now = clock.instant();
+    List<FileReport> reports = new ArrayList<>();
+    for (Watched w : watched()) {
+      try {
+        reports.add(report(w, now));
+      } catch (IOException e) {
+        log.warn("cannot inspect {}: {}", w.path(), e.getMessage());
+      }
+    }
+    try {
+      store.saveIfNew();
+    } catch (IOException e) {
+      log.error("cannot save the agent state: {}", e.getMessage());
+    }
+    return reports;
+  }
+
+  private FileReport report(Watched w, Instant now) throws IOException {
+    Path p = w.path();
+    long size = Files.size(p);
+    FileStateStore.FileState st = store.get(p, now);
+    Instant since = st.sinceInstant();
+    double rate = growth.computeIfAbsent(p, k -> new Growth()).update(size, now);
+    RotationSpec spec = SpecFactory.spec(w.entry(), p, config.node(), clock.getZone());
+    List<Backup> backups = spec.naming().list();
+    DiskUsageProbe.Usage disk = DiskUsageProbe.of(p);
+    metrics.recordFile(p, size, rate);
+    metrics.recordDisk(disk.mount(), disk.usedRatio());
+    var t = w.entry().trigger();
+    Optional<Long> toSize =
+        t.maxSizeBytes().isPresent()
+            ? Optional.of(Math.max(0, t.maxSizeBytes().getAsLong() - size))
+            : Optional.empty();
+    return new FileReport(
+        p,
+        spec.group(),
+        size,
+        rate,
+        backups.size(),
+        backups.stream().mapToLong(Backup::sizeBytes).sum(),
+        Optional.ofNullable(st.lastRotation()).map(Instant::parse),
+        Optional.ofNullable(st.lastResult()),
+        Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)
+            ? TriggerEvaluator.due(t, size, since, now)
+            : Optional.empty(),
+        TriggerEvaluator.nextTimed(t, since, now),
+        toSize,
+        disk.mount(),
+        disk.usedRatio());
+  }
+
+  /** Bytes per second, smoothed over checks; a shrinking file (rotated) restarts the estimate. */
+  private static final class Growth {
+    private long lastSize = -1;
+    private Instant lastAt;
+    private double rate;
+
+    double update(long size, Instant now) {
+      if (lastSize >= 0 && size >= lastSize && now.isAfter(lastAt)) {
+        double seconds = Duration.between(lastAt, now).toMillis() / 1000.0;
+        double sample = (size - lastSize) / seconds;
+        rate = rate == 0 ? sample : 0.7 * rate + 0.3 * sample;
+      }
+      lastSize = size;
+      lastAt = now;
+      return rate;
+    }
+  }
+}

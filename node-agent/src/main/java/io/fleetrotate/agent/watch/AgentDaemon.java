@@ -1,0 +1,127 @@
+package io.fleetrotate.agent.watch;
+
+import io.fleetrotate.agent.config.AgentConfig;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonObject;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs an {@link Agent} every {@code checkInterval} on one worker thread and serves {@code /health}
+ * and {@code /metrics}. The HTTP handlers only read values the worker prepared, so the event loop
+ * never touches files.
+ */
+public final class AgentDaemon implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(AgentDaemon.class);
+
+  private final AgentConfig config;
+  private final Agent agent;
+  private final AgentMetrics metrics;
+  private final Clock clock;
+  private final ScheduledExecutorService worker =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "fleetrotate-worker");
+            t.setDaemon(false);
+            return t;
+          });
+  private final AtomicReference<Instant> lastCheck = new AtomicReference<>();
+  private final AtomicReference<String> lastError = new AtomicReference<>();
+  private Vertx vertx;
+  private HttpServer http;
+
+  public AgentDaemon(AgentConfig config, Agent agent, AgentMetrics metrics, Clock clock) {
+    this.config = config;
+    this.agent = agent;
+    this.metrics = metrics;
+    this.clock = clock;
+  }
+
+  /** Starts HTTP (if enabled) and the check loop; returns the HTTP port, or -1 without HTTP. */
+  public int start() throws Exception {
+    int port = -1;
+    if (config.http().enabled()) {
+      vertx = Vertx.vertx();
+      http =
+          vertx
+              .createHttpServer()
+              .requestHandler(
+                  req -> {
+                    switch (req.path()) {
+                      case "/metrics" -> req.response()
+                          .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8")
+                          .end(metrics.scrape());
+                      case "/health" -> req.response()
+                          .putHeader("content-type", "application/json")
+                          .end(health().encode());
+                      default -> req.response().setStatusCode(404).end("not found\n");
+                    }
+                  })
+              .listen(config.http().port(), config.http().bind())
+              .toCompletionStage()
+              .toCompletableFuture()
+              .get(30, TimeUnit.SECONDS);
+      port = http.actualPort();
+      log.info("serving /health and /metrics on {}:{}", config.http().bind(), port);
+    }
+    worker.execute(this::recover);
+    worker.scheduleWithFixedDelay(
+        this::check, 0, config.checkInterval().toMillis(), TimeUnit.MILLISECONDS);
+    return port;
+  }
+
+  private JsonObject health() {
+    Instant last = lastCheck.get();
+    boolean fresh =
+        last != null
+            && last.plus(config.checkInterval().multipliedBy(3)).isAfter(clock.instant());
+    JsonObject j =
+        new JsonObject()
+            .put("status", fresh ? "UP" : "STARTING")
+            .put("node", config.node().id())
+            .put("group", config.node().group())
+            .put("lastCheck", last == null ? null : last.toString());
+    if (lastError.get() != null) {
+      j.put("lastError", lastError.get());
+    }
+    return j;
+  }
+
+  private void recover() {
+    try {
+      agent.recover();
+    } catch (Exception e) {
+      lastError.set(e.getMessage());
+      log.error("recovery of interrupted rotations failed: {}", e.getMessage(), e);
+    }
+  }
+
+  private void check() {
+    try {
+      agent.checkOnce();
+      lastCheck.set(clock.instant());
+    } catch (RuntimeException e) {
+      // A bug must not stop the loop: log it and try again next interval.
+      lastError.set(String.valueOf(e.getMessage()));
+      log.error("check cycle failed", e);
+    }
+  }
+
+  @Override
+  public void close() throws Exception {
+    worker.shutdown();
+    if (!worker.awaitTermination(60, TimeUnit.SECONDS)) {
+      worker.shutdownNow();
+    }
+    if (vertx != null) {
+      vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+  }
+}

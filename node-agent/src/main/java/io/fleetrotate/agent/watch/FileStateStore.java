@@ -1,0 +1,89 @@
+package io.fleetrotate.agent.watch;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * What the agent remembers per live file across restarts: when it was last rotated (or first
+ * seen, which starts the age and schedule clocks) and how the last rotation ended. One JSON file,
+ * replaced atomically.
+ */
+final class FileStateStore {
+
+  /**
+   * @param since the last successful rotation, or when the agent first saw the file
+   * @param lastRotation the last rotation attempt's end, null when never rotated
+   * @param lastResult SUCCESS, FAILED or SKIPPED, null when never rotated
+   */
+  record FileState(String since, String lastRotation, String lastResult) {
+    Instant sinceInstant() {
+      return Instant.parse(since);
+    }
+  }
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final Path file;
+  private final Map<String, FileState> states;
+
+  private FileStateStore(Path file, Map<String, FileState> states) {
+    this.file = file;
+    this.states = states;
+  }
+
+  static FileStateStore open(Path stateDir) throws IOException {
+    Files.createDirectories(stateDir);
+    Path file = stateDir.resolve("files.json");
+    Map<String, FileState> states = new TreeMap<>();
+    if (Files.exists(file)) {
+      try {
+        states.putAll(JSON.readValue(file.toFile(), new TypeReference<Map<String, FileState>>() {}));
+      } catch (IOException e) {
+        throw new IOException(
+            "the agent state "
+                + file
+                + " is unreadable ("
+                + e.getMessage()
+                + "); move it aside to start the age and schedule clocks afresh",
+            e);
+      }
+    }
+    return new FileStateStore(file, states);
+  }
+
+  /** The file's state, first seen now if the agent never saw it before. */
+  synchronized FileState get(Path live, Instant now) {
+    return states.computeIfAbsent(live.toString(), k -> new FileState(now.toString(), null, null));
+  }
+
+  synchronized void recordRotation(Path live, Instant at, String result, boolean success)
+      throws IOException {
+    FileState old = get(live, at);
+    states.put(
+        live.toString(), new FileState(success ? at.toString() : old.since(), at.toString(), result));
+    save();
+  }
+
+  synchronized void saveIfNew() throws IOException {
+    if (!Files.exists(file)) {
+      save();
+    }
+  }
+
+  synchronized void save() throws IOException {
+    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+    Files.write(tmp, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(states));
+    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+      ch.force(true);
+    }
+    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+  }
+}
