@@ -3,11 +3,9 @@ package io.fleetrotate.proto;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -19,7 +17,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
-import java.util.regex.Pattern;
 
 /**
  * The one JSON codec of the agent-coordinator contract. Thread-safe; create one and share it.
@@ -37,7 +34,6 @@ import java.util.regex.Pattern;
  * escapes a decode method for any input bytes.
  */
 public final class WireCodec {
-  private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
   private static final int MAX_PARSER_DETAIL_LENGTH = 200;
 
   private final JsonMapper mapper;
@@ -57,8 +53,7 @@ public final class WireCodec {
             // With duplicate keys, which value counts would depend on the reader.
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();
-    this.mapper =
-        JsonMapper.builder(factory).enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
+    this.mapper = JsonMapper.builder(factory).build();
   }
 
   // ---- encoding ----
@@ -363,56 +358,34 @@ public final class WireCodec {
               + WireLimits.MAX_DOCUMENT_BYTES
               + " are allowed");
     }
-    JsonNode root;
-    try {
-      root = mapper.readTree(json);
+    // Malformed JSON is reported at "$" with the parser's line and column: the parser's own idea
+    // of the current field is often the previous one, and a wrong path misleads more than none.
+    try (JsonParser parser = mapper.createParser(json)) {
+      JsonNode root = mapper.readTree(parser);
+      if (root == null || root.isMissingNode()) {
+        throw new WireFormatException("$", "is empty; expected a JSON document");
+      }
+      if (parser.nextToken() != null) {
+        throw new WireFormatException(
+            "$",
+            "is not valid JSON (unexpected content after the document"
+                + at(parser.currentTokenLocation())
+                + ")");
+      }
+      return root;
     } catch (JsonProcessingException e) {
-      throw new WireFormatException(pathOf(e), "is not valid JSON (" + describe(e) + ")");
+      throw new WireFormatException(
+          "$", "is not valid JSON (" + clean(e.getOriginalMessage()) + at(e.getLocation()) + ")");
     } catch (IOException e) {
       // Jackson's encoding detection can yield a CharConversionException for garbage bytes.
       throw new WireFormatException("$", "is not valid JSON (" + clean(e.getMessage()) + ")");
     }
-    if (root == null || root.isMissingNode()) {
-      throw new WireFormatException("$", "is empty; expected a JSON document");
-    }
-    return root;
   }
 
-  /** The JSON path of the value the parser was reading when it failed, as far as it knows. */
-  private static String pathOf(JsonProcessingException e) {
-    if (!(e.getProcessor() instanceof JsonParser parser)) {
-      return "$";
-    }
-    StringBuilder path = new StringBuilder();
-    for (JsonStreamContext context = parser.getParsingContext();
-        context != null && !context.inRoot();
-        context = context.getParent()) {
-      if (context.inArray()) {
-        path.insert(0, "[" + Math.max(0, context.getCurrentIndex()) + "]");
-      } else if (context.getCurrentName() != null) {
-        String name = context.getCurrentName();
-        path.insert(
-            0,
-            IDENTIFIER.matcher(name).matches()
-                ? "." + name
-                : "[" + quotedName(name) + "]");
-      }
-    }
-    return "$" + path;
-  }
-
-  private static String quotedName(String name) {
-    String shortened = name.length() > 40 ? name.substring(0, 40) + "..." : name;
-    return "'" + clean(shortened).replace("'", "\\'") + "'";
-  }
-
-  private static String describe(JsonProcessingException e) {
-    String detail = clean(e.getOriginalMessage());
-    JsonLocation location = e.getLocation();
-    if (location != null && location.getLineNr() > 0) {
-      detail += " at line " + location.getLineNr() + ", column " + location.getColumnNr();
-    }
-    return detail;
+  private static String at(JsonLocation location) {
+    return location == null || location.getLineNr() <= 0
+        ? ""
+        : " at line " + location.getLineNr() + ", column " + location.getColumnNr();
   }
 
   /** One line of printable text, short enough for a log line or an HTTP 400 body. */
