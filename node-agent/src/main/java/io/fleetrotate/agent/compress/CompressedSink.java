@@ -1,0 +1,12 @@
+package io.fleetrotate.agent.compress;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+
+/** Where an encoder puts compressed bytes: the target file, in production. */
+@FunctionalInterface
+interface CompressedSink {
+
+  /** Writes all remaining bytes of {@code compressed}, or throws. */
+  void write(ByteBuffer compressed) throws IOException;
+}

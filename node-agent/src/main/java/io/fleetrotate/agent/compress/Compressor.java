@@ -1,0 +1,470 @@
+package io.fleetrotate.agent.compress;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedByInterruptException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.LongSupplier;
+import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Compresses one uncompressed backup file into a target file and fsyncs it; the rotation engine
+ * then renames the target into place and deletes the backup.
+ *
+ * <p>Contract, for the engine:
+ *
+ * <ul>
+ *   <li>Runs entirely on the calling thread and blocks it (file I/O, CPU, rate-limit waits), so
+ *       call it from a worker thread, never from an event loop.
+ *   <li>Memory is bounded by a few fixed 1 MiB buffers plus the codec's state, whatever the file
+ *       size.
+ *   <li>The source is only read. The target is created or truncated, and on any failure it is
+ *       deleted before {@link CompressionFailure} is thrown.
+ *   <li>When zstd is requested but its native library cannot load, or zstd fails mid-stream for a
+ *       reason other than a full disk, the target is rewritten as gzip and {@link
+ *       CompressionResult#fallbackReason()} says why.
+ *   <li>An interrupt of the calling thread aborts at the next 1 MiB chunk with {@link
+ *       CompressionFailure.Kind#CANCELLED}; the interrupt status stays set.
+ * </ul>
+ *
+ * <p>Instances hold no per-call state and may be shared between threads.
+ */
+public final class Compressor {
+
+  static final int READ_BUFFER_BYTES = 1 << 20;
+
+  /**
+   * zstd threads beside the caller. 0 keeps all work on the calling worker thread, as the engine
+   * requires; on 2 shared cores a second native thread was not faster than {@code zstd -T1}
+   * (measured with {@code CompressorVsZstdCli}), and it only saves about 1% of output size.
+   */
+  static final int ZSTD_WORKERS = 0;
+
+  private static final Logger log = LoggerFactory.getLogger(Compressor.class);
+
+  private final ZstdAvailability zstd;
+  private final StreamEncoder.Factory zstdEncoders;
+  private final UnaryOperator<CompressedSink> writePath;
+  private final LongSupplier nanoTime;
+  private final NanoSleeper sleeper;
+
+  public Compressor() {
+    this(
+        ZstdAvailability.system(),
+        ZstdStreamEncoder.factory(ZSTD_WORKERS),
+        UnaryOperator.identity(),
+        System::nanoTime,
+        NanoSleeper.PARKING);
+  }
+
+  /**
+   * Seams for tests: force zstd off, make zstd fail mid-stream, make target writes fail, and run
+   * the rate limiter and progress throttle on a fake clock.
+   */
+  Compressor(
+      ZstdAvailability zstd,
+      StreamEncoder.Factory zstdEncoders,
+      UnaryOperator<CompressedSink> writePath,
+      LongSupplier nanoTime,
+      NanoSleeper sleeper) {
+    this.zstd = Objects.requireNonNull(zstd, "zstd");
+    this.zstdEncoders = Objects.requireNonNull(zstdEncoders, "zstdEncoders");
+    this.writePath = Objects.requireNonNull(writePath, "writePath");
+    this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
+    this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+  }
+
+  /**
+   * Streams {@code source} into {@code target} in the requested format and fsyncs the target.
+   *
+   * @param source the uncompressed file; never modified
+   * @param target a temporary path in the directory the result will be renamed into; created, or
+   *     truncated if it exists
+   * @param progress told how far reading has got; {@link ProgressListener#NONE} for no one
+   * @throws CompressionFailure with the target deleted; see {@link CompressionFailure.Kind}
+   * @throws IllegalArgumentException if {@code target} is the source file itself
+   */
+  public CompressionResult compress(
+      Path source, Path target, CompressionRequest request, ProgressListener progress)
+      throws CompressionFailure {
+    Objects.requireNonNull(source, "source");
+    Objects.requireNonNull(target, "target");
+    Objects.requireNonNull(request, "request");
+    Objects.requireNonNull(progress, "progress");
+    long startNanos = nanoTime.getAsLong();
+    FileChannel in = openSource(source);
+    try {
+      refuseToOverwriteSource(source, target);
+      long size = sourceSize(in, source);
+      Job job = new Job(source, target, in, size, request.maxBytesPerSecond(), progress);
+      Optional<String> fallbackReason = Optional.empty();
+      if (request.codec() == CompressionCodec.ZSTD) {
+        fallbackReason = zstd.unavailableReason();
+        if (fallbackReason.isEmpty()) {
+          try {
+            Written written = job.write(zstdEncoders, request.level());
+            return result(CompressionCodec.ZSTD, request.level(), written, startNanos, null);
+          } catch (CodecFailure e) {
+            fallbackReason = Optional.of("zstd failed mid-stream: " + e.getCause());
+          }
+        }
+        log.warn("Writing gzip instead of zstd for {}: {}", source, fallbackReason.get());
+      }
+      int gzipLevel =
+          request.codec() == CompressionCodec.GZIP
+              ? request.level()
+              : CompressionCodec.GZIP.defaultLevel();
+      try {
+        Written written = job.write(GzipStreamEncoder::open, gzipLevel);
+        return result(
+            CompressionCodec.GZIP, gzipLevel, written, startNanos, fallbackReason.orElse(null));
+      } catch (CodecFailure e) {
+        String prefix = fallbackReason.map(r -> r + "; then gzip failed: ").orElse("gzip failed: ");
+        throw new CompressionFailure(
+            CompressionFailure.Kind.COMPRESSION_FAILED,
+            "Could not compress " + source + ": " + prefix + e.getCause(),
+            e.getCause());
+      }
+    } finally {
+      closeQuietly(in, source);
+    }
+  }
+
+  private CompressionResult result(
+      CompressionCodec codec, int level, Written written, long startNanos, String fallbackReason) {
+    Duration elapsed = Duration.ofNanos(nanoTime.getAsLong() - startNanos);
+    return new CompressionResult(
+        codec,
+        level,
+        written.bytesIn(),
+        written.bytesOut(),
+        elapsed,
+        Optional.ofNullable(fallbackReason));
+  }
+
+  /** One source being compressed; each attempt (zstd, then maybe gzip) rereads it from 0. */
+  private final class Job {
+    private final Path source;
+    private final Path target;
+    private final FileChannel in;
+    private final long size;
+    private final long maxBytesPerSecond;
+    private final ProgressListener listener;
+
+    Job(
+        Path source,
+        Path target,
+        FileChannel in,
+        long size,
+        long maxBytesPerSecond,
+        ProgressListener listener) {
+      this.source = source;
+      this.target = target;
+      this.in = in;
+      this.size = size;
+      this.maxBytesPerSecond = maxBytesPerSecond;
+      this.listener = listener;
+    }
+
+    /**
+     * One attempt with one codec. Every way out other than success deletes the target first.
+     *
+     * @throws CodecFailure when the codec itself failed and another codec may succeed
+     */
+    Written write(StreamEncoder.Factory encoders, int level)
+        throws CodecFailure, CompressionFailure {
+      try {
+        return writeUnchecked(encoders, level);
+      } catch (CodecFailure e) {
+        CompressionFailure notTheCodec = ioFailure(e.getCause(), false);
+        deletePartialTarget(notTheCodec);
+        if (notTheCodec != null) {
+          throw notTheCodec;
+        }
+        throw e;
+      } catch (Cancelled e) {
+        CompressionFailure failure = cancelled(e);
+        deletePartialTarget(failure);
+        throw failure;
+      } catch (IOException e) {
+        CompressionFailure failure = ioFailure(e, true);
+        deletePartialTarget(failure);
+        throw failure;
+      } catch (RuntimeException | Error e) {
+        // A bug (a throwing progress listener, say) still must not leave a partial file.
+        deletePartialTarget(null);
+        throw e;
+      }
+    }
+
+    private Written writeUnchecked(StreamEncoder.Factory encoders, int level)
+        throws IOException, CodecFailure, Cancelled {
+      FileChannel out = openTarget();
+      try (out) {
+        TargetSink sink = new TargetSink(writePath.apply(fileSink(out)), target);
+        ThroughputLimiter limiter =
+            maxBytesPerSecond > 0
+                ? ThroughputLimiter.forReads(
+                    maxBytesPerSecond, READ_BUFFER_BYTES, nanoTime, sleeper)
+                : null;
+        ProgressThrottle progress = new ProgressThrottle(listener, size, nanoTime);
+        ByteBuffer chunk = ByteBuffer.allocateDirect(READ_BUFFER_BYTES);
+        long done = 0;
+        StreamEncoder encoder = CodecFailure.attempt(() -> encoders.open(sink, level, size));
+        try {
+          while (true) {
+            if (Thread.currentThread().isInterrupted()) {
+              throw new Cancelled();
+            }
+            chunk.clear();
+            int read = read(chunk, done);
+            if (read < 0) {
+              break;
+            }
+            done += read;
+            if (limiter != null) {
+              limiter.acquire(read);
+            }
+            chunk.flip();
+            CodecFailure.attempt(
+                () -> {
+                  encoder.encode(chunk);
+                  return null;
+                });
+            progress.advanced(done);
+          }
+          CodecFailure.attempt(
+              () -> {
+                encoder.finish();
+                return null;
+              });
+        } finally {
+          encoder.close();
+        }
+        sink.force(out);
+        progress.finished(done);
+        return new Written(done, sink.bytesWritten());
+      }
+    }
+
+    private int read(ByteBuffer chunk, long position) throws SourceReadException {
+      try {
+        return in.read(chunk, position);
+      } catch (IOException e) {
+        throw new SourceReadException("Cannot read " + source + ": " + e.getMessage(), e);
+      }
+    }
+
+    private FileChannel openTarget() throws TargetWriteException {
+      try {
+        return FileChannel.open(
+            target,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.TRUNCATE_EXISTING,
+            StandardOpenOption.WRITE);
+      } catch (IOException e) {
+        throw new TargetWriteException("Cannot create " + target + ": " + e, e);
+      }
+    }
+
+    /**
+     * Maps an I/O problem to the engine's terms, or returns null for an encoder error that is not
+     * I/O at all (when {@code always} is false), so the caller may fall back to another codec.
+     */
+    private CompressionFailure ioFailure(Throwable e, boolean always) {
+      if (Thread.currentThread().isInterrupted() || causedBy(e, ClosedByInterruptException.class)) {
+        return cancelled(e);
+      }
+      if (isDiskFull(e)) {
+        return new CompressionFailure(
+            CompressionFailure.Kind.DISK_FULL,
+            "No space left for " + target + " while compressing " + source + ": " + e.getMessage(),
+            e);
+      }
+      if (always || e instanceof TargetWriteException) {
+        return new CompressionFailure(CompressionFailure.Kind.IO_ERROR, e.getMessage(), e);
+      }
+      return null;
+    }
+
+    private CompressionFailure cancelled(Throwable e) {
+      return new CompressionFailure(
+          CompressionFailure.Kind.CANCELLED,
+          "Compression of " + source + " was cancelled: the worker thread was interrupted",
+          e);
+    }
+
+    private void deletePartialTarget(CompressionFailure failure) {
+      try {
+        Files.deleteIfExists(target);
+      } catch (IOException e) {
+        log.warn("Could not delete partial {}: {}", target, e.toString());
+        if (failure != null) {
+          failure.addSuppressed(e);
+        }
+      }
+    }
+  }
+
+  private static CompressedSink fileSink(FileChannel out) {
+    return compressed -> {
+      while (compressed.hasRemaining()) {
+        out.write(compressed);
+      }
+    };
+  }
+
+  /** The write path as the encoders see it: counts bytes and marks failures as target I/O. */
+  private static final class TargetSink implements CompressedSink {
+    private final CompressedSink delegate;
+    private final Path target;
+    private long bytesWritten;
+
+    TargetSink(CompressedSink delegate, Path target) {
+      this.delegate = delegate;
+      this.target = target;
+    }
+
+    @Override
+    public void write(ByteBuffer compressed) throws IOException {
+      int length = compressed.remaining();
+      try {
+        delegate.write(compressed);
+      } catch (IOException e) {
+        throw new TargetWriteException("Cannot write " + target + ": " + e.getMessage(), e);
+      }
+      bytesWritten += length;
+    }
+
+    void force(FileChannel out) throws TargetWriteException {
+      try {
+        out.force(true);
+      } catch (IOException e) {
+        throw new TargetWriteException("Cannot fsync " + target + ": " + e.getMessage(), e);
+      }
+    }
+
+    long bytesWritten() {
+      return bytesWritten;
+    }
+  }
+
+  private static void refuseToOverwriteSource(Path source, Path target) throws CompressionFailure {
+    boolean same;
+    try {
+      same = Files.exists(target) && Files.isSameFile(source, target);
+    } catch (IOException e) {
+      throw new CompressionFailure(
+          CompressionFailure.Kind.IO_ERROR, "Cannot compare " + source + " with " + target, e);
+    }
+    if (same) {
+      throw new IllegalArgumentException(
+          "Target " + target + " is the source file itself; compress into a temporary path");
+    }
+  }
+
+  private static FileChannel openSource(Path source) throws CompressionFailure {
+    try {
+      return FileChannel.open(source, StandardOpenOption.READ);
+    } catch (IOException e) {
+      throw new CompressionFailure(
+          CompressionFailure.Kind.IO_ERROR, "Cannot open " + source + ": " + e, e);
+    }
+  }
+
+  private static long sourceSize(FileChannel in, Path source) throws CompressionFailure {
+    try {
+      return in.size();
+    } catch (IOException e) {
+      throw new CompressionFailure(
+          CompressionFailure.Kind.IO_ERROR, "Cannot read the size of " + source + ": " + e, e);
+    }
+  }
+
+  private static void closeQuietly(FileChannel in, Path source) {
+    try {
+      in.close();
+    } catch (IOException e) {
+      // Read-only: nothing was lost, and the result (or failure) stands.
+      log.debug("Closing {} failed: {}", source, e.toString());
+    }
+  }
+
+  static boolean isDiskFull(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      String message = t.getMessage();
+      if (message != null
+          && (message.contains("No space left on device")
+              || message.contains("Disk quota exceeded"))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (type.isInstance(t)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private record Written(long bytesIn, long bytesOut) {}
+
+  /** The calling thread was interrupted between chunks. */
+  private static final class Cancelled extends Exception {
+    private static final long serialVersionUID = 1L;
+  }
+
+  private static final class SourceReadException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    SourceReadException(String message, IOException cause) {
+      super(message, cause);
+    }
+  }
+
+  private static final class TargetWriteException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    TargetWriteException(String message, IOException cause) {
+      super(message, cause);
+    }
+  }
+
+  /**
+   * The encoder itself failed (zstd-jni error, a missing native symbol, a zlib error), as opposed
+   * to the file underneath it: another codec might still work.
+   */
+  private static final class CodecFailure extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    CodecFailure(Throwable cause) {
+      super(cause);
+    }
+
+    interface EncoderCall<T> {
+      T call() throws IOException;
+    }
+
+    static <T> T attempt(EncoderCall<T> call) throws CodecFailure, TargetWriteException {
+      try {
+        return call.call();
+      } catch (TargetWriteException e) {
+        throw e;
+      } catch (IOException | RuntimeException | LinkageError e) {
+        throw new CodecFailure(e);
+      }
+    }
+  }
+}

@@ -1,0 +1,77 @@
+package io.fleetrotate.agent.compress;
+
+import com.github.luben.zstd.EndDirective;
+import com.github.luben.zstd.ZstdCompressCtx;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+
+/**
+ * Zstandard streaming over direct buffers, so neither side is copied through the Java heap. The
+ * frame matches what {@code zstd -q -o out.zst file} writes: the source size is pledged up front,
+ * which both records it in the frame header and lets zstd pick parameters tuned to that size, and
+ * an XXH64 checksum closes the frame.
+ */
+final class ZstdStreamEncoder implements StreamEncoder {
+
+  static final int OUTPUT_BUFFER_BYTES = 1 << 20;
+
+  private static final ByteBuffer NO_INPUT = ByteBuffer.allocateDirect(0);
+
+  private final CompressedSink sink;
+  private final ZstdCompressCtx context;
+  private final ByteBuffer output = ByteBuffer.allocateDirect(OUTPUT_BUFFER_BYTES);
+
+  ZstdStreamEncoder(CompressedSink sink, int level, long sourceSize, int workers) {
+    this.sink = sink;
+    ZstdCompressCtx created = new ZstdCompressCtx();
+    try {
+      created.setLevel(level);
+      created.setChecksum(true);
+      created.setContentSize(true);
+      created.setWorkers(workers);
+      created.setPledgedSrcSize(sourceSize);
+    } catch (RuntimeException e) {
+      created.close();
+      throw e;
+    }
+    this.context = created;
+  }
+
+  static StreamEncoder.Factory factory(int workers) {
+    return (sink, level, sourceSize) -> new ZstdStreamEncoder(sink, level, sourceSize, workers);
+  }
+
+  @Override
+  public void encode(ByteBuffer input) throws IOException {
+    while (input.hasRemaining()) {
+      context.compressDirectByteBufferStream(output, input, EndDirective.CONTINUE);
+      // zstd returns once the input is consumed or the output is full; only the latter needs a
+      // write, so small inputs accumulate into one large write.
+      if (input.hasRemaining() || !output.hasRemaining()) {
+        drain();
+      }
+    }
+  }
+
+  @Override
+  public void finish() throws IOException {
+    boolean flushed;
+    do {
+      flushed = context.compressDirectByteBufferStream(output, NO_INPUT.duplicate(), EndDirective.END);
+      drain();
+    } while (!flushed);
+  }
+
+  private void drain() throws IOException {
+    output.flip();
+    if (output.hasRemaining()) {
+      sink.write(output);
+    }
+    output.clear();
+  }
+
+  @Override
+  public void close() {
+    context.close();
+  }
+}

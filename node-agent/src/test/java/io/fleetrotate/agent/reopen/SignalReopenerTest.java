@@ -1,0 +1,251 @@
+package io.fleetrotate.agent.reopen;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SignalReopenerTest {
+
+  // Records each signal it gets as one line in the marker file; the .ready file says the
+  // handlers are installed (before that, SIGHUP would kill it).
+  private static final String SIGNAL_RECORDER =
+      String.join(
+          "\n",
+          "import signal, sys",
+          "marker = sys.argv[1]",
+          "def record(sig, _):",
+          "    with open(marker, 'a') as f: f.write(signal.Signals(sig).name + '\\n')",
+          "for s in (signal.SIGHUP, signal.SIGUSR1, signal.SIGUSR2): signal.signal(s, record)",
+          "open(marker + '.ready', 'w').close()",
+          "while True: signal.pause()",
+          "");
+
+  @TempDir Path dir;
+  private final List<Process> children = new ArrayList<>();
+
+  @AfterEach
+  void stopChildren() {
+    children.forEach(Process::destroyForcibly);
+  }
+
+  @Test
+  void hupByPidReachesTheProcess() throws Exception {
+    Path marker = dir.resolve("a.signals");
+    Process recorder = startRecorder(marker);
+
+    new SignalReopener("HUP", OptionalLong.of(recorder.pid()), Optional.empty()).reopen();
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> signalsIn(marker).equals(List.of("SIGHUP")));
+  }
+
+  @Test
+  void signalNameMayCarryTheSigPrefixAndUsr1IsSentAsUsr1() throws Exception {
+    Path marker = dir.resolve("a.signals");
+    Process recorder = startRecorder(marker);
+
+    new SignalReopener("SIGUSR1", OptionalLong.of(recorder.pid()), Optional.empty()).reopen();
+
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> signalsIn(marker).equals(List.of("SIGUSR1")));
+  }
+
+  @Test
+  void pidFileIsReadAfreshOnEveryReopen() throws Exception {
+    Path firstMarker = dir.resolve("first.signals");
+    Path secondMarker = dir.resolve("second.signals");
+    Process first = startRecorder(firstMarker);
+    Process second = startRecorder(secondMarker);
+    Path pidFile = dir.resolve("mcp.pid");
+    Reopener reopener = new SignalReopener("HUP", OptionalLong.empty(), Optional.of(pidFile));
+
+    Files.writeString(pidFile, first.pid() + "\n");
+    reopener.reopen();
+    await().atMost(Duration.ofSeconds(5)).until(() -> signalsIn(firstMarker).size() == 1);
+    Files.writeString(pidFile, "  " + second.pid() + "  \n");
+    reopener.reopen();
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> signalsIn(secondMarker).size() == 1);
+    assertThat(signalsIn(firstMarker)).containsExactly("SIGHUP");
+  }
+
+  @Test
+  void seqWriterReopensItsRenamedLogAfterHup() throws Exception {
+    Path log = dir.resolve("server.log");
+    Process writer =
+        start(
+            "python3",
+            sharedTool("seq-writer.py").toString(),
+            log.toString(),
+            "--rate",
+            "2000",
+            "--seconds",
+            "30");
+    // Its first line is written after its SIGHUP handler is installed.
+    await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(log) && Files.size(log) > 0);
+    Path pidFile = dir.resolve("mcp.pid");
+    Files.writeString(pidFile, Long.toString(writer.pid()));
+    Files.move(log, dir.resolve("server.log.1"));
+
+    new SignalReopener("HUP", OptionalLong.empty(), Optional.of(pidFile)).reopen();
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> Files.exists(log) && Files.size(log) > 0);
+    assertThat(Files.readString(log)).startsWith("{\"seq\":");
+  }
+
+  @Test
+  void missingPidFileAsksWhetherTheServerRuns() {
+    Path pidFile = dir.resolve("mcp.pid");
+
+    assertThatThrownBy(
+            () -> new SignalReopener("HUP", OptionalLong.empty(), Optional.of(pidFile)).reopen())
+        .isInstanceOf(ReopenFailure.class)
+        .hasMessage("pid file " + pidFile + " does not exist; is the MCP server running?");
+  }
+
+  @Test
+  void emptyPidFileAsksWhetherTheServerRuns() throws IOException {
+    Path pidFile = Files.writeString(dir.resolve("mcp.pid"), " \n");
+
+    assertThatThrownBy(
+            () -> new SignalReopener("HUP", OptionalLong.empty(), Optional.of(pidFile)).reopen())
+        .isInstanceOf(ReopenFailure.class)
+        .hasMessage("pid file " + pidFile + " is empty; is the MCP server running?");
+  }
+
+  @Test
+  void pidFileWithoutANumberQuotesWhatItHolds() throws IOException {
+    Path pidFile = Files.writeString(dir.resolve("mcp.pid"), "mcp-server\n");
+
+    assertThatThrownBy(
+            () -> new SignalReopener("HUP", OptionalLong.empty(), Optional.of(pidFile)).reopen())
+        .isInstanceOf(ReopenFailure.class)
+        .hasMessage(
+            "pid file "
+                + pidFile
+                + " does not hold a process id (it reads \"mcp-server\");"
+                + " check that it is the MCP server's pid file");
+  }
+
+  @Test
+  void pidFileOfAnExitedProcessSaysItIsNotRunning() throws Exception {
+    Process exited = new ProcessBuilder("true").start();
+    assertThat(exited.waitFor()).isZero();
+    Path pidFile = Files.writeString(dir.resolve("mcp.pid"), exited.pid() + "\n");
+
+    assertThatThrownBy(
+            () -> new SignalReopener("HUP", OptionalLong.empty(), Optional.of(pidFile)).reopen())
+        .isInstanceOf(ReopenFailure.class)
+        .hasMessage(
+            "process "
+                + exited.pid()
+                + " from "
+                + pidFile
+                + " is not running; the MCP server has stopped or left a stale pid file");
+  }
+
+  @Test
+  void permissionDeniedIsToldApartFromNotRunning() throws Exception {
+    Process recorder = startRecorder(dir.resolve("a.signals"));
+    Path pidFile = Files.writeString(dir.resolve("mcp.pid"), Long.toString(recorder.pid()));
+    // As root kill(2) never answers EPERM, so the sender fakes what a non-root agent would get.
+    Reopener reopener =
+        new SignalReopener(
+            "USR2", OptionalLong.empty(), Optional.of(pidFile), (pid, sig) -> LinuxSignals.EPERM);
+
+    assertThatThrownBy(reopener::reopen)
+        .isInstanceOf(ReopenFailure.class)
+        .hasMessage(
+            "the agent is not permitted to send SIGUSR2 to process "
+                + recorder.pid()
+                + " from "
+                + pidFile
+                + "; run the agent as the MCP server's user or as root");
+  }
+
+  @Test
+  void theAgentRefusesToSignalItself() {
+    Reopener reopener =
+        new SignalReopener(
+            "HUP", OptionalLong.of(ProcessHandle.current().pid()), Optional.empty());
+
+    assertThatThrownBy(reopener::reopen)
+        .isInstanceOf(ReopenFailure.class)
+        .hasMessageContaining("is the agent itself");
+  }
+
+  @Test
+  void unknownSignalNameIsRejectedNamingTheKnownOnes() {
+    assertThatThrownBy(
+            () -> new SignalReopener("RELOAD", OptionalLong.of(1234), Optional.empty()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "reopen signal \"RELOAD\" is not one of ALRM, HUP, INT, QUIT, TERM, USR1, USR2, WINCH;"
+                + " use the signal the MCP server reopens its log on");
+  }
+
+  @Test
+  void exactlyOneOfPidAndPidFileIsRequired() {
+    assertThatThrownBy(
+            () ->
+                new SignalReopener("HUP", OptionalLong.of(1234), Optional.of(dir.resolve("p"))))
+        .hasMessage("a signal reopen needs exactly one of a pid or a pid file, got both");
+    assertThatThrownBy(() -> new SignalReopener("HUP", OptionalLong.empty(), Optional.empty()))
+        .hasMessage("a signal reopen needs exactly one of a pid or a pid file, got neither");
+    assertThatThrownBy(() -> new SignalReopener("HUP", OptionalLong.of(0), Optional.empty()))
+        .hasMessage("reopen pid must be a positive process id, got 0");
+  }
+
+  private Process startRecorder(Path marker) throws IOException {
+    Path script = dir.resolve("signal-recorder.py");
+    if (!Files.exists(script)) {
+      Files.writeString(script, SIGNAL_RECORDER);
+    }
+    Process recorder = start("python3", script.toString(), marker.toString());
+    Path ready = Path.of(marker + ".ready");
+    await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(ready));
+    return recorder;
+  }
+
+  private Process start(String... command) throws IOException {
+    Process process =
+        new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    children.add(process);
+    return process;
+  }
+
+  private static List<String> signalsIn(Path marker) throws IOException {
+    return Files.exists(marker) ? Files.readAllLines(marker) : List.of();
+  }
+
+  /** A script in the project's shared/tools, found through FLEETROTATE_SHARED_DIR or ../shared. */
+  static Path sharedTool(String name) {
+    String configured = System.getenv("FLEETROTATE_SHARED_DIR");
+    Path shared;
+    if (configured != null && !configured.isBlank()) {
+      shared = Path.of(configured);
+    } else {
+      Path root = Path.of("").toAbsolutePath();
+      while (root != null && !Files.exists(root.resolve("mvnw"))) {
+        root = root.getParent();
+      }
+      assertThat(root).as("project root (a directory holding mvnw) above the working dir").isNotNull();
+      shared = root.resolveSibling("shared");
+    }
+    Path tool = shared.resolve("tools").resolve(name);
+    assertThat(tool).as("shared tool; set FLEETROTATE_SHARED_DIR").isRegularFile();
+    return tool;
+  }
+}

@@ -1,0 +1,407 @@
+package io.fleetrotate.proto;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * The one JSON codec of the agent-coordinator contract. Thread-safe; create one and share it.
+ *
+ * <p>Encoding writes every field of the record, timestamps as {@link Instant#toString()} (UTC,
+ * {@code 2026-11-21T09:00:00Z}), enums by name, and omits null fields rather than writing {@code
+ * null}. Derived values ({@link DiskUsage#usedRatio()}, {@link RotationEvent#compressionRatio()})
+ * are not written.
+ *
+ * <p>Decoding ignores unknown fields, treats {@code null} like an absent field, and rejects
+ * anything else that breaks the contract with a {@link WireFormatException} naming the JSON path:
+ * malformed JSON, an empty or oversized (> {@link WireLimits#MAX_DOCUMENT_BYTES}) document,
+ * duplicate keys, a missing or mistyped field, a value out of range, a non-UTC timestamp, an
+ * unknown enum constant, or a protocol major version other than this build's. No other exception
+ * escapes a decode method for any input bytes.
+ */
+public final class WireCodec {
+  private static final int MAX_PARSER_DETAIL_LENGTH = 200;
+
+  private final JsonMapper mapper;
+
+  public WireCodec() {
+    StreamReadConstraints limits =
+        StreamReadConstraints.builder()
+            // Our documents nest four deep; the slack is for fields later minor versions add.
+            .maxNestingDepth(64)
+            .maxNumberLength(100)
+            .maxNameLength(1_024)
+            .maxDocumentLength(WireLimits.MAX_DOCUMENT_BYTES)
+            .build();
+    JsonFactory factory =
+        JsonFactory.builder()
+            .streamReadConstraints(limits)
+            // With duplicate keys, which value counts would depend on the reader.
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
+    this.mapper = JsonMapper.builder(factory).build();
+  }
+
+  // ---- encoding ----
+
+  public byte[] encode(NodeHeartbeat heartbeat) {
+    return write(heartbeatTree(heartbeat));
+  }
+
+  public byte[] encode(RotationEvent event) {
+    return write(eventTree(event));
+  }
+
+  /**
+   * Encodes a batch of events as a JSON array.
+   *
+   * @throws IllegalArgumentException if the batch has more than {@link
+   *     WireLimits#MAX_EVENTS_PER_BATCH} events, which no receiver would accept
+   */
+  public byte[] encodeEvents(List<RotationEvent> events) {
+    if (events.size() > WireLimits.MAX_EVENTS_PER_BATCH) {
+      throw new IllegalArgumentException(
+          "An event batch holds at most "
+              + WireLimits.MAX_EVENTS_PER_BATCH
+              + " events, not "
+              + events.size()
+              + "; split it.");
+    }
+    ArrayNode array = mapper.createArrayNode();
+    for (RotationEvent event : events) {
+      array.add(eventTree(event));
+    }
+    return write(array);
+  }
+
+  public byte[] encode(HeartbeatReply reply) {
+    return write(replyTree(reply));
+  }
+
+  public byte[] encode(EventAck ack) {
+    ObjectNode tree = mapper.createObjectNode();
+    ArrayNode accepted = tree.putArray("accepted");
+    ack.accepted().forEach(id -> accepted.add(id.toString()));
+    return write(tree);
+  }
+
+  // ---- decoding ----
+
+  public NodeHeartbeat decodeHeartbeat(byte[] json) throws WireFormatException {
+    return heartbeat(parse(json));
+  }
+
+  public NodeHeartbeat decodeHeartbeat(String json) throws WireFormatException {
+    return decodeHeartbeat(utf8(json));
+  }
+
+  public RotationEvent decodeEvent(byte[] json) throws WireFormatException {
+    return event(parse(json), "$");
+  }
+
+  public RotationEvent decodeEvent(String json) throws WireFormatException {
+    return decodeEvent(utf8(json));
+  }
+
+  /** Decodes a JSON array of at most {@link WireLimits#MAX_EVENTS_PER_BATCH} events. */
+  public List<RotationEvent> decodeEvents(byte[] json) throws WireFormatException {
+    return WireObject.elementsOf(parse(json), "$", WireLimits.MAX_EVENTS_PER_BATCH, this::event);
+  }
+
+  public List<RotationEvent> decodeEvents(String json) throws WireFormatException {
+    return decodeEvents(utf8(json));
+  }
+
+  public HeartbeatReply decodeReply(byte[] json) throws WireFormatException {
+    return reply(parse(json));
+  }
+
+  public HeartbeatReply decodeReply(String json) throws WireFormatException {
+    return decodeReply(utf8(json));
+  }
+
+  public EventAck decodeAck(byte[] json) throws WireFormatException {
+    WireObject ack = WireObject.at(parse(json), "$");
+    List<UUID> accepted =
+        ack.requiredList("accepted", WireLimits.MAX_EVENTS_PER_BATCH, WireObject::uuid);
+    return ack.build(() -> new EventAck(accepted));
+  }
+
+  public EventAck decodeAck(String json) throws WireFormatException {
+    return decodeAck(utf8(json));
+  }
+
+  // ---- record <-> tree ----
+
+  private ObjectNode heartbeatTree(NodeHeartbeat heartbeat) {
+    ObjectNode tree = mapper.createObjectNode();
+    tree.put("protocolVersion", heartbeat.protocolVersion());
+    tree.put("nodeId", heartbeat.nodeId());
+    tree.put("group", heartbeat.group());
+    tree.put("agentVersion", heartbeat.agentVersion());
+    tree.put("sentAt", heartbeat.sentAt().toString());
+    ArrayNode disks = tree.putArray("disks");
+    for (DiskUsage disk : heartbeat.disks()) {
+      disks
+          .addObject()
+          .put("mount", disk.mount())
+          .put("totalBytes", disk.totalBytes())
+          .put("usedBytes", disk.usedBytes());
+    }
+    ArrayNode files = tree.putArray("files");
+    for (FileStatus file : heartbeat.files()) {
+      ObjectNode fileTree =
+          files
+              .addObject()
+              .put("path", file.path())
+              .put("sizeBytes", file.sizeBytes())
+              .put("growthBytesPerSecond", file.growthBytesPerSecond())
+              .put("backupCount", file.backupCount())
+              .put("backupBytes", file.backupBytes());
+      putIfPresent(fileTree, "lastRotation", file.lastRotation());
+      putIfPresent(fileTree, "lastResult", file.lastResult());
+    }
+    return tree;
+  }
+
+  private NodeHeartbeat heartbeat(JsonNode node) throws WireFormatException {
+    WireObject heartbeat = WireObject.at(node, "$");
+    String protocolVersion = heartbeat.protocolVersion();
+    String nodeId = heartbeat.requiredText("nodeId");
+    String group = heartbeat.requiredText("group");
+    String agentVersion = heartbeat.requiredText("agentVersion");
+    Instant sentAt = heartbeat.requiredInstant("sentAt");
+    List<DiskUsage> disks = heartbeat.requiredList("disks", WireLimits.MAX_DISKS, this::disk);
+    List<FileStatus> files = heartbeat.requiredList("files", WireLimits.MAX_FILES, this::file);
+    return heartbeat.build(
+        () -> new NodeHeartbeat(protocolVersion, nodeId, group, agentVersion, sentAt, disks, files));
+  }
+
+  private DiskUsage disk(JsonNode node, String path) throws WireFormatException {
+    WireObject disk = WireObject.at(node, path);
+    String mount = disk.requiredText("mount");
+    long totalBytes = disk.requiredLong("totalBytes");
+    long usedBytes = disk.requiredLong("usedBytes");
+    return disk.build(() -> new DiskUsage(mount, totalBytes, usedBytes));
+  }
+
+  private FileStatus file(JsonNode node, String path) throws WireFormatException {
+    WireObject file = WireObject.at(node, path);
+    String filePath = file.requiredText("path");
+    long sizeBytes = file.requiredLong("sizeBytes");
+    double growth = file.requiredDouble("growthBytesPerSecond");
+    int backupCount = file.requiredInt("backupCount");
+    long backupBytes = file.requiredLong("backupBytes");
+    Instant lastRotation = file.optionalInstant("lastRotation");
+    Result lastResult = file.optionalEnum("lastResult", Result.class);
+    return file.build(
+        () ->
+            new FileStatus(
+                filePath, sizeBytes, growth, backupCount, backupBytes, lastRotation, lastResult));
+  }
+
+  private ObjectNode eventTree(RotationEvent event) {
+    ObjectNode tree = mapper.createObjectNode();
+    tree.put("protocolVersion", event.protocolVersion());
+    tree.put("eventId", event.eventId().toString());
+    tree.put("nodeId", event.nodeId());
+    tree.put("group", event.group());
+    tree.put("path", event.path());
+    tree.put("trigger", event.trigger().name());
+    tree.put("startedAt", event.startedAt().toString());
+    tree.put("finishedAt", event.finishedAt().toString());
+    tree.put("result", event.result().name());
+    putIfPresent(tree, "reason", event.reason());
+    if (event.message() != null) {
+      tree.put("message", event.message());
+    }
+    tree.put("bytesBefore", event.bytesBefore());
+    tree.put("bytesAfter", event.bytesAfter());
+    tree.put("codec", event.codec());
+    tree.put("lockBackend", event.lockBackend());
+    tree.put("lockWaitMs", event.lockWaitMs());
+    tree.put("fencingToken", event.fencingToken());
+    return tree;
+  }
+
+  private RotationEvent event(JsonNode node, String path) throws WireFormatException {
+    WireObject event = WireObject.at(node, path);
+    String protocolVersion = event.protocolVersion();
+    UUID eventId = event.requiredUuid("eventId");
+    String nodeId = event.requiredText("nodeId");
+    String group = event.requiredText("group");
+    String filePath = event.requiredText("path");
+    Trigger trigger = event.requiredEnum("trigger", Trigger.class);
+    Instant startedAt = event.requiredInstant("startedAt");
+    Instant finishedAt = event.requiredInstant("finishedAt");
+    Result result = event.requiredEnum("result", Result.class);
+    FailureReason reason = event.optionalEnum("reason", FailureReason.class);
+    String message = event.optionalText("message");
+    long bytesBefore = event.requiredLong("bytesBefore");
+    long bytesAfter = event.requiredLong("bytesAfter");
+    String codec = event.requiredText("codec");
+    String lockBackend = event.requiredText("lockBackend");
+    long lockWaitMs = event.requiredLong("lockWaitMs");
+    long fencingToken = event.requiredLong("fencingToken");
+    return event.build(
+        () ->
+            new RotationEvent(
+                protocolVersion,
+                eventId,
+                nodeId,
+                group,
+                filePath,
+                trigger,
+                startedAt,
+                finishedAt,
+                result,
+                reason,
+                message,
+                bytesBefore,
+                bytesAfter,
+                codec,
+                lockBackend,
+                lockWaitMs,
+                fencingToken));
+  }
+
+  private ObjectNode replyTree(HeartbeatReply reply) {
+    ObjectNode tree = mapper.createObjectNode();
+    tree.put("protocolVersion", reply.protocolVersion());
+    tree.put("serverTime", reply.serverTime().toString());
+    ArrayNode commands = tree.putArray("commands");
+    for (Command command : reply.commands()) {
+      ObjectNode commandTree =
+          commands
+              .addObject()
+              .put("commandId", command.commandId().toString())
+              .put("type", command.type().name());
+      if (command.path() != null) {
+        commandTree.put("path", command.path());
+      }
+    }
+    return tree;
+  }
+
+  private HeartbeatReply reply(JsonNode node) throws WireFormatException {
+    WireObject reply = WireObject.at(node, "$");
+    String protocolVersion = reply.protocolVersion();
+    Instant serverTime = reply.requiredInstant("serverTime");
+    List<Command> commands =
+        reply.requiredList("commands", WireLimits.MAX_COMMANDS, this::command);
+    return reply.build(() -> new HeartbeatReply(protocolVersion, serverTime, commands));
+  }
+
+  private Command command(JsonNode node, String path) throws WireFormatException {
+    WireObject command = WireObject.at(node, path);
+    UUID commandId = command.requiredUuid("commandId");
+    CommandType type = command.requiredEnum("type", CommandType.class);
+    String filePath = command.optionalText("path");
+    return command.build(() -> new Command(commandId, type, filePath));
+  }
+
+  private static void putIfPresent(ObjectNode tree, String field, Instant value) {
+    if (value != null) {
+      tree.put(field, value.toString());
+    }
+  }
+
+  private static void putIfPresent(ObjectNode tree, String field, Enum<?> value) {
+    if (value != null) {
+      tree.put(field, value.name());
+    }
+  }
+
+  // ---- bytes <-> tree ----
+
+  private byte[] write(JsonNode tree) {
+    byte[] json;
+    try {
+      json = mapper.writeValueAsBytes(tree);
+    } catch (JsonProcessingException e) {
+      // Writing a tree of strings and numbers to memory cannot fail short of a Jackson bug.
+      throw new UncheckedIOException(e);
+    }
+    if (json.length > WireLimits.MAX_DOCUMENT_BYTES) {
+      throw new IllegalArgumentException(
+          "The encoded document is "
+              + json.length
+              + " bytes, over the "
+              + WireLimits.MAX_DOCUMENT_BYTES
+              + "-byte limit every receiver enforces; send less per document.");
+    }
+    return json;
+  }
+
+  private JsonNode parse(byte[] json) throws WireFormatException {
+    Objects.requireNonNull(json, "json");
+    if (json.length > WireLimits.MAX_DOCUMENT_BYTES) {
+      throw new WireFormatException(
+          "$",
+          "document is "
+              + json.length
+              + " bytes; at most "
+              + WireLimits.MAX_DOCUMENT_BYTES
+              + " are allowed");
+    }
+    // Malformed JSON is reported at "$" with the parser's line and column: the parser's own idea
+    // of the current field is often the previous one, and a wrong path misleads more than none.
+    try (JsonParser parser = mapper.createParser(json)) {
+      JsonNode root = mapper.readTree(parser);
+      if (root == null || root.isMissingNode()) {
+        throw new WireFormatException("$", "is empty; expected a JSON document");
+      }
+      if (parser.nextToken() != null) {
+        throw new WireFormatException(
+            "$",
+            "is not valid JSON (unexpected content after the document"
+                + at(parser.currentTokenLocation())
+                + ")");
+      }
+      return root;
+    } catch (JsonProcessingException e) {
+      throw new WireFormatException(
+          "$", "is not valid JSON (" + clean(e.getOriginalMessage()) + at(e.getLocation()) + ")");
+    } catch (IOException e) {
+      // Jackson's encoding detection can yield a CharConversionException for garbage bytes.
+      throw new WireFormatException("$", "is not valid JSON (" + clean(e.getMessage()) + ")");
+    }
+  }
+
+  private static String at(JsonLocation location) {
+    return location == null || location.getLineNr() <= 0
+        ? ""
+        : " at line " + location.getLineNr() + ", column " + location.getColumnNr();
+  }
+
+  /** One line of printable text, short enough for a log line or an HTTP 400 body. */
+  private static String clean(String text) {
+    if (text == null) {
+      return "no detail";
+    }
+    StringBuilder cleaned = new StringBuilder();
+    for (int i = 0; i < text.length() && cleaned.length() < MAX_PARSER_DETAIL_LENGTH; i++) {
+      char c = text.charAt(i);
+      cleaned.append(Character.isWhitespace(c) ? ' ' : Character.isISOControl(c) ? '?' : c);
+    }
+    return cleaned.toString().trim();
+  }
+
+  private static byte[] utf8(String json) {
+    return Objects.requireNonNull(json, "json").getBytes(StandardCharsets.UTF_8);
+  }
+}
