@@ -49,7 +49,7 @@ public final class AgentMain implements Runnable {
   }
 
   public static CommandLine commandLine() {
-    return new CommandLine(new AgentMain()).setExitCodeOnInvalidInput(2);
+    return new CommandLine(new AgentMain());
   }
 
   @Override

@@ -8,10 +8,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Which processes hold a file open, read from {@code /proc/<pid>/fd} (what {@code fuser} does).
- * The kernel keeps those links pointing at a file across renames, so after a rename and a reopen
- * signal this tells whether the server has really let go of the backup. Processes the agent may
- * not inspect are invisible; run the agent as the log owner or root.
+ * Which processes hold a file open, read from {@code /proc/<pid>/fd} (what {@code fuser} does). The
+ * kernel keeps those links pointing at a file across renames, so after a rename and a reopen signal
+ * this tells whether the server has really let go of the backup. Processes the agent may not
+ * inspect are invisible; run the agent as the log owner or root.
  */
 final class OpenFiles {
   private static final Path PROC = Path.of("/proc");

@@ -399,7 +399,8 @@ public final class RotationEngine {
       }
       CompressionRequest request = spec.compression().get();
       List<Backup> all = spec.naming().list();
-      Optional<Backup> newest = all.isEmpty() ? Optional.empty() : Optional.of(all.get(all.size() - 1));
+      Optional<Backup> newest =
+          all.isEmpty() ? Optional.empty() : Optional.of(all.get(all.size() - 1));
       for (Backup b : all) {
         if (b.compressed()) {
           continue;
@@ -464,7 +465,8 @@ public final class RotationEngine {
         Path tmp = BackupNaming.tempFor(target);
         journal.record(
             Step.COMPRESSING,
-            Map.of("source", source.toString(), "tmp", tmp.toString(), "target", target.toString()));
+            Map.of(
+                "source", source.toString(), "tmp", tmp.toString(), "target", target.toString()));
         CompressionResult r;
         try {
           r = compressor.compress(source, tmp, request, progress);

@@ -1,0 +1,37 @@
+package io.fleetrotate.agent.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** The agent as a child JVM on the test classpath, so tests can SIGKILL it. */
+final class AgentProcess {
+  private AgentProcess() {}
+
+  static Process start(Path logFile, List<String> jvmArgs, String... args) throws IOException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.add("-Xshare:auto");
+    cmd.add("-XX:TieredStopAtLevel=1");
+    cmd.addAll(jvmArgs);
+    cmd.add("-cp");
+    cmd.add(System.getProperty("java.class.path"));
+    cmd.add("io.fleetrotate.agent.AgentMain");
+    cmd.addAll(List.of(args));
+    return new ProcessBuilder(cmd)
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
+        .start();
+  }
+
+  /** Runs to completion and returns the exit code. */
+  static int run(Path logFile, String... args) throws Exception {
+    Process p = start(logFile, List.of(), args);
+    assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("agent finished").isTrue();
+    return p.exitValue();
+  }
+}

@@ -1,0 +1,96 @@
+package io.fleetrotate.agent.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Kills the agent (SIGKILL) right after each journal step while a writer appends, restarts it, and
+ * accounts for every line: each must be found exactly once across the live log and its backups.
+ */
+class CrashRecoveryTest {
+
+  @TempDir Path dir;
+
+  static Stream<Arguments> steps() {
+    return Stream.of(
+            "BEGIN",
+            "MOVING",
+            "MOVED",
+            "REOPENED",
+            "COMPRESSING",
+            "COMPRESSED",
+            "BACKUP_DELETED",
+            "DONE")
+        .map(s -> Arguments.of("signal", s));
+  }
+
+  @ParameterizedTest(name = "{0} mode, killed after {1}")
+  @MethodSource("steps")
+  void aKillAtAnyStepIsFinishedOrUndoneWithoutLosingALine(String mode, String step)
+      throws Exception {
+    Path logs = Files.createDirectories(dir.resolve("logs"));
+    Path log = logs.resolve("server.log");
+    Path pidFile = dir.resolve("writer.pid");
+    Path config = dir.resolve("agent.yaml");
+    Files.writeString(
+        config,
+        """
+        node: { id: crash-test, group: g }
+        stateDir: %s
+        http: { enabled: false }
+        lock: { backend: local }
+        files:
+          - path: %s
+            trigger: { maxSize: 1KiB }
+            retention: { keep: 100 }
+            compress: { codec: zstd, level: 3 }
+            reopen: { method: signal, signal: HUP, pidFile: %s }
+        """
+            .formatted(dir.resolve("state"), log, pidFile));
+
+    Path writerOut = dir.resolve("writer.out");
+    Process writer = SharedTools.startWriter(log, 2000, 6, writerOut);
+    Files.writeString(pidFile, Long.toString(writer.pid()));
+    await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(log) && Files.size(log) > 0);
+
+    Path agentLog = dir.resolve("agent.log");
+    Process agent =
+        AgentProcess.start(
+            agentLog,
+            List.of("-Dfleetrotate.test.pauseAfter=" + step),
+            "rotate",
+            "--config",
+            config.toString(),
+            "--now");
+    Path marker = dir.resolve("state/journal/paused-after-" + step);
+    await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(marker) || !agent.isAlive());
+    assertThat(marker).as("agent paused after " + step + "; see " + agentLog).exists();
+    agent.destroyForcibly();
+    assertThat(agent.waitFor(10, TimeUnit.SECONDS)).isTrue();
+    Files.delete(marker);
+
+    int exit = AgentProcess.run(agentLog, "rotate", "--config", config.toString());
+    assertThat(exit).as("recovery run; see " + agentLog).isZero();
+    try (Stream<Path> journals = Files.list(dir.resolve("state/journal"))) {
+      assertThat(journals.filter(p -> p.toString().endsWith(".journal"))).isEmpty();
+    }
+
+    long last = SharedTools.awaitWriter(writer, writerOut);
+    List<Path> files = SharedTools.logAndBackups(log);
+    assertThat(files).noneMatch(p -> p.getFileName().toString().startsWith("."));
+    long[] lost = SharedTools.countLost(last, files);
+    assertThat(lost).as("missing, duplicated across " + files).containsExactly(0, 0);
+    assertThat(files).as("a backup exists after a kill at " + step).hasSizeGreaterThan(1);
+  }
+}
