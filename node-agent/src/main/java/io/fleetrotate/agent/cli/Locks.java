@@ -12,10 +12,11 @@ final class Locks {
   static FleetLock open(AgentConfig c) throws IOException {
     return switch (c.lock().backend()) {
       case LOCAL -> new LocalFleetLock(c.stateDir().resolve("locks"), c.lock().maxConcurrent());
-      case REDIS, HAZELCAST -> throw new IOException(
-          "lock.backend: "
-              + c.lock().backend().wireName()
-              + " is not available in this build yet; use lock.backend: local");
+      case REDIS, HAZELCAST ->
+          throw new IOException(
+              "lock.backend: "
+                  + c.lock().backend().wireName()
+                  + " is not available in this build yet; use lock.backend: local");
     };
   }
 }

@@ -9,8 +9,8 @@ import java.util.Optional;
 
 /**
  * Decides whether a log is due. Any configured trigger that fires makes it due; {@code minSize} and
- * {@code rotateEmpty} veto all of them. When several fire, the reported one is size, then
- * schedule, then age.
+ * {@code rotateEmpty} veto all of them. When several fire, the reported one is size, then schedule,
+ * then age.
  */
 public final class TriggerEvaluator {
   private TriggerEvaluator() {}

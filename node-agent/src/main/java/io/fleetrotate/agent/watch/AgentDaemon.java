@@ -55,12 +55,14 @@ public final class AgentDaemon implements AutoCloseable {
               .requestHandler(
                   req -> {
                     switch (req.path()) {
-                      case "/metrics" -> req.response()
-                          .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8")
-                          .end(metrics.scrape());
-                      case "/health" -> req.response()
-                          .putHeader("content-type", "application/json")
-                          .end(health().encode());
+                      case "/metrics" ->
+                          req.response()
+                              .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8")
+                              .end(metrics.scrape());
+                      case "/health" ->
+                          req.response()
+                              .putHeader("content-type", "application/json")
+                              .end(health().encode());
                       default -> req.response().setStatusCode(404).end("not found\n");
                     }
                   })
@@ -80,8 +82,7 @@ public final class AgentDaemon implements AutoCloseable {
   private JsonObject health() {
     Instant last = lastCheck.get();
     boolean fresh =
-        last != null
-            && last.plus(config.checkInterval().multipliedBy(3)).isAfter(clock.instant());
+        last != null && last.plus(config.checkInterval().multipliedBy(3)).isAfter(clock.instant());
     JsonObject j =
         new JsonObject()
             .put("status", fresh ? "UP" : "STARTING")

@@ -13,8 +13,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * What the agent remembers per live file across restarts: when it was last rotated (or first
- * seen, which starts the age and schedule clocks) and how the last rotation ended. One JSON file,
+ * What the agent remembers per live file across restarts: when it was last rotated (or first seen,
+ * which starts the age and schedule clocks) and how the last rotation ended. One JSON file,
  * replaced atomically.
  */
 final class FileStateStore {
@@ -45,7 +45,8 @@ final class FileStateStore {
     Map<String, FileState> states = new TreeMap<>();
     if (Files.exists(file)) {
       try {
-        states.putAll(JSON.readValue(file.toFile(), new TypeReference<Map<String, FileState>>() {}));
+        states.putAll(
+            JSON.readValue(file.toFile(), new TypeReference<Map<String, FileState>>() {}));
       } catch (IOException e) {
         throw new IOException(
             "the agent state "
@@ -68,7 +69,8 @@ final class FileStateStore {
       throws IOException {
     FileState old = get(live, at);
     states.put(
-        live.toString(), new FileState(success ? at.toString() : old.since(), at.toString(), result));
+        live.toString(),
+        new FileState(success ? at.toString() : old.since(), at.toString(), result));
     save();
   }
 

@@ -70,7 +70,8 @@ final class SpecFactory {
     if (c.codec() == Codec.NONE) {
       return Optional.empty();
     }
-    CompressionCodec codec = c.codec() == Codec.ZSTD ? CompressionCodec.ZSTD : CompressionCodec.GZIP;
+    CompressionCodec codec =
+        c.codec() == Codec.ZSTD ? CompressionCodec.ZSTD : CompressionCodec.GZIP;
     return Optional.of(new CompressionRequest(codec, c.level(), c.maxBytesPerSecond().orElse(0)));
   }
 }
