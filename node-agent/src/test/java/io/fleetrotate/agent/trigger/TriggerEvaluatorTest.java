@@ -38,8 +38,7 @@ class TriggerEvaluatorTest {
   @Test
   void scheduleFiresOnceAScheduledTimePassedSinceTheLastRotation() {
     TriggerConfig t = trigger(null, "0 2 * * *", null, 0, false);
-    assertThat(TriggerEvaluator.due(t, 10, SINCE, Instant.parse("2026-11-21T01:59:59Z")))
-        .isEmpty();
+    assertThat(TriggerEvaluator.due(t, 10, SINCE, Instant.parse("2026-11-21T01:59:59Z"))).isEmpty();
     assertThat(TriggerEvaluator.due(t, 10, SINCE, Instant.parse("2026-11-21T02:00:00Z")))
         .contains(Trigger.SCHEDULE);
     // Rotated at 02:00:05: the same scheduled time does not fire again.
@@ -83,9 +82,13 @@ class TriggerEvaluatorTest {
   @Test
   void anEmptyFileRotatesOnlyWhenAllowed() {
     Instant later = SINCE.plus(Duration.ofDays(2));
-    assertThat(TriggerEvaluator.due(trigger(null, null, Duration.ofHours(1), 0, false), 0, SINCE, later))
+    assertThat(
+            TriggerEvaluator.due(
+                trigger(null, null, Duration.ofHours(1), 0, false), 0, SINCE, later))
         .isEmpty();
-    assertThat(TriggerEvaluator.due(trigger(null, null, Duration.ofHours(1), 0, true), 0, SINCE, later))
+    assertThat(
+            TriggerEvaluator.due(
+                trigger(null, null, Duration.ofHours(1), 0, true), 0, SINCE, later))
         .contains(Trigger.AGE);
   }
 
