@@ -54,8 +54,7 @@ class RecordRulesTest {
 
   @Test
   void heartbeatOfAnotherMajorVersionCannotBeBuilt() {
-    assertThatThrownBy(
-            () -> new NodeHeartbeat("2.0", "n", "g", "0.1.0", T0, List.of(), List.of()))
+    assertThatThrownBy(() -> new NodeHeartbeat("2.0", "n", "g", "0.1.0", T0, List.of(), List.of()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("protocolVersion: unsupported major version 2; this build speaks 1.x");
   }
@@ -64,9 +63,7 @@ class RecordRulesTest {
   void timestampOutsideFourDigitYearsCannotBeBuilt() {
     // Instant.toString() would write "+10000-...", which the wire format does not accept.
     assertThatThrownBy(
-            () ->
-                new HeartbeatReply(
-                    ProtocolVersion.CURRENT, Rules.LATEST.plusNanos(1), List.of()))
+            () -> new HeartbeatReply(ProtocolVersion.CURRENT, Rules.LATEST.plusNanos(1), List.of()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("serverTime: must be within the years 0000 to 9999");
   }
