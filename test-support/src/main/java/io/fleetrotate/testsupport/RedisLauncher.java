@@ -112,11 +112,6 @@ final class RedisLauncher {
     return RedisProcess.start(embedded, Source.EMBEDDED);
   }
 
-  /** The directories searched for redis-server, in order. */
-  List<Path> searchDirectories() {
-    return searchDirectories;
-  }
-
   Optional<Path> findOnPath() {
     return searchDirectories.stream()
         .map(dir -> dir.resolve(BINARY_NAME))

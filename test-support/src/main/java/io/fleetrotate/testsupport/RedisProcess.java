@@ -238,7 +238,16 @@ final class RedisProcess implements ManagedRedis {
       // A PONG alone could come from a stranger that holds the port; our own log must agree.
       if (!launched.isAlive() || !logText().contains(READY_LINE)) {
         throw new IllegalStateException(
-            "Something else answers on " + HOST + ":" + port + ". " + logTail());
+            "Something answered PING on "
+                + HOST
+                + ":"
+                + port
+                + " but "
+                + binary
+                + " did not log '"
+                + READY_LINE
+                + "', so another process may hold the port. "
+                + logTail());
       }
     } catch (IllegalStateException e) {
       kill();
