@@ -5,8 +5,8 @@ import java.util.regex.Pattern;
 
 /**
  * The wire protocol version, {@code MAJOR.MINOR}. A minor bump only adds optional fields, which
- * older readers ignore; a major bump may break readers, so a document with another major version
- * is rejected outright rather than half understood.
+ * older readers ignore; a major bump may break readers, so a document with another major version is
+ * rejected outright rather than half understood.
  */
 public final class ProtocolVersion {
   /** The version this build writes. */
@@ -33,11 +33,7 @@ public final class ProtocolVersion {
     }
     int major = Integer.parseInt(matcher.group(1));
     if (major != SUPPORTED_MAJOR) {
-      return "unsupported major version "
-          + major
-          + "; this build speaks "
-          + SUPPORTED_MAJOR
-          + ".x";
+      return "unsupported major version " + major + "; this build speaks " + SUPPORTED_MAJOR + ".x";
     }
     return null;
   }

@@ -62,7 +62,8 @@ public record RotationEvent(
       throw Rules.violation("reason", "is required when result is FAILED");
     }
     if (result != Result.FAILED && reason != null) {
-      throw Rules.violation("reason", "must be absent unless result is FAILED (result is " + result + ")");
+      throw Rules.violation(
+          "reason", "must be absent unless result is FAILED (result is " + result + ")");
     }
     Rules.optionalText("message", message, WireLimits.MAX_MESSAGE_LENGTH);
     Rules.nonNegative("bytesBefore", bytesBefore);
@@ -78,7 +79,9 @@ public record RotationEvent(
    * there is no ratio to speak of. Derived, so it is not sent on the wire.
    */
   public OptionalDouble compressionRatio() {
-    return bytesBefore > 0 ? OptionalDouble.of((double) bytesAfter / bytesBefore) : OptionalDouble.empty();
+    return bytesBefore > 0
+        ? OptionalDouble.of((double) bytesAfter / bytesBefore)
+        : OptionalDouble.empty();
   }
 
   /** How long the rotation took, from start to finish. */

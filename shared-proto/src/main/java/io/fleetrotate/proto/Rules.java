@@ -4,9 +4,9 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * The field rules of the wire contract, called from the records' compact constructors. Each
- * failure is an {@link InvalidFieldException} naming the field, which the decoder turns into a
- * {@link WireFormatException} with the full JSON path.
+ * The field rules of the wire contract, called from the records' compact constructors. Each failure
+ * is an {@link InvalidFieldException} naming the field, which the decoder turns into a {@link
+ * WireFormatException} with the full JSON path.
  */
 final class Rules {
   // Instant.toString() writes a four-digit year only inside this range; outside it the text would

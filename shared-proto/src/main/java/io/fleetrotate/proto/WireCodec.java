@@ -1,11 +1,11 @@
 package io.fleetrotate.proto;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -188,7 +188,8 @@ public final class WireCodec {
     List<DiskUsage> disks = heartbeat.requiredList("disks", WireLimits.MAX_DISKS, this::disk);
     List<FileStatus> files = heartbeat.requiredList("files", WireLimits.MAX_FILES, this::file);
     return heartbeat.build(
-        () -> new NodeHeartbeat(protocolVersion, nodeId, group, agentVersion, sentAt, disks, files));
+        () ->
+            new NodeHeartbeat(protocolVersion, nodeId, group, agentVersion, sentAt, disks, files));
   }
 
   private DiskUsage disk(JsonNode node, String path) throws WireFormatException {
@@ -301,8 +302,7 @@ public final class WireCodec {
     WireObject reply = WireObject.at(node, "$");
     String protocolVersion = reply.protocolVersion();
     Instant serverTime = reply.requiredInstant("serverTime");
-    List<Command> commands =
-        reply.requiredList("commands", WireLimits.MAX_COMMANDS, this::command);
+    List<Command> commands = reply.requiredList("commands", WireLimits.MAX_COMMANDS, this::command);
     return reply.build(() -> new HeartbeatReply(protocolVersion, serverTime, commands));
   }
 

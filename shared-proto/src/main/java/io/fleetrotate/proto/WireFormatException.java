@@ -1,13 +1,13 @@
 package io.fleetrotate.proto;
 
 /**
- * A wire document this build does not accept, naming where and why: {@code
- * "$.disks[0].usedBytes: must be >= 0"}.
+ * A wire document this build does not accept, naming where and why: {@code "$.disks[0].usedBytes:
+ * must be >= 0"}.
  *
  * <p>Every decode failure is this one type, whatever the cause (malformed JSON, a missing or
  * mistyped field, a value out of range, an unsupported protocol major version). It is checked
- * because the bytes come from another process: each caller must decide what a bad document means
- * to it (the coordinator answers 400 with {@link #getMessage()}, the agent logs and drops a bad
+ * because the bytes come from another process: each caller must decide what a bad document means to
+ * it (the coordinator answers 400 with {@link #getMessage()}, the agent logs and drops a bad
  * reply). No stack trace is recorded: the path and rule are the whole story.
  */
 public final class WireFormatException extends Exception {

@@ -13,10 +13,9 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * One JSON object of a wire document, read field by field while knowing its own JSON path, so
- * every failure names the exact field. Absent fields and JSON {@code null} mean the same thing;
- * fields this build does not know are never looked at, which is what makes minor versions
- * additive.
+ * One JSON object of a wire document, read field by field while knowing its own JSON path, so every
+ * failure names the exact field. Absent fields and JSON {@code null} mean the same thing; fields
+ * this build does not know are never looked at, which is what makes minor versions additive.
  */
 final class WireObject {
   /** A decoder of one array element found at {@code path}. */
@@ -31,7 +30,8 @@ final class WireObject {
       "must be an ISO-8601 UTC timestamp such as 2026-11-21T09:00:00Z";
 
   private static final Pattern CANONICAL_UUID =
-      Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+      Pattern.compile(
+          "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
   private final JsonNode node;
   private final String path;
@@ -53,8 +53,7 @@ final class WireObject {
    * Decodes every element of {@code node}, an array at {@code path} of at most {@code maxSize}
    * entries. The size is checked before any element is decoded.
    */
-  static <T> List<T> elementsOf(
-      JsonNode node, String path, int maxSize, ElementDecoder<T> decoder)
+  static <T> List<T> elementsOf(JsonNode node, String path, int maxSize, ElementDecoder<T> decoder)
       throws WireFormatException {
     if (!node.isArray()) {
       throw new WireFormatException(path, "must be an array, not " + typeOf(node));
@@ -98,8 +97,7 @@ final class WireObject {
     }
     if (!value.isIntegralNumber() || !value.canConvertToLong()) {
       throw new WireFormatException(
-          pathOf(field),
-          "must be an integer from " + Long.MIN_VALUE + " to " + Long.MAX_VALUE);
+          pathOf(field), "must be an integer from " + Long.MIN_VALUE + " to " + Long.MAX_VALUE);
     }
     return value.longValue();
   }
@@ -225,8 +223,7 @@ final class WireObject {
   }
 
   private WireFormatException wrongType(String field, String expected, JsonNode value) {
-    return new WireFormatException(
-        pathOf(field), "must be " + expected + ", not " + typeOf(value));
+    return new WireFormatException(pathOf(field), "must be " + expected + ", not " + typeOf(value));
   }
 
   private static String typeOf(JsonNode value) {

@@ -119,7 +119,8 @@ class WireRejectionTest {
   @Test
   void finishedAtBeforeStartedAtIsRejected() {
     WireFormatException rejection =
-        eventRejection(Golden.EVENT_SUCCESS, tree -> tree.put("finishedAt", "2026-11-21T01:59:59Z"));
+        eventRejection(
+            Golden.EVENT_SUCCESS, tree -> tree.put("finishedAt", "2026-11-21T01:59:59Z"));
 
     assertThat(rejection)
         .hasMessage("$.finishedAt: must not be before startedAt (2026-11-21T02:00:00Z)");
@@ -139,12 +140,14 @@ class WireRejectionTest {
     WireFormatException rejection =
         heartbeatRejection(tree -> Golden.object(tree, "/files/0").put("lastResult", "success"));
 
-    assertThat(rejection).hasMessage("$.files[0].lastResult: must be one of SUCCESS, FAILED, SKIPPED");
+    assertThat(rejection)
+        .hasMessage("$.files[0].lastResult: must be one of SUCCESS, FAILED, SKIPPED");
   }
 
   @Test
   void failedEventWithoutReasonIsRejected() {
-    WireFormatException rejection = eventRejection(Golden.EVENT_FAILED, tree -> tree.remove("reason"));
+    WireFormatException rejection =
+        eventRejection(Golden.EVENT_FAILED, tree -> tree.remove("reason"));
 
     assertThat(rejection).hasMessage("$.reason: is required when result is FAILED");
   }
@@ -317,8 +320,7 @@ class WireRejectionTest {
         heartbeatRejection(tree -> tree.put("sentAt", "2026-11-21T10:00:00+01:00"));
 
     assertThat(rejection)
-        .hasMessage(
-            "$.sentAt: must be an ISO-8601 UTC timestamp such as 2026-11-21T09:00:00Z");
+        .hasMessage("$.sentAt: must be an ISO-8601 UTC timestamp such as 2026-11-21T09:00:00Z");
   }
 
   @Test

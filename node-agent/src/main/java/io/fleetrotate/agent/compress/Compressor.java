@@ -52,6 +52,7 @@ public final class Compressor {
 
   private final ZstdAvailability zstd;
   private final StreamEncoder.Factory zstdEncoders;
+  private final StreamEncoder.Factory gzipEncoders;
   private final UnaryOperator<CompressedSink> writePath;
   private final LongSupplier nanoTime;
   private final NanoSleeper sleeper;
@@ -60,23 +61,26 @@ public final class Compressor {
     this(
         ZstdAvailability.system(),
         ZstdStreamEncoder.factory(ZSTD_WORKERS),
+        GzipStreamEncoder::open,
         UnaryOperator.identity(),
         System::nanoTime,
         NanoSleeper.PARKING);
   }
 
   /**
-   * Seams for tests: force zstd off, make zstd fail mid-stream, make target writes fail, and run
+   * Seams for tests: force zstd off, make a codec fail mid-stream, make target writes fail, and run
    * the rate limiter and progress throttle on a fake clock.
    */
   Compressor(
       ZstdAvailability zstd,
       StreamEncoder.Factory zstdEncoders,
+      StreamEncoder.Factory gzipEncoders,
       UnaryOperator<CompressedSink> writePath,
       LongSupplier nanoTime,
       NanoSleeper sleeper) {
     this.zstd = Objects.requireNonNull(zstd, "zstd");
     this.zstdEncoders = Objects.requireNonNull(zstdEncoders, "zstdEncoders");
+    this.gzipEncoders = Objects.requireNonNull(gzipEncoders, "gzipEncoders");
     this.writePath = Objects.requireNonNull(writePath, "writePath");
     this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
     this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
@@ -100,6 +104,9 @@ public final class Compressor {
     Objects.requireNonNull(request, "request");
     Objects.requireNonNull(progress, "progress");
     long startNanos = nanoTime.getAsLong();
+    if (Thread.currentThread().isInterrupted()) {
+      throw cancelled(source, null);
+    }
     FileChannel in = openSource(source);
     try {
       refuseToOverwriteSource(source, target);
@@ -123,7 +130,7 @@ public final class Compressor {
               ? request.level()
               : CompressionCodec.GZIP.defaultLevel();
       try {
-        Written written = job.write(GzipStreamEncoder::open, gzipLevel);
+        Written written = job.write(gzipEncoders, gzipLevel);
         return result(
             CompressionCodec.GZIP, gzipLevel, written, startNanos, fallbackReason.orElse(null));
       } catch (CodecFailure e) {
@@ -296,10 +303,7 @@ public final class Compressor {
     }
 
     private CompressionFailure cancelled(Throwable e) {
-      return new CompressionFailure(
-          CompressionFailure.Kind.CANCELLED,
-          "Compression of " + source + " was cancelled: the worker thread was interrupted",
-          e);
+      return Compressor.cancelled(source, e);
     }
 
     private void deletePartialTarget(CompressionFailure failure) {
@@ -375,8 +379,7 @@ public final class Compressor {
     try {
       return FileChannel.open(source, StandardOpenOption.READ);
     } catch (IOException e) {
-      throw new CompressionFailure(
-          CompressionFailure.Kind.IO_ERROR, "Cannot open " + source + ": " + e, e);
+      throw sourceFailure(source, "Cannot open " + source + ": " + e, e);
     }
   }
 
@@ -384,9 +387,23 @@ public final class Compressor {
     try {
       return in.size();
     } catch (IOException e) {
-      throw new CompressionFailure(
-          CompressionFailure.Kind.IO_ERROR, "Cannot read the size of " + source + ": " + e, e);
+      throw sourceFailure(source, "Cannot read the size of " + source + ": " + e, e);
     }
+  }
+
+  /** Reading is interruptible: an interrupt closes the channel, which is a cancel, not an error. */
+  private static CompressionFailure sourceFailure(Path source, String message, IOException e) {
+    if (Thread.currentThread().isInterrupted() || causedBy(e, ClosedByInterruptException.class)) {
+      return cancelled(source, e);
+    }
+    return new CompressionFailure(CompressionFailure.Kind.IO_ERROR, message, e);
+  }
+
+  private static CompressionFailure cancelled(Path source, Throwable e) {
+    return new CompressionFailure(
+        CompressionFailure.Kind.CANCELLED,
+        "Compression of " + source + " was cancelled: the worker thread was interrupted",
+        e);
   }
 
   private static void closeQuietly(FileChannel in, Path source) {

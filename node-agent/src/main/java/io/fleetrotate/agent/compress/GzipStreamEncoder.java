@@ -20,6 +20,7 @@ final class GzipStreamEncoder implements StreamEncoder {
     (byte) 0x1f, (byte) 0x8b, Deflater.DEFLATED, 0, 0, 0, 0, 0, 0, (byte) 0xff
   };
   private static final int TRAILER_BYTES = 8;
+  private static final byte[] NO_INPUT = new byte[0];
 
   private final CompressedSink sink;
   private final Deflater deflater;
@@ -51,6 +52,9 @@ final class GzipStreamEncoder implements StreamEncoder {
         drain();
       }
     }
+    // The Deflater keeps a reference to its input buffer; the caller reuses that buffer for the
+    // next read, so detach it or finish() would compress whatever the buffer holds by then.
+    deflater.setInput(NO_INPUT);
   }
 
   @Override

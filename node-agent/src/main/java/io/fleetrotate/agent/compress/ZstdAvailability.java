@@ -4,8 +4,8 @@ import com.github.luben.zstd.ZstdCompressCtx;
 import java.util.Optional;
 
 /**
- * Whether zstd can be used in this process. zstd-jni loads a native library on first use; on a
- * host where that fails (unusual libc, noexec /tmp, a stripped jar) the agent writes gzip instead.
+ * Whether zstd can be used in this process. zstd-jni loads a native library on first use; on a host
+ * where that fails (unusual libc, noexec /tmp, a stripped jar) the agent writes gzip instead.
  */
 @FunctionalInterface
 interface ZstdAvailability {

@@ -57,7 +57,8 @@ final class ZstdStreamEncoder implements StreamEncoder {
   public void finish() throws IOException {
     boolean flushed;
     do {
-      flushed = context.compressDirectByteBufferStream(output, NO_INPUT.duplicate(), EndDirective.END);
+      flushed =
+          context.compressDirectByteBufferStream(output, NO_INPUT.duplicate(), EndDirective.END);
       drain();
     } while (!flushed);
   }

@@ -41,6 +41,7 @@ public final class CompressorVsZstdCli {
         new Compressor(
             ZstdAvailability.system(),
             ZstdStreamEncoder.factory(workers),
+            GzipStreamEncoder::open,
             UnaryOperator.identity(),
             System::nanoTime,
             NanoSleeper.PARKING);

@@ -1,0 +1,303 @@
+package io.fleetrotate.agent.config;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Reads the top level of {@code agent.yaml} into an {@link AgentConfig}, applying the defaults, and
+ * leaves each {@code files[]} entry to {@link FileConfigReader}.
+ */
+final class AgentConfigReader {
+  static final List<String> ROOT_KEYS =
+      List.of("node", "coordinator", "lock", "checkInterval", "stateDir", "http", "files");
+  static final Duration DEFAULT_CHECK_INTERVAL = Duration.ofSeconds(30);
+  static final Path DEFAULT_STATE_DIR = Path.of("/var/lib/fleetrotate");
+  static final String DEFAULT_GROUP = "default";
+  static final int DEFAULT_HTTP_PORT = 8421;
+  static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(15);
+  static final Duration DEFAULT_LEASE = Duration.ofSeconds(60);
+  static final Duration DEFAULT_ACQUIRE_TIMEOUT = Duration.ofMinutes(10);
+  static final double DEFAULT_CRITICAL_DISK_RATIO = 0.95;
+  static final String DEFAULT_CLUSTER_NAME = "fleetrotate";
+
+  private static final ScalarType<LockConfig.Backend> BACKEND =
+      ScalarType.oneOf(
+          Map.of(
+              "local", LockConfig.Backend.LOCAL,
+              "redis", LockConfig.Backend.REDIS,
+              "hazelcast", LockConfig.Backend.HAZELCAST));
+
+  private static final ScalarType<LockConfig.OnUnavailable> ON_UNAVAILABLE =
+      ScalarType.oneOf(
+          Map.of(
+              "wait", LockConfig.OnUnavailable.WAIT,
+              "rotate-when-critical", LockConfig.OnUnavailable.ROTATE_WHEN_CRITICAL));
+
+  private static final ScalarType<Double> RATIO =
+      new ScalarType<>(
+          "a ratio greater than 0 and at most 1, such as 0.95",
+          s -> {
+            double value;
+            try {
+              value = Double.parseDouble(s);
+            } catch (NumberFormatException e) {
+              throw new ValueFormatException(
+                  Sizes.quote(s) + " is not a number; write a ratio such as 0.95");
+            }
+            if (!(value > 0 && value <= 1)) {
+              throw new ValueFormatException(
+                  Sizes.quote(s) + " is out of range; write a ratio greater than 0 and at most 1");
+            }
+            return value;
+          });
+
+  private static final List<String> REDIS_SCHEMES =
+      List.of("redis", "rediss", "redis-sentinel", "rediss-sentinel", "redis-socket");
+
+  private static final ScalarType<String> REDIS_URI =
+      new ScalarType<>(
+          "a Redis URI such as redis://redis:6379",
+          s -> {
+            int colon = s.indexOf("://");
+            String scheme = colon < 0 ? "" : s.substring(0, colon).toLowerCase(Locale.ROOT);
+            if (!REDIS_SCHEMES.contains(scheme) || s.length() == colon + 3) {
+              // Not quoted: a Redis URI may carry a password.
+              throw new ValueFormatException(
+                  "is not a Redis URI; write e.g. redis://redis:6379 (schemes: "
+                      + String.join(", ", REDIS_SCHEMES)
+                      + ")");
+            }
+            return s;
+          });
+
+  private static final Pattern HOST_PORT =
+      Pattern.compile("(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9][A-Za-z0-9.-]*)(?::(\\d{1,5}))?");
+
+  private static final ScalarType<String> MEMBER =
+      new ScalarType<>(
+          "host:port, such as coordinator:5701",
+          s -> {
+            var m = HOST_PORT.matcher(s);
+            if (!m.matches() || (m.group(2) != null && !validPort(m.group(2)))) {
+              throw new ValueFormatException(
+                  Sizes.quote(s) + " is not host:port; write e.g. coordinator:5701");
+            }
+            return s;
+          });
+
+  private static final ScalarType<String> TOKEN =
+      new ScalarType<>(
+          "a token",
+          s -> {
+            // The token itself is never quoted: error output ends up in logs.
+            if (s.isEmpty()) {
+              throw new ValueFormatException("is empty; remove the key to connect without a token");
+            }
+            if (s.chars().anyMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c))) {
+              throw new ValueFormatException(
+                  "contains white space or control characters, which an HTTP header cannot carry");
+            }
+            return s;
+          });
+
+  private static final ScalarType<String> BIND_ADDRESS =
+      new ScalarType<>(
+          "an address or host name to listen on, such as 0.0.0.0",
+          s -> {
+            if (s.isEmpty() || s.chars().anyMatch(Character::isWhitespace)) {
+              throw new ValueFormatException(
+                  Sizes.quote(s) + " is not an address; write e.g. 0.0.0.0 or 127.0.0.1");
+            }
+            return s;
+          });
+
+  private final ReadContext ctx;
+
+  AgentConfigReader(ReadContext ctx) {
+    this.ctx = ctx;
+  }
+
+  /** Reads the root mapping; the result is meaningful only if no problem was reported. */
+  AgentConfig read(Path source, YamlMap root) {
+    root.allowOnly(ROOT_KEYS, true);
+    NodeConfig node = readNode(root.section("node"));
+    Optional<CoordinatorConfig> coordinator =
+        root.optionalSection("coordinator").map(this::readCoordinator);
+    LockConfig lock = readLock(root.section("lock"));
+    Duration checkInterval =
+        root.get(
+            "checkInterval",
+            ScalarType.durationAtLeast(Duration.ofSeconds(1)),
+            DEFAULT_CHECK_INTERVAL);
+    Path stateDir = root.get("stateDir", ScalarType.ABSOLUTE_PATH, DEFAULT_STATE_DIR);
+    HttpConfig http = readHttp(root.section("http"));
+    List<FileConfig> files = readFiles(root);
+    return new AgentConfig(source, node, coordinator, lock, checkInterval, stateDir, http, files);
+  }
+
+  private NodeConfig readNode(YamlMap m) {
+    m.allowOnly(List.of("id", "group"));
+    String id;
+    if (m.has("id")) {
+      id = m.get("id", ScalarType.NAME, "invalid");
+    } else {
+      Optional<String> host = ctx.hostName().get();
+      if (host.isEmpty()) {
+        m.missing("id", "the host name could not be found; write e.g. id: mcp-host-1");
+      }
+      id = host.orElse("unknown");
+    }
+    String group = m.get("group", ScalarType.NAME, DEFAULT_GROUP);
+    return new NodeConfig(id, group);
+  }
+
+  private CoordinatorConfig readCoordinator(YamlMap m) {
+    m.allowOnly(List.of("url", "token", "heartbeat"));
+    URI url = m.require("url", ScalarType.HTTP_URL).orElse(URI.create("http://invalid"));
+    Optional<String> token = m.get("token", TOKEN);
+    Duration heartbeat =
+        m.get("heartbeat", ScalarType.durationAtLeast(Duration.ofSeconds(1)), DEFAULT_HEARTBEAT);
+    return new CoordinatorConfig(url, token, heartbeat);
+  }
+
+  private LockConfig readLock(YamlMap m) {
+    m.allowOnly(
+        List.of(
+            "backend",
+            "redis",
+            "hazelcast",
+            "lease",
+            "maxConcurrent",
+            "onUnavailable",
+            "criticalDiskRatio",
+            "acquireTimeout"));
+    LockConfig.Backend backend = m.get("backend", BACKEND, LockConfig.Backend.LOCAL);
+    Optional<RedisConfig> redis = m.optionalSection("redis").map(this::readRedis);
+    Optional<HazelcastConfig> hazelcast = m.optionalSection("hazelcast").map(this::readHazelcast);
+    if (backend == LockConfig.Backend.REDIS && !m.has("redis")) {
+      m.missing("redis", "backend redis needs redis: {uri: \"redis://host:6379\"}");
+    }
+    if (backend == LockConfig.Backend.HAZELCAST && !m.has("hazelcast")) {
+      m.missing("hazelcast", "backend hazelcast needs hazelcast: {members: [\"host:5701\"]}");
+    }
+    // After a reported mistake the record still needs its parts; the load fails anyway.
+    if (backend == LockConfig.Backend.REDIS && redis.isEmpty()) {
+      redis = Optional.of(new RedisConfig("redis://invalid"));
+    }
+    if (backend == LockConfig.Backend.HAZELCAST && hazelcast.isEmpty()) {
+      hazelcast = Optional.of(new HazelcastConfig(List.of(), DEFAULT_CLUSTER_NAME));
+    }
+    Duration lease =
+        m.get("lease", ScalarType.durationAtLeast(Duration.ofSeconds(1)), DEFAULT_LEASE);
+    int maxConcurrent = m.get("maxConcurrent", ScalarType.integer(1, 10_000), 1);
+    LockConfig.OnUnavailable onUnavailable =
+        m.get("onUnavailable", ON_UNAVAILABLE, LockConfig.OnUnavailable.WAIT);
+    double ratio = m.get("criticalDiskRatio", RATIO, DEFAULT_CRITICAL_DISK_RATIO);
+    Duration acquireTimeout =
+        m.get("acquireTimeout", ScalarType.durationAtLeast(Duration.ZERO), DEFAULT_ACQUIRE_TIMEOUT);
+    return new LockConfig(
+        backend, redis, hazelcast, lease, maxConcurrent, onUnavailable, ratio, acquireTimeout);
+  }
+
+  private RedisConfig readRedis(YamlMap m) {
+    m.allowOnly(List.of("uri"));
+    return new RedisConfig(m.require("uri", REDIS_URI).orElse("redis://invalid"));
+  }
+
+  private HazelcastConfig readHazelcast(YamlMap m) {
+    m.allowOnly(List.of("members", "clusterName"));
+    List<String> members = new ArrayList<>();
+    if (!m.has("members")) {
+      m.missing("members", "write e.g. members: [\"coordinator:5701\"]");
+    }
+    m.value("members")
+        .flatMap(v -> v.asList("a list of host:port, such as [\"coordinator:5701\"]"))
+        .ifPresent(
+            items -> {
+              if (items.isEmpty()) {
+                m.error(
+                    "members", "is empty; list at least one member, e.g. [\"coordinator:5701\"]");
+              }
+              items.forEach(item -> item.as(MEMBER).ifPresent(members::add));
+            });
+    String clusterName = m.get("clusterName", ScalarType.NAME, DEFAULT_CLUSTER_NAME);
+    return new HazelcastConfig(members, clusterName);
+  }
+
+  private HttpConfig readHttp(YamlMap m) {
+    m.allowOnly(List.of("enabled", "bind", "port"));
+    boolean enabled = m.get("enabled", ScalarType.BOOLEAN, true);
+    String bind = m.get("bind", BIND_ADDRESS, "0.0.0.0");
+    int port = m.get("port", ScalarType.integer(0, 65535), DEFAULT_HTTP_PORT);
+    return new HttpConfig(enabled, bind, port);
+  }
+
+  private List<FileConfig> readFiles(YamlMap root) {
+    if (!root.has("files")) {
+      root.missing("files", "list the logs to rotate, e.g. files: [{path: /var/log/app.log}]");
+      return List.of();
+    }
+    Optional<List<YamlValue>> items =
+        root.value("files").flatMap(v -> v.asList("a list of files, each with at least a path"));
+    if (items.isEmpty()) {
+      return List.of();
+    }
+    if (items.get().isEmpty()) {
+      root.error("files", "is empty; list at least one log to rotate");
+    }
+    FileConfigReader reader = new FileConfigReader(ctx);
+    List<FileConfigReader.Read> reads = new ArrayList<>();
+    for (YamlValue item : items.get()) {
+      item.asMap("a mapping with at least a path, e.g. {path: /var/log/app.log}")
+          .flatMap(reader::read)
+          .ifPresent(reads::add);
+    }
+    checkOverlaps(reads);
+    return reads.stream().map(FileConfigReader.Read::config).toList();
+  }
+
+  /**
+   * Two entries for one file would rotate it twice with different rules; refuse equal paths, and
+   * plain paths that another entry's glob also matches (two globs cannot be compared in general).
+   */
+  private static void checkOverlaps(List<FileConfigReader.Read> reads) {
+    for (int i = 0; i < reads.size(); i++) {
+      FileConfig later = reads.get(i).config();
+      YamlValue laterPath = reads.get(i).pathValue();
+      for (int j = 0; j < i; j++) {
+        FileConfig earlier = reads.get(j).config();
+        YamlValue earlierPath = reads.get(j).pathValue();
+        String where = earlierPath.path() + " (line " + earlierPath.line() + ")";
+        if (later.path().equals(earlier.path())) {
+          laterPath.error(
+              "duplicate path; " + where + " already watches it; merge the two entries");
+        } else if (matchesPlain(earlier, later) || matchesPlain(later, earlier)) {
+          FileConfig glob = later.isGlob() ? later : earlier;
+          FileConfig plain = later.isGlob() ? earlier : later;
+          laterPath.error(
+              Sizes.quote(plain.path())
+                  + " is matched by the glob "
+                  + Sizes.quote(glob.path())
+                  + (later == glob ? ", and " + where + " watches it" : " of " + where)
+                  + "; a file must be watched by one entry only");
+        }
+      }
+    }
+  }
+
+  private static boolean matchesPlain(FileConfig glob, FileConfig plain) {
+    return glob.isGlob() && !plain.isGlob() && glob.matcher().matches(Path.of(plain.path()));
+  }
+
+  private static boolean validPort(String digits) {
+    int port = Integer.parseInt(digits);
+    return port >= 1 && port <= 65535;
+  }
+}

@@ -1,0 +1,30 @@
+package io.fleetrotate.agent.config;
+
+import java.util.Objects;
+import java.util.OptionalLong;
+
+/**
+ * How backups are compressed ({@code files[].compress}). Default: zstd level 3, at once, unlimited
+ * speed.
+ *
+ * @param codec zstd (default), gzip or none
+ * @param level zstd 1..19 (default 3), gzip 1..9 (default 6), 0 for none
+ * @param delay keep the newest backup uncompressed until the next rotation (default false), for
+ *     writers that may still append to it after the reopen
+ * @param maxBytesPerSecond read at most this many uncompressed bytes per second; empty means as
+ *     fast as possible
+ */
+public record CompressConfig(
+    Codec codec, int level, boolean delay, OptionalLong maxBytesPerSecond) {
+  /** The compression of a file written without a {@code compress} section. */
+  public static final CompressConfig DEFAULT =
+      new CompressConfig(Codec.ZSTD, Codec.ZSTD.defaultLevel(), false, OptionalLong.empty());
+
+  public CompressConfig {
+    Objects.requireNonNull(codec, "codec");
+    Objects.requireNonNull(maxBytesPerSecond, "maxBytesPerSecond");
+    if (level < codec.minLevel() || level > codec.maxLevel()) {
+      throw new IllegalArgumentException(codec.wireName() + " level out of range: " + level);
+    }
+  }
+}

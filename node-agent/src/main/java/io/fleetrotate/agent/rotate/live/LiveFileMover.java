@@ -1,0 +1,233 @@
+package io.fleetrotate.agent.rotate.live;
+
+import static java.nio.file.StandardOpenOption.CREATE_NEW;
+import static java.nio.file.StandardOpenOption.READ;
+import static java.nio.file.StandardOpenOption.WRITE;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.function.LongUnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Moves a live log aside while its writer keeps appending, for servers that cannot reopen their log:
+ * by copy and truncate, or by copy and collapse. See the package documentation for what each
+ * guarantees.
+ *
+ * <p>In both, the backup is created (never overwritten) and fsynced before the live file changes.
+ * When something fails before the live file changes, the partial backup is deleted and the live file
+ * is as it was; once the live file may have changed, the backup is always kept.
+ */
+public final class LiveFileMover {
+
+  private static final Logger log = LoggerFactory.getLogger(LiveFileMover.class);
+
+  // Catch-up copies of a growing file: a pass copying less than this has reached the tail.
+  private static final long CAUGHT_UP_BYTES = 64 * 1024;
+  private static final int MAX_CATCH_UP_PASSES = 16;
+  // Final copy+fsync passes before the truncate, while the writer still appends during the fsync.
+  private static final int MAX_FINAL_PASSES = 3;
+
+  public LiveFileMover() {}
+
+  /** Moves {@code live} aside to {@code backup} by the given method. */
+  public MoveResult move(Path live, Path backup, LiveMoveMethod method) throws IOException {
+    return switch (method) {
+      case COPY_TRUNCATE -> copyTruncate(live, backup);
+      case COLLAPSE -> collapse(live, backup);
+    };
+  }
+
+  /**
+   * Copies {@code live} to the new file {@code backup}, fsyncs it, then truncates {@code live} to
+   * zero. Lines written between the final copy and the truncate are lost; the result tells the part
+   * of them it saw.
+   *
+   * @throws java.nio.file.NoSuchFileException when {@code live} does not exist
+   * @throws FileAlreadyExistsException when {@code backup} exists
+   */
+  public MoveResult copyTruncate(Path live, Path backup) throws IOException {
+    try (FileChannel liveChannel = FileChannel.open(live, READ, WRITE)) {
+      FileChannel backupChannel = createBackup(live, backup);
+      boolean liveMayHaveChanged = false;
+      try (backupChannel) {
+        long copied = copyUntilCaughtUp(liveChannel, backupChannel, 0, size -> size, live);
+        liveMayHaveChanged = true;
+        return finishByTruncating(liveChannel, backupChannel, copied, live, Optional.empty());
+      } catch (IOException | RuntimeException e) {
+        deleteUnneededBackup(backup, liveMayHaveChanged, e);
+        throw e;
+      }
+    }
+  }
+
+  /**
+   * Copies the largest block-aligned prefix of {@code live} (short of its end) to the new file
+   * {@code backup}, fsyncs it, then cuts exactly that prefix out of {@code live}. Where the
+   * filesystem cannot collapse, finishes as {@link #copyTruncate} and says so in the result. A file
+   * of one block or less is left alone and the result says it was skipped.
+   *
+   * @throws java.nio.file.NoSuchFileException when {@code live} does not exist
+   * @throws FileAlreadyExistsException when {@code backup} exists
+   */
+  public MoveResult collapse(Path live, Path backup) throws IOException {
+    long blockSize = Files.getFileStore(live).getBlockSize();
+    try (FileChannel liveChannel = FileChannel.open(live, READ, WRITE)) {
+      long size = liveChannel.size();
+      if (collapsibleLength(size, blockSize) == 0) {
+        return MoveResult.skipped(
+            LiveMoveMethod.COLLAPSE,
+            "live file "
+                + live
+                + " holds "
+                + size
+                + " bytes, not more than one "
+                + blockSize
+                + "-byte filesystem block, so there is nothing to collapse yet");
+      }
+      FileChannel backupChannel = createBackup(live, backup);
+      boolean liveMayHaveChanged = false;
+      try (backupChannel) {
+        long copied =
+            copyUntilCaughtUp(
+                liveChannel, backupChannel, 0, s -> collapsibleLength(s, blockSize), live);
+        backupChannel.force(true);
+        liveMayHaveChanged = true;
+        Optional<String> cannotCollapse = RangeCollapser.collapseFront(live, copied);
+        if (cannotCollapse.isEmpty()) {
+          return MoveResult.collapsed(copied);
+        }
+        liveMayHaveChanged = false;
+        log.warn("{}; falling back to copytruncate, which may lose a few lines", cannotCollapse.get());
+        // The aligned prefix already in the backup stays; copying goes on from where it stopped.
+        copied = copyUntilCaughtUp(liveChannel, backupChannel, copied, s -> s, live);
+        liveMayHaveChanged = true;
+        return finishByTruncating(liveChannel, backupChannel, copied, live, cannotCollapse);
+      } catch (IOException | RuntimeException e) {
+        deleteUnneededBackup(backup, liveMayHaveChanged, e);
+        throw e;
+      }
+    }
+  }
+
+  /**
+   * The length of the prefix to collapse out of a file of {@code size} bytes: a multiple of the
+   * block size (the kernel refuses others) and less than {@code size} (the kernel refuses a range
+   * that reaches the end of the file). 0 when there is no such prefix.
+   */
+  static long collapsibleLength(long size, long blockSize) {
+    return size <= 0 ? 0 : ((size - 1) / blockSize) * blockSize;
+  }
+
+  private static FileChannel createBackup(Path live, Path backup) throws IOException {
+    try {
+      return FileChannel.open(backup, CREATE_NEW, WRITE);
+    } catch (FileAlreadyExistsException e) {
+      // Overwriting it would destroy the lines of an earlier rotation not yet compressed.
+      throw new FileAlreadyExistsException(
+          backup.toString(),
+          null,
+          "backup already exists; compress or remove it before moving " + live + " aside again");
+    }
+  }
+
+  /**
+   * Copies from {@code position} up to {@code endFor(size)} and again while the file grows, until a
+   * pass copies less than {@link #CAUGHT_UP_BYTES} or the passes run out.
+   *
+   * @return the position up to which the backup now holds the live file
+   */
+  private static long copyUntilCaughtUp(
+      FileChannel live, FileChannel backup, long position, LongUnaryOperator endFor, Path livePath)
+      throws IOException {
+    for (int pass = 0; pass < MAX_CATCH_UP_PASSES; pass++) {
+      long end = endFor.applyAsLong(sizeNotBelow(live, position, livePath));
+      if (end <= position) {
+        break;
+      }
+      copyRange(live, backup, position, end, livePath);
+      long copiedThisPass = end - position;
+      position = end;
+      if (copiedThisPass < CAUGHT_UP_BYTES) {
+        break;
+      }
+    }
+    return position;
+  }
+
+  /**
+   * Copies the tail, fsyncs the backup, and truncates the live file if nothing arrived meanwhile;
+   * otherwise goes again, a bounded number of times. The window in which appended lines are lost is
+   * one fsync of a small tail: the bulk was fsynced before, and the durable-before-truncate order
+   * is what the rotation journal relies on.
+   */
+  private static MoveResult finishByTruncating(
+      FileChannel live,
+      FileChannel backup,
+      long copied,
+      Path livePath,
+      Optional<String> fallbackReason)
+      throws IOException {
+    backup.force(true);
+    long lastSeenSize = copied;
+    for (int pass = 1; pass <= MAX_FINAL_PASSES; pass++) {
+      long end = sizeNotBelow(live, copied, livePath);
+      copyRange(live, backup, copied, end, livePath);
+      copied = end;
+      backup.force(true);
+      lastSeenSize = sizeNotBelow(live, copied, livePath);
+      if (lastSeenSize == copied) {
+        break;
+      }
+    }
+    live.truncate(0);
+    return MoveResult.copyTruncated(copied, lastSeenSize, fallbackReason);
+  }
+
+  private static void copyRange(
+      FileChannel from, FileChannel to, long position, long end, Path livePath)
+      throws IOException {
+    while (position < end) {
+      long n = from.transferTo(position, end - position, to);
+      if (n <= 0) {
+        // transferTo copies nothing past the end of the file: it shrank under us.
+        sizeNotBelow(from, end, livePath);
+        throw new IOException("copying " + livePath + " made no progress at byte " + position);
+      }
+      position += n;
+    }
+  }
+
+  private static long sizeNotBelow(FileChannel live, long position, Path livePath)
+      throws IOException {
+    long size = live.size();
+    if (size < position) {
+      throw new IOException(
+          "live file "
+              + livePath
+              + " shrank from "
+              + position
+              + " to "
+              + size
+              + " bytes while being moved aside; is another tool rotating it?");
+    }
+    return size;
+  }
+
+  private static void deleteUnneededBackup(
+      Path backup, boolean liveMayHaveChanged, Exception failure) {
+    if (liveMayHaveChanged) {
+      return;
+    }
+    try {
+      Files.deleteIfExists(backup);
+    } catch (IOException e) {
+      failure.addSuppressed(e);
+    }
+  }
+}

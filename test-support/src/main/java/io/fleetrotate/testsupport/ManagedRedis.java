@@ -1,0 +1,7 @@
+package io.fleetrotate.testsupport;
+
+/** The fixture's own view of a server: it also needs to know whether a test stopped it for good. */
+interface ManagedRedis extends RealRedis {
+  /** Whether {@link #stop()} was called; such a server cannot be restarted. */
+  boolean isStopped();
+}
