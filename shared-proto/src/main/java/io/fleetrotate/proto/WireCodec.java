@@ -24,7 +24,8 @@ import java.util.UUID;
  * <p>Encoding writes every field of the record, timestamps as {@link Instant#toString()} (UTC,
  * {@code 2026-11-21T09:00:00Z}), enums by name, and omits null fields rather than writing {@code
  * null}. Derived values ({@link DiskUsage#usedRatio()}, {@link RotationEvent#compressionRatio()})
- * are not written.
+ * are not written. An encode method throws {@link IllegalArgumentException} rather than produce a
+ * document over {@link WireLimits#MAX_DOCUMENT_BYTES}, which no receiver would accept.
  *
  * <p>Decoding ignores unknown fields, treats {@code null} like an absent field, and rejects
  * anything else that breaks the contract with a {@link WireFormatException} naming the JSON path:
@@ -41,7 +42,7 @@ public final class WireCodec {
   public WireCodec() {
     StreamReadConstraints limits =
         StreamReadConstraints.builder()
-            // Our documents nest four deep; the slack is for fields later minor versions add.
+            // Our documents nest three deep; the slack is for fields later minor versions add.
             .maxNestingDepth(64)
             .maxNumberLength(100)
             .maxNameLength(1_024)

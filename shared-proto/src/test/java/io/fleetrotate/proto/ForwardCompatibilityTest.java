@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 /** What a 1.0 reader does with documents from a later 1.x writer. */
@@ -38,7 +39,7 @@ class ForwardCompatibilityTest {
   void heartbeatWithUnknownFieldsAtEveryLevelDecodesToTheSameRecord() throws Exception {
     byte[] extended = withUnknownFieldsEverywhere(Golden.HEARTBEAT);
 
-    assertThat(new String(extended, "UTF-8")).contains("addedInMinor7");
+    assertThat(new String(extended, StandardCharsets.UTF_8)).contains("addedInMinor7");
     assertThat(codec.decodeHeartbeat(extended))
         .isEqualTo(codec.decodeHeartbeat(Golden.bytes(Golden.HEARTBEAT)));
   }

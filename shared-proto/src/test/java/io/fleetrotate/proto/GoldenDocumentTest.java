@@ -1,7 +1,9 @@
 package io.fleetrotate.proto;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.groups.Tuple.tuple;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -129,18 +131,17 @@ class GoldenDocumentTest {
     assertThat(reply.commands())
         .extracting(Command::type, Command::path, Command::appliesToAllFiles)
         .containsExactly(
-            org.assertj.core.groups.Tuple.tuple(
-                CommandType.ROTATE_NOW, "/var/log/mcp-server/server.log", false),
-            org.assertj.core.groups.Tuple.tuple(CommandType.ROTATE_NOW, null, true));
+            tuple(CommandType.ROTATE_NOW, "/var/log/mcp-server/server.log", false),
+            tuple(CommandType.ROTATE_NOW, null, true));
   }
 
   @Test
   void stringOverloadsDecodeLikeTheByteOverloads() throws Exception {
-    String heartbeat = new String(Golden.bytes(Golden.HEARTBEAT), "UTF-8");
-    String event = new String(Golden.bytes(Golden.EVENT_SUCCESS), "UTF-8");
-    String batch = new String(Golden.bytes(Golden.EVENT_BATCH), "UTF-8");
-    String reply = new String(Golden.bytes(Golden.REPLY_COMMANDS), "UTF-8");
-    String ack = new String(Golden.bytes(Golden.ACK), "UTF-8");
+    String heartbeat = new String(Golden.bytes(Golden.HEARTBEAT), StandardCharsets.UTF_8);
+    String event = new String(Golden.bytes(Golden.EVENT_SUCCESS), StandardCharsets.UTF_8);
+    String batch = new String(Golden.bytes(Golden.EVENT_BATCH), StandardCharsets.UTF_8);
+    String reply = new String(Golden.bytes(Golden.REPLY_COMMANDS), StandardCharsets.UTF_8);
+    String ack = new String(Golden.bytes(Golden.ACK), StandardCharsets.UTF_8);
 
     assertThat(codec.decodeHeartbeat(heartbeat))
         .isEqualTo(codec.decodeHeartbeat(Golden.bytes(Golden.HEARTBEAT)));

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -123,7 +124,7 @@ class RecordRulesTest {
     assertThat(event.has("reason")).isFalse();
     assertThat(event.has("message")).isFalse();
     assertThat(command.has("path")).isFalse();
-    assertThat(new String(codec.encode(heartbeat), "UTF-8")).doesNotContain("null");
+    assertThat(new String(codec.encode(heartbeat), StandardCharsets.UTF_8)).doesNotContain("null");
   }
 
   @Test

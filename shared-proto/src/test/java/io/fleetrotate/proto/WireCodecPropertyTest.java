@@ -11,7 +11,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayOutputStream;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -244,7 +246,7 @@ class WireCodecPropertyTest {
   record Document(Kind kind, byte[] bytes) {
     @Override
     public String toString() {
-      return kind + " " + new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+      return kind + " " + new String(bytes, StandardCharsets.UTF_8);
     }
   }
 
@@ -290,7 +292,7 @@ class WireCodecPropertyTest {
           return out.toByteArray();
         }
         case TRUNCATE -> {
-          return java.util.Arrays.copyOf(json, at);
+          return Arrays.copyOf(json, at);
         }
       }
       throw new AssertionError(type);

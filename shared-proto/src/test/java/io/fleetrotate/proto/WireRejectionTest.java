@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.function.Consumer;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
 
@@ -23,13 +24,12 @@ class WireRejectionTest {
     return rejection;
   }
 
-  private WireFormatException heartbeatRejection(java.util.function.Consumer<ObjectNode> edit) {
+  private WireFormatException heartbeatRejection(Consumer<ObjectNode> edit) {
     byte[] json = Golden.edited(Golden.HEARTBEAT, edit);
     return rejectionOf(() -> codec.decodeHeartbeat(json));
   }
 
-  private WireFormatException eventRejection(
-      String golden, java.util.function.Consumer<ObjectNode> edit) {
+  private WireFormatException eventRejection(String golden, Consumer<ObjectNode> edit) {
     byte[] json = Golden.edited(golden, edit);
     return rejectionOf(() -> codec.decodeEvent(json));
   }

@@ -234,8 +234,10 @@ final class RedisProcess implements ManagedRedis {
     watchdog = startWatchdog(server.pid());
     Process launched = server;
     try {
+      // A PONG alone could come from a stranger that holds the port, so our own log must agree.
+      Polling.until(
+          RespPing.READY_TIMEOUT, () -> !launched.isAlive() || logText().contains(READY_LINE));
       RespPing.awaitPong(HOST, port, launched::isAlive, this::logTail);
-      // A PONG alone could come from a stranger that holds the port; our own log must agree.
       if (!launched.isAlive() || !logText().contains(READY_LINE)) {
         throw new IllegalStateException(
             "Something answered PING on "

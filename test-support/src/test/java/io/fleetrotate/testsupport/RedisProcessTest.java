@@ -8,6 +8,8 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -119,6 +121,28 @@ class RedisProcessTest {
       assertThat(redis.pid()).isPresent().isNotEqualTo(before);
       assertThat(isGone(before)).isTrue();
       assertThat(RespPing.ping(redis.host(), redis.port())).isEqualTo("+PONG");
+    } finally {
+      redis.stop();
+    }
+  }
+
+  @Test
+  void restartOntoAPortTakenMeanwhileFailsClearly() throws IOException {
+    RedisProcess redis = RedisProcess.start(binary(), Source.PATH);
+    try {
+      redis.kill();
+      try (ServerSocket squatter = new ServerSocket()) {
+        squatter.bind(new InetSocketAddress(redis.host(), redis.port()));
+
+        assertThatThrownBy(redis::restart)
+            .isInstanceOf(IllegalStateException.class)
+            .hasMessageStartingWith(
+                "Redis cannot restart on port "
+                    + redis.port()
+                    + " because another process took the port while it was down")
+            .cause()
+            .hasMessageContaining("Address already in use");
+      }
     } finally {
       redis.stop();
     }
