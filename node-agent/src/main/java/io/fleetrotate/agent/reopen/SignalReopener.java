@@ -42,8 +42,7 @@ public final class SignalReopener implements Reopener {
     this(signalName, pid, pidFile, LinuxSignals::kill);
   }
 
-  SignalReopener(
-      String signalName, OptionalLong pid, Optional<Path> pidFile, SignalSender sender) {
+  SignalReopener(String signalName, OptionalLong pid, Optional<Path> pidFile, SignalSender sender) {
     Objects.requireNonNull(signalName, "signalName");
     this.signalNumber =
         LinuxSignals.number(signalName)

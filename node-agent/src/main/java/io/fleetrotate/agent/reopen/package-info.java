@@ -9,11 +9,12 @@
  *
  * <ul>
  *   <li>{@link io.fleetrotate.agent.reopen.SignalReopener} sends a signal (HUP, USR1, ...) through
- *       libc {@code kill(2)}, to a fixed pid or to the pid read afresh from a pid file on every call,
- *       since the server may have restarted since the last rotation.
- *   <li>{@link io.fleetrotate.agent.reopen.HttpReopener} calls an HTTP endpoint; any 2xx is success.
- *   <li>{@link io.fleetrotate.agent.reopen.CommandReopener} runs a command; exit status 0 is success,
- *       and its last output goes into the failure message.
+ *       libc {@code kill(2)}, to a fixed pid or to the pid read afresh from a pid file on every
+ *       call, since the server may have restarted since the last rotation.
+ *   <li>{@link io.fleetrotate.agent.reopen.HttpReopener} calls an HTTP endpoint; any 2xx is
+ *       success.
+ *   <li>{@link io.fleetrotate.agent.reopen.CommandReopener} runs a command; exit status 0 is
+ *       success, and its last output goes into the failure message.
  *   <li>{@link io.fleetrotate.agent.reopen.NoneReopener} does nothing, for servers that reopen by
  *       themselves or whose live file is copied rather than renamed.
  * </ul>

@@ -1,13 +1,35 @@
 package io.fleetrotate.agent.rotate;
 
+import io.fleetrotate.agent.rotate.live.LiveFileMover;
+import io.fleetrotate.agent.rotate.live.LiveMoveMethod;
+import io.fleetrotate.agent.rotate.live.MoveResult;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Optional;
 
-/** Placeholder until the live-file mover lands. */
+/** The engine's view of {@link LiveFileMover}. */
 final class LiveFileMoverAdapter implements LiveMover {
+  private final LiveFileMover mover = new LiveFileMover();
+
   @Override
   public Moved move(Path live, Path backup, RotationSpec.Move mode, BeforeCut beforeCut)
       throws IOException {
-    throw new IOException("copytruncate and collapse are not wired yet");
+    LiveMoveMethod method =
+        switch (mode) {
+          case COPYTRUNCATE -> LiveMoveMethod.COPY_TRUNCATE;
+          case COLLAPSE -> LiveMoveMethod.COLLAPSE;
+          case RENAME -> throw new IllegalArgumentException("a rename is not a live move");
+        };
+    MoveResult r = mover.move(live, backup, method, beforeCut::run);
+    if (r.skipped()) {
+      return new Moved(0, 0, mode, r.skippedReason(), true);
+    }
+    RotationSpec.Move used =
+        r.methodUsed() == LiveMoveMethod.COLLAPSE
+            ? RotationSpec.Move.COLLAPSE
+            : RotationSpec.Move.COPYTRUNCATE;
+    Optional<String> note =
+        r.fallbackReason().map(why -> "collapse not possible, used copytruncate: " + why);
+    return new Moved(r.bytesCopied(), r.bytesRemovedFromLive(), used, note, false);
   }
 }

@@ -13,9 +13,16 @@ interface LiveMover {
   }
 
   /**
-   * @param note set when the requested method was not possible and another was used instead
+   * @param note set when the requested method was not possible and another was used instead, or why
+   *     nothing was moved
+   * @param skipped nothing was moved (the file was too small to collapse); no backup exists
    */
-  record Moved(long bytesCopied, long bytesCut, RotationSpec.Move used, Optional<String> note) {}
+  record Moved(
+      long bytesCopied,
+      long bytesCut,
+      RotationSpec.Move used,
+      Optional<String> note,
+      boolean skipped) {}
 
   Moved move(Path live, Path backup, RotationSpec.Move mode, BeforeCut beforeCut)
       throws IOException;

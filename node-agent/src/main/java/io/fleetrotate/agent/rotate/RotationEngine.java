@@ -268,7 +268,12 @@ public final class RotationEngine {
           return outcome(Result.SKIPPED, null, "rolled back an interrupted rotation");
         }
         if (last == Step.BEGIN) {
-          move();
+          try {
+            move();
+          } catch (MoveSkipped skipped) {
+            journal.complete();
+            return outcome(Result.SKIPPED, null, skipped.getMessage());
+          }
         }
       }
       if (bytesBefore == 0 && Files.exists(backup(), LinkOption.NOFOLLOW_LINKS)) {
@@ -294,7 +299,7 @@ public final class RotationEngine {
       return outcome(Result.SUCCESS, null, note.isEmpty() ? "rotated" : note);
     }
 
-    private void move() throws IOException, RotationFailure, LeaseLostException {
+    private void move() throws IOException, RotationFailure, LeaseLostException, MoveSkipped {
       lease.checkValid();
       journal.record(Step.MOVING);
       if (spec.move() == RotationSpec.Move.RENAME) {
@@ -333,7 +338,10 @@ public final class RotationEngine {
         throw classify(e, "copying " + spec.liveFile() + " to " + backup());
       }
       moved.note().ifPresent(n -> note = n);
-      bytesBefore = moved.bytesCut();
+      if (moved.skipped()) {
+        throw new MoveSkipped(moved.note().orElse("nothing to move"));
+      }
+      bytesBefore = moved.bytesCopied();
       journal.record(Step.MOVED, Map.of("bytes", Long.toString(bytesBefore)));
     }
 
@@ -548,6 +556,15 @@ public final class RotationEngine {
 
   private static long sizeOrZero(Path p) throws IOException {
     return Files.exists(p, LinkOption.NOFOLLOW_LINKS) ? Files.size(p) : 0;
+  }
+
+  /** The live file was left alone (too small to collapse); the rotation is skipped. */
+  private static final class MoveSkipped extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    MoveSkipped(String why) {
+      super(why);
+    }
   }
 
   /** Carries a lease loss out of the mover's callback, which may only throw IOException. */

@@ -110,8 +110,7 @@ class HttpReopenerTest {
 
   @Test
   void unusableUrlAndMethodAreRejectedUpFront() {
-    assertThatThrownBy(
-            () -> new HttpReopener(URI.create("/reopen"), "POST", Duration.ofSeconds(1)))
+    assertThatThrownBy(() -> new HttpReopener(URI.create("/reopen"), "POST", Duration.ofSeconds(1)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage(
             "reopen URL \"/reopen\" must be an absolute http:// or https:// URL with a host");

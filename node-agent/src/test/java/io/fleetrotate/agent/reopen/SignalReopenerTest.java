@@ -57,9 +57,7 @@ class SignalReopenerTest {
 
     new SignalReopener("SIGUSR1", OptionalLong.of(recorder.pid()), Optional.empty()).reopen();
 
-    await()
-        .atMost(Duration.ofSeconds(5))
-        .until(() -> signalsIn(marker).equals(List.of("SIGUSR1")));
+    await().atMost(Duration.ofSeconds(5)).until(() -> signalsIn(marker).equals(List.of("SIGUSR1")));
   }
 
   @Test
@@ -178,8 +176,7 @@ class SignalReopenerTest {
   @Test
   void theAgentRefusesToSignalItself() {
     Reopener reopener =
-        new SignalReopener(
-            "HUP", OptionalLong.of(ProcessHandle.current().pid()), Optional.empty());
+        new SignalReopener("HUP", OptionalLong.of(ProcessHandle.current().pid()), Optional.empty());
 
     assertThatThrownBy(reopener::reopen)
         .isInstanceOf(ReopenFailure.class)
@@ -188,8 +185,7 @@ class SignalReopenerTest {
 
   @Test
   void unknownSignalNameIsRejectedNamingTheKnownOnes() {
-    assertThatThrownBy(
-            () -> new SignalReopener("RELOAD", OptionalLong.of(1234), Optional.empty()))
+    assertThatThrownBy(() -> new SignalReopener("RELOAD", OptionalLong.of(1234), Optional.empty()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage(
             "reopen signal \"RELOAD\" is not one of ALRM, HUP, INT, QUIT, TERM, USR1, USR2, WINCH;"
@@ -199,8 +195,7 @@ class SignalReopenerTest {
   @Test
   void exactlyOneOfPidAndPidFileIsRequired() {
     assertThatThrownBy(
-            () ->
-                new SignalReopener("HUP", OptionalLong.of(1234), Optional.of(dir.resolve("p"))))
+            () -> new SignalReopener("HUP", OptionalLong.of(1234), Optional.of(dir.resolve("p"))))
         .hasMessage("a signal reopen needs exactly one of a pid or a pid file, got both");
     assertThatThrownBy(() -> new SignalReopener("HUP", OptionalLong.empty(), Optional.empty()))
         .hasMessage("a signal reopen needs exactly one of a pid or a pid file, got neither");
@@ -241,7 +236,9 @@ class SignalReopenerTest {
       while (root != null && !Files.exists(root.resolve("mvnw"))) {
         root = root.getParent();
       }
-      assertThat(root).as("project root (a directory holding mvnw) above the working dir").isNotNull();
+      assertThat(root)
+          .as("project root (a directory holding mvnw) above the working dir")
+          .isNotNull();
       shared = root.resolveSibling("shared");
     }
     Path tool = shared.resolve("tools").resolve(name);

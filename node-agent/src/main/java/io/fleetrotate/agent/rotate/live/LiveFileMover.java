@@ -15,13 +15,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Moves a live log aside while its writer keeps appending, for servers that cannot reopen their log:
- * by copy and truncate, or by copy and collapse. See the package documentation for what each
+ * Moves a live log aside while its writer keeps appending, for servers that cannot reopen their
+ * log: by copy and truncate, or by copy and collapse. See the package documentation for what each
  * guarantees.
  *
  * <p>In both, the backup is created (never overwritten) and fsynced before the live file changes.
- * When something fails before the live file changes, the partial backup is deleted and the live file
- * is as it was; once the live file may have changed, the backup is always kept.
+ * When something fails before the live file changes, the partial backup is deleted and the live
+ * file is as it was; once the live file may have changed, the backup is always kept.
  */
 public final class LiveFileMover {
 
@@ -35,11 +35,28 @@ public final class LiveFileMover {
 
   public LiveFileMover() {}
 
+  /**
+   * Runs once the backup holds a durable copy and before the live file is first cut: the rotation
+   * journal records that point here. Throwing aborts the move; the live file is then untouched.
+   */
+  @FunctionalInterface
+  public interface BeforeCut {
+    BeforeCut NONE = bytesCopied -> {};
+
+    void run(long bytesCopied) throws IOException;
+  }
+
   /** Moves {@code live} aside to {@code backup} by the given method. */
   public MoveResult move(Path live, Path backup, LiveMoveMethod method) throws IOException {
+    return move(live, backup, method, BeforeCut.NONE);
+  }
+
+  /** Moves {@code live} aside, calling {@code beforeCut} between the durable copy and the cut. */
+  public MoveResult move(Path live, Path backup, LiveMoveMethod method, BeforeCut beforeCut)
+      throws IOException {
     return switch (method) {
-      case COPY_TRUNCATE -> copyTruncate(live, backup);
-      case COLLAPSE -> collapse(live, backup);
+      case COPY_TRUNCATE -> copyTruncate(live, backup, beforeCut);
+      case COLLAPSE -> collapse(live, backup, beforeCut);
     };
   }
 
@@ -52,11 +69,17 @@ public final class LiveFileMover {
    * @throws FileAlreadyExistsException when {@code backup} exists
    */
   public MoveResult copyTruncate(Path live, Path backup) throws IOException {
+    return copyTruncate(live, backup, BeforeCut.NONE);
+  }
+
+  private MoveResult copyTruncate(Path live, Path backup, BeforeCut beforeCut) throws IOException {
     try (FileChannel liveChannel = FileChannel.open(live, READ, WRITE)) {
       FileChannel backupChannel = createBackup(live, backup);
       boolean liveMayHaveChanged = false;
       try (backupChannel) {
         long copied = copyUntilCaughtUp(liveChannel, backupChannel, 0, size -> size, live);
+        backupChannel.force(true);
+        beforeCut.run(copied);
         liveMayHaveChanged = true;
         return finishByTruncating(liveChannel, backupChannel, copied, live, Optional.empty());
       } catch (IOException | RuntimeException e) {
@@ -76,6 +99,10 @@ public final class LiveFileMover {
    * @throws FileAlreadyExistsException when {@code backup} exists
    */
   public MoveResult collapse(Path live, Path backup) throws IOException {
+    return collapse(live, backup, BeforeCut.NONE);
+  }
+
+  private MoveResult collapse(Path live, Path backup, BeforeCut beforeCut) throws IOException {
     long blockSize = Files.getFileStore(live).getBlockSize();
     try (FileChannel liveChannel = FileChannel.open(live, READ, WRITE)) {
       long size = liveChannel.size();
@@ -97,13 +124,15 @@ public final class LiveFileMover {
             copyUntilCaughtUp(
                 liveChannel, backupChannel, 0, s -> collapsibleLength(s, blockSize), live);
         backupChannel.force(true);
+        beforeCut.run(copied);
         liveMayHaveChanged = true;
         Optional<String> cannotCollapse = RangeCollapser.collapseFront(live, copied);
         if (cannotCollapse.isEmpty()) {
           return MoveResult.collapsed(copied);
         }
         liveMayHaveChanged = false;
-        log.warn("{}; falling back to copytruncate, which may lose a few lines", cannotCollapse.get());
+        log.warn(
+            "{}; falling back to copytruncate, which may lose a few lines", cannotCollapse.get());
         // The aligned prefix already in the backup stays; copying goes on from where it stopped.
         copied = copyUntilCaughtUp(liveChannel, backupChannel, copied, s -> s, live);
         liveMayHaveChanged = true;
@@ -190,8 +219,7 @@ public final class LiveFileMover {
   }
 
   private static void copyRange(
-      FileChannel from, FileChannel to, long position, long end, Path livePath)
-      throws IOException {
+      FileChannel from, FileChannel to, long position, long end, Path livePath) throws IOException {
     while (position < end) {
       long n = from.transferTo(position, end - position, to);
       if (n <= 0) {

@@ -51,7 +51,9 @@ public record MoveResult(
     return new MoveResult(asked, 0, 0, Optional.empty(), Optional.of(reason));
   }
 
-  /** Nothing was done: the file was too small to collapse. The engine records a skipped rotation. */
+  /**
+   * Nothing was done: the file was too small to collapse. The engine records a skipped rotation.
+   */
   public boolean skipped() {
     return skippedReason.isPresent();
   }

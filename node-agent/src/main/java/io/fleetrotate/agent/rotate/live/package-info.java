@@ -4,8 +4,8 @@
  *
  * <p>Both methods assume the writer opened the file with {@code O_APPEND}, as a shell redirection
  * ({@code >>}) or a logging library does: each write then lands at the file's current end, wherever
- * that is after the file was truncated or shortened. A writer without {@code O_APPEND} keeps writing
- * at its old offset and leaves a hole of zero bytes in front.
+ * that is after the file was truncated or shortened. A writer without {@code O_APPEND} keeps
+ * writing at its old offset and leaves a hole of zero bytes in front.
  *
  * <h2>copytruncate</h2>
  *

@@ -105,7 +105,8 @@ class LiveFileMoverUnderLoadTest {
       List<Long> seqs = sequenceNumbers(file);
       assertThat(seqs).as(file + " holds lines").isNotEmpty();
       for (int i = 1; i < seqs.size(); i++) {
-        assertThat(seqs.get(i)).as("line after %d in %s", seqs.get(i - 1), file)
+        assertThat(seqs.get(i))
+            .as("line after %d in %s", seqs.get(i - 1), file)
             .isEqualTo(seqs.get(i - 1) + 1);
       }
       gaps += seqs.get(0) - previousLast - 1;
