@@ -261,7 +261,7 @@ final class FileConfigReader {
     }
     YamlMap m = section.get();
     m.allowOnly(List.of("maxSize", "schedule", "timeZone", "maxAge", "minSize", "rotateEmpty"));
-    OptionalLong maxSize = optionalLong(m.get("maxSize", ScalarType.sizeAtLeast(1)));
+    OptionalLong maxSize = optionalLong(m.get("maxSize", ScalarType.positiveSize()));
     Optional<String> zoneName = m.get("timeZone", ZONE_NAME);
     if (m.has("timeZone") && !m.has("schedule")) {
       m.error("timeZone", "applies only to schedule; add a schedule or remove timeZone");
@@ -274,7 +274,7 @@ final class FileConfigReader {
                 "a 5-field cron expression such as \"0 2 * * *\"",
                 s -> CronSchedule.parse(s, zone)));
     Optional<Duration> maxAge = m.get("maxAge", ScalarType.positiveDuration());
-    long minSize = m.get("minSize", ScalarType.sizeAtLeast(0), 0L);
+    long minSize = m.get("minSize", ScalarType.SIZE, 0L);
     boolean rotateEmpty = m.get("rotateEmpty", ScalarType.BOOLEAN, false);
     if (!m.has("maxSize") && !m.has("schedule") && !m.has("maxAge")) {
       m.error(
@@ -307,7 +307,7 @@ final class FileConfigReader {
             .map(OptionalInt::of)
             .orElse(OptionalInt.empty());
     Optional<Duration> maxAge = m.get("maxAge", ScalarType.positiveDuration());
-    OptionalLong maxTotalSize = optionalLong(m.get("maxTotalSize", ScalarType.sizeAtLeast(0)));
+    OptionalLong maxTotalSize = optionalLong(m.get("maxTotalSize", ScalarType.SIZE));
     if (!m.has("keep") && !m.has("maxAge") && !m.has("maxTotalSize")) {
       keep = OptionalInt.of(RetentionConfig.DEFAULT_KEEP);
     }
