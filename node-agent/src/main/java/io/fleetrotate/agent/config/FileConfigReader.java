@@ -10,6 +10,7 @@ import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -17,8 +18,10 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
+import java.util.stream.Collectors;
 
 /** Reads one {@code files[]} entry into a {@link FileConfig}, applying the per-file defaults. */
 final class FileConfigReader {
@@ -65,7 +68,9 @@ final class FileConfigReader {
               "none", "none"));
 
   private static final ScalarType<Codec> CODEC =
-      ScalarType.oneOf(Map.of("zstd", Codec.ZSTD, "gzip", Codec.GZIP, "none", Codec.NONE));
+      ScalarType.oneOf(
+          Arrays.stream(Codec.values())
+              .collect(Collectors.toMap(Codec::wireName, Function.identity())));
 
   private static final ScalarType<String> SIGNAL =
       new ScalarType<>(

@@ -12,9 +12,9 @@ import java.util.regex.Pattern;
  *
  * <p>Accepted: a number followed, without a space, by one of the binary units {@code B, KiB, MiB,
  * GiB, TiB}, or a bare number meaning bytes ({@code 1048576}, {@code 100MiB}, {@code 1.5GiB}). A
- * decimal fraction is accepted with a unit larger than B, rounded to the nearest byte. Decimal (SI) units like
- * {@code MB} and one-letter shorthands like {@code M} are refused: operators read them in both
- * meanings, and a budget that is 5% off is a budget that fills a disk.
+ * decimal fraction is accepted with a unit larger than B, rounded to the nearest byte. Decimal (SI)
+ * units like {@code MB} and one-letter shorthands like {@code M} are refused: operators read them
+ * in both meanings, and a budget that is 5% off is a budget that fills a disk.
  */
 public final class Sizes {
   /** The units a size may be written in, smallest first. */

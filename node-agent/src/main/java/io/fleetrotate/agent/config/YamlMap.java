@@ -182,8 +182,4 @@ final class YamlMap {
   void error(String message) {
     ctx.error(line, path, message);
   }
-
-  ReadContext context() {
-    return ctx;
-  }
 }

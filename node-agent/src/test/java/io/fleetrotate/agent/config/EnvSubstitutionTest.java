@@ -26,9 +26,9 @@ class EnvSubstitutionTest {
   void refusesUnsetAndMalformedReferences() {
     assertThatThrownBy(() -> env.apply("${B}"))
         .isInstanceOf(ValueFormatException.class)
-        .hasMessage("environment variable B is not set; set it, or write ${B:-default} to give a default");
-    assertThatThrownBy(() -> env.apply("${A"))
-        .hasMessageContaining("without its closing }");
+        .hasMessage(
+            "environment variable B is not set; set it, or write ${B:-default} to give a default");
+    assertThatThrownBy(() -> env.apply("${A")).hasMessageContaining("without its closing }");
     assertThatThrownBy(() -> env.apply("${1X}"))
         .hasMessage("\"${1X}\" is not a variable reference; write ${NAME} or ${NAME:-default}");
   }

@@ -43,8 +43,6 @@ class ExampleConfigTest {
 
     List<ConfigError> errors = ConfigFiles.errors(file, Map.of());
 
-    assertThat(errors)
-        .extracting(ConfigError::keyPath)
-        .containsExactly("coordinator.token");
+    assertThat(errors).extracting(ConfigError::keyPath).containsExactly("coordinator.token");
   }
 }

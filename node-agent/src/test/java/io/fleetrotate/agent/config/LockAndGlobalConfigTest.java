@@ -61,7 +61,8 @@ class LockAndGlobalConfigTest {
 
   @Test
   void backendsWithoutTheirSectionAreErrors() {
-    ConfigError redis = ConfigFiles.onlyError(dir, "lock: { backend: redis }\n" + ConfigFiles.ONE_FILE);
+    ConfigError redis =
+        ConfigFiles.onlyError(dir, "lock: { backend: redis }\n" + ConfigFiles.ONE_FILE);
     assertThat(redis.keyPath()).isEqualTo("lock.redis");
     assertThat(redis.message())
         .isEqualTo("missing; backend redis needs redis: {uri: \"redis://host:6379\"}");
@@ -116,7 +117,8 @@ class LockAndGlobalConfigTest {
   void coordinatorTokenNeverAppearsInToString() throws Exception {
     AgentConfig config =
         ConfigFiles.load(
-            dir, "coordinator: { url: \"https://c:8420\", token: hunter2 }\n" + ConfigFiles.ONE_FILE);
+            dir,
+            "coordinator: { url: \"https://c:8420\", token: hunter2 }\n" + ConfigFiles.ONE_FILE);
 
     assertThat(config.coordinator().orElseThrow().token()).contains("hunter2");
     assertThat(config.toString()).doesNotContain("hunter2");
@@ -145,7 +147,12 @@ class LockAndGlobalConfigTest {
     assertThat(file.create().permissions().orElseThrow())
         .extracting(Enum::name)
         .containsExactlyInAnyOrder(
-            "OWNER_READ", "OWNER_WRITE", "GROUP_READ", "GROUP_WRITE", "OTHERS_READ", "OTHERS_WRITE");
+            "OWNER_READ",
+            "OWNER_WRITE",
+            "GROUP_READ",
+            "GROUP_WRITE",
+            "OTHERS_READ",
+            "OTHERS_WRITE");
   }
 
   @Test

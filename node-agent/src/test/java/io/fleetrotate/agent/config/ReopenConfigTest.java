@@ -32,13 +32,16 @@ class ReopenConfigTest {
         .isEqualTo(new ReopenConfig.Signal("HUP", OptionalLong.of(4242), Optional.empty()));
     assertThat(reopen("{ method: signal, signal: SIGUSR1, pidFile: /run/app.pid }"))
         .isEqualTo(
-            new ReopenConfig.Signal("USR1", OptionalLong.empty(), Optional.of(Path.of("/run/app.pid"))));
+            new ReopenConfig.Signal(
+                "USR1", OptionalLong.empty(), Optional.of(Path.of("/run/app.pid"))));
     assertThat(reopen("{ method: http, url: \"http://127.0.0.1:8080/reopen\" }"))
         .isEqualTo(
             new ReopenConfig.Http(
                 URI.create("http://127.0.0.1:8080/reopen"), "POST", Duration.ofSeconds(10)));
-    assertThat(reopen("{ method: http, url: \"https://app/reopen\", httpMethod: put, timeout: 2s }"))
-        .isEqualTo(new ReopenConfig.Http(URI.create("https://app/reopen"), "PUT", Duration.ofSeconds(2)));
+    assertThat(
+            reopen("{ method: http, url: \"https://app/reopen\", httpMethod: put, timeout: 2s }"))
+        .isEqualTo(
+            new ReopenConfig.Http(URI.create("https://app/reopen"), "PUT", Duration.ofSeconds(2)));
     assertThat(reopen("{ method: command, command: [/usr/bin/appctl, reopen] }"))
         .isEqualTo(
             new ReopenConfig.Command(List.of("/usr/bin/appctl", "reopen"), Duration.ofSeconds(30)));

@@ -87,8 +87,7 @@ class SizesTest {
   }
 
   @Property
-  void unitLikeStringsEitherParseOrFailWithTheTypedError(
-      @ForAll("unitLike") String text) {
+  void unitLikeStringsEitherParseOrFailWithTheTypedError(@ForAll("unitLike") String text) {
     try {
       assertThat(Sizes.parse(text)).isNotNegative();
     } catch (ValueFormatException e) {
