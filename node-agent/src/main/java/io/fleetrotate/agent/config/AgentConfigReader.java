@@ -4,11 +4,13 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * Reads the top level of {@code agent.yaml} into an {@link AgentConfig}, applying the defaults, and
@@ -29,16 +31,13 @@ final class AgentConfigReader {
 
   private static final ScalarType<LockConfig.Backend> BACKEND =
       ScalarType.oneOf(
-          Map.of(
-              "local", LockConfig.Backend.LOCAL,
-              "redis", LockConfig.Backend.REDIS,
-              "hazelcast", LockConfig.Backend.HAZELCAST));
+          Arrays.stream(LockConfig.Backend.values())
+              .collect(Collectors.toMap(LockConfig.Backend::wireName, Function.identity())));
 
   private static final ScalarType<LockConfig.OnUnavailable> ON_UNAVAILABLE =
       ScalarType.oneOf(
-          Map.of(
-              "wait", LockConfig.OnUnavailable.WAIT,
-              "rotate-when-critical", LockConfig.OnUnavailable.ROTATE_WHEN_CRITICAL));
+          Arrays.stream(LockConfig.OnUnavailable.values())
+              .collect(Collectors.toMap(LockConfig.OnUnavailable::wireName, Function.identity())));
 
   private static final ScalarType<Double> RATIO =
       new ScalarType<>(

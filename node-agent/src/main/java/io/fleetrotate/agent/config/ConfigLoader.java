@@ -2,8 +2,11 @@ package io.fleetrotate.agent.config;
 
 import java.io.IOException;
 import java.io.Reader;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.ZoneId;
 import java.util.Map;
@@ -103,13 +106,13 @@ public final class ConfigLoader {
   }
 
   private static String describe(IOException e) {
-    if (e instanceof java.nio.file.NoSuchFileException) {
+    if (e instanceof NoSuchFileException) {
       return "it does not exist";
     }
-    if (e instanceof java.nio.file.AccessDeniedException) {
+    if (e instanceof AccessDeniedException) {
       return "permission denied";
     }
-    if (e instanceof java.nio.charset.CharacterCodingException) {
+    if (e instanceof CharacterCodingException) {
       return "it is not UTF-8 text";
     }
     return e.toString();

@@ -102,7 +102,10 @@ public final class CronSchedule {
       // the first pass: look again from the end of the repeated hour.
       ZoneOffsetTransition overlap =
           zone.getRules().previousTransition(inZone.toInstant().plusNanos(1));
-      next = nextWallClock(overlap.getDateTimeBefore().minusNanos(1));
+      next =
+          overlap == null
+              ? Optional.empty()
+              : nextWallClock(overlap.getDateTimeBefore().minusNanos(1));
     }
     return next;
   }

@@ -63,11 +63,11 @@ final class EnvSubstitution {
             Sizes.quote("${" + reference + "}")
                 + " is not a variable reference; write ${NAME} or ${NAME:-default}");
       }
-      Optional<String> value = lookup(name);
-      if (value.isPresent()) {
-        out.append(value.get());
-      } else if (colon >= 0) {
+      String value = lookup(name);
+      if (colon >= 0 && (value == null || value.isEmpty())) {
         out.append(reference.substring(colon + 2));
+      } else if (value != null) {
+        out.append(value);
       } else {
         throw new ValueFormatException(
             "environment variable "
@@ -81,10 +81,11 @@ final class EnvSubstitution {
     return out.toString();
   }
 
-  private Optional<String> lookup(String name) {
-    Optional<String> value = Optional.ofNullable(env.get(name)).filter(v -> !v.isEmpty());
-    if (value.isEmpty() && name.equals("HOSTNAME")) {
-      return machineHostName.get();
+  /** The variable's value, or null when unset. */
+  private String lookup(String name) {
+    String value = env.get(name);
+    if ((value == null || value.isEmpty()) && name.equals("HOSTNAME")) {
+      return machineHostName.get().orElse(null);
     }
     return value;
   }

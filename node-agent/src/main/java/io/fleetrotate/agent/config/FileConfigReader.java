@@ -10,6 +10,7 @@ import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -17,8 +18,10 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
+import java.util.stream.Collectors;
 
 /** Reads one {@code files[]} entry into a {@link FileConfig}, applying the per-file defaults. */
 final class FileConfigReader {
@@ -65,7 +68,9 @@ final class FileConfigReader {
               "none", "none"));
 
   private static final ScalarType<Codec> CODEC =
-      ScalarType.oneOf(Map.of("zstd", Codec.ZSTD, "gzip", Codec.GZIP, "none", Codec.NONE));
+      ScalarType.oneOf(
+          Arrays.stream(Codec.values())
+              .collect(Collectors.toMap(Codec::wireName, Function.identity())));
 
   private static final ScalarType<String> SIGNAL =
       new ScalarType<>(
@@ -261,7 +266,7 @@ final class FileConfigReader {
     }
     YamlMap m = section.get();
     m.allowOnly(List.of("maxSize", "schedule", "timeZone", "maxAge", "minSize", "rotateEmpty"));
-    OptionalLong maxSize = optionalLong(m.get("maxSize", ScalarType.sizeAtLeast(1)));
+    OptionalLong maxSize = optionalLong(m.get("maxSize", ScalarType.positiveSize()));
     Optional<String> zoneName = m.get("timeZone", ZONE_NAME);
     if (m.has("timeZone") && !m.has("schedule")) {
       m.error("timeZone", "applies only to schedule; add a schedule or remove timeZone");
@@ -274,7 +279,7 @@ final class FileConfigReader {
                 "a 5-field cron expression such as \"0 2 * * *\"",
                 s -> CronSchedule.parse(s, zone)));
     Optional<Duration> maxAge = m.get("maxAge", ScalarType.positiveDuration());
-    long minSize = m.get("minSize", ScalarType.sizeAtLeast(0), 0L);
+    long minSize = m.get("minSize", ScalarType.SIZE, 0L);
     boolean rotateEmpty = m.get("rotateEmpty", ScalarType.BOOLEAN, false);
     if (!m.has("maxSize") && !m.has("schedule") && !m.has("maxAge")) {
       m.error(
@@ -307,7 +312,7 @@ final class FileConfigReader {
             .map(OptionalInt::of)
             .orElse(OptionalInt.empty());
     Optional<Duration> maxAge = m.get("maxAge", ScalarType.positiveDuration());
-    OptionalLong maxTotalSize = optionalLong(m.get("maxTotalSize", ScalarType.sizeAtLeast(0)));
+    OptionalLong maxTotalSize = optionalLong(m.get("maxTotalSize", ScalarType.SIZE));
     if (!m.has("keep") && !m.has("maxAge") && !m.has("maxTotalSize")) {
       keep = OptionalInt.of(RetentionConfig.DEFAULT_KEEP);
     }

@@ -149,12 +149,9 @@ record ScalarType<T>(String expected, Function<String, T> parser) {
         d -> !d.isZero(), d -> "is zero; write a duration longer than 0", DURATION.expected());
   }
 
-  /** A size of at least {@code min} bytes. */
-  static ScalarType<Long> sizeAtLeast(long min) {
-    return SIZE.check(
-        n -> n >= min,
-        n -> "is below the minimum " + Sizes.formatExact(min),
-        "a size of at least " + Sizes.formatExact(min) + ", such as 100MiB");
+  /** A size larger than zero. */
+  static ScalarType<Long> positiveSize() {
+    return SIZE.check(n -> n > 0, n -> "is zero; write a size larger than 0", SIZE.expected());
   }
 
   /**

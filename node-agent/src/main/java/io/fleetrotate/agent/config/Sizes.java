@@ -12,9 +12,9 @@ import java.util.regex.Pattern;
  *
  * <p>Accepted: a number followed, without a space, by one of the binary units {@code B, KiB, MiB,
  * GiB, TiB}, or a bare number meaning bytes ({@code 1048576}, {@code 100MiB}, {@code 1.5GiB}). A
- * decimal fraction is accepted when it comes to a whole number of bytes. Decimal (SI) units like
- * {@code MB} and one-letter shorthands like {@code M} are refused: operators read them in both
- * meanings, and a budget that is 5% off is a budget that fills a disk.
+ * decimal fraction is accepted with a unit larger than B, rounded to the nearest byte. Decimal (SI)
+ * units like {@code MB} and one-letter shorthands like {@code M} are refused: operators read them
+ * in both meanings, and a budget that is 5% off is a budget that fills a disk.
  */
 public final class Sizes {
   /** The units a size may be written in, smallest first. */
@@ -67,10 +67,12 @@ public final class Sizes {
     }
     BigDecimal number =
         new BigDecimal(m.group(2) == null ? m.group(1) : m.group(1) + "." + m.group(2));
-    BigDecimal bytes = number.multiply(BigDecimal.valueOf(multiplier));
-    if (bytes.stripTrailingZeros().scale() > 0) {
+    if (multiplier == 1 && m.group(2) != null) {
       throw new ValueFormatException(quote(text) + " is not a whole number of bytes");
     }
+    // Rounded so that what format() prints ("1.1KiB") reads back, to the nearest byte.
+    BigDecimal bytes =
+        number.multiply(BigDecimal.valueOf(multiplier)).setScale(0, RoundingMode.HALF_UP);
     try {
       return bytes.longValueExact();
     } catch (ArithmeticException e) {

@@ -14,7 +14,9 @@ import java.util.OptionalLong;
  * of the three is refused, so no spelling mistake turns rotation off.
  *
  * @param maxSizeBytes rotate once the file is this long (> 0)
- * @param schedule rotate when a scheduled time has passed since the last rotation
+ * @param schedule rotate when a scheduled time has passed since the last rotation; written as
+ *     {@code schedule: "0 2 * * *"} with an optional {@code timeZone: Europe/Paris} beside it in
+ *     the trigger (default: the host's zone, as cron does)
  * @param maxAge rotate once this much time has passed since the last rotation (> 0)
  * @param minSizeBytes never rotate a shorter file (default 0)
  * @param rotateEmpty whether an empty file rotates (default false)

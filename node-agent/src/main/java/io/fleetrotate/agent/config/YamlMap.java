@@ -1,5 +1,6 @@
 package io.fleetrotate.agent.config;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,7 +43,7 @@ final class YamlMap {
 
   static YamlMap of(MappingNode node, String path, int line, ReadContext ctx) {
     YamlMap map = new YamlMap(path, line, ctx);
-    List<Node> merges = new java.util.ArrayList<>();
+    List<Node> merges = new ArrayList<>();
     for (NodeTuple tuple : node.getValue()) {
       if (!(tuple.getKeyNode() instanceof ScalarNode key)) {
         ctx.error(
@@ -135,7 +136,7 @@ final class YamlMap {
     Entry e = entries.get(key);
     return e == null
         ? Optional.empty()
-        : Optional.of(new YamlValue(e.value(), childPath(key), ctx));
+        : Optional.of(new YamlValue(e.value(), childPath(key), e.keyLine(), ctx));
   }
 
   <T> Optional<T> get(String key, ScalarType<T> type) {
@@ -180,9 +181,5 @@ final class YamlMap {
   /** Reports a mistake about this mapping as a whole, at its line. */
   void error(String message) {
     ctx.error(line, path, message);
-  }
-
-  ReadContext context() {
-    return ctx;
   }
 }

@@ -20,11 +20,17 @@ import org.yaml.snakeyaml.nodes.Tag;
 final class YamlValue {
   private final Node node;
   private final String path;
+  private final int keyLine;
   private final ReadContext ctx;
 
-  YamlValue(Node node, String path, ReadContext ctx) {
+  /**
+   * @param keyLine the line of the key holding this value, or of the list item: where a mapping
+   *     read from this value reports its missing keys
+   */
+  YamlValue(Node node, String path, int keyLine, ReadContext ctx) {
     this.node = node;
     this.path = path;
+    this.keyLine = keyLine;
     this.ctx = ctx;
   }
 
@@ -70,10 +76,10 @@ final class YamlValue {
   /** The node as a mapping; a key with no value reads as an empty mapping. */
   Optional<YamlMap> asMap(String expected) {
     if (node instanceof MappingNode m) {
-      return Optional.of(YamlMap.of(m, path, line(), ctx));
+      return Optional.of(YamlMap.of(m, path, keyLine, ctx));
     }
     if (isNull()) {
-      return Optional.of(YamlMap.empty(path, line(), ctx));
+      return Optional.of(YamlMap.empty(path, keyLine, ctx));
     }
     error("must be " + expected + ", not " + describe());
     return Optional.empty();
@@ -87,7 +93,7 @@ final class YamlValue {
     }
     List<YamlValue> items = new ArrayList<>();
     for (Node item : s.getValue()) {
-      items.add(new YamlValue(item, path + "[" + items.size() + "]", ctx));
+      items.add(new YamlValue(item, path + "[" + items.size() + "]", lineOf(item), ctx));
     }
     return Optional.of(items);
   }
