@@ -16,14 +16,14 @@ import org.junit.jupiter.api.Assumptions;
  * Directories on filesystems that can or cannot collapse a range. When one cannot be had, the test
  * is skipped with the reason printed, or fails under CI=true, where a skip would hide a gap.
  */
-final class TestFileSystems {
+public final class TestFileSystems {
 
   private static final Set<String> COLLAPSING = Set.of("ext4", "xfs");
 
   private TestFileSystems() {}
 
   /** A directory that goes away (unmounted, deleted) on close. */
-  record ScratchDir(Path path, String fileSystemType, AutoCloseable cleanup)
+  public record ScratchDir(Path path, String fileSystemType, AutoCloseable cleanup)
       implements AutoCloseable {
     @Override
     public void close() throws Exception {
@@ -32,7 +32,7 @@ final class TestFileSystems {
   }
 
   /** The temp dir when it is on ext4 or xfs, else a loop-mounted ext4 image inside it. */
-  static ScratchDir collapsing(Path tempDir) throws Exception {
+  public static ScratchDir collapsing(Path tempDir) throws Exception {
     String type = Files.getFileStore(tempDir).type();
     if (COLLAPSING.contains(type)) {
       return new ScratchDir(tempDir, type, () -> {});

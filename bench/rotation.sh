@@ -1,0 +1,212 @@
+#!/usr/bin/env bash
+# Rotation benchmark: fleetrotate's agent side by side with the zstd CLI and logrotate, in one run.
+#
+#   bench/rotation.sh [--runs N] [--size-mb MB] [--part 1|2|3|all]
+#
+# Part 1: one rotation of a realistic 1 GiB MCP log (gen-mcp-log.py): `node-agent.jar rotate --now`
+#         (whole process, JVM start included) vs `zstd -3 -T1` vs `logrotate -f` (default gzip).
+# Part 2: lines lost and duplicated over ~10 rotations of a log written at 50,000 lines/s:
+#         agent signal / copytruncate / collapse vs logrotate copytruncate.
+# Part 3: idle footprint of the agent daemon watching 100 files: RSS and CPU time per check.
+# Prints medians and ratios as a Markdown table. Needs: java 17+, python3, zstd, logrotate.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+TOOLS=${FLEETROTATE_SHARED_DIR:-$ROOT/../shared}/tools
+RUNS=5
+SIZE_MB=1024
+PART=all
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --runs) RUNS=$2; shift 2 ;;
+    --size-mb) SIZE_MB=$2; shift 2 ;;
+    --part) PART=$2; shift 2 ;;
+    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    *) echo "unknown option $1; see --help" >&2; exit 2 ;;
+  esac
+done
+for tool in java python3 zstd logrotate; do
+  command -v "$tool" >/dev/null || { echo "bench: $tool is missing (apt-get install $tool)" >&2; exit 1; }
+done
+[ -f "$TOOLS/gen-mcp-log.py" ] || { echo "bench: $TOOLS/gen-mcp-log.py not found; set FLEETROTATE_SHARED_DIR" >&2; exit 1; }
+
+JAR=$ROOT/node-agent/target/node-agent.jar
+[ -f "$JAR" ] || (cd "$ROOT" && ./mvnw -B -q -DskipTests -Dspotless.check.skip=true -pl node-agent -am package)
+WORK=${BENCH_WORK:-/tmp/fleetrotate-bench}
+mkdir -p "$WORK"
+now() { date +%s.%N; }
+median() { python3 -c 'import sys,statistics; v=[float(x) for x in sys.argv[1:]]; print("%.3f" % statistics.median(v))' "$@"; }
+ratio() { python3 -c 'import sys; print("%.2f" % (float(sys.argv[1]) / float(sys.argv[2])))' "$1" "$2"; }
+
+echo "# fleetrotate rotation benchmark"
+echo
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(java -version 2>&1 | head -1)"
+echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ), runs: $RUNS"
+echo
+
+part1() {
+  local src=$WORK/source-$SIZE_MB.log
+  [ -f "$src" ] || python3 "$TOOLS/gen-mcp-log.py" "$src" "$SIZE_MB" --seed 42 >/dev/null
+  local d=$WORK/p1
+  local agent=() inner=() zst=() lr=() agent_size=0 cli_size=0
+  for i in $(seq 1 "$RUNS"); do
+    rm -rf "$d"; mkdir -p "$d/logs" "$d/state"; chmod 750 "$d/logs"
+    cat >"$d/agent.yaml" <<YAML
+node: { id: bench, group: bench }
+stateDir: $d/state
+http: { enabled: false }
+lock: { backend: local }
+files:
+  - path: $d/logs/server.log
+    retention: { keep: 100 }
+    compress: { codec: zstd, level: 3 }
+    reopen: { method: none }
+YAML
+    cat >"$d/logrotate.conf" <<CONF
+$d/logs/lr.log {
+  rotate 5
+  compress
+  missingok
+}
+CONF
+    # Same bytes, same page cache for all three.
+    cp "$src" "$d/logs/server.log"; cp "$src" "$d/cli.log"; cp "$src" "$d/logs/lr.log"
+    cat "$d/logs/server.log" "$d/cli.log" "$d/logs/lr.log" >/dev/null
+
+    t0=$(now); out=$(java -jar "$JAR" rotate --config "$d/agent.yaml" --now --quiet); t1=$(now)
+    agent+=("$(python3 -c "print($t1-$t0)")")
+    inner+=("$(echo "$out" | sed -n 's/.* in \([0-9.]*\)s.*/\1/p' | head -1)")
+    agent_size=$(stat -c %s "$d"/logs/server.log.*.zst)
+
+    t0=$(now); zstd -3 -T1 -q -f -o "$d/cli.log.zst" "$d/cli.log"; t1=$(now)
+    zst+=("$(python3 -c "print($t1-$t0)")")
+    cli_size=$(stat -c %s "$d/cli.log.zst")
+
+    t0=$(now); logrotate -f -s "$d/logrotate.state" "$d/logrotate.conf"; t1=$(now)
+    lr+=("$(python3 -c "print($t1-$t0)")")
+    echo "run $i: agent ${agent[-1]}s (rotation ${inner[-1]}s), zstd ${zst[-1]}s, logrotate ${lr[-1]}s" >&2
+  done
+  local ma mi mz ml
+  ma=$(median "${agent[@]}"); mi=$(median "${inner[@]}"); mz=$(median "${zst[@]}"); ml=$(median "${lr[@]}")
+  echo "## Part 1: one rotation of a ${SIZE_MB} MiB MCP log (medians of $RUNS)"
+  echo
+  echo "| what | median s | vs zstd -3 -T1 |"
+  echo "| --- | ---: | ---: |"
+  echo "| node-agent.jar rotate --now (whole process) | $ma | $(ratio "$ma" "$mz")x |"
+  echo "| rotation as the agent reports it | $mi | $(ratio "$mi" "$mz")x |"
+  echo "| zstd -3 -T1 | $mz | 1.00x |"
+  echo "| logrotate -f (gzip -6) | $ml | $(ratio "$ml" "$mz")x |"
+  echo
+  echo "agent vs logrotate (whole process): $(ratio "$ml" "$ma")x faster; compressed size agent/zstd CLI: $(ratio "$agent_size" "$cli_size") ($agent_size vs $cli_size bytes)"
+  echo
+}
+
+# run_agent_loss MODE -> prints "missing duplicated rotations"
+run_agent_loss() {
+  local mode=$1 d=$WORK/p2-$1
+  rm -rf "$d"; mkdir -p "$d/logs" "$d/state"; chmod 750 "$d/logs"
+  local reopen="{ method: $mode }"
+  [ "$mode" = signal ] && reopen="{ method: signal, signal: HUP, pidFile: $d/writer.pid }"
+  cat >"$d/agent.yaml" <<YAML
+node: { id: bench, group: bench }
+stateDir: $d/state
+checkInterval: 1s
+http: { enabled: false }
+lock: { backend: local }
+files:
+  - path: $d/logs/server.log
+    trigger: { maxSize: 1MiB }
+    retention: { keep: 1000 }
+    compress: { codec: zstd, level: 1 }
+    reopen: $reopen
+YAML
+  python3 "$TOOLS/seq-writer.py" "$d/logs/server.log" --rate 50000 --seconds 12 >"$d/writer.out" &
+  local writer=$!
+  echo $writer >"$d/writer.pid"
+  while [ ! -s "$d/logs/server.log" ]; do sleep 0.05; done
+  java -jar "$JAR" run --config "$d/agent.yaml" 2>"$d/agent.log" &
+  local agent=$!
+  wait $writer
+  sleep 1.5
+  kill -TERM $agent; wait $agent || true
+  local last; last=$(cat "$d/writer.out")
+  local n; n=$(ls "$d"/logs/server.log.* 2>/dev/null | wc -l)
+  python3 "$TOOLS/count-lost.py" "$last" "$d"/logs/server.log* | sed -n "s/.*missing=\([0-9]*\) duplicated=\([0-9]*\).*/\1 \2 $n $last/p"
+}
+
+run_logrotate_loss() {
+  local d=$WORK/p2-logrotate
+  rm -rf "$d"; mkdir -p "$d/logs"; chmod 750 "$d/logs"
+  cat >"$d/logrotate.conf" <<CONF
+$d/logs/server.log {
+  rotate 1000
+  copytruncate
+  nocompress
+  missingok
+}
+CONF
+  python3 "$TOOLS/seq-writer.py" "$d/logs/server.log" --rate 50000 --seconds 12 >"$d/writer.out" &
+  local writer=$!
+  while [ ! -s "$d/logs/server.log" ]; do sleep 0.05; done
+  for _ in $(seq 1 10); do sleep 1; logrotate -f -s "$d/state" "$d/logrotate.conf"; done
+  wait $writer
+  local last; last=$(cat "$d/writer.out")
+  local n; n=$(ls "$d"/logs/server.log.* 2>/dev/null | wc -l)
+  python3 "$TOOLS/count-lost.py" "$last" "$d"/logs/server.log* | sed -n "s/.*missing=\([0-9]*\) duplicated=\([0-9]*\).*/\1 \2 $n $last/p"
+}
+
+part2() {
+  echo "## Part 2: lines lost over ~10 rotations at 50,000 lines/s"
+  echo
+  echo "| method | lines written | rotations | missing | duplicated |"
+  echo "| --- | ---: | ---: | ---: | ---: |"
+  for mode in signal copytruncate collapse; do
+    read -r miss dup n last < <(run_agent_loss "$mode")
+    echo "| agent $mode | $last | $n | $miss | $dup |"
+  done
+  read -r miss dup n last < <(run_logrotate_loss)
+  echo "| logrotate copytruncate | $last | $n | $miss | $dup |"
+  echo
+}
+
+part3() {
+  local d=$WORK/p3
+  rm -rf "$d"; mkdir -p "$d/logs" "$d/state"; chmod 750 "$d/logs"
+  for i in $(seq 1 100); do head -c 4096 /dev/urandom | base64 >"$d/logs/app-$i.log"; done
+  cat >"$d/agent.yaml" <<YAML
+node: { id: bench, group: bench }
+stateDir: $d/state
+checkInterval: 1s
+http: { port: 0 }
+lock: { backend: local }
+files:
+  - path: $d/logs/*.log
+    trigger: { maxSize: 1GiB }
+YAML
+  echo "## Part 3: idle daemon watching 100 files, check every second"
+  echo
+  echo "| JVM options | RSS MiB after 20 s | CPU ms per check |"
+  echo "| --- | ---: | ---: |"
+  for opts in "" "-XX:+UseSerialGC -Xmx48m -XX:TieredStopAtLevel=1 -Xss512k -XX:MaxMetaspaceSize=64m"; do
+    # shellcheck disable=SC2086
+    java $opts -jar "$JAR" run --config "$d/agent.yaml" 2>"$d/agent.log" &
+    local pid=$!
+    sleep 5
+    local c0; c0=$(awk '{print $14+$15}' /proc/$pid/stat)
+    sleep 15
+    local c1; c1=$(awk '{print $14+$15}' /proc/$pid/stat)
+    local rss; rss=$(awk '/VmRSS/ {printf "%.0f", $2/1024}' /proc/$pid/status)
+    kill -TERM $pid; wait $pid || true
+    local tck; tck=$(getconf CLK_TCK)
+    echo "| ${opts:-defaults} | $rss | $(python3 -c "print('%.1f' % (($c1-$c0)*1000/$tck/15))") |"
+  done
+  echo
+}
+
+case "$PART" in
+  1) part1 ;;
+  2) part2 ;;
+  3) part3 ;;
+  all) part1; part2; part3 ;;
+  *) echo "--part is 1, 2, 3 or all" >&2; exit 2 ;;
+esac
