@@ -111,7 +111,8 @@ public final class Compressor {
     try {
       refuseToOverwriteSource(source, target);
       long size = sourceSize(in, source);
-      Job job = new Job(source, target, in, size, request.maxBytesPerSecond(), progress);
+      ProgressThrottle throttle = new ProgressThrottle(progress, size, nanoTime);
+      Job job = new Job(source, target, in, size, request.maxBytesPerSecond(), throttle);
       Optional<String> fallbackReason = Optional.empty();
       if (request.codec() == CompressionCodec.ZSTD) {
         fallbackReason = zstd.unavailableReason();
@@ -120,7 +121,7 @@ public final class Compressor {
             Written written = job.write(zstdEncoders, request.level());
             return result(CompressionCodec.ZSTD, request.level(), written, startNanos, null);
           } catch (CodecFailure e) {
-            fallbackReason = Optional.of("zstd failed mid-stream: " + e.getCause());
+            fallbackReason = Optional.of("zstd failed: " + e.getCause());
           }
         }
         log.warn("Writing gzip instead of zstd for {}: {}", source, fallbackReason.get());
@@ -164,7 +165,7 @@ public final class Compressor {
     private final FileChannel in;
     private final long size;
     private final long maxBytesPerSecond;
-    private final ProgressListener listener;
+    private final ProgressThrottle progress;
 
     Job(
         Path source,
@@ -172,13 +173,13 @@ public final class Compressor {
         FileChannel in,
         long size,
         long maxBytesPerSecond,
-        ProgressListener listener) {
+        ProgressThrottle progress) {
       this.source = source;
       this.target = target;
       this.in = in;
       this.size = size;
       this.maxBytesPerSecond = maxBytesPerSecond;
-      this.listener = listener;
+      this.progress = progress;
     }
 
     /**
@@ -222,7 +223,6 @@ public final class Compressor {
                 ? ThroughputLimiter.forReads(
                     maxBytesPerSecond, READ_BUFFER_BYTES, nanoTime, sleeper)
                 : null;
-        ProgressThrottle progress = new ProgressThrottle(listener, size, nanoTime);
         ByteBuffer chunk = ByteBuffer.allocateDirect(READ_BUFFER_BYTES);
         long done = 0;
         StreamEncoder encoder = CodecFailure.attempt(() -> encoders.open(sink, level, size));

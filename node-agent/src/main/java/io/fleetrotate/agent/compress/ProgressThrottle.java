@@ -2,7 +2,10 @@ package io.fleetrotate.agent.compress;
 
 import java.util.function.LongSupplier;
 
-/** Forwards progress to a listener no more often than every 64 MiB or 250 ms. */
+/**
+ * Forwards progress to a listener no more often than every 64 MiB or 250 ms, and never backwards:
+ * after a fallback the second codec rereads from 0, and the bar waits until it passes the mark.
+ */
 final class ProgressThrottle {
 
   static final long BYTES_BETWEEN_REPORTS = 64L << 20;
@@ -13,6 +16,7 @@ final class ProgressThrottle {
   private final LongSupplier nanoTime;
   private long lastReportedBytes;
   private long lastReportNanos;
+  private boolean reportedAny;
 
   ProgressThrottle(ProgressListener listener, long bytesTotal, LongSupplier nanoTime) {
     this.listener = listener;
@@ -22,6 +26,9 @@ final class ProgressThrottle {
   }
 
   void advanced(long bytesDone) {
+    if (bytesDone <= lastReportedBytes) {
+      return;
+    }
     long now = nanoTime.getAsLong();
     if (bytesDone - lastReportedBytes >= BYTES_BETWEEN_REPORTS
         || now - lastReportNanos >= NANOS_BETWEEN_REPORTS) {
@@ -31,7 +38,7 @@ final class ProgressThrottle {
 
   /** The final report, so a progress bar always ends full. */
   void finished(long bytesDone) {
-    if (bytesDone != lastReportedBytes || bytesDone == 0) {
+    if (!reportedAny || bytesDone > lastReportedBytes) {
       report(bytesDone, nanoTime.getAsLong());
     }
   }
@@ -39,6 +46,7 @@ final class ProgressThrottle {
   private void report(long bytesDone, long now) {
     lastReportedBytes = bytesDone;
     lastReportNanos = now;
+    reportedAny = true;
     listener.onProgress(bytesDone, bytesTotal);
   }
 }

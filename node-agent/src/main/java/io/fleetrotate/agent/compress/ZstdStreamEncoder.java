@@ -9,7 +9,8 @@ import java.nio.ByteBuffer;
  * Zstandard streaming over direct buffers, so neither side is copied through the Java heap. The
  * frame matches what {@code zstd -q -o out.zst file} writes: the source size is pledged up front,
  * which both records it in the frame header and lets zstd pick parameters tuned to that size, and
- * an XXH64 checksum closes the frame.
+ * an XXH64 checksum closes the frame. If the source changes size while it is read, zstd refuses the
+ * frame (pledged size mismatch) and the Compressor falls back to gzip, which pledges nothing.
  */
 final class ZstdStreamEncoder implements StreamEncoder {
 

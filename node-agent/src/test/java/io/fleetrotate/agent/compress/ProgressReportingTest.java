@@ -41,6 +41,37 @@ class ProgressReportingTest {
   }
 
   @Test
+  void progressNeverGoesBackwardsWhenGzipRereadsAfterAZstdFailure() throws Exception {
+    Path source = realisticLog(dir, "server.log", 8);
+    long size = Files.size(source);
+    List<Report> reports = new ArrayList<>();
+    Compressor compressor =
+        new CompressorBuilder()
+            .clock(new FakeNanoClock(300_000_000L)) // every chunk is reportable
+            .zstdEncoders(
+                FailingEncoders.failingAfter(
+                    ZstdStreamEncoder.factory(0),
+                    5L * MIB,
+                    () -> new IllegalStateException("injected")))
+            .build();
+
+    CompressionResult result =
+        compressor.compress(
+            source,
+            dir.resolve("server.log.tmp"),
+            CompressionRequest.zstd(3),
+            (done, total) -> reports.add(new Report(done, total)));
+
+    assertThat(result.codecUsed()).isEqualTo(CompressionCodec.GZIP);
+    assertThat(reports)
+        .extracting(Report::done)
+        .contains(5L * MIB)
+        .isSortedAccordingTo(Long::compare)
+        .doesNotHaveDuplicates();
+    assertThat(reports.get(reports.size() - 1).done()).isEqualTo(size);
+  }
+
+  @Test
   void withoutTimePassingReportsComeEvery64MebibytesAndAtTheEnd() {
     List<Report> reports = new ArrayList<>();
     ProgressThrottle throttle =

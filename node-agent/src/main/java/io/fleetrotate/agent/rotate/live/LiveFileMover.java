@@ -31,9 +31,23 @@ public final class LiveFileMover {
   private static final long CAUGHT_UP_BYTES = 64 * 1024;
   private static final int MAX_CATCH_UP_PASSES = 16;
   // Final copy+fsync passes before the truncate, while the writer still appends during the fsync.
-  private static final int MAX_FINAL_PASSES = 3;
+  static final int MAX_FINAL_PASSES = 3;
 
-  public LiveFileMover() {}
+  /** Makes the backup durable; a seam so tests can see when it happens and what it covers. */
+  @FunctionalInterface
+  interface BackupFsync {
+    void force(FileChannel backup) throws IOException;
+  }
+
+  private final BackupFsync backupFsync;
+
+  public LiveFileMover() {
+    this(backup -> backup.force(true));
+  }
+
+  LiveFileMover(BackupFsync backupFsync) {
+    this.backupFsync = backupFsync;
+  }
 
   /**
    * Runs once the backup holds a durable copy and before the live file is first cut: the rotation
@@ -78,7 +92,7 @@ public final class LiveFileMover {
       boolean liveMayHaveChanged = false;
       try (backupChannel) {
         long copied = copyUntilCaughtUp(liveChannel, backupChannel, 0, size -> size, live);
-        backupChannel.force(true);
+        backupFsync.force(backupChannel);
         beforeCut.run(copied);
         liveMayHaveChanged = true;
         return finishByTruncating(liveChannel, backupChannel, copied, live, Optional.empty());
@@ -123,7 +137,7 @@ public final class LiveFileMover {
         long copied =
             copyUntilCaughtUp(
                 liveChannel, backupChannel, 0, s -> collapsibleLength(s, blockSize), live);
-        backupChannel.force(true);
+        backupFsync.force(backupChannel);
         beforeCut.run(copied);
         liveMayHaveChanged = true;
         Optional<String> cannotCollapse = RangeCollapser.collapseFront(live, copied);
@@ -195,20 +209,19 @@ public final class LiveFileMover {
    * one fsync of a small tail: the bulk was fsynced before, and the durable-before-truncate order
    * is what the rotation journal relies on.
    */
-  private static MoveResult finishByTruncating(
+  private MoveResult finishByTruncating(
       FileChannel live,
       FileChannel backup,
       long copied,
       Path livePath,
       Optional<String> fallbackReason)
       throws IOException {
-    backup.force(true);
     long lastSeenSize = copied;
     for (int pass = 1; pass <= MAX_FINAL_PASSES; pass++) {
       long end = sizeNotBelow(live, copied, livePath);
       copyRange(live, backup, copied, end, livePath);
       copied = end;
-      backup.force(true);
+      backupFsync.force(backup);
       lastSeenSize = sizeNotBelow(live, copied, livePath);
       if (lastSeenSize == copied) {
         break;

@@ -29,6 +29,8 @@ class LiveFileMoverUnderLoadTest {
   private static final int ROTATIONS = 5;
   // About 0.25 s of writing between rotations, so all five happen while the writer runs.
   private static final long ROTATE_AT_BYTES = 768 * 1024;
+  // {"seq":N,"msg":"<120 x>"}\n with N up to 5 digits.
+  private static final long MAX_LINE_BYTES = 143;
   private static final Pattern SEQ = Pattern.compile("\"seq\":(\\d+),");
 
   @TempDir Path tempDir;
@@ -113,8 +115,12 @@ class LiveFileMoverUnderLoadTest {
       previousLast = seqs.get(seqs.size() - 1);
     }
     assertThat(gaps + (last - previousLast)).isEqualTo(loss.missing());
-    // A window is one fsync of a small tail: well under 1% of the lines at this rate.
-    assertThat(loss.missing()).isLessThan(last / 100);
+    // A window is one fsync of a small tail: a few ms at most, even on a loaded machine (measured
+    // 0.02% to 0.9% of the lines with a load average of 15 on 2 cores).
+    assertThat(loss.missing()).isLessThan(last / 50);
+    // What the mover reports as lost is lost: at least that many whole lines are missing, give or
+    // take the line a rotation cut in two.
+    assertThat(loss.missing()).isGreaterThanOrEqualTo(knownLostBytes / MAX_LINE_BYTES - ROTATIONS);
     for (MoveResult r : results) {
       assertThat(r.methodUsed()).isEqualTo(LiveMoveMethod.COPY_TRUNCATE);
       assertThat(r.bytesCopied()).isGreaterThanOrEqualTo(ROTATE_AT_BYTES);

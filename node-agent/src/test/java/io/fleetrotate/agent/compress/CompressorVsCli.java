@@ -9,34 +9,43 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.UnaryOperator;
 
 /**
- * Benchmark harness, not a test: compares {@link Compressor} with {@code zstd -3 -T1} on one file,
- * runs interleaved so both see the same machine noise, and prints medians and sizes.
+ * Benchmark harness, not a test: compares {@link Compressor} with {@code zstd -3 -T1} (or {@code
+ * gzip -6}) on one file, runs interleaved so both see the same machine noise, and prints medians
+ * and sizes.
  *
  * <pre>
  * python3 ../shared/tools/gen-mcp-log.py /tmp/bench-256m.log 256
  * ./mvnw -B -q -pl node-agent -am test-compile
- * java -cp node-agent/target/test-classes:node-agent/target/classes:$(cat cp.txt) \
- *   io.fleetrotate.agent.compress.CompressorVsZstdCli /tmp/bench-256m.log 5 [workers]
+ * M2=~/.m2/repository
+ * java -cp node-agent/target/test-classes:node-agent/target/classes:\
+ * $M2/com/github/luben/zstd-jni/1.5.7-28/zstd-jni-1.5.7-28.jar:\
+ * $M2/org/slf4j/slf4j-api/2.0.17/slf4j-api-2.0.17.jar \
+ *   io.fleetrotate.agent.compress.CompressorVsCli /tmp/bench-256m.log 5 [workers] [zstd|gzip]
  * </pre>
  *
  * The Compressor is timed inside an already-running JVM (one warm-up run first), because that is
  * how the agent runs it; the CLI's time includes its process start, a few milliseconds.
  */
-public final class CompressorVsZstdCli {
+public final class CompressorVsCli {
 
-  private CompressorVsZstdCli() {}
+  private CompressorVsCli() {}
 
   public static void main(String[] args) throws Exception {
     Path source = Path.of(args[0]);
     int runs = args.length > 1 ? Integer.parseInt(args[1]) : 5;
     int workers = args.length > 2 ? Integer.parseInt(args[2]) : Compressor.ZSTD_WORKERS;
-    int level = 3;
+    CompressionCodec codec =
+        args.length > 3
+            ? CompressionCodec.valueOf(args[3].toUpperCase(Locale.ROOT))
+            : CompressionCodec.ZSTD;
+    int level = codec.defaultLevel();
     Path dir = Files.createTempDirectory("compress-bench");
-    Path cliOut = dir.resolve("cli.zst");
-    Path ourOut = dir.resolve("ours.zst");
+    Path cliOut = dir.resolve("cli.out");
+    Path ourOut = dir.resolve("ours.out");
     Compressor compressor =
         new Compressor(
             ZstdAvailability.system(),
@@ -45,7 +54,17 @@ public final class CompressorVsZstdCli {
             UnaryOperator.identity(),
             System::nanoTime,
             NanoSleeper.PARKING);
-    CompressionRequest request = CompressionRequest.zstd(level);
+    CompressionRequest request = CompressionRequest.of(codec);
+    List<String> cliCommand =
+        codec == CompressionCodec.ZSTD
+            ? List.of(
+                "zstd", "-" + level, "-T1", "-q", "-f", "-o", cliOut.toString(), source.toString())
+            : List.of(
+                "sh",
+                "-c",
+                "gzip -" + level + " -c \"$0\" > \"$1\"",
+                source.toString(),
+                cliOut.toString());
 
     compressor.compress(source, ourOut, request, ProgressListener.NONE); // warm-up
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
@@ -57,25 +76,12 @@ public final class CompressorVsZstdCli {
     List<Double> ourCpuSeconds = new ArrayList<>();
     for (int i = 0; i < runs; i++) {
       long t0 = System.nanoTime();
-      Process zstd =
-          new ProcessBuilder(
-                  "/usr/bin/time",
-                  "-o",
-                  cliTimes.toString(),
-                  "-f",
-                  "%U %S",
-                  "zstd",
-                  "-" + level,
-                  "-T1",
-                  "-q",
-                  "-f",
-                  "-o",
-                  cliOut.toString(),
-                  source.toString())
-              .inheritIO()
-              .start();
-      if (zstd.waitFor() != 0) {
-        throw new IllegalStateException("zstd CLI failed");
+      List<String> timed =
+          new ArrayList<>(List.of("/usr/bin/time", "-o", cliTimes.toString(), "-f", "%U %S"));
+      timed.addAll(cliCommand);
+      Process cli = new ProcessBuilder(timed).inheritIO().start();
+      if (cli.waitFor() != 0) {
+        throw new IllegalStateException("CLI failed: " + cliCommand);
       }
       long t1 = System.nanoTime();
       // The CLI does not fsync; the Compressor must. Time that step separately for fairness.
@@ -116,12 +122,12 @@ public final class CompressorVsZstdCli {
     double mib = Files.size(source) / (1024.0 * 1024.0);
     System.out.printf(
         "source %.1f MiB, zstd workers %d%n"
-            + "median wall: zstd -%d -T1 %.3f s (%.0f MiB/s), Compressor %.3f s (%.0f MiB/s),"
+            + "median wall: %s %.3f s (%.0f MiB/s), Compressor %.3f s (%.0f MiB/s),"
             + " ratio %.3f%n"
             + "size: cli %d B, compressor %d B (%+.2f%%)%n",
         mib,
         workers,
-        level,
+        String.join(" ", cliCommand.subList(0, 3)),
         cli,
         mib / cli,
         ours,

@@ -1,0 +1,164 @@
+package io.fleetrotate.agent.rotate.live;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The backup is fsynced with every byte it will hold before the live file changes, and a writer
+ * appending while the fsync runs is caught up with. An fsync hook plays the writer, so the
+ * interleaving is exact rather than left to timing.
+ */
+class LiveFileMoverFsyncOrderTest {
+
+  private static final byte[] LATE_LINE =
+      "{\"seq\":999,\"msg\":\"written during the fsync\"}\n".getBytes(StandardCharsets.US_ASCII);
+
+  @TempDir Path tempDir;
+
+  /** What the backup and the live file held when the backup was fsynced. */
+  record SyncSeen(long backupBytes, long liveBytes) {}
+
+  @Test
+  void copyTruncateFsyncsEveryCopiedByteWhileTheLiveFileIsStillWhole() throws IOException {
+    byte[] content = LiveFileMoverTest.numberedLines(1, 2000);
+    Path live = Files.write(tempDir.resolve("server.log"), content);
+    List<SyncSeen> syncs = new ArrayList<>();
+    LiveFileMover mover =
+        new LiveFileMover(
+            backup -> {
+              backup.force(true);
+              syncs.add(new SyncSeen(backup.size(), Files.size(live)));
+            });
+
+    MoveResult result = mover.copyTruncate(live, tempDir.resolve("server.log.1"));
+
+    assertThat(syncs).isNotEmpty();
+    assertThat(syncs.get(syncs.size() - 1))
+        .isEqualTo(new SyncSeen(result.bytesCopied(), content.length));
+    assertThat(live).isEmptyFile();
+  }
+
+  @Test
+  void collapseFsyncsTheWholePrefixBeforeCuttingIt() throws Exception {
+    try (TestFileSystems.ScratchDir ext4 = TestFileSystems.collapsing(tempDir)) {
+      byte[] content = LiveFileMoverTest.numberedLines(1, 2000);
+      Path live = Files.write(ext4.path().resolve("server.log"), content);
+      List<SyncSeen> syncs = new ArrayList<>();
+      LiveFileMover mover =
+          new LiveFileMover(
+              backup -> {
+                backup.force(true);
+                syncs.add(new SyncSeen(backup.size(), Files.size(live)));
+              });
+
+      MoveResult result = mover.collapse(live, ext4.path().resolve("server.log.1"));
+
+      assertThat(result.methodUsed()).isEqualTo(LiveMoveMethod.COLLAPSE);
+      assertThat(syncs).containsExactly(new SyncSeen(result.bytesCopied(), content.length));
+      assertThat(Files.size(live)).isEqualTo(content.length - result.bytesCopied());
+    }
+  }
+
+  @Test
+  void beforeCutRunsAfterTheBackupIsDurableAndBeforeTheLiveFileIsCut() throws IOException {
+    byte[] content = LiveFileMoverTest.numberedLines(1, 2000);
+    Path live = Files.write(tempDir.resolve("server.log"), content);
+    List<String> steps = new ArrayList<>();
+    LiveFileMover mover =
+        new LiveFileMover(
+            backup -> {
+              backup.force(true);
+              steps.add("fsync " + backup.size());
+            });
+
+    mover.move(
+        live,
+        tempDir.resolve("server.log.1"),
+        LiveMoveMethod.COPY_TRUNCATE,
+        copied -> steps.add("beforeCut " + copied + ", live holds " + Files.size(live)));
+
+    assertThat(steps)
+        .startsWith(
+            "fsync " + content.length,
+            "beforeCut " + content.length + ", live holds " + content.length);
+    assertThat(live).isEmptyFile();
+  }
+
+  @Test
+  void aFailingBeforeCutLeavesTheLiveFileWholeAndNoBackup() throws IOException {
+    byte[] content = LiveFileMoverTest.numberedLines(1, 2000);
+    Path live = Files.write(tempDir.resolve("server.log"), content);
+    Path backup = tempDir.resolve("server.log.1");
+
+    assertThatThrownBy(
+            () ->
+                new LiveFileMover()
+                    .move(
+                        live,
+                        backup,
+                        LiveMoveMethod.COPY_TRUNCATE,
+                        copied -> {
+                          throw new IOException("journal disk full");
+                        }))
+        .hasMessage("journal disk full");
+    assertThat(Files.readAllBytes(live)).isEqualTo(content);
+    assertThat(backup).doesNotExist();
+  }
+
+  @Test
+  void linesAppendedWhileTheBulkIsFsyncedAreCopiedBeforeTheTruncate() throws IOException {
+    byte[] content = LiveFileMoverTest.numberedLines(1, 2000);
+    Path live = Files.write(tempDir.resolve("server.log"), content);
+    Path backup = tempDir.resolve("server.log.1");
+    int[] syncCount = {0};
+    LiveFileMover mover =
+        new LiveFileMover(
+            channel -> {
+              channel.force(true);
+              if (syncCount[0]++ == 0) {
+                Files.write(live, LATE_LINE, StandardOpenOption.APPEND);
+              }
+            });
+
+    MoveResult result = mover.copyTruncate(live, backup);
+
+    assertThat(Files.readString(backup, StandardCharsets.US_ASCII))
+        .isEqualTo(
+            new String(content, StandardCharsets.US_ASCII)
+                + new String(LATE_LINE, StandardCharsets.US_ASCII));
+    assertThat(result.bytesKnownLost()).isZero();
+    assertThat(live).isEmptyFile();
+  }
+
+  @Test
+  void aWriterAppendingDuringEveryFsyncLosesOnlyItsLastLineAndTheResultSaysSo() throws IOException {
+    byte[] content = LiveFileMoverTest.numberedLines(1, 2000);
+    Path live = Files.write(tempDir.resolve("server.log"), content);
+    Path backup = tempDir.resolve("server.log.1");
+    LiveFileMover mover =
+        new LiveFileMover(
+            channel -> {
+              channel.force(true);
+              Files.write(live, LATE_LINE, StandardOpenOption.APPEND);
+            });
+
+    MoveResult result = mover.copyTruncate(live, backup);
+
+    // One append per fsync: the bulk's, then one per final pass; the last is never copied.
+    int appended = 1 + LiveFileMover.MAX_FINAL_PASSES;
+    assertThat(result.bytesCopied()).isEqualTo(content.length + (appended - 1L) * LATE_LINE.length);
+    assertThat(result.bytesKnownLost()).isEqualTo(LATE_LINE.length);
+    assertThat(Files.size(backup)).isEqualTo(result.bytesCopied());
+    assertThat(live).isEmptyFile();
+  }
+}
