@@ -5,6 +5,7 @@ import static java.nio.file.StandardOpenOption.READ;
 import static java.nio.file.StandardOpenOption.WRITE;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -32,6 +33,8 @@ public final class LiveFileMover {
   private static final int MAX_CATCH_UP_PASSES = 16;
   // Final copy+fsync passes before the truncate, while the writer still appends during the fsync.
   static final int MAX_FINAL_PASSES = 3;
+  // How far past a collapse cut the rest of the cut line is looked for.
+  private static final int MAX_LINE_COMPLETION = 64 * 1024;
 
   /** Makes the backup durable; a seam so tests can see when it happens and what it covers. */
   @FunctionalInterface
@@ -142,7 +145,7 @@ public final class LiveFileMover {
         liveMayHaveChanged = true;
         Optional<String> cannotCollapse = RangeCollapser.collapseFront(live, copied);
         if (cannotCollapse.isEmpty()) {
-          return MoveResult.collapsed(copied);
+          return MoveResult.collapsed(completeSplitLine(liveChannel, backupChannel, copied, live));
         }
         liveMayHaveChanged = false;
         log.warn(
@@ -169,7 +172,7 @@ public final class LiveFileMover {
 
   private static FileChannel createBackup(Path live, Path backup) throws IOException {
     try {
-      return FileChannel.open(backup, CREATE_NEW, WRITE);
+      return FileChannel.open(backup, CREATE_NEW, READ, WRITE);
     } catch (FileAlreadyExistsException e) {
       // Overwriting it would destroy the lines of an earlier rotation not yet compressed.
       throw new FileAlreadyExistsException(
@@ -204,10 +207,56 @@ public final class LiveFileMover {
   }
 
   /**
-   * Copies the tail, fsyncs the backup, and truncates the live file if nothing arrived meanwhile;
-   * otherwise goes again, a bounded number of times. The window in which appended lines are lost is
-   * one fsync of a small tail: the bulk was fsynced before, and the durable-before-truncate order
-   * is what the rotation journal relies on.
+   * A block-aligned cut almost always falls inside a line. This moves the rest of that line into
+   * the backup (fsynced) and overwrites it with spaces at the head of the live file, so that every
+   * line is whole in exactly one file; the live file then starts with one blank line. The writer
+   * only appends, so rewriting bytes it wrote earlier cannot race with it. When no newline follows
+   * within {@link #MAX_LINE_COMPLETION} bytes, the line stays split.
+   *
+   * @return the bytes the backup now holds
+   */
+  private long completeSplitLine(FileChannel live, FileChannel backup, long copied, Path livePath)
+      throws IOException {
+    ByteBuffer lastByte = ByteBuffer.allocate(1);
+    if (copied == 0 || backup.read(lastByte, copied - 1) != 1 || lastByte.get(0) == '\n') {
+      return copied;
+    }
+    ByteBuffer head = ByteBuffer.allocate(MAX_LINE_COMPLETION);
+    int n = Math.max(0, live.read(head, 0));
+    int newline = -1;
+    for (int i = 0; i < n; i++) {
+      if (head.get(i) == '\n') {
+        newline = i;
+        break;
+      }
+    }
+    if (newline < 0) {
+      log.info(
+          "the line cut at byte {} of {} is not complete yet; it stays split", copied, livePath);
+      return copied;
+    }
+    ByteBuffer rest = head.flip().limit(newline + 1).slice();
+    long at = copied;
+    while (rest.hasRemaining()) {
+      at += backup.write(rest, at);
+    }
+    backupFsync.force(backup);
+    byte[] blanks = new byte[newline];
+    java.util.Arrays.fill(blanks, (byte) ' ');
+    ByteBuffer blank = ByteBuffer.wrap(blanks);
+    long pos = 0;
+    while (blank.hasRemaining()) {
+      pos += live.write(blank, pos);
+    }
+    return at;
+  }
+
+  /**
+   * Copies the tail and truncates the live file as soon as a pass finds nothing new (or after a
+   * bounded number of passes), then fsyncs the backup. The window in which appended lines are lost
+   * is one small copy. The bulk was fsynced before the journal recorded the copy; the tail copied
+   * since sits in the page cache, which a crash of this process cannot lose, and is fsynced right
+   * after the cut (only a power loss in between could cost those last few KiB).
    */
   private MoveResult finishByTruncating(
       FileChannel live,
@@ -217,17 +266,17 @@ public final class LiveFileMover {
       Optional<String> fallbackReason)
       throws IOException {
     long lastSeenSize = copied;
-    for (int pass = 1; pass <= MAX_FINAL_PASSES; pass++) {
+    for (int pass = 1; ; pass++) {
       long end = sizeNotBelow(live, copied, livePath);
       copyRange(live, backup, copied, end, livePath);
       copied = end;
-      backupFsync.force(backup);
       lastSeenSize = sizeNotBelow(live, copied, livePath);
-      if (lastSeenSize == copied) {
+      if (lastSeenSize == copied || pass >= MAX_FINAL_PASSES) {
         break;
       }
     }
     live.truncate(0);
+    backupFsync.force(backup);
     return MoveResult.copyTruncated(copied, lastSeenSize, fallbackReason);
   }
 

@@ -9,6 +9,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -79,13 +80,23 @@ class LiveFileMoverTest {
 
       MoveResult result = mover.collapse(live, backup);
 
-      long expected = (content.length / blockSize) * blockSize;
+      int aligned = (int) ((content.length / blockSize) * blockSize);
+      assertThat(content[aligned - 1]).as("the cut falls inside a line").isNotEqualTo((byte) '\n');
+      int newline = aligned;
+      while (content[newline] != '\n') {
+        newline++;
+      }
+      int copied = newline + 1;
       assertThat(result)
           .isEqualTo(
               new MoveResult(
-                  LiveMoveMethod.COLLAPSE, expected, expected, Optional.empty(), Optional.empty()));
-      assertThat(Files.size(backup)).isEqualTo(expected);
-      assertThat(concat(backup, live)).isEqualTo(content);
+                  LiveMoveMethod.COLLAPSE, copied, copied, Optional.empty(), Optional.empty()));
+      // The cut line is completed in the backup and blanked at the head of the live file, so
+      // every line is whole in exactly one file.
+      assertThat(Files.readAllBytes(backup)).isEqualTo(Arrays.copyOf(content, copied));
+      byte[] rest = Arrays.copyOfRange(content, copied, content.length);
+      assertThat(Files.readAllBytes(live))
+          .isEqualTo(concat((" ".repeat(newline - aligned) + "\n").getBytes(), rest));
     }
   }
 
@@ -160,6 +171,12 @@ class LiveFileMoverTest {
       text.append("{\"seq\":").append(i).append(",\"msg\":\"line ").append(i).append("\"}\n");
     }
     return text.toString().getBytes(StandardCharsets.US_ASCII);
+  }
+
+  private static byte[] concat(byte[] first, byte[] second) {
+    byte[] both = Arrays.copyOf(first, first.length + second.length);
+    System.arraycopy(second, 0, both, first.length, second.length);
+    return both;
   }
 
   private static byte[] concat(Path first, Path second) throws IOException {
