@@ -345,6 +345,30 @@ public final class RotationEngine {
       journal.record(Step.MOVED, Map.of("bytes", Long.toString(bytesBefore)));
     }
 
+    /** Creates the new empty live file with the configured mode and owner, if asked to. */
+    private void createLiveFile() throws IOException {
+      RotationSpec.NewLiveFile create = spec.create();
+      if (!create.wanted() || Files.exists(spec.liveFile(), LinkOption.NOFOLLOW_LINKS)) {
+        return;
+      }
+      Path created = Files.createFile(spec.liveFile());
+      if (create.mode().isPresent()) {
+        // Set explicitly: the umask must not narrow the configured mode.
+        Files.setPosixFilePermissions(created, create.mode().get());
+      }
+      var lookup = created.getFileSystem().getUserPrincipalLookupService();
+      if (create.owner().isPresent()) {
+        Files.setOwner(created, lookup.lookupPrincipalByName(create.owner().get()));
+      }
+      if (create.group().isPresent()) {
+        Files.getFileAttributeView(
+                created, java.nio.file.attribute.PosixFileAttributeView.class,
+                LinkOption.NOFOLLOW_LINKS)
+            .setGroup(lookup.lookupPrincipalByGroupName(create.group().get()));
+      }
+      Durable.fsyncDirectory(created.getParent());
+    }
+
     /** True when the move finished before the crash (carry on), false when it was undone. */
     private boolean finishInterruptedMove(Step last) throws IOException {
       Path backup = backup();
@@ -388,6 +412,7 @@ public final class RotationEngine {
 
     private void reopen() throws IOException, RotationFailure {
       if (spec.move() == RotationSpec.Move.RENAME) {
+        createLiveFile();
         try {
           spec.reopener().reopen();
         } catch (ReopenFailure e) {

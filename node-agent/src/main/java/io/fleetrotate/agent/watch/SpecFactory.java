@@ -63,7 +63,9 @@ final class SpecFactory {
             entry.retention().maxAge(),
             entry.retention().maxTotalSizeBytes()),
         entry.allowWorldWritable(),
-        WRITER_GRACE);
+        WRITER_GRACE,
+        new RotationSpec.NewLiveFile(
+            entry.create().permissions(), entry.create().owner(), entry.create().group()));
   }
 
   static Optional<CompressionRequest> compression(CompressConfig c) {

@@ -9,14 +9,15 @@
  *
  * <h2>copytruncate</h2>
  *
- * Copies the file to the backup (again while it grows), fsyncs the backup, then truncates the live
- * file to zero. Lines the writer appends between the last copy and the truncate are <b>lost</b>:
- * the window is one fsync of a small tail plus a few system calls, well under a millisecond to a
- * few milliseconds depending on the disk. Part of what was lost is seen and reported in {@link
- * io.fleetrotate.agent.rotate.live.MoveResult#bytesKnownLost()}; what was appended in the last
- * microseconds before the truncate is gone without trace. The backup may end in the middle of a
- * line when a write was in progress at the last copy; the rest of that line is lost with the
- * others. Works on every filesystem.
+ * Copies the file to the backup (again while it grows) and fsyncs the bulk; the rotation journal
+ * records that point. Then it copies the small tail, truncates the live file to zero as soon as a
+ * pass finds nothing new, and fsyncs the tail right after. Lines the writer appends between the last
+ * copy and the truncate are <b>lost</b>: the window is one small copy and a few system calls. Part
+ * of what was lost is seen and reported in {@link
+ * io.fleetrotate.agent.rotate.live.MoveResult#bytesKnownLost()}. The tail copied just before the
+ * cut lives in the page cache until its fsync a moment later: a crash of the agent cannot lose it,
+ * only a power loss in that instant could. The backup may end in the middle of a line when a write
+ * was in progress at the last copy. Works on every filesystem.
  *
  * <h2>collapse</h2>
  *
@@ -24,9 +25,10 @@
  * the file, fsyncs the backup, then removes exactly that prefix from the live file with {@code
  * fallocate(FALLOC_FL_COLLAPSE_RANGE)}. Bytes written during the copy stay in the live file: the
  * backups followed by the live file hold every byte written once, with <b>none lost and none
- * doubled</b>. Because the cut falls on a block boundary, not a line boundary, a backup usually
- * ends inside a line and the live file starts with the rest of that line: read in order, the files
- * join up. Works on ext4 and xfs. Elsewhere (tmpfs, overlayfs, btrfs, NFS, ext4 with bigalloc) the
+ * doubled</b>. The cut falls on a block boundary, usually inside a line: the rest of that line is
+ * then appended to the backup (and fsynced) and overwritten with spaces at the head of the live
+ * file, so every line is whole in exactly one file and the live file starts with one blank line.
+ * Works on ext4 and xfs. Elsewhere (tmpfs, overlayfs, btrfs, NFS, ext4 with bigalloc) the
  * kernel refuses, and the mover finishes by copytruncate from where the copy stopped and reports
  * {@link io.fleetrotate.agent.rotate.live.MoveResult#fellBackToCopyTruncate()} with the reason. A
  * file of one block or less has nothing to collapse: it is left alone and the result says it was
