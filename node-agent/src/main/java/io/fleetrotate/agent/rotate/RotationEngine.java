@@ -362,7 +362,8 @@ public final class RotationEngine {
       }
       if (create.group().isPresent()) {
         Files.getFileAttributeView(
-                created, java.nio.file.attribute.PosixFileAttributeView.class,
+                created,
+                java.nio.file.attribute.PosixFileAttributeView.class,
                 LinkOption.NOFOLLOW_LINKS)
             .setGroup(lookup.lookupPrincipalByGroupName(create.group().get()));
       }

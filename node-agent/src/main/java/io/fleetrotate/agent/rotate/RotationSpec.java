@@ -3,8 +3,8 @@ package io.fleetrotate.agent.rotate;
 import io.fleetrotate.agent.compress.CompressionRequest;
 import io.fleetrotate.agent.reopen.Reopener;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.nio.file.attribute.PosixFilePermission;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
 

@@ -61,7 +61,8 @@ class AgentCliTest {
   void validateAcceptsAGoodConfiguration() throws Exception {
     Path c = config("{ maxSize: 1MiB }");
     assertThat(run("validate", "--config", c.toString())).isZero();
-    assertThat(out.toString()).contains("is valid", "node cli-test", "group g", "lock backend local");
+    assertThat(out.toString())
+        .contains("is valid", "node cli-test", "group g", "lock backend local");
   }
 
   @Test

@@ -97,11 +97,14 @@ class StreamEncoderPropertiesTest {
           break; // only zero-length chunks were drawn
         }
       }
-      if (offset < content.length) {
+      while (offset < content.length) {
+        // Only zero-length chunks were drawn: feed the rest in buffer-sized pieces.
+        int length = Math.min(buffer.capacity(), content.length - offset);
         buffer.clear();
-        buffer.put(content, offset, content.length - offset);
+        buffer.put(content, offset, length);
         buffer.flip();
         encoder.encode(buffer);
+        offset += length;
       }
       buffer.clear(); // as the read loop does at EOF: the encoder must not look at it again
       encoder.finish();

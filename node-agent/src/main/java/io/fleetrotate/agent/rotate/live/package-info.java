@@ -11,9 +11,9 @@
  *
  * Copies the file to the backup (again while it grows) and fsyncs the bulk; the rotation journal
  * records that point. Then it copies the small tail, truncates the live file to zero as soon as a
- * pass finds nothing new, and fsyncs the tail right after. Lines the writer appends between the last
- * copy and the truncate are <b>lost</b>: the window is one small copy and a few system calls. Part
- * of what was lost is seen and reported in {@link
+ * pass finds nothing new, and fsyncs the tail right after. Lines the writer appends between the
+ * last copy and the truncate are <b>lost</b>: the window is one small copy and a few system calls.
+ * Part of what was lost is seen and reported in {@link
  * io.fleetrotate.agent.rotate.live.MoveResult#bytesKnownLost()}. The tail copied just before the
  * cut lives in the page cache until its fsync a moment later: a crash of the agent cannot lose it,
  * only a power loss in that instant could. The backup may end in the middle of a line when a write
@@ -28,10 +28,9 @@
  * doubled</b>. The cut falls on a block boundary, usually inside a line: the rest of that line is
  * then appended to the backup (and fsynced) and overwritten with spaces at the head of the live
  * file, so every line is whole in exactly one file and the live file starts with one blank line.
- * Works on ext4 and xfs. Elsewhere (tmpfs, overlayfs, btrfs, NFS, ext4 with bigalloc) the
- * kernel refuses, and the mover finishes by copytruncate from where the copy stopped and reports
- * {@link io.fleetrotate.agent.rotate.live.MoveResult#fellBackToCopyTruncate()} with the reason. A
- * file of one block or less has nothing to collapse: it is left alone and the result says it was
- * skipped.
+ * Works on ext4 and xfs. Elsewhere (tmpfs, overlayfs, btrfs, NFS, ext4 with bigalloc) the kernel
+ * refuses, and the mover finishes by copytruncate from where the copy stopped and reports {@link
+ * io.fleetrotate.agent.rotate.live.MoveResult#fellBackToCopyTruncate()} with the reason. A file of
+ * one block or less has nothing to collapse: it is left alone and the result says it was skipped.
  */
 package io.fleetrotate.agent.rotate.live;
