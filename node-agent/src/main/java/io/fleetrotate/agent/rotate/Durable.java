@@ -19,12 +19,6 @@ final class Durable {
     }
   }
 
-  static void fsyncFile(Path file) throws IOException {
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
-      ch.force(true);
-    }
-  }
-
   /** Atomic rename within one directory (or filesystem), then fsync of the target directory. */
   static void renameDurably(Path from, Path to) throws IOException {
     try {

@@ -22,14 +22,10 @@ final class LiveFileMoverAdapter implements LiveMover {
         };
     MoveResult r = mover.move(live, backup, method, beforeCut::run);
     if (r.skipped()) {
-      return new Moved(0, 0, mode, r.skippedReason(), true);
+      return new Moved(0, r.skippedReason(), true);
     }
-    RotationSpec.Move used =
-        r.methodUsed() == LiveMoveMethod.COLLAPSE
-            ? RotationSpec.Move.COLLAPSE
-            : RotationSpec.Move.COPYTRUNCATE;
     Optional<String> note =
         r.fallbackReason().map(why -> "collapse not possible, used copytruncate: " + why);
-    return new Moved(r.bytesCopied(), r.bytesRemovedFromLive(), used, note, false);
+    return new Moved(r.bytesCopied(), note, false);
   }
 }

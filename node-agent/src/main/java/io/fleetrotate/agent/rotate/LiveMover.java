@@ -17,12 +17,7 @@ interface LiveMover {
    *     nothing was moved
    * @param skipped nothing was moved (the file was too small to collapse); no backup exists
    */
-  record Moved(
-      long bytesCopied,
-      long bytesCut,
-      RotationSpec.Move used,
-      Optional<String> note,
-      boolean skipped) {}
+  record Moved(long bytesCopied, Optional<String> note, boolean skipped) {}
 
   Moved move(Path live, Path backup, RotationSpec.Move mode, BeforeCut beforeCut)
       throws IOException;

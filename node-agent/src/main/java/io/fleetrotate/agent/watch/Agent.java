@@ -223,9 +223,16 @@ public final class Agent {
   public List<FileReport> status() {
     Instant now = clock.instant();
     List<FileReport> reports = new ArrayList<>();
+    // Files of one directory share a filesystem: look it up once per directory per check.
+    Map<Path, DiskUsageProbe.Usage> disks = new java.util.HashMap<>();
     for (Watched w : watched()) {
       try {
-        reports.add(report(w, now));
+        DiskUsageProbe.Usage disk = disks.get(w.path().getParent());
+        if (disk == null) {
+          disk = DiskUsageProbe.of(w.path());
+          disks.put(w.path().getParent(), disk);
+        }
+        reports.add(report(w, now, disk));
       } catch (IOException e) {
         log.warn("cannot inspect {}: {}", w.path(), e.getMessage());
       }
@@ -238,7 +245,7 @@ public final class Agent {
     return reports;
   }
 
-  private FileReport report(Watched w, Instant now) throws IOException {
+  private FileReport report(Watched w, Instant now, DiskUsageProbe.Usage disk) throws IOException {
     Path p = w.path();
     long size = Files.size(p);
     FileStateStore.FileState st = store.get(p, now);
@@ -246,7 +253,6 @@ public final class Agent {
     double rate = growth.computeIfAbsent(p, k -> new Growth()).update(size, now);
     RotationSpec spec = SpecFactory.spec(w.entry(), p, config.node(), clock.getZone());
     List<Backup> backups = spec.naming().list();
-    DiskUsageProbe.Usage disk = DiskUsageProbe.of(p);
     metrics.recordFile(p, size, rate);
     metrics.recordDisk(disk.mount(), disk.usedRatio());
     var t = w.entry().trigger();

@@ -178,13 +178,4 @@ class LiveFileMoverTest {
     System.arraycopy(second, 0, both, first.length, second.length);
     return both;
   }
-
-  private static byte[] concat(Path first, Path second) throws IOException {
-    byte[] a = Files.readAllBytes(first);
-    byte[] b = Files.readAllBytes(second);
-    byte[] both = new byte[a.length + b.length];
-    System.arraycopy(a, 0, both, 0, a.length);
-    System.arraycopy(b, 0, both, a.length, b.length);
-    return both;
-  }
 }
