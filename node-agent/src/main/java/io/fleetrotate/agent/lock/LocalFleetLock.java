@@ -6,77 +6,196 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Leases from {@code flock}-style file locks in one directory: for replicas on one host that share
- * a directory, and for tests. The OS releases a dead holder's lock at once, so no TTL is needed;
- * the lease stays valid until closed. Priority is not honoured (the OS does not queue waiters); the
- * network backends do.
+ * Leases from {@code flock} file locks in one directory: for replicas on one host that share a
+ * directory, and for tests. The OS releases a dead holder's lock at once, so a lease needs no TTL
+ * and stays valid until closed.
  *
- * <p>Fencing tokens come from a counter file updated while the slot lock is held.
+ * <p>Layout, per group: {@code <group>.<slot>.lock} for each of the {@code maxConcurrent} slots;
+ * {@code <group>.fence}, the fencing counter, updated under its own lock; and {@code
+ * <group>.queue/}, one file per waiter, named by its {@link QueueOrder} score so that a directory
+ * listing is the queue. A waiter holds a lock on its own file while it waits, so a file whose lock
+ * can be taken belongs to a dead waiter and is removed. Only the first waiters, as many as there
+ * are free slots, may take a slot: the fullest disk is served first, then by arrival.
  */
 public final class LocalFleetLock implements FleetLock {
 
-  private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+  private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
   private final Path dir;
   private final int maxConcurrent;
+  private final QueueOrder order;
+  private final Clock clock;
+  private final Set<LocalLease> open = ConcurrentHashMap.newKeySet();
+  private final Set<Path> ownWaiters = ConcurrentHashMap.newKeySet();
 
   public LocalFleetLock(Path dir, int maxConcurrent) throws IOException {
+    this(dir, maxConcurrent, QueueOrder.defaults(), Clock.systemUTC());
+  }
+
+  public LocalFleetLock(Path dir, int maxConcurrent, QueueOrder order, Clock clock)
+      throws IOException {
     if (maxConcurrent < 1) {
       throw new IllegalArgumentException("maxConcurrent must be >= 1, not " + maxConcurrent);
     }
     this.dir = Files.createDirectories(dir);
     this.maxConcurrent = maxConcurrent;
+    this.order = order;
+    this.clock = clock;
   }
 
   @Override
   public Lease acquire(String group, double priority, Duration timeout)
       throws LockUnavailableException, LockTimeoutException, InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
-    while (true) {
-      for (int slot = 0; slot < maxConcurrent; slot++) {
-        Lease lease = tryAcquire(group, slot);
+    try (Waiter me = enqueue(group, priority)) {
+      while (true) {
+        Lease lease = tryAcquire(group, me);
         if (lease != null) {
           return lease;
         }
+        if (System.nanoTime() - deadline >= 0) {
+          throw new LockTimeoutException(
+              "no lease of group "
+                  + group
+                  + " within "
+                  + timeout
+                  + " (local locks in "
+                  + dir
+                  + ")");
+        }
+        TimeUnit.NANOSECONDS.sleep(POLL_NANOS);
       }
-      if (System.nanoTime() - deadline >= 0) {
-        throw new LockTimeoutException(
-            "no lease of group " + group + " within " + timeout + " (local locks in " + dir + ")");
-      }
-      TimeUnit.NANOSECONDS.sleep(POLL_NANOS);
+    } catch (IOException e) {
+      throw new LockUnavailableException(
+          "cannot use the lock directory " + dir + ": " + e.getMessage(), e);
     }
   }
 
-  private Lease tryAcquire(String group, int slot) throws LockUnavailableException {
-    Path file = dir.resolve(group + "." + slot + ".lock");
-    FileChannel channel = null;
+  /** Writes this waiter's queue file and locks it for as long as it waits. */
+  private Waiter enqueue(String group, double priority) throws IOException {
+    Path queue = Files.createDirectories(dir.resolve(group + ".queue"));
+    long score = order.score(clock.millis(), priority);
+    // Offset so that negative scores (a boost bigger than the epoch) still sort as text.
+    String name =
+        String.format(
+            "%020d-%d-%s", score + Long.MAX_VALUE / 2, System.nanoTime(), UUID.randomUUID());
+    Path file = queue.resolve(name);
+    FileChannel ch =
+        FileChannel.open(
+            file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    ownWaiters.add(file);
     try {
-      channel =
-          FileChannel.open(
-              file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+      ch.lock();
+    } catch (IOException | RuntimeException e) {
+      ch.close();
+      ownWaiters.remove(file);
+      Files.deleteIfExists(file);
+      throw e;
+    }
+    return new Waiter(file, ch);
+  }
+
+  /** How many live waiters are ahead of {@code me}; dead waiters' files are removed. */
+  private int rank(Waiter me) throws IOException {
+    List<Path> entries = new ArrayList<>();
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(me.file.getParent())) {
+      ds.forEach(entries::add);
+    }
+    entries.sort(null);
+    int ahead = 0;
+    for (Path p : entries) {
+      if (p.equals(me.file)) {
+        return ahead;
+      }
+      if (ownWaiters.contains(p) || isLive(p)) {
+        ahead++;
+      }
+    }
+    return ahead;
+  }
+
+  /** A waiter file is live while its owner holds its lock; a dead owner's file is removed. */
+  private static boolean isLive(Path waiterFile) throws IOException {
+    try (FileChannel ch = FileChannel.open(waiterFile, StandardOpenOption.WRITE)) {
       FileLock lock;
       try {
-        lock = channel.tryLock();
+        lock = ch.tryLock();
       } catch (OverlappingFileLockException heldInThisJvm) {
-        lock = null;
+        return true;
       }
       if (lock == null) {
-        channel.close();
+        return true;
+      }
+      Files.deleteIfExists(waiterFile);
+      return false;
+    } catch (NoSuchFileException gone) {
+      return false;
+    }
+  }
+
+  private Lease tryAcquire(String group, Waiter me) throws IOException {
+    FileChannel mine = null;
+    int free = 0;
+    List<FileChannel> probes = new ArrayList<>();
+    try {
+      for (int slot = 0; slot < maxConcurrent; slot++) {
+        FileChannel ch = lockSlot(group, slot);
+        if (ch != null) {
+          free++;
+          if (mine == null) {
+            mine = ch;
+          } else {
+            probes.add(ch);
+          }
+        }
+      }
+      if (mine == null || rank(me) >= free) {
         return null;
       }
-      long token = nextToken(group);
-      return new LocalLease(group, token, channel);
-    } catch (IOException e) {
-      closeQuietly(channel);
-      throw new LockUnavailableException("cannot use lock file " + file + ": " + e.getMessage(), e);
+      LocalLease lease = new LocalLease(group, nextToken(group), mine);
+      open.add(lease);
+      mine = null;
+      return lease;
+    } finally {
+      closeQuietly(mine);
+      probes.forEach(LocalFleetLock::closeQuietly);
     }
+  }
+
+  /** The slot's channel with its lock held, or null when someone else holds it. */
+  private FileChannel lockSlot(String group, int slot) throws IOException {
+    Path file = dir.resolve(group + "." + slot + ".lock");
+    FileChannel channel =
+        FileChannel.open(
+            file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    try {
+      FileLock lock = channel.tryLock();
+      if (lock != null) {
+        return channel;
+      }
+    } catch (OverlappingFileLockException heldInThisJvm) {
+      // Another lease of this process holds the slot.
+    } catch (IOException | RuntimeException e) {
+      closeQuietly(channel);
+      throw e;
+    }
+    closeQuietly(channel);
+    return null;
   }
 
   /** Increments the group's counter under a lock on the counter file itself. */
@@ -108,8 +227,18 @@ public final class LocalFleetLock implements FleetLock {
     return "local";
   }
 
+  /** Releases every lease still open. */
   @Override
-  public void close() {}
+  public void close() {
+    for (LocalLease l : open) {
+      l.close();
+    }
+  }
+
+  /** For tests: what SIGKILL does to a holder — the OS drops its locks, nothing else runs. */
+  void simulateCrash() {
+    close();
+  }
 
   private static void closeQuietly(FileChannel channel) {
     if (channel != null) {
@@ -121,7 +250,27 @@ public final class LocalFleetLock implements FleetLock {
     }
   }
 
-  private static final class LocalLease implements Lease {
+  private final class Waiter implements AutoCloseable {
+    final Path file;
+    final FileChannel channel;
+
+    Waiter(Path file, FileChannel channel) {
+      this.file = file;
+      this.channel = channel;
+    }
+
+    @Override
+    public void close() throws IOException {
+      try {
+        Files.deleteIfExists(file);
+      } finally {
+        ownWaiters.remove(file);
+        channel.close();
+      }
+    }
+  }
+
+  private final class LocalLease implements Lease {
     private final String group;
     private final long token;
     private final FileChannel channel;
@@ -151,6 +300,7 @@ public final class LocalFleetLock implements FleetLock {
 
     @Override
     public void close() {
+      open.remove(this);
       closeQuietly(channel);
     }
   }
