@@ -1,7 +1,7 @@
 package io.fleetrotate.agent.lock;
 
 /** The lease expired or was revoked while its holder was still working. */
-public final class LeaseLostException extends Exception {
+public class LeaseLostException extends Exception {
   private static final long serialVersionUID = 1L;
 
   public LeaseLostException(String message) {

@@ -247,6 +247,7 @@ public final class RotationEngine {
     long bytesAfter;
     String codec = "none";
     String note = "";
+    FenceFile fence;
 
     Run(RotationSpec spec, Trigger trigger, Lease lease, ProgressListener p, Instant started) {
       this.spec = spec;
@@ -254,6 +255,15 @@ public final class RotationEngine {
       this.lease = lease;
       this.progress = p;
       this.started = started;
+    }
+
+    /** Before each destructive step: the lease is still ours and the file's fence admits it. */
+    private void guard() throws LeaseLostException, IOException {
+      lease.checkValid();
+      if (fence == null) {
+        fence = FenceFile.of(spec.liveFile(), clock);
+      }
+      fence.admit(lease);
     }
 
     Path backup() {
@@ -300,7 +310,7 @@ public final class RotationEngine {
     }
 
     private void move() throws IOException, RotationFailure, LeaseLostException, MoveSkipped {
-      lease.checkValid();
+      guard();
       journal.record(Step.MOVING);
       if (spec.move() == RotationSpec.Move.RENAME) {
         try {
@@ -321,7 +331,7 @@ public final class RotationEngine {
                 spec.move(),
                 copied -> {
                   try {
-                    lease.checkValid();
+                    guard();
                   } catch (LeaseLostException e) {
                     throw new LeaseLostWhileMoving(e);
                   }
@@ -494,7 +504,7 @@ public final class RotationEngine {
     private CompressionResult compressOne(Path source, CompressionRequest request)
         throws IOException, RotationFailure, LeaseLostException {
       for (int attempt = 1; ; attempt++) {
-        lease.checkValid();
+        guard();
         Path target = source.resolveSibling(source.getFileName() + request.codec().fileExtension());
         Path tmp = BackupNaming.tempFor(target);
         journal.record(
@@ -528,7 +538,7 @@ public final class RotationEngine {
               source + " kept growing while being compressed; it is kept uncompressed",
               null);
         }
-        lease.checkValid();
+        guard();
         Durable.renameDurably(tmp, target);
         journal.record(
             Step.COMPRESSED, Map.of("source", source.toString(), "target", target.toString()));
@@ -540,7 +550,7 @@ public final class RotationEngine {
     }
 
     private void prune() throws IOException, LeaseLostException {
-      lease.checkValid();
+      guard();
       for (Backup b : spec.retention().toDelete(spec.naming().list(), clock.instant())) {
         Files.deleteIfExists(b.path());
         log.info("pruned {}", b.path());

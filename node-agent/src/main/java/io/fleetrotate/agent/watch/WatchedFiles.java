@@ -2,6 +2,7 @@ package io.fleetrotate.agent.watch;
 
 import io.fleetrotate.agent.config.FileConfig;
 import io.fleetrotate.agent.rotate.BackupNaming;
+import io.fleetrotate.agent.rotate.FenceFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -51,7 +52,7 @@ final class WatchedFiles {
 
   private static boolean isTemporary(Path p) {
     String name = p.getFileName().toString();
-    return name.startsWith(".") && name.endsWith(".tmp");
+    return name.startsWith(".") && name.endsWith(".tmp") || FenceFile.isFenceFile(p);
   }
 
   private static boolean isBackupOfAnother(

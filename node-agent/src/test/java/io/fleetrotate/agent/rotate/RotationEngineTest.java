@@ -97,9 +97,13 @@ class RotationEngineTest {
     return new String(out, StandardCharsets.UTF_8);
   }
 
+  /** The files in {@code d}, leaving out the fence (see the fencing tests). */
   private static List<String> names(Path d) throws IOException {
     try (Stream<Path> s = Files.list(d)) {
-      return s.map(p -> p.getFileName().toString()).sorted().toList();
+      return s.filter(p -> !FenceFile.isFenceFile(p))
+          .map(p -> p.getFileName().toString())
+          .sorted()
+          .toList();
     }
   }
 
@@ -290,5 +294,43 @@ class RotationEngineTest {
     assertThat(o.reason()).contains(FailureReason.LEASE_LOST);
     assertThat(names(logs)).containsExactly("server.log");
     assertThat(RotationJournal.pending(dir.resolve("state/journal"))).isEmpty();
+  }
+
+  /** The zombie holder: its lease object still says valid, but a newer holder fenced the file. */
+  @Test
+  void aStaleTokenIsRefusedByTheFenceAndTouchesNothing() throws Exception {
+    Path logs = logs();
+    Path live = Files.writeString(logs.resolve("server.log"), lines(100));
+    FenceFile.of(live, clock).admit(FenceFileTest.lease("g", 43));
+
+    RotationOutcome o =
+        engine()
+            .rotate(
+                spec(live, NoneReopener.INSTANCE, false, RetentionPolicy.KEEP_ALL),
+                Trigger.SIZE,
+                LEASE,
+                ProgressListener.NONE);
+
+    assertThat(o.result()).isEqualTo(Result.FAILED);
+    assertThat(o.reason()).contains(FailureReason.LEASE_LOST);
+    assertThat(o.message()).contains("records token 43").contains("token 42");
+    assertThat(names(logs)).containsExactly("server.log");
+    assertThat(FenceFile.of(live, clock).read().orElseThrow().token()).isEqualTo(43);
+    assertThat(Files.readString(live)).isEqualTo(lines(100));
+    assertThat(RotationJournal.pending(dir.resolve("state/journal"))).isEmpty();
+  }
+
+  @Test
+  void aRotationRecordsItsTokenInTheFence() throws Exception {
+    Path live = Files.writeString(logs().resolve("server.log"), lines(100));
+    RotationOutcome o =
+        engine()
+            .rotate(
+                spec(live, NoneReopener.INSTANCE, false, RetentionPolicy.KEEP_ALL),
+                Trigger.SIZE,
+                LEASE,
+                ProgressListener.NONE);
+    assertThat(o.succeeded()).isTrue();
+    assertThat(FenceFile.of(live, clock).read().orElseThrow().token()).isEqualTo(42);
   }
 }
