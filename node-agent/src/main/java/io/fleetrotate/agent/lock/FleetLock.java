@@ -34,6 +34,14 @@ public interface FleetLock extends AutoCloseable {
   Lease acquire(String group, double priority, Duration timeout)
       throws LockUnavailableException, LockTimeoutException, InterruptedException;
 
+  /**
+   * Makes every later grant of {@code group} carry a token above {@code atLeast}. Called when a
+   * fence beside a log refuses a lease that the service still considers valid: the service's
+   * counter went backwards (its data was lost, or a split brain merged), and without this every
+   * rotation of the group would be refused until the counter caught up again.
+   */
+  default void raiseFencingToken(String group, long atLeast) throws LockUnavailableException {}
+
   /** The backend's name as reported in rotation events: {@code local}, {@code redis}, ... */
   String backendName();
 

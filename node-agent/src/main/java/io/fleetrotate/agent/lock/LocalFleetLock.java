@@ -198,8 +198,23 @@ public final class LocalFleetLock implements FleetLock {
     return null;
   }
 
-  /** Increments the group's counter under a lock on the counter file itself. */
+  @Override
+  public void raiseFencingToken(String group, long atLeast) throws LockUnavailableException {
+    try {
+      updateCounter(group, current -> Math.max(current, atLeast));
+    } catch (IOException e) {
+      throw new LockUnavailableException(
+          "cannot raise the fencing counter in " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
   private long nextToken(String group) throws IOException {
+    return updateCounter(group, current -> current + 1);
+  }
+
+  /** Updates the group's counter under a lock on the counter file itself. */
+  private long updateCounter(String group, java.util.function.LongUnaryOperator update)
+      throws IOException {
     Path counter = dir.resolve(group + ".fence");
     try (FileChannel ch =
             FileChannel.open(
@@ -211,7 +226,7 @@ public final class LocalFleetLock implements FleetLock {
       ByteBuffer buf = ByteBuffer.allocate(32);
       ch.read(buf, 0);
       String text = new String(buf.array(), 0, buf.position(), StandardCharsets.US_ASCII).trim();
-      long next = (text.isEmpty() ? 0 : Long.parseLong(text)) + 1;
+      long next = update.applyAsLong(text.isEmpty() ? 0 : Long.parseLong(text));
       byte[] out = (next + "\n").getBytes(StandardCharsets.US_ASCII);
       ch.truncate(0);
       ch.write(ByteBuffer.wrap(out), 0);

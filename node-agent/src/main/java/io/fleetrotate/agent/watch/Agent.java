@@ -6,9 +6,11 @@ import io.fleetrotate.agent.config.FileConfig;
 import io.fleetrotate.agent.config.LockConfig;
 import io.fleetrotate.agent.lock.FleetLock;
 import io.fleetrotate.agent.lock.Lease;
+import io.fleetrotate.agent.lock.LeaseLostException;
 import io.fleetrotate.agent.lock.LockTimeoutException;
 import io.fleetrotate.agent.lock.LockUnavailableException;
 import io.fleetrotate.agent.rotate.Backup;
+import io.fleetrotate.agent.rotate.FenceFile;
 import io.fleetrotate.agent.rotate.RotationEngine;
 import io.fleetrotate.agent.rotate.RotationOutcome;
 import io.fleetrotate.agent.rotate.RotationSpec;
@@ -153,14 +155,23 @@ public final class Agent {
       Watched w, Trigger trigger, double diskRatio, ProgressListener progress) {
     RotationSpec spec = SpecFactory.spec(w.entry(), w.path(), config.node(), clock.getZone());
     LockConfig lc = config.lock();
+    String backend = lock.backendName();
     long start = System.nanoTime();
     RotationOutcome o;
     try (Lease lease = lock.acquire(spec.group(), diskRatio, lc.acquireTimeout())) {
-      long waited = (System.nanoTime() - start) / 1_000_000;
-      o = engine.rotate(spec, trigger, lease, progress);
-      finish(o, waited);
+      long granted = System.nanoTime();
+      metrics.recordLockWait(spec.group(), backend, "granted", Duration.ofNanos(granted - start));
+      try {
+        o = engine.rotate(spec, trigger, lease, progress);
+        raiseCounterIfFenceIsAhead(o, lease);
+      } finally {
+        metrics.recordLockHold(
+            spec.group(), backend, Duration.ofNanos(System.nanoTime() - granted));
+      }
+      finish(o, (granted - start) / 1_000_000);
       return o;
     } catch (LockUnavailableException e) {
+      metrics.recordLockWait(spec.group(), backend, "unavailable", since(start));
       if (lc.onUnavailable() == LockConfig.OnUnavailable.ROTATE_WHEN_CRITICAL
           && diskRatio >= lc.criticalDiskRatio()) {
         log.warn(
@@ -171,6 +182,7 @@ public final class Agent {
         o = notRotated(spec, trigger, "lock service unreachable: " + e.getMessage());
       }
     } catch (LockTimeoutException e) {
+      metrics.recordLockWait(spec.group(), backend, "timeout", since(start));
       o = notRotated(spec, trigger, e.getMessage());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -178,6 +190,42 @@ public final class Agent {
     }
     finish(o, (System.nanoTime() - start) / 1_000_000);
     return o;
+  }
+
+  private static Duration since(long startNanos) {
+    return Duration.ofNanos(System.nanoTime() - startNanos);
+  }
+
+  /**
+   * A fence that refuses a lease the lock service still honours means the service's counter went
+   * backwards (its data was lost, or a split brain merged): raise it past the fence so that the
+   * next grant is admitted. A lease that is really stale (its holder was paused) is left alone.
+   */
+  private void raiseCounterIfFenceIsAhead(RotationOutcome o, Lease lease) {
+    if (o.reason().orElse(null) != FailureReason.LEASE_LOST) {
+      return;
+    }
+    try {
+      lease.checkValid();
+      Optional<FenceFile.Entry> fenced = FenceFile.of(o.liveFile(), clock).read();
+      if (fenced.isPresent()
+          && fenced.get().group().equals(lease.group())
+          && fenced.get().token() > lease.fencingToken()) {
+        log.warn(
+            "the {} lock service granted token {} for group {} but {} already records {}: raising"
+                + " its counter",
+            lock.backendName(),
+            lease.fencingToken(),
+            lease.group(),
+            FenceFile.pathFor(o.liveFile()),
+            fenced.get().token());
+        lock.raiseFencingToken(lease.group(), fenced.get().token());
+      }
+    } catch (LeaseLostException really) {
+      // A stale holder: the fence did its job.
+    } catch (IOException | LockUnavailableException e) {
+      log.warn("cannot raise the fencing counter of group {}: {}", lease.group(), e.getMessage());
+    }
   }
 
   private RotationOutcome notRotated(RotationSpec spec, Trigger trigger, String why) {

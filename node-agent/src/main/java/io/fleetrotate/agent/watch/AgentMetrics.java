@@ -45,6 +45,31 @@ public final class AgentMetrics {
     checkTimer.record(d);
   }
 
+  void recordLockWait(String group, String backend, String outcome, Duration waited) {
+    Timer.builder("fleetrotate_lock_wait")
+        .description("Time spent waiting for a lease, by outcome (granted, timeout, unavailable)")
+        .tag("group", group)
+        .tag("backend", backend)
+        .tag("outcome", outcome)
+        .publishPercentileHistogram()
+        .minimumExpectedValue(Duration.ofMillis(1))
+        .maximumExpectedValue(Duration.ofMinutes(30))
+        .register(registry)
+        .record(waited);
+  }
+
+  void recordLockHold(String group, String backend, Duration held) {
+    Timer.builder("fleetrotate_lock_hold")
+        .description("Time a lease was held, grant to release")
+        .tag("group", group)
+        .tag("backend", backend)
+        .publishPercentileHistogram()
+        .minimumExpectedValue(Duration.ofMillis(1))
+        .maximumExpectedValue(Duration.ofMinutes(30))
+        .register(registry)
+        .record(held);
+  }
+
   void recordRotation(RotationOutcome o) {
     String reason = o.reason().map(Enum::name).orElse("none");
     Counter.builder("fleetrotate_rotations")

@@ -13,12 +13,12 @@ import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class FenceFileTest {
+public class FenceFileTest {
 
   @TempDir Path dir;
   private final Clock clock = Clock.fixed(Instant.parse("2026-11-21T02:00:00Z"), ZoneOffset.UTC);
 
-  static Lease lease(String group, long token) {
+  public static Lease lease(String group, long token) {
     return new Lease() {
       @Override
       public String group() {
