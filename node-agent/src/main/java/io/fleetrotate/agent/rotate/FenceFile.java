@@ -32,8 +32,8 @@ import org.slf4j.LoggerFactory;
  * exclusive lock on the fence file, so two holders on one volume cannot both pass with interleaved
  * tokens. The record is fsynced only when the token changes: once per rotation.
  *
- * <p>Token 0 is the stand-in of an emergency rotation without a lease: it is admitted and never
- * recorded (there is nothing to fence it against).
+ * <p>Token 0 is the stand-in of an emergency rotation without a lease: it is admitted (still one
+ * step at a time) and never recorded (there is nothing to fence it against).
  */
 public final class FenceFile {
   private static final Logger log = LoggerFactory.getLogger(FenceFile.class);
@@ -71,57 +71,91 @@ public final class FenceFile {
   public record Entry(long token, String group, String holder, Instant at) {}
 
   /**
-   * Admits a destructive step under {@code lease}, recording its token.
+   * Admits a destructive step under {@code lease}, recording its token, and holds the fence until
+   * the returned admission is closed: do the step, then close it. Holding it across the step means
+   * that a holder paused between its check and its step (after its lease expired) still finishes
+   * that one step before a newer holder can start one on this file, and is refused at its next.
    *
    * @throws FencedException the fence holds a higher token of the same group
    */
-  public void admit(Lease lease) throws FencedException, IOException {
+  public Admission admit(Lease lease) throws FencedException, IOException {
+    FileChannel ch =
+        FileChannel.open(
+            file,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.READ,
+            StandardOpenOption.WRITE,
+            LinkOption.NOFOLLOW_LINKS);
+    boolean admitted = false;
+    try {
+      lock(ch);
+      check(ch, lease);
+      admitted = true;
+      return new Admission(ch);
+    } finally {
+      if (!admitted) {
+        ch.close();
+      }
+    }
+  }
+
+  /** Admits and releases at once: for checks before long, non-destructive work. */
+  public void check(Lease lease) throws FencedException, IOException {
+    admit(lease).close();
+  }
+
+  /** A held admission; closing it lets the next step on this file in. */
+  public static final class Admission implements AutoCloseable {
+    private final FileChannel channel;
+
+    private Admission(FileChannel channel) {
+      this.channel = channel;
+    }
+
+    @Override
+    public void close() throws IOException {
+      channel.close();
+    }
+  }
+
+  private void check(FileChannel ch, Lease lease) throws FencedException, IOException {
     long token = lease.fencingToken();
     if (token == 0) {
       return;
     }
-    try (FileChannel ch =
-            FileChannel.open(
-                file,
-                StandardOpenOption.CREATE,
-                StandardOpenOption.READ,
-                StandardOpenOption.WRITE,
-                LinkOption.NOFOLLOW_LINKS);
-        FileLock ignored = lock(ch)) {
-      Optional<Entry> current = parse(read(ch));
-      if (current.isPresent()) {
-        Entry e = current.get();
-        if (!e.group().equals(lease.group())) {
-          log.warn(
-              "{} records group {} but the file now rotates in group {}; starting its fence anew",
-              file,
-              e.group(),
-              lease.group());
-        } else if (e.token() > token) {
-          throw new FencedException(
-              "refused by the fence "
-                  + file
-                  + ": it records token "
-                  + e.token()
-                  + " (by "
-                  + e.holder()
-                  + " at "
-                  + e.at()
-                  + "), newer than this lease's token "
-                  + token,
-              e.token());
-        } else if (e.token() == token) {
-          return;
-        }
+    Optional<Entry> current = parse(read(ch));
+    if (current.isPresent()) {
+      Entry e = current.get();
+      if (!e.group().equals(lease.group())) {
+        log.warn(
+            "{} records group {} but the file now rotates in group {}; starting its fence anew",
+            file,
+            e.group(),
+            lease.group());
+      } else if (e.token() > token) {
+        throw new FencedException(
+            "refused by the fence "
+                + file
+                + ": it records token "
+                + e.token()
+                + " (by "
+                + e.holder()
+                + " at "
+                + e.at()
+                + "), newer than this lease's token "
+                + token,
+            e.token());
+      } else if (e.token() == token) {
+        return;
       }
-      byte[] line =
-          (token + " " + lease.group() + " " + HOLDER + " " + clock.instant() + "\n")
-              .getBytes(StandardCharsets.UTF_8);
-      // Overwrite, then cut: a crash in between leaves the new line first, which is what is read.
-      ch.write(ByteBuffer.wrap(line), 0);
-      ch.truncate(line.length);
-      ch.force(false);
     }
+    byte[] line =
+        (token + " " + lease.group() + " " + HOLDER + " " + clock.instant() + "\n")
+            .getBytes(StandardCharsets.UTF_8);
+    // Overwrite, then cut: a crash in between leaves the new line first, which is what is read.
+    ch.write(ByteBuffer.wrap(line), 0);
+    ch.truncate(line.length);
+    ch.force(false);
   }
 
   /** What the fence holds now, if anything. */

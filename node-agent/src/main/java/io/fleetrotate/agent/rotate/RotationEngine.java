@@ -257,13 +257,16 @@ public final class RotationEngine {
       this.started = started;
     }
 
-    /** Before each destructive step: the lease is still ours and the file's fence admits it. */
-    private void guard() throws LeaseLostException, IOException {
+    /**
+     * Before each destructive step: the lease is still ours and the file's fence admits it. The
+     * admission is held until the step is done (close it after the step).
+     */
+    private FenceFile.Admission guard() throws LeaseLostException, IOException {
       lease.checkValid();
       if (fence == null) {
         fence = FenceFile.of(spec.liveFile(), clock);
       }
-      fence.admit(lease);
+      return fence.admit(lease);
     }
 
     Path backup() {
@@ -310,19 +313,23 @@ public final class RotationEngine {
     }
 
     private void move() throws IOException, RotationFailure, LeaseLostException, MoveSkipped {
-      guard();
-      journal.record(Step.MOVING);
       if (spec.move() == RotationSpec.Move.RENAME) {
-        try {
-          Durable.renameDurably(spec.liveFile(), backup());
-        } catch (IOException e) {
-          throw classify(e, "renaming " + spec.liveFile() + " to " + backup());
+        try (FenceFile.Admission step = guard()) {
+          journal.record(Step.MOVING);
+          try {
+            Durable.renameDurably(spec.liveFile(), backup());
+          } catch (IOException e) {
+            throw classify(e, "renaming " + spec.liveFile() + " to " + backup());
+          }
+          bytesBefore = Files.size(backup());
+          journal.record(Step.MOVED, Map.of("bytes", Long.toString(bytesBefore)));
         }
-        bytesBefore = Files.size(backup());
-        journal.record(Step.MOVED, Map.of("bytes", Long.toString(bytesBefore)));
         return;
       }
+      guard().close();
+      journal.record(Step.MOVING);
       LiveMover.Moved moved;
+      FenceFile.Admission[] cut = new FenceFile.Admission[1];
       try {
         moved =
             mover.move(
@@ -331,7 +338,7 @@ public final class RotationEngine {
                 spec.move(),
                 copied -> {
                   try {
-                    guard();
+                    cut[0] = guard(); // held through the cut, closed below
                   } catch (LeaseLostException e) {
                     throw new LeaseLostWhileMoving(e);
                   }
@@ -346,6 +353,10 @@ public final class RotationEngine {
           Files.deleteIfExists(backup());
         }
         throw classify(e, "copying " + spec.liveFile() + " to " + backup());
+      } finally {
+        if (cut[0] != null) {
+          cut[0].close();
+        }
       }
       moved.note().ifPresent(n -> note = n);
       if (moved.skipped()) {
@@ -504,7 +515,7 @@ public final class RotationEngine {
     private CompressionResult compressOne(Path source, CompressionRequest request)
         throws IOException, RotationFailure, LeaseLostException {
       for (int attempt = 1; ; attempt++) {
-        guard();
+        guard().close();
         Path target = source.resolveSibling(source.getFileName() + request.codec().fileExtension());
         Path tmp = BackupNaming.tempFor(target);
         journal.record(
@@ -538,24 +549,26 @@ public final class RotationEngine {
               source + " kept growing while being compressed; it is kept uncompressed",
               null);
         }
-        guard();
-        Durable.renameDurably(tmp, target);
-        journal.record(
-            Step.COMPRESSED, Map.of("source", source.toString(), "target", target.toString()));
-        Files.delete(source);
-        Durable.fsyncDirectory(source.getParent());
-        journal.record(Step.BACKUP_DELETED);
+        try (FenceFile.Admission step = guard()) {
+          Durable.renameDurably(tmp, target);
+          journal.record(
+              Step.COMPRESSED, Map.of("source", source.toString(), "target", target.toString()));
+          Files.delete(source);
+          Durable.fsyncDirectory(source.getParent());
+          journal.record(Step.BACKUP_DELETED);
+        }
         return r;
       }
     }
 
     private void prune() throws IOException, LeaseLostException {
-      guard();
-      for (Backup b : spec.retention().toDelete(spec.naming().list(), clock.instant())) {
-        Files.deleteIfExists(b.path());
-        log.info("pruned {}", b.path());
+      try (FenceFile.Admission step = guard()) {
+        for (Backup b : spec.retention().toDelete(spec.naming().list(), clock.instant())) {
+          Files.deleteIfExists(b.path());
+          log.info("pruned {}", b.path());
+        }
+        Durable.fsyncDirectory(spec.naming().backupDir());
       }
-      Durable.fsyncDirectory(spec.naming().backupDir());
     }
 
     RotationOutcome failed(RotationFailure f) {

@@ -51,7 +51,7 @@ public class FenceFileTest {
 
   @Test
   void anAdmittedStepRecordsItsToken() throws Exception {
-    fence().admit(lease("g", 7));
+    fence().check(lease("g", 7));
     FenceFile.Entry e = fence().read().orElseThrow();
     assertThat(e.token()).isEqualTo(7);
     assertThat(e.group()).isEqualTo("g");
@@ -61,8 +61,8 @@ public class FenceFileTest {
 
   @Test
   void aLowerTokenIsRefusedNamingTheNewerOne() throws Exception {
-    fence().admit(lease("g", 9));
-    assertThatThrownBy(() -> fence().admit(lease("g", 8)))
+    fence().check(lease("g", 9));
+    assertThatThrownBy(() -> fence().check(lease("g", 8)))
         .isInstanceOf(FencedException.class)
         .hasMessageContaining("records token 9")
         .hasMessageContaining("token 8")
@@ -72,9 +72,9 @@ public class FenceFileTest {
 
   @Test
   void theSameOrAHigherTokenIsAdmitted() throws Exception {
-    fence().admit(lease("g", 3));
-    fence().admit(lease("g", 3));
-    fence().admit(lease("g", 12));
+    fence().check(lease("g", 3));
+    fence().check(lease("g", 3));
+    fence().check(lease("g", 12));
     assertThat(fence().read().orElseThrow().token()).isEqualTo(12);
     // A shorter record after a longer one leaves no trailing bytes behind.
     assertThat(Files.readString(fence().path())).startsWith("12 g ").hasLineCount(1);
@@ -82,24 +82,46 @@ public class FenceFileTest {
 
   @Test
   void theEmergencyTokenIsAdmittedButNeverRecorded() throws Exception {
-    fence().admit(lease("g", 0));
+    fence().check(lease("g", 0));
     assertThat(fence().read()).isEmpty();
-    fence().admit(lease("g", 5));
-    fence().admit(lease("g", 0));
+    fence().check(lease("g", 5));
+    fence().check(lease("g", 0));
     assertThat(fence().read().orElseThrow().token()).isEqualTo(5);
   }
 
   @Test
   void aFileThatMovedToAnotherGroupStartsItsFenceAnew() throws Exception {
-    fence().admit(lease("old-group", 900));
-    fence().admit(lease("new-group", 2));
+    fence().check(lease("old-group", 900));
+    fence().check(lease("new-group", 2));
     assertThat(fence().read().orElseThrow().group()).isEqualTo("new-group");
   }
 
   @Test
   void anUnreadableFenceIsRewrittenRatherThanBlockingForever() throws Exception {
     Files.writeString(fence().path(), "garbage\n");
-    fence().admit(lease("g", 4));
+    fence().check(lease("g", 4));
     assertThat(fence().read().orElseThrow().token()).isEqualTo(4);
+  }
+
+  /** A holder paused inside a step finishes that step before a newer holder can start one. */
+  @Test
+  void aHeldAdmissionKeepsTheNextHolderOutUntilItsStepIsDone() throws Exception {
+    FenceFile.Admission step = fence().admit(lease("g", 5));
+    java.util.concurrent.CompletableFuture<Long> newer =
+        java.util.concurrent.CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                fence().check(lease("g", 6));
+                return System.nanoTime();
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            });
+    Thread.sleep(300);
+    assertThat(newer).isNotDone();
+    long released = System.nanoTime();
+    step.close();
+    assertThat(newer.get(5, java.util.concurrent.TimeUnit.SECONDS)).isGreaterThan(released);
+    assertThatThrownBy(() -> fence().check(lease("g", 5))).isInstanceOf(FencedException.class);
   }
 }

@@ -301,7 +301,7 @@ class RotationEngineTest {
   void aStaleTokenIsRefusedByTheFenceAndTouchesNothing() throws Exception {
     Path logs = logs();
     Path live = Files.writeString(logs.resolve("server.log"), lines(100));
-    FenceFile.of(live, clock).admit(FenceFileTest.lease("g", 43));
+    FenceFile.of(live, clock).check(FenceFileTest.lease("g", 43));
 
     RotationOutcome o =
         engine()

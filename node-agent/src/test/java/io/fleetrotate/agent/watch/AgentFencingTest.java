@@ -56,7 +56,7 @@ class AgentFencingTest {
     Path live = live();
     AgentConfig c = config(live);
     // As if the lock service had lost its counter after token 1000 was used on this file.
-    FenceFile.of(live, Clock.systemUTC()).admit(FenceFileTest.lease("g", 1000));
+    FenceFile.of(live, Clock.systemUTC()).check(FenceFileTest.lease("g", 1000));
     AgentMetrics metrics = new AgentMetrics();
     List<Seen> seen = new CopyOnWriteArrayList<>();
     try (LocalFleetLock lock = new LocalFleetLock(c.stateDir().resolve("locks"), 1)) {
