@@ -55,6 +55,9 @@ final class RotationJournal implements AutoCloseable {
   /** Test hook: after recording this step the process stops, so a test can kill it there. */
   static final String PAUSE_AFTER_PROPERTY = "fleetrotate.test.pauseAfter";
 
+  /** With {@link #PAUSE_AFTER_PROPERTY}: pause that many milliseconds, then go on. */
+  static final String PAUSE_MILLIS_PROPERTY = "fleetrotate.test.pauseMillis";
+
   private final Path file;
   private final FileChannel channel;
   private final Clock clock;
@@ -115,8 +118,16 @@ final class RotationJournal implements AutoCloseable {
       return;
     }
     Files.writeString(file.resolveSibling("paused-after-" + step.name()), plan.rotationId());
-    while (true) {
-      LockSupport.park(this);
+    Long millis = Long.getLong(PAUSE_MILLIS_PROPERTY);
+    if (millis == null) {
+      while (true) {
+        LockSupport.park(this);
+      }
+    }
+    // A pause that ends: for tests that stop the holder here and then let it go on.
+    long until = System.nanoTime() + millis * 1_000_000;
+    for (long left; (left = until - System.nanoTime()) > 0; ) {
+      LockSupport.parkNanos(this, left);
     }
   }
 
