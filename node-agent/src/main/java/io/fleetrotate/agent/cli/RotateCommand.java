@@ -4,6 +4,7 @@ import io.fleetrotate.agent.compress.ProgressListener;
 import io.fleetrotate.agent.config.AgentConfig;
 import io.fleetrotate.agent.config.Sizes;
 import io.fleetrotate.agent.lock.FleetLock;
+import io.fleetrotate.agent.lock.FleetLocks;
 import io.fleetrotate.agent.rotate.RotationOutcome;
 import io.fleetrotate.agent.watch.Agent;
 import io.fleetrotate.agent.watch.AgentMetrics;
@@ -55,7 +56,7 @@ public final class RotateCommand implements Callable<Integer> {
       return 2;
     }
     List<RotationOutcome> outcomes = new ArrayList<>();
-    try (FleetLock lock = Locks.open(c)) {
+    try (FleetLock lock = FleetLocks.open(c)) {
       Agent agent =
           new Agent(c, lock, Clock.systemDefaultZone(), new AgentMetrics(), RotationListener.NONE);
       agent.recover();

@@ -3,6 +3,7 @@ package io.fleetrotate.agent.cli;
 import io.fleetrotate.agent.AgentMain;
 import io.fleetrotate.agent.config.AgentConfig;
 import io.fleetrotate.agent.lock.FleetLock;
+import io.fleetrotate.agent.lock.FleetLocks;
 import io.fleetrotate.agent.watch.Agent;
 import io.fleetrotate.agent.watch.AgentDaemon;
 import io.fleetrotate.agent.watch.AgentMetrics;
@@ -39,7 +40,7 @@ public final class RunCommand implements Callable<Integer> {
     Clock clock = Clock.systemDefaultZone();
     AgentMetrics metrics = new AgentMetrics();
     CountDownLatch stopped = new CountDownLatch(1);
-    try (FleetLock lock = Locks.open(c)) {
+    try (FleetLock lock = FleetLocks.open(c)) {
       Agent agent = new Agent(c, lock, clock, metrics, RotationListener.NONE);
       AgentDaemon daemon = new AgentDaemon(c, agent, metrics, clock);
       Runtime.getRuntime()

@@ -3,6 +3,7 @@ package io.fleetrotate.agent.cli;
 import io.fleetrotate.agent.config.AgentConfig;
 import io.fleetrotate.agent.config.Sizes;
 import io.fleetrotate.agent.lock.FleetLock;
+import io.fleetrotate.agent.lock.FleetLocks;
 import io.fleetrotate.agent.watch.Agent;
 import io.fleetrotate.agent.watch.AgentMetrics;
 import io.fleetrotate.agent.watch.FileReport;
@@ -37,7 +38,7 @@ public final class StatusCommand implements Callable<Integer> {
       return 2;
     }
     Clock clock = Clock.systemDefaultZone();
-    try (FleetLock lock = Locks.open(c)) {
+    try (FleetLock lock = FleetLocks.open(c)) {
       Agent agent = new Agent(c, lock, clock, new AgentMetrics(), RotationListener.NONE);
       List<FileReport> reports = agent.status();
       if (reports.isEmpty()) {
