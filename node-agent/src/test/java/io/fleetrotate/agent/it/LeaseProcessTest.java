@@ -122,7 +122,7 @@ class LeaseProcessTest {
             zombieLog,
             List.of(
                 "-Dfleetrotate.test.pauseAfter=REOPENED",
-                "-Dfleetrotate.test.pauseMillis=1000",
+                "-Dfleetrotate.test.pauseMillis=3000",
                 "-Dfleetrotate.test.blindLease=" + blind),
             "rotate",
             "--config",
