@@ -179,13 +179,17 @@ public final class CoordinatorMetrics {
       }
     }
     w.family(
-        "fleetrotate_node_up",
+        "fleetrotate_node_missed_heartbeats",
         "gauge",
-        "1 if the node's heartbeats are on time, 0 if it is stale or down");
+        "Heartbeat intervals since the node's last heartbeat; stale from liveness.staleAfter,"
+            + " down from liveness.downAfter");
+    long nowMillis = now.toEpochMilli();
     for (TrackedNode n : nodes) {
       w.sample(
-          "fleetrotate_node_up",
-          fleet.state(n) == NodeState.UP ? 1 : 0,
+          "fleetrotate_node_missed_heartbeats",
+          Math.floor(
+              Math.max(0, nowMillis - n.lastHeartbeat().toEpochMilli())
+                  / (double) n.heartbeatInterval().toMillis()),
           "node",
           n.nodeId(),
           "group",
@@ -219,15 +223,6 @@ public final class CoordinatorMetrics {
             f.path());
       }
     }
-    w.family(
-        "fleetrotate_file_size_bytes", "gauge", "Size of each watched log as its agent reports it");
-    for (TrackedNode n : nodes) {
-      for (FileStatus f : n.heartbeat().files()) {
-        w.sample(
-            "fleetrotate_file_size_bytes", f.sizeBytes(), "node", n.nodeId(), "path", f.path());
-      }
-    }
-
     w.family(
         "fleetrotate_rotations_total",
         "counter",
