@@ -143,7 +143,7 @@ public final class ApiVerticle extends VerticleBase {
   // ---- agent endpoints ----
 
   private void heartbeat(RoutingContext ctx) {
-    byte[] bytes = ctx.body().buffer().getBytes();
+    byte[] bytes = bodyBytes(ctx);
     decode(() -> deps.codec().decodeHeartbeat(bytes), bytes.length)
         .onSuccess(hb -> answerHeartbeat(ctx, hb))
         .onFailure(ctx::fail);
@@ -175,7 +175,7 @@ public final class ApiVerticle extends VerticleBase {
   }
 
   private void events(RoutingContext ctx) {
-    byte[] bytes = ctx.body().buffer().getBytes();
+    byte[] bytes = bodyBytes(ctx);
     blocking(() -> deps.codec().decodeEvents(bytes))
         .compose(
             events ->
@@ -396,6 +396,12 @@ public final class ApiVerticle extends VerticleBase {
   }
 
   // ---- plumbing ----
+
+  /** The request body; empty when there is none. */
+  private static byte[] bodyBytes(RoutingContext ctx) {
+    Buffer body = ctx.body().buffer();
+    return body == null ? new byte[0] : body.getBytes();
+  }
 
   private TrackedNode knownNode(String id) {
     return fleet.node(id).orElseThrow(() -> unknownNode(id));
