@@ -4,6 +4,8 @@ import io.fleetrotate.coordinator.alert.AlertEngine;
 import io.fleetrotate.coordinator.alert.NoticeDispatcher;
 import io.fleetrotate.coordinator.api.ApiDependencies;
 import io.fleetrotate.coordinator.api.ApiVerticle;
+import io.fleetrotate.coordinator.cluster.ClusterMember;
+import io.fleetrotate.coordinator.cluster.ClusterSync;
 import io.fleetrotate.coordinator.config.CoordinatorConfig;
 import io.fleetrotate.coordinator.fleet.FleetState;
 import io.fleetrotate.coordinator.fleet.TrackedNode;
@@ -22,6 +24,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -37,6 +40,7 @@ public final class Coordinator implements AutoCloseable {
   static final Duration ALERT_INTERVAL = Duration.ofSeconds(10);
   static final Duration SNAPSHOT_INTERVAL = Duration.ofSeconds(30);
   static final Duration SWEEP_INTERVAL = Duration.ofHours(1);
+  static final Duration NODE_SHARE_INTERVAL = Duration.ofSeconds(1);
 
   /** System property that enables the bench-only no-op route. */
   public static final String BENCH_PROPERTY = "fleetrotate.bench.routes";
@@ -49,14 +53,18 @@ public final class Coordinator implements AutoCloseable {
   private final AlertEngine alerts;
   private final NoticeDispatcher dispatcher;
   private final Vertx vertx;
+  private final ClusterMember member;
+  private ClusterSync sync;
   private final List<Long> timers = new ArrayList<>();
   private int port;
   private volatile boolean closed;
 
-  private Coordinator(CoordinatorConfig config, Clock clock, HistoryStore history) {
+  private Coordinator(
+      CoordinatorConfig config, Clock clock, HistoryStore history, ClusterMember member) {
     this.config = config;
     this.clock = clock;
     this.history = history;
+    this.member = member;
     this.fleet =
         new FleetState(
             clock,
@@ -64,7 +72,9 @@ public final class Coordinator implements AutoCloseable {
             config.liveness().downAfter(),
             config.rateLimit().heartbeatsPerNodePerMinute());
     this.metrics = new CoordinatorMetrics(fleet);
-    this.dispatcher = new NoticeDispatcher(config.alerts().webhooks(), () -> true);
+    // In a cluster every coordinator evaluates alerts, the oldest member sends the notices.
+    this.dispatcher =
+        new NoticeDispatcher(config.alerts().webhooks(), () -> member == null || member.isLeader());
     this.alerts =
         new AlertEngine(
             config.alerts().rules(), config.alerts().cooldown(), fleet, clock, dispatcher);
@@ -81,9 +91,19 @@ public final class Coordinator implements AutoCloseable {
   public static Coordinator start(CoordinatorConfig config, Clock clock) throws Exception {
     HistoryStore history =
         FileHistoryStore.open(config.store().dir(), config.store().retention(), clock);
-    Coordinator c = new Coordinator(config, clock, history);
+    ClusterMember member = null;
+    try {
+      if (config.hazelcast().enabled()) {
+        member = ClusterMember.start(config.hazelcast(), config.store().retention());
+      }
+    } catch (RuntimeException e) {
+      history.close();
+      throw e;
+    }
+    Coordinator c = new Coordinator(config, clock, history, member);
     try {
       c.restore();
+      c.joinCluster();
       c.serve();
     } catch (Exception e) {
       c.close();
@@ -106,17 +126,39 @@ public final class Coordinator implements AutoCloseable {
     log.info("restored {} nodes and {} rotation events", saved.size(), events[0]);
   }
 
+  private void joinCluster() throws Exception {
+    if (member == null) {
+      return;
+    }
+    sync = new ClusterSync(member, fleet, history, events -> ingest(events, false));
+    sync.start();
+    fleet.onHeartbeat(sync::nodeUpdated);
+  }
+
+  private JsonObject health() {
+    if (member == null) {
+      return new JsonObject().put("cluster", new JsonObject().put("enabled", false));
+    }
+    return new JsonObject()
+        .put(
+            "cluster",
+            new JsonObject()
+                .put("enabled", true)
+                .put("members", member.members())
+                .put("leader", member.isLeader()));
+  }
+
   private void serve() throws Exception {
     ApiDependencies deps =
         new ApiDependencies(
             config,
             fleet,
             history,
-            this::ingest,
+            events -> ingest(events, true),
             alerts,
             metrics,
             new WireCodec(),
-            JsonObject::new,
+            this::health,
             Boolean.getBoolean(BENCH_PROPERTY));
     // Instances of one deployment share the listening socket, one event loop each. A random port
     // (0, in tests) cannot be shared that way, so it gets one instance.
@@ -140,6 +182,9 @@ public final class Coordinator implements AutoCloseable {
     every(ALERT_INTERVAL, alerts::evaluate);
     every(SNAPSHOT_INTERVAL, this::saveNodesQuietly);
     every(SWEEP_INTERVAL, () -> history.sweep(clock.instant()));
+    if (sync != null) {
+      every(NODE_SHARE_INTERVAL, sync::flushNodes);
+    }
     log.info(
         "coordinator listening on {}:{} ({}), store {}",
         config.http().bind(),
@@ -148,8 +193,13 @@ public final class Coordinator implements AutoCloseable {
         config.store().dir());
   }
 
-  /** Stores a batch and counts the new events once: the path of POST /api/v1/events. */
-  CompletableFuture<List<RotationEvent>> ingest(List<RotationEvent> events) {
+  /**
+   * Stores a batch and counts the new events once: the path of POST /api/v1/events, and of events
+   * another coordinator received.
+   *
+   * @param publish whether to share the new ones with the cluster (not when they came from it)
+   */
+  CompletableFuture<List<RotationEvent>> ingest(List<RotationEvent> events, boolean publish) {
     return history
         .append(events)
         .thenApply(
@@ -157,6 +207,9 @@ public final class Coordinator implements AutoCloseable {
               for (RotationEvent e : fresh) {
                 fleet.recordRotation(e);
                 metrics.rotation(e);
+              }
+              if (publish && sync != null) {
+                sync.publish(fresh);
               }
               return fresh;
             });
@@ -236,8 +289,23 @@ public final class Coordinator implements AutoCloseable {
     } catch (IOException e) {
       log.warn("could not save the node snapshot at stop: {}", e.toString());
     }
+    if (sync != null) {
+      try {
+        sync.flushNodes();
+      } catch (RuntimeException e) {
+        log.warn("could not share the last node states: {}", e.toString());
+      }
+    }
+    if (member != null) {
+      member.close();
+    }
     history.close();
     dispatcher.close();
+  }
+
+  /** The embedded Hazelcast member, if enabled. */
+  public Optional<ClusterMember> cluster() {
+    return Optional.ofNullable(member);
   }
 
   private static <T> T await(CompletableFuture<T> f) throws Exception {

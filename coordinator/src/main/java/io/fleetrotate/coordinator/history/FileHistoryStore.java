@@ -1,9 +1,5 @@
 package io.fleetrotate.coordinator.history;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.fleetrotate.proto.NodeHeartbeat;
 import io.fleetrotate.proto.RotationEvent;
 import io.fleetrotate.proto.WireCodec;
 import io.fleetrotate.proto.WireFormatException;
@@ -64,7 +60,6 @@ public final class FileHistoryStore implements HistoryStore {
   private final Duration retention;
   private final Clock clock;
   private final WireCodec codec = new WireCodec();
-  private final ObjectMapper mapper = new ObjectMapper();
   private final ConcurrentSkipListMap<Key, RotationEvent> index = new ConcurrentSkipListMap<>();
   private final Set<UUID> ids = ConcurrentHashMap.newKeySet();
   private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
@@ -351,11 +346,7 @@ public final class FileHistoryStore implements HistoryStore {
   public void saveNodes(List<SavedNode> nodes) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream(nodes.size() * 512 + 16);
     for (SavedNode n : nodes) {
-      ObjectNode line = mapper.createObjectNode();
-      line.put("receivedAt", n.receivedAt().toString());
-      line.put("intervalMillis", n.interval().toMillis());
-      line.set("heartbeat", mapper.readTree(codec.encode(n.heartbeat())));
-      out.writeBytes(mapper.writeValueAsBytes(line));
+      out.writeBytes(SavedNodeJson.encode(n).getBytes(StandardCharsets.UTF_8));
       out.write('\n');
     }
     Path tmp = dir.resolve("nodes.json.tmp");
@@ -394,15 +385,9 @@ public final class FileHistoryStore implements HistoryStore {
         continue;
       }
       try {
-        JsonNode tree = mapper.readTree(line);
-        NodeHeartbeat hb = codec.decodeHeartbeat(mapper.writeValueAsBytes(tree.get("heartbeat")));
-        nodes.add(
-            new SavedNode(
-                hb,
-                Instant.parse(tree.get("receivedAt").asText()),
-                Duration.ofMillis(tree.get("intervalMillis").asLong())));
-      } catch (WireFormatException | RuntimeException | IOException e) {
-        log.warn("skipping an unreadable node in {}: {}", file, e.toString());
+        nodes.add(SavedNodeJson.decode(line));
+      } catch (IllegalArgumentException e) {
+        log.warn("skipping an unreadable node in {}: {}", file, e.getMessage());
       }
     }
     return nodes;
