@@ -117,8 +117,10 @@ echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -
 echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ), runs: $RUNS x ${SECONDS_PER_RUN}s, wrk 2 threads x $CONNECTIONS connections, $NODES nodes"
 echo
 
-# Warm up the JIT on both routes, then take the heap baseline before any node is known.
-NODES=1 TOKEN=$AGENT wrk -t1 -c8 -d3s -s "$WORK/post.lua" "http://127.0.0.1:$PORT/api/v1/bench/noop" >/dev/null
+# Warm up the JIT on both routes with a single node, then take the heap baseline.
+for path in /api/v1/bench/noop /api/v1/heartbeats; do
+  NODES=1 TOKEN=$AGENT wrk -t2 -c16 -d4s -s "$WORK/post.lua" "http://127.0.0.1:$PORT$path" >/dev/null
+done
 before_kb=$(used_heap_kb)
 
 hb=(); noop=()
