@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Coordinator benchmark, loopback only, bounded (about 2 minutes with the defaults).
 #
-#   bench/coordinator-bench.sh [--runs N] [--seconds S] [--connections C] [--nodes N]
+#   bench/coordinator-bench.sh [--runs N] [--seconds S] [--connections C] [--nodes N] [--hazelcast]
 #
+# By default the embedded Hazelcast member is off; --hazelcast turns it on (one member, loopback),
+# so the cost of sharing node state with the cluster is included.
 # 1. Heartbeat ingest: POST /api/v1/heartbeats (decode, validate, fleet state update, reply)
 #    against POST /api/v1/bench/noop (same body, same auth and body handling, no work) on the same
 #    server, alternating runs, with wrk and a Lua script cycling through N node ids (3 files each).
@@ -19,14 +21,17 @@ RUNS=3
 SECONDS_PER_RUN=8
 CONNECTIONS=64
 NODES=10000
+HAZELCAST=false
 PORT=${BENCH_PORT:-18420}
+HZ_PORT=${BENCH_HAZELCAST_PORT:-15701}
 while [ $# -gt 0 ]; do
   case "$1" in
     --runs) RUNS=$2; shift 2 ;;
     --seconds) SECONDS_PER_RUN=$2; shift 2 ;;
     --connections) CONNECTIONS=$2; shift 2 ;;
     --nodes) NODES=$2; shift 2 ;;
-    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    --hazelcast) HAZELCAST=true; shift ;;
+    -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d'; exit 0 ;;
     *) echo "unknown option $1; see --help" >&2; exit 2 ;;
   esac
 done
@@ -51,7 +56,7 @@ ADMIN=bench-admin-token-0123456789
 cat >"$WORK/coordinator.yaml" <<YAML
 http: { bind: 127.0.0.1, port: $PORT }
 auth: { agentTokens: ["$AGENT"], adminTokens: ["$ADMIN"] }
-hazelcast: { enabled: false }
+hazelcast: { enabled: $HAZELCAST, port: $HZ_PORT, members: ["127.0.0.1:$HZ_PORT"], clusterName: bench }
 store: { dir: $WORK/store }
 rateLimit: { heartbeatsPerNodePerMinute: 60000 }
 YAML
@@ -114,7 +119,7 @@ run_wrk() { # path -> requests/s; non-2xx count on stderr
 echo "# fleetrotate coordinator benchmark"
 echo
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(java -version 2>&1 | head -1)"
-echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ), runs: $RUNS x ${SECONDS_PER_RUN}s, wrk 2 threads x $CONNECTIONS connections, $NODES nodes"
+echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ), runs: $RUNS x ${SECONDS_PER_RUN}s, wrk 2 threads x $CONNECTIONS connections, $NODES nodes, hazelcast $HAZELCAST"
 echo
 
 # Warm up the JIT on both routes with a single node, then take the heap baseline.

@@ -196,19 +196,6 @@ public final class CoordinatorMetrics {
           n.heartbeat().group());
     }
     w.family(
-        "fleetrotate_node_last_heartbeat_timestamp_seconds",
-        "gauge",
-        "Unix time the coordinator last received the node's heartbeat");
-    for (TrackedNode n : nodes) {
-      w.sample(
-          "fleetrotate_node_last_heartbeat_timestamp_seconds",
-          n.lastHeartbeat().toEpochMilli() / 1000.0,
-          "node",
-          n.nodeId(),
-          "group",
-          n.heartbeat().group());
-    }
-    w.family(
         "fleetrotate_file_growth_bytes_per_second",
         "gauge",
         "Growth of each watched log as its agent reports it");
