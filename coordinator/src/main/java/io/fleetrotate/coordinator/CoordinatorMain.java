@@ -1,5 +1,7 @@
 package io.fleetrotate.coordinator;
 
+import io.fleetrotate.coordinator.cli.RunCommand;
+import io.fleetrotate.coordinator.cli.ValidateCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -9,7 +11,16 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = CoordinatorMain.Version.class,
     description =
-        "Collects heartbeats and rotation events from every agent and serves the fleet view.")
+        "Collects heartbeats and rotation events from every agent and serves the fleet view.",
+    subcommands = {RunCommand.class, ValidateCommand.class, CommandLine.HelpCommand.class},
+    footer = {
+      "",
+      "Examples:",
+      "  fleetrotate coordinator validate --config /etc/fleetrotate/coordinator.yaml",
+      "  fleetrotate coordinator run      --config /etc/fleetrotate/coordinator.yaml",
+      "",
+      "Exit codes: 0 success, 1 could not start, 2 bad configuration or usage."
+    })
 public final class CoordinatorMain implements Runnable {
 
   public static void main(String[] args) {

@@ -1,0 +1,321 @@
+package io.fleetrotate.coordinator;
+
+import io.fleetrotate.coordinator.alert.AlertEngine;
+import io.fleetrotate.coordinator.alert.NoticeDispatcher;
+import io.fleetrotate.coordinator.api.ApiDependencies;
+import io.fleetrotate.coordinator.api.ApiVerticle;
+import io.fleetrotate.coordinator.cluster.ClusterMember;
+import io.fleetrotate.coordinator.cluster.ClusterSync;
+import io.fleetrotate.coordinator.config.CoordinatorConfig;
+import io.fleetrotate.coordinator.fleet.FleetState;
+import io.fleetrotate.coordinator.fleet.TrackedNode;
+import io.fleetrotate.coordinator.history.FileHistoryStore;
+import io.fleetrotate.coordinator.history.HistoryStore;
+import io.fleetrotate.coordinator.history.SavedNode;
+import io.fleetrotate.coordinator.metrics.CoordinatorMetrics;
+import io.fleetrotate.proto.RotationEvent;
+import io.fleetrotate.proto.WireCodec;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running coordinator: the history store, the fleet state, alerts, metrics and the HTTP API,
+ * wired together. {@link #start} restores history and node state from the store directory and
+ * begins serving; {@link #close} saves the node state and stops.
+ */
+public final class Coordinator implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Coordinator.class);
+  static final Duration ALERT_INTERVAL = Duration.ofSeconds(10);
+  static final Duration SNAPSHOT_INTERVAL = Duration.ofSeconds(30);
+  static final Duration SWEEP_INTERVAL = Duration.ofHours(1);
+  static final Duration NODE_SHARE_INTERVAL = Duration.ofSeconds(1);
+
+  /** System property that enables the bench-only no-op route. */
+  public static final String BENCH_PROPERTY = "fleetrotate.bench.routes";
+
+  private final CoordinatorConfig config;
+  private final Clock clock;
+  private final HistoryStore history;
+  private final FleetState fleet;
+  private final CoordinatorMetrics metrics;
+  private final AlertEngine alerts;
+  private final NoticeDispatcher dispatcher;
+  private final Vertx vertx;
+  private final ClusterMember member;
+  private ClusterSync sync;
+  private final List<Long> timers = new ArrayList<>();
+  private int port;
+  private volatile boolean closed;
+
+  private Coordinator(
+      CoordinatorConfig config, Clock clock, HistoryStore history, ClusterMember member) {
+    this.config = config;
+    this.clock = clock;
+    this.history = history;
+    this.member = member;
+    this.fleet =
+        new FleetState(
+            clock,
+            config.liveness().staleAfter(),
+            config.liveness().downAfter(),
+            config.rateLimit().heartbeatsPerNodePerMinute());
+    this.metrics = new CoordinatorMetrics(fleet);
+    // In a cluster every coordinator evaluates alerts, the oldest member sends the notices.
+    this.dispatcher =
+        new NoticeDispatcher(config.alerts().webhooks(), () -> member == null || member.isLeader());
+    this.alerts =
+        new AlertEngine(
+            config.alerts().rules(), config.alerts().cooldown(), fleet, clock, dispatcher);
+    metrics.alerts(alerts);
+    this.vertx = Vertx.vertx();
+  }
+
+  /**
+   * Opens the store, restores state and starts serving.
+   *
+   * @throws IOException if the store directory cannot be used
+   * @throws Exception if the HTTP server cannot listen (port taken, bad TLS files)
+   */
+  public static Coordinator start(CoordinatorConfig config, Clock clock) throws Exception {
+    HistoryStore history =
+        FileHistoryStore.open(config.store().dir(), config.store().retention(), clock);
+    ClusterMember member = null;
+    try {
+      if (config.hazelcast().enabled()) {
+        member = ClusterMember.start(config.hazelcast(), config.store().retention());
+      }
+    } catch (RuntimeException e) {
+      history.close();
+      throw e;
+    }
+    Coordinator c = new Coordinator(config, clock, history, member);
+    try {
+      c.restore();
+      c.joinCluster();
+      c.serve();
+    } catch (Exception e) {
+      c.close();
+      throw e;
+    }
+    return c;
+  }
+
+  private void restore() throws IOException {
+    List<SavedNode> saved = history.loadNodes();
+    saved.forEach(n -> fleet.restore(n.heartbeat(), n.receivedAt(), n.interval()));
+    int[] events = {0};
+    history.forEachSince(
+        Instant.EPOCH,
+        e -> {
+          fleet.recordRotation(e);
+          metrics.rotation(e);
+          events[0]++;
+        });
+    log.info("restored {} nodes and {} rotation events", saved.size(), events[0]);
+  }
+
+  private void joinCluster() throws Exception {
+    if (member == null) {
+      return;
+    }
+    sync = new ClusterSync(member, fleet, history, events -> ingest(events, false));
+    sync.start();
+    fleet.onHeartbeat(sync::nodeUpdated);
+  }
+
+  private JsonObject health() {
+    if (member == null) {
+      return new JsonObject().put("cluster", new JsonObject().put("enabled", false));
+    }
+    return new JsonObject()
+        .put(
+            "cluster",
+            new JsonObject()
+                .put("enabled", true)
+                .put("members", member.members())
+                .put("leader", member.isLeader()));
+  }
+
+  private void serve() throws Exception {
+    ApiDependencies deps =
+        new ApiDependencies(
+            config,
+            fleet,
+            history,
+            events -> ingest(events, true),
+            alerts,
+            metrics,
+            new WireCodec(),
+            this::health,
+            Boolean.getBoolean(BENCH_PROPERTY));
+    // Instances of one deployment share the listening socket, one event loop each. A random port
+    // (0, in tests) cannot be shared that way, so it gets one instance.
+    int instances =
+        config.http().port() == 0
+            ? 1
+            : Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
+    List<ApiVerticle> deployed = new java.util.concurrent.CopyOnWriteArrayList<>();
+    await(
+        vertx
+            .deployVerticle(
+                () -> {
+                  ApiVerticle v = new ApiVerticle(deps, config.http().port());
+                  deployed.add(v);
+                  return v;
+                },
+                new DeploymentOptions().setInstances(instances))
+            .toCompletionStage()
+            .toCompletableFuture());
+    port = deployed.get(0).actualPort();
+    every(ALERT_INTERVAL, alerts::evaluate);
+    every(SNAPSHOT_INTERVAL, this::saveNodesQuietly);
+    every(SWEEP_INTERVAL, () -> history.sweep(clock.instant()));
+    if (sync != null) {
+      every(NODE_SHARE_INTERVAL, sync::flushNodes);
+    }
+    log.info(
+        "coordinator listening on {}:{} ({}), store {}",
+        config.http().bind(),
+        port,
+        config.http().tls().isPresent() ? "https" : "http",
+        config.store().dir());
+  }
+
+  /**
+   * Stores a batch and counts the new events once: the path of POST /api/v1/events, and of events
+   * another coordinator received.
+   *
+   * @param publish whether to share the new ones with the cluster (not when they came from it)
+   */
+  CompletableFuture<List<RotationEvent>> ingest(List<RotationEvent> events, boolean publish) {
+    return history
+        .append(events)
+        .thenApply(
+            fresh -> {
+              for (RotationEvent e : fresh) {
+                fleet.recordRotation(e);
+                metrics.rotation(e);
+              }
+              if (publish && sync != null) {
+                sync.publish(fresh);
+              }
+              return fresh;
+            });
+  }
+
+  private void every(Duration period, Runnable task) {
+    timers.add(
+        vertx.setPeriodic(
+            period.toMillis(),
+            id ->
+                vertx
+                    .executeBlocking(
+                        () -> {
+                          task.run();
+                          return null;
+                        },
+                        true)
+                    .onFailure(e -> log.error("periodic task failed", e))));
+  }
+
+  private void saveNodesQuietly() {
+    try {
+      saveNodes();
+    } catch (IOException e) {
+      log.warn("could not save the node snapshot: {}", e.toString());
+    }
+  }
+
+  private void saveNodes() throws IOException {
+    List<SavedNode> nodes = new ArrayList<>();
+    for (TrackedNode n : fleet.nodes()) {
+      nodes.add(new SavedNode(n.heartbeat(), n.lastHeartbeat(), n.heartbeatInterval()));
+    }
+    history.saveNodes(nodes);
+  }
+
+  /** The HTTP port, as bound (useful when configured as 0). */
+  public int port() {
+    return port;
+  }
+
+  public FleetState fleet() {
+    return fleet;
+  }
+
+  public AlertEngine alerts() {
+    return alerts;
+  }
+
+  public HistoryStore history() {
+    return history;
+  }
+
+  public CoordinatorMetrics metrics() {
+    return metrics;
+  }
+
+  public Clock clock() {
+    return clock;
+  }
+
+  /** Stops serving, saves the node state and closes the store. */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    timers.forEach(vertx::cancelTimer);
+    try {
+      await(vertx.close().toCompletionStage().toCompletableFuture());
+    } catch (Exception e) {
+      log.warn("unclean HTTP stop: {}", e.toString());
+    }
+    try {
+      saveNodes();
+    } catch (IOException e) {
+      log.warn("could not save the node snapshot at stop: {}", e.toString());
+    }
+    if (sync != null) {
+      try {
+        sync.flushNodes();
+      } catch (RuntimeException e) {
+        log.warn("could not share the last node states: {}", e.toString());
+      }
+    }
+    if (member != null) {
+      member.close();
+    }
+    history.close();
+    dispatcher.close();
+  }
+
+  /** The embedded Hazelcast member, if enabled. */
+  public Optional<ClusterMember> cluster() {
+    return Optional.ofNullable(member);
+  }
+
+  private static <T> T await(CompletableFuture<T> f) throws Exception {
+    try {
+      return f.get(60, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      if (e.getCause() instanceof Exception cause) {
+        throw cause;
+      }
+      throw e;
+    }
+  }
+}

@@ -1,0 +1,280 @@
+package io.fleetrotate.coordinator.alert;
+
+import io.fleetrotate.coordinator.config.CoordinatorConfig.AlertRules;
+import io.fleetrotate.coordinator.fleet.FleetState;
+import io.fleetrotate.coordinator.fleet.LastRotation;
+import io.fleetrotate.coordinator.fleet.NodeState;
+import io.fleetrotate.coordinator.fleet.SuccessTally;
+import io.fleetrotate.coordinator.fleet.TrackedNode;
+import io.fleetrotate.proto.DiskUsage;
+import io.fleetrotate.proto.FileStatus;
+import io.fleetrotate.proto.NodeHeartbeat;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Evaluates the built-in alert rules against the fleet state, when asked (the coordinator asks
+ * periodically). Each alert is keyed by rule, node and mount or file: it fires once, is repeated at
+ * most once per cooldown while it keeps firing, and a resolve notice follows when it clears.
+ *
+ * <p>The rules, with the thresholds of {@code alerts.rules}:
+ *
+ * <ul>
+ *   <li>{@code diskUsedRatio} (emergency): a mount holding watched logs is fuller than the ratio.
+ *   <li>{@code successRatio1h} (critical): of a node's rotations that finished in the last hour,
+ *       fewer succeeded than the ratio (skipped ones count as neither).
+ *   <li>{@code rotationSeconds} (warning): the last rotation of a file, finished within the hour,
+ *       took longer than the threshold.
+ *   <li>{@code growthBytesPerHour} (warning): a watched log grows faster than the threshold.
+ *   <li>{@code nodeDown} (critical): a node missed {@code liveness.downAfter} heartbeats.
+ *   <li>{@code compressionRatio} (info): the last compressed backup of a file, within a day, is
+ *       larger than the ratio of its original.
+ * </ul>
+ */
+public final class AlertEngine {
+  private static final int RECENT_NOTICES = 200;
+  private static final Duration SLOW_WINDOW = Duration.ofHours(1);
+  private static final Duration COMPRESSION_WINDOW = Duration.ofDays(1);
+
+  private final AlertRules rules;
+  private final Duration cooldown;
+  private final FleetState fleet;
+  private final Clock clock;
+  private final Consumer<Notice> sink;
+  private final Map<AlertKey, Firing> firing = new LinkedHashMap<>();
+  private final Deque<Notice> recent = new ArrayDeque<>();
+
+  private static final class Firing {
+    Alert alert;
+    Instant lastNotified;
+
+    Firing(Alert alert, Instant lastNotified) {
+      this.alert = alert;
+      this.lastNotified = lastNotified;
+    }
+  }
+
+  /**
+   * @param sink receives every notice, on the evaluating thread; it must not block (send on another
+   *     thread)
+   */
+  public AlertEngine(
+      AlertRules rules, Duration cooldown, FleetState fleet, Clock clock, Consumer<Notice> sink) {
+    this.rules = rules;
+    this.cooldown = cooldown;
+    this.fleet = fleet;
+    this.clock = clock;
+    this.sink = sink;
+  }
+
+  /** Evaluates every rule now and sends the notices that follow; returns them. */
+  public synchronized List<Notice> evaluate() {
+    Instant now = clock.instant();
+    Map<AlertKey, Alert> current = conditions(now);
+    List<Notice> notices = new ArrayList<>();
+    for (Alert alert : current.values()) {
+      Firing f = firing.get(alert.key());
+      if (f == null) {
+        firing.put(alert.key(), new Firing(alert, now));
+        notices.add(new Notice(Notice.Kind.FIRED, alert, now));
+        continue;
+      }
+      f.alert =
+          new Alert(
+              alert.key(),
+              alert.severity(),
+              alert.summary(),
+              alert.value(),
+              alert.threshold(),
+              f.alert.since());
+      if (!now.isBefore(f.lastNotified.plus(cooldown))) {
+        f.lastNotified = now;
+        notices.add(new Notice(Notice.Kind.REPEATED, f.alert, now));
+      }
+    }
+    for (var it = firing.entrySet().iterator(); it.hasNext(); ) {
+      var e = it.next();
+      if (!current.containsKey(e.getKey())) {
+        it.remove();
+        notices.add(new Notice(Notice.Kind.RESOLVED, e.getValue().alert, now));
+      }
+    }
+    for (Notice n : notices) {
+      recent.addFirst(n);
+      if (recent.size() > RECENT_NOTICES) {
+        recent.removeLast();
+      }
+      sink.accept(n);
+    }
+    return notices;
+  }
+
+  /** The alerts firing as of the last evaluation, most severe first. */
+  public synchronized List<Alert> firing() {
+    List<Alert> out = new ArrayList<>();
+    firing.values().forEach(f -> out.add(f.alert));
+    out.sort(
+        Comparator.comparing(Alert::severity)
+            .thenComparing(Alert::since)
+            .thenComparing(a -> a.key().toString()));
+    return out;
+  }
+
+  /** How many alerts fire, by severity (every severity present, possibly 0). */
+  public synchronized Map<Severity, Integer> firingBySeverity() {
+    Map<Severity, Integer> counts = new EnumMap<>(Severity.class);
+    for (Severity s : Severity.values()) {
+      counts.put(s, 0);
+    }
+    firing.values().forEach(f -> counts.merge(f.alert.severity(), 1, Integer::sum));
+    return counts;
+  }
+
+  /** The last notices sent (fired, repeated, resolved), newest first. */
+  public synchronized List<Notice> recentNotices() {
+    return List.copyOf(recent);
+  }
+
+  private Map<AlertKey, Alert> conditions(Instant now) {
+    Map<AlertKey, Alert> out = new LinkedHashMap<>();
+    for (TrackedNode node : fleet.allNodes()) {
+      String id = node.nodeId();
+      NodeHeartbeat hb = node.heartbeat();
+      if (hb != null) {
+        for (DiskUsage d : hb.disks()) {
+          if (d.usedRatio() > rules.diskUsedRatio()) {
+            add(
+                out,
+                Rule.DISK_USED_RATIO,
+                id,
+                d.mount(),
+                d.usedRatio(),
+                rules.diskUsedRatio(),
+                String.format(
+                    Locale.ROOT,
+                    "%s on %s is %.1f%% full (threshold %.0f%%)",
+                    d.mount(),
+                    id,
+                    100 * d.usedRatio(),
+                    100 * rules.diskUsedRatio()),
+                now);
+          }
+        }
+        for (FileStatus f : hb.files()) {
+          double perHour = f.growthBytesPerSecond() * 3600;
+          if (perHour > rules.growthBytesPerHour()) {
+            add(
+                out,
+                Rule.GROWTH_BYTES_PER_HOUR,
+                id,
+                f.path(),
+                perHour,
+                rules.growthBytesPerHour(),
+                String.format(
+                    Locale.ROOT,
+                    "%s on %s grows %.1f MB/h (threshold %.1f MB/h)",
+                    f.path(),
+                    id,
+                    perHour / 1e6,
+                    rules.growthBytesPerHour() / 1e6),
+                now);
+          }
+        }
+        if (rules.nodeDown() && fleet.state(node) == NodeState.DOWN) {
+          add(
+              out,
+              Rule.NODE_DOWN,
+              id,
+              "",
+              Duration.between(node.lastHeartbeat(), now).toSeconds(),
+              node.heartbeatInterval().toSeconds(),
+              "node " + id + " sent no heartbeat since " + node.lastHeartbeat(),
+              now);
+        }
+      }
+      SuccessTally hour = node.lastHour(now);
+      if (hour.attempts() > 0 && hour.ratio() < rules.successRatio1h()) {
+        add(
+            out,
+            Rule.SUCCESS_RATIO_1H,
+            id,
+            "",
+            hour.ratio(),
+            rules.successRatio1h(),
+            String.format(
+                Locale.ROOT,
+                "%d of %d rotations on %s succeeded in the last hour (%.1f%%, threshold %.0f%%)",
+                hour.successes(),
+                hour.attempts(),
+                id,
+                100 * hour.ratio(),
+                100 * rules.successRatio1h()),
+            now);
+      }
+      for (LastRotation r : node.lastRotations()) {
+        double seconds = r.durationMillis() / 1000.0;
+        if (seconds > rules.rotationSeconds() && r.finishedAt().isAfter(now.minus(SLOW_WINDOW))) {
+          add(
+              out,
+              Rule.ROTATION_SECONDS,
+              id,
+              r.path(),
+              seconds,
+              rules.rotationSeconds(),
+              String.format(
+                  Locale.ROOT,
+                  "rotating %s on %s took %.1f s (threshold %.0f s)",
+                  r.path(),
+                  id,
+                  seconds,
+                  rules.rotationSeconds()),
+              now);
+        }
+        if (r.compressedAt() != null
+            && r.compressionRatio() > rules.compressionRatio()
+            && r.compressedAt().isAfter(now.minus(COMPRESSION_WINDOW))) {
+          add(
+              out,
+              Rule.COMPRESSION_RATIO,
+              id,
+              r.path(),
+              r.compressionRatio(),
+              rules.compressionRatio(),
+              String.format(
+                  Locale.ROOT,
+                  "the last backup of %s on %s is %.0f%% of the original (threshold %.0f%%)",
+                  r.path(),
+                  id,
+                  100 * r.compressionRatio(),
+                  100 * rules.compressionRatio()),
+              now);
+        }
+      }
+    }
+    return out;
+  }
+
+  private static void add(
+      Map<AlertKey, Alert> out,
+      Rule rule,
+      String node,
+      String subject,
+      double value,
+      double threshold,
+      String summary,
+      Instant now) {
+    AlertKey key = new AlertKey(rule.id, node, subject);
+    out.put(key, new Alert(key, rule.severity, summary, value, threshold, now));
+  }
+}

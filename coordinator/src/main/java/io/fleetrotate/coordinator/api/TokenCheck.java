@@ -1,0 +1,44 @@
+package io.fleetrotate.coordinator.api;
+
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.SecurityPolicyHandler;
+
+/**
+ * Lets a request through only with a token of the required scope (or any token, when {@code
+ * required} is null). A security-policy handler, so Vert.x runs it before the body is read: an
+ * unauthenticated client cannot make the coordinator buffer a large body.
+ */
+final class TokenCheck implements SecurityPolicyHandler {
+  private final Tokens tokens;
+  private final Tokens.Scope required;
+
+  TokenCheck(Tokens tokens, Tokens.Scope required) {
+    this.tokens = tokens;
+    this.required = required;
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    Tokens.Scope scope = tokens.scopeOf(ctx.request().getHeader("authorization"));
+    if (scope == null) {
+      ctx.response().putHeader("www-authenticate", "Bearer");
+      refuse(
+          ctx,
+          401,
+          "missing or unknown token; send Authorization: Bearer <token> with a configured token");
+    } else if (required != null && scope != required) {
+      String who = required == Tokens.Scope.AGENT ? "agent" : "admin";
+      refuse(ctx, 403, "this endpoint needs an " + who + " token (auth." + who + "Tokens)");
+    } else {
+      ctx.next();
+    }
+  }
+
+  private static void refuse(RoutingContext ctx, int status, String message) {
+    ctx.response()
+        .setStatusCode(status)
+        .putHeader("content-type", "application/json")
+        .end(new JsonObject().put("error", message).toBuffer());
+  }
+}

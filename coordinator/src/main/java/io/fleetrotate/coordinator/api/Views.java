@@ -1,0 +1,173 @@
+package io.fleetrotate.coordinator.api;
+
+import io.fleetrotate.coordinator.fleet.FleetState;
+import io.fleetrotate.coordinator.fleet.SuccessTally;
+import io.fleetrotate.coordinator.fleet.TrackedNode;
+import io.fleetrotate.proto.Command;
+import io.fleetrotate.proto.DiskUsage;
+import io.fleetrotate.proto.FileStatus;
+import io.fleetrotate.proto.NodeHeartbeat;
+import io.fleetrotate.proto.RotationEvent;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+
+/** The JSON the admin API answers with; the shapes are those of openapi.json. */
+final class Views {
+  static final List<String> CSV_COLUMNS =
+      List.of(
+          "eventId",
+          "node",
+          "group",
+          "path",
+          "trigger",
+          "startedAt",
+          "finishedAt",
+          "durationMs",
+          "result",
+          "reason",
+          "bytesBefore",
+          "bytesAfter",
+          "codec",
+          "lockBackend",
+          "lockWaitMs",
+          "fencingToken",
+          "message");
+
+  private Views() {}
+
+  static JsonObject rotation(RotationEvent e) {
+    return new JsonObject()
+        .put("eventId", e.eventId().toString())
+        .put("node", e.nodeId())
+        .put("group", e.group())
+        .put("path", e.path())
+        .put("trigger", e.trigger().name())
+        .put("startedAt", e.startedAt().toString())
+        .put("finishedAt", e.finishedAt().toString())
+        .put("durationMs", e.duration().toMillis())
+        .put("result", e.result().name())
+        .put("reason", e.reason() == null ? null : e.reason().name())
+        .put("message", e.message())
+        .put("bytesBefore", e.bytesBefore())
+        .put("bytesAfter", e.bytesAfter())
+        .put("codec", e.codec())
+        .put("lockBackend", e.lockBackend())
+        .put("lockWaitMs", e.lockWaitMs())
+        .put("fencingToken", e.fencingToken());
+  }
+
+  static void csvRow(StringBuilder out, RotationEvent e) {
+    Object[] values = {
+      e.eventId(),
+      e.nodeId(),
+      e.group(),
+      e.path(),
+      e.trigger(),
+      e.startedAt(),
+      e.finishedAt(),
+      e.duration().toMillis(),
+      e.result(),
+      e.reason() == null ? "" : e.reason(),
+      e.bytesBefore(),
+      e.bytesAfter(),
+      e.codec(),
+      e.lockBackend(),
+      e.lockWaitMs(),
+      e.fencingToken(),
+      e.message() == null ? "" : e.message()
+    };
+    for (int i = 0; i < values.length; i++) {
+      if (i > 0) {
+        out.append(',');
+      }
+      csvField(out, String.valueOf(values[i]));
+    }
+    out.append("\r\n");
+  }
+
+  static void csvHeader(StringBuilder out) {
+    out.append(String.join(",", CSV_COLUMNS)).append("\r\n");
+  }
+
+  /** RFC 4180: a field with a comma, quote or line break is quoted, quotes doubled. */
+  private static void csvField(StringBuilder out, String value) {
+    boolean quote = false;
+    for (int i = 0; i < value.length() && !quote; i++) {
+      char c = value.charAt(i);
+      quote = c == ',' || c == '"' || c == '\n' || c == '\r';
+    }
+    if (!quote) {
+      out.append(value);
+      return;
+    }
+    out.append('"').append(value.replace("\"", "\"\"")).append('"');
+  }
+
+  static JsonObject nodeSummary(FleetState fleet, TrackedNode n) {
+    NodeHeartbeat hb = n.heartbeat();
+    return new JsonObject()
+        .put("nodeId", n.nodeId())
+        .put("group", hb.group())
+        .put("agentVersion", hb.agentVersion())
+        .put("state", fleet.state(n).wireName())
+        .put("lastHeartbeat", n.lastHeartbeat().toString())
+        .put("heartbeatIntervalSeconds", n.heartbeatInterval().toMillis() / 1000.0)
+        .put("worstDiskUsedRatio", n.worstDiskUsedRatio())
+        .put("fileCount", hb.files().size());
+  }
+
+  static JsonObject nodeDetail(FleetState fleet, TrackedNode n, List<RotationEvent> recent) {
+    NodeHeartbeat hb = n.heartbeat();
+    JsonArray disks = new JsonArray();
+    for (DiskUsage d : hb.disks()) {
+      disks.add(
+          new JsonObject()
+              .put("mount", d.mount())
+              .put("totalBytes", d.totalBytes())
+              .put("usedBytes", d.usedBytes())
+              .put("usedRatio", d.usedRatio()));
+    }
+    JsonArray files = new JsonArray();
+    for (FileStatus f : hb.files()) {
+      files.add(
+          new JsonObject()
+              .put("path", f.path())
+              .put("sizeBytes", f.sizeBytes())
+              .put("growthBytesPerSecond", f.growthBytesPerSecond())
+              .put("backupCount", f.backupCount())
+              .put("backupBytes", f.backupBytes())
+              .put("lastRotation", f.lastRotation() == null ? null : f.lastRotation().toString())
+              .put("lastResult", f.lastResult() == null ? null : f.lastResult().name()));
+    }
+    JsonArray rotations = new JsonArray();
+    recent.forEach(e -> rotations.add(rotation(e)));
+    SuccessTally hour = n.lastHour(fleet.clock().instant());
+    return nodeSummary(fleet, n)
+        .put("sentAt", hb.sentAt().toString())
+        .put("pendingCommands", n.pendingCommands())
+        .put("successRatio1h", ratioOrNull(hour))
+        .put("disks", disks)
+        .put("files", files)
+        .put("recentRotations", rotations);
+  }
+
+  static JsonObject command(String nodeId, Command c) {
+    return new JsonObject()
+        .put("commandId", c.commandId().toString())
+        .put("type", c.type().name())
+        .put("nodeId", nodeId)
+        .put("path", c.path());
+  }
+
+  static Double ratioOrNull(SuccessTally t) {
+    return t.attempts() == 0 ? null : t.ratio();
+  }
+
+  static JsonObject tally(SuccessTally t) {
+    return new JsonObject()
+        .put("successes", t.successes())
+        .put("failures", t.failures())
+        .put("ratio", ratioOrNull(t));
+  }
+}

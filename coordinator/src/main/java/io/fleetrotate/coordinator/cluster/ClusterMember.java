@@ -1,0 +1,81 @@
+package io.fleetrotate.coordinator.cluster;
+
+import com.hazelcast.cluster.Member;
+import com.hazelcast.config.Config;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.MapConfig;
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
+import io.fleetrotate.coordinator.config.CoordinatorConfig;
+import java.time.Duration;
+import java.util.Iterator;
+
+/**
+ * The coordinator's embedded Hazelcast member. It is what agents join as clients for their lock
+ * backend (the lease EntryProcessors live in shared-proto), and what coordinators share fleet state
+ * through. TCP-IP join with the configured members, multicast off.
+ */
+public final class ClusterMember implements AutoCloseable {
+  static final String EVENTS_MAP = "fleetrotate-coordinator-events";
+  static final String NODES_MAP = "fleetrotate-coordinator-nodes";
+
+  private final HazelcastInstance hazelcast;
+
+  private ClusterMember(HazelcastInstance hazelcast) {
+    this.hazelcast = hazelcast;
+  }
+
+  /** Starts a member and joins the configured peers (blocks until joined or alone). */
+  public static ClusterMember start(CoordinatorConfig.Hazelcast settings, Duration retention) {
+    // Set before the first Hazelcast class logs, so that its start-up lines are JSON too.
+    if (System.getProperty("hazelcast.logging.type") == null) {
+      System.setProperty("hazelcast.logging.type", "slf4j");
+    }
+    Config config = new Config();
+    config.setClusterName(settings.clusterName());
+    config.setProperty("hazelcast.logging.type", "slf4j");
+    config.setProperty("hazelcast.phone.home.enabled", "false");
+    // The coordinator shuts its member down itself, after saving state.
+    config.setProperty("hazelcast.shutdownhook.enabled", "false");
+    config.getNetworkConfig().setPort(settings.port()).setPortAutoIncrement(false);
+    JoinConfig join = config.getNetworkConfig().getJoin();
+    join.getMulticastConfig().setEnabled(false);
+    join.getAutoDetectionConfig().setEnabled(false);
+    join.getTcpIpConfig().setEnabled(true).setMembers(settings.members());
+    int ttl = (int) Math.min(Integer.MAX_VALUE, retention.toSeconds());
+    config.addMapConfig(new MapConfig(EVENTS_MAP).setBackupCount(1).setTimeToLiveSeconds(ttl));
+    config.addMapConfig(new MapConfig(NODES_MAP).setBackupCount(1).setTimeToLiveSeconds(ttl));
+    return new ClusterMember(Hazelcast.newHazelcastInstance(config));
+  }
+
+  public HazelcastInstance hazelcast() {
+    return hazelcast;
+  }
+
+  /** How many members the cluster has, this one included. */
+  public int members() {
+    return hazelcast.getCluster().getMembers().size();
+  }
+
+  /** True on the oldest member: the one that sends alert notices for the cluster. */
+  public boolean isLeader() {
+    if (!hazelcast.getLifecycleService().isRunning()) {
+      return false;
+    }
+    Iterator<Member> it = hazelcast.getCluster().getMembers().iterator();
+    return it.hasNext() && it.next().localMember();
+  }
+
+  /** Leaves the cluster gracefully, handing this member's partitions to the others. */
+  @Override
+  public void close() {
+    if (hazelcast.getLifecycleService().isRunning()) {
+      hazelcast.shutdown();
+    }
+  }
+
+  /** Stops at once, as a crash would: for tests of losing a member. */
+  public void terminate() {
+    hazelcast.getLifecycleService().terminate();
+  }
+}

@@ -1,0 +1,249 @@
+package io.fleetrotate.coordinator.cluster;
+
+import com.hazelcast.core.EntryEvent;
+import com.hazelcast.map.IMap;
+import com.hazelcast.map.listener.EntryAddedListener;
+import com.hazelcast.map.listener.EntryUpdatedListener;
+import io.fleetrotate.coordinator.fleet.FleetState;
+import io.fleetrotate.coordinator.fleet.TrackedNode;
+import io.fleetrotate.coordinator.history.HistoryStore;
+import io.fleetrotate.coordinator.history.SavedNode;
+import io.fleetrotate.coordinator.history.SavedNodeJson;
+import io.fleetrotate.proto.RotationEvent;
+import io.fleetrotate.proto.WireCodec;
+import io.fleetrotate.proto.WireFormatException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Shares rotation history and node state between coordinators through two replicated IMaps (backup
+ * count 1): events by event id, nodes by node id, each value the same JSON the local store writes.
+ * Every coordinator still keeps its own durable store; the maps are how the others learn what one
+ * received.
+ *
+ * <ul>
+ *   <li>A new event stored locally is put into the events map; the others' listeners store it in
+ *       their own store (deduplicated like any delivery) and count it once.
+ *   <li>Heartbeats mark their node dirty; {@link #flushNodes()} (every second) puts the dirty
+ *       nodes, so 20,000 heartbeats a second do not become 20,000 cluster writes.
+ *   <li>At start, {@link #merge()} takes what the cluster holds (other members' data) and adds what
+ *       only the local disk holds, so a coordinator that rejoins catches up, and one that starts
+ *       first seeds the cluster from its disk.
+ * </ul>
+ */
+public final class ClusterSync {
+  private static final Logger log = LoggerFactory.getLogger(ClusterSync.class);
+  private static final int CHUNK = 1_000;
+
+  private final ClusterMember member;
+  private final IMap<String, String> events;
+  private final IMap<String, String> nodes;
+  private final FleetState fleet;
+  private final HistoryStore history;
+  private final Function<List<RotationEvent>, CompletableFuture<List<RotationEvent>>> ingest;
+  private final WireCodec codec = new WireCodec();
+  private final Set<String> dirty = ConcurrentHashMap.newKeySet();
+
+  /**
+   * @param ingest stores events that came from another coordinator and counts the new ones, without
+   *     publishing them again
+   */
+  public ClusterSync(
+      ClusterMember member,
+      FleetState fleet,
+      HistoryStore history,
+      Function<List<RotationEvent>, CompletableFuture<List<RotationEvent>>> ingest) {
+    this.member = member;
+    this.events = member.hazelcast().getMap(ClusterMember.EVENTS_MAP);
+    this.nodes = member.hazelcast().getMap(ClusterMember.NODES_MAP);
+    this.fleet = fleet;
+    this.history = history;
+    this.ingest = ingest;
+  }
+
+  /** Listens to the other coordinators, then merges what the cluster and the disk hold. */
+  public void start() throws Exception {
+    events.addEntryListener(
+        (EntryAddedListener<String, String>) this::remoteEvent, /* includeValue */ true);
+    nodes.addEntryListener(new NodeListener(), true);
+    merge();
+  }
+
+  private void merge() throws Exception {
+    List<RotationEvent> remote = new ArrayList<>();
+    for (Map.Entry<String, String> e : events.entrySet()) {
+      decodeEvent(e.getValue())
+          .filter(ev -> !history.contains(ev.eventId()))
+          .ifPresent(remote::add);
+    }
+    for (int i = 0; i < remote.size(); i += CHUNK) {
+      ingest.apply(remote.subList(i, Math.min(remote.size(), i + CHUNK))).get();
+    }
+    Set<String> known = events.keySet();
+    Map<String, String> missing = new HashMap<>();
+    history.forEachSince(
+        Instant.EPOCH,
+        e -> {
+          String id = e.eventId().toString();
+          if (!known.contains(id)) {
+            missing.put(id, new String(codec.encode(e), StandardCharsets.UTF_8));
+          }
+        });
+    putInChunks(events, missing);
+
+    int nodesFromCluster = 0;
+    for (String json : nodes.values()) {
+      try {
+        SavedNode n = SavedNodeJson.decode(json);
+        fleet.restore(n.heartbeat(), n.receivedAt(), n.interval());
+        nodesFromCluster++;
+      } catch (IllegalArgumentException e) {
+        log.warn("skipping an unreadable node from the cluster: {}", e.getMessage());
+      }
+    }
+    fleet.nodes().forEach(n -> dirty.add(n.nodeId()));
+    flushNodes();
+    log.info(
+        "cluster of {} member(s): took {} events and {} nodes from it, gave it {} events",
+        member.members(),
+        remote.size(),
+        nodesFromCluster,
+        missing.size());
+  }
+
+  /**
+   * Publishes events that were new here. Asynchronous: the local store already made them durable.
+   */
+  public void publish(List<RotationEvent> fresh) {
+    if (fresh.isEmpty()) {
+      return;
+    }
+    Map<String, String> batch = new HashMap<>();
+    for (RotationEvent e : fresh) {
+      batch.put(e.eventId().toString(), new String(codec.encode(e), StandardCharsets.UTF_8));
+    }
+    events
+        .putAllAsync(batch)
+        .whenComplete(
+            (ok, error) -> {
+              if (error != null) {
+                log.warn(
+                    "could not share {} events with the cluster: {}",
+                    batch.size(),
+                    error.toString());
+              }
+            });
+  }
+
+  /** Marks a node whose heartbeat arrived here, for the next {@link #flushNodes()}. */
+  public void nodeUpdated(TrackedNode node) {
+    dirty.add(node.nodeId());
+  }
+
+  /** Puts every dirty node into the cluster. */
+  public void flushNodes() {
+    if (dirty.isEmpty() || !member.hazelcast().getLifecycleService().isRunning()) {
+      return;
+    }
+    Map<String, String> batch = new HashMap<>();
+    for (var it = dirty.iterator(); it.hasNext(); ) {
+      String id = it.next();
+      it.remove();
+      fleet
+          .node(id)
+          .ifPresent(
+              n ->
+                  batch.put(
+                      id,
+                      SavedNodeJson.encode(
+                          new SavedNode(n.heartbeat(), n.lastHeartbeat(), n.heartbeatInterval()))));
+    }
+    putInChunks(nodes, batch);
+  }
+
+  private void remoteEvent(EntryEvent<String, String> e) {
+    if (e.getMember().localMember()) {
+      return;
+    }
+    try {
+      if (history.contains(UUID.fromString(e.getKey()))) {
+        return;
+      }
+    } catch (IllegalArgumentException notAnId) {
+      log.warn("skipping a cluster event whose key is not an event id");
+      return;
+    }
+    decodeEvent(e.getValue())
+        .ifPresent(
+            ev ->
+                ingest
+                    .apply(List.of(ev))
+                    .whenComplete(
+                        (ok, error) -> {
+                          if (error != null) {
+                            log.warn(
+                                "could not store an event from the cluster: {}", error.toString());
+                          }
+                        }));
+  }
+
+  private final class NodeListener
+      implements EntryAddedListener<String, String>, EntryUpdatedListener<String, String> {
+    @Override
+    public void entryAdded(EntryEvent<String, String> e) {
+      remoteNode(e);
+    }
+
+    @Override
+    public void entryUpdated(EntryEvent<String, String> e) {
+      remoteNode(e);
+    }
+
+    private void remoteNode(EntryEvent<String, String> e) {
+      if (e.getMember().localMember()) {
+        return;
+      }
+      try {
+        SavedNode n = SavedNodeJson.decode(e.getValue());
+        fleet.restore(n.heartbeat(), n.receivedAt(), n.interval());
+      } catch (IllegalArgumentException ex) {
+        log.warn("skipping an unreadable node from the cluster: {}", ex.getMessage());
+      }
+    }
+  }
+
+  private Optional<RotationEvent> decodeEvent(String json) {
+    try {
+      return Optional.of(codec.decodeEvent(json));
+    } catch (WireFormatException e) {
+      log.warn("skipping an unreadable event from the cluster: {}", e.getMessage());
+      return Optional.empty();
+    }
+  }
+
+  private static void putInChunks(IMap<String, String> map, Map<String, String> entries) {
+    Map<String, String> chunk = new HashMap<>();
+    for (Map.Entry<String, String> e : entries.entrySet()) {
+      chunk.put(e.getKey(), e.getValue());
+      if (chunk.size() == CHUNK) {
+        map.putAll(chunk);
+        chunk.clear();
+      }
+    }
+    if (!chunk.isEmpty()) {
+      map.putAll(chunk);
+    }
+  }
+}

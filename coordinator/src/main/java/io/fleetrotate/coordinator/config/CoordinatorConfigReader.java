@@ -1,0 +1,269 @@
+package io.fleetrotate.coordinator.config;
+
+import io.fleetrotate.coordinator.config.CoordinatorConfig.AlertRules;
+import io.fleetrotate.coordinator.config.CoordinatorConfig.Alerts;
+import io.fleetrotate.coordinator.config.CoordinatorConfig.Auth;
+import io.fleetrotate.coordinator.config.CoordinatorConfig.Hazelcast;
+import io.fleetrotate.coordinator.config.CoordinatorConfig.Http;
+import io.fleetrotate.coordinator.config.CoordinatorConfig.Liveness;
+import io.fleetrotate.coordinator.config.CoordinatorConfig.RateLimit;
+import io.fleetrotate.coordinator.config.CoordinatorConfig.Store;
+import io.fleetrotate.coordinator.config.CoordinatorConfig.Tls;
+import io.fleetrotate.proto.WireLimits;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/** Reads the root mapping of {@code coordinator.yaml} into a {@link CoordinatorConfig}. */
+final class CoordinatorConfigReader {
+  static final List<String> ROOT_KEYS =
+      List.of("http", "auth", "hazelcast", "store", "liveness", "alerts", "rateLimit");
+
+  static final String DEFAULT_BIND = "0.0.0.0";
+  static final int DEFAULT_PORT = 8420;
+  static final int DEFAULT_HAZELCAST_PORT = 5701;
+  static final String DEFAULT_CLUSTER_NAME = "fleetrotate";
+  static final Path DEFAULT_STORE_DIR = Path.of("/var/lib/fleetrotate-coordinator");
+  static final Duration DEFAULT_RETENTION = Duration.ofDays(30);
+  static final int DEFAULT_STALE_AFTER = 3;
+  static final int DEFAULT_DOWN_AFTER = 10;
+  static final Duration DEFAULT_COOLDOWN = Duration.ofMinutes(5);
+  static final int DEFAULT_HEARTBEATS_PER_MINUTE = 60;
+
+  /** The thresholds of DESIGN.md's "Operating thresholds". */
+  static final AlertRules DEFAULT_RULES = new AlertRules(0.85, 0.95, 30, 50_000_000L, 0.3, true);
+
+  private static final ScalarType<Double> RATIO =
+      new ScalarType<>(
+          "a ratio greater than 0 and at most 1, such as 0.85",
+          s -> {
+            double value;
+            try {
+              value = Double.parseDouble(s);
+            } catch (NumberFormatException e) {
+              throw new ValueFormatException(
+                  Sizes.quote(s) + " is not a number; write a ratio such as 0.85");
+            }
+            if (!(value > 0 && value <= 1)) {
+              throw new ValueFormatException(
+                  Sizes.quote(s) + " is out of range; write a ratio greater than 0 and at most 1");
+            }
+            return value;
+          });
+
+  private static final Pattern HOST_PORT =
+      Pattern.compile("(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9][A-Za-z0-9.-]*)(?::(\\d{1,5}))?");
+
+  private static final ScalarType<String> MEMBER =
+      new ScalarType<>(
+          "host:port, such as coordinator-2:5701",
+          s -> {
+            var m = HOST_PORT.matcher(s);
+            if (!m.matches() || (m.group(2) != null && !validPort(m.group(2)))) {
+              throw new ValueFormatException(
+                  Sizes.quote(s) + " is not host:port; write e.g. coordinator-2:5701");
+            }
+            return s;
+          });
+
+  private static final ScalarType<String> TOKEN =
+      new ScalarType<>(
+          "a token",
+          s -> {
+            // The token itself is never quoted: error output ends up in logs.
+            if (s.isEmpty()) {
+              throw new ValueFormatException(
+                  "is empty; write a token of at least 16 characters, or remove the entry");
+            }
+            if (s.length() < 16) {
+              throw new ValueFormatException(
+                  "is shorter than 16 characters, which is too easy to guess; use e.g. the output"
+                      + " of openssl rand -hex 24");
+            }
+            if (s.chars().anyMatch(c -> c <= ' ' || c >= 0x7f)) {
+              throw new ValueFormatException(
+                  "contains white space, control or non-ASCII characters, which an HTTP header"
+                      + " cannot carry");
+            }
+            return s;
+          });
+
+  private static final ScalarType<String> BIND_ADDRESS =
+      new ScalarType<>(
+          "an address or host name to listen on, such as 0.0.0.0",
+          s -> {
+            if (s.isEmpty() || s.chars().anyMatch(Character::isWhitespace)) {
+              throw new ValueFormatException(
+                  Sizes.quote(s) + " is not an address; write e.g. 0.0.0.0 or 127.0.0.1");
+            }
+            return s;
+          });
+
+  private final ReadContext ctx;
+
+  CoordinatorConfigReader(ReadContext ctx) {
+    this.ctx = ctx;
+  }
+
+  /** Reads the root mapping; the result is meaningful only if no problem was reported. */
+  CoordinatorConfig read(Path source, YamlMap root) {
+    root.allowOnly(ROOT_KEYS, true);
+    Http http = readHttp(root.section("http"));
+    Auth auth = readAuth(root.section("auth"));
+    Hazelcast hazelcast = readHazelcast(root.section("hazelcast"));
+    Store store = readStore(root.section("store"));
+    Liveness liveness = readLiveness(root.section("liveness"));
+    Alerts alerts = readAlerts(root.section("alerts"));
+    RateLimit rateLimit = readRateLimit(root.section("rateLimit"));
+    if (hazelcast.enabled() && http.port() != 0 && http.port() == hazelcast.port()) {
+      root.section("hazelcast")
+          .error("port", "is the same as http.port (" + http.port() + "); give each its own port");
+    }
+    return new CoordinatorConfig(source, http, auth, hazelcast, store, liveness, alerts, rateLimit);
+  }
+
+  private Http readHttp(YamlMap m) {
+    m.allowOnly(List.of("bind", "port", "maxBodyBytes", "tls"));
+    String bind = m.get("bind", BIND_ADDRESS, DEFAULT_BIND);
+    int port = m.get("port", ScalarType.integer(0, 65535), DEFAULT_PORT);
+    long maxBody =
+        m.get(
+            "maxBodyBytes",
+            ScalarType.SIZE.check(
+                n -> n >= 1024 && n <= WireLimits.MAX_DOCUMENT_BYTES,
+                n -> "is out of range; write a size from 1KiB to 16MiB",
+                "a size from 1KiB to 16MiB"),
+            (long) WireLimits.MAX_DOCUMENT_BYTES);
+    Optional<Tls> tls = m.optionalSection("tls").map(this::readTls);
+    return new Http(bind, port, (int) maxBody, tls);
+  }
+
+  private Tls readTls(YamlMap m) {
+    m.allowOnly(List.of("certPath", "keyPath"));
+    Path cert = m.require("certPath", ScalarType.ABSOLUTE_PATH).orElse(Path.of("/invalid"));
+    Path key = m.require("keyPath", ScalarType.ABSOLUTE_PATH).orElse(Path.of("/invalid"));
+    return new Tls(cert, key);
+  }
+
+  private Auth readAuth(YamlMap m) {
+    m.allowOnly(List.of("agentTokens", "adminTokens", "openMetrics"));
+    List<String> agent = tokens(m, "agentTokens");
+    List<String> admin = tokens(m, "adminTokens");
+    for (String token : agent) {
+      if (admin.contains(token)) {
+        m.error(
+            "adminTokens",
+            "lists a token that agentTokens also lists; give agents and admins different tokens");
+        break;
+      }
+    }
+    boolean openMetrics = m.get("openMetrics", ScalarType.BOOLEAN, true);
+    return new Auth(agent, admin, openMetrics);
+  }
+
+  private List<String> tokens(YamlMap m, String key) {
+    List<String> tokens = new ArrayList<>();
+    if (!m.has(key)) {
+      m.missing(key, "list at least one token, e.g. " + key + ": [\"${FLEETROTATE_TOKEN}\"]");
+      return tokens;
+    }
+    m.value(key)
+        .flatMap(v -> v.asList("a list of tokens, such as [\"${FLEETROTATE_TOKEN}\"]"))
+        .ifPresent(
+            items -> {
+              if (items.isEmpty()) {
+                m.error(key, "is empty; list at least one token");
+              }
+              items.forEach(item -> item.as(TOKEN).ifPresent(tokens::add));
+            });
+    return List.copyOf(tokens);
+  }
+
+  private Hazelcast readHazelcast(YamlMap m) {
+    m.allowOnly(List.of("enabled", "port", "members", "clusterName"));
+    boolean enabled = m.get("enabled", ScalarType.BOOLEAN, true);
+    int port = m.get("port", ScalarType.integer(1, 65535), DEFAULT_HAZELCAST_PORT);
+    List<String> members = new ArrayList<>();
+    m.value("members")
+        .flatMap(v -> v.asList("a list of host:port, such as [\"coordinator-2:5701\"]"))
+        .ifPresent(items -> items.forEach(item -> item.as(MEMBER).ifPresent(members::add)));
+    String clusterName = m.get("clusterName", ScalarType.NAME, DEFAULT_CLUSTER_NAME);
+    return new Hazelcast(enabled, port, List.copyOf(members), clusterName);
+  }
+
+  private Store readStore(YamlMap m) {
+    m.allowOnly(List.of("dir", "retention"));
+    Path dir = m.get("dir", ScalarType.ABSOLUTE_PATH, DEFAULT_STORE_DIR);
+    Duration retention =
+        m.get("retention", ScalarType.durationAtLeast(Duration.ofHours(1)), DEFAULT_RETENTION);
+    return new Store(dir, retention);
+  }
+
+  private Liveness readLiveness(YamlMap m) {
+    m.allowOnly(List.of("staleAfter", "downAfter"));
+    int stale = m.get("staleAfter", ScalarType.integer(1, 1000), DEFAULT_STALE_AFTER);
+    int down = m.get("downAfter", ScalarType.integer(1, 10_000), DEFAULT_DOWN_AFTER);
+    if (down <= stale) {
+      m.error(
+          m.has("downAfter") ? "downAfter" : "staleAfter",
+          "downAfter ("
+              + down
+              + ") must be larger than staleAfter ("
+              + stale
+              + "): a node is stale before it is down");
+    }
+    return new Liveness(stale, down);
+  }
+
+  private Alerts readAlerts(YamlMap m) {
+    m.allowOnly(List.of("cooldown", "webhooks", "rules"));
+    Duration cooldown =
+        m.get("cooldown", ScalarType.durationAtLeast(Duration.ofSeconds(1)), DEFAULT_COOLDOWN);
+    List<URI> webhooks = new ArrayList<>();
+    m.value("webhooks")
+        .flatMap(v -> v.asList("a list of http or https URLs"))
+        .ifPresent(
+            items -> items.forEach(item -> item.as(ScalarType.HTTP_URL).ifPresent(webhooks::add)));
+    AlertRules rules = readRules(m.section("rules"));
+    return new Alerts(cooldown, List.copyOf(webhooks), rules);
+  }
+
+  private AlertRules readRules(YamlMap m) {
+    m.allowOnly(
+        List.of(
+            "diskUsedRatio",
+            "successRatio1h",
+            "rotationSeconds",
+            "growthBytesPerHour",
+            "compressionRatio",
+            "nodeDown"));
+    AlertRules d = DEFAULT_RULES;
+    double disk = m.get("diskUsedRatio", RATIO, d.diskUsedRatio());
+    double success = m.get("successRatio1h", RATIO, d.successRatio1h());
+    double seconds =
+        m.get("rotationSeconds", ScalarType.integer(1, 86_400), (int) d.rotationSeconds());
+    long growth = m.get("growthBytesPerHour", ScalarType.positiveSize(), d.growthBytesPerHour());
+    double compression = m.get("compressionRatio", RATIO, d.compressionRatio());
+    boolean nodeDown = m.get("nodeDown", ScalarType.BOOLEAN, d.nodeDown());
+    return new AlertRules(disk, success, seconds, growth, compression, nodeDown);
+  }
+
+  private RateLimit readRateLimit(YamlMap m) {
+    m.allowOnly(List.of("heartbeatsPerNodePerMinute"));
+    int perMinute =
+        m.get(
+            "heartbeatsPerNodePerMinute",
+            ScalarType.integer(1, 60_000),
+            DEFAULT_HEARTBEATS_PER_MINUTE);
+    return new RateLimit(perMinute);
+  }
+
+  private static boolean validPort(String digits) {
+    int port = Integer.parseInt(digits);
+    return port >= 1 && port <= 65535;
+  }
+}

@@ -1,0 +1,175 @@
+package io.fleetrotate.coordinator.config;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Byte sizes as written in the coordinator configuration.
+ *
+ * <p>Accepted: a number followed, without a space, by a binary unit {@code B, KiB, MiB, GiB, TiB}
+ * (powers of 1024) or a decimal unit {@code kB, MB, GB, TB} (powers of 1000, as the design's "50
+ * MB/h" means), or a bare number meaning bytes. A decimal fraction is accepted with a unit larger
+ * than B, rounded to the nearest byte. One-letter shorthands like {@code M} are refused: they could
+ * mean either. Unlike the agent's sizes (budgets that fill a disk when 5% off), the coordinator's
+ * are alert thresholds, so both spellings are accepted with their standard meaning.
+ */
+public final class Sizes {
+  /** The units a size may be written in, smallest first. */
+  private static final String[] UNITS = {"B", "KiB", "MiB", "GiB", "TiB"};
+
+  /** Decimal units, powers of 1000. */
+  private static final Map<String, Long> DECIMAL_UNITS =
+      Map.of(
+          "kB",
+          1_000L,
+          "KB",
+          1_000L,
+          "MB",
+          1_000_000L,
+          "GB",
+          1_000_000_000L,
+          "TB",
+          1_000_000_000_000L);
+
+  /** Units people write, mapped to the unit to suggest instead. */
+  private static final Map<String, String> SUGGESTED_UNIT =
+      Map.ofEntries(
+          Map.entry("b", "B"),
+          Map.entry("k", "KiB"),
+          Map.entry("kb", "kB"),
+          Map.entry("kib", "KiB"),
+          Map.entry("m", "MiB"),
+          Map.entry("mb", "MB"),
+          Map.entry("mib", "MiB"),
+          Map.entry("g", "GiB"),
+          Map.entry("gb", "GB"),
+          Map.entry("gib", "GiB"),
+          Map.entry("t", "TiB"),
+          Map.entry("tb", "TB"),
+          Map.entry("tib", "TiB"),
+          Map.entry("bytes", "B"),
+          Map.entry("byte", "B"));
+
+  private static final Pattern SIZE = Pattern.compile("(\\d+)(?:\\.(\\d+))?([A-Za-z]*)");
+  private static final Pattern LOOSE = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*([A-Za-z]*)");
+  private static final String UNIT_LIST = "B, KiB, MiB, GiB, TiB, kB, MB, GB, TB";
+
+  private Sizes() {}
+
+  /**
+   * Parses a size such as {@code 100MiB} into bytes.
+   *
+   * @throws ValueFormatException with a sentence that quotes {@code text} and suggests a fix
+   */
+  public static long parse(String text) {
+    if (text == null) {
+      throw new ValueFormatException("no size given; write e.g. 100MiB");
+    }
+    String trimmed = text.strip();
+    Matcher m = SIZE.matcher(trimmed);
+    if (!m.matches()) {
+      throw new ValueFormatException(
+          quote(text) + " is not a size; write e.g. " + suggestion(trimmed) + unitsHint());
+    }
+    long multiplier = multiplierOf(m.group(3));
+    if (multiplier < 0) {
+      throw new ValueFormatException(
+          quote(text) + " is not a size; write e.g. " + suggestion(trimmed) + unitsHint());
+    }
+    BigDecimal number =
+        new BigDecimal(m.group(2) == null ? m.group(1) : m.group(1) + "." + m.group(2));
+    if (multiplier == 1 && m.group(2) != null) {
+      throw new ValueFormatException(quote(text) + " is not a whole number of bytes");
+    }
+    // Rounded so that what format() prints ("1.1KiB") reads back, to the nearest byte.
+    BigDecimal bytes =
+        number.multiply(BigDecimal.valueOf(multiplier)).setScale(0, RoundingMode.HALF_UP);
+    try {
+      return bytes.longValueExact();
+    } catch (ArithmeticException e) {
+      throw new ValueFormatException(quote(text) + " is too large for a size");
+    }
+  }
+
+  /**
+   * Formats bytes for people: the largest unit that keeps the number at least 1, with at most one
+   * decimal ({@code 1536 -> "1.5KiB"}, {@code 100 -> "100B"}). Lossy; use {@link #formatExact} when
+   * the result must parse back to the same number.
+   */
+  public static String format(long bytes) {
+    BigDecimal value = BigDecimal.valueOf(bytes).abs();
+    String sign = bytes < 0 ? "-" : "";
+    int unit = 0;
+    BigDecimal k = BigDecimal.valueOf(1024);
+    while (unit < UNITS.length - 1 && value.compareTo(k) >= 0) {
+      value = value.divide(k);
+      unit++;
+    }
+    BigDecimal rounded = value.setScale(1, RoundingMode.HALF_UP);
+    // 1023.97KiB rounds to 1024.0KiB; show it as 1MiB instead.
+    if (unit < UNITS.length - 1 && rounded.compareTo(k) >= 0) {
+      rounded = rounded.divide(k).setScale(1, RoundingMode.HALF_UP);
+      unit++;
+    }
+    return sign + rounded.stripTrailingZeros().toPlainString() + UNITS[unit];
+  }
+
+  /**
+   * Formats bytes in the largest unit that divides them exactly ({@code 104857600 -> "100MiB"},
+   * {@code 1536 -> "1536B"}), so that {@code parse(formatExact(n)) == n}.
+   *
+   * @throws IllegalArgumentException if {@code bytes} is negative (sizes are never negative)
+   */
+  public static String formatExact(long bytes) {
+    if (bytes < 0) {
+      throw new IllegalArgumentException("a size is never negative: " + bytes);
+    }
+    int unit = 0;
+    long value = bytes;
+    while (unit < UNITS.length - 1 && value != 0 && value % 1024 == 0) {
+      value /= 1024;
+      unit++;
+    }
+    return value + UNITS[unit];
+  }
+
+  /** Returns the number of bytes in {@code unit}, or -1 for a unit that is not accepted. */
+  private static long multiplierOf(String unit) {
+    if (unit.isEmpty()) {
+      return 1;
+    }
+    for (int i = 0; i < UNITS.length; i++) {
+      if (UNITS[i].equals(unit)) {
+        return 1L << (10 * i);
+      }
+    }
+    return DECIMAL_UNITS.getOrDefault(unit, -1L);
+  }
+
+  /** Builds the "write e.g. ..." part from what the user wrote, keeping their number if any. */
+  private static String suggestion(String trimmed) {
+    Matcher loose = LOOSE.matcher(trimmed);
+    if (loose.matches()) {
+      String unit = SUGGESTED_UNIT.get(loose.group(2).toLowerCase(Locale.ROOT));
+      if (loose.group(2).isEmpty()) {
+        unit = "B";
+      }
+      if (unit != null) {
+        return loose.group(1) + unit;
+      }
+    }
+    return "100MiB";
+  }
+
+  private static String unitsHint() {
+    return " (units: " + UNIT_LIST + ", no space before the unit)";
+  }
+
+  static String quote(String text) {
+    return '"' + text + '"';
+  }
+}

@@ -1,0 +1,212 @@
+package io.fleetrotate.coordinator.fleet;
+
+import io.fleetrotate.proto.Command;
+import io.fleetrotate.proto.CommandType;
+import io.fleetrotate.proto.NodeHeartbeat;
+import io.fleetrotate.proto.Result;
+import io.fleetrotate.proto.RotationEvent;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
+/**
+ * The coordinator's view of the fleet: every node's last heartbeat, liveness, pending commands and
+ * rotation tallies, and the fleet-wide success windows. Thread-safe; handlers on any thread update
+ * and read it without blocking on I/O.
+ *
+ * <p>Rotation events must be recorded once per event id ({@link #recordRotation} does not dedup:
+ * the history store decides what is new).
+ */
+public final class FleetState {
+  /** Commands a node may have pending; more are refused until it heartbeats. */
+  public static final int MAX_PENDING_COMMANDS = 100;
+
+  private static final long FLEET_BUCKET_MILLIS = Duration.ofMinutes(5).toMillis();
+  private static final int DAY_BUCKETS = 288;
+  private static final int HOUR_BUCKETS = 12;
+
+  private final Clock clock;
+  private final int staleAfter;
+  private final int downAfter;
+  private final int heartbeatsPerMinute;
+  private final ConcurrentHashMap<String, TrackedNode> nodes = new ConcurrentHashMap<>();
+  private final Interner interner = new Interner();
+  private final SuccessWindow fleetDay = new SuccessWindow(FLEET_BUCKET_MILLIS, DAY_BUCKETS);
+  private volatile Consumer<TrackedNode> heartbeatListener = n -> {};
+
+  /**
+   * @param staleAfter missed heartbeats after which a node is stale
+   * @param downAfter missed heartbeats after which a node is down
+   */
+  public FleetState(Clock clock, int staleAfter, int downAfter, int heartbeatsPerMinute) {
+    this.clock = clock;
+    this.staleAfter = staleAfter;
+    this.downAfter = downAfter;
+    this.heartbeatsPerMinute = heartbeatsPerMinute;
+  }
+
+  public Clock clock() {
+    return clock;
+  }
+
+  /** Called after every accepted heartbeat, on the thread that recorded it; must not block. */
+  public void onHeartbeat(Consumer<TrackedNode> listener) {
+    this.heartbeatListener = listener;
+  }
+
+  /**
+   * Records a heartbeat unless the node exceeds its rate, and hands over the node's pending
+   * commands.
+   */
+  public HeartbeatOutcome heartbeat(NodeHeartbeat heartbeat) {
+    TrackedNode node = nodes.computeIfAbsent(heartbeat.nodeId(), TrackedNode::new);
+    long wait = node.takeHeartbeatToken(clock.millis() * 1_000_000L, heartbeatsPerMinute);
+    if (wait > 0) {
+      return new HeartbeatOutcome.RateLimited(wait);
+    }
+    node.update(heartbeat, clock.millis(), interner);
+    heartbeatListener.accept(node);
+    return new HeartbeatOutcome.Accepted(node.drainCommands());
+  }
+
+  /**
+   * Restores a node from a snapshot or another coordinator: kept only if newer than what is held.
+   */
+  public void restore(NodeHeartbeat heartbeat, Instant receivedAt, Duration interval) {
+    nodes
+        .computeIfAbsent(heartbeat.nodeId(), TrackedNode::new)
+        .restore(
+            heartbeat,
+            receivedAt.toEpochMilli(),
+            (int) Math.max(1, Math.min(Integer.MAX_VALUE, interval.toMillis())),
+            interner);
+  }
+
+  /** Adds one rotation, seen for the first time, to the node's and the fleet's tallies. */
+  public void recordRotation(RotationEvent event) {
+    long now = clock.millis();
+    if (event.result() != Result.SKIPPED) {
+      fleetDay.add(event.finishedAt().toEpochMilli(), event.result() == Result.SUCCESS, now);
+    }
+    nodes.computeIfAbsent(event.nodeId(), TrackedNode::new).rotations().add(event, now);
+  }
+
+  /** A node that has sent a heartbeat. */
+  public Optional<TrackedNode> node(String nodeId) {
+    TrackedNode node = nodes.get(nodeId);
+    return node != null && node.hasHeartbeat() ? Optional.of(node) : Optional.empty();
+  }
+
+  /** Every node that has sent a heartbeat, in no particular order. */
+  public List<TrackedNode> nodes() {
+    List<TrackedNode> out = new ArrayList<>(nodes.size());
+    for (TrackedNode n : nodes.values()) {
+      if (n.hasHeartbeat()) {
+        out.add(n);
+      }
+    }
+    return out;
+  }
+
+  /** Every node known, from heartbeats or rotation events only. */
+  public Collection<TrackedNode> allNodes() {
+    return nodes.values();
+  }
+
+  public NodeState state(TrackedNode node) {
+    return state(node, clock.millis());
+  }
+
+  NodeState state(TrackedNode node, long nowMillis) {
+    long age = nowMillis - node.lastHeartbeatMillis();
+    long interval = node.intervalMillis();
+    if (age > interval * downAfter) {
+      return NodeState.DOWN;
+    }
+    if (age > interval * staleAfter) {
+      return NodeState.STALE;
+    }
+    return NodeState.UP;
+  }
+
+  /**
+   * Queues a rotate-now command for the node's next heartbeat.
+   *
+   * @param path the watched file, or null for all of them
+   * @return the command, or empty if the node is unknown
+   * @throws TooManyCommandsException if the node already has {@link #MAX_PENDING_COMMANDS}
+   */
+  public Optional<Command> queueRotate(String nodeId, String path) {
+    Optional<TrackedNode> node = node(nodeId);
+    if (node.isEmpty()) {
+      return Optional.empty();
+    }
+    Command command = new Command(UUID.randomUUID(), CommandType.ROTATE_NOW, path);
+    if (!node.get().queue(command, MAX_PENDING_COMMANDS)) {
+      throw new TooManyCommandsException(nodeId, MAX_PENDING_COMMANDS);
+    }
+    return Optional.of(command);
+  }
+
+  /** Fleet-wide successes and failures over the last hour. */
+  public SuccessTally lastHour() {
+    return fleetDay.tally(clock.millis(), HOUR_BUCKETS);
+  }
+
+  /** Fleet-wide successes and failures over the last 24 hours. */
+  public SuccessTally lastDay() {
+    return fleetDay.tally(clock.millis(), DAY_BUCKETS);
+  }
+
+  /** Node counts by state and the spread of each node's worst mount, as of now. */
+  public FleetSummary summary() {
+    long now = clock.millis();
+    Map<NodeState, Integer> counts = new EnumMap<>(NodeState.class);
+    for (NodeState s : NodeState.values()) {
+      counts.put(s, 0);
+    }
+    List<TrackedNode> all = nodes();
+    double[] worst = new double[all.size()];
+    int n = 0;
+    for (TrackedNode node : all) {
+      counts.merge(state(node, now), 1, Integer::sum);
+      if (!node.heartbeat().disks().isEmpty()) {
+        worst[n++] = node.worstDiskUsedRatio();
+      }
+    }
+    double[] ratios = Arrays.copyOf(worst, n);
+    Arrays.sort(ratios);
+    double sum = 0;
+    for (double r : ratios) {
+      sum += r;
+    }
+    DiskSpread disk =
+        n == 0
+            ? new DiskSpread(0, 0, 0, 0)
+            : new DiskSpread(n, ratios[n - 1], ratios[(int) Math.ceil(0.95 * n) - 1], sum / n);
+    return new FleetSummary(counts, disk, lastHour(), lastDay());
+  }
+
+  /** What {@link #summary()} reports. */
+  public record FleetSummary(
+      Map<NodeState, Integer> nodes,
+      DiskSpread disk,
+      SuccessTally lastHour,
+      SuccessTally lastDay) {}
+
+  /**
+   * The used ratio of each node's fullest mount, over the nodes reporting disks: max, 95th
+   * percentile (nearest rank) and mean.
+   */
+  public record DiskSpread(int nodes, double max, double p95, double mean) {}
+}

@@ -1,0 +1,59 @@
+package io.fleetrotate.coordinator.fleet;
+
+import java.util.Arrays;
+
+/**
+ * Successes and failures of rotations in fixed time buckets over a sliding window, by the time each
+ * rotation finished. A rotation older than the window when it arrives is not counted (an outbox
+ * replay after a long outage must not sink today's ratio). Skipped rotations are neither.
+ * Thread-safe.
+ */
+final class SuccessWindow {
+  private final long bucketMillis;
+  private final long[] bucketIds;
+  private final int[] successes;
+  private final int[] failures;
+
+  SuccessWindow(long bucketMillis, int buckets) {
+    this.bucketMillis = bucketMillis;
+    this.bucketIds = new long[buckets];
+    this.successes = new int[buckets];
+    this.failures = new int[buckets];
+    Arrays.fill(bucketIds, Long.MIN_VALUE);
+  }
+
+  synchronized void add(long finishedAtMillis, boolean success, long nowMillis) {
+    long id = Math.floorDiv(finishedAtMillis, bucketMillis);
+    long now = Math.floorDiv(nowMillis, bucketMillis);
+    // Rotations "from the future" (agent clock ahead) count in the current bucket.
+    id = Math.min(id, now);
+    if (id <= now - bucketIds.length) {
+      return;
+    }
+    int slot = (int) Math.floorMod(id, (long) bucketIds.length);
+    if (bucketIds[slot] != id) {
+      bucketIds[slot] = id;
+      successes[slot] = 0;
+      failures[slot] = 0;
+    }
+    if (success) {
+      successes[slot]++;
+    } else {
+      failures[slot]++;
+    }
+  }
+
+  /** Successes and failures in the last {@code buckets} buckets up to {@code nowMillis}. */
+  synchronized SuccessTally tally(long nowMillis, int buckets) {
+    long now = Math.floorDiv(nowMillis, bucketMillis);
+    long ok = 0;
+    long failed = 0;
+    for (int i = 0; i < bucketIds.length; i++) {
+      if (bucketIds[i] > now - buckets && bucketIds[i] <= now) {
+        ok += successes[i];
+        failed += failures[i];
+      }
+    }
+    return new SuccessTally(ok, failed);
+  }
+}

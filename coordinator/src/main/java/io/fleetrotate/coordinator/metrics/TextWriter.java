@@ -1,0 +1,63 @@
+package io.fleetrotate.coordinator.metrics;
+
+/** Writes Prometheus text format (0.0.4) samples without building objects per sample. */
+final class TextWriter {
+  private final StringBuilder out;
+
+  TextWriter(StringBuilder out) {
+    this.out = out;
+  }
+
+  void family(String name, String type, String help) {
+    out.append("# HELP ").append(name).append(' ').append(help).append('\n');
+    out.append("# TYPE ").append(name).append(' ').append(type).append('\n');
+  }
+
+  /** One sample; {@code labels} alternates names and values. */
+  void sample(String name, double value, String... labels) {
+    out.append(name);
+    if (labels.length > 0) {
+      out.append('{');
+      for (int i = 0; i < labels.length; i += 2) {
+        if (i > 0) {
+          out.append(',');
+        }
+        out.append(labels[i]).append("=\"");
+        escape(labels[i + 1]);
+        out.append('"');
+      }
+      out.append('}');
+    }
+    out.append(' ');
+    value(value);
+    out.append('\n');
+  }
+
+  private void value(double v) {
+    if (Double.isNaN(v)) {
+      out.append("NaN");
+    } else if (Double.isInfinite(v)) {
+      out.append(v > 0 ? "+Inf" : "-Inf");
+    } else if (v == Math.rint(v) && Math.abs(v) < 1e15) {
+      out.append((long) v);
+    } else {
+      out.append(v);
+    }
+  }
+
+  private void escape(String s) {
+    if (s.indexOf('\\') < 0 && s.indexOf('"') < 0 && s.indexOf('\n') < 0) {
+      out.append(s);
+      return;
+    }
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      switch (c) {
+        case '\\' -> out.append("\\\\");
+        case '"' -> out.append("\\\"");
+        case '\n' -> out.append("\\n");
+        default -> out.append(c);
+      }
+    }
+  }
+}
