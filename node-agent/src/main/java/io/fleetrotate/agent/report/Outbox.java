@@ -34,11 +34,12 @@ import org.slf4j.LoggerFactory;
  * <p>An event is written to a hidden temporary file, fsynced, renamed to its final name and the
  * directory fsynced before {@link #append} returns, so a {@code kill -9} or power loss after that
  * cannot lose it. Final names are a zero-padded sequence ({@code 00000000000000000042.json}):
- * lexical order is creation order, and the sequence continues from the highest name on disk (in the
- * outbox or in {@code rejected/}) at the next start. A file is deleted only once the coordinator
- * has acknowledged its event ({@link #remove}); an event the coordinator refuses as invalid, or a
- * file that no longer decodes, is moved to {@code rejected/} with a {@code .reason} file beside it,
- * never deleted.
+ * lexical order is creation order. At the next start the sequence continues after the highest name
+ * on disk (in the outbox or in {@code rejected/}) and the last sequence a clean stop saved in
+ * {@code .sequence}, so names are not reused even once every event was acknowledged. A file is
+ * deleted only once the coordinator has acknowledged its event ({@link #remove}); an event the
+ * coordinator refuses as invalid, or a file that no longer decodes, is moved to {@code rejected/}
+ * with a {@code .reason} file beside it, never deleted.
  *
  * <p>At {@link #open}, a leftover temporary file (the agent stopped mid-write, before the event was
  * handed over) is kept if it holds a whole valid event and deleted otherwise. The outbox is never
@@ -53,6 +54,7 @@ public final class Outbox implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Outbox.class);
 
   static final String REJECTED = "rejected";
+  private static final String SEQUENCE = ".sequence";
   private static final Pattern EVENT_FILE = Pattern.compile("(\\d{20})\\.json");
   private static final Pattern TEMP_FILE = Pattern.compile("\\.(\\d{20})\\.json\\.tmp");
 
@@ -154,9 +156,18 @@ public final class Outbox implements AutoCloseable {
     if (changed) {
       sync.directory(dir);
     }
-    nextSequence = highest + 1;
+    nextSequence = Math.max(highest, savedSequence()) + 1;
     if (!pending.isEmpty()) {
       log.info("{} rotation events from an earlier run wait in the outbox {}", pending.size(), dir);
+    }
+  }
+
+  /** The last sequence used, as a clean stop saved it; 0 if none or unreadable. */
+  private long savedSequence() {
+    try {
+      return Long.parseLong(Files.readString(dir.resolve(SEQUENCE)).strip());
+    } catch (IOException | NumberFormatException e) {
+      return 0;
     }
   }
 
@@ -409,6 +420,14 @@ public final class Outbox implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
+    try {
+      synchronized (this) {
+        // Not fsynced: after a crash the highest name on disk keeps the order all the same.
+        Files.writeString(dir.resolve(SEQUENCE), (nextSequence - 1) + "\n");
+      }
+    } catch (IOException e) {
+      log.debug("cannot save the outbox sequence: {}", e.getMessage());
+    }
     try {
       if (lock.isValid()) {
         lock.release();

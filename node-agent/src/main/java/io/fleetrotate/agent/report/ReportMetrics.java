@@ -10,21 +10,25 @@ import io.micrometer.core.instrument.MeterRegistry;
  */
 final class ReportMetrics {
   private final MeterRegistry registry;
+  private final Gauge pending;
+  private final Gauge age;
   private final Counter eventsSent;
   private final Counter eventsRejected;
 
   ReportMetrics(MeterRegistry registry, Outbox outbox, LastReports last) {
     this.registry = registry;
-    Gauge.builder("fleetrotate_agent_outbox_pending_events", outbox, Outbox::pendingCount)
-        .description("Rotation events written to the outbox and not yet acknowledged")
-        .strongReference(true)
-        .register(registry);
-    Gauge.builder("fleetrotate_agent_last_report_age", last, LastReports::ageSeconds)
-        .baseUnit("seconds")
-        .description(
-            "Time since the coordinator last took a heartbeat or events (since start if never)")
-        .strongReference(true)
-        .register(registry);
+    pending =
+        Gauge.builder("fleetrotate_agent_outbox_pending_events", outbox, Outbox::pendingCount)
+            .description("Rotation events written to the outbox and not yet acknowledged")
+            .strongReference(true)
+            .register(registry);
+    age =
+        Gauge.builder("fleetrotate_agent_last_report_age", last, LastReports::ageSeconds)
+            .baseUnit("seconds")
+            .description(
+                "Time since the coordinator last took a heartbeat or events (since start if never)")
+            .strongReference(true)
+            .register(registry);
     eventsSent =
         Counter.builder("fleetrotate_agent_events_sent")
             .description("Rotation events the coordinator acknowledged")
@@ -33,6 +37,12 @@ final class ReportMetrics {
         Counter.builder("fleetrotate_agent_events_rejected")
             .description("Rotation events the coordinator refused as invalid, moved to rejected/")
             .register(registry);
+  }
+
+  /** Unregisters the gauges, which hold on to this reporter's outbox. */
+  void close() {
+    registry.remove(pending);
+    registry.remove(age);
   }
 
   void eventsSent(int n) {

@@ -182,6 +182,7 @@ public final class Reporter implements AgentDaemon.Companion {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {
+      metrics.close();
       try {
         outbox.close();
       } catch (IOException e) {
