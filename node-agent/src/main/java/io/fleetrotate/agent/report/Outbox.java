@@ -22,6 +22,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.NavigableSet;
 import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -69,6 +70,8 @@ public final class Outbox implements AutoCloseable {
   private final FileChannel lockChannel;
   private final FileLock lock;
   private final NavigableSet<Long> pending = new ConcurrentSkipListSet<>();
+  // The skip list's size() walks every entry; this counts them instead.
+  private final AtomicInteger pendingOnDisk = new AtomicInteger();
   private final Deque<RotationEvent> unwritten = new ArrayDeque<>();
   private long nextSequence;
   private long warnedAt;
@@ -133,13 +136,13 @@ public final class Outbox implements AutoCloseable {
         Matcher temp = TEMP_FILE.matcher(name);
         if (event.matches()) {
           long seq = Long.parseLong(event.group(1));
-          pending.add(seq);
+          track(seq);
           highest = Math.max(highest, seq);
         } else if (temp.matches()) {
           long seq = Long.parseLong(temp.group(1));
           changed = true;
           if (salvage(file, seq)) {
-            pending.add(seq);
+            track(seq);
             highest = Math.max(highest, seq);
           }
         }
@@ -158,7 +161,8 @@ public final class Outbox implements AutoCloseable {
     }
     nextSequence = Math.max(highest, savedSequence()) + 1;
     if (!pending.isEmpty()) {
-      log.info("{} rotation events from an earlier run wait in the outbox {}", pending.size(), dir);
+      log.info(
+          "{} rotation events from an earlier run wait in the outbox {}", pendingOnDisk.get(), dir);
     }
   }
 
@@ -230,7 +234,7 @@ public final class Outbox implements AutoCloseable {
       throw e;
     }
     nextSequence = seq + 1;
-    pending.add(seq);
+    track(seq);
     // The rename is in the directory; a crash before this fsync could undo it.
     sync.directory(dir);
     warnIfLarge();
@@ -281,7 +285,7 @@ public final class Outbox implements AutoCloseable {
   }
 
   private void warnIfLarge() {
-    int n = pending.size();
+    int n = pendingOnDisk.get();
     if (n <= warnAbove) {
       warnedAt = 0;
       return;
@@ -314,7 +318,7 @@ public final class Outbox implements AutoCloseable {
         json = Files.readAllBytes(file);
       } catch (NoSuchFileException e) {
         log.warn("the outbox file {} disappeared before it was sent", file);
-        pending.remove(seq);
+        untrack(seq);
         continue;
       }
       try {
@@ -326,6 +330,18 @@ public final class Outbox implements AutoCloseable {
     return batch;
   }
 
+  private void track(long seq) {
+    if (pending.add(seq)) {
+      pendingOnDisk.incrementAndGet();
+    }
+  }
+
+  private void untrack(long seq) {
+    if (pending.remove(seq)) {
+      pendingOnDisk.decrementAndGet();
+    }
+  }
+
   /** Deletes acknowledged events. */
   public void remove(Collection<Entry> acknowledged) throws IOException {
     if (acknowledged.isEmpty()) {
@@ -333,7 +349,7 @@ public final class Outbox implements AutoCloseable {
     }
     IOException failure = null;
     for (Entry e : acknowledged) {
-      pending.remove(e.sequence());
+      untrack(e.sequence());
       try {
         Files.deleteIfExists(fileOf(e.sequence()));
       } catch (IOException ex) {
@@ -360,7 +376,7 @@ public final class Outbox implements AutoCloseable {
     Path to = rejectedDir.resolve(name(seq));
     Files.writeString(rejectedDir.resolve(name(seq) + ".reason"), why + "\n");
     Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    pending.remove(seq);
+    untrack(seq);
     rejectedSinceOpen++;
     sync.directory(rejectedDir);
     sync.directory(dir);
@@ -369,7 +385,7 @@ public final class Outbox implements AutoCloseable {
 
   /** Pending events: on disk, plus any held in memory because the disk refused them. */
   public int pendingCount() {
-    return pending.size() + unwrittenCount;
+    return pendingOnDisk.get() + unwrittenCount;
   }
 
   /** Events moved to {@code rejected/} since this outbox was opened. */
