@@ -3,6 +3,7 @@ package io.fleetrotate.agent.report;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
@@ -33,11 +34,11 @@ record CoordinatorResponse(int status, byte[] body, Optional<Duration> retryAfte
     JsonNode tree = tree();
     if (tree != null && tree.hasNonNull("error")) {
       String path = tree.path("path").asText("");
-      return path.isEmpty()
+      return path.isEmpty() || path.equals("$")
           ? tree.get("error").asText()
           : path + ": " + tree.get("error").asText().replaceFirst("^\\Q" + path + "\\E: ", "");
     }
-    String text = new String(body, java.nio.charset.StandardCharsets.UTF_8).strip();
+    String text = new String(body, StandardCharsets.UTF_8).strip();
     return text.isEmpty() ? "no detail" : text.substring(0, Math.min(200, text.length()));
   }
 

@@ -82,10 +82,6 @@ public final class LastReports {
     return Math.max(0, Duration.between(since, clock.instant()).toMillis() / 1000.0);
   }
 
-  synchronized Optional<Attempt> lastHeartbeat() {
-    return Optional.ofNullable(heartbeat);
-  }
-
   synchronized Optional<Attempt> lastEvents() {
     return Optional.ofNullable(events);
   }

@@ -60,7 +60,7 @@ public final class Outbox implements AutoCloseable {
   private static final Pattern TEMP_FILE = Pattern.compile("\\.(\\d{20})\\.json\\.tmp");
 
   /** One pending event and its place in the outbox. */
-  public record Entry(long sequence, RotationEvent event) {}
+  record Entry(long sequence, RotationEvent event) {}
 
   private final Path dir;
   private final Path rejectedDir;
@@ -76,7 +76,6 @@ public final class Outbox implements AutoCloseable {
   private long nextSequence;
   private long warnedAt;
   private volatile int unwrittenCount;
-  private volatile int rejectedSinceOpen;
 
   private Outbox(
       Path dir,
@@ -95,7 +94,7 @@ public final class Outbox implements AutoCloseable {
   }
 
   /** Opens (creating if needed) the outbox in {@code dir}, recovering what a crash left. */
-  public static Outbox open(Path dir, WireCodec codec, int warnAbove) throws IOException {
+  static Outbox open(Path dir, WireCodec codec, int warnAbove) throws IOException {
     return open(dir, codec, OutboxSync.FSYNC, warnAbove);
   }
 
@@ -210,7 +209,7 @@ public final class Outbox implements AutoCloseable {
    *
    * @throws IOException the disk refused the write; nothing was added
    */
-  public synchronized Entry append(RotationEvent event) throws IOException {
+  synchronized Entry append(RotationEvent event) throws IOException {
     long seq = nextSequence;
     byte[] json = codec.encode(event);
     Path temp = dir.resolve("." + name(seq) + ".tmp");
@@ -246,14 +245,14 @@ public final class Outbox implements AutoCloseable {
    * is held in memory after any earlier unwritten ones, and {@link #retryUnwritten} writes them in
    * order. Returns true if the event (and every earlier one) is on disk.
    */
-  public synchronized boolean record(RotationEvent event) {
+  synchronized boolean record(RotationEvent event) {
     unwritten.addLast(event);
     unwrittenCount = unwritten.size();
     return retryUnwritten();
   }
 
   /** Writes the events {@link #record} could not; true if none is left in memory. */
-  public synchronized boolean retryUnwritten() {
+  synchronized boolean retryUnwritten() {
     boolean hadBacklog = unwritten.size() > 1;
     while (!unwritten.isEmpty()) {
       try {
@@ -307,7 +306,7 @@ public final class Outbox implements AutoCloseable {
    * The oldest pending events, at most {@code max}, in creation order. A file that no longer
    * decodes is moved to {@code rejected/} and skipped.
    */
-  public List<Entry> peek(int max) throws IOException {
+  List<Entry> peek(int max) throws IOException {
     List<Entry> batch = new ArrayList<>();
     Iterator<Long> it = pending.iterator();
     while (it.hasNext() && batch.size() < max) {
@@ -343,7 +342,7 @@ public final class Outbox implements AutoCloseable {
   }
 
   /** Deletes acknowledged events. */
-  public void remove(Collection<Entry> acknowledged) throws IOException {
+  void remove(Collection<Entry> acknowledged) throws IOException {
     if (acknowledged.isEmpty()) {
       return;
     }
@@ -367,7 +366,7 @@ public final class Outbox implements AutoCloseable {
    * Moves an event the coordinator refused as invalid to {@code rejected/}, with {@code why} in a
    * {@code .reason} file beside it, so that it no longer blocks the others and is not lost.
    */
-  public void reject(Entry entry, String why) throws IOException {
+  void reject(Entry entry, String why) throws IOException {
     reject(entry.sequence(), why);
   }
 
@@ -377,23 +376,17 @@ public final class Outbox implements AutoCloseable {
     Files.writeString(rejectedDir.resolve(name(seq) + ".reason"), why + "\n");
     Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     untrack(seq);
-    rejectedSinceOpen++;
     sync.directory(rejectedDir);
     sync.directory(dir);
     log.error("moved the rotation event in {} to {}: {}", from, to, why);
   }
 
   /** Pending events: on disk, plus any held in memory because the disk refused them. */
-  public int pendingCount() {
+  int pendingCount() {
     return pendingOnDisk.get() + unwrittenCount;
   }
 
-  /** Events moved to {@code rejected/} since this outbox was opened. */
-  public int rejectedCount() {
-    return rejectedSinceOpen;
-  }
-
-  public Path directory() {
+  Path directory() {
     return dir;
   }
 

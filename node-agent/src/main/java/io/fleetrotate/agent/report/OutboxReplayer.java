@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
  *
  * A failure is logged once when it starts (and when it changes), and recovery once.
  */
-public final class OutboxReplayer implements AutoCloseable {
+final class OutboxReplayer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(OutboxReplayer.class);
   private static final long IDLE_RECHECK_NANOS = TimeUnit.SECONDS.toNanos(30);
 
@@ -83,7 +83,7 @@ public final class OutboxReplayer implements AutoCloseable {
   }
 
   /** Tells the sender that an event was written; returns at once. */
-  public void wake() {
+  void wake() {
     synchronized (monitor) {
       woken = true;
       monitor.notifyAll();

@@ -54,7 +54,8 @@ final class ReportMetrics {
   }
 
   /**
-   * @param outcome ok, unauthorized, rate_limited, invalid, server_error, unreachable, bad_reply
+   * @param outcome ok, unauthorized, rate_limited, invalid, server_error, http_error (another
+   *     status), unreachable, bad_reply
    */
   void heartbeat(String outcome) {
     Counter.builder("fleetrotate_agent_heartbeats")
@@ -64,7 +65,7 @@ final class ReportMetrics {
         .increment();
   }
 
-  /** Same outcomes as {@link #heartbeat}, plus too_large. */
+  /** Same outcomes as {@link #heartbeat}, plus too_large and not_accepted (an empty ack). */
   void eventBatch(String outcome) {
     Counter.builder("fleetrotate_agent_event_batches")
         .description("Event batches posted to the coordinator, by outcome")

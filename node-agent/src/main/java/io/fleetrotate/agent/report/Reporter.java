@@ -160,11 +160,6 @@ public final class Reporter implements AgentDaemon.Companion {
     return outbox.pendingCount();
   }
 
-  /** The outcome of the last heartbeat and event batch, for /health and status. */
-  public LastReports lastReports() {
-    return last;
-  }
-
   /**
    * Stops heartbeats and the sender, tries once more to send pending events within a short
    * deadline, and closes the outbox; what is unsent stays on disk.
@@ -189,9 +184,5 @@ public final class Reporter implements AgentDaemon.Companion {
         log.warn("cannot close the outbox cleanly: {}", e.getMessage());
       }
     }
-  }
-
-  Outbox outbox() {
-    return outbox;
   }
 }
