@@ -75,6 +75,7 @@ public final class Outbox implements AutoCloseable {
   private final Deque<RotationEvent> unwritten = new ArrayDeque<>();
   private long nextSequence;
   private long warnedAt;
+  private boolean writeFailing;
   private volatile int unwrittenCount;
 
   private Outbox(
@@ -140,9 +141,14 @@ public final class Outbox implements AutoCloseable {
         } else if (temp.matches()) {
           long seq = Long.parseLong(temp.group(1));
           changed = true;
-          if (salvage(file, seq)) {
-            track(seq);
-            highest = Math.max(highest, seq);
+          try {
+            if (salvage(file, seq)) {
+              track(seq);
+              highest = Math.max(highest, seq);
+            }
+          } catch (IOException e) {
+            // Left as it is: a temporary file never blocks the outbox, and a later start retries.
+            log.warn("cannot recover the outbox file {}: {}", file, e.getMessage());
           }
         }
       }
@@ -229,13 +235,22 @@ public final class Outbox implements AutoCloseable {
       }
       Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
-      Files.deleteIfExists(temp);
+      try {
+        Files.deleteIfExists(temp);
+      } catch (IOException cleanup) {
+        e.addSuppressed(cleanup);
+      }
       throw e;
     }
     nextSequence = seq + 1;
     track(seq);
-    // The rename is in the directory; a crash before this fsync could undo it.
-    sync.directory(dir);
+    try {
+      // The rename is in the directory; a crash before this fsync could undo it.
+      sync.directory(dir);
+    } catch (IOException e) {
+      // The event is in place and will be sent; writing it again would only duplicate it.
+      log.error("cannot fsync the outbox directory {}: {}", dir, e.getMessage());
+    }
     warnIfLarge();
     return new Entry(seq, event);
   }
@@ -253,32 +268,30 @@ public final class Outbox implements AutoCloseable {
 
   /** Writes the events {@link #record} could not; true if none is left in memory. */
   synchronized boolean retryUnwritten() {
-    boolean hadBacklog = unwritten.size() > 1;
     while (!unwritten.isEmpty()) {
       try {
         append(unwritten.peekFirst());
       } catch (IOException e) {
-        if (!hadBacklog) {
+        if (!writeFailing) {
+          writeFailing = true;
           log.error(
-              "cannot write a rotation event to the outbox {} ({}); holding {} in memory and"
-                  + " retrying, but they are lost if the agent stops before the disk recovers",
+              "cannot write a rotation event to the outbox {} ({}); holding it in memory and"
+                  + " retrying, but events held in memory are lost if the agent stops before the"
+                  + " disk recovers",
               dir,
-              e.getMessage(),
-              unwritten.size());
+              e.getMessage());
         }
         return false;
       } catch (RuntimeException e) {
         // An event the codec refuses to encode can never be written; do not let it block the rest.
         log.error("cannot encode a rotation event, dropping it: {}", unwritten.peekFirst(), e);
-        unwritten.removeFirst();
-        unwrittenCount = unwritten.size();
-        continue;
       }
       unwritten.removeFirst();
       unwrittenCount = unwritten.size();
-      if (hadBacklog && unwritten.isEmpty()) {
-        log.info("wrote the rotation events held in memory to the outbox {}", dir);
-      }
+    }
+    if (writeFailing) {
+      writeFailing = false;
+      log.info("wrote the rotation events held in memory to the outbox {}", dir);
     }
     return true;
   }
