@@ -1,5 +1,6 @@
 package io.fleetrotate.agent.report;
 
+import io.fleetrotate.agent.config.Durations;
 import io.fleetrotate.agent.config.NodeConfig;
 import io.fleetrotate.proto.HeartbeatReply;
 import io.fleetrotate.proto.NodeHeartbeat;
@@ -160,9 +161,9 @@ final class HeartbeatSender {
     if (!outcome.equals(failing)) {
       failing = outcome;
       if ("unauthorized".equals(outcome)) {
-        log.error("{}; heartbeats continue every {}", message, interval);
+        log.error("{}; heartbeats continue every {}", message, Durations.format(interval));
       } else {
-        log.warn("{}; heartbeats continue every {}", message, interval);
+        log.warn("{}; heartbeats continue every {}", message, Durations.format(interval));
       }
     }
   }

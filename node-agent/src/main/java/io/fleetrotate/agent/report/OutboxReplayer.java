@@ -5,6 +5,9 @@ import io.fleetrotate.proto.RotationEvent;
 import io.fleetrotate.proto.WireCodec;
 import io.fleetrotate.proto.WireFormatException;
 import java.io.IOException;
+import java.net.ConnectException;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -53,6 +56,8 @@ final class OutboxReplayer implements AutoCloseable {
   private boolean woken; // guarded by monitor
   private long notBefore = System.nanoTime(); // guarded by monitor
   private int batchLimit;
+  // The largest batch not yet refused as too large: growth after a success stops below it.
+  private int batchCeiling;
   private String failing;
   private Thread thread;
 
@@ -71,6 +76,7 @@ final class OutboxReplayer implements AutoCloseable {
     this.settings = settings;
     this.backoff = new Backoff(settings.initialBackoff(), settings.maxBackoff());
     this.batchLimit = settings.maxBatch();
+    this.batchCeiling = settings.maxBatch();
   }
 
   synchronized void start() {
@@ -245,7 +251,7 @@ final class OutboxReplayer implements AutoCloseable {
     }
     metrics.eventBatch("ok");
     recovered();
-    batchLimit = Math.min(settings.maxBatch(), batchLimit * 2);
+    batchLimit = Math.min(batchCeiling, batchLimit * 2);
     return Optional.empty();
   }
 
@@ -266,6 +272,7 @@ final class OutboxReplayer implements AutoCloseable {
   private Optional<Duration> tooLarge(List<Outbox.Entry> batch, String why) {
     metrics.eventBatch("too_large");
     if (batch.size() > 1) {
+      batchCeiling = Math.min(batchCeiling, batch.size() - 1);
       batchLimit = Math.max(1, batch.size() / 2);
       log.info(
           "the coordinator found a batch of {} events too large ({}); sending {} at a time",
@@ -325,10 +332,19 @@ final class OutboxReplayer implements AutoCloseable {
     last.events(true, "ok");
   }
 
+  /** Why a request got no answer, in a few words. */
   static String describe(IOException e) {
+    if (e instanceof HttpConnectTimeoutException) {
+      return "connection timed out";
+    }
+    if (e instanceof HttpTimeoutException) {
+      return "no answer in time";
+    }
+    if (e instanceof ConnectException) {
+      return "connection refused";
+    }
     String m = e.getMessage();
-    String kind = e.getClass().getSimpleName();
-    return m == null || m.isBlank() ? kind : kind + ": " + m;
+    return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
   }
 
   /** Stops the sending thread; pending events stay in the outbox. */

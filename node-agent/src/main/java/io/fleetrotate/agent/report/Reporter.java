@@ -2,6 +2,7 @@ package io.fleetrotate.agent.report;
 
 import io.fleetrotate.agent.config.AgentConfig;
 import io.fleetrotate.agent.config.CoordinatorConfig;
+import io.fleetrotate.agent.config.Durations;
 import io.fleetrotate.agent.watch.Agent;
 import io.fleetrotate.agent.watch.AgentDaemon;
 import io.fleetrotate.agent.watch.RotationListener;
@@ -139,7 +140,7 @@ public final class Reporter implements AgentDaemon.Companion {
     log.info(
         "reporting to {} every {}; {} events wait in the outbox",
         client.url(),
-        coordinator.heartbeat(),
+        Durations.format(coordinator.heartbeat()),
         outbox.pendingCount());
   }
 

@@ -308,6 +308,15 @@ class OutboxReplayerTest {
     assertThat(requests)
         .filteredOn(r -> r.status() == 200)
         .allSatisfy(r -> assertThat(r.size()).isLessThanOrEqualTo(3));
+
+    // Once learnt, the limit holds: later batches are not refused again.
+    long refusedSoFar = count(413);
+    s.replayer.wake();
+    events(11, 30).forEach(s.outbox::record);
+    s.replayer.wake();
+    awaitStored(30);
+    assertThat(count(413)).isEqualTo(refusedSoFar);
+    assertThat(numbers(coordinator.stored())).isEqualTo(range(1, 30));
   }
 
   @Test
