@@ -49,6 +49,9 @@ final class FakeCoordinator implements AutoCloseable {
   /** One POST to /api/v1/events as it arrived. */
   record EventRequest(long atNanos, int size, int status) {}
 
+  /** One POST to /api/v1/heartbeats as it arrived. */
+  record HeartbeatRequest(long atNanos, int status) {}
+
   private final Vertx vertx = Vertx.vertx();
   private final WireCodec codec = new WireCodec();
   private HttpServer server;
@@ -58,6 +61,8 @@ final class FakeCoordinator implements AutoCloseable {
   private final Map<UUID, RotationEvent> stored = new LinkedHashMap<>();
   private final List<EventRequest> eventRequests = new ArrayList<>();
   private final List<NodeHeartbeat> heartbeats = new ArrayList<>();
+  private final List<HeartbeatRequest> heartbeatRequests = new ArrayList<>();
+  private int heartbeatsRateLimited;
   private final Deque<Command> queuedCommands = new ArrayDeque<>();
   private List<Command> everyReply = List.of();
   private Failure failure = Failure.NONE;
@@ -141,6 +146,12 @@ final class FakeCoordinator implements AutoCloseable {
     retryAfter = retryAfterValue;
   }
 
+  /** Answers the next {@code times} heartbeats with 429 and this Retry-After. */
+  synchronized void rateLimitHeartbeats(int times, String retryAfterValue) {
+    heartbeatsRateLimited = times;
+    retryAfter = retryAfterValue;
+  }
+
   /** Runs before a batch of events is stored, on the event loop: a place to look at the agent. */
   synchronized void onEvents(Consumer<List<RotationEvent>> hook) {
     onEvents = hook;
@@ -174,6 +185,10 @@ final class FakeCoordinator implements AutoCloseable {
 
   synchronized List<NodeHeartbeat> heartbeats() {
     return List.copyOf(heartbeats);
+  }
+
+  synchronized List<HeartbeatRequest> heartbeatRequests() {
+    return List.copyOf(heartbeatRequests);
   }
 
   // ---- handling ----
@@ -229,6 +244,14 @@ final class FakeCoordinator implements AutoCloseable {
       error(req, 400, e.rule(), e.path());
       return;
     }
+    if (heartbeatsRateLimited > 0) {
+      heartbeatsRateLimited--;
+      recordEventRequest(false, 0, 429);
+      req.response().putHeader("Retry-After", retryAfter);
+      error(req, 429, "slow down", "$");
+      return;
+    }
+    recordEventRequest(false, 0, 200);
     heartbeats.add(hb);
     List<Command> commands = new ArrayList<>(everyReply);
     commands.addAll(queuedCommands);
@@ -290,6 +313,8 @@ final class FakeCoordinator implements AutoCloseable {
   private void recordEventRequest(boolean events, int size, int status) {
     if (events) {
       eventRequests.add(new EventRequest(System.nanoTime(), size, status));
+    } else {
+      heartbeatRequests.add(new HeartbeatRequest(System.nanoTime(), status));
     }
   }
 

@@ -301,4 +301,41 @@ class ReporterTest {
         .contains("fleetrotate_agent_commands_total{outcome=\"executed\"} 1.0");
     Promtool.assertClean(scrape, dir);
   }
+
+  @Test
+  void aRefusedHeartbeatIsCountedAndHeartbeatsGoOnUntilTheTokenIsAccepted() throws Exception {
+    coordinator.fail(FakeCoordinator.Failure.UNAUTHORIZED);
+
+    await()
+        .atMost(DEADLINE)
+        .until(() -> counter("fleetrotate_agent_heartbeats", "unauthorized") >= 2);
+    coordinator.fail(FakeCoordinator.Failure.NONE);
+
+    await().atMost(DEADLINE).until(() -> !coordinator.heartbeats().isEmpty());
+    assertThat(LastReports.read(Reporter.outboxDir(config.stateDir())))
+        .hasValueSatisfying(
+            s -> assertThat(s.heartbeat()).hasValueSatisfying(h -> assertThat(h.ok()).isTrue()));
+  }
+
+  @Test
+  void aRateLimitedHeartbeatHoldsTheNextOnesBackForRetryAfter() throws Exception {
+    await().atMost(DEADLINE).until(() -> !coordinator.heartbeats().isEmpty());
+    coordinator.rateLimitHeartbeats(1, "3");
+
+    await()
+        .atMost(DEADLINE)
+        .until(
+            () ->
+                coordinator.heartbeatRequests().stream()
+                    .dropWhile(r -> r.status() != 429)
+                    .anyMatch(r -> r.status() == 200));
+
+    List<FakeCoordinator.HeartbeatRequest> requests = coordinator.heartbeatRequests();
+    int limited =
+        requests.stream().map(FakeCoordinator.HeartbeatRequest::status).toList().indexOf(429);
+    Duration held =
+        Duration.ofNanos(requests.get(limited + 1).atNanos() - requests.get(limited).atNanos());
+    // Heartbeats come every second otherwise.
+    assertThat(held).isGreaterThanOrEqualTo(Duration.ofMillis(2_900));
+  }
 }
