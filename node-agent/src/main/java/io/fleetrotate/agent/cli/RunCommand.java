@@ -4,10 +4,12 @@ import io.fleetrotate.agent.AgentMain;
 import io.fleetrotate.agent.config.AgentConfig;
 import io.fleetrotate.agent.lock.FleetLock;
 import io.fleetrotate.agent.lock.FleetLocks;
+import io.fleetrotate.agent.report.Reporter;
 import io.fleetrotate.agent.watch.Agent;
 import io.fleetrotate.agent.watch.AgentDaemon;
 import io.fleetrotate.agent.watch.AgentMetrics;
 import io.fleetrotate.agent.watch.RotationListener;
+import java.io.IOException;
 import java.time.Clock;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -23,7 +25,9 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Runs the agent as a daemon until SIGTERM or SIGINT.",
-      "Logs are JSON lines on stderr; /health and /metrics are served on http.port."
+      "Logs are JSON lines on stderr; /health and /metrics are served on http.port.",
+      "With a coordinator section, sends heartbeats and rotation events (kept in",
+      "stateDir/outbox until acknowledged) and carries out the coordinator's commands."
     })
 public final class RunCommand implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
@@ -41,8 +45,22 @@ public final class RunCommand implements Callable<Integer> {
     AgentMetrics metrics = new AgentMetrics();
     CountDownLatch stopped = new CountDownLatch(1);
     try (FleetLock lock = FleetLocks.open(c)) {
-      Agent agent = new Agent(c, lock, clock, metrics, RotationListener.NONE);
-      AgentDaemon daemon = new AgentDaemon(c, agent, metrics, clock);
+      Reporter reporter = null;
+      if (c.coordinator().isPresent()) {
+        try {
+          reporter =
+              Reporter.open(
+                  c, c.coordinator().get(), metrics.registry(), clock, AgentMain.version());
+        } catch (IOException e) {
+          spec.commandLine().getErr().println("cannot start reporting: " + e.getMessage());
+          return 2;
+        }
+      }
+      RotationListener listener = reporter == null ? RotationListener.NONE : reporter.listener();
+      Agent agent = new Agent(c, lock, clock, metrics, listener);
+      AgentDaemon daemon =
+          new AgentDaemon(
+              c, agent, metrics, clock, reporter == null ? AgentDaemon.Companion.NONE : reporter);
       Runtime.getRuntime()
           .addShutdownHook(
               new Thread(
@@ -58,12 +76,15 @@ public final class RunCommand implements Callable<Integer> {
                   "fleetrotate-shutdown"));
       int port = daemon.start();
       log.info(
-          "fleetrotate agent {} started: node {}, group {}, {} file entries, http port {}",
+          "fleetrotate agent {} started: node {}, group {}, {} file entries, http port {}, {}",
           AgentMain.version(),
           c.node().id(),
           c.node().group(),
           c.files().size(),
-          port);
+          port,
+          c.coordinator()
+              .map(k -> "reporting to " + k.url())
+              .orElse("standalone (no coordinator section)"));
       stopped.await();
     }
     return 0;

@@ -4,11 +4,16 @@ import io.fleetrotate.agent.config.AgentConfig;
 import io.fleetrotate.agent.config.Sizes;
 import io.fleetrotate.agent.lock.FleetLock;
 import io.fleetrotate.agent.lock.FleetLocks;
+import io.fleetrotate.agent.report.LastReports;
+import io.fleetrotate.agent.report.Outbox;
+import io.fleetrotate.agent.report.Reporter;
 import io.fleetrotate.agent.watch.Agent;
 import io.fleetrotate.agent.watch.AgentMetrics;
 import io.fleetrotate.agent.watch.FileReport;
 import io.fleetrotate.agent.watch.RotationListener;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,7 +28,8 @@ import picocli.CommandLine.Spec;
     name = "status",
     mixinStandardHelpOptions = true,
     description = {
-      "Shows each watched file: size, growth, backups, and which trigger is due when.",
+      "Shows each watched file: size, growth, backups, and which trigger is due when;",
+      "then the events waiting for the coordinator and how the last report went.",
       "Reads only; rotates nothing."
     })
 public final class StatusCommand implements Callable<Integer> {
@@ -76,7 +82,36 @@ public final class StatusCommand implements Callable<Integer> {
         }
       }
     }
+    printReporting(out, c);
     return 0;
+  }
+
+  /** Reads what the daemon leaves under stateDir/outbox; cheap, and safe while it runs. */
+  private static void printReporting(PrintWriter out, AgentConfig c) {
+    if (c.coordinator().isEmpty()) {
+      out.println("reporting: none (no coordinator section)");
+      return;
+    }
+    Path dir = Reporter.outboxDir(c.stateDir());
+    String depth;
+    try {
+      Outbox.Depth d = Outbox.depth(dir);
+      depth = d.pending() + " events wait in the outbox";
+      if (d.rejected() > 0) {
+        depth += "; " + d.rejected() + " refused events kept in " + dir.resolve("rejected");
+      }
+    } catch (IOException e) {
+      depth = "cannot read the outbox " + dir + ": " + e.getMessage();
+    }
+    out.printf("reporting to %s: %s%n", c.coordinator().get().url(), depth);
+    LastReports.read(dir)
+        .ifPresentOrElse(
+            s -> {
+              s.heartbeat()
+                  .ifPresent(a -> out.printf("  last heartbeat %s: %s%n", a.at(), a.result()));
+              s.events().ifPresent(a -> out.printf("  last events %s: %s%n", a.at(), a.result()));
+            },
+            () -> out.println("  nothing reported yet"));
   }
 
   private static String human(Duration d) {

@@ -6,6 +6,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -21,10 +22,39 @@ import org.slf4j.LoggerFactory;
 public final class AgentDaemon implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(AgentDaemon.class);
 
+  /**
+   * Runs beside the check loop and calls the {@link Agent} only through the daemon's worker, since
+   * the agent is not thread-safe: the coordinator reporter.
+   */
+  public interface Companion extends AutoCloseable {
+    Companion NONE =
+        new Companion() {
+          @Override
+          public void start(Agent agent, Executor worker) {}
+
+          @Override
+          public void stopping() {}
+
+          @Override
+          public void close() {}
+        };
+
+    /** Called once, before the first check; every call to {@code agent} goes to {@code worker}. */
+    void start(Agent agent, Executor worker);
+
+    /** The daemon is stopping: submit nothing more to the worker. */
+    void stopping();
+
+    /** Called after the worker has finished its last task. */
+    @Override
+    void close();
+  }
+
   private final AgentConfig config;
   private final Agent agent;
   private final AgentMetrics metrics;
   private final Clock clock;
+  private final Companion companion;
   private final ScheduledExecutorService worker =
       Executors.newSingleThreadScheduledExecutor(
           r -> {
@@ -38,10 +68,16 @@ public final class AgentDaemon implements AutoCloseable {
   private HttpServer http;
 
   public AgentDaemon(AgentConfig config, Agent agent, AgentMetrics metrics, Clock clock) {
+    this(config, agent, metrics, clock, Companion.NONE);
+  }
+
+  public AgentDaemon(
+      AgentConfig config, Agent agent, AgentMetrics metrics, Clock clock, Companion companion) {
     this.config = config;
     this.agent = agent;
     this.metrics = metrics;
     this.clock = clock;
+    this.companion = companion;
   }
 
   /** Starts HTTP (if enabled) and the check loop; returns the HTTP port, or -1 without HTTP. */
@@ -73,6 +109,7 @@ public final class AgentDaemon implements AutoCloseable {
       port = http.actualPort();
       log.info("serving /health and /metrics on {}:{}", config.http().bind(), port);
     }
+    companion.start(agent, worker);
     worker.execute(this::recover);
     worker.scheduleWithFixedDelay(
         this::check, 0, config.checkInterval().toMillis(), TimeUnit.MILLISECONDS);
@@ -117,10 +154,13 @@ public final class AgentDaemon implements AutoCloseable {
 
   @Override
   public void close() throws Exception {
+    companion.stopping();
     worker.shutdown();
     if (!worker.awaitTermination(60, TimeUnit.SECONDS)) {
       worker.shutdownNow();
     }
+    // After the worker: the last rotation's event is in the outbox before the last flush.
+    companion.close();
     if (vertx != null) {
       vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }

@@ -1,0 +1,170 @@
+package io.fleetrotate.agent.report;
+
+import io.fleetrotate.agent.config.Durations;
+import io.fleetrotate.agent.config.NodeConfig;
+import io.fleetrotate.proto.HeartbeatReply;
+import io.fleetrotate.proto.NodeHeartbeat;
+import io.fleetrotate.proto.WireCodec;
+import io.fleetrotate.proto.WireFormatException;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends a heartbeat every {@code coordinator.heartbeat} on its own thread and hands the reply's
+ * commands to the {@link CommandRunner}. A failed heartbeat is not retried (the next one carries
+ * newer news); a 429 skips heartbeats until its {@code Retry-After} has passed.
+ */
+final class HeartbeatSender {
+  private static final Logger log = LoggerFactory.getLogger(HeartbeatSender.class);
+
+  private final CoordinatorClient client;
+  private final WireCodec codec;
+  private final NodeConfig node;
+  private final String agentVersion;
+  private final Duration interval;
+  private final Clock clock;
+  private final ReportSettings settings;
+  private final ReportMetrics metrics;
+  private final LastReports last;
+  private final StatusSnapshots status;
+  private final CommandRunner commands;
+  private ScheduledExecutorService timer;
+  private long notBefore = System.nanoTime();
+  private String failing;
+  private int failures;
+
+  HeartbeatSender(
+      CoordinatorClient client,
+      WireCodec codec,
+      NodeConfig node,
+      String agentVersion,
+      Duration interval,
+      Clock clock,
+      ReportSettings settings,
+      ReportMetrics metrics,
+      LastReports last,
+      StatusSnapshots status,
+      CommandRunner commands) {
+    this.client = client;
+    this.codec = codec;
+    this.node = node;
+    this.agentVersion = agentVersion;
+    this.interval = interval;
+    this.clock = clock;
+    this.settings = settings;
+    this.metrics = metrics;
+    this.last = last;
+    this.status = status;
+    this.commands = commands;
+  }
+
+  synchronized void start() {
+    timer =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "fleetrotate-heartbeat");
+              t.setDaemon(true);
+              return t;
+            });
+    timer.scheduleWithFixedDelay(this::beatSafely, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  synchronized void stop() throws InterruptedException {
+    if (timer != null) {
+      timer.shutdownNow();
+      timer.awaitTermination(10, TimeUnit.SECONDS);
+    }
+  }
+
+  private void beatSafely() {
+    try {
+      beat();
+    } catch (RuntimeException e) {
+      // A bug must not stop the heartbeats (the scheduler would cancel them).
+      log.error("heartbeat failed", e);
+    }
+  }
+
+  /** Sends one heartbeat now, unless a 429 asked to wait. */
+  void beat() {
+    if (System.nanoTime() - notBefore < 0) {
+      return;
+    }
+    NodeHeartbeat heartbeat;
+    try {
+      heartbeat =
+          Heartbeats.build(
+              node, agentVersion, clock.instant(), status.current(settings.statusWait()));
+    } catch (IllegalArgumentException e) {
+      failed("invalid", "cannot build a heartbeat: " + e.getMessage());
+      return;
+    }
+    Duration timeout =
+        interval.compareTo(settings.requestTimeout()) < 0 ? interval : settings.requestTimeout();
+    CoordinatorResponse r;
+    try {
+      r = client.post(CoordinatorClient.HEARTBEATS, codec.encode(heartbeat), timeout);
+    } catch (IOException e) {
+      failed(
+          "unreachable",
+          "cannot reach the coordinator at "
+              + client.url()
+              + " ("
+              + OutboxReplayer.describe(e)
+              + ")");
+      return;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return;
+    }
+    if (!r.ok()) {
+      if (r.status() == 429) {
+        notBefore = System.nanoTime() + r.retryAfter().orElse(interval).toNanos();
+      }
+      failed(Outcomes.of(r.status()), Outcomes.describe(client.url(), "heartbeats", r));
+      return;
+    }
+    HeartbeatReply reply;
+    try {
+      reply = codec.decodeReply(r.body());
+    } catch (WireFormatException e) {
+      failed(
+          "bad_reply",
+          "the coordinator at "
+              + client.url()
+              + " answered a heartbeat with an unreadable reply ("
+              + e.getMessage()
+              + ")");
+      return;
+    }
+    metrics.heartbeat("ok");
+    last.heartbeat(true, "ok");
+    if (failing != null) {
+      log.info(
+          "heartbeats reach the coordinator at {} again, after {} failed", client.url(), failures);
+      failing = null;
+      failures = 0;
+    }
+    commands.accept(reply.commands());
+  }
+
+  private void failed(String outcome, String message) {
+    metrics.heartbeat(outcome);
+    last.heartbeat(false, message);
+    failures++;
+    if (!outcome.equals(failing)) {
+      failing = outcome;
+      if ("unauthorized".equals(outcome)) {
+        log.error("{}; heartbeats continue every {}", message, Durations.format(interval));
+      } else {
+        log.warn("{}; heartbeats continue every {}", message, Durations.format(interval));
+      }
+    }
+  }
+}

@@ -1,0 +1,38 @@
+package io.fleetrotate.agent.report;
+
+import io.fleetrotate.agent.rotate.RotationOutcome;
+import io.fleetrotate.agent.watch.RotationListener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The rotation listener that reports: each outcome becomes a {@code RotationEvent}, written durably
+ * to the outbox on the rotation worker before anything else happens, then the sender is woken. It
+ * never throws into the agent: the rotation has happened whatever reporting makes of it.
+ */
+final class OutboxRecorder implements RotationListener {
+  private static final Logger log = LoggerFactory.getLogger(OutboxRecorder.class);
+
+  private final Outbox outbox;
+  private final String nodeId;
+  private final Runnable wake;
+
+  OutboxRecorder(Outbox outbox, String nodeId, Runnable wake) {
+    this.outbox = outbox;
+    this.nodeId = nodeId;
+    this.wake = wake;
+  }
+
+  @Override
+  public void rotated(RotationOutcome outcome, String lockBackend, long lockWaitMs) {
+    try {
+      outbox.record(RotationEvents.of(outcome, nodeId, lockBackend, lockWaitMs));
+    } catch (RuntimeException e) {
+      log.error(
+          "cannot report the rotation of {} to the coordinator: {}",
+          outcome.liveFile(),
+          e.getMessage());
+    }
+    wake.run();
+  }
+}
