@@ -264,6 +264,11 @@ public final class HazelcastFleetLock implements FleetLock {
     }
   }
 
+  /** The underlying client, for tests that need to know which member it talks to. */
+  HazelcastInstance hazelcast() {
+    return client;
+  }
+
   /** Dies as with SIGKILL, for tests: no release, no renewal, connections dropped. */
   void crash() {
     closed = true;

@@ -62,7 +62,10 @@ final class HazelcastTestCluster implements AutoCloseable {
       }
       await()
           .atMost(Duration.ofSeconds(30))
-          .until(() -> c.members.get(0).getCluster().getMembers().size() == size);
+          .until(
+              () ->
+                  c.members.get(0).getCluster().getMembers().size() == size
+                      && c.members.get(0).getPartitionService().isClusterSafe());
     } catch (RuntimeException e) {
       c.close();
       throw e;
@@ -87,7 +90,7 @@ final class HazelcastTestCluster implements AutoCloseable {
     JoinConfig join = config.getNetworkConfig().getJoin();
     join.getMulticastConfig().setEnabled(false);
     join.getAutoDetectionConfig().setEnabled(false);
-    join.getTcpIpConfig().setEnabled(true).setMembers(addresses);
+    join.getTcpIpConfig().setEnabled(true).setConnectionTimeoutSeconds(1).setMembers(addresses);
     if (leaseMapConfig) {
       LeaseMaps.configure(config);
     }
@@ -114,8 +117,7 @@ final class HazelcastTestCluster implements AutoCloseable {
 
   /** Which member owns {@code group}'s partition. */
   int ownerOf(String group) {
-    HazelcastInstance any = leases() == null ? null : runningMember();
-    var owner = any.getPartitionService().getPartition(group).getOwner();
+    var owner = runningMember().getPartitionService().getPartition(group).getOwner();
     for (int i = 0; i < members.size(); i++) {
       HazelcastInstance m = members.get(i);
       if (m.getLifecycleService().isRunning() && m.getCluster().getLocalMember().equals(owner)) {
