@@ -192,6 +192,61 @@ class HazelcastFleetLockTest {
     }
   }
 
+  /**
+   * The AP case, recorded: during a split brain each half grants the same group, from its own
+   * counter; once the halves merge, the lease map's merge policy keeps the higher counter and both
+   * grants, so nobody else is granted until both end and the next token exceeds every token used.
+   */
+  @Test
+  void aSplitBrainGrantsOnBothSidesAndTheMergeKeepsTheHigherCounterAndBothGrants()
+      throws Exception {
+    HazelcastTestCluster halves = HazelcastTestCluster.startTwoHalves(Duration.ofSeconds(8));
+    closeAfter.add(halves);
+    Duration ttl = Duration.ofSeconds(10); // outlives the reconnects of the merging side
+    HazelcastFleetLock left = client(halves.agentConfig(0), ttl);
+    HazelcastFleetLock right = client(halves.agentConfig(1), ttl);
+    for (int i = 0; i < 2; i++) {
+      left.acquire(group, 0.5, Duration.ofSeconds(5)).close();
+    }
+    Lease leftHeld = left.acquire(group, 0.5, Duration.ofSeconds(5));
+    Lease rightHeld = right.acquire(group, 0.5, Duration.ofSeconds(5));
+    assertThat(halves.member(0).getCluster().getMembers()).as("still split").hasSize(1);
+    assertThat(leftHeld.fencingToken()).isEqualTo(3);
+    assertThat(rightHeld.fencingToken()).as("the other half's own counter").isEqualTo(1);
+
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () ->
+                halves.member(0).getCluster().getMembers().size() == 2
+                    && halves.member(1).getCluster().getMembers().size() == 2);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> {
+              LeaseTable merged = halves.leases().get(group);
+              assertThat(merged.fence()).isEqualTo(3);
+              assertThat(merged.holders()).hasSize(2);
+            });
+
+    HazelcastFleetLock third = client(halves.agentConfig(), ttl);
+    assertThatThrownBy(() -> third.acquire(group, 1.0, Duration.ofMillis(500)))
+        .as("over-granted after the merge: nobody new gets in")
+        .isInstanceOf(LockTimeoutException.class);
+    await()
+        .atMost(ttl)
+        .untilAsserted(
+            () -> {
+              leftHeld.checkValid();
+              rightHeld.checkValid();
+            });
+    leftHeld.close();
+    rightHeld.close();
+    try (Lease after = third.acquire(group, 1.0, Duration.ofSeconds(10))) {
+      assertThat(after.fencingToken()).isEqualTo(4);
+    }
+  }
+
   @Test
   void theClusterRanksWaitersAsQueueOrderDoes() {
     QueueOrder order = new QueueOrder(Duration.ofMinutes(7));

@@ -73,6 +73,41 @@ final class HazelcastTestCluster implements AutoCloseable {
     return c;
   }
 
+  /**
+   * Two members with one cluster name that start apart, as the halves of a split brain: the first
+   * lists both addresses, the second only itself, so they form two clusters; after {@code
+   * mergeAfter} the first looks for other clusters, finds the second, and they merge, as when a
+   * network partition heals.
+   */
+  static HazelcastTestCluster startTwoHalves(Duration mergeAfter) {
+    HazelcastTestCluster c =
+        new HazelcastTestCluster(
+            "fleetrotate-split-" + UUID.randomUUID().toString().substring(0, 8));
+    c.addresses.add("127.0.0.1:" + freePort());
+    c.addresses.add("127.0.0.1:" + freePort());
+    try {
+      for (int i = 0; i < 2; i++) {
+        Config config = c.memberConfig(c.addresses.get(i), true);
+        config.setProperty("hazelcast.merge.first.run.delay.seconds", "" + mergeAfter.toSeconds());
+        config.setProperty("hazelcast.merge.next.run.delay.seconds", "1");
+        if (i == 1) {
+          config
+              .getNetworkConfig()
+              .getJoin()
+              .getTcpIpConfig()
+              .setMembers(List.of(c.addresses.get(1)));
+        }
+        c.members.add(Hazelcast.newHazelcastInstance(config));
+      }
+      assertThat(c.members.get(0).getCluster().getMembers()).hasSize(1);
+      assertThat(c.members.get(1).getCluster().getMembers()).hasSize(1);
+    } catch (RuntimeException e) {
+      c.close();
+      throw e;
+    }
+    return c;
+  }
+
   private Config memberConfig(String address, boolean leaseMapConfig) {
     Config config = new Config();
     config.setClusterName(name);
@@ -100,6 +135,11 @@ final class HazelcastTestCluster implements AutoCloseable {
   /** What an agent's {@code lock.hazelcast} would say to reach this cluster. */
   HazelcastConfig agentConfig() {
     return new HazelcastConfig(addresses, name);
+  }
+
+  /** An agent's configuration that names only member {@code i}. */
+  HazelcastConfig agentConfig(int i) {
+    return new HazelcastConfig(List.of(addresses.get(i)), name);
   }
 
   HazelcastInstance member(int i) {
