@@ -103,7 +103,12 @@ public final class HazelcastFleetLock implements FleetLock {
     this.order = order;
     this.timings = timings;
     this.watchdog = new LeaseWatchdog(ttl);
-    this.client = HazelcastClient.newHazelcastClient(clientConfig(config, timings, this));
+    try {
+      this.client = HazelcastClient.newHazelcastClient(clientConfig(config, timings, this));
+    } catch (RuntimeException e) {
+      watchdog.close();
+      throw e;
+    }
   }
 
   /**

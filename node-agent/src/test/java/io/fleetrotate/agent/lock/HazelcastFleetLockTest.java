@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.fleetrotate.agent.config.HazelcastConfig;
+import io.fleetrotate.proto.lease.LeaseMaps;
+import io.fleetrotate.proto.lease.LeaseMergePolicy;
 import io.fleetrotate.proto.lease.LeaseTable;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -244,6 +246,25 @@ class HazelcastFleetLockTest {
     rightHeld.close();
     try (Lease after = third.acquire(group, 1.0, Duration.ofSeconds(10))) {
       assertThat(after.fencingToken()).isEqualTo(4);
+    }
+  }
+
+  /** What the coordinator must do to host leases: nothing but have the jar on its classpath. */
+  @Test
+  void aMemberWithDefaultSettingsServesLeases() throws Exception {
+    HazelcastTestCluster plain = HazelcastTestCluster.start(1, false);
+    closeAfter.add(plain);
+    assertThat(plain.member(0).getConfig().getMapConfig(LeaseMaps.LEASES).getMergePolicyConfig())
+        .extracting(c -> c.getPolicy())
+        .isNotEqualTo(LeaseMergePolicy.class.getName());
+    HazelcastFleetLock a = client(plain.agentConfig(), TTL);
+    HazelcastFleetLock b = client(plain.agentConfig(), TTL);
+    Lease first = a.acquire(group, 0.5, Duration.ofSeconds(5));
+    assertThatThrownBy(() -> b.acquire(group, 1.0, Duration.ofMillis(300)))
+        .isInstanceOf(LockTimeoutException.class);
+    first.close();
+    try (Lease second = b.acquire(group, 1.0, Duration.ofSeconds(5))) {
+      assertThat(second.fencingToken()).isGreaterThan(first.fencingToken());
     }
   }
 
