@@ -1,0 +1,46 @@
+package io.fleetrotate.proto.lease;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.EvictionPolicy;
+import com.hazelcast.config.InMemoryFormat;
+import com.hazelcast.config.MapConfig;
+
+/**
+ * Where the lease state lives on a Hazelcast cluster, and the map configuration a member that hosts
+ * it should use.
+ *
+ * <p>A member needs nothing but this jar on its classpath for agents to take leases (the defaults
+ * of an IMap suit: one synchronous backup, no expiry, no eviction). {@link #configure} adds what
+ * makes a split brain milder: the {@link LeaseMergePolicy}, which keeps the higher fencing counter
+ * and both sides' grants when the halves merge.
+ */
+public final class LeaseMaps {
+
+  /** One entry per rotation group: key the group name, value its {@link LeaseTable}. */
+  public static final String LEASES = "fleetrotate-leases";
+
+  private LeaseMaps() {}
+
+  /**
+   * The configuration of {@link #LEASES}: one synchronous backup, so the loss of one member keeps
+   * every grant and counter; never evicted nor expired, since the entry carries the fencing counter
+   * (grants expire inside the table, on the member's clock); BINARY, so a processor always works on
+   * its own copy; {@link LeaseMergePolicy} on merge.
+   */
+  public static MapConfig mapConfig() {
+    MapConfig m = new MapConfig(LEASES);
+    m.setBackupCount(1);
+    m.setAsyncBackupCount(0);
+    m.setTimeToLiveSeconds(0);
+    m.setMaxIdleSeconds(0);
+    m.setInMemoryFormat(InMemoryFormat.BINARY);
+    m.getEvictionConfig().setEvictionPolicy(EvictionPolicy.NONE);
+    m.getMergePolicyConfig().setPolicy(LeaseMergePolicy.class.getName());
+    return m;
+  }
+
+  /** Adds {@link #mapConfig()} to a member's configuration; call before starting the member. */
+  public static Config configure(Config config) {
+    return config.addMapConfig(mapConfig());
+  }
+}
