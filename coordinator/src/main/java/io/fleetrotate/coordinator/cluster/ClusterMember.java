@@ -7,6 +7,7 @@ import com.hazelcast.config.MapConfig;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import io.fleetrotate.coordinator.config.CoordinatorConfig;
+import io.fleetrotate.proto.lease.LeaseMaps;
 import java.time.Duration;
 import java.util.Iterator;
 
@@ -45,6 +46,8 @@ public final class ClusterMember implements AutoCloseable {
     int ttl = (int) Math.min(Integer.MAX_VALUE, retention.toSeconds());
     config.addMapConfig(new MapConfig(EVENTS_MAP).setBackupCount(1).setTimeToLiveSeconds(ttl));
     config.addMapConfig(new MapConfig(NODES_MAP).setBackupCount(1).setTimeToLiveSeconds(ttl));
+    // The agents' leases live on this member too: keep their fencing counters through a merge.
+    LeaseMaps.configure(config);
     return new ClusterMember(Hazelcast.newHazelcastInstance(config));
   }
 

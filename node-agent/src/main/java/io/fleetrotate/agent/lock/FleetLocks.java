@@ -17,7 +17,10 @@ public final class FleetLocks {
     LockConfig lc = c.lock();
     return switch (lc.backend()) {
       case LOCAL -> new LocalFleetLock(c.stateDir().resolve("locks"), lc.maxConcurrent());
-      case REDIS, HAZELCAST ->
+      case HAZELCAST ->
+          new HazelcastFleetLock(
+              lc.hazelcast().orElseThrow(), lc.maxConcurrent(), lc.lease(), QueueOrder.defaults());
+      case REDIS ->
           throw new IOException(
               "lock.backend: "
                   + lc.backend().wireName()

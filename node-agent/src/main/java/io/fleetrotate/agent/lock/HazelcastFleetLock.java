@@ -247,6 +247,16 @@ public final class HazelcastFleetLock implements FleetLock {
   }
 
   @Override
+  public void raiseFencingToken(String group, long atLeast) throws LockUnavailableException {
+    try {
+      raiseFence(group, atLeast);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new LockUnavailableException("interrupted while raising the fence of " + group, e);
+    }
+  }
+
+  @Override
   public String backendName() {
     return "hazelcast";
   }

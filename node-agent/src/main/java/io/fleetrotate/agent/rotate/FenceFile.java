@@ -146,7 +146,21 @@ public final class FenceFile {
                 + token,
             e.token());
       } else if (e.token() == token) {
-        return;
+        if (e.holder().equals(HOLDER)) {
+          return;
+        }
+        // Two halves of a split lock service can grant the same token: only one may use it.
+        throw new FencedException(
+            "refused by the fence "
+                + file
+                + ": token "
+                + token
+                + " is already in use by "
+                + e.holder()
+                + " (since "
+                + e.at()
+                + "); the lock service granted it twice",
+            e.token());
       }
     }
     byte[] line =

@@ -124,4 +124,16 @@ public class FenceFileTest {
     assertThat(newer.get(5, java.util.concurrent.TimeUnit.SECONDS)).isGreaterThan(released);
     assertThatThrownBy(() -> fence().check(lease("g", 5))).isInstanceOf(FencedException.class);
   }
+
+  /** A split lock service can grant one token twice; the second holder to use it is refused. */
+  @Test
+  void theSameTokenFromAnotherHolderIsRefused() throws Exception {
+    Files.writeString(fence().path(), "5 g 4242@other-host 2026-11-21T01:59:00Z\n");
+    assertThatThrownBy(() -> fence().check(lease("g", 5)))
+        .isInstanceOf(FencedException.class)
+        .hasMessageContaining("already in use by 4242@other-host");
+    fence().check(lease("g", 6));
+    fence().check(lease("g", 6)); // its own token again: the next step of the same rotation
+    assertThat(fence().read().orElseThrow().token()).isEqualTo(6);
+  }
 }
