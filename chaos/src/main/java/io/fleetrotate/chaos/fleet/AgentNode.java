@@ -1,0 +1,267 @@
+package io.fleetrotate.chaos.fleet;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * An agent process and the simulated MCP server whose log it rotates, each in its own directory
+ * under the run directory: {@code agent.yaml}, {@code state/} (journal, fences, outbox), {@code
+ * logs/server.log} and its backups, {@code mcp-server.pid}, and the two processes' logs.
+ */
+public final class AgentNode {
+  /** The agent's JVM options: the launcher's small footprint, with a little more heap. */
+  static final List<String> AGENT_JVM_OPTIONS =
+      List.of(
+          "-XX:+UseSerialGC",
+          "-Xmx64m",
+          "-XX:MaxMetaspaceSize=96m",
+          "-Xss512k",
+          "-XX:TieredStopAtLevel=1",
+          "-Xshare:auto");
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final Paths paths;
+  private final int httpPort;
+  private final FleetTokens tokens;
+  private final ManagedProcess agent;
+  private final ManagedProcess mcpServer;
+  private AgentSpec spec;
+
+  /**
+   * Where an agent's files are.
+   *
+   * @param dir the node's directory
+   * @param stateDir the agent's stateDir
+   * @param log the live log the MCP server writes
+   * @param pidFile the MCP server's pid file
+   */
+  public record Paths(Path dir, Path stateDir, Path log, Path pidFile) {
+    static Paths under(Path dir) {
+      return new Paths(
+          dir, dir.resolve("state"), dir.resolve("logs/server.log"), dir.resolve("mcp-server.pid"));
+    }
+
+    public Path config() {
+      return dir.resolve("agent.yaml");
+    }
+
+    public Path outbox() {
+      return stateDir.resolve("outbox");
+    }
+  }
+
+  AgentNode(AgentSpec spec, Path dir, FleetTokens tokens, FleetJars jars, Fleet fleet) {
+    this.spec = spec;
+    this.paths = Paths.under(dir);
+    this.httpPort = FreePorts.next();
+    this.tokens = tokens;
+    List<String> agentCmd = new ArrayList<>();
+    agentCmd.add(FleetJars.java());
+    agentCmd.addAll(AGENT_JVM_OPTIONS);
+    agentCmd.addAll(
+        List.of("-jar", jars.agentJar().toString(), "run", "--config", paths.config().toString()));
+    this.agent =
+        fleet.register(
+            new ManagedProcess(
+                spec.nodeId(),
+                ManagedProcess.Role.AGENT,
+                agentCmd,
+                dir.resolve("agent.log"),
+                fleet::recordPid));
+    if (spec.linesPerSecond() > 0) {
+      List<String> serverCmd = new ArrayList<>();
+      serverCmd.add(FleetJars.java());
+      serverCmd.addAll(
+          List.of(
+              "-XX:+UseSerialGC",
+              "-Xmx32m",
+              "-XX:TieredStopAtLevel=1",
+              "-Xshare:auto",
+              "-cp",
+              jars.chaosClasspath(),
+              "io.fleetrotate.chaos.mcp.SimulatedMcpServer",
+              "--log",
+              paths.log().toString(),
+              "--pid-file",
+              paths.pidFile().toString(),
+              "--rate",
+              Integer.toString(spec.linesPerSecond()),
+              "--seed",
+              Integer.toString(spec.nodeId().hashCode()),
+              "--exit-with-parent",
+              Long.toString(ProcessHandle.current().pid())));
+      this.mcpServer =
+          fleet.register(
+              new ManagedProcess(
+                  spec.nodeId() + "-mcp-server",
+                  ManagedProcess.Role.MCP_SERVER,
+                  serverCmd,
+                  dir.resolve("mcp-server.out"),
+                  fleet::recordPid));
+    } else {
+      this.mcpServer = null;
+    }
+  }
+
+  public String nodeId() {
+    return spec.nodeId();
+  }
+
+  public AgentSpec spec() {
+    return spec;
+  }
+
+  public Paths paths() {
+    return paths;
+  }
+
+  public ManagedProcess process() {
+    return agent;
+  }
+
+  /** The simulated MCP server writing the log, if the spec asked for one. */
+  public Optional<ManagedProcess> mcpServer() {
+    return Optional.ofNullable(mcpServer);
+  }
+
+  public URI url() {
+    return URI.create("http://127.0.0.1:" + httpPort);
+  }
+
+  /** Changes the configuration (e.g. another coordinator); it takes effect at the next start. */
+  public AgentNode reconfigure(AgentSpec newSpec) {
+    if (!newSpec.nodeId().equals(spec.nodeId())
+        || newSpec.linesPerSecond() != spec.linesPerSecond()) {
+      throw new IllegalArgumentException("the node id and the MCP server stay as they were");
+    }
+    this.spec = newSpec;
+    writeConfig();
+    return this;
+  }
+
+  /**
+   * Starts the MCP server (and waits for its pid file, which the agent's reopen needs), then the
+   * agent; returns without waiting for the agent (see awaitReady).
+   */
+  public AgentNode start() {
+    try {
+      Files.createDirectories(paths.log().getParent());
+      Files.createDirectories(paths.stateDir());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    writeConfig();
+    if (mcpServer != null && !mcpServer.isAlive()) {
+      try {
+        Files.deleteIfExists(paths.pidFile());
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      mcpServer.start();
+      Waits.until(
+          Duration.ofSeconds(60),
+          mcpServer.name() + " wrote its pid file (see " + mcpServer.log() + ")",
+          () -> Files.exists(paths.pidFile()) && Files.exists(paths.log()),
+          () -> !mcpServer.isAlive());
+    }
+    agent.start();
+    return this;
+  }
+
+  /** Waits until the agent's {@code /health} says UP (it has run a check). */
+  public AgentNode awaitReady(Duration timeout) {
+    Waits.until(
+        timeout,
+        nodeId() + " ready (see " + agent.log() + ")",
+        () -> "UP".equals(health().path("status").asText()),
+        () -> !agent.isAlive());
+    return this;
+  }
+
+  /** {@code /health} as JSON, a missing node when it does not answer. */
+  public JsonNode health() {
+    return Http.get(url().resolve("/health"), null)
+        .filter(Http.Response::ok)
+        .map(
+            r -> {
+              try {
+                return JSON.readTree(r.body());
+              } catch (IOException e) {
+                return null;
+              }
+            })
+        .orElse(com.fasterxml.jackson.databind.node.MissingNode.getInstance());
+  }
+
+  /** {@code /metrics} as text, empty when the agent does not answer. */
+  public Optional<String> metrics() {
+    return Http.get(url().resolve("/metrics"), null)
+        .filter(Http.Response::ok)
+        .map(Http.Response::body);
+  }
+
+  /** Rotations this agent process counted since it started, by its own {@code /metrics}. */
+  public Optional<Long> rotationsCounted() {
+    return metrics()
+        .map(m -> (long) PrometheusText.sum(m, "fleetrotate_rotations_total", l -> true));
+  }
+
+  /** Events waiting in the outbox directory ({@code <20 digits>.json}, not temporaries). */
+  public long outboxFiles() {
+    return eventFiles(paths.outbox());
+  }
+
+  /** Events the coordinator refused as invalid ({@code outbox/rejected/}). */
+  public long rejectedFiles() {
+    return eventFiles(paths.outbox().resolve("rejected"));
+  }
+
+  private static long eventFiles(Path dir) {
+    if (!Files.isDirectory(dir)) {
+      return 0;
+    }
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.filter(p -> p.getFileName().toString().matches("\\d{20}\\.json")).count();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The backups of the live log, finished ones only (compressed or not, no temporaries). */
+  public List<Path> backups() {
+    String prefix = paths.log().getFileName() + ".";
+    try (Stream<Path> s = Files.list(paths.log().getParent())) {
+      return s.filter(p -> p.getFileName().toString().startsWith(prefix))
+          .filter(p -> !p.getFileName().toString().endsWith(".tmp"))
+          .sorted()
+          .toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private void writeConfig() {
+    try {
+      Files.createDirectories(paths.dir());
+      Files.writeString(paths.config(), spec.yaml(paths, httpPort, tokens.agent()));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return nodeId() + " " + url();
+  }
+}

@@ -1,0 +1,210 @@
+package io.fleetrotate.chaos.fleet;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+
+/**
+ * One child process of the fleet: its command, its log file (stdout and stderr, appended across
+ * restarts), and the faults a test injects into it. Every method is safe to call on a process that
+ * has already exited.
+ */
+public final class ManagedProcess {
+  private static final Duration EXIT_WAIT = Duration.ofSeconds(10);
+
+  private final String name;
+  private final Role role;
+  private final List<String> command;
+  private final Path log;
+  private final BiConsumer<String, Long> onStart;
+
+  // Guarded by this.
+  private Process process;
+  private int starts;
+
+  /** What a process is, which also orders the stop: agents first, the services they use last. */
+  public enum Role {
+    AGENT,
+    MCP_SERVER,
+    COORDINATOR,
+    REDIS
+  }
+
+  ManagedProcess(
+      String name, Role role, List<String> command, Path log, BiConsumer<String, Long> onStart) {
+    this.name = name;
+    this.role = role;
+    this.command = List.copyOf(command);
+    this.log = log;
+    this.onStart = onStart;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public Role role() {
+    return role;
+  }
+
+  /** Its stdout and stderr, every run appended, each run headed by a line with the command. */
+  public Path log() {
+    return log;
+  }
+
+  public List<String> command() {
+    return command;
+  }
+
+  /** Starts it; a no-op when it is already running. */
+  public synchronized void start() {
+    if (process != null && process.isAlive()) {
+      return;
+    }
+    try {
+      Files.createDirectories(log.getParent());
+      starts++;
+      Files.writeString(
+          log,
+          "=== "
+              + Instant.now()
+              + " start #"
+              + starts
+              + " of "
+              + name
+              + ": "
+              + String.join(" ", command)
+              + "\n",
+          StandardCharsets.UTF_8,
+          StandardOpenOption.CREATE,
+          StandardOpenOption.APPEND);
+      process =
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+              .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+              .start();
+      process.getOutputStream().close();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start " + name + " (" + command.get(0) + ")", e);
+    }
+    onStart.accept(name, process.pid());
+  }
+
+  /** The pid of the current (or last) run; -1 before the first start. */
+  public synchronized long pid() {
+    return process == null ? -1 : process.pid();
+  }
+
+  public synchronized boolean isAlive() {
+    return process != null && process.isAlive();
+  }
+
+  /** The exit code of the last run, empty while it runs or before it started. */
+  public synchronized Optional<Integer> exitCode() {
+    return process == null || process.isAlive()
+        ? Optional.empty()
+        : Optional.of(process.exitValue());
+  }
+
+  /** How many times it was started. */
+  public synchronized int starts() {
+    return starts;
+  }
+
+  /** SIGKILL, as a crash: returns once the process is gone. */
+  public synchronized void kill() {
+    if (process == null || !process.isAlive()) {
+      return;
+    }
+    process.destroyForcibly();
+    awaitExit(process, EXIT_WAIT);
+  }
+
+  /** SIGSTOP: the process freezes (a GC pause, a hung host) until {@link #resume()}. */
+  public synchronized void pause() {
+    signal("STOP");
+  }
+
+  /** SIGCONT. */
+  public synchronized void resume() {
+    signal("CONT");
+  }
+
+  /** Sends a signal by name (HUP, USR1, INT, ...) to the running process. */
+  public synchronized void signal(String signal) {
+    if (process == null || !process.isAlive()) {
+      return;
+    }
+    Signals.send(signal, process.pid());
+  }
+
+  /**
+   * Stops it gracefully: SIGCONT (a stopped process cannot handle SIGTERM), SIGTERM, then SIGKILL
+   * after {@code grace}. Returns once it is gone.
+   */
+  public synchronized void stop(Duration grace) {
+    beginStop();
+    finishStop(grace);
+  }
+
+  /** Kills (SIGKILL) or stops and starts it again with the same command. */
+  public synchronized void restart(boolean crash) {
+    if (crash) {
+      kill();
+    } else {
+      stop(EXIT_WAIT);
+    }
+    start();
+  }
+
+  /** First half of a stop: SIGCONT and SIGTERM, without waiting (to stop many at once). */
+  synchronized void beginStop() {
+    if (process == null || !process.isAlive()) {
+      return;
+    }
+    Signals.send("CONT", process.pid());
+    process.destroy();
+  }
+
+  /** Second half: waits up to {@code grace}, then SIGKILL and waits for the end. */
+  synchronized void finishStop(Duration grace) {
+    if (process == null) {
+      return;
+    }
+    try {
+      if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+        process.destroyForcibly();
+        awaitExit(process, EXIT_WAIT);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      process.destroyForcibly();
+    }
+  }
+
+  private void awaitExit(Process p, Duration wait) {
+    try {
+      if (!p.waitFor(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+        throw new IllegalStateException(
+            name + " (pid " + p.pid() + ") did not exit within " + wait.toSeconds() + " s");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public synchronized String toString() {
+    return name + (process == null ? " (not started)" : " (pid " + process.pid() + ")");
+  }
+}
