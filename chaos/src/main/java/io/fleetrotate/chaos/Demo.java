@@ -138,6 +138,13 @@ final class Demo {
         return awaitStop();
       }
       out.println("The demo fleet could not start: " + e.getMessage());
+      for (ManagedProcess p : fleet.processes()) {
+        if (p.starts() > 0 && !p.isAlive()) {
+          out.println(
+              p.name() + " exited" + p.exitCode().map(c -> " with code " + c).orElse("") + ":");
+          p.logTail(3).forEach(l -> out.println("  " + l));
+        }
+      }
       out.println("The logs of every process are under " + fleet.runDir());
       Runtime.getRuntime().removeShutdownHook(hook);
       fleet.close();

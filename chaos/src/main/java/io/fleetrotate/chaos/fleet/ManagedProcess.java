@@ -116,6 +116,22 @@ public final class ManagedProcess {
         : Optional.of(process.exitValue());
   }
 
+  /**
+   * The last {@code n} lines of its log that are not stack frames, to say why it stopped; empty
+   * when the log cannot be read.
+   */
+  public List<String> logTail(int n) {
+    try {
+      List<String> lines =
+          Files.readAllLines(log, StandardCharsets.UTF_8).stream()
+              .filter(l -> !l.startsWith("\tat ") && !l.startsWith("\t... "))
+              .toList();
+      return lines.subList(Math.max(0, lines.size() - n), lines.size());
+    } catch (IOException | UncheckedIOException e) {
+      return List.of();
+    }
+  }
+
   /** How many times it was started. */
   public synchronized int starts() {
     return starts;
