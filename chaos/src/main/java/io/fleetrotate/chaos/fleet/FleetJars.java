@@ -48,9 +48,11 @@ public record FleetJars(Path home, Path agentJar, Path coordinatorJar, String ch
     if (prop != null && !prop.isBlank()) {
       return at(Path.of(prop));
     }
-    Optional<Path> fromCode = codeLocation().map(p -> p.getParent()).map(p -> p.getParent());
-    if (fromCode.isPresent() && hasAgentJar(fromCode.get().getParent())) {
-      return at(fromCode.get().getParent());
+    // .../chaos/target/chaos.jar or .../chaos/target/classes: three levels up is the checkout.
+    Optional<Path> fromCode =
+        codeLocation().map(p -> p.getParent()).map(p -> p.getParent()).map(p -> p.getParent());
+    if (fromCode.isPresent() && hasAgentJar(fromCode.get())) {
+      return at(fromCode.get());
     }
     for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
       if (hasAgentJar(p)) {

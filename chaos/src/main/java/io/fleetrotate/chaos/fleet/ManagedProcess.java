@@ -146,14 +146,45 @@ public final class ManagedProcess {
     awaitExit(process, EXIT_WAIT);
   }
 
-  /** SIGSTOP: the process freezes (a GC pause, a hung host) until {@link #resume()}. */
+  /**
+   * SIGSTOP: the process freezes (a GC pause, a hung host) until {@link #resume()}. Returns once
+   * the kernel shows it stopped (signals are delivered asynchronously).
+   */
   public synchronized void pause() {
     signal("STOP");
+    awaitState(true);
   }
 
-  /** SIGCONT. */
+  /** SIGCONT; returns once the kernel no longer shows it stopped. */
   public synchronized void resume() {
     signal("CONT");
+    awaitState(false);
+  }
+
+  /** Whether the kernel shows the process stopped (state T in /proc/PID/stat). */
+  public synchronized boolean isPaused() {
+    return process != null && process.isAlive() && procState(process.pid()) == 'T';
+  }
+
+  private void awaitState(boolean stopped) {
+    if (process == null || !Files.exists(Path.of("/proc/self/stat"))) {
+      return;
+    }
+    long pid = process.pid();
+    Waits.until(
+        Duration.ofSeconds(5),
+        name + (stopped ? " stopped" : " resumed"),
+        () -> (procState(pid) == 'T') == stopped,
+        () -> !process.isAlive());
+  }
+
+  private static char procState(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+      return stat.charAt(stat.lastIndexOf(')') + 2);
+    } catch (IOException | IndexOutOfBoundsException e) {
+      return '?';
+    }
   }
 
   /** Sends a signal by name (HUP, USR1, INT, ...) to the running process. */

@@ -60,7 +60,7 @@ final class McpLogLines {
     return seq;
   }
 
-  /** Appends the next line (with its newline) to {@code out}. */
+  /** Appends the next line (with its newline), stamped with {@code now}, to {@code out}. */
   void next(Instant now, StringBuilder out) {
     seq++;
     int s = random.nextInt(sessions.length);

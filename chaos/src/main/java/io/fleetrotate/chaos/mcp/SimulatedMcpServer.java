@@ -132,12 +132,11 @@ public final class SimulatedMcpServer implements Callable<Integer> {
           TimeUnit.NANOSECONDS.sleep(TICK_NANOS);
           continue;
         }
-        Instant ts = Instant.now();
         batch.setLength(0);
         // Bounded, so that catching up after a pause (SIGSTOP) takes several writes.
         long upTo = Math.min(due, lines.seq() + Math.max(1, rate / 5));
         while (lines.seq() < upTo) {
-          lines.next(ts, batch);
+          lines.next(Instant.now(), batch);
         }
         ByteBuffer bytes = ByteBuffer.wrap(batch.toString().getBytes(StandardCharsets.UTF_8));
         while (bytes.hasRemaining()) {
