@@ -127,6 +127,33 @@ class DockerfileTest {
   }
 
   @Test
+  void theBuildStageHasThePomOfEveryModuleTheReactorReads() throws IOException {
+    // The root pom lists every module; Maven reads all their poms even for -pl one -am.
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("<module>([^<]+)</module>")
+            .matcher(Files.readString(ComposeProject.file("pom.xml")));
+    List<String> modules = new ArrayList<>();
+    while (m.find()) {
+      modules.add(m.group(1));
+    }
+    assertThat(modules).isNotEmpty();
+    for (JavaImage image : JAVA_IMAGES) {
+      Stage build =
+          DockerfileParser.parse(ComposeProject.file(DOCKER_DIR + "/" + image.dockerfile()))
+              .stages()
+              .get(0);
+      List<String> copied = new ArrayList<>();
+      build.all("COPY").forEach(c -> copied.addAll(c.words()));
+      assertThat(copied).as(image.dockerfile()).contains("pom.xml", ".mvn/", "mvnw");
+      for (String module : modules) {
+        assertThat(copied)
+            .as(image.dockerfile() + ": the build stage copies " + module + "'s pom")
+            .containsAnyOf(module + "/", module + "/pom.xml");
+      }
+    }
+  }
+
+  @Test
   void finalStagesRunAsANonRootUser() throws IOException {
     for (Path file : dockerfiles()) {
       Instruction user = DockerfileParser.parse(file).finalStage().last("USER");
