@@ -225,6 +225,22 @@ class DockerfileTest {
   }
 
   @Test
+  void buildOutputOfThisMachineStaysOutOfEveryBuildContext() throws IOException {
+    // COPY node-agent/ would otherwise carry node-agent/target into the build, where Maven may
+    // take stale classes for up to date. BuildKit reads <Dockerfile>.dockerignore beside it.
+    for (Path file : dockerfiles()) {
+      Path ignore = file.resolveSibling(file.getFileName() + ".dockerignore");
+      assertThat(ignore).as(file.getFileName() + ": its .dockerignore").isRegularFile();
+      List<String> patterns =
+          Files.readAllLines(ignore).stream()
+              .map(String::strip)
+              .filter(l -> !l.isEmpty() && !l.startsWith("#"))
+              .toList();
+      assertThat(patterns).as(ignore.getFileName().toString()).contains("**/target", ".git");
+    }
+  }
+
+  @Test
   void theConfigurationBakedIntoEachJavaImageIsWhatItsCommandReads() throws IOException {
     for (JavaImage image : JAVA_IMAGES) {
       Stage runtime =

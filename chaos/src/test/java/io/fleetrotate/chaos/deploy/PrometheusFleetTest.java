@@ -120,6 +120,8 @@ class PrometheusFleetTest {
                 () ->
                     prometheus.value("sum(fleetrotate_rotations_total{job=\"coordinator\"}) > 0")
                         > 0);
+        // The query as written: over both jobs (the agent's counter has the same name).
+        assertThat(prometheus.value("sum(fleetrotate_rotations_total) > 0")).isPositive();
         assertThat(
                 prometheus.value(
                     "sum(fleetrotate_rotations_total{job=\"coordinator\",result=\"SUCCESS\",node=\"prom-host-1\"})"))
