@@ -263,6 +263,7 @@ function showTokenHelp(reason) {
   clearTimeout(state.timer);
   $('#dashboard').hidden = true;
   $('#message').hidden = true;
+  $('#controls').hidden = true;
   $('#token-help').hidden = false;
   $('#token-help-reason').textContent = reason;
   $('#token-help-example').textContent = `${location.origin}/#token=<admin token>`;
@@ -287,6 +288,7 @@ function start() {
   state.details.clear();
   $('#token-help').hidden = true;
   $('#dashboard').hidden = false;
+  $('#controls').hidden = false;
   document.body.dataset.view = 'dashboard';
   $('#refresh-status').textContent = 'Loading…';
   refreshNow();
@@ -497,7 +499,7 @@ function updateTimelineGroup(wrap, g, start, end) {
 }
 
 function createBar(r) {
-  const bar = svgEl('rect', { class: 'timeline-bar result-' + r.result.toLowerCase(), rx: 2, tabindex: 0 });
+  const bar = svgEl('rect', { class: 'timeline-bar result-' + r.result.toLowerCase(), rx: 2 });
   bar.dataset.eventId = r.eventId;
   bar.dataset.node = r.node;
   bar.dataset.group = r.group;
@@ -513,7 +515,6 @@ function createBar(r) {
     `${bytes(r.bytesBefore)} → ${bytes(r.bytesAfter)}${r.codec ? ' ' + r.codec : ''}`,
     r.message ? 'message: ' + r.message : null,
   ].filter(Boolean).join('\n');
-  bar.setAttribute('aria-label', title.textContent.replace(/\n/g, '; '));
   bar.append(title);
   return bar;
 }

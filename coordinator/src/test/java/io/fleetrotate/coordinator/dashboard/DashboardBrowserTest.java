@@ -27,6 +27,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.logging.Level;
 import java.util.stream.Collectors;
@@ -61,6 +62,8 @@ class DashboardBrowserTest {
   static final Path TARGET = Path.of("target");
   static final Duration WAIT = Duration.ofSeconds(30);
   static final String GROUP = "mcp-server";
+  static final String BATCH = "mcp-batch";
+  static final Map<String, String> DARK = Map.of("name", "prefers-color-scheme", "value", "dark");
   static final List<String> NODES = List.of("mcp-1", "mcp-2", "mcp-3");
   static final double[] DISK = {0.42, 0.67, 0.91};
 
@@ -70,7 +73,7 @@ class DashboardBrowserTest {
   Http http;
   ChromeDriver driver;
   String base;
-  final List<Long> tokens = new ArrayList<>();
+  final List<RotationEvent> events = new ArrayList<>();
 
   @BeforeAll
   void start() throws Exception {
@@ -113,12 +116,11 @@ class DashboardBrowserTest {
     assertThat(driver.findElement(By.id("card-nodes-value")).getText()).isEqualTo("3/3 up");
     assertThat(driver.findElement(By.id("card-disk-value")).getText()).isEqualTo("max 91%");
 
-    List<WebElement> bars =
-        driver.findElements(
-            By.cssSelector(".timeline-group[data-group='mcp-server'] .timeline-bar"));
-    assertThat(bars).hasSize(tokens.size());
+    List<WebElement> bars = bars(GROUP);
+    assertThat(bars).hasSize(events(GROUP).size());
     assertThat(bars.stream().map(b -> Long.parseLong(b.getDomAttribute("data-token"))))
-        .containsExactlyInAnyOrderElementsOf(tokens);
+        .containsExactlyInAnyOrderElementsOf(
+            events(GROUP).stream().map(RotationEvent::fencingToken).toList());
     assertThat(bars.stream().map(b -> b.getDomAttribute("data-node")).distinct())
         .containsExactlyInAnyOrderElementsOf(NODES);
     assertThat(bars.stream().filter(b -> "FAILED".equals(b.getDomAttribute("data-result"))))
@@ -126,14 +128,88 @@ class DashboardBrowserTest {
     WebElement svg =
         driver.findElement(By.cssSelector("svg.timeline-svg[data-group='mcp-server']"));
     assertThat(svg.getDomAttribute("data-peak")).isEqualTo("1");
-    assertThat(driver.findElement(By.cssSelector(".timeline-group .concurrency")).getText())
+    assertThat(
+            driver.findElements(By.cssSelector(".timeline-bar.overlap[data-group='mcp-server']")))
+        .isEmpty();
+    assertThat(
+            driver
+                .findElement(
+                    By.cssSelector(".timeline-group[data-group='mcp-server'] .concurrency"))
+                .getText())
         .contains("one at a time");
+
+    // A group whose rotations overlapped says so, and outlines the two bars.
+    assertThat(bars(BATCH)).hasSize(4);
+    assertThat(
+            driver
+                .findElement(By.cssSelector("svg.timeline-svg[data-group='mcp-batch']"))
+                .getDomAttribute("data-peak"))
+        .isEqualTo("2");
+    assertThat(driver.findElements(By.cssSelector(".timeline-bar.overlap[data-group='mcp-batch']")))
+        .hasSize(2);
+    assertThat(
+            driver
+                .findElement(By.cssSelector(".timeline-group[data-group='mcp-batch'] .concurrency"))
+                .getText())
+        .contains("up to 2 at once");
 
     // mcp-2 failed one rotation in three (under 95 % in the hour) and mcp-3 is 91 % full: alerts.
     await()
         .atMost(WAIT)
         .until(() -> !driver.findElements(By.cssSelector("#alert-list li")).isEmpty());
     screenshot("dashboard.png");
+    driver.executeCdpCommand("Emulation.setEmulatedMedia", Map.of("features", List.of(DARK)));
+    screenshot("dashboard-dark.png");
+    driver.executeCdpCommand("Emulation.setEmulatedMedia", Map.of("features", List.of()));
+    assertNoConsoleErrors();
+  }
+
+  @Test
+  void theTimelineWindowCanBeNarrowed() {
+    openDashboard();
+    Instant from = clock.instant().minus(Duration.ofMinutes(15));
+    long inWindow = events(GROUP).stream().filter(e -> !e.finishedAt().isBefore(from)).count();
+    assertThat(inWindow).isLessThan(events(GROUP).size());
+    driver.findElement(By.cssSelector("#window-select option[value='15']")).click();
+    await().atMost(WAIT).until(() -> bars(GROUP).size() == inWindow);
+    assertThat(driver.getCurrentUrl()).endsWith("#token=" + ADMIN + "&window=15");
+    assertNoConsoleErrors();
+  }
+
+  @Test
+  void refreshesByItselfUpdatingRowsInPlace() {
+    openDashboard();
+    WebElement row = row("mcp-1");
+    long token = events.stream().mapToLong(RotationEvent::fencingToken).max().orElseThrow() + 1;
+    Instant began = clock.instant().minus(Duration.ofMinutes(2));
+    post(List.of(event("mcp-1", GROUP, began, Duration.ofSeconds(20), Result.SUCCESS, token)));
+    By newBar = By.cssSelector(".timeline-bar[data-token='" + token + "']");
+    await().atMost(WAIT).until(() -> !driver.findElements(newBar).isEmpty());
+    // The same row element, updated rather than redrawn (a redrawn one would be stale here).
+    assertThat(row.getDomAttribute("data-node-id")).isEqualTo("mcp-1");
+    assertNoConsoleErrors();
+  }
+
+  @Test
+  void aFailingRequestIsShownAndTheLastDataKept() {
+    openDashboard();
+    driver.executeScript(
+        "const real = window.fetch;"
+            + "window.restoreFetch = () => { window.fetch = real; };"
+            + "window.fetch = (url, init) => String(url).startsWith('/api/v1/alerts')"
+            + "  ? Promise.resolve(new Response("
+            + "      JSON.stringify({error: 'the coordinator cannot store data right now'}),"
+            + "      {status: 503, headers: {'content-type': 'application/json'}}))"
+            + "  : real(url, init);");
+    WebElement message = driver.findElement(By.id("message"));
+    await().atMost(WAIT).until(message::isDisplayed);
+    assertThat(message.getText())
+        .contains("GET /api/v1/alerts", "HTTP 503", "the coordinator cannot store data right now");
+    assertThat(driver.findElement(By.id("refresh-status")).getText()).contains("failed");
+    assertThat(rows()).containsExactlyElementsOf(NODES);
+
+    driver.executeScript("window.restoreFetch();");
+    await().atMost(WAIT).until(() -> !message.isDisplayed());
     assertNoConsoleErrors();
   }
 
@@ -224,19 +300,40 @@ class DashboardBrowserTest {
     heartbeatAll();
     clock.set(now);
     heartbeatAll();
-    List<RotationEvent> events = new ArrayList<>();
+    List<RotationEvent> batch = new ArrayList<>();
     Instant start = now.minus(Duration.ofMinutes(40));
     for (int i = 0; i < 8; i++) {
       String node = NODES.get(i % NODES.size());
       Instant began = start.plus(Duration.ofMinutes(5L * i));
       Duration took = Duration.ofSeconds(30 + 20L * (i % 3));
       Result result = i == 4 ? Result.FAILED : Result.SUCCESS;
-      long token = 101 + i;
-      tokens.add(token);
-      events.add(event(node, began, took, result, token));
+      batch.add(event(node, GROUP, began, took, result, 101 + i));
     }
-    Http.Response ack = http.post("/api/v1/events", AGENT, Wire.eventsJson(events));
+    // A second group (its agents send no heartbeats here) where two rotations overlapped.
+    Duration twoMinutes = Duration.ofMinutes(2);
+    batch.add(
+        event(
+            "batch-1", BATCH, now.minus(Duration.ofMinutes(30)), twoMinutes, Result.SUCCESS, 501));
+    batch.add(
+        event(
+            "batch-2", BATCH, now.minus(Duration.ofMinutes(29)), twoMinutes, Result.SUCCESS, 502));
+    batch.add(
+        event(
+            "batch-2", BATCH, now.minus(Duration.ofMinutes(20)), twoMinutes, Result.SUCCESS, 503));
+    batch.add(
+        event(
+            "batch-1", BATCH, now.minus(Duration.ofMinutes(12)), twoMinutes, Result.SUCCESS, 504));
+    post(batch);
+  }
+
+  private void post(List<RotationEvent> batch) {
+    Http.Response ack = http.post("/api/v1/events", AGENT, Wire.eventsJson(batch));
     assertThat(ack.status()).as(ack.toString()).isEqualTo(200);
+    events.addAll(batch);
+  }
+
+  private List<RotationEvent> events(String group) {
+    return events.stream().filter(e -> e.group().equals(group)).toList();
   }
 
   private void heartbeatAll() {
@@ -251,13 +348,13 @@ class DashboardBrowserTest {
   }
 
   private static RotationEvent event(
-      String node, Instant began, Duration took, Result result, long token) {
+      String node, String group, Instant began, Duration took, Result result, long token) {
     boolean failed = result == Result.FAILED;
     return new RotationEvent(
         ProtocolVersion.CURRENT,
         UUID.randomUUID(),
         node,
-        GROUP,
+        group,
         "/var/log/mcp/server.log",
         Trigger.SIZE,
         began,
@@ -296,6 +393,11 @@ class DashboardBrowserTest {
             () -> driver.findElement(By.tagName("body")).getDomAttribute("data-refresh-count"),
             c -> c != null);
     assertThat(driver.findElement(By.id("message")).isDisplayed()).as("API error banner").isFalse();
+  }
+
+  private List<WebElement> bars(String group) {
+    return driver.findElements(
+        By.cssSelector(".timeline-group[data-group='" + group + "'] .timeline-bar"));
   }
 
   private List<String> rows() {
