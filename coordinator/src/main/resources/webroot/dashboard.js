@@ -324,21 +324,18 @@ function renderErrors() {
   const box = $('#message');
   if (state.errors.length === 0) {
     box.hidden = true;
-    box.replaceChildren();
+    setContent(box, '');
     return;
   }
-  const strong = el('strong', null, state.errors.length === 1
+  const lines = [...new Set(state.errors.map(
+    (e) => (e.what ? e.what + ': ' : '') + (e.status ? `HTTP ${e.status}, ` : '') + e.message))];
+  const strong = el('strong', null, lines.length === 1
     ? 'A request to the coordinator failed.'
-    : `${state.errors.length} requests to the coordinator failed.`);
-  const list = el('ul');
-  const seen = new Set();
-  for (const e of state.errors) {
-    const line = (e.what ? e.what + ': ' : '') + (e.status ? `HTTP ${e.status}, ` : '') + e.message;
-    if (seen.has(line)) continue;
-    seen.add(line);
-    list.append(el('li', null, line));
-  }
-  box.replaceChildren(strong, list, el('span', 'muted', 'The page keeps the last data it had and retries.'));
+    : `${lines.length} requests to the coordinator failed.`);
+  const list = el('ul', null, ...lines.map((line) => el('li', null, line)));
+  // Same errors again: leave the alert alone, so a screen reader does not repeat it every refresh.
+  setContent(box, lines.join('\n'), strong, list,
+    el('span', 'muted', 'The page keeps the last data it had and retries.'));
   box.hidden = false;
 }
 
