@@ -34,6 +34,7 @@ import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.StaticHandler;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Comparator;
@@ -132,6 +133,9 @@ public final class ApiVerticle extends VerticleBase {
     if (deps.benchRoutes()) {
       r.post("/api/v1/bench/noop").handler(agent).handler(body).handler(this::noop);
     }
+
+    // The dashboard (classpath webroot/): open, since the page sends the admin token itself.
+    r.get("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false));
 
     r.route().failureHandler(this::failure);
     r.errorHandler(404, ctx -> error(ctx, 404, "no such endpoint; see /api/v1/openapi.json", null));
