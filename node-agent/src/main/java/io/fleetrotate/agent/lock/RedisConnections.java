@@ -1,0 +1,207 @@
+package io.fleetrotate.agent.lock;
+
+import io.fleetrotate.agent.config.RedisConfig;
+import io.lettuce.core.AbstractRedisClient;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.SslOptions;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisScriptingAsyncCommands;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.RedisClusterURIUtil;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.pubsub.RedisPubSubListener;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.Delay;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The two connections of one {@link RedisFleetLock}: one for the scripts, one for pub/sub (opened
+ * on the first wait), to a standalone server, a Sentinel-managed master or a Cluster. Both are
+ * opened lazily, so an agent starts while Redis is down; once open, Lettuce reconnects them by
+ * itself (within a second of the server coming back), and rejects commands at once while
+ * disconnected rather than queueing them.
+ */
+final class RedisConnections {
+  static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
+  static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(2);
+
+  private final RedisConfig config;
+  private final ClientResources resources;
+  private final AbstractRedisClient client;
+  private final RedisURI uri; // null for a Cluster
+
+  // Guarded by this; volatile for the lock-free read on the hot path.
+  private volatile StatefulConnection<String, String> commandConnection;
+  private volatile RedisScriptingAsyncCommands<String, String> commands;
+  private volatile StatefulRedisPubSubConnection<String, String> pubSub;
+  private volatile boolean closed;
+
+  /**
+   * @throws IllegalArgumentException the URI cannot be parsed
+   */
+  RedisConnections(RedisConfig config) {
+    this.config = config;
+    this.resources =
+        DefaultClientResources.builder()
+            .ioThreadPoolSize(1)
+            .computationThreadPoolSize(1)
+            .reconnectDelay(
+                Delay.exponential(
+                    Duration.ofMillis(10), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
+            .build();
+    SocketOptions socket =
+        SocketOptions.builder().connectTimeout(CONNECT_TIMEOUT).keepAlive(true).build();
+    TimeoutOptions timeouts = TimeoutOptions.enabled(COMMAND_TIMEOUT);
+    SslOptions ssl =
+        config
+            .caFile()
+            .map(f -> SslOptions.builder().jdkSslProvider().trustManager(f.toFile()).build())
+            .orElseGet(SslOptions::create);
+    try {
+      if (config.cluster()) {
+        List<RedisURI> seeds = RedisClusterURIUtil.toRedisURIs(URI.create(config.uri()));
+        seeds.forEach(s -> s.setTimeout(COMMAND_TIMEOUT));
+        RedisClusterClient cluster = RedisClusterClient.create(resources, seeds);
+        cluster.setOptions(
+            ClusterClientOptions.builder()
+                .topologyRefreshOptions(
+                    ClusterTopologyRefreshOptions.builder()
+                        .enableAllAdaptiveRefreshTriggers()
+                        .enablePeriodicRefresh(Duration.ofMinutes(1))
+                        .build())
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .timeoutOptions(timeouts)
+                .socketOptions(socket)
+                .sslOptions(ssl)
+                .build());
+        this.client = cluster;
+        this.uri = null;
+      } else {
+        RedisURI parsed = RedisURI.create(config.uri());
+        parsed.setTimeout(COMMAND_TIMEOUT);
+        RedisClient single = RedisClient.create(resources);
+        single.setOptions(
+            ClientOptions.builder()
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .timeoutOptions(timeouts)
+                .socketOptions(socket)
+                .sslOptions(ssl)
+                .build());
+        this.client = single;
+        this.uri = parsed;
+      }
+    } catch (RuntimeException e) {
+      resources.shutdown(0, 0, TimeUnit.MILLISECONDS);
+      throw new IllegalArgumentException(
+          "cannot use lock.redis " + config + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Where the lock lives, without a password: for messages. */
+  String describe() {
+    return config.toString();
+  }
+
+  /** The script connection, opened on first use. */
+  RedisScriptingAsyncCommands<String, String> commands() throws LockUnavailableException {
+    RedisScriptingAsyncCommands<String, String> c = commands;
+    return c != null ? c : connectCommands();
+  }
+
+  private synchronized RedisScriptingAsyncCommands<String, String> connectCommands()
+      throws LockUnavailableException {
+    if (commands == null) {
+      checkOpen();
+      try {
+        if (client instanceof RedisClusterClient cluster) {
+          StatefulRedisClusterConnection<String, String> c = cluster.connect(StringCodec.UTF8);
+          commandConnection = c;
+          commands = c.async();
+        } else {
+          StatefulRedisConnection<String, String> c =
+              ((RedisClient) client).connect(StringCodec.UTF8, uri);
+          commandConnection = c;
+          commands = c.async();
+        }
+      } catch (RuntimeException e) {
+        throw unavailable(e);
+      }
+    }
+    return commands;
+  }
+
+  /** The pub/sub connection with {@code listener} on it, opened on first use. */
+  StatefulRedisPubSubConnection<String, String> pubSub(RedisPubSubListener<String, String> listener)
+      throws LockUnavailableException {
+    StatefulRedisPubSubConnection<String, String> p = pubSub;
+    return p != null ? p : connectPubSub(listener);
+  }
+
+  private synchronized StatefulRedisPubSubConnection<String, String> connectPubSub(
+      RedisPubSubListener<String, String> listener) throws LockUnavailableException {
+    if (pubSub == null) {
+      checkOpen();
+      try {
+        StatefulRedisPubSubConnection<String, String> p =
+            client instanceof RedisClusterClient cluster
+                ? cluster.connectPubSub(StringCodec.UTF8)
+                : ((RedisClient) client).connectPubSub(StringCodec.UTF8, uri);
+        p.addListener(listener);
+        pubSub = p;
+      } catch (RuntimeException e) {
+        throw unavailable(e);
+      }
+    }
+    return pubSub;
+  }
+
+  private void checkOpen() throws LockUnavailableException {
+    if (closed) {
+      throw new LockUnavailableException("the Redis lock client was closed");
+    }
+  }
+
+  LockUnavailableException unavailable(Throwable e) {
+    String why = e.getMessage();
+    if (e.getCause() != null && e.getCause().getMessage() != null) {
+      why = why + " (" + e.getCause().getMessage() + ")";
+    }
+    return new LockUnavailableException("cannot reach Redis " + describe() + ": " + why, e);
+  }
+
+  /** Closes the connections and the client's threads; waits at most a couple of seconds. */
+  synchronized void close() {
+    closeWithin(COMMAND_TIMEOUT);
+  }
+
+  /** As a SIGKILL would: drops the connections at once, nothing flushed. */
+  synchronized void crash() {
+    closeWithin(Duration.ZERO);
+  }
+
+  private void closeWithin(Duration wait) {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    long waitMs = wait.toMillis();
+    client.shutdown(0, waitMs, TimeUnit.MILLISECONDS);
+    resources.shutdown(0, waitMs, TimeUnit.MILLISECONDS);
+    commands = null;
+    commandConnection = null;
+    pubSub = null;
+  }
+}
