@@ -130,7 +130,8 @@ public final class RedisFleetLock implements FleetLock {
       maxConcurrent,
       Long.toString(-order.score(0, priority)),
       waiterTtlMillis,
-      keys.channel()
+      keys.channel(),
+      "1" // first try
     };
     CompletableFuture<Long> pushed = listener.register(token);
     boolean enqueued = false;
@@ -152,6 +153,7 @@ public final class RedisFleetLock implements FleetLock {
           }
           enqueued = true;
           lastWaitSent = sent;
+          args[5] = "0";
           if (!listening) {
             subscribe(keys.channel(), deadline);
           }

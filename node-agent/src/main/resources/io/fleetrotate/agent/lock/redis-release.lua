@@ -1,13 +1,14 @@
--- Gives back the grant of ARGV[1] (token) if it still holds it, and leaves the queue if it waits;
--- then hands the free places to the first waiters.
+-- Gives back the grant of ARGV[1] (token) if it still holds it, or takes it out of the queue if it
+-- waits; then hands free places to the first waiters.
 -- ARGV: token, maxConcurrent, channel. Returns 1 if the token held a grant, else 0.
 local token, max, channel = ARGV[1], tonumber(ARGV[2]), ARGV[3]
 local held = redis.call('ZREM', holders, token)
-if held == 1 then
-  redis.call('HDEL', grants, token)
+redis.call('HDEL', grants, token)
+if held == 0 then
+  redis.call('ZREM', queue, token)
+  redis.call('ZREM', waiting, token)
 end
-redis.call('ZREM', queue, token)
-redis.call('ZREM', waiting, token)
-purge()
-promote(max, channel)
+if redis.call('ZCARD', queue) > 0 then
+  promote(max, channel)
+end
 return held
