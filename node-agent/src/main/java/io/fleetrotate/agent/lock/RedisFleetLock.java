@@ -3,7 +3,6 @@ package io.fleetrotate.agent.lock;
 import io.fleetrotate.agent.config.RedisConfig;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
@@ -32,17 +31,18 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code fleetrotate:{g}:fence} the last fencing token, never expiring; the next one is
  *       {@code max(last + 1, server time in us)}, so tokens keep increasing even after a restart or
  *       a failover lost the counter;
- *   <li>channel {@code fleetrotate:{g}:released}: {@code "token=fence ..."} for each waiter granted
- *       by a release.
+ *   <li>channel {@code fleetrotate:granted:<client id>}, one per client (not per group, so that a
+ *       release wakes only the client it granted): {@code "token=fence"} for each of its waiters
+ *       that a release granted.
  * </ul>
  *
  * Empty sets vanish by themselves; only the counter stays, a few bytes per group.
  *
  * <p>Acquiring is one EVALSHA when a place is free and nobody waits. Otherwise the waiter joins the
- * queue and sleeps; a release grants the free places to the first waiters itself and names them on
- * the channel, so a hand-off costs the releaser's round trip and one message. A waiter also asks
- * again every {@code min(1 s, ttl / 6)}, or when the first holder's grant is due to expire, in case
- * a message was lost or a holder died.
+ * queue and sleeps; a release grants the free places to the first waiters itself and tells them on
+ * its client's channel, so a hand-off costs the releaser's round trip and one message. A waiter
+ * also asks again every {@code min(1 s, ttl / 6)}, or when the first holder's grant is due to
+ * expire, in case a message was lost or a holder died.
  *
  * <p>Failure semantics (on top of {@link FleetLock}'s):
  *
@@ -83,9 +83,11 @@ public final class RedisFleetLock implements FleetLock {
   private final long pollNanos;
   private final String waiterTtlMillis;
   private final String tokenPrefix;
+  private final String grantedChannel;
   private final AtomicLong grants = new AtomicLong();
   private final ConcurrentHashMap<String, RedisKeys> keysByGroup = new ConcurrentHashMap<>();
   private final Set<RedisLeaseHandle> held = ConcurrentHashMap.newKeySet();
+  private final Set<CompletableFuture<Object>> releasing = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
 
   /**
@@ -111,7 +113,9 @@ public final class RedisFleetLock implements FleetLock {
     byte[] id = new byte[12];
     new SecureRandom().nextBytes(id);
     // The TTL travels in the token: a release that grants this waiter needs it.
-    this.tokenPrefix = ttl.toMillis() + ":" + HexFormat.of().formatHex(id) + ":";
+    String clientId = HexFormat.of().formatHex(id);
+    this.tokenPrefix = ttl.toMillis() + ":" + clientId + ":";
+    this.grantedChannel = RedisKeys.grantedChannel(clientId);
     this.redis = new RedisConnections(config);
   }
 
@@ -130,7 +134,6 @@ public final class RedisFleetLock implements FleetLock {
       maxConcurrent,
       Long.toString(-order.score(0, priority)),
       waiterTtlMillis,
-      keys.channel(),
       "1" // first try
     };
     CompletableFuture<Long> pushed = listener.register(token);
@@ -139,7 +142,7 @@ public final class RedisFleetLock implements FleetLock {
     long outageSince = 0;
     try {
       while (true) {
-        boolean listening = listener.isSubscribed(keys.channel());
+        boolean listening = listener.isSubscribed();
         long sent = System.nanoTime();
         List<Object> reply = null;
         LockUnavailableException failure = null;
@@ -153,9 +156,9 @@ public final class RedisFleetLock implements FleetLock {
           }
           enqueued = true;
           lastWaitSent = sent;
-          args[5] = "0";
+          args[4] = "0";
           if (!listening) {
-            subscribe(keys.channel(), deadline);
+            subscribe(deadline);
           }
         } catch (LockUnavailableException e) {
           failure = e;
@@ -210,7 +213,7 @@ public final class RedisFleetLock implements FleetLock {
     return "redis";
   }
 
-  /** Gives back the leases still held, then closes the connections. */
+  /** Gives back the leases still held, waits for releases in flight, then disconnects. */
   @Override
   public void close() {
     if (closed) {
@@ -218,18 +221,11 @@ public final class RedisFleetLock implements FleetLock {
     }
     closed = true;
     watchdog.close();
-    List<CompletableFuture<Object>> releases = new ArrayList<>();
     for (RedisLeaseHandle h : held) {
-      if (held.remove(h)) {
-        try {
-          releases.add(releaseAsync(h.keys(), h.token()));
-        } catch (LockUnavailableException notConnected) {
-          break; // they expire by their TTL
-        }
-      }
+      release(h);
     }
     try {
-      CompletableFuture.allOf(releases.toArray(CompletableFuture[]::new))
+      CompletableFuture.allOf(releasing.toArray(CompletableFuture[]::new))
           .get(COMMAND_NANOS, TimeUnit.NANOSECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -265,21 +261,37 @@ public final class RedisFleetLock implements FleetLock {
     }
   }
 
+  /**
+   * Sends the owner-checked release and returns without waiting for the answer: the next command of
+   * this client queues behind it on the same connection, and {@link #close()} waits for it.
+   */
   void release(RedisLeaseHandle handle) {
     if (!held.remove(handle)) {
       return; // released already, or by close()
     }
+    CompletableFuture<Object> release;
     try {
-      await(releaseAsync(handle.keys(), handle.token()), COMMAND_NANOS);
-    } catch (LockUnavailableException e) {
-      log.warn(
-          "could not give back the lease of group {} (token {}); it expires by its TTL: {}",
-          handle.group(),
-          handle.fencingToken(),
-          e.getMessage());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      release = releaseAsync(handle.keys(), handle.token());
+    } catch (LockUnavailableException | RuntimeException e) {
+      cannotRelease(handle, e);
+      return;
     }
+    releasing.add(release);
+    release.whenComplete(
+        (answer, failure) -> {
+          releasing.remove(release);
+          if (failure != null) {
+            cannotRelease(handle, failure);
+          }
+        });
+  }
+
+  private static void cannotRelease(RedisLeaseHandle handle, Throwable why) {
+    log.warn(
+        "could not give back the lease of group {} (token {}); it expires by its TTL: {}",
+        handle.group(),
+        handle.fencingToken(),
+        why.getMessage());
   }
 
   private Lease lease(RedisKeys keys, String token, long fence, long requestedAtNanos) {
@@ -290,8 +302,7 @@ public final class RedisFleetLock implements FleetLock {
 
   private CompletableFuture<Object> releaseAsync(RedisKeys keys, String token)
       throws LockUnavailableException {
-    return RedisScripts.RELEASE.call(
-        redis.commands(), keys.keys(), token, maxConcurrent, keys.channel());
+    return RedisScripts.RELEASE.call(redis.commands(), keys.keys(), token, maxConcurrent);
   }
 
   /**
@@ -306,12 +317,11 @@ public final class RedisFleetLock implements FleetLock {
     }
   }
 
-  private void subscribe(String channel, long deadline)
-      throws LockUnavailableException, InterruptedException {
+  private void subscribe(long deadline) throws LockUnavailableException, InterruptedException {
     await(
-        redis.pubSub(listener).async().subscribe(channel).toCompletableFuture(),
+        redis.pubSub(listener).async().subscribe(grantedChannel).toCompletableFuture(),
         answerWindow(deadline, System.nanoTime()));
-    listener.subscribed(channel);
+    listener.subscribed();
   }
 
   private <T> T await(CompletableFuture<T> reply, long nanos)

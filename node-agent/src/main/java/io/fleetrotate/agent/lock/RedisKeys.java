@@ -1,13 +1,12 @@
 package io.fleetrotate.agent.lock;
 
 /**
- * The keys and the channel of one rotation group. All share the hash tag {@code {<group>}}, so a
- * Redis Cluster keeps them in one slot and a script may touch them all.
+ * The keys of one rotation group. All share the hash tag {@code {<group>}}, so a Redis Cluster
+ * keeps them in one slot and a script may touch them all.
  *
  * @param keys in the order the scripts expect: holders, grants, queue, waiting, fence
- * @param channel where a release names the waiters it granted
  */
-record RedisKeys(String group, String[] keys, String channel) {
+record RedisKeys(String group, String[] keys) {
   static final String PREFIX = "fleetrotate:";
 
   static RedisKeys of(String group) {
@@ -21,8 +20,12 @@ record RedisKeys(String group, String[] keys, String channel) {
         group,
         new String[] {
           base + "holders", base + "grants", base + "queue", base + "waiting", base + "fence"
-        },
-        base + "released");
+        });
+  }
+
+  /** Where a script tells the client {@code clientId} that it granted one of its waiters. */
+  static String grantedChannel(String clientId) {
+    return PREFIX + "granted:" + clientId;
   }
 
   String holders() {

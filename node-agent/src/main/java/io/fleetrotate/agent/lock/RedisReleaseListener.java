@@ -1,20 +1,19 @@
 package io.fleetrotate.agent.lock;
 
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Hands the grants that a release (or a promotion after an expiry) names on a group's channel to
- * the waiting acquires of this client. The message is {@code "token=fence token=fence ..."}: the
- * grant is already made on the server, so the waiter needs no further round trip.
+ * Hands the grants that a release (or a promotion after an expiry) sends to this client's channel
+ * to its waiting acquires. The message is {@code "token=fence"}: the grant is already made on the
+ * server, so the waiter needs no further round trip.
  */
 final class RedisReleaseListener extends RedisPubSubAdapter<String, String> {
 
   private final ConcurrentHashMap<String, CompletableFuture<Long>> waiters =
       new ConcurrentHashMap<>();
-  private final Set<String> subscribed = ConcurrentHashMap.newKeySet();
+  private volatile boolean subscribed;
 
   /** Completes with the fencing token once a message names {@code token}. */
   CompletableFuture<Long> register(String token) {
@@ -27,13 +26,13 @@ final class RedisReleaseListener extends RedisPubSubAdapter<String, String> {
     waiters.remove(token);
   }
 
-  boolean isSubscribed(String channel) {
-    return subscribed.contains(channel);
+  boolean isSubscribed() {
+    return subscribed;
   }
 
   /** Called once the server confirmed the subscription; Lettuce renews it after a reconnect. */
-  void subscribed(String channel) {
-    subscribed.add(channel);
+  void subscribed() {
+    subscribed = true;
   }
 
   @Override

@@ -1,9 +1,9 @@
 -- Tries to take a lease for ARGV[1] (token); enqueues it on the first try that cannot.
--- ARGV: token, maxConcurrent, boost ms (priority x boost window), waiter entry ttl ms, channel,
+-- ARGV: token, maxConcurrent, boost ms (priority x boost window), waiter entry ttl ms,
 --       '1' on the caller's first try (it cannot have been granted or enqueued yet)
 -- Returns {1, fencing token} when granted, else {0, ms until the first holder expires, or -1}.
 local token, max, boostMs = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
-local waiterTtlMs, channel, first = tonumber(ARGV[4]), ARGV[5], ARGV[6] == '1'
+local waiterTtlMs, first = tonumber(ARGV[4]), ARGV[5] == '1'
 
 if not first then
   -- Granted by a release while waiting (its message may be lost): the lease counts from now.
@@ -37,7 +37,7 @@ redis.call('ZADD', waiting, nowMs + waiterTtlMs, token)
 if held < max then
   -- Free places but others queued (their release message in flight, or a holder just expired):
   -- the best scores take them, maybe us.
-  promote(max, channel)
+  promote(max)
   local granted = redis.call('HGET', grants, token)
   if granted then
     return {1, tonumber(granted)}

@@ -6,8 +6,8 @@
 --   3 queue    ZSET token -> QueueOrder score, us (arrival - priority x boost window)
 --   4 waiting  ZSET token -> expiry of the waiter's entry, ms (each try pushes it back)
 --   5 fence    STRING, the last fencing token granted (never expires)
--- A token is "<lease ttl ms>:<client id>:<sequence>": unique per grant, and it tells a
--- promoting script how long the waiter asked its lease to last.
+-- A token is "<lease ttl ms>:<client id>:<sequence>": unique per grant; it tells a promoting
+-- script how long the waiter asked its lease to last, and on which channel its client listens.
 local holders, grants, queue, waiting, fence = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
 
 -- The server clock, read once per script and only when needed.
@@ -60,21 +60,20 @@ local function grant(token)
   return f
 end
 
--- Grants the free places to the first waiters of the queue and names them on the channel
--- ("token=fence ..."), so that a hand-off costs no further round trip.
-local function promote(max, channel)
+-- Grants the free places to the first waiters of the queue and tells each one's client on its own
+-- channel, fleetrotate:granted:<client id> ("token=fence"): a hand-off costs no further round trip
+-- and wakes nobody else.
+local function promote(max)
   local free = max - purgeHolders()
   if free <= 0 or purgeWaiters() == 0 then
     return
   end
   local first = redis.call('ZRANGE', queue, 0, free - 1)
-  local told = {}
   for _, t in ipairs(first) do
     redis.call('ZREM', queue, t)
     redis.call('ZREM', waiting, t)
     local f = digits(grant(t))
     redis.call('HSET', grants, t, f)
-    told[#told + 1] = t .. '=' .. f
+    redis.call('PUBLISH', 'fleetrotate:granted:' .. string.match(t, '^%d+:([^:]+):'), t .. '=' .. f)
   end
-  redis.call('PUBLISH', channel, table.concat(told, ' '))
 end
