@@ -25,7 +25,10 @@ import io.lettuce.core.resource.Delay;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The two connections of one {@link RedisFleetLock}: one for the scripts, one for pub/sub (opened
@@ -47,6 +50,8 @@ final class RedisConnections {
   private volatile StatefulConnection<String, String> commandConnection;
   private volatile RedisScriptingAsyncCommands<String, String> commands;
   private volatile StatefulRedisPubSubConnection<String, String> pubSub;
+  private CompletableFuture<? extends StatefulConnection<String, String>> openingCommands;
+  private CompletableFuture<? extends StatefulRedisPubSubConnection<String, String>> openingPubSub;
   private volatile boolean closed;
 
   /**
@@ -115,57 +120,120 @@ final class RedisConnections {
     return config.toString();
   }
 
-  /** The script connection, opened on first use. */
-  RedisScriptingAsyncCommands<String, String> commands() throws LockUnavailableException {
+  /**
+   * The script connection, opened on first use.
+   *
+   * @param boundNanos how long to wait for a connection being opened
+   */
+  RedisScriptingAsyncCommands<String, String> commands(long boundNanos)
+      throws LockUnavailableException, InterruptedException {
     RedisScriptingAsyncCommands<String, String> c = commands;
-    return c != null ? c : connectCommands();
+    if (c != null) {
+      return c;
+    }
+    CompletableFuture<? extends StatefulConnection<String, String>> opening;
+    synchronized (this) {
+      checkOpen();
+      if (commands != null) {
+        return commands;
+      }
+      if (openingCommands == null) {
+        openingCommands =
+            client instanceof RedisClusterClient cluster
+                ? cluster.connectAsync(StringCodec.UTF8)
+                : ((RedisClient) client).connectAsync(StringCodec.UTF8, uri).toCompletableFuture();
+      }
+      opening = openingCommands;
+    }
+    StatefulConnection<String, String> connection = awaitOpening(opening, boundNanos);
+    synchronized (this) {
+      if (openingCommands == opening) {
+        openingCommands = null;
+        commandConnection = connection;
+        commands =
+            connection instanceof StatefulRedisClusterConnection<String, String> cluster
+                ? cluster.async()
+                : ((StatefulRedisConnection<String, String>) connection).async();
+        if (closed) {
+          connection.closeAsync();
+        }
+      }
+      checkOpen();
+      return commands;
+    }
   }
 
-  private synchronized RedisScriptingAsyncCommands<String, String> connectCommands()
-      throws LockUnavailableException {
-    if (commands == null) {
-      checkOpen();
-      try {
-        if (client instanceof RedisClusterClient cluster) {
-          StatefulRedisClusterConnection<String, String> c = cluster.connect(StringCodec.UTF8);
-          commandConnection = c;
-          commands = c.async();
-        } else {
-          StatefulRedisConnection<String, String> c =
-              ((RedisClient) client).connect(StringCodec.UTF8, uri);
-          commandConnection = c;
-          commands = c.async();
-        }
-      } catch (RuntimeException e) {
-        throw unavailable(e);
-      }
+  /** The script connection if it is open; for releases, which only follow a grant. */
+  RedisScriptingAsyncCommands<String, String> openCommands() throws LockUnavailableException {
+    RedisScriptingAsyncCommands<String, String> c = commands;
+    if (c == null) {
+      throw new LockUnavailableException("not connected to Redis " + describe());
     }
-    return commands;
+    return c;
   }
 
   /** The pub/sub connection with {@code listener} on it, opened on first use. */
-  StatefulRedisPubSubConnection<String, String> pubSub(RedisPubSubListener<String, String> listener)
-      throws LockUnavailableException {
+  StatefulRedisPubSubConnection<String, String> pubSub(
+      RedisPubSubListener<String, String> listener, long boundNanos)
+      throws LockUnavailableException, InterruptedException {
     StatefulRedisPubSubConnection<String, String> p = pubSub;
-    return p != null ? p : connectPubSub(listener);
+    if (p != null) {
+      return p;
+    }
+    CompletableFuture<? extends StatefulRedisPubSubConnection<String, String>> opening;
+    synchronized (this) {
+      checkOpen();
+      if (pubSub != null) {
+        return pubSub;
+      }
+      if (openingPubSub == null) {
+        openingPubSub =
+            client instanceof RedisClusterClient cluster
+                ? cluster.connectPubSubAsync(StringCodec.UTF8)
+                : ((RedisClient) client)
+                    .connectPubSubAsync(StringCodec.UTF8, uri)
+                    .toCompletableFuture();
+      }
+      opening = openingPubSub;
+    }
+    StatefulRedisPubSubConnection<String, String> connection = awaitOpening(opening, boundNanos);
+    synchronized (this) {
+      if (openingPubSub == opening) {
+        openingPubSub = null;
+        connection.addListener(listener);
+        pubSub = connection;
+        if (closed) {
+          connection.closeAsync();
+        }
+      }
+      checkOpen();
+      return pubSub;
+    }
   }
 
-  private synchronized StatefulRedisPubSubConnection<String, String> connectPubSub(
-      RedisPubSubListener<String, String> listener) throws LockUnavailableException {
-    if (pubSub == null) {
-      checkOpen();
-      try {
-        StatefulRedisPubSubConnection<String, String> p =
-            client instanceof RedisClusterClient cluster
-                ? cluster.connectPubSub(StringCodec.UTF8)
-                : ((RedisClient) client).connectPubSub(StringCodec.UTF8, uri);
-        p.addListener(listener);
-        pubSub = p;
-      } catch (RuntimeException e) {
-        throw unavailable(e);
+  private <C> C awaitOpening(CompletableFuture<? extends C> opening, long boundNanos)
+      throws LockUnavailableException, InterruptedException {
+    try {
+      return opening.get(boundNanos, TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      // Still opening: the next caller waits for the same attempt.
+      throw new LockUnavailableException(
+          "Redis "
+              + describe()
+              + " did not accept a connection within "
+              + TimeUnit.NANOSECONDS.toMillis(boundNanos)
+              + " ms");
+    } catch (ExecutionException e) {
+      synchronized (this) {
+        if (openingCommands == opening) {
+          openingCommands = null;
+        }
+        if (openingPubSub == opening) {
+          openingPubSub = null;
+        }
       }
+      throw unavailable(e.getCause());
     }
-    return pubSub;
   }
 
   private void checkOpen() throws LockUnavailableException {
@@ -203,5 +271,7 @@ final class RedisConnections {
     commands = null;
     commandConnection = null;
     pubSub = null;
+    openingCommands = null;
+    openingPubSub = null;
   }
 }

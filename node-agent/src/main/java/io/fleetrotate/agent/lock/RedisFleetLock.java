@@ -149,7 +149,8 @@ public final class RedisFleetLock implements FleetLock {
         try {
           reply =
               await(
-                  RedisScripts.ACQUIRE.call(redis.commands(), keys.keys(), args),
+                  RedisScripts.ACQUIRE.call(
+                      redis.commands(answerWindow(deadline, sent)), keys.keys(), args),
                   answerWindow(deadline, sent));
           if (isGrant(reply)) {
             return lease(keys, token, ((Number) reply.get(1)).longValue(), sent);
@@ -252,7 +253,7 @@ public final class RedisFleetLock implements FleetLock {
       Long renewed =
           await(
               RedisScripts.RENEW.call(
-                  redis.commands(), keys.keys(), token, Long.toString(ttl.toMillis())),
+                  redis.commands(COMMAND_NANOS), keys.keys(), token, Long.toString(ttl.toMillis())),
               COMMAND_NANOS);
       return renewed != null && renewed == 1;
     } catch (InterruptedException e) {
@@ -302,7 +303,7 @@ public final class RedisFleetLock implements FleetLock {
 
   private CompletableFuture<Object> releaseAsync(RedisKeys keys, String token)
       throws LockUnavailableException {
-    return RedisScripts.RELEASE.call(redis.commands(), keys.keys(), token, maxConcurrent);
+    return RedisScripts.RELEASE.call(redis.openCommands(), keys.keys(), token, maxConcurrent);
   }
 
   /**
@@ -319,7 +320,11 @@ public final class RedisFleetLock implements FleetLock {
 
   private void subscribe(long deadline) throws LockUnavailableException, InterruptedException {
     await(
-        redis.pubSub(listener).async().subscribe(grantedChannel).toCompletableFuture(),
+        redis
+            .pubSub(listener, answerWindow(deadline, System.nanoTime()))
+            .async()
+            .subscribe(grantedChannel)
+            .toCompletableFuture(),
         answerWindow(deadline, System.nanoTime()));
     listener.subscribed();
   }

@@ -3,6 +3,7 @@ package io.fleetrotate.agent.lock;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.api.sync.RedisCommands;
 import java.time.Duration;
 
@@ -20,6 +21,10 @@ final class RedisAdmin implements AutoCloseable {
 
   RedisCommands<String, String> sync() {
     return connection.sync();
+  }
+
+  RedisAsyncCommands<String, String> async() {
+    return connection.async();
   }
 
   /** Deletes every grant of {@code group}, as an expiry during a pause would. */
