@@ -34,8 +34,9 @@ import java.util.concurrent.TimeoutException;
  * The two connections of one {@link RedisFleetLock}: one for the scripts, one for pub/sub (opened
  * on the first wait), to a standalone server, a Sentinel-managed master or a Cluster. Both are
  * opened lazily, so an agent starts while Redis is down; once open, Lettuce reconnects them by
- * itself (within a second of the server coming back), and rejects commands at once while
- * disconnected rather than queueing them.
+ * itself (within a second of the server coming back). To a standalone or Sentinel-managed server,
+ * commands are rejected at once while disconnected rather than queued; in a Cluster they wait for
+ * the node's connection, at most the command timeout.
  */
 final class RedisConnections {
   static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
@@ -87,7 +88,9 @@ final class RedisConnections {
                         .enableAllAdaptiveRefreshTriggers()
                         .enablePeriodicRefresh(Duration.ofMinutes(1))
                         .build())
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                // Node connections open on a node's first command, so a command must be
+                // allowed to wait for one (bounded by the command timeout and the caller's).
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.ACCEPT_COMMANDS)
                 .timeoutOptions(timeouts)
                 .socketOptions(socket)
                 .sslOptions(ssl)
@@ -140,7 +143,7 @@ final class RedisConnections {
       if (openingCommands == null) {
         openingCommands =
             client instanceof RedisClusterClient cluster
-                ? cluster.connectAsync(StringCodec.UTF8)
+                ? withTopology(cluster).thenCompose(v -> cluster.connectAsync(StringCodec.UTF8))
                 : ((RedisClient) client).connectAsync(StringCodec.UTF8, uri).toCompletableFuture();
       }
       opening = openingCommands;
@@ -189,7 +192,8 @@ final class RedisConnections {
       if (openingPubSub == null) {
         openingPubSub =
             client instanceof RedisClusterClient cluster
-                ? cluster.connectPubSubAsync(StringCodec.UTF8)
+                ? withTopology(cluster)
+                    .thenCompose(v -> cluster.connectPubSubAsync(StringCodec.UTF8))
                 : ((RedisClient) client)
                     .connectPubSubAsync(StringCodec.UTF8, uri)
                     .toCompletableFuture();
@@ -209,6 +213,11 @@ final class RedisConnections {
       checkOpen();
       return pubSub;
     }
+  }
+
+  /** The cluster's slot map, which the asynchronous connect does not load by itself. */
+  private static CompletableFuture<Void> withTopology(RedisClusterClient cluster) {
+    return cluster.refreshPartitionsAsync().toCompletableFuture();
   }
 
   private <C> C awaitOpening(CompletableFuture<? extends C> opening, long boundNanos)

@@ -81,6 +81,8 @@ public final class RedisFleetLock implements FleetLock {
   private final QueueOrder order;
   private final String maxConcurrent;
   private final long pollNanos;
+  private final Duration ttl;
+  private final long ttlNanos;
   private final String waiterTtlMillis;
   private final String tokenPrefix;
   private final String grantedChannel;
@@ -103,6 +105,8 @@ public final class RedisFleetLock implements FleetLock {
       throw new IllegalArgumentException("maxConcurrent must be >= 1, not " + maxConcurrent);
     }
     this.watchdog = new LeaseWatchdog(ttl);
+    this.ttl = ttl;
+    this.ttlNanos = ttl.toNanos();
     this.order = order;
     this.maxConcurrent = Integer.toString(maxConcurrent);
     this.pollNanos =
@@ -153,7 +157,11 @@ public final class RedisFleetLock implements FleetLock {
                       redis.commands(answerWindow(deadline, sent)), keys.keys(), args),
                   answerWindow(deadline, sent));
           if (isGrant(reply)) {
-            return lease(keys, token, ((Number) reply.get(1)).longValue(), sent);
+            Lease lease = leaseIfFresh(keys, token, ((Number) reply.get(1)).longValue(), sent);
+            if (lease != null) {
+              return lease;
+            }
+            continue;
           }
           enqueued = true;
           lastWaitSent = sent;
@@ -170,11 +178,18 @@ public final class RedisFleetLock implements FleetLock {
           if (outageSince == 0) {
             outageSince = now;
           }
-          if (closed
-              || !enqueued
-              || now - outageSince > OUTAGE_TOLERANCE_NANOS
-              || now - deadline >= 0) {
+          if (closed || !enqueued || now - outageSince > OUTAGE_TOLERANCE_NANOS) {
             leave(keys, token);
+            throw failure;
+          }
+          if (now - deadline >= 0) {
+            leave(keys, token);
+            if (now - outageSince < COMMAND_NANOS) {
+              // Only the last try went unanswered, in the short window the deadline left it.
+              throw new LockTimeoutException(
+                  "no lease of group " + group + " within " + timeout + " (" + describe() + ")",
+                  failure);
+            }
             throw failure;
           }
           log.debug("retrying the lease of group {}: {}", group, failure.getMessage());
@@ -197,8 +212,12 @@ public final class RedisFleetLock implements FleetLock {
         }
         Long fence = waitFor(pushed, sleep);
         if (fence != null) {
-          // Granted by a release after our last unanswered try, so its TTL started no earlier.
-          return lease(keys, token, fence, lastWaitSent);
+          if (System.nanoTime() - lastWaitSent < 2 * pollNanos) {
+            // Granted after our last answered try, so its TTL started no earlier than that.
+            return lease(keys, token, fence, lastWaitSent);
+          }
+          // That try is old (Redis was away): ask again, which restarts the grant's TTL now.
+          pushed = listener.register(token);
         }
       }
     } catch (InterruptedException e) {
@@ -293,6 +312,24 @@ public final class RedisFleetLock implements FleetLock {
         handle.group(),
         handle.fencingToken(),
         why.getMessage());
+  }
+
+  /**
+   * The lease, unless the answer took so long (Redis was paused, say) that little of the TTL
+   * counted from the request would be left: then the grant is renewed first, so that it counts from
+   * now. Null if the grant is gone by then.
+   */
+  private Lease leaseIfFresh(RedisKeys keys, String token, long fence, long requestedAtNanos)
+      throws LockUnavailableException {
+    long requestedAt = requestedAtNanos;
+    if (System.nanoTime() - requestedAt > ttlNanos / 4) {
+      long sent = System.nanoTime();
+      if (!renew(keys, token, ttl)) {
+        return null;
+      }
+      requestedAt = sent;
+    }
+    return lease(keys, token, fence, requestedAt);
   }
 
   private Lease lease(RedisKeys keys, String token, long fence, long requestedAtNanos) {
