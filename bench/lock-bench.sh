@@ -2,12 +2,13 @@
 # Fleet lock benchmark: fleetrotate's Redis backend side by side with Redisson's RLock, in one run
 # against one local redis-server (loopback only), plus the Hazelcast backend's hand-off.
 #
-#   bench/lock-bench.sh [--runs N] [--port P] [--hazelcast-port P] [--no-build]
+#   bench/lock-bench.sh [--runs N] [--port P] [--hazelcast-port P] [--no-build] [--classpath CP]
 #
 #   --runs N            measured runs, medians printed (default 5)
 #   --port P            port of the redis-server this script starts (default: a free one)
 #   --hazelcast-port P  port of the embedded Hazelcast member (default: a free one)
 #   --no-build          use bench/lock/target as it is
+#   --classpath CP      put CP before the agent's jar, e.g. the classes of a backend not merged yet
 #
 # uncontended_cycles_per_s: acquire + release cycles per second from one client, after a warm-up.
 # handoff_overhead_ms: 20 clients (separate connections) become due at one instant (a barrier),
@@ -21,13 +22,15 @@ RUNS=5
 PORT=
 HZ_PORT=
 BUILD=1
+EXTRA_CP=
 while [ $# -gt 0 ]; do
   case "$1" in
     --runs) RUNS=$2; shift 2 ;;
     --port) PORT=$2; shift 2 ;;
     --hazelcast-port) HZ_PORT=$2; shift 2 ;;
     --no-build) BUILD=0; shift ;;
-    -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --classpath) EXTRA_CP=$2; shift 2 ;;
+    -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
     *) echo "lock-bench: unknown option $1; see --help" >&2; exit 2 ;;
   esac
 done
@@ -73,4 +76,4 @@ echo "lock-bench: $(redis-server --version | cut -d' ' -f1-3) on 127.0.0.1:$PORT
 LIMIT=$((90 + 30 * RUNS))
 timeout --kill-after=10 "$LIMIT" java -Xms512m -Xmx1g -XX:+UseParallelGC \
   -Dlogback.configurationFile="$ROOT/bench/lock/logback-quiet.xml" \
-  -jar "$JAR" --host 127.0.0.1 --port "$PORT" --runs "$RUNS" --hazelcast-port "$HZ_PORT"
+  -cp "${EXTRA_CP:+$EXTRA_CP:}$JAR" io.fleetrotate.bench.LockBench --host 127.0.0.1 --port "$PORT" --runs "$RUNS" --hazelcast-port "$HZ_PORT"

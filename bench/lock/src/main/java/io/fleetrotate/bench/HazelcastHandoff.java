@@ -23,6 +23,17 @@ final class HazelcastHandoff {
 
   private HazelcastHandoff() {}
 
+  /** The lease map's configuration, as the coordinator's member would have it, if there is one. */
+  static void configureLeaseMap(Config config) {
+    try {
+      Class.forName("io.fleetrotate.proto.lease.LeaseMaps")
+          .getMethod("configure", Config.class)
+          .invoke(null, config);
+    } catch (ReflectiveOperationException | LinkageError e) {
+      LockBench.progress("hazelcast: member with default map settings (" + e + ")");
+    }
+  }
+
   /** The median overhead in ms as text, or {@code unavailable} with the reason on stderr. */
   static String measure(int port, int runs) {
     if (port <= 0) {
@@ -56,6 +67,7 @@ final class HazelcastHandoff {
     join.getAutoDetectionConfig().setEnabled(false);
     join.getTcpIpConfig().setEnabled(true).addMember("127.0.0.1:" + port);
     config.setProperty("hazelcast.phone.home.enabled", "false");
+    configureLeaseMap(config);
     HazelcastInstance member = Hazelcast.newHazelcastInstance(config);
     List<FleetLock> clients = new ArrayList<>();
     try {
