@@ -75,5 +75,5 @@ echo "lock-bench: $(redis-server --version | cut -d' ' -f1-3) on 127.0.0.1:$PORT
 # Bounded: ~12 s per run plus start-up; the JVM is killed if it goes past that.
 LIMIT=$((90 + 30 * RUNS))
 timeout --kill-after=10 "$LIMIT" java -Xms512m -Xmx1g -XX:+UseParallelGC \
-  -Dlogback.configurationFile="$ROOT/bench/lock/logback-quiet.xml" \
+  -Dlogback.configurationFile="$ROOT/bench/lock/logback-quiet.xml" -Dhazelcast.logging.type=slf4j \
   -cp "${EXTRA_CP:+$EXTRA_CP:}$JAR" io.fleetrotate.bench.LockBench --host 127.0.0.1 --port "$PORT" --runs "$RUNS" --hazelcast-port "$HZ_PORT"

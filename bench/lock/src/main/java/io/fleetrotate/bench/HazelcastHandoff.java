@@ -67,6 +67,7 @@ final class HazelcastHandoff {
     join.getAutoDetectionConfig().setEnabled(false);
     join.getTcpIpConfig().setEnabled(true).addMember("127.0.0.1:" + port);
     config.setProperty("hazelcast.phone.home.enabled", "false");
+    config.setProperty("hazelcast.logging.type", "slf4j");
     configureLeaseMap(config);
     HazelcastInstance member = Hazelcast.newHazelcastInstance(config);
     List<FleetLock> clients = new ArrayList<>();

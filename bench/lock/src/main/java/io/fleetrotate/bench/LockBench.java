@@ -114,6 +114,9 @@ public final class LockBench {
     System.out.printf(
         "ratio handoff_overhead fleetrotate/redisson=%.2f (goal <= 0.5, and fleetrotate <= 0.5 ms)%n",
         oh / rh);
+    System.out.println(
+        "note fleetrotate's Lease.close() sends the release without waiting for its answer (the"
+            + " next acquire queues behind it on the same connection); Redisson's unlock() waits");
     System.out.printf(
         "runs=%d uncontended fleetrotate=%s redisson=%s%n",
         runs, fmt(oursUncontended, "%.0f"), fmt(redissonUncontended, "%.0f"));
