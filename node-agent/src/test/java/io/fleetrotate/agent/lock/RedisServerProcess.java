@@ -77,6 +77,50 @@ final class RedisServerProcess implements AutoCloseable {
     return server;
   }
 
+  /**
+   * Starts a Sentinel on a free port that monitors the master on {@code masterPort} as {@code
+   * master}, and waits until it does.
+   */
+  static RedisServerProcess startSentinel(String master, int masterPort) throws IOException {
+    int port = freePort();
+    Path dir = Files.createTempDirectory("fleetrotate-sentinel-test-");
+    Path conf =
+        Files.writeString(
+            dir.resolve("sentinel.conf"),
+            "port "
+                + port
+                + "\nbind 127.0.0.1\ndir "
+                + dir
+                + "\nsentinel monitor "
+                + master
+                + " 127.0.0.1 "
+                + masterPort
+                + " 1\nsentinel down-after-milliseconds "
+                + master
+                + " 1000\n");
+    Path log = dir.resolve("redis.log");
+    Process p =
+        new ProcessBuilder("redis-server", conf.toString(), "--sentinel")
+            .directory(dir.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .start();
+    RedisServerProcess sentinel = new RedisServerProcess(p, dir, log, port);
+    try {
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .pollInterval(Duration.ofMillis(20))
+          .until(() -> !p.isAlive() || sentinel.log().contains("+monitor master " + master));
+      if (!p.isAlive()) {
+        throw new IllegalStateException("redis-server --sentinel exited:\n" + sentinel.log());
+      }
+    } catch (RuntimeException e) {
+      sentinel.close();
+      throw e;
+    }
+    return sentinel;
+  }
+
   String log() {
     try {
       return Files.readString(log);
