@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>{@code fleetrotate:{g}:holders} ZSET grant token &rarr; expiry (ms);
- *   <li>{@code fleetrotate:{g}:grants} HASH grant token &rarr; fencing token;
+ *   <li>{@code fleetrotate:{g}:grants} HASH grant token &rarr; fencing token, for grants a release
+ *       made to a waiter (so the waiter learns its token even if the message is lost);
  *   <li>{@code fleetrotate:{g}:queue} ZSET waiter token &rarr; {@link QueueOrder} score (arrival in
  *       us on the server clock, minus the priority boost), lowest served first;
  *   <li>{@code fleetrotate:{g}:waiting} ZSET waiter token &rarr; expiry of the waiter's entry,
@@ -36,9 +37,13 @@ import org.slf4j.LoggerFactory;
  *       that a release granted.
  * </ul>
  *
- * Empty sets vanish by themselves; only the counter stays, a few bytes per group.
+ * Empty sets vanish by themselves; only the counter stays, a few bytes per group. An ACL user needs
+ * {@code ~fleetrotate:* &fleetrotate:* +@connection +@scripting +@sortedset +@hash +@string
+ * +@pubsub +time} (scripts run their commands with the caller's permissions).
  *
- * <p>Acquiring is one EVALSHA when a place is free and nobody waits. Otherwise the waiter joins the
+ * <p>Acquiring is one EVALSHA when a place is free and nobody waits; releasing is one EVALSHA that
+ * {@link Lease#close()} sends without waiting for the answer (this client's next command queues
+ * behind it, {@link #close()} waits for it, a failure is logged). Otherwise the waiter joins the
  * queue and sleeps; a release grants the free places to the first waiters itself and tells them on
  * its client's channel, so a hand-off costs the releaser's round trip and one message. A waiter
  * also asks again every {@code min(1 s, ttl / 6)}, or when the first holder's grant is due to
@@ -52,8 +57,13 @@ import org.slf4j.LoggerFactory;
  *   <li>Redis goes away while the caller waits in the queue: it keeps asking every 100 ms for up to
  *       {@value #OUTAGE_TOLERANCE_SECONDS} s (within its timeout), so a waiter rides out a restart
  *       or failover, then throws {@link LockUnavailableException}.
+ *   <li>The caller's timeout passes while Redis answers: {@link LockTimeoutException}; while it
+ *       does not (for longer than the last try's 2 s): {@link LockUnavailableException}. A try is
+ *       given at least 100 ms for its answer, so a call may return up to that much after a shorter
+ *       timeout.
  *   <li>A reply lost to a timeout may have granted on the server: the grant is given back (the
- *       release is queued behind it on the same connection), else it expires by its TTL.
+ *       release is queued behind it on the same connection), else it expires by its TTL. A grant
+ *       answered late (Redis paused) is renewed before use, so its TTL counts from then.
  *   <li>A holder that dies is replaced once its TTL has passed; a waiter that dies is dropped from
  *       the queue within about three polls. A waiter killed in the instant a release granted it
  *       holds the lease until its TTL, like a dead holder.

@@ -35,7 +35,10 @@ class RedisAuthAndTlsTest {
     }
   }
 
-  /** An ACL user limited to the lock's keys and channels is enough. */
+  /**
+   * An ACL user limited to the lock's keys and channels and to the command categories the scripts
+   * use is enough (scripts run their commands with the caller's permissions).
+   */
   @Test
   void anAclUserLimitedToTheLocksKeysAndChannelsIsEnough() throws Exception {
     try (RedisServerProcess server =
@@ -49,7 +52,13 @@ class RedisAuthAndTlsTest {
             ">pw",
             "~fleetrotate:*",
             "&fleetrotate:*",
-            "+@all")) {
+            "+@connection",
+            "+@scripting",
+            "+@sortedset",
+            "+@hash",
+            "+@string",
+            "+@pubsub",
+            "+time")) {
       String uri = "redis://fleet:pw@127.0.0.1:" + server.port;
       try (RedisFleetLock a = lock(uri, Optional.empty());
           RedisFleetLock b = lock(uri, Optional.empty())) {
