@@ -210,6 +210,10 @@ public final class RedisFleetLock implements FleetLock {
             continue; // a grant between that try and the subscription went unheard: ask again
           }
           if (now - deadline >= 0) {
+            Long lastMoment = pushed.getNow(null);
+            if (lastMoment != null) {
+              return lease(keys, token, lastMoment, lastWaitSent); // granted as time ran out
+            }
             leave(keys, token);
             throw new LockTimeoutException(
                 "no lease of group " + group + " within " + timeout + " (" + describe() + ")");
