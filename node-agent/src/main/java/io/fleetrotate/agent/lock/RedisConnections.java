@@ -32,11 +32,12 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * The two connections of one {@link RedisFleetLock}: one for the scripts, one for pub/sub (opened
- * on the first wait), to a standalone server, a Sentinel-managed master or a Cluster. Both are
- * opened lazily, so an agent starts while Redis is down; once open, Lettuce reconnects them by
- * itself (within a second of the server coming back). To a standalone or Sentinel-managed server,
- * commands are rejected at once while disconnected rather than queued; in a Cluster they wait for
- * the node's connection, at most the command timeout.
+ * on the first wait), to a standalone server, a Sentinel-managed master or a Cluster. Neither
+ * opening blocks the agent (the script connection starts opening when the client is made), so an
+ * agent starts while Redis is down; once open, Lettuce reconnects them by itself (within a second
+ * of the server coming back). To a standalone or Sentinel-managed server, commands are rejected at
+ * once while disconnected rather than queued; in a Cluster they wait for the node's connection, at
+ * most the command timeout.
  */
 final class RedisConnections {
   static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
@@ -124,6 +125,28 @@ final class RedisConnections {
   }
 
   /**
+   * Starts opening the script connection without waiting for it, so that the first acquire finds it
+   * ready; if this attempt fails, the first acquire tries again.
+   */
+  void openSoon() {
+    CompletableFuture<? extends StatefulConnection<String, String>> opening;
+    synchronized (this) {
+      if (closed || commands != null || openingCommands != null) {
+        return;
+      }
+      opening = startOpeningCommands();
+    }
+    opening.whenComplete(
+        (connection, failure) -> {
+          if (failure == null) {
+            adoptCommands(opening, connection);
+          } else {
+            forget(opening);
+          }
+        });
+  }
+
+  /**
    * The script connection, opened on first use.
    *
    * @param boundNanos how long to wait for a connection being opened
@@ -140,29 +163,46 @@ final class RedisConnections {
       if (commands != null) {
         return commands;
       }
-      if (openingCommands == null) {
-        openingCommands =
-            client instanceof RedisClusterClient cluster
-                ? withTopology(cluster).thenCompose(v -> cluster.connectAsync(StringCodec.UTF8))
-                : ((RedisClient) client).connectAsync(StringCodec.UTF8, uri).toCompletableFuture();
-      }
-      opening = openingCommands;
+      opening = openingCommands != null ? openingCommands : startOpeningCommands();
     }
-    StatefulConnection<String, String> connection = awaitOpening(opening, boundNanos);
+    adoptCommands(opening, awaitOpening(opening, boundNanos));
     synchronized (this) {
-      if (openingCommands == opening) {
-        openingCommands = null;
-        commandConnection = connection;
-        commands =
-            connection instanceof StatefulRedisClusterConnection<String, String> cluster
-                ? cluster.async()
-                : ((StatefulRedisConnection<String, String>) connection).async();
-        if (closed) {
-          connection.closeAsync();
-        }
-      }
       checkOpen();
       return commands;
+    }
+  }
+
+  private CompletableFuture<? extends StatefulConnection<String, String>> startOpeningCommands() {
+    openingCommands =
+        client instanceof RedisClusterClient cluster
+            ? withTopology(cluster).thenCompose(v -> cluster.connectAsync(StringCodec.UTF8))
+            : ((RedisClient) client).connectAsync(StringCodec.UTF8, uri).toCompletableFuture();
+    return openingCommands;
+  }
+
+  private synchronized void adoptCommands(
+      CompletableFuture<? extends StatefulConnection<String, String>> opening,
+      StatefulConnection<String, String> connection) {
+    if (openingCommands != opening) {
+      return; // adopted by another caller already
+    }
+    openingCommands = null;
+    commandConnection = connection;
+    commands =
+        connection instanceof StatefulRedisClusterConnection<String, String> cluster
+            ? cluster.async()
+            : ((StatefulRedisConnection<String, String>) connection).async();
+    if (closed) {
+      connection.closeAsync();
+    }
+  }
+
+  private synchronized void forget(CompletableFuture<?> opening) {
+    if (openingCommands == opening) {
+      openingCommands = null;
+    }
+    if (openingPubSub == opening) {
+      openingPubSub = null;
     }
   }
 
@@ -233,14 +273,7 @@ final class RedisConnections {
               + TimeUnit.NANOSECONDS.toMillis(boundNanos)
               + " ms");
     } catch (ExecutionException e) {
-      synchronized (this) {
-        if (openingCommands == opening) {
-          openingCommands = null;
-        }
-        if (openingPubSub == opening) {
-          openingPubSub = null;
-        }
-      }
+      forget(opening);
       throw unavailable(e.getCause());
     }
   }
@@ -259,28 +292,40 @@ final class RedisConnections {
     return new LockUnavailableException("cannot reach Redis " + describe() + ": " + why, e);
   }
 
-  /** Closes the connections and the client's threads; waits at most a couple of seconds. */
-  synchronized void close() {
+  /** Closes the connections and the client's threads; waits at most a few seconds. */
+  void close() {
     closeWithin(COMMAND_TIMEOUT);
   }
 
   /** As a SIGKILL would: drops the connections at once, nothing flushed. */
-  synchronized void crash() {
+  void crash() {
     closeWithin(Duration.ZERO);
   }
 
   private void closeWithin(Duration wait) {
-    if (closed) {
-      return;
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      commands = null;
+      commandConnection = null;
+      pubSub = null;
+      openingCommands = null;
+      openingPubSub = null;
     }
-    closed = true;
+    // Not under the lock: closing waits for Lettuce's threads, which may need it to finish an
+    // opening connection.
     long waitMs = wait.toMillis();
-    client.shutdown(0, waitMs, TimeUnit.MILLISECONDS);
+    try {
+      client
+          .shutdownAsync(0, waitMs, TimeUnit.MILLISECONDS)
+          .get(waitMs + 1000, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      // Nothing more to do: the threads are daemons and the server drops the connections.
+    }
     resources.shutdown(0, waitMs, TimeUnit.MILLISECONDS);
-    commands = null;
-    commandConnection = null;
-    pubSub = null;
-    openingCommands = null;
-    openingPubSub = null;
   }
 }

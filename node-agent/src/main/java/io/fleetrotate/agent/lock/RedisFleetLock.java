@@ -103,8 +103,8 @@ public final class RedisFleetLock implements FleetLock {
   private volatile boolean closed;
 
   /**
-   * A client of the lock in Redis; it connects on the first {@link #acquire}, so it can be made
-   * while Redis is down.
+   * A client of the lock in Redis. It starts connecting in the background and returns at once, so
+   * it can be made while Redis is down; {@link #acquire} connects if that did not work.
    *
    * @param maxConcurrent how many holders a group may have at once, the same for every client
    * @param ttl how long a grant lasts unless renewed (the watchdog renews at ttl / 3)
@@ -131,6 +131,7 @@ public final class RedisFleetLock implements FleetLock {
     this.tokenPrefix = ttl.toMillis() + ":" + clientId + ":";
     this.grantedChannel = RedisKeys.grantedChannel(clientId);
     this.redis = new RedisConnections(config);
+    redis.openSoon();
   }
 
   @Override

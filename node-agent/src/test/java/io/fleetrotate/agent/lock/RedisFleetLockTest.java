@@ -242,6 +242,26 @@ class RedisFleetLockTest {
   }
 
   @Test
+  void closingWhileRedisIsPausedReturnsPromptly() throws Exception {
+    RedisFleetLock connected = client();
+    Lease held = connected.acquire(group, 0.5, Duration.ofSeconds(5));
+    server().pause();
+    try {
+      // Its connection is being opened in the background, and cannot finish.
+      RedisFleetLock opening =
+          new RedisFleetLock(new RedisConfig(server().uri()), 1, TTL, QueueOrder.defaults());
+      for (RedisFleetLock c : List.of(opening, connected)) {
+        long start = System.nanoTime();
+        c.close();
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(8));
+      }
+      held.close(); // after the client: harmless
+    } finally {
+      server().resume();
+    }
+  }
+
+  @Test
   void everyKeyOfAGroupSharesOneHashTag() throws Exception {
     RedisFleetLock holder = client();
     RedisFleetLock waiter = client();
