@@ -23,8 +23,8 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>{@code fleetrotate:{g}:holders} ZSET grant token &rarr; expiry (ms);
- *   <li>{@code fleetrotate:{g}:grants} HASH grant token &rarr; fencing token, for grants a release
- *       made to a waiter (so the waiter learns its token even if the message is lost);
+ *   <li>{@code fleetrotate:{g}:grants} HASH grant token &rarr; fencing token, so that a waiter
+ *       whose answer or message was lost learns its grant on its next try;
  *   <li>{@code fleetrotate:{g}:queue} ZSET waiter token &rarr; {@link QueueOrder} score (arrival in
  *       us on the server clock, minus the priority boost), lowest served first;
  *   <li>{@code fleetrotate:{g}:waiting} ZSET waiter token &rarr; expiry of the waiter's entry,

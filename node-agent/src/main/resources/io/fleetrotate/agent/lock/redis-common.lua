@@ -2,7 +2,7 @@
 --
 -- KEYS, all of one group, so one hash tag puts them in one Cluster slot:
 --   1 holders  ZSET token -> expiry, ms on the server clock
---   2 grants   HASH token -> fencing token, for grants made by a release to a waiter
+--   2 grants   HASH token -> fencing token of each holder
 --   3 queue    ZSET token -> QueueOrder score, us (arrival - priority x boost window)
 --   4 waiting  ZSET token -> expiry of the waiter's entry, ms (each try pushes it back)
 --   5 fence    STRING, the last fencing token granted (never expires)
@@ -57,6 +57,8 @@ local function grant(token)
   local f = math.max(tonumber(redis.call('GET', fence) or '0') + 1, nowUs)
   redis.call('SET', fence, digits(f))
   redis.call('ZADD', holders, nowMs + ttlOf(token), token)
+  -- Also for a grant answered directly: if that answer is lost, the caller's next try finds it.
+  redis.call('HSET', grants, token, digits(f))
   return f
 end
 
@@ -73,7 +75,6 @@ local function promote(max)
     redis.call('ZREM', queue, t)
     redis.call('ZREM', waiting, t)
     local f = digits(grant(t))
-    redis.call('HSET', grants, t, f)
     redis.call('PUBLISH', 'fleetrotate:granted:' .. string.match(t, '^%d+:([^:]+):'), t .. '=' .. f)
   end
 end

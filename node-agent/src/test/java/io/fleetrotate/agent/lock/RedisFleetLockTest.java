@@ -145,6 +145,26 @@ class RedisFleetLockTest {
     }
   }
 
+  /** A try whose answer was lost granted on the server; the caller's next try must find it. */
+  @Test
+  void aGrantWhoseAnswerWasLostIsFoundByTheNextTry() throws Exception {
+    RedisKeys keys = RedisKeys.of(group);
+    String token = "60000:lost-answer:1";
+    try (RedisAdmin admin = admin()) {
+      List<Object> first =
+          RedisScripts.ACQUIRE
+              .<List<Object>>call(admin.async(), keys.keys(), token, "1", "0", "3000", "1")
+              .get(5, TimeUnit.SECONDS);
+      List<Object> again =
+          RedisScripts.ACQUIRE
+              .<List<Object>>call(admin.async(), keys.keys(), token, "1", "0", "3000", "0")
+              .get(5, TimeUnit.SECONDS);
+      assertThat(first.get(0)).isEqualTo(1L);
+      assertThat(again).isEqualTo(first);
+      assertThat(admin.sync().zcard(keys.keys()[2])).as("not queued behind itself").isZero();
+    }
+  }
+
   @Test
   void aKilledRedisMakesAcquireFailPromptly() throws Exception {
     RedisFleetLock connected = client();
@@ -278,6 +298,7 @@ class RedisFleetLockTest {
       assertThat(keys)
           .containsExactlyInAnyOrder(
               "fleetrotate:{" + group + "}:holders",
+              "fleetrotate:{" + group + "}:grants",
               "fleetrotate:{" + group + "}:queue",
               "fleetrotate:{" + group + "}:waiting",
               "fleetrotate:{" + group + "}:fence");
