@@ -282,6 +282,35 @@ public final class RedisFleetLock implements FleetLock {
     return redis.describe();
   }
 
+  /** Sets the group's counter to at least {@code atLeast}; the next grant's token is above it. */
+  @Override
+  public void raiseFencingToken(String group, long atLeast) throws LockUnavailableException {
+    RedisKeys keys = keysByGroup.computeIfAbsent(group, RedisKeys::of);
+    String script =
+        "local c = tonumber(redis.call('GET', KEYS[1]) or '0') "
+            + "if c < tonumber(ARGV[1]) then redis.call('SET', KEYS[1], ARGV[1]) return 1 end "
+            + "return 0";
+    try {
+      Long raised =
+          await(
+              redis
+                  .commands(COMMAND_NANOS)
+                  .<Long>eval(
+                      script,
+                      io.lettuce.core.ScriptOutputType.INTEGER,
+                      new String[] {keys.fence()},
+                      Long.toString(atLeast))
+                  .toCompletableFuture(),
+              COMMAND_NANOS);
+      if (raised != null && raised == 1) {
+        log.warn("raised the fencing counter of group {} to {}", group, atLeast);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new LockUnavailableException("interrupted while raising a fencing counter", e);
+    }
+  }
+
   boolean renew(RedisKeys keys, String token, Duration ttl) throws LockUnavailableException {
     try {
       Long renewed =
