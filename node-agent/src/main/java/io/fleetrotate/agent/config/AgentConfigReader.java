@@ -206,8 +206,18 @@ final class AgentConfigReader {
   }
 
   private RedisConfig readRedis(YamlMap m) {
-    m.allowOnly(List.of("uri"));
-    return new RedisConfig(m.require("uri", REDIS_URI).orElse("redis://invalid"));
+    m.allowOnly(List.of("uri", "cluster", "caFile"));
+    String uri = m.require("uri", REDIS_URI).orElse("redis://invalid");
+    boolean cluster = m.get("cluster", ScalarType.BOOLEAN, false);
+    String scheme = uri.toLowerCase(Locale.ROOT);
+    if (cluster && !(scheme.startsWith("redis://") || scheme.startsWith("rediss://"))) {
+      m.error(
+          "cluster",
+          "is true but the uri is not redis:// or rediss://; a Redis Cluster is named by its"
+              + " seed nodes, e.g. redis://n1:6379,n2:6379");
+    }
+    Optional<Path> caFile = m.get("caFile", ScalarType.ABSOLUTE_PATH);
+    return new RedisConfig(uri, cluster, caFile);
   }
 
   private HazelcastConfig readHazelcast(YamlMap m) {

@@ -21,10 +21,8 @@ public final class FleetLocks {
           new HazelcastFleetLock(
               lc.hazelcast().orElseThrow(), lc.maxConcurrent(), lc.lease(), QueueOrder.defaults());
       case REDIS ->
-          throw new IOException(
-              "lock.backend: "
-                  + lc.backend().wireName()
-                  + " is not available in this build yet; use lock.backend: local");
+          new RedisFleetLock(
+              lc.redis().orElseThrow(), lc.maxConcurrent(), lc.lease(), QueueOrder.defaults());
     };
   }
 }
