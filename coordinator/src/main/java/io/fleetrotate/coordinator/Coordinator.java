@@ -202,16 +202,17 @@ public final class Coordinator implements AutoCloseable {
   CompletableFuture<List<RotationEvent>> ingest(List<RotationEvent> events, boolean publish) {
     return history
         .append(events)
-        .thenApply(
+        .thenCompose(
             fresh -> {
               for (RotationEvent e : fresh) {
                 fleet.recordRotation(e);
                 metrics.rotation(e);
               }
               if (publish && sync != null) {
-                sync.publish(fresh);
+                // Acknowledge only once the cluster has them: the ack must survive this member.
+                return sync.publish(fresh).thenApply(ignored -> fresh);
               }
-              return fresh;
+              return CompletableFuture.completedFuture(fresh);
             });
   }
 

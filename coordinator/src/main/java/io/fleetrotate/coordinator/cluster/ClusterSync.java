@@ -124,19 +124,24 @@ public final class ClusterSync {
   }
 
   /**
-   * Publishes events that were new here. Asynchronous: the local store already made them durable.
+   * Publishes events that were new here. The returned stage completes once the cluster holds them
+   * (the owner and its synchronous backup), so an acknowledged event survives the loss of this
+   * coordinator; it completes normally after a failure too (logged), because the local store
+   * already made the events durable and shares them again when this coordinator restarts.
    */
-  public void publish(List<RotationEvent> fresh) {
+  public java.util.concurrent.CompletableFuture<Void> publish(List<RotationEvent> fresh) {
     if (fresh.isEmpty()) {
-      return;
+      return java.util.concurrent.CompletableFuture.completedFuture(null);
     }
     Map<String, String> batch = new HashMap<>();
     for (RotationEvent e : fresh) {
       batch.put(e.eventId().toString(), new String(codec.encode(e), StandardCharsets.UTF_8));
     }
-    events
+    return events
         .putAllAsync(batch)
-        .whenComplete(
+        .toCompletableFuture()
+        .orTimeout(PUBLISH_TIMEOUT_SECONDS, java.util.concurrent.TimeUnit.SECONDS)
+        .handle(
             (ok, error) -> {
               if (error != null) {
                 log.warn(
@@ -144,8 +149,11 @@ public final class ClusterSync {
                     batch.size(),
                     error.toString());
               }
+              return null;
             });
   }
+
+  private static final long PUBLISH_TIMEOUT_SECONDS = 5;
 
   /** Marks a node whose heartbeat arrived here, for the next {@link #flushNodes()}. */
   public void nodeUpdated(TrackedNode node) {

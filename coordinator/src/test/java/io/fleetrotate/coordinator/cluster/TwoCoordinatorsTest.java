@@ -59,6 +59,8 @@ class TwoCoordinatorsTest {
         .isEqualTo(200);
     assertThat(httpA.post("/api/v1/heartbeats", AGENT, Wire.heartbeatJson("n0", now, 0.4)).status())
         .isEqualTo(200);
+    // Acknowledged means shared: the cluster already holds every acked event, without waiting.
+    assertThat(b.cluster().get().hazelcast().getMap(ClusterMember.EVENTS_MAP).size()).isEqualTo(30);
 
     await()
         .atMost(Duration.ofSeconds(30))
