@@ -9,6 +9,7 @@ WORKDIR /src
 # The reactor reads every module's pom; only the modules the agent is built from need sources.
 COPY .mvn/ .mvn/
 COPY mvnw pom.xml ./
+COPY config-support/ config-support/
 COPY shared-proto/ shared-proto/
 COPY test-support/ test-support/
 COPY node-agent/ node-agent/

@@ -9,6 +9,7 @@ WORKDIR /src
 # The reactor reads every module's pom; only the modules the coordinator is built from need sources.
 COPY .mvn/ .mvn/
 COPY mvnw pom.xml ./
+COPY config-support/ config-support/
 COPY shared-proto/ shared-proto/
 COPY test-support/ test-support/
 COPY coordinator/ coordinator/

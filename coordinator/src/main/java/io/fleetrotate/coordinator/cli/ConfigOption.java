@@ -1,6 +1,6 @@
 package io.fleetrotate.coordinator.cli;
 
-import io.fleetrotate.coordinator.config.ConfigException;
+import io.fleetrotate.config.ConfigException;
 import io.fleetrotate.coordinator.config.ConfigLoader;
 import io.fleetrotate.coordinator.config.CoordinatorConfig;
 import java.io.PrintWriter;

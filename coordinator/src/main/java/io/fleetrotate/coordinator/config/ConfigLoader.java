@@ -1,5 +1,11 @@
 package io.fleetrotate.coordinator.config;
 
+import io.fleetrotate.config.ConfigException;
+import io.fleetrotate.config.EnvSubstitution;
+import io.fleetrotate.config.Problems;
+import io.fleetrotate.config.ReadContext;
+import io.fleetrotate.config.YamlMap;
+import io.fleetrotate.config.YamlValue;
 import java.io.IOException;
 import java.io.Reader;
 import java.net.InetAddress;

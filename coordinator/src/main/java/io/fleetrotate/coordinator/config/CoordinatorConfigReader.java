@@ -1,5 +1,10 @@
 package io.fleetrotate.coordinator.config;
 
+import io.fleetrotate.config.ReadContext;
+import io.fleetrotate.config.ScalarType;
+import io.fleetrotate.config.Sizes;
+import io.fleetrotate.config.ValueFormatException;
+import io.fleetrotate.config.YamlMap;
 import io.fleetrotate.coordinator.config.CoordinatorConfig.AlertRules;
 import io.fleetrotate.coordinator.config.CoordinatorConfig.Alerts;
 import io.fleetrotate.coordinator.config.CoordinatorConfig.Auth;
@@ -133,7 +138,7 @@ final class CoordinatorConfigReader {
     long maxBody =
         m.get(
             "maxBodyBytes",
-            ScalarType.SIZE.check(
+            ScalarType.SIZE_WITH_DECIMAL_UNITS.check(
                 n -> n >= 1024 && n <= WireLimits.MAX_DOCUMENT_BYTES,
                 n -> "is out of range; write a size from 1KiB to 16MiB",
                 "a size from 1KiB to 16MiB"),
@@ -246,7 +251,11 @@ final class CoordinatorConfigReader {
     double success = m.get("successRatio1h", RATIO, d.successRatio1h());
     double seconds =
         m.get("rotationSeconds", ScalarType.integer(1, 86_400), (int) d.rotationSeconds());
-    long growth = m.get("growthBytesPerHour", ScalarType.positiveSize(), d.growthBytesPerHour());
+    long growth =
+        m.get(
+            "growthBytesPerHour",
+            ScalarType.positiveSizeWithDecimalUnits(),
+            d.growthBytesPerHour());
     double compression = m.get("compressionRatio", RATIO, d.compressionRatio());
     boolean nodeDown = m.get("nodeDown", ScalarType.BOOLEAN, d.nodeDown());
     return new AlertRules(disk, success, seconds, growth, compression, nodeDown);

@@ -3,6 +3,8 @@ package io.fleetrotate.coordinator.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.fleetrotate.config.ConfigError;
+import io.fleetrotate.config.ConfigException;
 import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Files;

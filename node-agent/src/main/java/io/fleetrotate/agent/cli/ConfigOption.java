@@ -1,8 +1,8 @@
 package io.fleetrotate.agent.cli;
 
 import io.fleetrotate.agent.config.AgentConfig;
-import io.fleetrotate.agent.config.ConfigException;
 import io.fleetrotate.agent.config.ConfigLoader;
+import io.fleetrotate.config.ConfigException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;

@@ -2,7 +2,6 @@ package io.fleetrotate.agent.cli;
 
 import io.fleetrotate.agent.compress.ProgressListener;
 import io.fleetrotate.agent.config.AgentConfig;
-import io.fleetrotate.agent.config.Sizes;
 import io.fleetrotate.agent.lock.FleetLock;
 import io.fleetrotate.agent.lock.FleetLocks;
 import io.fleetrotate.agent.rotate.RotationOutcome;
@@ -10,6 +9,7 @@ import io.fleetrotate.agent.watch.Agent;
 import io.fleetrotate.agent.watch.AgentMetrics;
 import io.fleetrotate.agent.watch.FileReport;
 import io.fleetrotate.agent.watch.RotationListener;
+import io.fleetrotate.config.Sizes;
 import io.fleetrotate.proto.Trigger;
 import java.io.PrintWriter;
 import java.nio.file.Path;

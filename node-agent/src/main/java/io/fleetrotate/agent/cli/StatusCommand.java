@@ -1,7 +1,6 @@
 package io.fleetrotate.agent.cli;
 
 import io.fleetrotate.agent.config.AgentConfig;
-import io.fleetrotate.agent.config.Sizes;
 import io.fleetrotate.agent.lock.FleetLock;
 import io.fleetrotate.agent.lock.FleetLocks;
 import io.fleetrotate.agent.report.LastReports;
@@ -11,6 +10,7 @@ import io.fleetrotate.agent.watch.Agent;
 import io.fleetrotate.agent.watch.AgentMetrics;
 import io.fleetrotate.agent.watch.FileReport;
 import io.fleetrotate.agent.watch.RotationListener;
+import io.fleetrotate.config.Sizes;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;

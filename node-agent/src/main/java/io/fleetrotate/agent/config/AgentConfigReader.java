@@ -1,5 +1,10 @@
 package io.fleetrotate.agent.config;
 
+import io.fleetrotate.config.ScalarType;
+import io.fleetrotate.config.Sizes;
+import io.fleetrotate.config.ValueFormatException;
+import io.fleetrotate.config.YamlMap;
+import io.fleetrotate.config.YamlValue;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -117,9 +122,9 @@ final class AgentConfigReader {
             return s;
           });
 
-  private final ReadContext ctx;
+  private final AgentReadContext ctx;
 
-  AgentConfigReader(ReadContext ctx) {
+  AgentConfigReader(AgentReadContext ctx) {
     this.ctx = ctx;
   }
 

@@ -1,5 +1,11 @@
 package io.fleetrotate.agent.config;
 
+import io.fleetrotate.config.ConfigException;
+import io.fleetrotate.config.EnvSubstitution;
+import io.fleetrotate.config.Problems;
+import io.fleetrotate.config.ReadContext;
+import io.fleetrotate.config.YamlMap;
+import io.fleetrotate.config.YamlValue;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.CharacterCodingException;
@@ -63,13 +69,14 @@ public final class ConfigLoader {
                 Optional.ofNullable(env.get("HOSTNAME"))
                     .filter(h -> !h.isEmpty())
                     .or(machineHostName));
-    ReadContext ctx =
-        new ReadContext(problems, new EnvSubstitution(env, hostName), hostName, defaultZone);
+    AgentReadContext ctx =
+        new AgentReadContext(
+            new ReadContext(problems, new EnvSubstitution(env, hostName)), hostName, defaultZone);
 
     Node root = compose(file, problems);
     AgentConfig config = null;
     if (root instanceof MappingNode mapping) {
-      config = new AgentConfigReader(ctx).read(file, YamlMap.of(mapping, "", 1, ctx));
+      config = new AgentConfigReader(ctx).read(file, YamlMap.of(mapping, "", 1, ctx.yaml()));
     } else if (root != null) {
       problems.add(
           YamlValue.lineOf(root),

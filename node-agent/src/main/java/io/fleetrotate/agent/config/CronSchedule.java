@@ -5,6 +5,8 @@ import com.cronutils.model.CronType;
 import com.cronutils.model.definition.CronDefinitionBuilder;
 import com.cronutils.model.time.ExecutionTime;
 import com.cronutils.parser.CronParser;
+import io.fleetrotate.config.Sizes;
+import io.fleetrotate.config.ValueFormatException;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;

@@ -1,5 +1,10 @@
 package io.fleetrotate.agent.config;
 
+import io.fleetrotate.config.ScalarType;
+import io.fleetrotate.config.Sizes;
+import io.fleetrotate.config.ValueFormatException;
+import io.fleetrotate.config.YamlMap;
+import io.fleetrotate.config.YamlValue;
 import java.net.URI;
 import java.nio.file.FileSystems;
 import java.nio.file.InvalidPathException;
@@ -177,9 +182,9 @@ final class FileConfigReader {
   /** A file entry read, with the node of its path for errors that compare entries. */
   record Read(FileConfig config, YamlValue pathValue) {}
 
-  private final ReadContext ctx;
+  private final AgentReadContext ctx;
 
-  FileConfigReader(ReadContext ctx) {
+  FileConfigReader(AgentReadContext ctx) {
     this.ctx = ctx;
   }
 

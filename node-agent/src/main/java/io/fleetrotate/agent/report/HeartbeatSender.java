@@ -1,7 +1,7 @@
 package io.fleetrotate.agent.report;
 
-import io.fleetrotate.agent.config.Durations;
 import io.fleetrotate.agent.config.NodeConfig;
+import io.fleetrotate.config.Durations;
 import io.fleetrotate.proto.HeartbeatReply;
 import io.fleetrotate.proto.NodeHeartbeat;
 import io.fleetrotate.proto.WireCodec;

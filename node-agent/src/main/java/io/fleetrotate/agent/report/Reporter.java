@@ -2,10 +2,10 @@ package io.fleetrotate.agent.report;
 
 import io.fleetrotate.agent.config.AgentConfig;
 import io.fleetrotate.agent.config.CoordinatorConfig;
-import io.fleetrotate.agent.config.Durations;
 import io.fleetrotate.agent.watch.Agent;
 import io.fleetrotate.agent.watch.AgentDaemon;
 import io.fleetrotate.agent.watch.RotationListener;
+import io.fleetrotate.config.Durations;
 import io.fleetrotate.proto.WireCodec;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;

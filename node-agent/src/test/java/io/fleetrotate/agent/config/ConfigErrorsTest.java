@@ -3,6 +3,8 @@ package io.fleetrotate.agent.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.fleetrotate.config.ConfigError;
+import io.fleetrotate.config.ConfigException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

@@ -3,6 +3,8 @@ package io.fleetrotate.agent.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.fleetrotate.config.ConfigError;
+import io.fleetrotate.config.ConfigException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

@@ -3,6 +3,7 @@ package io.fleetrotate.agent.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.fleetrotate.config.ValueFormatException;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;

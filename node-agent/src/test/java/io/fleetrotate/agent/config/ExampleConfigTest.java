@@ -2,6 +2,7 @@ package io.fleetrotate.agent.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fleetrotate.config.ConfigError;
 import java.nio.file.Path;
 import java.time.ZoneId;
 import java.util.List;

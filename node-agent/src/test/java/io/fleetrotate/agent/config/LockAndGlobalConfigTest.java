@@ -3,6 +3,7 @@ package io.fleetrotate.agent.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.groups.Tuple.tuple;
 
+import io.fleetrotate.config.ConfigError;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

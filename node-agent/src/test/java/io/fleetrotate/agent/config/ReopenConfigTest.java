@@ -3,6 +3,8 @@ package io.fleetrotate.agent.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.groups.Tuple.tuple;
 
+import io.fleetrotate.config.ConfigError;
+import io.fleetrotate.config.ConfigException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;

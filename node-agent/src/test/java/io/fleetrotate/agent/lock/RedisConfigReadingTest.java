@@ -3,10 +3,10 @@ package io.fleetrotate.agent.lock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import io.fleetrotate.agent.config.ConfigError;
-import io.fleetrotate.agent.config.ConfigException;
 import io.fleetrotate.agent.config.ConfigLoader;
 import io.fleetrotate.agent.config.RedisConfig;
+import io.fleetrotate.config.ConfigError;
+import io.fleetrotate.config.ConfigException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package io.fleetrotate.coordinator.config;
+package io.fleetrotate.config;
 
 import java.util.Map;
 import java.util.Optional;
@@ -15,19 +15,19 @@ import java.util.regex.Pattern;
  * host name, because bash sets it without exporting it and so it is rarely in the environment of a
  * service.
  */
-final class EnvSubstitution {
+public final class EnvSubstitution {
   private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
   private final Map<String, String> env;
   private final Supplier<Optional<String>> machineHostName;
 
-  EnvSubstitution(Map<String, String> env, Supplier<Optional<String>> machineHostName) {
+  public EnvSubstitution(Map<String, String> env, Supplier<Optional<String>> machineHostName) {
     this.env = env;
     this.machineHostName = machineHostName;
   }
 
   /** Whether {@code raw} has anything to substitute. */
-  static boolean hasReferences(String raw) {
+  public static boolean hasReferences(String raw) {
     return raw.contains("${");
   }
 
@@ -36,7 +36,7 @@ final class EnvSubstitution {
    *
    * @throws ValueFormatException naming the unset variable or the malformed reference
    */
-  String apply(String raw) {
+  public String apply(String raw) {
     StringBuilder out = new StringBuilder(raw.length());
     int i = 0;
     while (i < raw.length()) {

@@ -1,4 +1,4 @@
-package io.fleetrotate.coordinator.config;
+package io.fleetrotate.config;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +17,7 @@ import org.yaml.snakeyaml.nodes.Tag;
  * <p>Values are read from the node's text, not through YAML's own typing: {@code mode: 0640} stays
  * "0640" rather than becoming YAML 1.1's octal 416, and {@code on}/{@code no} stay words.
  */
-final class YamlValue {
+public final class YamlValue {
   private final Node node;
   private final String path;
   private final int keyLine;
@@ -27,36 +27,36 @@ final class YamlValue {
    * @param keyLine the line of the key holding this value, or of the list item: where a mapping
    *     read from this value reports its missing keys
    */
-  YamlValue(Node node, String path, int keyLine, ReadContext ctx) {
+  public YamlValue(Node node, String path, int keyLine, ReadContext ctx) {
     this.node = node;
     this.path = path;
     this.keyLine = keyLine;
     this.ctx = ctx;
   }
 
-  String path() {
+  public String path() {
     return path;
   }
 
-  int line() {
+  public int line() {
     return lineOf(node);
   }
 
-  static int lineOf(Node node) {
+  public static int lineOf(Node node) {
     return node.getStartMark() == null ? 0 : node.getStartMark().getLine() + 1;
   }
 
-  boolean isNull() {
+  public boolean isNull() {
     return node instanceof ScalarNode && Tag.NULL.equals(node.getTag());
   }
 
   /** The scalar's text with environment references substituted. */
-  Optional<String> text(String expected) {
+  public Optional<String> text(String expected) {
     return substituted(expected).map(Text::value);
   }
 
   /** The scalar read as {@code type}. */
-  <T> Optional<T> as(ScalarType<T> type) {
+  public <T> Optional<T> as(ScalarType<T> type) {
     Optional<Text> text = substituted(type.expected());
     if (text.isEmpty()) {
       return Optional.empty();
@@ -74,7 +74,7 @@ final class YamlValue {
   }
 
   /** The node as a mapping; a key with no value reads as an empty mapping. */
-  Optional<YamlMap> asMap(String expected) {
+  public Optional<YamlMap> asMap(String expected) {
     if (node instanceof MappingNode m) {
       return Optional.of(YamlMap.of(m, path, keyLine, ctx));
     }
@@ -86,7 +86,7 @@ final class YamlValue {
   }
 
   /** The node as a list of values, with their paths ({@code path[0]}, ...). */
-  Optional<List<YamlValue>> asList(String expected) {
+  public Optional<List<YamlValue>> asList(String expected) {
     if (!(node instanceof SequenceNode s)) {
       error("must be " + expected + ", not " + describe());
       return Optional.empty();
@@ -98,7 +98,7 @@ final class YamlValue {
     return Optional.of(items);
   }
 
-  void error(String message) {
+  public void error(String message) {
     ctx.error(line(), path, message);
   }
 

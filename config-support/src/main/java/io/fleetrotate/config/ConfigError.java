@@ -1,4 +1,4 @@
-package io.fleetrotate.coordinator.config;
+package io.fleetrotate.config;
 
 import java.util.Objects;
 

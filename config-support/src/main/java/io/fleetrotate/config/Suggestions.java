@@ -1,18 +1,18 @@
-package io.fleetrotate.coordinator.config;
+package io.fleetrotate.config;
 
 import java.util.Collection;
 import java.util.Locale;
 import java.util.Optional;
 
 /** Finds the known word a mistyped one was probably meant to be. */
-final class Suggestions {
+public final class Suggestions {
   private Suggestions() {}
 
   /**
    * The candidate closest to {@code typed} by edit distance (ignoring case, a swap of two
    * neighbours counting as one edit), if it is close enough to be a typo rather than another word.
    */
-  static Optional<String> closest(String typed, Collection<String> candidates) {
+  public static Optional<String> closest(String typed, Collection<String> candidates) {
     String a = typed.toLowerCase(Locale.ROOT);
     String best = null;
     int bestDistance = Integer.MAX_VALUE;
@@ -31,7 +31,7 @@ final class Suggestions {
   }
 
   /** Optimal string alignment distance: insertions, deletions, substitutions, transpositions. */
-  static int distance(String a, String b) {
+  public static int distance(String a, String b) {
     int[][] d = new int[a.length() + 1][b.length() + 1];
     for (int i = 0; i <= a.length(); i++) {
       d[i][0] = i;

@@ -1,4 +1,4 @@
-package io.fleetrotate.coordinator.config;
+package io.fleetrotate.config;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -8,20 +8,45 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Byte sizes as written in the coordinator configuration.
+ * Byte sizes as written in the agent configuration and shown in status output.
  *
- * <p>Accepted: a number followed, without a space, by a binary unit {@code B, KiB, MiB, GiB, TiB}
- * (powers of 1024) or a decimal unit {@code kB, MB, GB, TB} (powers of 1000, as the design's "50
- * MB/h" means), or a bare number meaning bytes. A decimal fraction is accepted with a unit larger
- * than B, rounded to the nearest byte. One-letter shorthands like {@code M} are refused: they could
- * mean either. Unlike the agent's sizes (budgets that fill a disk when 5% off), the coordinator's
- * are alert thresholds, so both spellings are accepted with their standard meaning.
+ * <p>Accepted: a number followed, without a space, by one of the binary units {@code B, KiB, MiB,
+ * GiB, TiB}, or a bare number meaning bytes ({@code 1048576}, {@code 100MiB}, {@code 1.5GiB}). A
+ * decimal fraction is accepted with a unit larger than B, rounded to the nearest byte. Decimal (SI)
+ * units like {@code MB} and one-letter shorthands like {@code M} are refused: operators read them
+ * in both meanings, and a budget that is 5% off is a budget that fills a disk.
  */
 public final class Sizes {
   /** The units a size may be written in, smallest first. */
   private static final String[] UNITS = {"B", "KiB", "MiB", "GiB", "TiB"};
 
-  /** Decimal units, powers of 1000. */
+  /** Units people write that mean a power of 1024 here, mapped to the unit to suggest instead. */
+  private static final Map<String, String> SUGGESTED_UNIT =
+      Map.ofEntries(
+          Map.entry("b", "B"),
+          Map.entry("k", "KiB"),
+          Map.entry("kb", "KiB"),
+          Map.entry("kib", "KiB"),
+          Map.entry("m", "MiB"),
+          Map.entry("mb", "MiB"),
+          Map.entry("mib", "MiB"),
+          Map.entry("g", "GiB"),
+          Map.entry("gb", "GiB"),
+          Map.entry("gib", "GiB"),
+          Map.entry("t", "TiB"),
+          Map.entry("tb", "TiB"),
+          Map.entry("tib", "TiB"),
+          Map.entry("bytes", "B"),
+          Map.entry("byte", "B"));
+
+  private static final Pattern SIZE = Pattern.compile("(\\d+)(?:\\.(\\d+))?([A-Za-z]*)");
+  private static final Pattern LOOSE = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*([A-Za-z]*)");
+  private static final String UNIT_LIST = "B, KiB, MiB, GiB, TiB";
+
+  /**
+   * Decimal (SI) units, powers of 1000: accepted only by {@link #parseWithDecimalUnits}, for
+   * thresholds such as "50 MB/h" where both spellings are read with their standard meaning.
+   */
   private static final Map<String, Long> DECIMAL_UNITS =
       Map.of(
           "kB",
@@ -35,28 +60,11 @@ public final class Sizes {
           "TB",
           1_000_000_000_000L);
 
-  /** Units people write, mapped to the unit to suggest instead. */
-  private static final Map<String, String> SUGGESTED_UNIT =
-      Map.ofEntries(
-          Map.entry("b", "B"),
-          Map.entry("k", "KiB"),
-          Map.entry("kb", "kB"),
-          Map.entry("kib", "KiB"),
-          Map.entry("m", "MiB"),
-          Map.entry("mb", "MB"),
-          Map.entry("mib", "MiB"),
-          Map.entry("g", "GiB"),
-          Map.entry("gb", "GB"),
-          Map.entry("gib", "GiB"),
-          Map.entry("t", "TiB"),
-          Map.entry("tb", "TB"),
-          Map.entry("tib", "TiB"),
-          Map.entry("bytes", "B"),
-          Map.entry("byte", "B"));
+  /** In decimal mode, what to suggest for a decimal unit written in the wrong case. */
+  private static final Map<String, String> SUGGESTED_DECIMAL_UNIT =
+      Map.of("kb", "kB", "mb", "MB", "gb", "GB", "tb", "TB");
 
-  private static final Pattern SIZE = Pattern.compile("(\\d+)(?:\\.(\\d+))?([A-Za-z]*)");
-  private static final Pattern LOOSE = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*([A-Za-z]*)");
-  private static final String UNIT_LIST = "B, KiB, MiB, GiB, TiB, kB, MB, GB, TB";
+  private static final String DECIMAL_UNIT_LIST = UNIT_LIST + ", kB, MB, GB, TB";
 
   private Sizes() {}
 
@@ -66,6 +74,18 @@ public final class Sizes {
    * @throws ValueFormatException with a sentence that quotes {@code text} and suggests a fix
    */
   public static long parse(String text) {
+    return parse(text, false);
+  }
+
+  /**
+   * Like {@link #parse}, also accepting the decimal units {@code kB, MB, GB, TB} (powers of 1000).
+   * Budgets that fill a disk when 5% off stay binary-only; thresholds may use either.
+   */
+  public static long parseWithDecimalUnits(String text) {
+    return parse(text, true);
+  }
+
+  private static long parse(String text, boolean decimal) {
     if (text == null) {
       throw new ValueFormatException("no size given; write e.g. 100MiB");
     }
@@ -73,12 +93,18 @@ public final class Sizes {
     Matcher m = SIZE.matcher(trimmed);
     if (!m.matches()) {
       throw new ValueFormatException(
-          quote(text) + " is not a size; write e.g. " + suggestion(trimmed) + unitsHint());
+          quote(text)
+              + " is not a size; write e.g. "
+              + suggestion(trimmed, decimal)
+              + unitsHint(decimal));
     }
-    long multiplier = multiplierOf(m.group(3));
+    long multiplier = multiplierOf(m.group(3), decimal);
     if (multiplier < 0) {
       throw new ValueFormatException(
-          quote(text) + " is not a size; write e.g. " + suggestion(trimmed) + unitsHint());
+          quote(text)
+              + " is not a size; write e.g. "
+              + suggestion(trimmed, decimal)
+              + unitsHint(decimal));
     }
     BigDecimal number =
         new BigDecimal(m.group(2) == null ? m.group(1) : m.group(1) + "." + m.group(2));
@@ -138,7 +164,7 @@ public final class Sizes {
   }
 
   /** Returns the number of bytes in {@code unit}, or -1 for a unit that is not accepted. */
-  private static long multiplierOf(String unit) {
+  private static long multiplierOf(String unit, boolean decimal) {
     if (unit.isEmpty()) {
       return 1;
     }
@@ -147,14 +173,18 @@ public final class Sizes {
         return 1L << (10 * i);
       }
     }
-    return DECIMAL_UNITS.getOrDefault(unit, -1L);
+    return decimal ? DECIMAL_UNITS.getOrDefault(unit, -1L) : -1;
   }
 
   /** Builds the "write e.g. ..." part from what the user wrote, keeping their number if any. */
-  private static String suggestion(String trimmed) {
+  private static String suggestion(String trimmed, boolean decimal) {
     Matcher loose = LOOSE.matcher(trimmed);
     if (loose.matches()) {
-      String unit = SUGGESTED_UNIT.get(loose.group(2).toLowerCase(Locale.ROOT));
+      String lower = loose.group(2).toLowerCase(Locale.ROOT);
+      String unit =
+          decimal && SUGGESTED_DECIMAL_UNIT.containsKey(lower)
+              ? SUGGESTED_DECIMAL_UNIT.get(lower)
+              : SUGGESTED_UNIT.get(lower);
       if (loose.group(2).isEmpty()) {
         unit = "B";
       }
@@ -165,11 +195,11 @@ public final class Sizes {
     return "100MiB";
   }
 
-  private static String unitsHint() {
-    return " (units: " + UNIT_LIST + ", no space before the unit)";
+  private static String unitsHint(boolean decimal) {
+    return " (units: " + (decimal ? DECIMAL_UNIT_LIST : UNIT_LIST) + ", no space before the unit)";
   }
 
-  static String quote(String text) {
+  public static String quote(String text) {
     return '"' + text + '"';
   }
 }

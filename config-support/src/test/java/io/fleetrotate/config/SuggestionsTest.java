@@ -1,4 +1,4 @@
-package io.fleetrotate.agent.config;
+package io.fleetrotate.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.fleetrotate.coordinator.config;
+package io.fleetrotate.config;
 
 /**
  * A configuration value, a command-line argument or a string from an operator could not be read.

@@ -1,4 +1,4 @@
-package io.fleetrotate.coordinator.config;
+package io.fleetrotate.config;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -22,7 +22,7 @@ import org.yaml.snakeyaml.nodes.Tag;
  * which this loader never does). Merge keys ({@code <<: *defaults}) are honoured, keys written
  * beside them winning, so that files can share settings through an anchor.
  */
-final class YamlMap {
+public final class YamlMap {
   private final String path;
   private final int line;
   private final ReadContext ctx;
@@ -37,11 +37,11 @@ final class YamlMap {
   }
 
   /** A mapping with no keys: what an absent section reads as, so its defaults apply. */
-  static YamlMap empty(String path, int line, ReadContext ctx) {
+  public static YamlMap empty(String path, int line, ReadContext ctx) {
     return new YamlMap(path, line, ctx);
   }
 
-  static YamlMap of(MappingNode node, String path, int line, ReadContext ctx) {
+  public static YamlMap of(MappingNode node, String path, int line, ReadContext ctx) {
     YamlMap map = new YamlMap(path, line, ctx);
     List<Node> merges = new ArrayList<>();
     for (NodeTuple tuple : node.getValue()) {
@@ -84,28 +84,28 @@ final class YamlMap {
     return map;
   }
 
-  String path() {
+  public String path() {
     return path;
   }
 
-  int line() {
+  public int line() {
     return line;
   }
 
-  String childPath(String key) {
+  public String childPath(String key) {
     return path.isEmpty() ? key : path + "." + key;
   }
 
-  Set<String> keys() {
+  public Set<String> keys() {
     return entries.keySet();
   }
 
-  boolean has(String key) {
+  public boolean has(String key) {
     return entries.containsKey(key);
   }
 
   /** The line of {@code key}, or of this mapping when the key is absent. */
-  int keyLine(String key) {
+  public int keyLine(String key) {
     Entry e = entries.get(key);
     return e == null ? line : e.keyLine();
   }
@@ -114,7 +114,7 @@ final class YamlMap {
    * Reports every key not in {@code known}, suggesting the closest known key. With {@code
    * extensions}, keys starting with {@code x-} are allowed and ignored, to hold YAML anchors.
    */
-  void allowOnly(Collection<String> known, boolean extensions) {
+  public void allowOnly(Collection<String> known, boolean extensions) {
     for (Map.Entry<String, Entry> e : entries.entrySet()) {
       String key = e.getKey();
       if (known.contains(key) || (extensions && key.startsWith("x-"))) {
@@ -128,28 +128,28 @@ final class YamlMap {
     }
   }
 
-  void allowOnly(Collection<String> known) {
+  public void allowOnly(Collection<String> known) {
     allowOnly(known, false);
   }
 
-  Optional<YamlValue> value(String key) {
+  public Optional<YamlValue> value(String key) {
     Entry e = entries.get(key);
     return e == null
         ? Optional.empty()
         : Optional.of(new YamlValue(e.value(), childPath(key), e.keyLine(), ctx));
   }
 
-  <T> Optional<T> get(String key, ScalarType<T> type) {
+  public <T> Optional<T> get(String key, ScalarType<T> type) {
     return value(key).flatMap(v -> v.as(type));
   }
 
   /** The value of {@code key}, or {@code fallback} when absent (or wrong, which is reported). */
-  <T> T get(String key, ScalarType<T> type, T fallback) {
+  public <T> T get(String key, ScalarType<T> type, T fallback) {
     return get(key, type).orElse(fallback);
   }
 
   /** The value of a key that must be written. */
-  <T> Optional<T> require(String key, ScalarType<T> type) {
+  public <T> Optional<T> require(String key, ScalarType<T> type) {
     if (!has(key)) {
       missing(key, "write " + type.expected());
       return Optional.empty();
@@ -158,28 +158,28 @@ final class YamlMap {
   }
 
   /** A nested mapping; an absent one reads as empty, at this mapping's line. */
-  YamlMap section(String key) {
+  public YamlMap section(String key) {
     return value(key)
         .flatMap(v -> v.asMap("a mapping of keys"))
         .orElseGet(() -> empty(childPath(key), line, ctx));
   }
 
   /** A nested mapping, only when written. */
-  Optional<YamlMap> optionalSection(String key) {
+  public Optional<YamlMap> optionalSection(String key) {
     return value(key).flatMap(v -> v.asMap("a mapping of keys"));
   }
 
-  void missing(String key, String whatToWrite) {
+  public void missing(String key, String whatToWrite) {
     ctx.error(line, childPath(key), "missing; " + whatToWrite);
   }
 
   /** Reports a mistake about {@code key} as a whole, at its line. */
-  void error(String key, String message) {
+  public void error(String key, String message) {
     ctx.error(keyLine(key), childPath(key), message);
   }
 
   /** Reports a mistake about this mapping as a whole, at its line. */
-  void error(String message) {
+  public void error(String message) {
     ctx.error(line, path, message);
   }
 }

@@ -1,4 +1,4 @@
-package io.fleetrotate.coordinator.config;
+package io.fleetrotate.config;
 
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -19,10 +19,10 @@ import java.util.regex.Pattern;
  * @param parser reads the text after substitution; throws {@link ValueFormatException} with a
  *     sentence quoting the text
  */
-record ScalarType<T>(String expected, Function<String, T> parser) {
-  static final ScalarType<String> STRING = new ScalarType<>("a string", s -> s);
+public record ScalarType<T>(String expected, Function<String, T> parser) {
+  public static final ScalarType<String> STRING = new ScalarType<>("a string", s -> s);
 
-  static final ScalarType<Boolean> BOOLEAN =
+  public static final ScalarType<Boolean> BOOLEAN =
       new ScalarType<>(
           "true or false",
           s -> {
@@ -37,13 +37,18 @@ record ScalarType<T>(String expected, Function<String, T> parser) {
                 Sizes.quote(s) + " is not a boolean; write true or false");
           });
 
-  static final ScalarType<Long> SIZE = new ScalarType<>("a size such as 100MiB", Sizes::parse);
+  public static final ScalarType<Long> SIZE =
+      new ScalarType<>("a size such as 100MiB", Sizes::parse);
 
-  static final ScalarType<Duration> DURATION =
+  /** A size that may also be written in decimal units ({@code 50MB}): for thresholds. */
+  public static final ScalarType<Long> SIZE_WITH_DECIMAL_UNITS =
+      new ScalarType<>("a size such as 100MiB or 50MB", Sizes::parseWithDecimalUnits);
+
+  public static final ScalarType<Duration> DURATION =
       new ScalarType<>("a duration such as 30s or 1h30m", Durations::parse);
 
   /** A non-empty name of letters, digits, '.', '_' and '-': safe in lock keys and metric labels. */
-  static final ScalarType<String> NAME =
+  public static final ScalarType<String> NAME =
       new ScalarType<>(
           "a name of letters, digits, '.', '_' and '-'",
           s -> {
@@ -56,7 +61,7 @@ record ScalarType<T>(String expected, Function<String, T> parser) {
             return s;
           });
 
-  static final ScalarType<Path> ABSOLUTE_PATH =
+  public static final ScalarType<Path> ABSOLUTE_PATH =
       new ScalarType<>(
           "an absolute path such as /var/lib/fleetrotate",
           s -> {
@@ -75,7 +80,7 @@ record ScalarType<T>(String expected, Function<String, T> parser) {
           });
 
   /** An http or https URL with a host. */
-  static final ScalarType<URI> HTTP_URL =
+  public static final ScalarType<URI> HTTP_URL =
       new ScalarType<>(
           "an http or https URL such as http://coordinator:8420",
           s -> {
@@ -98,7 +103,7 @@ record ScalarType<T>(String expected, Function<String, T> parser) {
           });
 
   /** An integer in {@code [min, max]}. */
-  static ScalarType<Integer> integer(int min, int max) {
+  public static ScalarType<Integer> integer(int min, int max) {
     String range = "a whole number from " + min + " to " + max;
     return new ScalarType<>(
         range,
@@ -118,7 +123,7 @@ record ScalarType<T>(String expected, Function<String, T> parser) {
   }
 
   /** One of a fixed set of words, with a suggestion for a near miss. */
-  static <E> ScalarType<E> oneOf(Map<String, E> choices) {
+  public static <E> ScalarType<E> oneOf(Map<String, E> choices) {
     List<String> names = choices.keySet().stream().sorted().toList();
     String allowed = String.join(", ", names);
     return new ScalarType<>(
@@ -136,7 +141,7 @@ record ScalarType<T>(String expected, Function<String, T> parser) {
   }
 
   /** A duration of at least {@code min}. */
-  static ScalarType<Duration> durationAtLeast(Duration min) {
+  public static ScalarType<Duration> durationAtLeast(Duration min) {
     return DURATION.check(
         d -> d.compareTo(min) >= 0,
         d -> "is shorter than the minimum " + Durations.format(min),
@@ -144,21 +149,30 @@ record ScalarType<T>(String expected, Function<String, T> parser) {
   }
 
   /** A duration longer than zero. */
-  static ScalarType<Duration> positiveDuration() {
+  public static ScalarType<Duration> positiveDuration() {
     return DURATION.check(
         d -> !d.isZero(), d -> "is zero; write a duration longer than 0", DURATION.expected());
   }
 
   /** A size larger than zero. */
-  static ScalarType<Long> positiveSize() {
-    return SIZE.check(n -> n > 0, n -> "is zero; write a size larger than 0", SIZE.expected());
+  public static ScalarType<Long> positiveSize() {
+    return positive(SIZE);
+  }
+
+  /** {@link #positiveSize()}, also in decimal units. */
+  public static ScalarType<Long> positiveSizeWithDecimalUnits() {
+    return positive(SIZE_WITH_DECIMAL_UNITS);
+  }
+
+  private static ScalarType<Long> positive(ScalarType<Long> size) {
+    return size.check(n -> n > 0, n -> "is zero; write a size larger than 0", size.expected());
   }
 
   /**
    * This type, further refusing parsed values that fail {@code ok}; {@code why} completes the
    * sentence after the quoted text.
    */
-  ScalarType<T> check(Predicate<T> ok, Function<T, String> why, String newExpected) {
+  public ScalarType<T> check(Predicate<T> ok, Function<T, String> why, String newExpected) {
     return new ScalarType<>(
         newExpected,
         s -> {
@@ -170,7 +184,7 @@ record ScalarType<T>(String expected, Function<String, T> parser) {
         });
   }
 
-  T parse(String text) {
+  public T parse(String text) {
     return parser.apply(text);
   }
 }

@@ -1,4 +1,4 @@
-package io.fleetrotate.agent.config;
+package io.fleetrotate.config;
 
 import java.util.List;
 import java.util.stream.Collectors;

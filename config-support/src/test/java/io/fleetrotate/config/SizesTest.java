@@ -1,4 +1,4 @@
-package io.fleetrotate.agent.config;
+package io.fleetrotate.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -103,5 +103,19 @@ class SizesTest {
   @net.jqwik.api.Provide
   net.jqwik.api.Arbitrary<String> unitLike() {
     return net.jqwik.api.Arbitraries.strings().withChars("0123456789.KMGTiB b").ofMaxLength(12);
+  }
+
+  @org.junit.jupiter.api.Test
+  void decimalUnitsAreAcceptedOnlyWhereAskedFor() {
+    org.assertj.core.api.Assertions.assertThat(Sizes.parseWithDecimalUnits("50MB"))
+        .isEqualTo(50_000_000L);
+    org.assertj.core.api.Assertions.assertThat(Sizes.parseWithDecimalUnits("1MiB"))
+        .isEqualTo(1L << 20);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> Sizes.parse("50MB"))
+        .isInstanceOf(ValueFormatException.class)
+        .hasMessageContaining("50MiB");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> Sizes.parseWithDecimalUnits("50mb"))
+        .isInstanceOf(ValueFormatException.class)
+        .hasMessageContaining("write e.g. 50MB");
   }
 }
