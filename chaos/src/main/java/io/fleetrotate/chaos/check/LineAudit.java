@@ -1,0 +1,113 @@
+package io.fleetrotate.chaos.check;
+
+import com.github.luben.zstd.ZstdInputStream;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.BitSet;
+import java.util.List;
+import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * Where every sequence-numbered line a writer wrote ended up: read from the live log, its rotated
+ * backups and their compressed forms ({@code .gz}, {@code .zst}), counting the numbers of {@code
+ * 1..lastSeq} found nowhere and those found more than once. The same accounting as {@code
+ * shared/tools/count-lost.py}, in Java so that the suite runs without it.
+ *
+ * @param written the last sequence number the writer reported
+ * @param missing numbers of 1..written found in no file
+ * @param duplicated numbers found more than once
+ * @param files the files read
+ */
+public record LineAudit(long written, long missing, long duplicated, List<Path> files) {
+  private static final String SEQ = "\"seq\":";
+
+  /**
+   * Audits {@code log} and every finished backup beside it ({@code <name>.*}, temporaries {@code
+   * *.tmp} excluded).
+   */
+  public static LineAudit of(Path log, long written) {
+    String prefix = log.getFileName() + ".";
+    List<Path> files;
+    try (Stream<Path> s = Files.list(log.getParent())) {
+      files =
+          s.filter(
+                  p -> {
+                    String n = p.getFileName().toString();
+                    return n.equals(log.getFileName().toString())
+                        || (n.startsWith(prefix) && !n.endsWith(".tmp"));
+                  })
+              .sorted()
+              .toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return of(files, written);
+  }
+
+  /** Audits exactly these files. */
+  public static LineAudit of(List<Path> files, long written) {
+    BitSet seen = new BitSet();
+    BitSet twice = new BitSet();
+    for (Path f : files) {
+      try (BufferedReader r =
+          new BufferedReader(new InputStreamReader(open(f), StandardCharsets.UTF_8))) {
+        for (String line; (line = r.readLine()) != null; ) {
+          long seq = seqOf(line);
+          if (seq < 1 || seq > Integer.MAX_VALUE) {
+            continue;
+          }
+          int i = (int) seq;
+          if (seen.get(i)) {
+            twice.set(i);
+          } else {
+            seen.set(i);
+          }
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read " + f, e);
+      }
+    }
+    long found = written <= 0 ? 0 : seen.get(1, (int) written + 1).cardinality();
+    return new LineAudit(written, Math.max(0, written - found), twice.cardinality(), files);
+  }
+
+  private static InputStream open(Path f) throws IOException {
+    InputStream in = Files.newInputStream(f);
+    String n = f.getFileName().toString();
+    if (n.endsWith(".gz")) {
+      return new GZIPInputStream(in, 64 * 1024);
+    }
+    if (n.endsWith(".zst")) {
+      return new ZstdInputStream(in);
+    }
+    return in;
+  }
+
+  /** The number after {@code "seq":}, or -1. */
+  static long seqOf(String line) {
+    int s = line.indexOf(SEQ);
+    if (s < 0) {
+      return -1;
+    }
+    int b = s + SEQ.length();
+    while (b < line.length() && line.charAt(b) == ' ') {
+      b++;
+    }
+    int e = b;
+    while (e < line.length() && Character.isDigit(line.charAt(e)) && e - b < 18) {
+      e++;
+    }
+    return e == b ? -1 : Long.parseLong(line, b, e, 10);
+  }
+
+  public boolean exact() {
+    return missing == 0 && duplicated == 0;
+  }
+}
