@@ -83,6 +83,17 @@ public final class ScenarioRunner {
       record = fleet.record();
       violations.addAll(Invariants.check(record));
       notes.addAll(Invariants.notes(record));
+      notes.add(
+          "audited "
+              + record.nodes().stream().mapToLong(n -> n.lines().written()).sum()
+              + " lines in "
+              + record.nodes().stream().mapToInt(n -> n.lines().files().size()).sum()
+              + " files; highest fence token "
+              + record.nodes().stream()
+                  .flatMap(n -> n.fence().stream())
+                  .mapToLong(f -> f.token())
+                  .max()
+                  .orElse(0));
       status = violations.isEmpty() ? ScenarioResult.Status.PASSED : ScenarioResult.Status.FAILED;
     } catch (Exception | AssertionError e) {
       Throwable cause = e instanceof java.util.concurrent.ExecutionException ? e.getCause() : e;
