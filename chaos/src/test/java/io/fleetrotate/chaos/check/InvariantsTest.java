@@ -115,6 +115,24 @@ class InvariantsTest {
   }
 
   @Test
+  void aBackupLeftByARotationThatLostItsLeaseIsNotedNotAViolation() {
+    List<Rotation> h =
+        List.of(
+            failed(r("a", "n1", 0, 20, 1), "LEASE_LOST"),
+            r("b", "n2", 16, 17, 2),
+            r("c", "n1", 21, 22, 3));
+    List<NodeRecord> nodes = List.of(node("n1", 3, 2, exact(500)), node("n2", 2, 1, exact(400)));
+    RunRecord run = new RunRecord(h, nodes);
+    assertThat(Invariants.check(run)).isEmpty();
+    assertThat(Invariants.notes(run)).singleElement().asString().contains("LEASE_LOST");
+    List<NodeRecord> tooMany = List.of(node("n1", 3, 3, exact(500)), node("n2", 2, 1, exact(400)));
+    assertThat(Invariants.check(new RunRecord(h, tooMany)))
+        .singleElement()
+        .asString()
+        .contains("n1: 3 backups on disk but 1 rotations that leave one");
+  }
+
+  @Test
   void aLostLineIsReported() {
     List<NodeRecord> nodes =
         List.of(
