@@ -141,8 +141,15 @@ public final class Invariants {
             n.node()
                 + ": "
                 + extra
-                + " backup(s) left by rotations the coordinator records as LEASE_LOST (the lease"
-                + " ran out after the move; the agent finished the backup at its next start)");
+                + " backup(s) left by rotations the coordinator records as failed (LEASE_LOST or"
+                + " DISK_FULL after the move: the move stands, the history counts them failed)");
+      }
+      if (n.lines().dropped() > 0) {
+        notes.add(
+            n.node()
+                + ": its writer could not write "
+                + n.lines().dropped()
+                + " lines (disk full); not counted as lost");
       }
       if (n.lossAllowed() && n.lines().missing() > 0) {
         notes.add(
@@ -190,7 +197,9 @@ public final class Invariants {
                 + " backups on disk but "
                 + leftBackups
                 + " rotations that leave one reached the coordinator"
-                + (mayHaveLeft > 0 ? " (and " + mayHaveLeft + " that may have: LEASE_LOST)" : ""));
+                + (mayHaveLeft > 0
+                    ? " (and " + mayHaveLeft + " failed ones that may have left one)"
+                    : ""));
       }
     }
     return v;
@@ -205,14 +214,19 @@ public final class Invariants {
   }
 
   /**
-   * Rotations stopped by LEASE_LOST: if the lease ran out after the live file was moved, the move
-   * stands and the backup is finished at the next start, yet the history counts it failed.
+   * Rotations that failed after the live file may have been moved (LEASE_LOST, DISK_FULL,
+   * COMPRESSION_FAILED, IO_ERROR): the move stands and the backup stays (or is finished at the next
+   * start), yet the history counts the rotation failed.
    */
   private static long lostAfterMoving(List<Rotation> history, String node) {
     return history.stream()
-        .filter(r -> r.node().equals(node) && "LEASE_LOST".equals(r.reason()))
+        .filter(r -> r.node().equals(node) && r.reason() != null)
+        .filter(r -> MAY_LEAVE_A_BACKUP.contains(r.reason()))
         .count();
   }
+
+  private static final java.util.Set<String> MAY_LEAVE_A_BACKUP =
+      java.util.Set.of("LEASE_LOST", "DISK_FULL", "COMPRESSION_FAILED", "IO_ERROR");
 
   /** Disk usage stayed within the retention budget and every due file was rotated. */
   public static List<String> retention(RunRecord run) {

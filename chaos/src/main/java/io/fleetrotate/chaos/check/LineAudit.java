@@ -23,16 +23,30 @@ import java.util.zip.GZIPInputStream;
  * @param written the last sequence number the writer reported
  * @param missing numbers of 1..written found in no file
  * @param duplicated numbers found more than once
+ * @param dropped numbers the writer itself could not write (a full disk), not counted as missing
  * @param files the files read
  */
-public record LineAudit(long written, long missing, long duplicated, List<Path> files) {
+public record LineAudit(
+    long written, long missing, long duplicated, long dropped, List<Path> files) {
   private static final String SEQ = "\"seq\":";
+
+  public LineAudit(long written, long missing, long duplicated, List<Path> files) {
+    this(written, missing, duplicated, 0, files);
+  }
+
+  /** Numbers {@code from..to} the writer reported it could not write. */
+  public record Range(long from, long to) {}
 
   /**
    * Audits {@code log} and every finished backup beside it ({@code <name>.*}, temporaries {@code
    * *.tmp} excluded).
    */
   public static LineAudit of(Path log, long written) {
+    return of(log, written, List.of());
+  }
+
+  /** As {@link #of(Path, long)}, not counting the ranges the writer dropped as missing. */
+  public static LineAudit of(Path log, long written, List<Range> dropped) {
     String prefix = log.getFileName() + ".";
     List<Path> files;
     try (Stream<Path> s = Files.list(log.getParent())) {
@@ -48,11 +62,16 @@ public record LineAudit(long written, long missing, long duplicated, List<Path> 
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return of(files, written);
+    return of(files, written, dropped);
   }
 
   /** Audits exactly these files. */
   public static LineAudit of(List<Path> files, long written) {
+    return of(files, written, List.of());
+  }
+
+  /** Audits exactly these files, not counting the dropped ranges as missing. */
+  public static LineAudit of(List<Path> files, long written, List<Range> dropped) {
     BitSet seen = new BitSet();
     BitSet twice = new BitSet();
     for (Path f : files) {
@@ -74,8 +93,24 @@ public record LineAudit(long written, long missing, long duplicated, List<Path> 
         throw new UncheckedIOException("cannot read " + f, e);
       }
     }
-    long found = written <= 0 ? 0 : seen.get(1, (int) written + 1).cardinality();
-    return new LineAudit(written, Math.max(0, written - found), twice.cardinality(), files);
+    BitSet droppedSet = new BitSet();
+    for (Range r : dropped) {
+      droppedSet.set((int) Math.max(1, r.from()), (int) Math.min(Integer.MAX_VALUE, r.to() + 1));
+    }
+    BitSet expected = new BitSet();
+    if (written > 0) {
+      expected.set(1, (int) written + 1);
+    }
+    expected.andNot(droppedSet);
+    long expectedCount = expected.cardinality();
+    expected.and(seen);
+    long found = expected.cardinality();
+    return new LineAudit(
+        written,
+        expectedCount - found,
+        twice.cardinality(),
+        droppedSet.get(1, (int) Math.max(1, written + 1)).cardinality(),
+        files);
   }
 
   private static InputStream open(Path f) throws IOException {

@@ -38,6 +38,7 @@ import java.util.regex.Pattern;
 public final class ChaosFleet implements AutoCloseable {
   static final String GROUP = "chaos";
   private static final Pattern LAST_SEQ = Pattern.compile("last seq (\\d+)");
+  private static final Pattern DROPPED = Pattern.compile("dropped seq (\\d+)\\.\\.(\\d+)");
 
   /**
    * How to build the fleet.
@@ -86,6 +87,8 @@ public final class ChaosFleet implements AutoCloseable {
   private RedisNode redis;
   private FaultProxy redisProxy;
   private FaultProxy coordinatorProxy;
+  private final List<java.util.function.Consumer<AgentNode>> beforeAgentStart = new ArrayList<>();
+  private final List<Runnable> afterClose = new ArrayList<>();
 
   private ChaosFleet(Fleet fleet, Options options, ScenarioContext ctx) {
     this.fleet = fleet;
@@ -95,6 +98,17 @@ public final class ChaosFleet implements AutoCloseable {
 
   static ChaosFleet open(Path dir, FleetJars jars, Options options, ScenarioContext ctx) {
     return new ChaosFleet(Fleet.open(dir, jars), options, ctx);
+  }
+
+  /** Runs {@code hook} on each agent before its first start (to mount its log volume, say). */
+  public ChaosFleet beforeAgentStart(java.util.function.Consumer<AgentNode> hook) {
+    beforeAgentStart.add(hook);
+    return this;
+  }
+
+  /** Runs {@code r} after every process stopped (to unmount what a hook mounted). */
+  public void afterClose(Runnable r) {
+    afterClose.add(r);
   }
 
   /** Starts everything and waits until every agent is up. */
@@ -145,7 +159,9 @@ public final class ChaosFleet implements AutoCloseable {
               100_000,
               "zstd",
               options.rate());
-      agents.add(fleet.addAgent(spec).start());
+      AgentNode a = fleet.addAgent(spec);
+      beforeAgentStart.forEach(h -> h.accept(a));
+      agents.add(a.start());
     }
     agents.forEach(a -> a.awaitReady(Duration.ofMinutes(2)));
     return this;
@@ -269,6 +285,7 @@ public final class ChaosFleet implements AutoCloseable {
   private NodeRecord nodeRecord(AgentNode a) {
     Path log = a.paths().log();
     long written = lastSeq(a.mcpServer().orElseThrow().log());
+    List<LineAudit.Range> dropped = dropped(a.mcpServer().orElseThrow().log());
     OptionalLong counted = OptionalLong.empty();
     if (a.process().starts() == 1 && a.process().isAlive()) {
       counted = a.rotationsCounted().map(OptionalLong::of).orElse(OptionalLong.empty());
@@ -278,7 +295,7 @@ public final class ChaosFleet implements AutoCloseable {
           a.nodeId(),
           GROUP,
           "signal",
-          LineAudit.of(log, written),
+          LineAudit.of(log, written, dropped),
           Fence.besideLog(log),
           counted,
           a.backups().size(),
@@ -309,9 +326,27 @@ public final class ChaosFleet implements AutoCloseable {
     }
   }
 
+  /** The ranges the writer reported it could not write (disk full). */
+  static List<LineAudit.Range> dropped(Path writerOutput) {
+    try {
+      Matcher m = DROPPED.matcher(Files.readString(writerOutput));
+      List<LineAudit.Range> ranges = new ArrayList<>();
+      while (m.find()) {
+        ranges.add(new LineAudit.Range(Long.parseLong(m.group(1)), Long.parseLong(m.group(2))));
+      }
+      return ranges;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   @Override
   public void close() {
     proxies.forEach(FaultProxy::close);
-    fleet.close();
+    try {
+      fleet.close();
+    } finally {
+      afterClose.forEach(Runnable::run);
+    }
   }
 }

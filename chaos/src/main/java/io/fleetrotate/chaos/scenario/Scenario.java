@@ -23,6 +23,9 @@ public interface Scenario {
     return Optional.empty();
   }
 
+  /** Prepares the fleet before it starts (hooks, volumes); nothing by default. */
+  default void prepare(ScenarioContext ctx, ChaosFleet fleet) throws Exception {}
+
   /** Injects faults until {@code until} (a fault under way may finish a little later). */
   void inject(ScenarioContext ctx, ChaosFleet fleet, Instant until) throws Exception;
 }

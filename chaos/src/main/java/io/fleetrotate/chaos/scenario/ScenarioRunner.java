@@ -58,7 +58,11 @@ public final class ScenarioRunner {
     RunRecord record = null;
     ScenarioResult.Status status;
     System.out.println("scenario " + name + ": starting the fleet in " + ctx.dir());
-    try (ChaosFleet fleet = ctx.fleet(options).start()) {
+    try (ChaosFleet fleet = ctx.fleet(options)) {
+      for (Scenario s : parts) {
+        s.prepare(ctx, fleet);
+      }
+      fleet.start();
       Instant until = Instant.now().plus(ctx.faultTime());
       ExecutorService pool = Executors.newFixedThreadPool(parts.size());
       try {

@@ -46,11 +46,7 @@ public final class Scenarios {
             new CoordinatorKillRestart(),
             new HazelcastMemberKill(),
             new NetworkFaults(),
-            new NotRun(
-                "disk-full",
-                "a log volume fills up (a size-limited tmpfs)",
-                "not implemented yet: the writer shares the volume it fills, so the harness must"
-                    + " first tell lines the writer could not write from lines lost by rotation"),
+            new DiskFull(),
             new NotRun(
                 "clock-jump",
                 "an agent's clock jumps (schedule triggers)",

@@ -260,6 +260,9 @@ class InvariantsTest {
     assertThat(a.missing()).isEqualTo(1);
     assertThat(a.duplicated()).isEqualTo(1);
     assertThat(LineAudit.of(log, 11).missing()).isEqualTo(2);
+    LineAudit droppedByTheWriter = LineAudit.of(log, 11, List.of(new LineAudit.Range(6, 6)));
+    assertThat(droppedByTheWriter.missing()).isEqualTo(1); // 11 only
+    assertThat(droppedByTheWriter.dropped()).isEqualTo(1);
   }
 
   private static String lines(int from, int to) {
