@@ -37,6 +37,13 @@ import java.util.regex.Pattern;
  */
 public final class ChaosFleet implements AutoCloseable {
   static final String GROUP = "chaos";
+
+  /**
+   * The agents' reopen methods, in turn: lines must survive signal and collapse exactly once;
+   * copytruncate's loss is reported, not a violation.
+   */
+  static final List<String> REOPEN_METHODS = List.of("signal", "collapse", "copytruncate");
+
   private static final Pattern LAST_SEQ = Pattern.compile("last seq (\\d+)");
   private static final Pattern DROPPED = Pattern.compile("dropped seq (\\d+)\\.\\.(\\d+)");
 
@@ -160,6 +167,10 @@ public final class ChaosFleet implements AutoCloseable {
               "zstd",
               options.rate());
       AgentNode a = fleet.addAgent(spec);
+      String method = REOPEN_METHODS.get((i - 1) % REOPEN_METHODS.size());
+      if (!method.equals("signal")) {
+        a.reopenMethod(method);
+      }
       beforeAgentStart.forEach(h -> h.accept(a));
       agents.add(a.start());
     }
@@ -294,7 +305,7 @@ public final class ChaosFleet implements AutoCloseable {
       return new NodeRecord(
           a.nodeId(),
           GROUP,
-          "signal",
+          a.reopenMethod(),
           LineAudit.of(log, written, dropped),
           Fence.besideLog(log),
           counted,

@@ -22,11 +22,12 @@ import java.util.Random;
 public final class Scenarios {
   private Scenarios() {}
 
-  /** Journal steps a rename rotation (reopen by signal) goes through; COPIED is copy-only. */
-  static final List<String> RENAME_STEPS =
+  /** Journal steps of a rotation; COPIED only with copy methods (collapse, copytruncate). */
+  static final List<String> STEPS =
       List.of(
           "BEGIN",
           "MOVING",
+          "COPIED",
           "MOVED",
           "REOPENED",
           "COMPRESSING",
@@ -110,11 +111,15 @@ public final class Scenarios {
     @Override
     public void inject(ScenarioContext ctx, ChaosFleet fleet, Instant until) throws Exception {
       Random r = ctx.random();
-      List<String> steps = new ArrayList<>(RENAME_STEPS);
+      List<String> steps = new ArrayList<>(STEPS);
       Collections.shuffle(steps, r);
       // Every step once, even past the deadline: "at each rotation step" is the point.
       for (String step : steps) {
-        AgentNode a = fleet.agents().get(r.nextInt(fleet.agents().size()));
+        List<AgentNode> able =
+            fleet.agents().stream()
+                .filter(x -> !step.equals("COPIED") || !x.reopenMethod().equals("signal"))
+                .toList();
+        AgentNode a = able.get(r.nextInt(able.size()));
         Path marker = pausedMarker(a, step);
         Files.deleteIfExists(marker);
         a.process().stop(Duration.ofSeconds(10));
@@ -122,7 +127,13 @@ public final class Scenarios {
         a.start();
         if (awaitFile(marker, Duration.ofSeconds(45), a.process())) {
           a.process().kill();
-          ctx.fault("kill -9 " + a.nodeId() + " holding the lease, right after " + step);
+          ctx.fault(
+              "kill -9 "
+                  + a.nodeId()
+                  + " ("
+                  + a.reopenMethod()
+                  + ") holding the lease, right after "
+                  + step);
         } else {
           ctx.fault(a.nodeId() + " did not reach " + step + " within 45 s; not killed there");
         }
