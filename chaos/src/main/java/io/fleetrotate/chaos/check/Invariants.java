@@ -122,7 +122,14 @@ public final class Invariants {
     for (NodeRecord n : run.nodes()) {
       LineAudit a = n.lines();
       if (a.missing() > 0 && !n.lossAllowed()) {
-        v.add(n.node() + ": " + a.missing() + " of " + a.written() + " lines written are lost");
+        v.add(
+            n.node()
+                + ": "
+                + a.missing()
+                + " of "
+                + a.written()
+                + " lines written are lost"
+                + (a.someMissing().isEmpty() ? "" : " (seq " + a.someMissing() + ")"));
       }
       if (a.duplicated() > 0) {
         v.add(n.node() + ": " + a.duplicated() + " lines are found more than once");

@@ -25,13 +25,19 @@ import java.util.zip.GZIPInputStream;
  * @param duplicated numbers found more than once
  * @param dropped numbers the writer itself could not write (a full disk), not counted as missing
  * @param files the files read
+ * @param someMissing the first few numbers found nowhere, to start a diagnosis from
  */
 public record LineAudit(
-    long written, long missing, long duplicated, long dropped, List<Path> files) {
+    long written,
+    long missing,
+    long duplicated,
+    long dropped,
+    List<Path> files,
+    List<Long> someMissing) {
   private static final String SEQ = "\"seq\":";
 
   public LineAudit(long written, long missing, long duplicated, List<Path> files) {
-    this(written, missing, duplicated, 0, files);
+    this(written, missing, duplicated, 0, files, List.of());
   }
 
   /** Numbers {@code from..to} the writer reported it could not write. */
@@ -103,6 +109,12 @@ public record LineAudit(
     }
     expected.andNot(droppedSet);
     long expectedCount = expected.cardinality();
+    BitSet lost = (BitSet) expected.clone();
+    lost.andNot(seen);
+    List<Long> someMissing = new java.util.ArrayList<>();
+    for (int i = lost.nextSetBit(0); i >= 0 && someMissing.size() < 5; i = lost.nextSetBit(i + 1)) {
+      someMissing.add((long) i);
+    }
     expected.and(seen);
     long found = expected.cardinality();
     return new LineAudit(
@@ -110,7 +122,8 @@ public record LineAudit(
         expectedCount - found,
         twice.cardinality(),
         droppedSet.get(1, (int) Math.max(1, written + 1)).cardinality(),
-        files);
+        files,
+        someMissing);
   }
 
   private static InputStream open(Path f) throws IOException {

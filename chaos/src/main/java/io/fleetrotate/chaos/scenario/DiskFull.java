@@ -73,7 +73,12 @@ final class DiskFull implements Scenario {
                   "tmpfs",
                   dir.toString()));
           ctx.fault("mounted a " + SIZE + " tmpfs on " + dir);
-          fleet.afterClose(() -> run(List.of("umount", "-l", dir.toString())));
+          fleet.afterClose(
+              () -> {
+                // Keep the volume's files for a diagnosis (the ballast is gone by now).
+                run(List.of("cp", "-a", dir.toString(), dir + ".saved"));
+                run(List.of("umount", "-l", dir.toString()));
+              });
         });
   }
 
