@@ -37,6 +37,7 @@ public final class AgentNode {
   private final ManagedProcess agent;
   private final ManagedProcess mcpServer;
   private AgentSpec spec;
+  private String reopenMethod;
 
   /**
    * Where an agent's files are.
@@ -251,10 +252,35 @@ public final class AgentNode {
     }
   }
 
+  /**
+   * Reopens the log with {@code method} (collapse, copytruncate, ...) instead of SIGHUP to the MCP
+   * server, from the next start on; null goes back to the spec's method.
+   */
+  public AgentNode reopenMethod(String method) {
+    this.reopenMethod = method;
+    return this;
+  }
+
+  /** The reopen method the configuration names. */
+  public String reopenMethod() {
+    if (reopenMethod != null) {
+      return reopenMethod;
+    }
+    return spec.linesPerSecond() > 0 ? "signal" : "copytruncate";
+  }
+
   private void writeConfig() {
     try {
       Files.createDirectories(paths.dir());
-      Files.writeString(paths.config(), spec.yaml(paths, httpPort, tokens.agent()));
+      String yaml = spec.yaml(paths, httpPort, tokens.agent());
+      if (reopenMethod != null) {
+        yaml =
+            yaml.replaceFirst(
+                "(?m)^    reopen: \\{.*\\}$",
+                java.util.regex.Matcher.quoteReplacement(
+                    "    reopen: { method: " + reopenMethod + " }"));
+      }
+      Files.writeString(paths.config(), yaml);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -30,6 +30,7 @@ public final class ManagedProcess {
   // Guarded by this.
   private Process process;
   private int starts;
+  private List<String> extraJvmOptions = List.of();
 
   /** What a process is, which also orders the stop: agents first, the services they use last. */
   public enum Role {
@@ -65,6 +66,25 @@ public final class ManagedProcess {
     return command;
   }
 
+  /**
+   * JVM options put after the {@code java} of the command from the next start on (test hooks such
+   * as {@code -Dfleetrotate.test.pauseAfter=MOVED}); an empty list removes them.
+   */
+  public synchronized void extraJvmOptions(List<String> options) {
+    this.extraJvmOptions = List.copyOf(options);
+  }
+
+  private List<String> commandLine() {
+    if (extraJvmOptions.isEmpty()) {
+      return command;
+    }
+    List<String> line = new java.util.ArrayList<>(command.size() + extraJvmOptions.size());
+    line.add(command.get(0));
+    line.addAll(extraJvmOptions);
+    line.addAll(command.subList(1, command.size()));
+    return line;
+  }
+
   /** Starts it; a no-op when it is already running. */
   public synchronized void start() {
     if (process != null && process.isAlive()) {
@@ -82,13 +102,13 @@ public final class ManagedProcess {
               + " of "
               + name
               + ": "
-              + String.join(" ", command)
+              + String.join(" ", commandLine())
               + "\n",
           StandardCharsets.UTF_8,
           StandardOpenOption.CREATE,
           StandardOpenOption.APPEND);
       process =
-          new ProcessBuilder(command)
+          new ProcessBuilder(commandLine())
               .redirectErrorStream(true)
               .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
               .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))

@@ -117,6 +117,7 @@ public final class SimulatedMcpServer implements Callable<Integer> {
     long start = System.nanoTime();
     long end = seconds > 0 ? start + (long) (seconds * 1e9) : Long.MAX_VALUE;
     StringBuilder batch = new StringBuilder(64 * 1024);
+    boolean cutLine = false;
     try {
       while (!stop.get()) {
         long now = System.nanoTime();
@@ -135,18 +136,41 @@ public final class SimulatedMcpServer implements Callable<Integer> {
         batch.setLength(0);
         // Bounded, so that catching up after a pause (SIGSTOP) takes several writes.
         long upTo = Math.min(due, lines.seq() + Math.max(1, rate / 5));
+        long first = lines.seq() + 1;
         while (lines.seq() < upTo) {
           lines.next(Instant.now(), batch);
         }
+        if (cutLine) {
+          // The last failed write may have left part of a line: end it, so that the next line
+          // starts on a line of its own.
+          batch.insert(0, '\n');
+        }
         ByteBuffer bytes = ByteBuffer.wrap(batch.toString().getBytes(StandardCharsets.UTF_8));
-        while (bytes.hasRemaining()) {
-          out.write(bytes);
+        try {
+          while (bytes.hasRemaining()) {
+            out.write(bytes);
+          }
+          cutLine = false;
+        } catch (IOException e) {
+          if (!diskFull(e)) {
+            throw e;
+          }
+          cutLine = true;
+          // Like a server that logs on a full disk: the lines are gone, the server goes on. Said
+          // on stdout, so that a line counter does not blame the rotation for them.
+          System.out.println("dropped seq " + first + ".." + upTo + " (disk full)");
+          System.out.flush();
         }
         lastSeq = lines.seq();
       }
     } finally {
       out.close();
     }
+  }
+
+  private static boolean diskFull(IOException e) {
+    String m = e.getMessage();
+    return m != null && (m.contains("No space left") || m.contains("Disk quota exceeded"));
   }
 
   private FileChannel open() throws IOException {

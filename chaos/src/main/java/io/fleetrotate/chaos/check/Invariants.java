@@ -1,0 +1,257 @@
+package io.fleetrotate.chaos.check;
+
+import io.fleetrotate.chaos.fleet.Rotation;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Decides whether a recorded {@link RunRecord} is legal. Each check returns its violations, one
+ * sentence each; {@link #notes} lists what is reported but allowed (lines lost by copytruncate).
+ */
+public final class Invariants {
+  private Invariants() {}
+
+  /** Every violation of every invariant. */
+  public static List<String> check(RunRecord run) {
+    List<String> v = new ArrayList<>();
+    v.addAll(overlaps(run.history()));
+    v.addAll(RotationChecks.fencingOrder(run.history()));
+    v.addAll(staleTokenSteps(run.history()));
+    v.addAll(fences(run));
+    v.addAll(lines(run));
+    v.addAll(RotationChecks.duplicateEventIds(run.history()));
+    v.addAll(eventsPerNode(run));
+    v.addAll(retention(run));
+    return v;
+  }
+
+  /**
+   * No two rotations of a group overlap, leaving out those that stopped with LEASE_LOST: their
+   * lease ran out and the next holder rightly began; that they did nothing destructive after that
+   * is what {@link #staleTokenSteps} and {@link #fences} check.
+   */
+  public static List<String> overlaps(List<Rotation> history) {
+    return RotationChecks.overlaps(
+        history.stream().filter(r -> !"LEASE_LOST".equals(r.reason())).toList());
+  }
+
+  /**
+   * No rotation completed its destructive steps under a superseded token: a successful rotation
+   * must finish before any rotation of its group that holds a higher token starts.
+   */
+  public static List<String> staleTokenSteps(List<Rotation> history) {
+    List<String> v = new ArrayList<>();
+    List<Rotation> leased =
+        history.stream()
+            .filter(r -> r.fencingToken() > 0)
+            .sorted(Comparator.comparing(Rotation::startedAt))
+            .toList();
+    for (Rotation r : leased) {
+      if (!r.succeeded()) {
+        continue;
+      }
+      leased.stream()
+          .filter(s -> s.group().equals(r.group()) && s.fencingToken() > r.fencingToken())
+          .filter(
+              s -> s.startedAt().isBefore(r.finishedAt()) && !s.startedAt().isBefore(r.startedAt()))
+          .findFirst()
+          .ifPresent(
+              s ->
+                  v.add(
+                      "group "
+                          + r.group()
+                          + ": "
+                          + r.node()
+                          + "'s rotation "
+                          + r.eventId()
+                          + " finished at "
+                          + r.finishedAt()
+                          + " under token "
+                          + r.fencingToken()
+                          + ", superseded at "
+                          + s.startedAt()
+                          + " by token "
+                          + s.fencingToken()
+                          + " ("
+                          + s.node()
+                          + "'s rotation "
+                          + s.eventId()
+                          + ")"));
+    }
+    return v;
+  }
+
+  /**
+   * Every successful leased rotation went through its log's fence: the fence holds a token at least
+   * as high as the highest one the node rotated under, in the node's group.
+   */
+  public static List<String> fences(RunRecord run) {
+    List<String> v = new ArrayList<>();
+    for (NodeRecord n : run.nodes()) {
+      long highest =
+          run.history().stream()
+              .filter(r -> r.node().equals(n.node()) && r.succeeded())
+              .mapToLong(Rotation::fencingToken)
+              .max()
+              .orElse(0);
+      if (highest == 0) {
+        continue;
+      }
+      if (n.fence().isEmpty()) {
+        v.add(n.node() + ": rotated under token " + highest + " but its log has no fence record");
+      } else if (n.fence().get().token() < highest) {
+        v.add(
+            n.node()
+                + ": its fence records token "
+                + n.fence().get().token()
+                + ", below token "
+                + highest
+                + " it rotated under: a destructive step bypassed the fence");
+      } else if (!n.fence().get().group().equals(n.group())) {
+        v.add(n.node() + ": its fence names group " + n.fence().get().group());
+      }
+    }
+    return v;
+  }
+
+  /** Every line written is found exactly once, except where copytruncate may lose some. */
+  public static List<String> lines(RunRecord run) {
+    List<String> v = new ArrayList<>();
+    for (NodeRecord n : run.nodes()) {
+      LineAudit a = n.lines();
+      if (a.missing() > 0 && !n.lossAllowed()) {
+        v.add(
+            n.node()
+                + ": "
+                + a.missing()
+                + " of "
+                + a.written()
+                + " lines written are lost"
+                + (a.someMissing().isEmpty() ? "" : " (seq " + a.someMissing() + ")"));
+      }
+      if (a.duplicated() > 0) {
+        v.add(n.node() + ": " + a.duplicated() + " lines are found more than once");
+      }
+    }
+    return v;
+  }
+
+  /** What is reported without being a violation. */
+  public static List<String> notes(RunRecord run) {
+    List<String> notes = new ArrayList<>();
+    for (NodeRecord n : run.nodes()) {
+      long extra = n.backups() - leavingABackup(run.history(), n.node());
+      if (extra > 0 && extra <= lostAfterMoving(run.history(), n.node())) {
+        notes.add(
+            n.node()
+                + ": "
+                + extra
+                + " backup(s) left by rotations the coordinator records as failed (LEASE_LOST or"
+                + " DISK_FULL after the move: the move stands, the history counts them failed)");
+      }
+      if (n.lines().dropped() > 0) {
+        notes.add(
+            n.node()
+                + ": its writer could not write "
+                + n.lines().dropped()
+                + " lines (disk full); not counted as lost");
+      }
+      if (n.lossAllowed() && n.lines().missing() > 0) {
+        notes.add(
+            n.node()
+                + ": copytruncate lost "
+                + n.lines().missing()
+                + " of "
+                + n.lines().written()
+                + " lines (allowed by that mode)");
+      }
+    }
+    return notes;
+  }
+
+  /**
+   * Every rotation reached the coordinator exactly once: nothing is left in an outbox; the history
+   * holds as many rotations of a node as its agent counted (when one process ran throughout); and,
+   * while retention pruned nothing, one successful rotation per backup on disk (a rotation whose
+   * reopen failed also leaves its backup).
+   */
+  public static List<String> eventsPerNode(RunRecord run) {
+    List<String> v = new ArrayList<>();
+    Map<String, Long> all = RotationChecks.countByNode(run.history(), false);
+    for (NodeRecord n : run.nodes()) {
+      if (n.outboxPending() > 0) {
+        v.add(n.node() + ": " + n.outboxPending() + " events never left its outbox");
+      }
+      long inHistory = all.getOrDefault(n.node(), 0L);
+      if (n.agentCounted().isPresent() && n.agentCounted().getAsLong() != inHistory) {
+        v.add(
+            n.node()
+                + ": its agent counted "
+                + n.agentCounted().getAsLong()
+                + " rotations, the coordinator holds "
+                + inHistory);
+      }
+      long leftBackups = leavingABackup(run.history(), n.node());
+      long mayHaveLeft = lostAfterMoving(run.history(), n.node());
+      if (n.backups() < n.keep()
+          && (n.backups() < leftBackups || n.backups() > leftBackups + mayHaveLeft)) {
+        v.add(
+            n.node()
+                + ": "
+                + n.backups()
+                + " backups on disk but "
+                + leftBackups
+                + " rotations that leave one reached the coordinator"
+                + (mayHaveLeft > 0
+                    ? " (and " + mayHaveLeft + " failed ones that may have left one)"
+                    : ""));
+      }
+    }
+    return v;
+  }
+
+  /** Rotations that leave a backup: successful ones, and those whose reopen failed. */
+  private static long leavingABackup(List<Rotation> history, String node) {
+    return history.stream()
+        .filter(r -> r.node().equals(node))
+        .filter(r -> r.succeeded() || "REOPEN_FAILED".equals(r.reason()))
+        .count();
+  }
+
+  /**
+   * Rotations that failed after the live file may have been moved (LEASE_LOST, DISK_FULL,
+   * COMPRESSION_FAILED, IO_ERROR): the move stands and the backup stays (or is finished at the next
+   * start), yet the history counts the rotation failed.
+   */
+  private static long lostAfterMoving(List<Rotation> history, String node) {
+    return history.stream()
+        .filter(r -> r.node().equals(node) && r.reason() != null)
+        .filter(r -> MAY_LEAVE_A_BACKUP.contains(r.reason()))
+        .count();
+  }
+
+  private static final java.util.Set<String> MAY_LEAVE_A_BACKUP =
+      java.util.Set.of("LEASE_LOST", "DISK_FULL", "COMPRESSION_FAILED", "IO_ERROR");
+
+  /** Disk usage stayed within the retention budget and every due file was rotated. */
+  public static List<String> retention(RunRecord run) {
+    List<String> v = new ArrayList<>();
+    for (NodeRecord n : run.nodes()) {
+      if (n.backups() > n.keep()) {
+        v.add(n.node() + ": " + n.backups() + " backups kept, retention allows " + n.keep());
+      }
+      if (n.liveBytes() > n.liveBudgetBytes()) {
+        v.add(
+            n.node()
+                + ": the live log holds "
+                + n.liveBytes()
+                + " bytes after the faults healed, more than "
+                + n.liveBudgetBytes()
+                + ": a due rotation did not run");
+      }
+    }
+    return v;
+  }
+}

@@ -1,0 +1,363 @@
+package io.fleetrotate.chaos.scenario;
+
+import io.fleetrotate.chaos.check.Fence;
+import io.fleetrotate.chaos.check.LineAudit;
+import io.fleetrotate.chaos.check.NodeRecord;
+import io.fleetrotate.chaos.check.RunRecord;
+import io.fleetrotate.chaos.fleet.AgentNode;
+import io.fleetrotate.chaos.fleet.AgentSpec;
+import io.fleetrotate.chaos.fleet.CoordinatorNode;
+import io.fleetrotate.chaos.fleet.Fleet;
+import io.fleetrotate.chaos.fleet.FleetJars;
+import io.fleetrotate.chaos.fleet.LockSpec;
+import io.fleetrotate.chaos.fleet.RedisNode;
+import io.fleetrotate.chaos.fleet.Rotation;
+import io.fleetrotate.chaos.proxy.FaultProxy;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The fleet a scenario runs: coordinators, optionally a redis-server, agents in one rotation group
+ * each with a writer of sequence-numbered lines, and optionally fault proxies in front of Redis and
+ * the coordinator. {@link #record()} stops the writers, lets the fleet settle, and reads what the
+ * system itself recorded: the coordinator's history, fences, backups, outboxes, the agents' counts.
+ */
+public final class ChaosFleet implements AutoCloseable {
+  static final String GROUP = "chaos";
+
+  /**
+   * The agents' reopen methods, in turn: lines must survive signal and collapse exactly once;
+   * copytruncate's loss is reported, not a violation.
+   */
+  static final List<String> REOPEN_METHODS = List.of("signal", "collapse", "copytruncate");
+
+  private static final Pattern LAST_SEQ = Pattern.compile("last seq (\\d+)");
+  private static final Pattern DROPPED = Pattern.compile("dropped seq (\\d+)\\.\\.(\\d+)");
+
+  /**
+   * How to build the fleet.
+   *
+   * @param backend redis, hazelcast or local
+   * @param coordinators how many coordinators (hazelcast needs at least one)
+   * @param agents how many agents
+   * @param maxSizeBytes the size trigger
+   * @param rate each writer's lines per second
+   * @param checkInterval the agents' check interval
+   * @param lease the lease TTL
+   * @param proxied whether agents reach Redis and the coordinator through fault proxies
+   */
+  public record Options(
+      String backend,
+      int coordinators,
+      int agents,
+      long maxSizeBytes,
+      int rate,
+      Duration checkInterval,
+      Duration lease,
+      boolean proxied) {
+
+    public static Options redis(int agents) {
+      return new Options(
+          "redis", 1, agents, 16 * 1024, 200, Duration.ofSeconds(1), Duration.ofSeconds(6), false);
+    }
+
+    public Options backend(String b, int coordinatorCount) {
+      return new Options(
+          b, coordinatorCount, agents, maxSizeBytes, rate, checkInterval, lease, proxied);
+    }
+
+    public Options withProxies() {
+      return new Options(
+          backend, coordinators, agents, maxSizeBytes, rate, checkInterval, lease, true);
+    }
+  }
+
+  private final Fleet fleet;
+  private final Options options;
+  private final ScenarioContext ctx;
+  private final List<CoordinatorNode> coordinators = new ArrayList<>();
+  private final List<AgentNode> agents = new ArrayList<>();
+  private final List<FaultProxy> proxies = new ArrayList<>();
+  private RedisNode redis;
+  private FaultProxy redisProxy;
+  private FaultProxy coordinatorProxy;
+  private final List<java.util.function.Consumer<AgentNode>> beforeAgentStart = new ArrayList<>();
+  private final List<Runnable> afterClose = new ArrayList<>();
+
+  private ChaosFleet(Fleet fleet, Options options, ScenarioContext ctx) {
+    this.fleet = fleet;
+    this.options = options;
+    this.ctx = ctx;
+  }
+
+  static ChaosFleet open(Path dir, FleetJars jars, Options options, ScenarioContext ctx) {
+    return new ChaosFleet(Fleet.open(dir, jars), options, ctx);
+  }
+
+  /** Runs {@code hook} on each agent before its first start (to mount its log volume, say). */
+  public ChaosFleet beforeAgentStart(java.util.function.Consumer<AgentNode> hook) {
+    beforeAgentStart.add(hook);
+    return this;
+  }
+
+  /** Runs {@code r} after every process stopped (to unmount what a hook mounted). */
+  public void afterClose(Runnable r) {
+    afterClose.add(r);
+  }
+
+  /** Starts everything and waits until every agent is up. */
+  public ChaosFleet start() {
+    boolean hz = options.backend().equals("hazelcast");
+    for (int i = 1; i <= options.coordinators(); i++) {
+      coordinators.add(fleet.addCoordinator("coordinator-" + i, hz));
+    }
+    if (hz) {
+      for (CoordinatorNode c : coordinators) {
+        coordinators.stream().filter(o -> o != c).forEach(c::clusterWith);
+      }
+    }
+    coordinators.forEach(CoordinatorNode::start);
+    coordinators.forEach(c -> c.awaitReady(Duration.ofMinutes(2), coordinators.size()));
+    LockSpec lock =
+        switch (options.backend()) {
+          case "redis" -> {
+            redis = fleet.startRedis();
+            String uri = redis.uri();
+            if (options.proxied()) {
+              redisProxy = proxy("redis", redis.port());
+              uri = "redis://127.0.0.1:" + redisProxy.port();
+            }
+            yield new LockSpec("redis", List.of(), uri, options.lease());
+          }
+          case "hazelcast" -> LockSpec.hazelcast(coordinators).lease(options.lease());
+          default -> LockSpec.local().lease(options.lease());
+        };
+    Optional<URI> report = Optional.empty();
+    if (!coordinators.isEmpty()) {
+      report = Optional.of(coordinators.get(0).url());
+      if (options.proxied()) {
+        coordinatorProxy = proxy("coordinator", coordinators.get(0).httpPort());
+        report = Optional.of(URI.create("http://127.0.0.1:" + coordinatorProxy.port()));
+      }
+    }
+    for (int i = 1; i <= options.agents(); i++) {
+      AgentSpec spec =
+          new AgentSpec(
+              "node-" + i,
+              GROUP,
+              report,
+              lock,
+              options.checkInterval(),
+              Duration.ofSeconds(1),
+              (options.maxSizeBytes() / 1024) + "KiB",
+              100_000,
+              "zstd",
+              options.rate());
+      AgentNode a = fleet.addAgent(spec);
+      String method = REOPEN_METHODS.get((i - 1) % REOPEN_METHODS.size());
+      if (!method.equals("signal")) {
+        a.reopenMethod(method);
+      }
+      beforeAgentStart.forEach(h -> h.accept(a));
+      agents.add(a.start());
+    }
+    agents.forEach(a -> a.awaitReady(Duration.ofMinutes(2)));
+    return this;
+  }
+
+  private FaultProxy proxy(String name, int targetPort) {
+    FaultProxy p = FaultProxy.start(name, targetPort);
+    proxies.add(p);
+    return p;
+  }
+
+  public Fleet fleet() {
+    return fleet;
+  }
+
+  public List<AgentNode> agents() {
+    return agents;
+  }
+
+  public List<CoordinatorNode> coordinators() {
+    return coordinators;
+  }
+
+  public RedisNode redis() {
+    return redis;
+  }
+
+  public Optional<FaultProxy> redisProxy() {
+    return Optional.ofNullable(redisProxy);
+  }
+
+  public Optional<FaultProxy> coordinatorProxy() {
+    return Optional.ofNullable(coordinatorProxy);
+  }
+
+  public Options options() {
+    return options;
+  }
+
+  /** The first coordinator that answers, to read the history from. */
+  public CoordinatorNode liveCoordinator() {
+    return coordinators.stream()
+        .filter(c -> c.process().isAlive() && c.api().health().isPresent())
+        .findFirst()
+        .orElseThrow(() -> new IllegalStateException("no coordinator answers"));
+  }
+
+  /** Successful rotations so far (0 when no coordinator answers). */
+  public long rotationsSoFar() {
+    try {
+      return liveCoordinator().api().rotations().stream().filter(Rotation::succeeded).count();
+    } catch (RuntimeException e) {
+      return 0;
+    }
+  }
+
+  /**
+   * Heals and records: every proxy back to pass, every paused process resumed and every stopped one
+   * started; the writers stopped; then waits (bounded) until outboxes are empty and the counts
+   * agree twice in a row; then reads the record.
+   */
+  public RunRecord record() throws InterruptedException {
+    proxies.forEach(p -> p.mode(FaultProxy.Mode.PASS));
+    for (var p : fleet.processes()) {
+      if (p.isPaused()) {
+        p.resume();
+      }
+    }
+    if (redis != null && !redis.process().isAlive()) {
+      redis.process().start();
+      redis.awaitReady(Duration.ofSeconds(30));
+    }
+    for (CoordinatorNode c : coordinators) {
+      if (!c.process().isAlive()) {
+        c.start();
+      }
+    }
+    coordinators.forEach(c -> c.awaitReady(Duration.ofMinutes(2)));
+    for (AgentNode a : agents) {
+      if (!a.process().isAlive()) {
+        a.process().extraJvmOptions(List.of());
+        a.start();
+      }
+    }
+    agents.forEach(a -> a.awaitReady(Duration.ofMinutes(2)));
+    // Let every due file be rotated under normal conditions before the writers stop.
+    Thread.sleep(options.checkInterval().multipliedBy(4).toMillis());
+    agents.forEach(a -> a.mcpServer().orElseThrow().stop(Duration.ofSeconds(10)));
+    Map<String, Long> last = new HashMap<>();
+    Instant deadline = Instant.now().plusSeconds(90);
+    boolean settled = false;
+    while (Instant.now().isBefore(deadline)) {
+      Map<String, Long> now = new HashMap<>();
+      for (AgentNode a : agents) {
+        now.put(a.nodeId() + " outbox", a.outboxFiles());
+        now.put(a.nodeId() + " backups", (long) a.backups().size());
+      }
+      try {
+        now.put("history", (long) liveCoordinator().api().rotations().size());
+      } catch (RuntimeException e) {
+        now.put("history", -1L);
+      }
+      settled = now.equals(last) && agents.stream().allMatch(a -> a.outboxFiles() == 0);
+      if (settled) {
+        break;
+      }
+      last = now;
+      Thread.sleep(3000);
+    }
+    if (!settled) {
+      ctx.fault("the fleet did not settle within 90 s after the faults healed");
+    }
+    List<Rotation> history = liveCoordinator().api().rotations();
+    List<NodeRecord> nodes = new ArrayList<>();
+    for (AgentNode a : agents) {
+      nodes.add(nodeRecord(a));
+    }
+    return new RunRecord(history, nodes);
+  }
+
+  private NodeRecord nodeRecord(AgentNode a) {
+    Path log = a.paths().log();
+    long written = lastSeq(a.mcpServer().orElseThrow().log());
+    List<LineAudit.Range> dropped = dropped(a.mcpServer().orElseThrow().log());
+    OptionalLong counted = OptionalLong.empty();
+    if (a.process().starts() == 1 && a.process().isAlive()) {
+      counted = a.rotationsCounted().map(OptionalLong::of).orElse(OptionalLong.empty());
+    }
+    try {
+      return new NodeRecord(
+          a.nodeId(),
+          GROUP,
+          a.reopenMethod(),
+          LineAudit.of(log, written, dropped),
+          Fence.besideLog(log),
+          counted,
+          a.backups().size(),
+          a.spec().keep(),
+          Files.exists(log) ? Files.size(log) : 0,
+          options.maxSizeBytes(),
+          a.outboxFiles());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The last {@code last seq N} the writer printed; the writer is never restarted. */
+  static long lastSeq(Path writerOutput) {
+    try {
+      Matcher m = LAST_SEQ.matcher(Files.readString(writerOutput));
+      long seq = -1;
+      while (m.find()) {
+        seq = Long.parseLong(m.group(1));
+      }
+      if (seq < 0) {
+        throw new IllegalStateException(
+            writerOutput + " has no 'last seq' line: the writer did not stop cleanly");
+      }
+      return seq;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The ranges the writer reported it could not write (disk full). */
+  static List<LineAudit.Range> dropped(Path writerOutput) {
+    try {
+      Matcher m = DROPPED.matcher(Files.readString(writerOutput));
+      List<LineAudit.Range> ranges = new ArrayList<>();
+      while (m.find()) {
+        ranges.add(new LineAudit.Range(Long.parseLong(m.group(1)), Long.parseLong(m.group(2))));
+      }
+      return ranges;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    proxies.forEach(FaultProxy::close);
+    try {
+      fleet.close();
+    } finally {
+      afterClose.forEach(Runnable::run);
+    }
+  }
+}

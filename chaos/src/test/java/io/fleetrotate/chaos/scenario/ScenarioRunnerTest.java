@@ -1,0 +1,89 @@
+package io.fleetrotate.chaos.scenario;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.fleetrotate.chaos.check.LineAudit;
+import io.fleetrotate.chaos.fleet.RedisNode;
+import io.fleetrotate.chaos.fleet.TestFleets;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/** One short scenario end to end on a real fleet, and the refusals that need no fleet. */
+class ScenarioRunnerTest {
+  @Test
+  void aShortRedisPauseRunsAndPassesWithRotationsRecorded() throws IOException {
+    boolean ci = "true".equals(System.getenv("CI"));
+    if (RedisNode.findBinary().isEmpty()) {
+      assertThat(ci).as("redis-server is not on PATH (required under CI=true)").isFalse();
+      assumeTrue(false, "redis-server is not on PATH; skipping the end-to-end scenario");
+    }
+    Scenario s = Scenarios.all().get("redis-pause");
+    ScenarioContext ctx =
+        new ScenarioContext(
+            "redis-pause",
+            TestFleets.runDir("chaos-redis-pause"),
+            TestFleets.jars(),
+            3,
+            Duration.ofSeconds(12),
+            2);
+    ScenarioResult r = ScenarioRunner.run(List.of(s), ctx);
+    assertThat(r.violations()).isEmpty();
+    assertThat(r.status()).isEqualTo(ScenarioResult.Status.PASSED);
+    assertThat(r.rotations()).isPositive();
+    assertThat(r.faults()).anyMatch(f -> f.contains("SIGSTOP redis-server"));
+
+    // The same recorded files with one backup removed: the audit must notice (it is not vacuous).
+    Path node1 = ctx.dir().resolve("node-1");
+    Path log = node1.resolve("logs/server.log");
+    long written = ChaosFleet.lastSeq(node1.resolve("mcp-server.out"));
+    assertThat(written).isGreaterThan(1000);
+    assertThat(LineAudit.of(log, written).exact()).isTrue();
+    Path backup;
+    try (Stream<Path> files = Files.list(log.getParent())) {
+      backup = files.filter(f -> f.toString().endsWith(".zst")).findFirst().orElseThrow();
+    }
+    Files.delete(backup);
+    assertThat(LineAudit.of(log, written).missing()).isPositive();
+  }
+
+  @Test
+  void aScenarioThatCannotRunIsReportedNotRunWithItsReason() {
+    Scenario clock = Scenarios.all().get("clock-jump");
+    ScenarioResult r =
+        ScenarioRunner.run(
+            List.of(clock),
+            new ScenarioContext(
+                "clock-jump",
+                TestFleets.runDir("chaos-clock"),
+                TestFleets.jars(),
+                1,
+                Duration.ZERO,
+                2));
+    assertThat(r.status()).isEqualTo(ScenarioResult.Status.NOT_RUN);
+    assertThat(r.bad()).isFalse();
+    assertThat(r.notes()).singleElement().asString().contains("system clock");
+  }
+
+  @Test
+  void scenariosNeedingDifferentBackendsAreNotCombined() {
+    ScenarioResult r =
+        ScenarioRunner.run(
+            List.of(
+                Scenarios.all().get("redis-pause"), Scenarios.all().get("hazelcast-member-kill")),
+            new ScenarioContext(
+                "redis-pause+hazelcast-member-kill",
+                TestFleets.runDir("chaos-combine"),
+                TestFleets.jars(),
+                1,
+                Duration.ZERO,
+                2));
+    assertThat(r.status()).isEqualTo(ScenarioResult.Status.NOT_RUN);
+    assertThat(r.notes()).singleElement().asString().contains("cannot combine");
+  }
+}
