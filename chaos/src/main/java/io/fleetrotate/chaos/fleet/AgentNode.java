@@ -38,6 +38,7 @@ public final class AgentNode {
   private final ManagedProcess mcpServer;
   private AgentSpec spec;
   private String reopenMethod;
+  private String trigger;
 
   /**
    * Where an agent's files are.
@@ -261,6 +262,46 @@ public final class AgentNode {
     return this;
   }
 
+  /**
+   * Overrides the file's trigger, as a YAML flow mapping (e.g. {@code { maxSize: 64MiB, schedule:
+   * "0 * * * *" }}), from the next start on.
+   */
+  public AgentNode trigger(String flowMapping) {
+    this.trigger = flowMapping;
+    return this;
+  }
+
+  /**
+   * Arms the agent's clock hook ({@code -Dfleetrotate.test.clockOffsetFile}) for every start from
+   * the next one on; {@link #clockOffset} then shifts its wall clock.
+   */
+  public AgentNode clockHook() {
+    agent.hookJvmOptions(
+        List.of("-Dfleetrotate.test.clockOffsetFile=" + clockOffsetFile().toAbsolutePath()));
+    return this;
+  }
+
+  /** Shifts the agent's wall clock by {@code offset} from now on (within about 100 ms). */
+  public void clockOffset(Duration offset) {
+    Path file = clockOffsetFile();
+    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+    try {
+      Files.createDirectories(file.getParent());
+      Files.writeString(tmp, Long.toString(offset.toMillis()));
+      Files.move(
+          tmp,
+          file,
+          java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private Path clockOffsetFile() {
+    return paths.dir().resolve("clock-offset-ms");
+  }
+
   /** The reopen method the configuration names. */
   public String reopenMethod() {
     if (reopenMethod != null) {
@@ -279,6 +320,12 @@ public final class AgentNode {
                 "(?m)^    reopen: \\{.*\\}$",
                 java.util.regex.Matcher.quoteReplacement(
                     "    reopen: { method: " + reopenMethod + " }"));
+      }
+      if (trigger != null) {
+        yaml =
+            yaml.replaceFirst(
+                "(?m)^    trigger: \\{.*\\}$",
+                java.util.regex.Matcher.quoteReplacement("    trigger: " + trigger));
       }
       Files.writeString(paths.config(), yaml);
     } catch (IOException e) {

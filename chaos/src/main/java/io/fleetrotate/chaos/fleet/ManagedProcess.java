@@ -31,6 +31,7 @@ public final class ManagedProcess {
   private Process process;
   private int starts;
   private List<String> extraJvmOptions = List.of();
+  private List<String> hookJvmOptions = List.of();
 
   /** What a process is, which also orders the stop: agents first, the services they use last. */
   public enum Role {
@@ -74,12 +75,21 @@ public final class ManagedProcess {
     this.extraJvmOptions = List.copyOf(options);
   }
 
+  /**
+   * JVM options kept across every start, whatever {@link #extraJvmOptions} a scenario sets and
+   * clears (a hook that must stay armed, such as the clock offset file).
+   */
+  public synchronized void hookJvmOptions(List<String> options) {
+    this.hookJvmOptions = List.copyOf(options);
+  }
+
   private List<String> commandLine() {
-    if (extraJvmOptions.isEmpty()) {
+    if (extraJvmOptions.isEmpty() && hookJvmOptions.isEmpty()) {
       return command;
     }
     List<String> line = new java.util.ArrayList<>(command.size() + extraJvmOptions.size());
     line.add(command.get(0));
+    line.addAll(hookJvmOptions);
     line.addAll(extraJvmOptions);
     line.addAll(command.subList(1, command.size()));
     return line;

@@ -79,6 +79,12 @@ public final class ChaosFleet implements AutoCloseable {
           b, coordinatorCount, agents, maxSizeBytes, rate, checkInterval, lease, proxied);
     }
 
+    /** The size trigger and the writers' rate. */
+    public Options sized(long maxSize, int linesPerSecond) {
+      return new Options(
+          backend, coordinators, agents, maxSize, linesPerSecond, checkInterval, lease, proxied);
+    }
+
     public Options withProxies() {
       return new Options(
           backend, coordinators, agents, maxSizeBytes, rate, checkInterval, lease, true);

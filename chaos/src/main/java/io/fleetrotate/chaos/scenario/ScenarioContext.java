@@ -1,5 +1,6 @@
 package io.fleetrotate.chaos.scenario;
 
+import io.fleetrotate.chaos.check.ClockSkews;
 import io.fleetrotate.chaos.fleet.FleetJars;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,6 +22,8 @@ public final class ScenarioContext {
   private final int agents;
   private final Instant start = Instant.now();
   private final List<String> faults = new ArrayList<>();
+  private final List<String> violations = new ArrayList<>();
+  private final ClockSkews clockSkews = new ClockSkews();
   private ChaosFleet fleet;
 
   public ScenarioContext(
@@ -81,6 +84,24 @@ public final class ScenarioContext {
 
   public synchronized List<String> faults() {
     return List.copyOf(faults);
+  }
+
+  /**
+   * Records a violation the scenario itself observed while injecting (an invariant of its own, such
+   * as one rotation per schedule time), beside those the checker finds in the record.
+   */
+  public synchronized void violation(String what) {
+    fault("VIOLATION: " + what);
+    violations.add(what);
+  }
+
+  public synchronized List<String> violations() {
+    return List.copyOf(violations);
+  }
+
+  /** The agents' clock offsets, to map their event times back to real time before checking. */
+  public ClockSkews clockSkews() {
+    return clockSkews;
   }
 
   /** Sleeps, bounded: scenarios pace their faults with it. */

@@ -85,6 +85,13 @@ public final class ScenarioRunner {
       }
       ctx.fault("faults over; healing, stopping the writers and recording");
       record = fleet.record();
+      if (!ctx.clockSkews().isEmpty()) {
+        record =
+            new RunRecord(
+                ctx.clockSkews().correct(record.history(), Instant.now()), record.nodes());
+        notes.add("event times of agents whose clock was shifted are mapped back to real time");
+      }
+      violations.addAll(ctx.violations());
       violations.addAll(Invariants.check(record));
       notes.addAll(Invariants.notes(record));
       notes.add(

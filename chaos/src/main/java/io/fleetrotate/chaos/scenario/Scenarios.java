@@ -48,16 +48,13 @@ public final class Scenarios {
             new HazelcastMemberKill(),
             new NetworkFaults(),
             new DiskFull(),
-            new NotRun(
-                "clock-jump",
-                "an agent's clock jumps (schedule triggers)",
-                "the agent reads the system clock (java.time.Clock.systemUTC) and has no hook to"
-                    + " shift it; changing the host clock would disturb every process here"),
+            new ClockJump(),
             new NotRun(
                 "netns-partition",
                 "a real partition between network namespaces (root and ip netns)",
-                "not implemented; the network-faults scenario covers partitions (black hole,"
-                    + " resets) through the fault proxy instead"))) {
+                "the optional real partition between network namespaces is not implemented;"
+                    + " the network-faults scenario covers partitions (black hole, resets)"
+                    + " through the fault proxy instead, without root"))) {
       m.put(s.name(), s);
     }
     return m;

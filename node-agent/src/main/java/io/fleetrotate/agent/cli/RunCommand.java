@@ -41,7 +41,7 @@ public final class RunCommand implements Callable<Integer> {
     if (c == null) {
       return 2;
     }
-    Clock clock = Clock.systemDefaultZone();
+    Clock clock = OffsetFileClock.fromSystemProperties(Clock.systemDefaultZone());
     AgentMetrics metrics = new AgentMetrics();
     CountDownLatch stopped = new CountDownLatch(1);
     try (FleetLock lock = FleetLocks.open(c)) {

@@ -1,0 +1,94 @@
+package io.fleetrotate.agent.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Test hook: the agent's wall clock shifted by the number of milliseconds written in a file, so the
+ * chaos suite can make one agent's clock jump (forward or back) without touching the host's clock.
+ * Set with {@code -Dfleetrotate.test.clockOffsetFile=PATH}; a missing or empty file means no shift.
+ * The file is read again at most every 100 ms. It shifts what the agent reads from its {@link
+ * Clock}: triggers, backup names, journal and event times. Lease deadlines count elapsed time on
+ * the monotonic clock and are not shifted, as a real clock jump leaves them alone too.
+ */
+final class OffsetFileClock extends Clock {
+  static final String PROPERTY = "fleetrotate.test.clockOffsetFile";
+  private static final Logger log = LoggerFactory.getLogger(OffsetFileClock.class);
+  private static final long REREAD_NANOS = Duration.ofMillis(100).toNanos();
+
+  private final Clock base;
+  private final Path file;
+  private volatile long offsetMillis;
+  private volatile long readAtNanos;
+  private volatile boolean read;
+
+  private OffsetFileClock(Clock base, Path file) {
+    this.base = base;
+    this.file = file;
+  }
+
+  /** The system clock, shifted when {@value #PROPERTY} names a file. */
+  static Clock fromSystemProperties(Clock base) {
+    String path = System.getProperty(PROPERTY);
+    if (path == null || path.isBlank()) {
+      return base;
+    }
+    log.warn("test hook: the agent's clock is shifted by the milliseconds in {}", path);
+    return new OffsetFileClock(base, Path.of(path));
+  }
+
+  @Override
+  public ZoneId getZone() {
+    return base.getZone();
+  }
+
+  @Override
+  public Clock withZone(ZoneId zone) {
+    return new OffsetFileClock(base.withZone(zone), file);
+  }
+
+  @Override
+  public Instant instant() {
+    return base.instant().plusMillis(offset());
+  }
+
+  @Override
+  public long millis() {
+    return base.millis() + offset();
+  }
+
+  private long offset() {
+    long now = System.nanoTime();
+    if (!read || now - readAtNanos >= REREAD_NANOS) {
+      long next = readOffset(file, offsetMillis);
+      if (next != offsetMillis) {
+        log.warn("test hook: the agent's clock jumps by {} ms", next - offsetMillis);
+      }
+      offsetMillis = next;
+      readAtNanos = now;
+      read = true;
+    }
+    return offsetMillis;
+  }
+
+  /** The offset the file holds; 0 when it is missing or empty; {@code previous} when unreadable. */
+  static long readOffset(Path file, long previous) {
+    try {
+      String s = Files.readString(file).trim();
+      return s.isEmpty() ? 0 : Long.parseLong(s);
+    } catch (NoSuchFileException e) {
+      return 0;
+    } catch (IOException | NumberFormatException e) {
+      log.warn("test hook: cannot read the clock offset in {}: {}", file, e.toString());
+      return previous;
+    }
+  }
+}
