@@ -12,7 +12,10 @@ import java.util.Set;
 
 /**
  * Which backups to delete: beyond the {@code keep} count, older than {@code maxAge}, and, oldest
- * first, as many as needed to bring the total under {@code maxTotalSize}.
+ * first, as many as needed to bring the total under {@code maxTotalSize}. The size budget never
+ * deletes the newest backup on its own account: a backup larger than the whole budget is kept
+ * (alone) until the next rotation, rather than deleting the data of the rotation that just made it;
+ * {@code keep: 0} or {@code maxAge} still delete it.
  */
 public record RetentionPolicy(
     OptionalInt keep, Optional<Duration> maxAge, OptionalLong maxTotalSizeBytes) {
@@ -42,12 +45,16 @@ public record RetentionPolicy(
       long budget = maxTotalSizeBytes.getAsLong();
       long total = 0;
       boolean over = false;
-      // Keep the newest that fit; once one does not, it and everything older go.
+      // Keep the newest that fit (the newest always); once one does not, it and everything older
+      // go.
+      boolean first = true;
       for (Backup b : newestFirst) {
         if (doomed.contains(b)) {
           continue;
         }
-        if (!over && total + b.sizeBytes() <= budget) {
+        boolean newest = first && b == newestFirst.get(0);
+        first = false;
+        if (newest || (!over && total + b.sizeBytes() <= budget)) {
           total += b.sizeBytes();
         } else {
           over = true;

@@ -563,12 +563,44 @@ public final class RotationEngine {
 
     private void prune() throws IOException, LeaseLostException {
       try (FenceFile.Admission step = guard()) {
-        for (Backup b : spec.retention().toDelete(spec.naming().list(), clock.instant())) {
+        List<Backup> all = spec.naming().list();
+        for (Backup b : spec.retention().toDelete(all, clock.instant())) {
+          Optional<String> inUse = stillWritten(b, all);
+          if (inUse.isPresent()) {
+            log.warn(
+                "retention would delete {}, kept until a later rotation: {}",
+                b.path(),
+                inUse.get());
+            continue;
+          }
           Files.deleteIfExists(b.path());
           log.info("pruned {}", b.path());
         }
         Durable.fsyncDirectory(spec.naming().backupDir());
       }
+    }
+
+    /**
+     * Why an uncompressed backup may still be written to and must outlive retention for now: its
+     * compression is delayed ({@code compress.delay}, for servers that keep writing to the old file
+     * a while), or a process still holds it open. Deleting it would lose what the server writes
+     * there after the rotation.
+     */
+    private Optional<String> stillWritten(Backup b, List<Backup> all) {
+      if (b.compressed()) {
+        return Optional.empty();
+      }
+      if (spec.delayCompress() && b.equals(all.get(all.size() - 1))) {
+        return Optional.of(
+            "its compression is delayed (compress.delay); the server may still write to it");
+      }
+      if (OpenFiles.available()) {
+        List<Long> holders = OpenFiles.holders(b.path());
+        if (!holders.isEmpty()) {
+          return Optional.of("process " + holders + " still has it open");
+        }
+      }
+      return Optional.empty();
     }
 
     RotationOutcome failed(RotationFailure f) {

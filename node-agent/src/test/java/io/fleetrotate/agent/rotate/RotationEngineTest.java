@@ -16,6 +16,7 @@ import io.fleetrotate.proto.Trigger;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
@@ -234,6 +235,60 @@ class RotationEngineTest {
     // The older backup is compressed now; the new newest waits for the next rotation.
     assertThat(names(logs))
         .containsExactly("server.log.20261121-020000.zst", "server.log.20261121-030000");
+  }
+
+  @Test
+  void retentionNeverDeletesTheBackupWhoseCompressionIsDelayed() throws Exception {
+    Path logs = logs();
+    Path live = Files.writeString(logs.resolve("server.log"), lines(100));
+    RotationSpec keepNone =
+        spec(
+            live,
+            NoneReopener.INSTANCE,
+            true,
+            new RetentionPolicy(
+                java.util.OptionalInt.of(0), Optional.empty(), java.util.OptionalLong.empty()));
+
+    RotationOutcome o = engine().rotate(keepNone, Trigger.SIZE, LEASE, ProgressListener.NONE);
+
+    assertThat(o.result()).isEqualTo(Result.SUCCESS);
+    // keep: 0 would delete it, but the server may still be writing to it: it stays, whole.
+    assertThat(Files.readString(logs.resolve("server.log.20261121-020000"))).isEqualTo(lines(100));
+  }
+
+  @Test
+  void retentionNeverDeletesABackupAProcessStillHasOpen() throws Exception {
+    Path logs = logs();
+    Path live = Files.writeString(logs.resolve("server.log"), lines(100));
+    // A server that did not reopen: it still holds the file that becomes the backup.
+    Process holder =
+        new ProcessBuilder("sh", "-c", "exec 3>>\"$0\"; sleep 30", live.toString()).start();
+    try {
+      Path fd3 = Path.of("/proc", Long.toString(holder.pid()), "fd", "3");
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (!Files.exists(fd3, LinkOption.NOFOLLOW_LINKS) && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      assertThat(Files.exists(fd3, LinkOption.NOFOLLOW_LINKS))
+          .as("the holder opened the log")
+          .isTrue();
+      RotationSpec keepNone =
+          spec(
+              live,
+              NoneReopener.INSTANCE,
+              false,
+              new RetentionPolicy(
+                  java.util.OptionalInt.of(0), Optional.empty(), java.util.OptionalLong.empty()));
+
+      RotationOutcome o = engine().rotate(keepNone, Trigger.SIZE, LEASE, ProgressListener.NONE);
+
+      assertThat(o.result()).isEqualTo(Result.SUCCESS);
+      assertThat(o.message()).contains("deferred");
+      assertThat(Files.readString(logs.resolve("server.log.20261121-020000")))
+          .isEqualTo(lines(100));
+    } finally {
+      holder.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    }
   }
 
   @Test
