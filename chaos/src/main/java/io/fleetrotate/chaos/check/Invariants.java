@@ -1,6 +1,7 @@
 package io.fleetrotate.chaos.check;
 
 import io.fleetrotate.chaos.fleet.Rotation;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -116,20 +117,20 @@ public final class Invariants {
     return v;
   }
 
-  /** Every line written is found exactly once, except where copytruncate may lose some. */
+  /**
+   * Every line written is found exactly once, except where copytruncate may lose some, and except
+   * the oldest lines of a node whose retention deleted backups: every number below the lowest one
+   * still on disk (the floor) counts as pruned, not lost, only when {@link #prunedByRetention} says
+   * the deletions are accounted for; every number from the floor on must be found exactly once.
+   */
   public static List<String> lines(RunRecord run) {
     List<String> v = new ArrayList<>();
     for (NodeRecord n : run.nodes()) {
       LineAudit a = n.lines();
-      if (a.missing() > 0 && !n.lossAllowed()) {
-        v.add(
-            n.node()
-                + ": "
-                + a.missing()
-                + " of "
-                + a.written()
-                + " lines written are lost"
-                + (a.someMissing().isEmpty() ? "" : " (seq " + a.someMissing() + ")"));
+      boolean pruned = prunedByRetention(run.history(), n);
+      long lost = pruned ? a.missingFromFloor() : a.missing();
+      if (lost > 0 && !n.lossAllowed()) {
+        v.add(lostLines(run.history(), n, pruned));
       }
       if (a.duplicated() > 0) {
         v.add(n.node() + ": " + a.duplicated() + " lines are found more than once");
@@ -138,11 +139,66 @@ public final class Invariants {
     return v;
   }
 
+  private static String lostLines(List<Rotation> history, NodeRecord n, boolean pruned) {
+    LineAudit a = n.lines();
+    StringBuilder s = new StringBuilder(n.node()).append(": ");
+    if (pruned) {
+      s.append(a.missingFromFloor())
+          .append(" of ")
+          .append(a.written())
+          .append(" lines written are lost from seq ")
+          .append(a.floor())
+          .append(" on (the oldest line its retention left)");
+    } else {
+      s.append(a.missing()).append(" of ").append(a.written()).append(" lines written are lost");
+      if (a.missingBelowFloor() > 0) {
+        s.append(" (seq 1..")
+            .append(a.floor() - 1)
+            .append(" are in no file, and retention does not account for them: ")
+            .append(backupAccount(history, n))
+            .append(')');
+      }
+    }
+    if (!a.someMissing().isEmpty()) {
+      s.append(" (seq ").append(a.someMissing()).append(')');
+    }
+    return s.toString();
+  }
+
+  /**
+   * Whether retention accounts for the lines missing below the floor: the agent's own log says it
+   * deleted backups, and the backups on disk plus those it deleted are as many as the recorded
+   * rotations left (give or take the failed ones that may have left one). After a backup vanished
+   * without the agent saying so, or a deletion that no recorded rotation made a backup for, the
+   * lines below the floor count as lost.
+   */
+  static boolean prunedByRetention(List<Rotation> history, NodeRecord n) {
+    long accounted = (long) n.backups() + n.prunedBackups();
+    long left = leavingABackup(history, n.node());
+    return n.prunedBackups() > 0
+        && accounted >= left
+        && accounted <= left + lostAfterMoving(history, n.node());
+  }
+
+  /** How many backups the history says the node made, and where they are. */
+  private static String backupAccount(List<Rotation> history, NodeRecord n) {
+    long left = leavingABackup(history, n.node());
+    long mayHaveLeft = lostAfterMoving(history, n.node());
+    return "its recorded rotations left "
+        + left
+        + (mayHaveLeft > 0 ? " to " + (left + mayHaveLeft) : "")
+        + " backups, "
+        + n.backups()
+        + " are on disk and its agent logged "
+        + n.prunedBackups()
+        + " deleted by retention";
+  }
+
   /** What is reported without being a violation. */
   public static List<String> notes(RunRecord run) {
     List<String> notes = new ArrayList<>();
     for (NodeRecord n : run.nodes()) {
-      long extra = n.backups() - leavingABackup(run.history(), n.node());
+      long extra = (long) n.backups() + n.prunedBackups() - leavingABackup(run.history(), n.node());
       if (extra > 0 && extra <= lostAfterMoving(run.history(), n.node())) {
         notes.add(
             n.node()
@@ -158,6 +214,23 @@ public final class Invariants {
                 + n.lines().dropped()
                 + " lines (disk full); not counted as lost");
       }
+      if (prunedByRetention(run.history(), n)) {
+        notes.add(pruningNote(n));
+      }
+      long unpruned = unprunedSinceLastSuccess(run.history(), n.node());
+      if (unpruned > 0 && !withinRetention(n)) {
+        notes.add(
+            n.node()
+                + ": "
+                + n.backups()
+                + " backups ("
+                + n.backupBytes()
+                + " bytes) exceed its retention ("
+                + limits(n)
+                + "), not checked: its last "
+                + unpruned
+                + " rotation(s) failed after moving the log, so no prune followed them");
+      }
       if (n.lossAllowed() && n.lines().missing() > 0) {
         notes.add(
             n.node()
@@ -171,11 +244,35 @@ public final class Invariants {
     return notes;
   }
 
+  private static String pruningNote(NodeRecord n) {
+    LineAudit a = n.lines();
+    return n.node()
+        + ": retention ("
+        + limits(n)
+        + ") deleted "
+        + n.prunedBackups()
+        + " backups, as its agent logged"
+        + (a.missingBelowFloor() > 0
+            ? ", and with them seq 1.."
+                + (a.floor() - 1)
+                + " ("
+                + a.missingBelowFloor()
+                + " lines, not counted as lost)"
+            : "")
+        + "; "
+        + n.backups()
+        + " backups ("
+        + n.backupBytes()
+        + " bytes) are left, and every line from seq "
+        + a.floor()
+        + " on is audited as on any node";
+  }
+
   /**
    * Every rotation reached the coordinator exactly once: nothing is left in an outbox; the history
-   * holds as many rotations of a node as its agent counted (when one process ran throughout); and,
-   * while retention pruned nothing, one successful rotation per backup on disk (a rotation whose
-   * reopen failed also leaves its backup).
+   * holds as many rotations of a node as its agent counted (when one process ran throughout); and
+   * one successful rotation per backup on disk or deleted by retention (the agent logs each
+   * deletion; a rotation whose reopen failed also leaves its backup).
    */
   public static List<String> eventsPerNode(RunRecord run) {
     List<String> v = new ArrayList<>();
@@ -195,13 +292,17 @@ public final class Invariants {
       }
       long leftBackups = leavingABackup(run.history(), n.node());
       long mayHaveLeft = lostAfterMoving(run.history(), n.node());
-      if (n.backups() < n.keep()
-          && (n.backups() < leftBackups || n.backups() > leftBackups + mayHaveLeft)) {
+      long accounted = (long) n.backups() + n.prunedBackups();
+      if (accounted < leftBackups || accounted > leftBackups + mayHaveLeft) {
         v.add(
             n.node()
                 + ": "
                 + n.backups()
-                + " backups on disk but "
+                + " backups on disk"
+                + (n.prunedBackups() > 0
+                    ? " and " + n.prunedBackups() + " deleted by retention"
+                    : "")
+                + " but "
                 + leftBackups
                 + " rotations that leave one reached the coordinator"
                 + (mayHaveLeft > 0
@@ -235,12 +336,31 @@ public final class Invariants {
   private static final java.util.Set<String> MAY_LEAVE_A_BACKUP =
       java.util.Set.of("LEASE_LOST", "DISK_FULL", "COMPRESSION_FAILED", "IO_ERROR");
 
-  /** Disk usage stayed within the retention budget and every due file was rotated. */
+  /**
+   * Disk usage stayed within the retention budget and every due file was rotated: at most {@code
+   * keep} backups, together at most {@code maxTotalSize} bytes (the agent keeps nothing over the
+   * budget, not even the newest backup), as the node's last prune left them; and the live log under
+   * the size trigger. The budget is not checked when rotations that may have left a backup came
+   * after the node's last successful one: no prune followed them ({@link #notes} says so).
+   */
   public static List<String> retention(RunRecord run) {
     List<String> v = new ArrayList<>();
     for (NodeRecord n : run.nodes()) {
-      if (n.backups() > n.keep()) {
-        v.add(n.node() + ": " + n.backups() + " backups kept, retention allows " + n.keep());
+      if (unprunedSinceLastSuccess(run.history(), n.node()) == 0) {
+        if (n.backups() > n.keep()) {
+          v.add(n.node() + ": " + n.backups() + " backups kept, retention allows " + n.keep());
+        }
+        if (n.maxTotalSizeBytes().isPresent()
+            && n.backupBytes() > n.maxTotalSizeBytes().getAsLong()) {
+          v.add(
+              n.node()
+                  + ": its "
+                  + n.backups()
+                  + " backups take "
+                  + n.backupBytes()
+                  + " bytes after the faults healed, retention allows "
+                  + n.maxTotalSizeBytes().getAsLong());
+        }
       }
       if (n.liveBytes() > n.liveBudgetBytes()) {
         v.add(
@@ -253,5 +373,37 @@ public final class Invariants {
       }
     }
     return v;
+  }
+
+  private static boolean withinRetention(NodeRecord n) {
+    return n.backups() <= n.keep()
+        && (n.maxTotalSizeBytes().isEmpty()
+            || n.backupBytes() <= n.maxTotalSizeBytes().getAsLong());
+  }
+
+  private static String limits(NodeRecord n) {
+    return "keep "
+        + n.keep()
+        + (n.maxTotalSizeBytes().isPresent()
+            ? ", maxTotalSize " + n.maxTotalSizeBytes().getAsLong() + " bytes"
+            : "");
+  }
+
+  /**
+   * Rotations of the node after its last successful one (all of them when none succeeded) that may
+   * have left a backup: they stopped before the prune, which only a later rotation makes up for.
+   */
+  private static long unprunedSinceLastSuccess(List<Rotation> history, String node) {
+    Instant lastSuccess =
+        history.stream()
+            .filter(r -> r.node().equals(node) && r.succeeded())
+            .map(Rotation::startedAt)
+            .max(Comparator.naturalOrder())
+            .orElse(Instant.MIN);
+    return history.stream()
+        .filter(r -> r.node().equals(node) && r.startedAt().isAfter(lastSuccess))
+        .filter(r -> r.reason() != null)
+        .filter(r -> r.reason().equals("REOPEN_FAILED") || MAY_LEAVE_A_BACKUP.contains(r.reason()))
+        .count();
   }
 }

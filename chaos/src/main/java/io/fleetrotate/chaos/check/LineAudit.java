@@ -24,20 +24,27 @@ import java.util.zip.GZIPInputStream;
  * @param missing numbers of 1..written found in no file
  * @param duplicated numbers found more than once
  * @param dropped numbers the writer itself could not write (a full disk), not counted as missing
+ * @param floor the lowest number found in any file ({@code written + 1} when none is): every number
+ *     below it is missing, as retention leaves it once it deleted the oldest backups
+ * @param missingBelowFloor the missing numbers below the floor (part of {@code missing})
  * @param files the files read
- * @param someMissing the first few numbers found nowhere, to start a diagnosis from
+ * @param someMissing the first few numbers from the floor on found nowhere, to start a diagnosis
+ *     from
  */
 public record LineAudit(
     long written,
     long missing,
     long duplicated,
     long dropped,
+    long floor,
+    long missingBelowFloor,
     List<Path> files,
     List<Long> someMissing) {
   private static final String SEQ = "\"seq\":";
 
+  /** An audit whose missing numbers all lie at or above a floor of 1. */
   public LineAudit(long written, long missing, long duplicated, List<Path> files) {
-    this(written, missing, duplicated, 0, files, List.of());
+    this(written, missing, duplicated, 0, 1, 0, files, List.of());
   }
 
   /** Numbers {@code from..to} the writer reported it could not write. */
@@ -109,12 +116,17 @@ public record LineAudit(
     }
     expected.andNot(droppedSet);
     long expectedCount = expected.cardinality();
+    int lowestSeen = seen.nextSetBit(1);
+    int floor = lowestSeen < 0 || lowestSeen > written ? (int) written + 1 : lowestSeen;
     BitSet lost = (BitSet) expected.clone();
     lost.andNot(seen);
     List<Long> someMissing = new java.util.ArrayList<>();
-    for (int i = lost.nextSetBit(0); i >= 0 && someMissing.size() < 5; i = lost.nextSetBit(i + 1)) {
+    for (int i = lost.nextSetBit(floor);
+        i >= 0 && someMissing.size() < 5;
+        i = lost.nextSetBit(i + 1)) {
       someMissing.add((long) i);
     }
+    long missingBelowFloor = lost.get(1, floor).cardinality();
     expected.and(seen);
     long found = expected.cardinality();
     return new LineAudit(
@@ -122,6 +134,8 @@ public record LineAudit(
         expectedCount - found,
         twice.cardinality(),
         droppedSet.get(1, (int) Math.max(1, written + 1)).cardinality(),
+        floor,
+        missingBelowFloor,
         files,
         someMissing);
   }
@@ -153,6 +167,11 @@ public record LineAudit(
       e++;
     }
     return e == b ? -1 : Long.parseLong(line, b, e, 10);
+  }
+
+  /** The missing numbers from the floor on, which no deletion of the oldest backups explains. */
+  public long missingFromFloor() {
+    return missing - missingBelowFloor;
   }
 
   public boolean exact() {

@@ -15,7 +15,10 @@ import java.util.OptionalLong;
  * @param agentCounted rotations its agent process counted itself ({@code
  *     fleetrotate_rotations_total}); empty when the process was restarted, so its count is partial
  * @param backups finished backups beside the log
+ * @param backupBytes their size together
+ * @param prunedBackups backups its agent's own log says retention deleted ({@code pruned <path>})
  * @param keep how many backups retention keeps
+ * @param maxTotalSizeBytes how many bytes of backups retention keeps; empty when unlimited
  * @param liveBytes the live log's size at the end
  * @param liveBudgetBytes the most the live log may hold once every due rotation ran
  * @param outboxPending events still waiting in its outbox at the end
@@ -28,7 +31,10 @@ public record NodeRecord(
     Optional<Fence> fence,
     OptionalLong agentCounted,
     int backups,
+    long backupBytes,
+    int prunedBackups,
     int keep,
+    OptionalLong maxTotalSizeBytes,
     long liveBytes,
     long liveBudgetBytes,
     long outboxPending) {

@@ -254,6 +254,43 @@ public final class AgentNode {
   }
 
   /**
+   * The backups of the live log that retention deleted, as the agent's own log says ({@code pruned
+   * <path>}, one line per deleted file, across every start of the process), in the order deleted.
+   */
+  public List<Path> prunedBackups() {
+    Path dir = paths.log().getParent();
+    String prefix = paths.log().getFileName() + ".";
+    List<Path> pruned = new ArrayList<>();
+    try (Stream<String> lines = Files.lines(agent.log())) {
+      for (String line : (Iterable<String>) lines::iterator) {
+        if (!line.startsWith("{") || !line.contains("\"pruned ")) {
+          continue;
+        }
+        JsonNode entry;
+        try {
+          entry = JSON.readTree(line);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException cut) {
+          continue; // a line a kill -9 cut short
+        }
+        String message = entry.path("message").asText();
+        if (!entry.path("logger_name").asText().endsWith(".RotationEngine")
+            || !message.startsWith("pruned ")) {
+          continue;
+        }
+        Path p = Path.of(message.substring("pruned ".length()));
+        if (dir.equals(p.getParent()) && p.getFileName().toString().startsWith(prefix)) {
+          pruned.add(p);
+        }
+      }
+    } catch (java.nio.file.NoSuchFileException e) {
+      return List.of();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return pruned;
+  }
+
+  /**
    * Reopens the log with {@code method} (collapse, copytruncate, ...) instead of SIGHUP to the MCP
    * server, from the next start on; null goes back to the spec's method.
    */

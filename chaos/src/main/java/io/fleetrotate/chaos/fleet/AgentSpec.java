@@ -3,6 +3,7 @@ package io.fleetrotate.chaos.fleet;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * What one agent of the fleet watches and how it rotates: one log, written by its own simulated MCP
@@ -15,7 +16,7 @@ import java.util.Optional;
  * @param checkInterval how often it checks its files
  * @param heartbeat how often it sends a heartbeat
  * @param maxSize the size trigger, in the agent's syntax (e.g. {@code 512KiB})
- * @param keep how many backups retention keeps
+ * @param retention which backups retention keeps
  * @param codec zstd, gzip or none
  * @param linesPerSecond the MCP server's write rate; 0 starts no server
  */
@@ -27,7 +28,7 @@ public record AgentSpec(
     Duration checkInterval,
     Duration heartbeat,
     String maxSize,
-    int keep,
+    Retention retention,
     String codec,
     int linesPerSecond) {
 
@@ -41,7 +42,7 @@ public record AgentSpec(
         Duration.ofSeconds(2),
         Duration.ofSeconds(2),
         "512KiB",
-        30,
+        Retention.keep(30),
         "zstd",
         300);
   }
@@ -55,7 +56,7 @@ public record AgentSpec(
         checkInterval,
         heartbeat,
         maxSize,
-        keep,
+        retention,
         codec,
         linesPerSecond);
   }
@@ -69,7 +70,7 @@ public record AgentSpec(
         checkInterval,
         heartbeat,
         maxSize,
-        keep,
+        retention,
         codec,
         linesPerSecond);
   }
@@ -83,19 +84,28 @@ public record AgentSpec(
         checkInterval,
         heartbeat,
         maxSize,
-        keep,
+        retention,
         codec,
         linesPerSecond);
   }
 
   public AgentSpec checkInterval(Duration d) {
     return new AgentSpec(
-        nodeId, group, coordinator, lock, d, heartbeat, maxSize, keep, codec, linesPerSecond);
+        nodeId, group, coordinator, lock, d, heartbeat, maxSize, retention, codec, linesPerSecond);
   }
 
   public AgentSpec heartbeat(Duration d) {
     return new AgentSpec(
-        nodeId, group, coordinator, lock, checkInterval, d, maxSize, keep, codec, linesPerSecond);
+        nodeId,
+        group,
+        coordinator,
+        lock,
+        checkInterval,
+        d,
+        maxSize,
+        retention,
+        codec,
+        linesPerSecond);
   }
 
   public AgentSpec maxSize(String size) {
@@ -107,12 +117,17 @@ public record AgentSpec(
         checkInterval,
         heartbeat,
         size,
-        keep,
+        retention,
         codec,
         linesPerSecond);
   }
 
+  /** Keeps the newest {@code k} backups, with no size limit. */
   public AgentSpec keep(int k) {
+    return retention(Retention.keep(k));
+  }
+
+  public AgentSpec retention(Retention r) {
     return new AgentSpec(
         nodeId,
         group,
@@ -121,7 +136,7 @@ public record AgentSpec(
         checkInterval,
         heartbeat,
         maxSize,
-        k,
+        r,
         codec,
         linesPerSecond);
   }
@@ -135,14 +150,23 @@ public record AgentSpec(
         checkInterval,
         heartbeat,
         maxSize,
-        keep,
+        retention,
         c,
         linesPerSecond);
   }
 
   public AgentSpec linesPerSecond(int rate) {
     return new AgentSpec(
-        nodeId, group, coordinator, lock, checkInterval, heartbeat, maxSize, keep, codec, rate);
+        nodeId,
+        group,
+        coordinator,
+        lock,
+        checkInterval,
+        heartbeat,
+        maxSize,
+        retention,
+        codec,
+        rate);
   }
 
   /** The agent's YAML for the given paths and port. */
@@ -166,7 +190,7 @@ public record AgentSpec(
     y.append("files:\n");
     y.append("  - path: ").append(paths.log()).append('\n');
     y.append("    trigger: { maxSize: ").append(maxSize).append(" }\n");
-    y.append("    retention: { keep: ").append(keep).append(" }\n");
+    y.append("    retention: ").append(retention.yaml()).append('\n');
     y.append("    compress: { codec: ").append(codec).append(" }\n");
     if (linesPerSecond > 0) {
       y.append("    reopen: { method: signal, signal: HUP, pidFile: ")
@@ -176,6 +200,29 @@ public record AgentSpec(
       y.append("    reopen: { method: copytruncate }\n");
     }
     return y.toString();
+  }
+
+  /**
+   * Which backups the agent keeps ({@code files[].retention}); a backup goes as soon as either
+   * limit says so.
+   *
+   * @param keep at most this many backups
+   * @param maxTotalSizeBytes at most this many bytes of backups together; empty for no size limit
+   */
+  public record Retention(int keep, OptionalLong maxTotalSizeBytes) {
+    public static Retention keep(int keep) {
+      return new Retention(keep, OptionalLong.empty());
+    }
+
+    public Retention maxTotalSize(long bytes) {
+      return new Retention(keep, OptionalLong.of(bytes));
+    }
+
+    String yaml() {
+      StringBuilder y = new StringBuilder("{ keep: ").append(keep);
+      maxTotalSizeBytes.ifPresent(b -> y.append(", maxTotalSize: ").append(b).append('B'));
+      return y.append(" }").toString();
+    }
   }
 
   /** A duration in the configuration's syntax. */

@@ -44,6 +44,20 @@ public final class ChaosFleet implements AutoCloseable {
    */
   static final List<String> REOPEN_METHODS = List.of("signal", "collapse", "copytruncate");
 
+  /** What the agents that do not prune keep: every backup of a run. */
+  static final AgentSpec.Retention KEEP_ALL = AgentSpec.Retention.keep(100_000);
+
+  /**
+   * What the collapse agent (one in three) keeps, so that every scenario prunes. Measured with the
+   * 16 KiB trigger, 1 s checks and 200 lines/s: a backup holds about 45 KB, 5 to 6 KB with zstd;
+   * one made after an agent restart or a Redis outage holds the seconds missed, 25 to 64 KB. So
+   * {@code keep} binds in steady running (4 backups, about 22 KB), the size limit whenever a large
+   * backup is among the newest, and a backup over the limit by itself is deleted at once with all
+   * older ones (the agent keeps nothing over the budget). Collapse, because its lines must survive
+   * exactly once: no allowance for lost lines can hide a loss there.
+   */
+  static final AgentSpec.Retention PRUNING = AgentSpec.Retention.keep(4).maxTotalSize(48 * 1024);
+
   private static final Pattern LAST_SEQ = Pattern.compile("last seq (\\d+)");
   private static final Pattern DROPPED = Pattern.compile("dropped seq (\\d+)\\.\\.(\\d+)");
 
@@ -160,6 +174,7 @@ public final class ChaosFleet implements AutoCloseable {
       }
     }
     for (int i = 1; i <= options.agents(); i++) {
+      String method = REOPEN_METHODS.get((i - 1) % REOPEN_METHODS.size());
       AgentSpec spec =
           new AgentSpec(
               "node-" + i,
@@ -169,11 +184,10 @@ public final class ChaosFleet implements AutoCloseable {
               options.checkInterval(),
               Duration.ofSeconds(1),
               (options.maxSizeBytes() / 1024) + "KiB",
-              100_000,
+              method.equals("collapse") ? PRUNING : KEEP_ALL,
               "zstd",
               options.rate());
       AgentNode a = fleet.addAgent(spec);
-      String method = REOPEN_METHODS.get((i - 1) % REOPEN_METHODS.size());
       if (!method.equals("signal")) {
         a.reopenMethod(method);
       }
@@ -308,6 +322,11 @@ public final class ChaosFleet implements AutoCloseable {
       counted = a.rotationsCounted().map(OptionalLong::of).orElse(OptionalLong.empty());
     }
     try {
+      List<Path> backups = a.backups();
+      long backupBytes = 0;
+      for (Path b : backups) {
+        backupBytes += Files.size(b);
+      }
       return new NodeRecord(
           a.nodeId(),
           GROUP,
@@ -315,8 +334,11 @@ public final class ChaosFleet implements AutoCloseable {
           LineAudit.of(log, written, dropped),
           Fence.besideLog(log),
           counted,
-          a.backups().size(),
-          a.spec().keep(),
+          backups.size(),
+          backupBytes,
+          a.prunedBackups().size(),
+          a.spec().retention().keep(),
+          a.spec().retention().maxTotalSizeBytes(),
           Files.exists(log) ? Files.size(log) : 0,
           options.maxSizeBytes(),
           a.outboxFiles());

@@ -20,7 +20,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The checker fed fabricated histories: one legal, and one each with an overlap, a lost line, a
- * duplicate event and a step under a stale token; it must report each, and only it.
+ * duplicate event and a step under a stale token; it must report each, and only it. A node whose
+ * retention deleted backups is fed its files: pruned lines are a note, a line lost above the floor,
+ * a deletion the agent did not log, a backup over {@code keep} or bytes over the budget are not.
  */
 class InvariantsTest {
   private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
@@ -66,7 +68,10 @@ class InvariantsTest {
         Optional.of(new Fence(token, "g", "1@h", T0)),
         OptionalLong.empty(),
         backups,
+        0,
+        0,
         100,
+        OptionalLong.empty(),
         10,
         1024,
         0);
@@ -152,7 +157,10 @@ class InvariantsTest {
             Optional.of(new Fence(2, "g", "1@h", T0)),
             OptionalLong.empty(),
             1,
+            0,
+            0,
             100,
+            OptionalLong.empty(),
             0,
             1024,
             0);
@@ -180,7 +188,10 @@ class InvariantsTest {
             Optional.of(new Fence(2, "g", "1@h", T0)),
             OptionalLong.of(2),
             1,
+            0,
+            0,
             100,
+            OptionalLong.empty(),
             0,
             1024,
             0);
@@ -229,16 +240,219 @@ class InvariantsTest {
             Optional.empty(),
             OptionalLong.empty(),
             5,
+            0,
+            0,
             3,
+            OptionalLong.empty(),
             4096,
             1024,
             2);
-    assertThat(Invariants.check(new RunRecord(List.of(), List.of(n))))
+    List<Rotation> fiveUnleased =
+        List.of(
+            r("a", "n1", 0, 1, 0),
+            r("b", "n1", 2, 3, 0),
+            r("c", "n1", 4, 5, 0),
+            r("d", "n1", 6, 7, 0),
+            r("e", "n1", 8, 9, 0));
+    assertThat(Invariants.check(new RunRecord(fiveUnleased, List.of(n))))
         .containsExactlyInAnyOrder(
             "n1: 2 events never left its outbox",
             "n1: 5 backups kept, retention allows 3",
             "n1: the live log holds 4096 bytes after the faults healed, more than 1024: a due"
                 + " rotation did not run");
+  }
+
+  // A node whose retention (keep 4, 32 KiB) deleted the oldest backups: five rotations, two
+  // backups left on disk (seq 301..450), the live log 451..500; seq 1..300 went with the three
+  // backups its agent logged as pruned.
+
+  private static final long BUDGET = 32 * 1024;
+
+  private static List<Rotation> fiveRotations() {
+    return List.of(
+        r("a", "n1", 0, 1, 1),
+        r("b", "n1", 2, 3, 2),
+        r("c", "n1", 4, 5, 3),
+        r("d", "n1", 6, 7, 4),
+        r("e", "n1", 8, 9, 5));
+  }
+
+  private LineAudit prunedFiles(int written, int... skipped) throws IOException {
+    Path log = dir.resolve("server.log");
+    zst(dir.resolve("server.log.20260101-000006.zst"), 301, 380, skipped);
+    zst(dir.resolve("server.log.20260101-000008.zst"), 381, 450, skipped);
+    Files.writeString(log, lines(451, written));
+    return LineAudit.of(log, written);
+  }
+
+  private static NodeRecord pruningNode(
+      LineAudit lines, int backups, long backupBytes, int pruned, List<Rotation> history) {
+    return new NodeRecord(
+        "n1",
+        "g",
+        "collapse",
+        lines,
+        Optional.of(new Fence(history.size(), "g", "1@h", T0)),
+        OptionalLong.of(history.size()),
+        backups,
+        backupBytes,
+        pruned,
+        4,
+        OptionalLong.of(BUDGET),
+        10,
+        1024,
+        0);
+  }
+
+  @Test
+  void linesDeletedByRetentionAreNotedNotLost() throws IOException {
+    LineAudit a = prunedFiles(500);
+    assertThat(a.floor()).isEqualTo(301);
+    assertThat(a.missing()).isEqualTo(300);
+    assertThat(a.missingBelowFloor()).isEqualTo(300);
+    RunRecord run =
+        new RunRecord(fiveRotations(), List.of(pruningNode(a, 2, 12_000, 3, fiveRotations())));
+    assertThat(Invariants.check(run)).isEmpty();
+    assertThat(Invariants.notes(run))
+        .singleElement()
+        .asString()
+        .contains("n1: retention (keep 4, maxTotalSize 32768 bytes) deleted 3 backups")
+        .contains("seq 1..300 (300 lines, not counted as lost)")
+        .contains("every line from seq 301 on is audited");
+  }
+
+  @Test
+  void aLineMissingAboveTheFloorOfAPrunedNodeIsLost() throws IOException {
+    LineAudit a = prunedFiles(500, 350);
+    RunRecord run =
+        new RunRecord(fiveRotations(), List.of(pruningNode(a, 2, 12_000, 3, fiveRotations())));
+    assertThat(Invariants.check(run))
+        .containsExactly(
+            "n1: 1 of 500 lines written are lost from seq 301 on (the oldest line its retention"
+                + " left) (seq [350])");
+  }
+
+  @Test
+  void linesMissingBelowTheFloorAreLostWhenNoBackupWasPruned() throws IOException {
+    // The same files, but the agent logged no deletion: the 3 backups the history implies vanished.
+    LineAudit a = prunedFiles(500);
+    RunRecord run =
+        new RunRecord(fiveRotations(), List.of(pruningNode(a, 2, 12_000, 0, fiveRotations())));
+    assertThat(Invariants.check(run))
+        .containsExactlyInAnyOrder(
+            "n1: 300 of 500 lines written are lost (seq 1..300 are in no file, and retention does"
+                + " not account for them: its recorded rotations left 5 backups, 2 are on disk and"
+                + " its agent logged 0 deleted by retention)",
+            "n1: 2 backups on disk but 5 rotations that leave one reached the coordinator");
+    assertThat(Invariants.notes(run)).isEmpty();
+  }
+
+  @Test
+  void linesMissingBelowTheFloorAreLostWhenOnlySomeDeletionsWereLogged() throws IOException {
+    // One of the three backups gone went without the agent saying so: it may have been the oldest.
+    LineAudit a = prunedFiles(500);
+    RunRecord run =
+        new RunRecord(fiveRotations(), List.of(pruningNode(a, 2, 12_000, 2, fiveRotations())));
+    assertThat(Invariants.check(run))
+        .anyMatch(v -> v.startsWith("n1: 300 of 500 lines written are lost (seq 1..300"))
+        .contains(
+            "n1: 2 backups on disk and 2 deleted by retention but 5 rotations that leave one"
+                + " reached the coordinator");
+  }
+
+  @Test
+  void linesMissingBelowTheFloorAreLostWhenNoRecordedRotationMadeTheDeletedBackups()
+      throws IOException {
+    LineAudit a = prunedFiles(500);
+    List<Rotation> two = fiveRotations().subList(0, 2);
+    RunRecord run = new RunRecord(two, List.of(pruningNode(a, 2, 12_000, 3, two)));
+    assertThat(Invariants.check(run))
+        .anyMatch(v -> v.startsWith("n1: 300 of 500 lines written are lost (seq 1..300"))
+        .anyMatch(v -> v.startsWith("n1: 2 backups on disk and 3 deleted by retention but 2"));
+  }
+
+  @Test
+  void moreBackupsThanKeepOnAPrunedNodeIsAViolation() throws IOException {
+    LineAudit a = prunedFiles(500);
+    List<Rotation> eight = new ArrayList<>(fiveRotations());
+    eight.addAll(
+        List.of(r("f", "n1", 10, 11, 6), r("g", "n1", 12, 13, 7), r("h", "n1", 14, 15, 8)));
+    RunRecord run = new RunRecord(eight, List.of(pruningNode(a, 5, 20_000, 3, eight)));
+    assertThat(Invariants.check(run)).containsExactly("n1: 5 backups kept, retention allows 4");
+  }
+
+  @Test
+  void backupsOverTheSizeBudgetAreAViolation() throws IOException {
+    LineAudit a = prunedFiles(500);
+    RunRecord run =
+        new RunRecord(fiveRotations(), List.of(pruningNode(a, 2, BUDGET + 1, 3, fiveRotations())));
+    assertThat(Invariants.check(run))
+        .containsExactly(
+            "n1: its 2 backups take 32769 bytes after the faults healed, retention allows 32768");
+  }
+
+  @Test
+  void retentionIsNotCheckedWhileAFailedRotationHasNotBeenPrunedAfter() throws IOException {
+    // The last rotation lost its lease after moving the log: its backup stands, no prune ran.
+    LineAudit a = prunedFiles(500);
+    List<Rotation> h = new ArrayList<>(fiveRotations());
+    h.add(failed(r("f", "n1", 10, 11, 6), "LEASE_LOST"));
+    RunRecord run = new RunRecord(h, List.of(pruningNode(a, 3, BUDGET + 1, 3, h)));
+    assertThat(Invariants.check(run)).isEmpty();
+    assertThat(Invariants.notes(run))
+        .anyMatch(n -> n.contains("exceed its retention") && n.contains("last 1 rotation(s)"));
+  }
+
+  @Test
+  void aPrunedNodeStillReportsItsOutboxAndItsAgentsCount() throws IOException {
+    LineAudit a = prunedFiles(500);
+    NodeRecord n = pruningNode(a, 2, 12_000, 3, fiveRotations());
+    NodeRecord mismatched =
+        new NodeRecord(
+            n.node(),
+            n.group(),
+            n.reopen(),
+            n.lines(),
+            n.fence(),
+            OptionalLong.of(6),
+            n.backups(),
+            n.backupBytes(),
+            n.prunedBackups(),
+            n.keep(),
+            n.maxTotalSizeBytes(),
+            n.liveBytes(),
+            n.liveBudgetBytes(),
+            1);
+    assertThat(Invariants.check(new RunRecord(fiveRotations(), List.of(mismatched))))
+        .containsExactlyInAnyOrder(
+            "n1: 1 events never left its outbox",
+            "n1: its agent counted 6 rotations, the coordinator holds 5");
+  }
+
+  @Test
+  void theFloorIsTheLowestNumberOnDisk() throws IOException {
+    Path log = dir.resolve("server.log");
+    Files.writeString(log, lines(4, 6) + lines(8, 9));
+    LineAudit a = LineAudit.of(log, 9);
+    assertThat(a.floor()).isEqualTo(4);
+    assertThat(a.missingBelowFloor()).isEqualTo(3);
+    assertThat(a.missingFromFloor()).isEqualTo(1);
+    assertThat(a.someMissing()).containsExactly(7L);
+    Files.writeString(log, "");
+    assertThat(LineAudit.of(log, 9).floor()).isEqualTo(10);
+  }
+
+  private static void zst(Path file, int from, int to, int... skipped) throws IOException {
+    StringBuilder b = new StringBuilder();
+    for (int i = from; i <= to; i++) {
+      final int seq = i;
+      if (java.util.Arrays.stream(skipped).noneMatch(x -> x == seq)) {
+        b.append(lines(i, i));
+      }
+    }
+    try (OutputStream out = new ZstdOutputStream(Files.newOutputStream(file))) {
+      out.write(b.toString().getBytes(StandardCharsets.UTF_8));
+    }
   }
 
   @Test

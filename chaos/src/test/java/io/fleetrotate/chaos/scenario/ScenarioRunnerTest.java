@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -50,6 +51,27 @@ class ScenarioRunnerTest {
     }
     Files.delete(backup);
     assertThat(LineAudit.of(log, written).missing()).isPositive();
+
+    // node-2 prunes: its oldest lines are gone with the backups retention deleted, and a backup
+    // removed above that floor is still lost.
+    assertThat(r.notes()).anyMatch(n -> n.startsWith("node-2: retention (keep 4"));
+    Path node2 = ctx.dir().resolve("node-2");
+    Path log2 = node2.resolve("logs/server.log");
+    long written2 = ChaosFleet.lastSeq(node2.resolve("mcp-server.out"));
+    LineAudit pruned = LineAudit.of(log2, written2);
+    assertThat(pruned.floor()).isGreaterThan(1);
+    assertThat(pruned.missingFromFloor()).isZero();
+    Path newest;
+    try (Stream<Path> files = Files.list(log2.getParent())) {
+      // By name without ".zst": <stamp> sorts before <stamp>.1, made later in the same second.
+      newest =
+          files
+              .filter(f -> f.toString().endsWith(".zst"))
+              .max(Comparator.comparing(f -> f.getFileName().toString().replace(".zst", "")))
+              .orElseThrow();
+    }
+    Files.delete(newest);
+    assertThat(LineAudit.of(log2, written2).missingFromFloor()).isPositive();
   }
 
   @Test
