@@ -338,10 +338,11 @@ public final class Invariants {
 
   /**
    * Disk usage stayed within the retention budget and every due file was rotated: at most {@code
-   * keep} backups, together at most {@code maxTotalSize} bytes (the agent keeps nothing over the
-   * budget, not even the newest backup), as the node's last prune left them; and the live log under
-   * the size trigger. The budget is not checked when rotations that may have left a backup came
-   * after the node's last successful one: no prune followed them ({@link #notes} says so).
+   * keep} backups, together at most {@code maxTotalSize} bytes (or the newest alone, which the
+   * agent keeps even when it exceeds the whole budget), as the node's last prune left them; and the
+   * live log under the size trigger. The budget is not checked when rotations that may have left a
+   * backup came after the node's last successful one: no prune followed them ({@link #notes} says
+   * so).
    */
   public static List<String> retention(RunRecord run) {
     List<String> v = new ArrayList<>();
@@ -350,8 +351,7 @@ public final class Invariants {
         if (n.backups() > n.keep()) {
           v.add(n.node() + ": " + n.backups() + " backups kept, retention allows " + n.keep());
         }
-        if (n.maxTotalSizeBytes().isPresent()
-            && n.backupBytes() > n.maxTotalSizeBytes().getAsLong()) {
+        if (overBudget(n)) {
           v.add(
               n.node()
                   + ": its "
@@ -376,9 +376,14 @@ public final class Invariants {
   }
 
   private static boolean withinRetention(NodeRecord n) {
-    return n.backups() <= n.keep()
-        && (n.maxTotalSizeBytes().isEmpty()
-            || n.backupBytes() <= n.maxTotalSizeBytes().getAsLong());
+    return n.backups() <= n.keep() && !overBudget(n);
+  }
+
+  /** Backups over maxTotalSize, beyond the newest one that the agent keeps whatever its size. */
+  private static boolean overBudget(NodeRecord n) {
+    return n.maxTotalSizeBytes().isPresent()
+        && n.backups() > 1
+        && n.backupBytes() > n.maxTotalSizeBytes().getAsLong();
   }
 
   private static String limits(NodeRecord n) {

@@ -392,6 +392,15 @@ class InvariantsTest {
   }
 
   @Test
+  void theNewestBackupAloneMayExceedTheSizeBudget() throws IOException {
+    // The agent keeps the backup its last rotation made even when it alone is over the budget.
+    LineAudit a = prunedFiles(500);
+    RunRecord run =
+        new RunRecord(fiveRotations(), List.of(pruningNode(a, 1, BUDGET + 1, 4, fiveRotations())));
+    assertThat(Invariants.retention(run)).isEmpty();
+  }
+
+  @Test
   void retentionIsNotCheckedWhileAFailedRotationHasNotBeenPrunedAfter() throws IOException {
     // The last rotation lost its lease after moving the log: its backup stands, no prune ran.
     LineAudit a = prunedFiles(500);
