@@ -26,9 +26,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -40,6 +42,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class Agent {
   private static final Logger log = LoggerFactory.getLogger(Agent.class);
+
+  /**
+   * Triggers that are checked again once the lease is granted. A manual rotation, a coordinator's
+   * command and an emergency rotation are carried out whatever the file looks like by then.
+   */
+  private static final Set<Trigger> RECHECKED =
+      EnumSet.of(Trigger.SIZE, Trigger.SCHEDULE, Trigger.AGE);
 
   private final AgentConfig config;
   private final FleetLock lock;
@@ -98,7 +107,7 @@ public final class Agent {
       try (Lease lease = lock.acquire(p.group(), 1.0, config.lock().acquireTimeout())) {
         long waited = (System.nanoTime() - start) / 1_000_000;
         RotationOutcome o = engine.resume(p, spec, lease);
-        finish(o, waited);
+        finish(o, waited, Optional.empty());
         done.add(o);
       } catch (LockUnavailableException | LockTimeoutException e) {
         log.warn(
@@ -156,19 +165,30 @@ public final class Agent {
     RotationSpec spec = SpecFactory.spec(w.entry(), w.path(), config.node(), clock.getZone());
     LockConfig lc = config.lock();
     String backend = lock.backendName();
+    boolean recheck = RECHECKED.contains(trigger);
+    long fenceWhenAsked = recheck ? fenceToken(w.path()) : RotatedElsewhere.UNKNOWN_TOKEN;
+    Instant askedAt = clock.instant();
     long start = System.nanoTime();
     RotationOutcome o;
     try (Lease lease = lock.acquire(spec.group(), diskRatio, lc.acquireTimeout())) {
       long granted = System.nanoTime();
       metrics.recordLockWait(spec.group(), backend, "granted", Duration.ofNanos(granted - start));
+      Optional<Skip> skip = Optional.empty();
       try {
-        o = engine.rotate(spec, trigger, lease, progress);
-        raiseCounterIfFenceIsAhead(o, lease);
+        if (recheck) {
+          skip = notDueAnyMore(w, lease, fenceWhenAsked, askedAt);
+        }
+        if (skip.isPresent()) {
+          o = skipped(spec, trigger, lease, skip.get().why());
+        } else {
+          o = engine.rotate(spec, trigger, lease, progress);
+          raiseCounterIfFenceIsAhead(o, lease);
+        }
       } finally {
         metrics.recordLockHold(
             spec.group(), backend, Duration.ofNanos(System.nanoTime() - granted));
       }
-      finish(o, (granted - start) / 1_000_000);
+      finish(o, (granted - start) / 1_000_000, skip.flatMap(Skip::countFrom));
       return o;
     } catch (LockUnavailableException e) {
       metrics.recordLockWait(spec.group(), backend, "unavailable", since(start));
@@ -188,8 +208,68 @@ public final class Agent {
       Thread.currentThread().interrupt();
       o = notRotated(spec, trigger, "interrupted while waiting for a lease");
     }
-    finish(o, (System.nanoTime() - start) / 1_000_000);
+    finish(o, (System.nanoTime() - start) / 1_000_000, Optional.empty());
     return o;
+  }
+
+  /**
+   * Why a file that was due when this agent asked for its lease is not any more, and when its
+   * schedule and age clocks should count from, if another holder rotated it.
+   */
+  private record Skip(String why, Optional<Instant> countFrom) {}
+
+  /**
+   * Re-evaluates the triggers of a file found due before the lease was granted. Replicas on a
+   * shared log volume all find the same file due, and the first to get the lease rotates it: the
+   * current size decides the size trigger, and another holder's rotation recorded in the fence
+   * restarts the schedule and age clocks. Any doubt (an unreadable fence or file) rotates as
+   * decided.
+   */
+  private Optional<Skip> notDueAnyMore(
+      Watched w, Lease lease, long fenceWhenAsked, Instant askedAt) {
+    Path live = w.path();
+    try {
+      Instant now = clock.instant();
+      FileStateStore.FileState st = store.get(live, now);
+      Instant since = st.sinceInstant();
+      Optional<RotatedElsewhere> other =
+          FenceFile.of(live, clock)
+              .read()
+              .filter(e -> e.group().equals(lease.group()))
+              // A token at or above the lease's is not a rotation before this grant: the engine's
+              // fence check decides what to do about it.
+              .filter(e -> e.token() > 0 && e.token() < lease.fencingToken())
+              .filter(e -> st.ownFenceToken() == null || e.token() != st.ownFenceToken())
+              .flatMap(e -> RotatedElsewhere.find(e, fenceWhenAsked, askedAt, now, since));
+      long size = Files.size(live);
+      Instant countFrom = other.map(RotatedElsewhere::countFrom).orElse(since);
+      if (TriggerEvaluator.due(w.entry().trigger(), size, countFrom, now).isPresent()) {
+        return Optional.empty();
+      }
+      String why =
+          other
+              .map(r -> r.sentence(live))
+              .orElse(
+                  live
+                      + " shrank to "
+                      + size
+                      + " bytes while this agent waited for the lease, and it is not due any"
+                      + " more");
+      return Optional.of(new Skip(why, other.map(RotatedElsewhere::countFrom)));
+    } catch (IOException e) {
+      log.warn("cannot check again whether {} is still due: {}", live, e.getMessage());
+      return Optional.empty();
+    }
+  }
+
+  /** The token the fence of {@code live} holds: 0 without one, unknown when unreadable. */
+  private long fenceToken(Path live) {
+    try {
+      return FenceFile.of(live, clock).read().map(FenceFile.Entry::token).orElse(0L);
+    } catch (IOException e) {
+      log.warn("cannot read the fence of {}: {}", live, e.getMessage());
+      return RotatedElsewhere.UNKNOWN_TOKEN;
+    }
   }
 
   private static Duration since(long startNanos) {
@@ -228,6 +308,39 @@ public final class Agent {
     }
   }
 
+  private RotationOutcome skipped(RotationSpec spec, Trigger trigger, Lease lease, String why) {
+    Instant now = clock.instant();
+    return new RotationOutcome(
+        UUID.randomUUID().toString(),
+        spec.liveFile(),
+        spec.group(),
+        trigger,
+        Result.SKIPPED,
+        Optional.empty(),
+        why,
+        0,
+        0,
+        "none",
+        now,
+        now,
+        lease.fencingToken(),
+        Optional.empty());
+  }
+
+  /** {@code token} when the fence of {@code live} holds it (this agent's own step), else 0. */
+  private long fencedBy(Path live, long token) {
+    if (token <= 0) {
+      return 0;
+    }
+    try {
+      return FenceFile.of(live, clock).read().filter(e -> e.token() == token).isPresent()
+          ? token
+          : 0;
+    } catch (IOException e) {
+      return 0;
+    }
+  }
+
   private RotationOutcome notRotated(RotationSpec spec, Trigger trigger, String why) {
     Instant now = clock.instant();
     return new RotationOutcome(
@@ -247,13 +360,29 @@ public final class Agent {
         Optional.empty());
   }
 
-  private void finish(RotationOutcome o, long lockWaitMs) {
+  /**
+   * @param rotatedElsewhereAt when another holder rotated the file, for a rotation skipped because
+   *     of it: the schedule and age clocks count from then
+   */
+  private void finish(RotationOutcome o, long lockWaitMs, Optional<Instant> rotatedElsewhereAt) {
     try {
-      store.recordRotation(o.liveFile(), o.finishedAt(), o.result().name(), o.succeeded());
+      if (rotatedElsewhereAt.isPresent()) {
+        store.recordRotatedElsewhere(o.liveFile(), o.finishedAt(), rotatedElsewhereAt.get());
+      } else {
+        store.recordRotation(
+            o.liveFile(),
+            o.finishedAt(),
+            o.result().name(),
+            o.succeeded(),
+            fencedBy(o.liveFile(), o.fencingToken()));
+      }
     } catch (IOException e) {
       log.error("cannot save the agent state: {}", e.getMessage());
     }
     metrics.recordRotation(o);
+    if (o.result() == Result.SKIPPED) {
+      log.info("did not rotate {} ({} trigger): {}", o.liveFile(), o.trigger(), o.message());
+    }
     if (o.succeeded()) {
       log.info(
           "rotated {} ({} trigger): {} -> {} bytes with {}, fencing token {}",

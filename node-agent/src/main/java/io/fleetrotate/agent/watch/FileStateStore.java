@@ -1,5 +1,6 @@
 package io.fleetrotate.agent.watch;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -23,8 +24,11 @@ final class FileStateStore {
    * @param since the last successful rotation, or when the agent first saw the file
    * @param lastRotation the last rotation attempt's end, null when never rotated
    * @param lastResult SUCCESS, FAILED or SKIPPED, null when never rotated
+   * @param ownFenceToken the fencing token this agent last recorded in the file's fence, null when
+   *     none: a fence holding another token was written by another holder
    */
-  record FileState(String since, String lastRotation, String lastResult) {
+  @JsonIgnoreProperties(ignoreUnknown = true) // a state written by a newer agent still loads
+  record FileState(String since, String lastRotation, String lastResult, Long ownFenceToken) {
     Instant sinceInstant() {
       return Instant.parse(since);
     }
@@ -62,15 +66,37 @@ final class FileStateStore {
 
   /** The file's state, first seen now if the agent never saw it before. */
   synchronized FileState get(Path live, Instant now) {
-    return states.computeIfAbsent(live.toString(), k -> new FileState(now.toString(), null, null));
+    return states.computeIfAbsent(
+        live.toString(), k -> new FileState(now.toString(), null, null, null));
   }
 
-  synchronized void recordRotation(Path live, Instant at, String result, boolean success)
-      throws IOException {
+  /**
+   * @param fenceToken the token this rotation left in the file's fence, 0 when it left none
+   */
+  synchronized void recordRotation(
+      Path live, Instant at, String result, boolean success, long fenceToken) throws IOException {
     FileState old = get(live, at);
     states.put(
         live.toString(),
-        new FileState(success ? at.toString() : old.since(), at.toString(), result));
+        new FileState(
+            success ? at.toString() : old.since(),
+            at.toString(),
+            result,
+            fenceToken > 0 ? Long.valueOf(fenceToken) : old.ownFenceToken()));
+    save();
+  }
+
+  /**
+   * A rotation skipped at {@code at} because another holder rotated the file: the age and schedule
+   * clocks count from {@code countFrom}, as if this agent had rotated it then.
+   */
+  synchronized void recordRotatedElsewhere(Path live, Instant at, Instant countFrom)
+      throws IOException {
+    FileState old = get(live, at);
+    Instant since = old.sinceInstant().isAfter(countFrom) ? old.sinceInstant() : countFrom;
+    states.put(
+        live.toString(),
+        new FileState(since.toString(), at.toString(), "SKIPPED", old.ownFenceToken()));
     save();
   }
 
