@@ -31,7 +31,8 @@ public final class AgentNode {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final Paths paths;
+  private Paths paths;
+  private AgentNode sharesLogOf;
   private final int httpPort;
   private final FleetTokens tokens;
   private final ManagedProcess agent;
@@ -339,8 +340,30 @@ public final class AgentNode {
     return paths.dir().resolve("clock-offset-ms");
   }
 
+  /**
+   * Makes this agent (one without an MCP server of its own) watch {@code primary}'s log too, as
+   * replicas sharing a log volume do: same file, same reopen, same group; its own state directory.
+   */
+  public AgentNode sharesLogOf(AgentNode primary) {
+    if (mcpServer != null) {
+      throw new IllegalStateException(nodeId() + " has its own MCP server; it cannot share a log");
+    }
+    this.sharesLogOf = primary;
+    this.paths =
+        new Paths(paths.dir(), paths.stateDir(), primary.paths().log(), primary.paths().pidFile());
+    return this;
+  }
+
+  /** The agent whose log this one shares, if any. */
+  public Optional<AgentNode> sharedLogOwner() {
+    return Optional.ofNullable(sharesLogOf);
+  }
+
   /** The reopen method the configuration names. */
   public String reopenMethod() {
+    if (sharesLogOf != null) {
+      return sharesLogOf.reopenMethod();
+    }
     if (reopenMethod != null) {
       return reopenMethod;
     }
@@ -357,6 +380,16 @@ public final class AgentNode {
                 "(?m)^    reopen: \\{.*\\}$",
                 java.util.regex.Matcher.quoteReplacement(
                     "    reopen: { method: " + reopenMethod + " }"));
+      }
+      if (sharesLogOf != null) {
+        String reopen =
+            sharesLogOf.reopenMethod().equals("signal")
+                ? "{ method: signal, signal: HUP, pidFile: " + paths.pidFile() + " }"
+                : "{ method: " + sharesLogOf.reopenMethod() + " }";
+        yaml =
+            yaml.replaceFirst(
+                "(?m)^    reopen: \\{.*\\}$",
+                java.util.regex.Matcher.quoteReplacement("    reopen: " + reopen));
       }
       if (trigger != null) {
         yaml =

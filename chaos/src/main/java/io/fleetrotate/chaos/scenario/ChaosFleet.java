@@ -72,6 +72,8 @@ public final class ChaosFleet implements AutoCloseable {
    * @param checkInterval the agents' check interval
    * @param lease the lease TTL
    * @param proxied whether agents reach Redis and the coordinator through fault proxies
+   * @param sharedLog whether the second agent watches the first one's log too (replicas sharing a
+   *     log volume) instead of having a log and writer of its own
    */
   public record Options(
       String backend,
@@ -81,27 +83,58 @@ public final class ChaosFleet implements AutoCloseable {
       int rate,
       Duration checkInterval,
       Duration lease,
-      boolean proxied) {
+      boolean proxied,
+      boolean sharedLog) {
 
     public static Options redis(int agents) {
       return new Options(
-          "redis", 1, agents, 16 * 1024, 200, Duration.ofSeconds(1), Duration.ofSeconds(6), false);
+          "redis",
+          1,
+          agents,
+          16 * 1024,
+          200,
+          Duration.ofSeconds(1),
+          Duration.ofSeconds(6),
+          false,
+          false);
     }
 
     public Options backend(String b, int coordinatorCount) {
       return new Options(
-          b, coordinatorCount, agents, maxSizeBytes, rate, checkInterval, lease, proxied);
+          b,
+          coordinatorCount,
+          agents,
+          maxSizeBytes,
+          rate,
+          checkInterval,
+          lease,
+          proxied,
+          sharedLog);
     }
 
     /** The size trigger and the writers' rate. */
     public Options sized(long maxSize, int linesPerSecond) {
       return new Options(
-          backend, coordinators, agents, maxSize, linesPerSecond, checkInterval, lease, proxied);
+          backend,
+          coordinators,
+          agents,
+          maxSize,
+          linesPerSecond,
+          checkInterval,
+          lease,
+          proxied,
+          sharedLog);
     }
 
     public Options withProxies() {
       return new Options(
-          backend, coordinators, agents, maxSizeBytes, rate, checkInterval, lease, true);
+          backend, coordinators, agents, maxSizeBytes, rate, checkInterval, lease, true, sharedLog);
+    }
+
+    /** The second agent shares the first one's log (see {@link #sharedLog}). */
+    public Options withSharedLog() {
+      return new Options(
+          backend, coordinators, agents, maxSizeBytes, rate, checkInterval, lease, proxied, true);
     }
   }
 
@@ -174,6 +207,7 @@ public final class ChaosFleet implements AutoCloseable {
       }
     }
     for (int i = 1; i <= options.agents(); i++) {
+      boolean sharing = options.sharedLog() && i == 2;
       String method = REOPEN_METHODS.get((i - 1) % REOPEN_METHODS.size());
       AgentSpec spec =
           new AgentSpec(
@@ -184,11 +218,13 @@ public final class ChaosFleet implements AutoCloseable {
               options.checkInterval(),
               Duration.ofSeconds(1),
               (options.maxSizeBytes() / 1024) + "KiB",
-              method.equals("collapse") ? PRUNING : KEEP_ALL,
+              sharing || !method.equals("collapse") ? KEEP_ALL : PRUNING,
               "zstd",
-              options.rate());
+              sharing ? 0 : options.rate());
       AgentNode a = fleet.addAgent(spec);
-      if (!method.equals("signal")) {
+      if (sharing) {
+        a.sharesLogOf(agents.get(0));
+      } else if (!method.equals("signal")) {
         a.reopenMethod(method);
       }
       beforeAgentStart.forEach(h -> h.accept(a));
@@ -280,7 +316,7 @@ public final class ChaosFleet implements AutoCloseable {
     agents.forEach(a -> a.awaitReady(Duration.ofMinutes(2)));
     // Let every due file be rotated under normal conditions before the writers stop.
     Thread.sleep(options.checkInterval().multipliedBy(4).toMillis());
-    agents.forEach(a -> a.mcpServer().orElseThrow().stop(Duration.ofSeconds(10)));
+    agents.forEach(a -> a.mcpServer().ifPresent(m -> m.stop(Duration.ofSeconds(10))));
     Map<String, Long> last = new HashMap<>();
     Instant deadline = Instant.now().plusSeconds(90);
     boolean settled = false;
@@ -307,19 +343,67 @@ public final class ChaosFleet implements AutoCloseable {
     }
     List<Rotation> history = liveCoordinator().api().rotations();
     List<NodeRecord> nodes = new ArrayList<>();
+    Map<String, String> checkedAs = new HashMap<>();
     for (AgentNode a : agents) {
-      nodes.add(nodeRecord(a));
+      if (a.sharedLogOwner().isEmpty()) {
+        List<AgentNode> sharers =
+            agents.stream().filter(o -> o.sharedLogOwner().orElse(null) == a).toList();
+        nodes.add(nodeRecord(a, sharers));
+        sharers.forEach(o -> checkedAs.put(o.nodeId(), a.nodeId()));
+      }
+    }
+    if (!checkedAs.isEmpty()) {
+      // Replicas sharing a log: the checks are per log, so their rotations count as the owner's.
+      history = history.stream().map(r -> asNode(r, checkedAs)).toList();
+      checkedAs.forEach(
+          (sharer, owner) ->
+              ctx.fault(
+                  sharer
+                      + " shares "
+                      + owner
+                      + "'s log: its rotations, outbox and counts are checked with "
+                      + owner
+                      + "'s"));
     }
     return new RunRecord(history, nodes);
   }
 
-  private NodeRecord nodeRecord(AgentNode a) {
+  private static Rotation asNode(Rotation r, Map<String, String> checkedAs) {
+    String node = checkedAs.get(r.node());
+    return node == null
+        ? r
+        : new Rotation(
+            r.eventId(),
+            node,
+            r.group(),
+            r.path(),
+            r.trigger(),
+            r.startedAt(),
+            r.finishedAt(),
+            r.result(),
+            r.reason(),
+            r.lockBackend(),
+            r.fencingToken());
+  }
+
+  /** The record of {@code a}'s log, with the agents that share it counted in. */
+  private NodeRecord nodeRecord(AgentNode a, List<AgentNode> sharers) {
     Path log = a.paths().log();
     long written = lastSeq(a.mcpServer().orElseThrow().log());
     List<LineAudit.Range> dropped = dropped(a.mcpServer().orElseThrow().log());
-    OptionalLong counted = OptionalLong.empty();
-    if (a.process().starts() == 1 && a.process().isAlive()) {
-      counted = a.rotationsCounted().map(OptionalLong::of).orElse(OptionalLong.empty());
+    OptionalLong counted = OptionalLong.of(0);
+    long outbox = 0;
+    int pruned = 0;
+    for (AgentNode x : concat(a, sharers)) {
+      if (counted.isPresent() && x.process().starts() == 1 && x.process().isAlive()) {
+        Optional<Long> c = x.rotationsCounted();
+        counted =
+            c.isPresent() ? OptionalLong.of(counted.getAsLong() + c.get()) : OptionalLong.empty();
+      } else {
+        counted = OptionalLong.empty();
+      }
+      outbox += x.outboxFiles();
+      pruned += x.prunedBackups().size();
     }
     try {
       List<Path> backups = a.backups();
@@ -336,15 +420,22 @@ public final class ChaosFleet implements AutoCloseable {
           counted,
           backups.size(),
           backupBytes,
-          a.prunedBackups().size(),
+          pruned,
           a.spec().retention().keep(),
           a.spec().retention().maxTotalSizeBytes(),
           Files.exists(log) ? Files.size(log) : 0,
           options.maxSizeBytes(),
-          a.outboxFiles());
+          outbox);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  private static List<AgentNode> concat(AgentNode a, List<AgentNode> more) {
+    List<AgentNode> all = new ArrayList<>();
+    all.add(a);
+    all.addAll(more);
+    return all;
   }
 
   /** The last {@code last seq N} the writer printed; the writer is never restarted. */

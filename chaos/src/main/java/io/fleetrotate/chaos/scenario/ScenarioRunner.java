@@ -48,6 +48,9 @@ public final class ScenarioRunner {
       if (o.proxied()) {
         options = options.withProxies();
       }
+      if (o.sharedLog()) {
+        options = options.withSharedLog();
+      }
       if (o.coordinators() > options.coordinators()) {
         options = options.backend(options.backend(), o.coordinators());
       }

@@ -42,6 +42,7 @@ public final class Scenarios {
         List.of(
             new AgentKillAtStep(),
             new ZombieHolder(),
+            new SharedLogZombie(),
             new RedisKillRestart(),
             new RedisPause(),
             new CoordinatorKillRestart(),

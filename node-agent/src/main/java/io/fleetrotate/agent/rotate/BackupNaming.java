@@ -93,6 +93,17 @@ public final class BackupNaming {
     return target.resolveSibling("." + target.getFileName() + ".tmp");
   }
 
+  /**
+   * The temporary file one rotation ({@code rotationId}) writes {@code target} into: its own, so
+   * that a paused holder whose lease ran out and the next holder compressing the same backup never
+   * write into one file (opened with truncate, a shared name would let the resumed one overwrite
+   * the other's finished output through its still-open descriptor).
+   */
+  public static Path tempFor(Path target, String rotationId) {
+    String tag = rotationId.length() > 8 ? rotationId.substring(0, 8) : rotationId;
+    return target.resolveSibling("." + target.getFileName() + "." + tag + ".tmp");
+  }
+
   /** The backup a file name denotes, if it is one of ours. */
   public Optional<Backup> parse(Path candidate, long sizeBytes) {
     String name = candidate.getFileName().toString();

@@ -517,7 +517,7 @@ public final class RotationEngine {
       for (int attempt = 1; ; attempt++) {
         guard().close();
         Path target = source.resolveSibling(source.getFileName() + request.codec().fileExtension());
-        Path tmp = BackupNaming.tempFor(target);
+        Path tmp = BackupNaming.tempFor(target, plan.rotationId());
         journal.record(
             Step.COMPRESSING,
             Map.of(
@@ -549,7 +549,14 @@ public final class RotationEngine {
               source + " kept growing while being compressed; it is kept uncompressed",
               null);
         }
-        try (FenceFile.Admission step = guard()) {
+        FenceFile.Admission admitted;
+        try {
+          admitted = guard();
+        } catch (LeaseLostException e) {
+          Files.deleteIfExists(tmp); // superseded: its output must not linger
+          throw e;
+        }
+        try (FenceFile.Admission step = admitted) {
           Durable.renameDurably(tmp, target);
           journal.record(
               Step.COMPRESSED, Map.of("source", source.toString(), "target", target.toString()));
@@ -604,6 +611,16 @@ public final class RotationEngine {
     }
 
     RotationOutcome failed(RotationFailure f) {
+      if (f.reason == FailureReason.IO_ERROR || f.reason == FailureReason.COMPRESSION_FAILED) {
+        // A file that vanished under a holder whose lease is gone was most likely taken over by
+        // the next holder (a paused or cut-off agent on a shared volume): say so, not "I/O error".
+        Optional<String> superseded = superseded();
+        if (superseded.isPresent()) {
+          f =
+              new RotationFailure(
+                  FailureReason.LEASE_LOST, superseded.get() + "; " + f.getMessage(), f);
+        }
+      }
       if (journal != null && f.reason != FailureReason.REOPEN_FAILED) {
         try {
           // Every failure we catch leaves the files consistent at a step boundary.
@@ -614,6 +631,34 @@ public final class RotationEngine {
       }
       log.warn("rotation of {} failed: {}", spec.liveFile(), f.getMessage());
       return outcome(Result.FAILED, f.reason, f.getMessage());
+    }
+
+    /** Why this rotation's lease no longer stands (lost, or a higher token in the fence). */
+    private Optional<String> superseded() {
+      try {
+        lease.checkValid();
+      } catch (LeaseLostException e) {
+        return Optional.of("the lease was lost (" + e.getMessage() + ")");
+      }
+      if (lease.fencingToken() <= 0) {
+        return Optional.empty();
+      }
+      try {
+        Optional<FenceFile.Entry> e = FenceFile.of(spec.liveFile(), clock).read();
+        if (e.isPresent()
+            && e.get().group().equals(lease.group())
+            && e.get().token() > lease.fencingToken()) {
+          return Optional.of(
+              e.get().holder()
+                  + " rotated this file under the higher token "
+                  + e.get().token()
+                  + " at "
+                  + e.get().at());
+        }
+      } catch (IOException unreadable) {
+        // No evidence either way: keep the I/O error as it is.
+      }
+      return Optional.empty();
     }
 
     RotationOutcome outcome(Result result, FailureReason reason, String message) {

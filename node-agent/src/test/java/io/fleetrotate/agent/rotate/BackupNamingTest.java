@@ -82,4 +82,14 @@ class BackupNamingTest {
     Path t = BackupNaming.tempFor(dir.resolve("server.log.20261121-020000.zst"));
     assertThat(t).isEqualTo(dir.resolve(".server.log.20261121-020000.zst.tmp"));
   }
+
+  @Test
+  void eachRotationCompressesIntoItsOwnTempFile() {
+    Path target = dir.resolve("server.log.20261121-020000.zst");
+    Path a = BackupNaming.tempFor(target, "0f1e2d3c-aaaa-bbbb-cccc-000000000001");
+    Path b = BackupNaming.tempFor(target, "9a8b7c6d-aaaa-bbbb-cccc-000000000002");
+    assertThat(a).isEqualTo(dir.resolve(".server.log.20261121-020000.zst.0f1e2d3c.tmp"));
+    assertThat(a).isNotEqualTo(b);
+    assertThat(a.getFileName().toString()).startsWith(".").endsWith(".tmp");
+  }
 }

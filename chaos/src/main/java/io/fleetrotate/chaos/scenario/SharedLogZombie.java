@@ -1,0 +1,96 @@
+package io.fleetrotate.chaos.scenario;
+
+import io.fleetrotate.chaos.fleet.AgentNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * Two replicas share one log volume: the first two agents watch the same file (written by one
+ * server, reopened by signal), in one group. One of them is stopped (SIGSTOP) mid-rotation for
+ * twice the lease TTL, so that the other takes the lease and rotates the very same file; then it
+ * resumes, a zombie holder with a superseded token. Half the time its lease is "blind" (the agent's
+ * {@code -Dfleetrotate.test.blindLease} hook: it never notices the lease is gone), so that only the
+ * fence beside the shared log stands between it and the file. The checks then find every line of
+ * the shared log exactly once, no rotation finished under a superseded token, and the fence at the
+ * highest token either replica rotated under; replicas that both found the file due rotate it once
+ * (the second one skips it).
+ */
+final class SharedLogZombie implements Scenario {
+  @Override
+  public String name() {
+    return "shared-log-zombie";
+  }
+
+  @Override
+  public String description() {
+    return "two agents share one log; one is SIGSTOPped mid-rotation past the lease TTL (half the"
+        + " time with a lease blind to its loss, so only the fence can stop it) while the other"
+        + " rotates the same file, then SIGCONT";
+  }
+
+  @Override
+  public ChaosFleet.Options options(int agents) {
+    return ChaosFleet.Options.redis(Math.max(agents, 2)).withSharedLog();
+  }
+
+  @Override
+  public void inject(ScenarioContext ctx, ChaosFleet fleet, Instant until) throws Exception {
+    Random r = ctx.random();
+    Duration ttl = fleet.options().lease();
+    List<AgentNode> pair = fleet.agents().subList(0, 2);
+    List<String> steps = List.of("BEGIN", "MOVED", "COMPRESSING");
+    int round = 0;
+    // At least one blind and one watchful round.
+    while (before(until) || round < 2) {
+      AgentNode a = pair.get(r.nextInt(2));
+      boolean blind = round == 0 || (round > 1 && r.nextBoolean());
+      round++;
+      String step = steps.get(r.nextInt(steps.size()));
+      Path marker = Scenarios.pausedMarker(a, step);
+      a.process().stop(Duration.ofSeconds(10));
+      List<String> hooks = new ArrayList<>();
+      hooks.add("-Dfleetrotate.test.pauseAfter=" + step);
+      hooks.add("-Dfleetrotate.test.pauseMillis=1500");
+      if (blind) {
+        hooks.add("-Dfleetrotate.test.blindLease=true");
+      }
+      a.process().extraJvmOptions(hooks);
+      Files.deleteIfExists(marker);
+      a.start();
+      if (Scenarios.awaitFile(marker, Duration.ofSeconds(45), a.process())) {
+        a.process().pause();
+        Duration stopped = ttl.multipliedBy(2).plusMillis(r.nextInt(2000));
+        ctx.fault(
+            "SIGSTOP "
+                + a.nodeId()
+                + (blind ? " (blind lease)" : "")
+                + " holding the shared log's lease after "
+                + step
+                + ", for "
+                + stopped.toMillis()
+                + " ms (TTL "
+                + ttl.toMillis()
+                + " ms)");
+        ctx.sleep(stopped);
+        a.process().resume();
+        ctx.fault("SIGCONT " + a.nodeId() + " (a zombie holder of the shared log now)");
+      } else {
+        ctx.fault(a.nodeId() + " did not reach " + step + " within 45 s; not stopped");
+      }
+      ctx.sleep(Duration.ofMillis(3000 + r.nextInt(3000)));
+      a.process().stop(Duration.ofSeconds(10));
+      a.process().extraJvmOptions(List.of());
+      Files.deleteIfExists(marker);
+      a.start().awaitReady(Duration.ofMinutes(1));
+    }
+  }
+
+  private static boolean before(Instant until) {
+    return Instant.now().isBefore(until);
+  }
+}
