@@ -152,8 +152,15 @@ public record LineAudit(
     return in;
   }
 
-  /** The number after {@code "seq":}, or -1. */
+  /**
+   * The number after {@code "seq":} in a whole line, or -1. A line a full disk cut short (no
+   * closing {@code }}, or the digits cut off) is not a record: {@code "seq":17} cut from {@code
+   * "seq":1761,...} must not count as line 17.
+   */
   static long seqOf(String line) {
+    if (!line.stripTrailing().endsWith("}")) {
+      return -1;
+    }
     int s = line.indexOf(SEQ);
     if (s < 0) {
       return -1;
@@ -166,7 +173,10 @@ public record LineAudit(
     while (e < line.length() && Character.isDigit(line.charAt(e)) && e - b < 18) {
       e++;
     }
-    return e == b ? -1 : Long.parseLong(line, b, e, 10);
+    if (e == b || e >= line.length() || (line.charAt(e) != ',' && line.charAt(e) != '}')) {
+      return -1;
+    }
+    return Long.parseLong(line, b, e, 10);
   }
 
   /** The missing numbers from the floor on, which no deletion of the oldest backups explains. */

@@ -17,6 +17,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 /** The catalogue of fault scenarios, by name. */
 public final class Scenarios {
@@ -111,37 +115,65 @@ public final class Scenarios {
       Random r = ctx.random();
       List<String> steps = new ArrayList<>(STEPS);
       Collections.shuffle(steps, r);
-      // Every step once, even past the deadline: "at each rotation step" is the point.
+      // Every step once, even past the deadline: "at each rotation step" is the point. The steps
+      // are dealt out to the agents (COPIED only to one with a copy method) and each agent works
+      // through its share in its own thread, so the agents are killed side by side.
+      List<AgentNode> agents = fleet.agents();
+      Map<AgentNode, List<String>> share = new LinkedHashMap<>();
+      agents.forEach(a -> share.put(a, new ArrayList<>()));
+      int next = r.nextInt(agents.size());
       for (String step : steps) {
-        List<AgentNode> able =
-            fleet.agents().stream()
-                .filter(x -> !step.equals("COPIED") || !x.reopenMethod().equals("signal"))
-                .toList();
-        AgentNode a = able.get(r.nextInt(able.size()));
-        Path marker = pausedMarker(a, step);
-        Files.deleteIfExists(marker);
-        a.process().stop(Duration.ofSeconds(10));
-        a.process().extraJvmOptions(List.of("-Dfleetrotate.test.pauseAfter=" + step));
-        a.start();
-        if (awaitFile(marker, Duration.ofSeconds(45), a.process())) {
-          a.process().kill();
-          ctx.fault(
-              "kill -9 "
-                  + a.nodeId()
-                  + " ("
-                  + a.reopenMethod()
-                  + ") holding the lease, right after "
-                  + step);
-        } else {
-          ctx.fault(a.nodeId() + " did not reach " + step + " within 45 s; not killed there");
-        }
-        Files.deleteIfExists(marker);
-        a.process().stop(Duration.ofSeconds(10));
-        a.process().extraJvmOptions(List.of());
-        a.start().awaitReady(Duration.ofMinutes(1));
-        ctx.fault(a.nodeId() + " restarted (recovers the journal)");
-        ctx.sleep(between(r, 1000, 3000));
+        AgentNode a;
+        do {
+          a = agents.get(next++ % agents.size());
+        } while (step.equals("COPIED") && a.reopenMethod().equals("signal"));
+        share.get(a).add(step);
       }
+      ExecutorService pool = Executors.newFixedThreadPool(agents.size());
+      try {
+        List<Future<?>> running = new ArrayList<>();
+        for (Map.Entry<AgentNode, List<String>> e : share.entrySet()) {
+          running.add(
+              pool.submit(
+                  () -> {
+                    for (String step : e.getValue()) {
+                      killAt(ctx, e.getKey(), step);
+                      ctx.sleep(Duration.ofMillis(1000));
+                    }
+                    return null;
+                  }));
+        }
+        for (Future<?> f : running) {
+          f.get(10, TimeUnit.MINUTES);
+        }
+      } finally {
+        pool.shutdownNow();
+      }
+    }
+
+    private static void killAt(ScenarioContext ctx, AgentNode a, String step) throws Exception {
+      Path marker = pausedMarker(a, step);
+      Files.deleteIfExists(marker);
+      a.process().stop(Duration.ofSeconds(10));
+      a.process().extraJvmOptions(List.of("-Dfleetrotate.test.pauseAfter=" + step));
+      a.start();
+      if (awaitFile(marker, Duration.ofSeconds(45), a.process())) {
+        a.process().kill();
+        ctx.fault(
+            "kill -9 "
+                + a.nodeId()
+                + " ("
+                + a.reopenMethod()
+                + ") holding the lease, right after "
+                + step);
+      } else {
+        ctx.fault(a.nodeId() + " did not reach " + step + " within 45 s; not killed there");
+      }
+      Files.deleteIfExists(marker);
+      a.process().stop(Duration.ofSeconds(10));
+      a.process().extraJvmOptions(List.of());
+      a.start().awaitReady(Duration.ofMinutes(1));
+      ctx.fault(a.nodeId() + " restarted (recovers the journal)");
     }
   }
 
