@@ -75,7 +75,7 @@ public final class ChaosMain implements Callable<Integer> {
 
   @Option(
       names = "--fault-seconds",
-      description = "Seconds of faults per scenario (default: 25 quick, 120 soak).")
+      description = "Seconds of faults per scenario (default: 20 quick, 120 soak).")
   Integer faultSeconds;
 
   @Option(names = "--home", description = "The fleetrotate checkout (default: found from here).")
@@ -122,7 +122,7 @@ public final class ChaosMain implements Callable<Integer> {
             .resolve(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
     Duration faultTime =
         Duration.ofSeconds(
-            faultSeconds != null ? faultSeconds : profile == Profile.quick ? 25 : 120);
+            faultSeconds != null ? faultSeconds : profile == Profile.quick ? 20 : 120);
     Instant start = Instant.now();
     Instant end = profile == Profile.soak ? start.plus(parseDuration(duration)) : start;
     List<ScenarioResult> results = new ArrayList<>();
