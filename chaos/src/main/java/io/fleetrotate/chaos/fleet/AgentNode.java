@@ -40,6 +40,7 @@ public final class AgentNode {
   private AgentSpec spec;
   private String reopenMethod;
   private String trigger;
+  private String httpBind = "127.0.0.1";
 
   /**
    * Where an agent's files are.
@@ -139,7 +140,17 @@ public final class AgentNode {
   }
 
   public URI url() {
-    return URI.create("http://127.0.0.1:" + httpPort);
+    return URI.create("http://" + httpBind + ":" + httpPort);
+  }
+
+  /**
+   * Runs the agent (not its MCP server) under {@code launcher}, such as {@code ip netns exec NS},
+   * serving its HTTP on {@code bind}, an address the harness can reach; from the next start on.
+   */
+  public AgentNode runUnder(List<String> launcher, String bind) {
+    agent.launcher(launcher);
+    this.httpBind = bind;
+    return this;
   }
 
   /** Changes the configuration (e.g. another coordinator); it takes effect at the next start. */
@@ -373,7 +384,7 @@ public final class AgentNode {
   private void writeConfig() {
     try {
       Files.createDirectories(paths.dir());
-      String yaml = spec.yaml(paths, httpPort, tokens.agent());
+      String yaml = spec.yaml(paths, httpBind, httpPort, tokens.agent());
       if (reopenMethod != null) {
         yaml =
             yaml.replaceFirst(

@@ -62,8 +62,16 @@ public final class Fleet implements AutoCloseable {
 
   /** Adds a coordinator (ports chosen now, so peers can list each other); not started yet. */
   public synchronized CoordinatorNode addCoordinator(String name, boolean hazelcast) {
+    return addCoordinator(name, hazelcast, "127.0.0.1");
+  }
+
+  /**
+   * Adds a coordinator whose HTTP API listens on {@code bind} instead of loopback (an address of
+   * this host the agents can reach); not started yet.
+   */
+  public synchronized CoordinatorNode addCoordinator(String name, boolean hazelcast, String bind) {
     checkOpen();
-    return new CoordinatorNode(name, runDir.resolve(name), hazelcast, tokens, jars, this);
+    return new CoordinatorNode(name, runDir.resolve(name), hazelcast, bind, tokens, jars, this);
   }
 
   /** Adds an agent and its MCP server; not started yet. */
@@ -78,6 +86,16 @@ public final class Fleet implements AutoCloseable {
    * @throws IllegalStateException when there is no redis-server on PATH
    */
   public synchronized RedisNode startRedis() {
+    return startRedis(List.of());
+  }
+
+  /**
+   * Starts a redis-server listening on loopback and on {@code alsoBind} (addresses of this host the
+   * agents can reach), and waits for its PONG.
+   *
+   * @throws IllegalStateException when there is no redis-server on PATH
+   */
+  public synchronized RedisNode startRedis(List<String> alsoBind) {
     checkOpen();
     Path binary =
         RedisNode.findBinary()
@@ -92,7 +110,7 @@ public final class Fleet implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    RedisNode redis = new RedisNode(binary, dir, this);
+    RedisNode redis = new RedisNode(binary, dir, alsoBind, this);
     redis.process().start();
     return redis.awaitReady(Duration.ofSeconds(30));
   }

@@ -32,6 +32,7 @@ public final class ManagedProcess {
   private int starts;
   private List<String> extraJvmOptions = List.of();
   private List<String> hookJvmOptions = List.of();
+  private List<String> launcher = List.of();
 
   /** What a process is, which also orders the stop: agents first, the services they use last. */
   public enum Role {
@@ -83,11 +84,20 @@ public final class ManagedProcess {
     this.hookJvmOptions = List.copyOf(options);
   }
 
+  /**
+   * A command the process is started under from the next start on, such as {@code ip netns exec NS}
+   * (which must exec the command, so that the pid and signals stay the process's own); the JVM
+   * options still go right after {@code java}. An empty list (the default) starts it directly.
+   */
+  public synchronized void launcher(List<String> prefix) {
+    this.launcher = List.copyOf(prefix);
+  }
+
   private List<String> commandLine() {
-    if (extraJvmOptions.isEmpty() && hookJvmOptions.isEmpty()) {
+    if (extraJvmOptions.isEmpty() && hookJvmOptions.isEmpty() && launcher.isEmpty()) {
       return command;
     }
-    List<String> line = new java.util.ArrayList<>(command.size() + extraJvmOptions.size());
+    List<String> line = new java.util.ArrayList<>(launcher);
     line.add(command.get(0));
     line.addAll(hookJvmOptions);
     line.addAll(extraJvmOptions);

@@ -9,33 +9,37 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** A redis-server from {@code PATH} on a free loopback port, without persistence. */
+/**
+ * A redis-server from {@code PATH} on a free port of loopback (and of any further address it is
+ * asked to listen on), without persistence.
+ */
 public final class RedisNode {
   private final int port;
   private final ManagedProcess process;
 
-  RedisNode(Path binary, Path dir, Fleet fleet) {
+  RedisNode(Path binary, Path dir, List<String> alsoBind, Fleet fleet) {
     this.port = FreePorts.next();
+    List<String> cmd =
+        new ArrayList<>(List.of(binary.toString(), "--port", Integer.toString(port)));
+    cmd.add("--bind");
+    cmd.add("127.0.0.1");
+    cmd.addAll(alsoBind);
+    if (!alsoBind.isEmpty()) {
+      // Without a password, protected mode answers DENIED to every client not on loopback; the
+      // further addresses are the harness's own (the host side of its network namespaces).
+      cmd.addAll(List.of("--protected-mode", "no"));
+    }
+    cmd.addAll(List.of("--save", "", "--appendonly", "no", "--dir", dir.toString()));
     this.process =
         fleet.register(
             new ManagedProcess(
                 "redis",
                 ManagedProcess.Role.REDIS,
-                List.of(
-                    binary.toString(),
-                    "--port",
-                    Integer.toString(port),
-                    "--bind",
-                    "127.0.0.1",
-                    "--save",
-                    "",
-                    "--appendonly",
-                    "no",
-                    "--dir",
-                    dir.toString()),
+                cmd,
                 dir.resolve("redis.log"),
                 fleet::recordPid));
   }
@@ -60,7 +64,12 @@ public final class RedisNode {
   }
 
   public String uri() {
-    return "redis://127.0.0.1:" + port;
+    return uri("127.0.0.1");
+  }
+
+  /** Its URI at {@code host}, loopback or an address it was asked to listen on too. */
+  public String uri(String host) {
+    return "redis://" + host + ":" + port;
   }
 
   public ManagedProcess process() {

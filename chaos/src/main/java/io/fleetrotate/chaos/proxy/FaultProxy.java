@@ -14,9 +14,10 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A fault-injecting TCP proxy on loopback: listens on a free port of 127.0.0.1 and forwards every
- * connection to a target port, applying the current {@link Mode} to every chunk it forwards. The
- * mode can be switched at any time; it needs no privileges, so it runs anywhere the suite does.
+ * A fault-injecting TCP proxy on loopback: listens on a free port of 127.0.0.1 (or of another
+ * address of this host) and forwards every connection to a target port there, applying the current
+ * {@link Mode} to every chunk it forwards. The mode can be switched at any time; it needs no
+ * privileges, so it runs anywhere the suite does.
  *
  * <p>Faults never corrupt a stream (TCP does not): a lost segment is modelled as a chunk held back
  * for a retransmission timeout, a black hole as chunks held back until the mode changes.
@@ -41,6 +42,7 @@ public final class FaultProxy implements AutoCloseable {
   private static final long POLL_MILLIS = 50;
 
   private final String name;
+  private final InetAddress host;
   private final int targetPort;
   private final ServerSocket server;
   private final Set<Socket> open = ConcurrentHashMap.newKeySet();
@@ -48,19 +50,28 @@ public final class FaultProxy implements AutoCloseable {
   private volatile long latencyMillis = 200;
   private volatile boolean closed;
 
-  private FaultProxy(String name, int targetPort, ServerSocket server) {
+  private FaultProxy(String name, InetAddress host, int targetPort, ServerSocket server) {
     this.name = name;
+    this.host = host;
     this.targetPort = targetPort;
     this.server = server;
   }
 
   /** Starts a proxy to {@code 127.0.0.1:targetPort}, in PASS mode. */
   public static FaultProxy start(String name, int targetPort) {
+    return start(name, InetAddress.getLoopbackAddress(), targetPort);
+  }
+
+  /**
+   * Starts a proxy listening on a free port of {@code host} (an address of this host) to {@code
+   * host:targetPort}, in PASS mode.
+   */
+  public static FaultProxy start(String name, InetAddress host, int targetPort) {
     try {
       ServerSocket s = new ServerSocket();
       s.setReuseAddress(true);
-      s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
-      FaultProxy p = new FaultProxy(name, targetPort, s);
+      s.bind(new InetSocketAddress(host, 0), 64);
+      FaultProxy p = new FaultProxy(name, host, targetPort, s);
       Thread t = new Thread(p::acceptLoop, "proxy-" + name + "-accept");
       t.setDaemon(true);
       t.start();
@@ -113,7 +124,7 @@ public final class FaultProxy implements AutoCloseable {
       }
       Socket upstream = new Socket();
       try {
-        upstream.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), targetPort), 2000);
+        upstream.connect(new InetSocketAddress(host, targetPort), 2000);
       } catch (IOException e) {
         reset(client);
         closeQuietly(upstream);

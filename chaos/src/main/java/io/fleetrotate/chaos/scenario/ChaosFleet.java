@@ -15,7 +15,9 @@ import io.fleetrotate.chaos.fleet.Rotation;
 import io.fleetrotate.chaos.proxy.FaultProxy;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,6 +39,7 @@ import java.util.regex.Pattern;
  */
 public final class ChaosFleet implements AutoCloseable {
   static final String GROUP = "chaos";
+  private static final String LOOPBACK = "127.0.0.1";
 
   /**
    * The agents' reopen methods, in turn: lines must survive signal and collapse exactly once;
@@ -149,6 +152,8 @@ public final class ChaosFleet implements AutoCloseable {
   private FaultProxy coordinatorProxy;
   private final List<java.util.function.Consumer<AgentNode>> beforeAgentStart = new ArrayList<>();
   private final List<Runnable> afterClose = new ArrayList<>();
+  private final List<Runnable> heals = new ArrayList<>();
+  private String serviceAddress = LOOPBACK;
 
   private ChaosFleet(Fleet fleet, Options options, ScenarioContext ctx) {
     this.fleet = fleet;
@@ -171,11 +176,32 @@ public final class ChaosFleet implements AutoCloseable {
     afterClose.add(r);
   }
 
+  /** Runs {@code r} first when {@link #record()} heals the fleet (to undo a fault of its own). */
+  public void healWith(Runnable r) {
+    heals.add(r);
+  }
+
+  /**
+   * Has Redis, the coordinators and the proxies listen on {@code address} (an address of this host
+   * the agents can reach, such as the host side of network namespaces) instead of loopback; Redis
+   * keeps loopback too. Call before {@link #start()}; the Redis backend only.
+   */
+  public ChaosFleet serviceAddress(String address) {
+    this.serviceAddress = address;
+    return this;
+  }
+
   /** Starts everything and waits until every agent is up. */
   public ChaosFleet start() {
     boolean hz = options.backend().equals("hazelcast");
+    if (hz && !serviceAddress.equals(LOOPBACK)) {
+      // The members announce loopback addresses to their clients (see CoordinatorNode).
+      throw new IllegalStateException(
+          "the Hazelcast backend serves loopback only; agents cannot reach it at "
+              + serviceAddress);
+    }
     for (int i = 1; i <= options.coordinators(); i++) {
-      coordinators.add(fleet.addCoordinator("coordinator-" + i, hz));
+      coordinators.add(fleet.addCoordinator("coordinator-" + i, hz, serviceAddress));
     }
     if (hz) {
       for (CoordinatorNode c : coordinators) {
@@ -187,11 +213,13 @@ public final class ChaosFleet implements AutoCloseable {
     LockSpec lock =
         switch (options.backend()) {
           case "redis" -> {
-            redis = fleet.startRedis();
-            String uri = redis.uri();
+            redis =
+                fleet.startRedis(
+                    serviceAddress.equals(LOOPBACK) ? List.of() : List.of(serviceAddress));
+            String uri = redis.uri(serviceAddress);
             if (options.proxied()) {
               redisProxy = proxy("redis", redis.port());
-              uri = "redis://127.0.0.1:" + redisProxy.port();
+              uri = "redis://" + serviceAddress + ":" + redisProxy.port();
             }
             yield new LockSpec("redis", List.of(), uri, options.lease());
           }
@@ -203,7 +231,8 @@ public final class ChaosFleet implements AutoCloseable {
       report = Optional.of(coordinators.get(0).url());
       if (options.proxied()) {
         coordinatorProxy = proxy("coordinator", coordinators.get(0).httpPort());
-        report = Optional.of(URI.create("http://127.0.0.1:" + coordinatorProxy.port()));
+        report =
+            Optional.of(URI.create("http://" + serviceAddress + ":" + coordinatorProxy.port()));
       }
     }
     for (int i = 1; i <= options.agents(); i++) {
@@ -235,7 +264,13 @@ public final class ChaosFleet implements AutoCloseable {
   }
 
   private FaultProxy proxy(String name, int targetPort) {
-    FaultProxy p = FaultProxy.start(name, targetPort);
+    InetAddress host;
+    try {
+      host = InetAddress.getByName(serviceAddress);
+    } catch (UnknownHostException e) {
+      throw new IllegalStateException("not an address: " + serviceAddress, e);
+    }
+    FaultProxy p = FaultProxy.start(name, host, targetPort);
     proxies.add(p);
     return p;
   }
@@ -286,11 +321,12 @@ public final class ChaosFleet implements AutoCloseable {
   }
 
   /**
-   * Heals and records: every proxy back to pass, every paused process resumed and every stopped one
-   * started; the writers stopped; then waits (bounded) until outboxes are empty and the counts
-   * agree twice in a row; then reads the record.
+   * Heals and records: the scenarios' own heals run, every proxy back to pass, every paused process
+   * resumed and every stopped one started; the writers stopped; then waits (bounded) until outboxes
+   * are empty and the counts agree twice in a row; then reads the record.
    */
   public RunRecord record() throws InterruptedException {
+    heals.forEach(Runnable::run);
     proxies.forEach(p -> p.mode(FaultProxy.Mode.PASS));
     for (var p : fleet.processes()) {
       if (p.isPaused()) {

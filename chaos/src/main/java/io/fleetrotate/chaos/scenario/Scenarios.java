@@ -54,12 +54,7 @@ public final class Scenarios {
             new NetworkFaults(),
             new DiskFull(),
             new ClockJump(),
-            new NotRun(
-                "netns-partition",
-                "a real partition between network namespaces (root and ip netns)",
-                "the optional real partition between network namespaces is not implemented;"
-                    + " the network-faults scenario covers partitions (black hole, resets)"
-                    + " through the fault proxy instead, without root"))) {
+            new NetnsPartition())) {
       m.put(s.name(), s);
     }
     return m;
@@ -435,24 +430,6 @@ public final class Scenarios {
         ctx.fault(p.name() + " link: PASS");
         ctx.sleep(between(r, 1000, 4000));
       }
-    }
-  }
-
-  /** A scenario of the issue that this build does not run, with the reason. */
-  record NotRun(String name, String description, String reason) implements Scenario {
-    @Override
-    public ChaosFleet.Options options(int agents) {
-      return ChaosFleet.Options.redis(agents);
-    }
-
-    @Override
-    public Optional<String> cannotRun() {
-      return Optional.of(reason);
-    }
-
-    @Override
-    public void inject(ScenarioContext ctx, ChaosFleet fleet, Instant until) {
-      throw new UnsupportedOperationException(reason);
     }
   }
 
