@@ -114,7 +114,7 @@ final class NetnsPartition implements Scenario {
         case REDIS_BLOCKED -> blocked(ctx, fleet, net, r, true);
         case COORDINATOR_BLOCKED -> blocked(ctx, fleet, net, r, false);
       }
-      ctx.sleep(between(r, 2000, 5000));
+      ctx.sleep(between(r, 1000, 2500));
     }
   }
 
@@ -142,7 +142,7 @@ final class NetnsPartition implements Scenario {
     a.start();
     try {
       if (Scenarios.awaitFile(marker, Duration.ofSeconds(45), a.process())) {
-        Duration down = ttl.plus(between(r, 2000, 6000));
+        Duration down = ttl.plus(between(r, 1000, 3000));
         net.cut(slot, how);
         ctx.fault(
             "cut "
@@ -168,7 +168,7 @@ final class NetnsPartition implements Scenario {
         ctx.fault(a.nodeId() + " did not reach " + step + " within 45 s; not cut");
       }
       // Let it finish the rotation it was in and report it, then drop the hook.
-      ctx.sleep(between(r, 3000, 6000));
+      ctx.sleep(between(r, 2000, 3500));
     } finally {
       a.process().stop(Duration.ofSeconds(10));
       a.process().extraJvmOptions(List.of());
@@ -185,7 +185,7 @@ final class NetnsPartition implements Scenario {
     Collections.shuffle(agents, r);
     List<AgentNode> cut = agents.subList(0, 2 + r.nextInt(agents.size() - 1));
     NamespaceNetwork.Cut how = cut(r);
-    Duration down = fleet.options().lease().plus(between(r, 1000, 5000));
+    Duration down = fleet.options().lease().plus(between(r, 500, 2500));
     try {
       for (AgentNode a : cut) {
         net.cut(net.slot(a.nodeId()), how);
@@ -206,7 +206,7 @@ final class NetnsPartition implements Scenario {
     List<AgentNode> agents = new ArrayList<>(fleet.agents());
     Collections.shuffle(agents, r);
     List<AgentNode> hit = agents.subList(0, 1 + r.nextInt(2));
-    Duration hold = between(r, 5000, 10000);
+    Duration hold = between(r, 3000, 6000);
     try {
       String what = "";
       for (AgentNode a : hit) {
@@ -241,7 +241,7 @@ final class NetnsPartition implements Scenario {
                 .orElse(fleet.coordinators().get(0).httpPort());
     String service = redis ? "Redis" : "the coordinator";
     Duration down =
-        redis ? fleet.options().lease().plus(between(r, 1000, 4000)) : between(r, 4000, 10000);
+        redis ? fleet.options().lease().plus(between(r, 1000, 2500)) : between(r, 3000, 6000);
     try {
       net.block(slot, port);
       ctx.fault(
