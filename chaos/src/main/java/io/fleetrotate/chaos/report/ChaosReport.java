@@ -65,7 +65,10 @@ public record ChaosReport(
     m.append("Seed ").append(seed).append(", profile ").append(profile);
     m.append(", ").append(Math.round(seconds)).append(" s, ").append(rotations());
     m.append(" rotations, ").append(violations()).append(" violations: ");
-    m.append(failed() ? "**FAILED**" : "passed").append(".\n\n");
+    long notRun =
+        scenarios.stream().filter(x -> x.status() == ScenarioResult.Status.NOT_RUN).count();
+    m.append(failed() ? "**FAILED**" : notRun == 0 ? "passed" : "passed, " + notRun + " not run");
+    m.append(".\n\n");
     m.append("| scenario | status | rotations | faults | violations | seconds |\n");
     m.append("|---|---|---:|---:|---:|---:|\n");
     for (ScenarioResult s : scenarios) {

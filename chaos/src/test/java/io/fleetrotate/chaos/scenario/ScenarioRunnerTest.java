@@ -10,8 +10,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
@@ -76,20 +78,46 @@ class ScenarioRunnerTest {
 
   @Test
   void aScenarioThatCannotRunIsReportedNotRunWithItsReason() {
-    Scenario clock = Scenarios.all().get("clock-jump");
+    Scenario needsATool =
+        new Scenario() {
+          @Override
+          public String name() {
+            return "needs-a-tool";
+          }
+
+          @Override
+          public String description() {
+            return "a scenario whose tool is missing";
+          }
+
+          @Override
+          public ChaosFleet.Options options(int agents) {
+            return ChaosFleet.Options.redis(agents);
+          }
+
+          @Override
+          public Optional<String> cannotRun() {
+            return Optional.of("frobnicate is not on PATH");
+          }
+
+          @Override
+          public void inject(ScenarioContext ctx, ChaosFleet fleet, Instant until) {
+            throw new AssertionError("a scenario that cannot run is never injected");
+          }
+        };
     ScenarioResult r =
         ScenarioRunner.run(
-            List.of(clock),
+            List.of(needsATool),
             new ScenarioContext(
-                "clock-jump",
-                TestFleets.runDir("chaos-clock"),
+                "needs-a-tool",
+                TestFleets.runDir("chaos-not-run"),
                 TestFleets.jars(),
                 1,
                 Duration.ZERO,
                 2));
     assertThat(r.status()).isEqualTo(ScenarioResult.Status.NOT_RUN);
     assertThat(r.bad()).isFalse();
-    assertThat(r.notes()).singleElement().asString().contains("system clock");
+    assertThat(r.notes()).singleElement().asString().contains("frobnicate is not on PATH");
   }
 
   @Test
