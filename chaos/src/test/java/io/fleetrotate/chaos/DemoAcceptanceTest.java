@@ -23,7 +23,6 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.zip.ZipFile;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -43,13 +42,13 @@ class DemoAcceptanceTest {
 
   @Test
   void withRedisTheLeasesComeFromALocalRedisServer() throws Exception {
-    FleetJars jars = TestFleets.jars();
-    assumeTrue(
-        RedisNode.findBinary().isPresent(),
-        "redis-server is not on PATH; the demo's --redis needs it");
-    assumeTrue(
-        hasEntry(jars.agentJar(), "io/fleetrotate/agent/lock/RedisFleetLock.class"),
-        "this build's node-agent.jar has no Redis lock backend yet (it is being merged)");
+    if (RedisNode.findBinary().isEmpty()) {
+      String why = "redis-server is not on PATH; the demo's --redis needs it";
+      assertThat("true".equals(System.getenv("CI")))
+          .as(why + " (CI=true, where .ci/run installs it, so this is a failure)")
+          .isFalse();
+      assumeTrue(false, why);
+    }
     runDemo(true);
   }
 
@@ -140,12 +139,6 @@ class DemoAcceptanceTest {
         demo.waitFor(10, TimeUnit.SECONDS);
       }
       children.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
-    }
-  }
-
-  private static boolean hasEntry(Path jar, String entry) throws Exception {
-    try (ZipFile zip = new ZipFile(jar.toFile())) {
-      return zip.getEntry(entry) != null;
     }
   }
 
