@@ -1,6 +1,7 @@
 package io.fleetrotate.agent.rotate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.fleetrotate.agent.compress.CompressionRequest;
 import io.fleetrotate.agent.compress.Compressor;
@@ -265,13 +266,10 @@ class RotationEngineTest {
         new ProcessBuilder("sh", "-c", "exec 3>>\"$0\"; sleep 30", live.toString()).start();
     try {
       Path fd3 = Path.of("/proc", Long.toString(holder.pid()), "fd", "3");
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-      while (!Files.exists(fd3, LinkOption.NOFOLLOW_LINKS) && System.nanoTime() < deadline) {
-        Thread.sleep(20);
-      }
-      assertThat(Files.exists(fd3, LinkOption.NOFOLLOW_LINKS))
-          .as("the holder opened the log")
-          .isTrue();
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .alias("the holder opened the log")
+          .until(() -> Files.exists(fd3, LinkOption.NOFOLLOW_LINKS));
       RotationSpec keepNone =
           spec(
               live,

@@ -1,6 +1,7 @@
 package io.fleetrotate.proto.lease;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.hazelcast.config.Config;
 import com.hazelcast.config.MapConfig;
@@ -10,6 +11,7 @@ import com.hazelcast.map.IMap;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -49,11 +51,9 @@ class LeaseMapsOnAClusterTest {
     LeaseTable before = leases.get(group);
 
     members.get(1).getLifecycleService().terminate();
-    long deadline = System.nanoTime() + 30_000_000_000L;
-    while (first.getCluster().getMembers().size() != 1 && System.nanoTime() < deadline) {
-      Thread.sleep(20);
-    }
-    assertThat(first.getCluster().getMembers()).hasSize(1);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(() -> assertThat(first.getCluster().getMembers()).hasSize(1));
 
     assertThat(leases.get(group)).as("the backup became the primary").isEqualTo(before);
     assertThat(leases.executeOnKey(group, new TryAcquire(request("next"))).isGranted())
@@ -104,15 +104,13 @@ class LeaseMapsOnAClusterTest {
           .setMembers(addresses);
       members.add(Hazelcast.newHazelcastInstance(LeaseMaps.configure(c)));
     }
-    long deadline = System.nanoTime() + 30_000_000_000L;
-    while (members.get(0).getCluster().getMembers().size() != 2 && System.nanoTime() < deadline) {
-      Thread.sleep(20);
-    }
-    assertThat(members.get(0).getCluster().getMembers()).hasSize(2);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(() -> assertThat(members.get(0).getCluster().getMembers()).hasSize(2));
     // Let the partition table settle, so "owned by member 1" stays true.
-    while (!members.get(0).getPartitionService().isClusterSafe() && System.nanoTime() < deadline) {
-      Thread.sleep(20);
-    }
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(members.get(0).getPartitionService()::isClusterSafe);
   }
 
   private static int freePort() throws IOException {
