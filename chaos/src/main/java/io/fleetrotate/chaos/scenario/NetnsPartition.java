@@ -1,8 +1,6 @@
 package io.fleetrotate.chaos.scenario;
 
 import io.fleetrotate.chaos.fleet.AgentNode;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -114,7 +112,7 @@ final class NetnsPartition implements Scenario {
         case REDIS_BLOCKED -> blocked(ctx, fleet, net, r, true);
         case COORDINATOR_BLOCKED -> blocked(ctx, fleet, net, r, false);
       }
-      ctx.sleep(between(r, 1000, 2500));
+      ctx.sleep(Scenarios.between(r, 1000, 2500));
     }
   }
 
@@ -131,18 +129,10 @@ final class NetnsPartition implements Scenario {
     NamespaceNetwork.Slot slot = net.slot(a.nodeId());
     String step = STEPS.get(r.nextInt(STEPS.size()));
     NamespaceNetwork.Cut how = cut(r);
-    Path marker = Scenarios.pausedMarker(a, step);
-    a.process().stop(Duration.ofSeconds(10));
-    a.process()
-        .extraJvmOptions(
-            List.of(
-                "-Dfleetrotate.test.pauseAfter=" + step,
-                "-Dfleetrotate.test.pauseMillis=" + pause.toMillis()));
-    Files.deleteIfExists(marker);
-    a.start();
     try {
-      if (Scenarios.awaitFile(marker, Duration.ofSeconds(45), a.process())) {
-        Duration down = ttl.plus(between(r, 1000, 3000));
+      if (Scenarios.restartPausedAfter(
+          a, step, List.of("-Dfleetrotate.test.pauseMillis=" + pause.toMillis()))) {
+        Duration down = ttl.plus(Scenarios.between(r, 1000, 3000));
         net.cut(slot, how);
         ctx.fault(
             "cut "
@@ -168,12 +158,9 @@ final class NetnsPartition implements Scenario {
         ctx.fault(a.nodeId() + " did not reach " + step + " within 45 s; not cut");
       }
       // Let it finish the rotation it was in and report it, then drop the hook.
-      ctx.sleep(between(r, 2000, 3500));
+      ctx.sleep(Scenarios.between(r, 2000, 3500));
     } finally {
-      a.process().stop(Duration.ofSeconds(10));
-      a.process().extraJvmOptions(List.of());
-      Files.deleteIfExists(marker);
-      a.start();
+      Scenarios.restartWithoutHooks(a, step);
     }
     a.awaitReady(Duration.ofMinutes(1));
   }
@@ -185,7 +172,7 @@ final class NetnsPartition implements Scenario {
     Collections.shuffle(agents, r);
     List<AgentNode> cut = agents.subList(0, 2 + r.nextInt(agents.size() - 1));
     NamespaceNetwork.Cut how = cut(r);
-    Duration down = fleet.options().lease().plus(between(r, 500, 2500));
+    Duration down = fleet.options().lease().plus(Scenarios.between(r, 500, 2500));
     try {
       for (AgentNode a : cut) {
         net.cut(net.slot(a.nodeId()), how);
@@ -206,7 +193,7 @@ final class NetnsPartition implements Scenario {
     List<AgentNode> agents = new ArrayList<>(fleet.agents());
     Collections.shuffle(agents, r);
     List<AgentNode> hit = agents.subList(0, 1 + r.nextInt(2));
-    Duration hold = between(r, 3000, 6000);
+    Duration hold = Scenarios.between(r, 3000, 6000);
     try {
       String what = "";
       for (AgentNode a : hit) {
@@ -241,7 +228,9 @@ final class NetnsPartition implements Scenario {
                 .orElse(fleet.coordinators().get(0).httpPort());
     String service = redis ? "Redis" : "the coordinator";
     Duration down =
-        redis ? fleet.options().lease().plus(between(r, 1000, 2500)) : between(r, 3000, 6000);
+        redis
+            ? fleet.options().lease().plus(Scenarios.between(r, 1000, 2500))
+            : Scenarios.between(r, 3000, 6000);
     try {
       net.block(slot, port);
       ctx.fault(
@@ -268,9 +257,5 @@ final class NetnsPartition implements Scenario {
 
   private static String names(List<AgentNode> agents) {
     return agents.stream().map(AgentNode::nodeId).collect(Collectors.joining(", "));
-  }
-
-  private static Duration between(Random r, int minMillis, int maxMillis) {
-    return Duration.ofMillis(minMillis + r.nextInt(Math.max(1, maxMillis - minMillis)));
   }
 }

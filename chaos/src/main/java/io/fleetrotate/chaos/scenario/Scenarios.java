@@ -60,11 +60,11 @@ public final class Scenarios {
     return m;
   }
 
-  private static Duration between(Random r, int minMillis, int maxMillis) {
+  static Duration between(Random r, int minMillis, int maxMillis) {
     return Duration.ofMillis(minMillis + r.nextInt(Math.max(1, maxMillis - minMillis)));
   }
 
-  private static boolean before(Instant until) {
+  static boolean before(Instant until) {
     return Instant.now().isBefore(until);
   }
 
@@ -86,6 +86,32 @@ public final class Scenarios {
 
   static Path pausedMarker(AgentNode a, String step) {
     return a.paths().stateDir().resolve("journal").resolve("paused-after-" + step);
+  }
+
+  /**
+   * Restarts {@code a} with the journal's pause hook after {@code step} (and {@code moreHooks}),
+   * then waits (45 s at most) until it pauses there, holding the lease mid-rotation; false when it
+   * did not get there (or died).
+   */
+  static boolean restartPausedAfter(AgentNode a, String step, List<String> moreHooks)
+      throws IOException, InterruptedException {
+    Path marker = pausedMarker(a, step);
+    a.process().stop(Duration.ofSeconds(10));
+    List<String> hooks = new ArrayList<>();
+    hooks.add("-Dfleetrotate.test.pauseAfter=" + step);
+    hooks.addAll(moreHooks);
+    a.process().extraJvmOptions(hooks);
+    Files.deleteIfExists(marker);
+    a.start();
+    return awaitFile(marker, Duration.ofSeconds(45), a.process());
+  }
+
+  /** Restarts {@code a} without the hooks {@link #restartPausedAfter} set; does not wait. */
+  static void restartWithoutHooks(AgentNode a, String step) throws IOException {
+    a.process().stop(Duration.ofSeconds(10));
+    a.process().extraJvmOptions(List.of());
+    Files.deleteIfExists(pausedMarker(a, step));
+    a.start();
   }
 
   /** kill -9 of an agent while it holds a lease, right after each journal step in turn. */
@@ -147,12 +173,7 @@ public final class Scenarios {
     }
 
     private static void killAt(ScenarioContext ctx, AgentNode a, String step) throws Exception {
-      Path marker = pausedMarker(a, step);
-      Files.deleteIfExists(marker);
-      a.process().stop(Duration.ofSeconds(10));
-      a.process().extraJvmOptions(List.of("-Dfleetrotate.test.pauseAfter=" + step));
-      a.start();
-      if (awaitFile(marker, Duration.ofSeconds(45), a.process())) {
+      if (restartPausedAfter(a, step, List.of())) {
         a.process().kill();
         ctx.fault(
             "kill -9 "
@@ -164,10 +185,8 @@ public final class Scenarios {
       } else {
         ctx.fault(a.nodeId() + " did not reach " + step + " within 45 s; not killed there");
       }
-      Files.deleteIfExists(marker);
-      a.process().stop(Duration.ofSeconds(10));
-      a.process().extraJvmOptions(List.of());
-      a.start().awaitReady(Duration.ofMinutes(1));
+      restartWithoutHooks(a, step);
+      a.awaitReady(Duration.ofMinutes(1));
       ctx.fault(a.nodeId() + " restarted (recovers the journal)");
     }
   }
@@ -199,16 +218,7 @@ public final class Scenarios {
         round++;
         AgentNode a = fleet.agents().get(r.nextInt(fleet.agents().size()));
         String step = steps.get(r.nextInt(steps.size()));
-        Path marker = pausedMarker(a, step);
-        a.process().stop(Duration.ofSeconds(10));
-        a.process()
-            .extraJvmOptions(
-                List.of(
-                    "-Dfleetrotate.test.pauseAfter=" + step,
-                    "-Dfleetrotate.test.pauseMillis=1500"));
-        Files.deleteIfExists(marker);
-        a.start();
-        if (awaitFile(marker, Duration.ofSeconds(45), a.process())) {
+        if (restartPausedAfter(a, step, List.of("-Dfleetrotate.test.pauseMillis=1500"))) {
           a.process().pause();
           Duration stopped = ttl.multipliedBy(2).plus(between(r, 0, 2000));
           ctx.fault(
@@ -228,10 +238,8 @@ public final class Scenarios {
           ctx.fault(a.nodeId() + " did not reach " + step + " within 45 s; not stopped");
         }
         ctx.sleep(between(r, 3000, 6000));
-        a.process().stop(Duration.ofSeconds(10));
-        a.process().extraJvmOptions(List.of());
-        Files.deleteIfExists(marker);
-        a.start().awaitReady(Duration.ofMinutes(1));
+        restartWithoutHooks(a, step);
+        a.awaitReady(Duration.ofMinutes(1));
       }
     }
   }

@@ -1,8 +1,6 @@
 package io.fleetrotate.chaos.scenario;
 
 import io.fleetrotate.chaos.fleet.AgentNode;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -46,7 +44,7 @@ final class SharedLogZombie implements Scenario {
     List<String> steps = List.of("BEGIN", "MOVED", "COMPRESSING");
     int round = 0;
     // At least one blind and one watchful round.
-    while (before(until) || round < 2) {
+    while (Scenarios.before(until) || round < 2) {
       AgentNode a = pair.get(r.nextInt(2));
       boolean blind = round == 0 || (round > 1 && r.nextBoolean());
       round++;
@@ -57,18 +55,12 @@ final class SharedLogZombie implements Scenario {
       // group rotate under newer tokens: the group-wide order the lease keeps, which a blind lease
       // by construction cannot.)
       String step = blind ? "BEGIN" : steps.get(r.nextInt(steps.size()));
-      Path marker = Scenarios.pausedMarker(a, step);
-      a.process().stop(Duration.ofSeconds(10));
       List<String> hooks = new ArrayList<>();
-      hooks.add("-Dfleetrotate.test.pauseAfter=" + step);
       hooks.add("-Dfleetrotate.test.pauseMillis=1500");
       if (blind) {
         hooks.add("-Dfleetrotate.test.blindLease=true");
       }
-      a.process().extraJvmOptions(hooks);
-      Files.deleteIfExists(marker);
-      a.start();
-      if (Scenarios.awaitFile(marker, Duration.ofSeconds(45), a.process())) {
+      if (Scenarios.restartPausedAfter(a, step, hooks)) {
         a.process().pause();
         Duration stopped = ttl.multipliedBy(2).plusMillis(r.nextInt(2000));
         ctx.fault(
@@ -89,14 +81,8 @@ final class SharedLogZombie implements Scenario {
         ctx.fault(a.nodeId() + " did not reach " + step + " within 45 s; not stopped");
       }
       ctx.sleep(Duration.ofMillis(3000 + r.nextInt(3000)));
-      a.process().stop(Duration.ofSeconds(10));
-      a.process().extraJvmOptions(List.of());
-      Files.deleteIfExists(marker);
-      a.start().awaitReady(Duration.ofMinutes(1));
+      Scenarios.restartWithoutHooks(a, step);
+      a.awaitReady(Duration.ofMinutes(1));
     }
-  }
-
-  private static boolean before(Instant until) {
-    return Instant.now().isBefore(until);
   }
 }
