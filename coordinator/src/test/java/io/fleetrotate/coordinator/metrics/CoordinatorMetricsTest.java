@@ -13,6 +13,7 @@ import io.fleetrotate.proto.NodeHeartbeat;
 import io.fleetrotate.proto.ProtocolVersion;
 import io.fleetrotate.proto.Result;
 import io.fleetrotate.proto.RotationEvent;
+import io.fleetrotate.testsupport.Promtool;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;

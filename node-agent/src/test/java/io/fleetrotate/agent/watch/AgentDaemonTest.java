@@ -7,6 +7,7 @@ import io.fleetrotate.agent.config.AgentConfig;
 import io.fleetrotate.agent.config.ConfigLoader;
 import io.fleetrotate.agent.lock.LocalFleetLock;
 import io.fleetrotate.agent.rotate.RotationOutcome;
+import io.fleetrotate.testsupport.Promtool;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -76,7 +77,7 @@ class AgentDaemonTest {
             .contains("fleetrotate_rotation_duration_seconds_bucket")
             .contains("fleetrotate_disk_used_ratio{mount=")
             .contains("fleetrotate_file_size_bytes{path=\"" + live + "\"}");
-        PromtoolCheck.assertClean(scrape, dir);
+        Promtool.assertMetricsClean(scrape, dir);
       }
     }
   }

@@ -12,6 +12,7 @@ import io.fleetrotate.agent.rotate.RotationOutcome;
 import io.fleetrotate.proto.FailureReason;
 import io.fleetrotate.proto.Result;
 import io.fleetrotate.proto.Trigger;
+import io.fleetrotate.testsupport.Promtool;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -84,6 +85,6 @@ class AgentFencingTest {
             "fleetrotate_lock_wait_seconds_count{backend=\"local\",group=\"g\","
                 + "outcome=\"granted\"} 2")
         .contains("fleetrotate_lock_hold_seconds_count{backend=\"local\",group=\"g\"} 2");
-    PromtoolCheck.assertClean(scrape, dir);
+    Promtool.assertMetricsClean(scrape, dir);
   }
 }
