@@ -54,6 +54,7 @@ public final class AlertEngine {
   private final Consumer<Notice> sink;
   private final Map<AlertKey, Firing> firing = new LinkedHashMap<>();
   private final Deque<Notice> recent = new ArrayDeque<>();
+  private final Map<Rule, Check> table = table();
 
   private static final class Firing {
     Alert alert;
@@ -146,135 +147,155 @@ public final class AlertEngine {
     return List.copyOf(recent);
   }
 
+  /** What a rule reports for one node: each subject (mount, file or "") past its threshold. */
+  @FunctionalInterface
+  private interface Check {
+    void of(TrackedNode node, Instant now, Hit hit);
+  }
+
+  @FunctionalInterface
+  private interface Hit {
+    void fire(String subject, double value, double threshold, String summary);
+  }
+
+  /** The rule table: each rule and the check that measures it, in the order they are reported. */
+  private Map<Rule, Check> table() {
+    Map<Rule, Check> t = new LinkedHashMap<>();
+    t.put(Rule.DISK_USED_RATIO, this::diskUsedRatio);
+    t.put(Rule.GROWTH_BYTES_PER_HOUR, this::growthBytesPerHour);
+    t.put(Rule.NODE_DOWN, this::nodeDown);
+    t.put(Rule.SUCCESS_RATIO_1H, this::successRatio1h);
+    t.put(Rule.ROTATION_SECONDS, this::rotationSeconds);
+    t.put(Rule.COMPRESSION_RATIO, this::compressionRatio);
+    return t;
+  }
+
   private Map<AlertKey, Alert> conditions(Instant now) {
     Map<AlertKey, Alert> out = new LinkedHashMap<>();
     for (TrackedNode node : fleet.allNodes()) {
       String id = node.nodeId();
-      NodeHeartbeat hb = node.heartbeat();
-      if (hb != null) {
-        for (DiskUsage d : hb.disks()) {
-          if (d.usedRatio() > rules.diskUsedRatio()) {
-            add(
-                out,
-                Rule.DISK_USED_RATIO,
-                id,
-                d.mount(),
-                d.usedRatio(),
-                rules.diskUsedRatio(),
-                String.format(
-                    Locale.ROOT,
-                    "%s on %s is %.1f%% full (threshold %.0f%%)",
-                    d.mount(),
-                    id,
-                    100 * d.usedRatio(),
-                    100 * rules.diskUsedRatio()),
-                now);
-          }
-        }
-        for (FileStatus f : hb.files()) {
-          double perHour = f.growthBytesPerSecond() * 3600;
-          if (perHour > rules.growthBytesPerHour()) {
-            add(
-                out,
-                Rule.GROWTH_BYTES_PER_HOUR,
-                id,
-                f.path(),
-                perHour,
-                rules.growthBytesPerHour(),
-                String.format(
-                    Locale.ROOT,
-                    "%s on %s grows %.1f MB/h (threshold %.1f MB/h)",
-                    f.path(),
-                    id,
-                    perHour / 1e6,
-                    rules.growthBytesPerHour() / 1e6),
-                now);
-          }
-        }
-        if (rules.nodeDown() && fleet.state(node) == NodeState.DOWN) {
-          add(
-              out,
-              Rule.NODE_DOWN,
-              id,
-              "",
-              Duration.between(node.lastHeartbeat(), now).toSeconds(),
-              node.heartbeatInterval().toSeconds(),
-              "node " + id + " sent no heartbeat since " + node.lastHeartbeat(),
-              now);
-        }
-      }
-      SuccessTally hour = node.lastHour(now);
-      if (hour.attempts() > 0 && hour.ratio() < rules.successRatio1h()) {
-        add(
-            out,
-            Rule.SUCCESS_RATIO_1H,
-            id,
-            "",
-            hour.ratio(),
-            rules.successRatio1h(),
-            String.format(
-                Locale.ROOT,
-                "%d of %d rotations on %s succeeded in the last hour (%.1f%%, threshold %.0f%%)",
-                hour.successes(),
-                hour.attempts(),
-                id,
-                100 * hour.ratio(),
-                100 * rules.successRatio1h()),
-            now);
-      }
-      for (LastRotation r : node.lastRotations()) {
-        double seconds = r.durationMillis() / 1000.0;
-        if (seconds > rules.rotationSeconds() && r.finishedAt().isAfter(now.minus(SLOW_WINDOW))) {
-          add(
-              out,
-              Rule.ROTATION_SECONDS,
-              id,
-              r.path(),
-              seconds,
-              rules.rotationSeconds(),
-              String.format(
-                  Locale.ROOT,
-                  "rotating %s on %s took %.1f s (threshold %.0f s)",
-                  r.path(),
-                  id,
-                  seconds,
-                  rules.rotationSeconds()),
-              now);
-        }
-        if (r.compressedAt() != null
-            && r.compressionRatio() > rules.compressionRatio()
-            && r.compressedAt().isAfter(now.minus(COMPRESSION_WINDOW))) {
-          add(
-              out,
-              Rule.COMPRESSION_RATIO,
-              id,
-              r.path(),
-              r.compressionRatio(),
-              rules.compressionRatio(),
-              String.format(
-                  Locale.ROOT,
-                  "the last backup of %s on %s is %.0f%% of the original (threshold %.0f%%)",
-                  r.path(),
-                  id,
-                  100 * r.compressionRatio(),
-                  100 * rules.compressionRatio()),
-              now);
-        }
-      }
+      table.forEach(
+          (rule, check) ->
+              check.of(
+                  node,
+                  now,
+                  (subject, value, threshold, summary) -> {
+                    AlertKey key = new AlertKey(rule.id, id, subject);
+                    out.put(key, new Alert(key, rule.severity, summary, value, threshold, now));
+                  }));
     }
     return out;
   }
 
-  private static void add(
-      Map<AlertKey, Alert> out,
-      Rule rule,
-      String node,
-      String subject,
-      double value,
-      double threshold,
-      String summary,
-      Instant now) {
-    AlertKey key = new AlertKey(rule.id, node, subject);
-    out.put(key, new Alert(key, rule.severity, summary, value, threshold, now));
+  private void diskUsedRatio(TrackedNode node, Instant now, Hit hit) {
+    NodeHeartbeat hb = node.heartbeat();
+    if (hb == null) {
+      return;
+    }
+    for (DiskUsage d : hb.disks()) {
+      if (d.usedRatio() > rules.diskUsedRatio()) {
+        hit.fire(
+            d.mount(),
+            d.usedRatio(),
+            rules.diskUsedRatio(),
+            String.format(
+                Locale.ROOT,
+                "%s on %s is %.1f%% full (threshold %.0f%%)",
+                d.mount(),
+                node.nodeId(),
+                100 * d.usedRatio(),
+                100 * rules.diskUsedRatio()));
+      }
+    }
+  }
+
+  private void growthBytesPerHour(TrackedNode node, Instant now, Hit hit) {
+    NodeHeartbeat hb = node.heartbeat();
+    if (hb == null) {
+      return;
+    }
+    for (FileStatus f : hb.files()) {
+      double perHour = f.growthBytesPerSecond() * 3600;
+      if (perHour > rules.growthBytesPerHour()) {
+        hit.fire(
+            f.path(),
+            perHour,
+            rules.growthBytesPerHour(),
+            String.format(
+                Locale.ROOT,
+                "%s on %s grows %.1f MB/h (threshold %.1f MB/h)",
+                f.path(),
+                node.nodeId(),
+                perHour / 1e6,
+                rules.growthBytesPerHour() / 1e6));
+      }
+    }
+  }
+
+  private void nodeDown(TrackedNode node, Instant now, Hit hit) {
+    if (node.heartbeat() != null && rules.nodeDown() && fleet.state(node) == NodeState.DOWN) {
+      hit.fire(
+          "",
+          Duration.between(node.lastHeartbeat(), now).toSeconds(),
+          node.heartbeatInterval().toSeconds(),
+          "node " + node.nodeId() + " sent no heartbeat since " + node.lastHeartbeat());
+    }
+  }
+
+  private void successRatio1h(TrackedNode node, Instant now, Hit hit) {
+    SuccessTally hour = node.lastHour(now);
+    if (hour.attempts() > 0 && hour.ratio() < rules.successRatio1h()) {
+      hit.fire(
+          "",
+          hour.ratio(),
+          rules.successRatio1h(),
+          String.format(
+              Locale.ROOT,
+              "%d of %d rotations on %s succeeded in the last hour (%.1f%%, threshold %.0f%%)",
+              hour.successes(),
+              hour.attempts(),
+              node.nodeId(),
+              100 * hour.ratio(),
+              100 * rules.successRatio1h()));
+    }
+  }
+
+  private void rotationSeconds(TrackedNode node, Instant now, Hit hit) {
+    for (LastRotation r : node.lastRotations()) {
+      double seconds = r.durationMillis() / 1000.0;
+      if (seconds > rules.rotationSeconds() && r.finishedAt().isAfter(now.minus(SLOW_WINDOW))) {
+        hit.fire(
+            r.path(),
+            seconds,
+            rules.rotationSeconds(),
+            String.format(
+                Locale.ROOT,
+                "rotating %s on %s took %.1f s (threshold %.0f s)",
+                r.path(),
+                node.nodeId(),
+                seconds,
+                rules.rotationSeconds()));
+      }
+    }
+  }
+
+  private void compressionRatio(TrackedNode node, Instant now, Hit hit) {
+    for (LastRotation r : node.lastRotations()) {
+      if (r.compressedAt() != null
+          && r.compressionRatio() > rules.compressionRatio()
+          && r.compressedAt().isAfter(now.minus(COMPRESSION_WINDOW))) {
+        hit.fire(
+            r.path(),
+            r.compressionRatio(),
+            rules.compressionRatio(),
+            String.format(
+                Locale.ROOT,
+                "the last backup of %s on %s is %.0f%% of the original (threshold %.0f%%)",
+                r.path(),
+                node.nodeId(),
+                100 * r.compressionRatio(),
+                100 * rules.compressionRatio()));
+      }
+    }
   }
 }
