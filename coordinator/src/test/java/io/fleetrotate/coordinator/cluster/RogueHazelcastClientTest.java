@@ -146,7 +146,9 @@ class RogueHazelcastClientTest {
     c.setClusterName("fleetrotate");
     c.setProperty("hazelcast.logging.type", "slf4j");
     c.getNetworkConfig().addAddress(address);
-    c.getConnectionStrategyConfig().getConnectionRetryConfig().setClusterConnectTimeoutMillis(3_000);
+    c.getConnectionStrategyConfig()
+        .getConnectionRetryConfig()
+        .setClusterConnectTimeoutMillis(3_000);
     HazelcastInstance client = HazelcastClient.newHazelcastClient(c);
     running.add(0, client::shutdown);
     return client;
