@@ -83,26 +83,7 @@ final class CoordinatorConfigReader {
           });
 
   private static final ScalarType<String> TOKEN =
-      new ScalarType<>(
-          "a token",
-          s -> {
-            // The token itself is never quoted: error output ends up in logs.
-            if (s.isEmpty()) {
-              throw new ValueFormatException(
-                  "is empty; write a token of at least 16 characters, or remove the entry");
-            }
-            if (s.length() < 16) {
-              throw new ValueFormatException(
-                  "is shorter than 16 characters, which is too easy to guess; use e.g. the output"
-                      + " of openssl rand -hex 24");
-            }
-            if (s.chars().anyMatch(c -> c <= ' ' || c >= 0x7f)) {
-              throw new ValueFormatException(
-                  "contains white space, control or non-ASCII characters, which an HTTP header"
-                      + " cannot carry");
-            }
-            return s;
-          });
+      ScalarType.bearerToken("write a token of at least 16 characters, or remove the entry");
 
   private static final ScalarType<String> BIND_ADDRESS =
       new ScalarType<>(
