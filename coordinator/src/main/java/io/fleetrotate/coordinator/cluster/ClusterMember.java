@@ -68,8 +68,7 @@ public final class ClusterMember implements AutoCloseable {
    */
   private static void bind(Config config, CoordinatorConfig.Hazelcast settings) {
     if (settings.bindsEveryInterface()) {
-      config.setProperty("hazelcast.socket.bind.any", "true");
-      return;
+      return; // Hazelcast's default: every interface, announcing one address it picks
     }
     config.setProperty("hazelcast.socket.bind.any", "false");
     config.setProperty("hazelcast.local.localAddress", settings.bind());
