@@ -102,6 +102,34 @@ public record ScalarType<T>(String expected, Function<String, T> parser) {
             return uri;
           });
 
+  /**
+   * A bearer token, the one rule of the agent and the coordinator: 16 or more printable ASCII
+   * characters, no space (what an HTTP header carries, and too long to guess). The token itself is
+   * never quoted in a message: error output ends up in logs.
+   *
+   * @param whenEmpty what to write when the value is empty
+   */
+  public static ScalarType<String> bearerToken(String whenEmpty) {
+    return new ScalarType<>(
+        "a token of 16 or more printable ASCII characters",
+        s -> {
+          if (s.isEmpty()) {
+            throw new ValueFormatException("is empty; " + whenEmpty);
+          }
+          if (s.length() < 16) {
+            throw new ValueFormatException(
+                "is shorter than 16 characters, which is too easy to guess; use e.g. the output"
+                    + " of openssl rand -hex 24");
+          }
+          if (s.chars().anyMatch(c -> c <= ' ' || c >= 0x7f)) {
+            throw new ValueFormatException(
+                "contains white space, control or non-ASCII characters, which an HTTP header"
+                    + " cannot carry");
+          }
+          return s;
+        });
+  }
+
   /** An integer in {@code [min, max]}. */
   public static ScalarType<Integer> integer(int min, int max) {
     String range = "a whole number from " + min + " to " + max;

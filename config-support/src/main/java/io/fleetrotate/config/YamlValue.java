@@ -73,6 +73,11 @@ public final class YamlValue {
     }
   }
 
+  /** True when the node is a mapping, for values that may be written short or long. */
+  public boolean isMapping() {
+    return node instanceof MappingNode;
+  }
+
   /** The node as a mapping; a key with no value reads as an empty mapping. */
   public Optional<YamlMap> asMap(String expected) {
     if (node instanceof MappingNode m) {

@@ -70,7 +70,8 @@ public final class Coordinator implements AutoCloseable {
             clock,
             config.liveness().staleAfter(),
             config.liveness().downAfter(),
-            config.rateLimit().heartbeatsPerNodePerMinute());
+            config.rateLimit().heartbeatsPerNodePerMinute(),
+            config.limits().maxNodes());
     this.metrics = new CoordinatorMetrics(fleet);
     // In a cluster every coordinator evaluates alerts, the oldest member sends the notices.
     this.dispatcher =

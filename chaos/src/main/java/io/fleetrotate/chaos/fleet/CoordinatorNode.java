@@ -167,7 +167,8 @@ public final class CoordinatorNode {
     y.append("  adminTokens: [\"").append(tokens.admin()).append("\"]\n");
     y.append("  openMetrics: true\n");
     if (hazelcast) {
-      y.append("hazelcast: { enabled: true, port: ")
+      // Peers listed need an explicit bind; the harness runs every member on loopback.
+      y.append("hazelcast: { enabled: true, bind: 127.0.0.1, port: ")
           .append(hazelcastPort)
           .append(", members: [")
           .append(peers.stream().map(p -> "\"" + p + "\"").collect(Collectors.joining(", ")))

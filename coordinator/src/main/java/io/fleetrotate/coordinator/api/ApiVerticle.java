@@ -61,6 +61,8 @@ public final class ApiVerticle extends VerticleBase {
   private static final int RECENT_ROTATIONS = 20;
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
+  private static final long OVER_CAP_RETRY_SECONDS = 300;
+
   private final ApiDependencies deps;
   private final Tokens tokens;
   private final FleetState fleet;
@@ -75,8 +77,7 @@ public final class ApiVerticle extends VerticleBase {
   public ApiVerticle(ApiDependencies deps, int port) {
     this.deps = deps;
     this.port = port;
-    this.tokens =
-        new Tokens(deps.config().auth().agentTokens(), deps.config().auth().adminTokens());
+    this.tokens = new Tokens(deps.config().auth());
     this.fleet = deps.fleet();
     this.openApi = openApiDocument();
   }
@@ -149,12 +150,22 @@ public final class ApiVerticle extends VerticleBase {
   private void heartbeat(RoutingContext ctx) {
     byte[] bytes = bodyBytes(ctx);
     decode(() -> deps.codec().decodeHeartbeat(bytes), bytes.length)
+        .map(
+            hb -> {
+              // Before the fleet sees it: the reply carries the node's commands.
+              checkMayActFor(ctx, hb.nodeId());
+              return hb;
+            })
         .onSuccess(hb -> answerHeartbeat(ctx, hb))
         .onFailure(ctx::fail);
   }
 
   private void answerHeartbeat(RoutingContext ctx, NodeHeartbeat hb) {
     HeartbeatOutcome outcome = fleet.heartbeat(hb);
+    if (outcome instanceof HeartbeatOutcome.OverNodeCap cap) {
+      refuseOverNodeCap(ctx, hb.nodeId(), cap.maxNodes());
+      return;
+    }
     if (outcome instanceof HeartbeatOutcome.RateLimited limited) {
       deps.metrics().heartbeatRateLimited();
       ctx.response().putHeader("retry-after", Long.toString(limited.retryAfterSeconds()));
@@ -181,6 +192,11 @@ public final class ApiVerticle extends VerticleBase {
   private void events(RoutingContext ctx) {
     byte[] bytes = bodyBytes(ctx);
     blocking(() -> deps.codec().decodeEvents(bytes))
+        .map(
+            events -> {
+              events.forEach(e -> checkMayActFor(ctx, e.nodeId()));
+              return events;
+            })
         .compose(
             events ->
                 Future.fromCompletionStage(deps.ingest().ingest(events), vertx.getOrCreateContext())
@@ -198,6 +214,37 @@ public final class ApiVerticle extends VerticleBase {
 
   private void noop(RoutingContext ctx) {
     ctx.response().putHeader("content-type", JSON).end("{}");
+  }
+
+  /** Refuses with 403 a node id the caller's agent token is not bound to. */
+  private static void checkMayActFor(RoutingContext ctx, String nodeId) {
+    Tokens.Caller caller = ctx.get(Tokens.Caller.KEY);
+    if (caller == null || !caller.mayActFor(nodeId)) {
+      throw new ApiException(
+          403,
+          "this agent token is not bound to node "
+              + nodeId
+              + "; send it with the token listed for that node in auth.agentTokens");
+    }
+  }
+
+  /**
+   * 429 with a Retry-After: the token is valid and the node would be welcome below the cap, so it
+   * is not a 403; and 429 is the refusal agents back off on, so refused nodes do not retry at every
+   * heartbeat.
+   */
+  private void refuseOverNodeCap(RoutingContext ctx, String nodeId, int maxNodes) {
+    deps.metrics().heartbeatOverNodeCap();
+    ctx.response().putHeader("retry-after", Long.toString(OVER_CAP_RETRY_SECONDS));
+    error(
+        ctx,
+        429,
+        "the coordinator tracks its limit of "
+            + maxNodes
+            + " nodes (limits.maxNodes), so it refuses new node "
+            + nodeId
+            + "; raise the limit or retry after the Retry-After seconds",
+        null);
   }
 
   // ---- admin endpoints ----

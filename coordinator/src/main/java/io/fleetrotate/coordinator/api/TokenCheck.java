@@ -6,8 +6,9 @@ import io.vertx.ext.web.handler.SecurityPolicyHandler;
 
 /**
  * Lets a request through only with a token of the required scope (or any token, when {@code
- * required} is null). A security-policy handler, so Vert.x runs it before the body is read: an
- * unauthenticated client cannot make the coordinator buffer a large body.
+ * required} is null), and records who the caller is ({@link Tokens.Caller}) for the handler. A
+ * security-policy handler, so Vert.x runs it before the body is read: an unauthenticated client
+ * cannot make the coordinator buffer a large body.
  */
 final class TokenCheck implements SecurityPolicyHandler {
   private final Tokens tokens;
@@ -20,17 +21,18 @@ final class TokenCheck implements SecurityPolicyHandler {
 
   @Override
   public void handle(RoutingContext ctx) {
-    Tokens.Scope scope = tokens.scopeOf(ctx.request().getHeader("authorization"));
-    if (scope == null) {
+    Tokens.Caller caller = tokens.callerOf(ctx.request().getHeader("authorization"));
+    if (caller == null) {
       ctx.response().putHeader("www-authenticate", "Bearer");
       refuse(
           ctx,
           401,
           "missing or unknown token; send Authorization: Bearer <token> with a configured token");
-    } else if (required != null && scope != required) {
+    } else if (required != null && caller.scope() != required) {
       String who = required == Tokens.Scope.AGENT ? "agent" : "admin";
       refuse(ctx, 403, "this endpoint needs an " + who + " token (auth." + who + "Tokens)");
     } else {
+      ctx.put(Tokens.Caller.KEY, caller);
       ctx.next();
     }
   }

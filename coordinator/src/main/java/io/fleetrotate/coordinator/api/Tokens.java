@@ -1,14 +1,18 @@
 package io.fleetrotate.coordinator.api;
 
+import io.fleetrotate.coordinator.config.CoordinatorConfig;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
- * The bearer tokens the API accepts, by scope. Tokens are compared as SHA-256 digests with {@link
- * MessageDigest#isEqual}, so neither their content nor their length leaks through timing; every
- * configured token is compared, so neither does which one matched.
+ * The bearer tokens the API accepts, by scope, and the nodes each agent token may speak for. Tokens
+ * are compared as SHA-256 digests with {@link MessageDigest#isEqual}, so neither their content nor
+ * their length leaks through timing; every configured token is compared, so neither does which one
+ * matched.
  */
 final class Tokens {
   enum Scope {
@@ -16,16 +20,43 @@ final class Tokens {
     ADMIN
   }
 
-  private final List<byte[]> agent;
-  private final List<byte[]> admin;
+  /**
+   * Who presented a token: its scope and, for an agent token bound to nodes, which node ids it may
+   * use (any, when {@code nodes} is empty).
+   */
+  record Caller(Scope scope, List<Pattern> nodes) {
+    static final String KEY = "fleetrotate.caller";
 
-  Tokens(List<String> agentTokens, List<String> adminTokens) {
-    this.agent = agentTokens.stream().map(Tokens::digest).toList();
-    this.admin = adminTokens.stream().map(Tokens::digest).toList();
+    boolean mayActFor(String nodeId) {
+      if (nodes.isEmpty()) {
+        return true;
+      }
+      for (Pattern p : nodes) {
+        if (p.matcher(nodeId).matches()) {
+          return true;
+        }
+      }
+      return false;
+    }
   }
 
-  /** The scope of the token in an {@code Authorization: Bearer} header, or null if none. */
-  Scope scopeOf(String authorization) {
+  private record Entry(byte[] digest, Caller caller) {}
+
+  private final List<Entry> entries = new ArrayList<>();
+
+  Tokens(CoordinatorConfig.Auth auth) {
+    for (String token : auth.agentTokens()) {
+      List<Pattern> nodes =
+          auth.agentNodes().getOrDefault(token, List.of()).stream().map(Tokens::glob).toList();
+      entries.add(new Entry(digest(token), new Caller(Scope.AGENT, nodes)));
+    }
+    for (String token : auth.adminTokens()) {
+      entries.add(new Entry(digest(token), new Caller(Scope.ADMIN, List.of())));
+    }
+  }
+
+  /** Who presented the token in an {@code Authorization: Bearer} header, or null if nobody. */
+  Caller callerOf(String authorization) {
     if (authorization == null || authorization.length() < 8) {
       return null;
     }
@@ -33,17 +64,27 @@ final class Tokens {
       return null;
     }
     byte[] presented = digest(authorization.substring(7).trim());
-    boolean isAgent = matchesAny(agent, presented);
-    boolean isAdmin = matchesAny(admin, presented);
-    return isAdmin ? Scope.ADMIN : isAgent ? Scope.AGENT : null;
-  }
-
-  private static boolean matchesAny(List<byte[]> tokens, byte[] presented) {
-    boolean match = false;
-    for (byte[] token : tokens) {
-      match |= MessageDigest.isEqual(token, presented);
+    Caller match = null;
+    for (Entry e : entries) {
+      boolean equal = MessageDigest.isEqual(e.digest(), presented);
+      // An admin token wins over an agent token with the same value (the config refuses that).
+      if (equal && (match == null || e.caller().scope() == Scope.ADMIN)) {
+        match = e.caller();
+      }
     }
     return match;
+  }
+
+  /** A node id pattern: {@code *} matches any characters, everything else itself. */
+  static Pattern glob(String pattern) {
+    StringBuilder regex = new StringBuilder();
+    for (String part : pattern.split("\\*", -1)) {
+      if (regex.length() > 0) {
+        regex.append(".*");
+      }
+      regex.append(Pattern.quote(part));
+    }
+    return Pattern.compile(regex.toString(), Pattern.DOTALL);
   }
 
   private static byte[] digest(String token) {

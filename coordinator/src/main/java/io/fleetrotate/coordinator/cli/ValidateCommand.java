@@ -32,7 +32,7 @@ public final class ValidateCommand implements Callable<Integer> {
             c.http().bind(),
             c.http().port(),
             c.store().dir(),
-            c.hazelcast().enabled() ? "port " + c.hazelcast().port() : "off",
+            c.hazelcast().enabled() ? c.hazelcast().bind() + ":" + c.hazelcast().port() : "off",
             c.auth().agentTokens().size(),
             c.auth().adminTokens().size());
     return 0;

@@ -15,6 +15,13 @@ import java.util.Iterator;
  * The coordinator's embedded Hazelcast member. It is what agents join as clients for their lock
  * backend (the lease EntryProcessors live in shared-proto), and what coordinators share fleet state
  * through. TCP-IP join with the configured members, multicast off.
+ *
+ * <p>Hazelcast's open-source edition authenticates no client and checks no permission: whoever
+ * reaches the member port with the cluster name may read and change every map. So the member
+ * listens on {@code hazelcast.bind} only (loopback by default), accepts Java-serialized objects of
+ * the lease classes only ({@link LeaseMaps#serializationFilter()}), and runs nothing but maps: no
+ * Jet, no SQL, no REST or Memcache endpoint, no user code deployment, no Management Center
+ * scripting, console or data access.
  */
 public final class ClusterMember implements AutoCloseable {
   static final String EVENTS_MAP = "fleetrotate-coordinator-events";
@@ -39,6 +46,8 @@ public final class ClusterMember implements AutoCloseable {
     // The coordinator shuts its member down itself, after saving state.
     config.setProperty("hazelcast.shutdownhook.enabled", "false");
     config.getNetworkConfig().setPort(settings.port()).setPortAutoIncrement(false);
+    bind(config, settings);
+    turnOffWhatTheLockDoesNotUse(config);
     JoinConfig join = config.getNetworkConfig().getJoin();
     join.getMulticastConfig().setEnabled(false);
     join.getAutoDetectionConfig().setEnabled(false);
@@ -49,6 +58,37 @@ public final class ClusterMember implements AutoCloseable {
     // The agents' leases live on this member too: keep their fencing counters through a merge.
     LeaseMaps.configure(config);
     return new ClusterMember(Hazelcast.newHazelcastInstance(config));
+  }
+
+  /**
+   * Listens on {@code settings.bind()} only and announces it to clients and peers. The address goes
+   * in {@code hazelcast.local.localAddress}, a property of this configuration (not of the JVM): it
+   * is used as given, where interface matching would find only addresses an interface lists (not
+   * 127.0.0.2, say).
+   */
+  private static void bind(Config config, CoordinatorConfig.Hazelcast settings) {
+    if (settings.bindsEveryInterface()) {
+      return; // Hazelcast's default: every interface, announcing one address it picks
+    }
+    config.setProperty("hazelcast.socket.bind.any", "false");
+    config.setProperty("hazelcast.local.localAddress", settings.bind());
+    config.getNetworkConfig().setPublicAddress(settings.bind() + ":" + settings.port());
+  }
+
+  /** Leases and two maps of fleet state are all the member serves. */
+  private static void turnOffWhatTheLockDoesNotUse(Config config) {
+    config.getJetConfig().setEnabled(false).setResourceUploadEnabled(false);
+    config.getNetworkConfig().getRestApiConfig().setEnabled(false);
+    config.getNetworkConfig().getMemcacheProtocolConfig().setEnabled(false);
+    config.getUserCodeDeploymentConfig().setEnabled(false);
+    config
+        .getManagementCenterConfig()
+        .setScriptingEnabled(false)
+        .setConsoleEnabled(false)
+        .setDataAccessEnabled(false);
+    config.getCPSubsystemConfig().setCPMemberCount(0);
+    config.setProperty("hazelcast.jmx", "false");
+    config.setProperty("hazelcast.http.healthcheck.enabled", "false");
   }
 
   public HazelcastInstance hazelcast() {

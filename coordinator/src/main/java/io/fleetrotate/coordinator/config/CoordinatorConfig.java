@@ -4,6 +4,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -20,7 +21,21 @@ public record CoordinatorConfig(
     Store store,
     Liveness liveness,
     Alerts alerts,
-    RateLimit rateLimit) {
+    RateLimit rateLimit,
+    Limits limits) {
+
+  /** A configuration with the default {@link Limits}. */
+  public CoordinatorConfig(
+      Path source,
+      Http http,
+      Auth auth,
+      Hazelcast hazelcast,
+      Store store,
+      Liveness liveness,
+      Alerts alerts,
+      RateLimit rateLimit) {
+    this(source, http, auth, hazelcast, store, liveness, alerts, rateLimit, Limits.DEFAULTS);
+  }
 
   /**
    * @param maxBodyBytes the largest request body accepted; larger ones get 413
@@ -34,8 +49,25 @@ public record CoordinatorConfig(
    * @param agentTokens bearer tokens that may post heartbeats and events
    * @param adminTokens bearer tokens that may read the API and send commands
    * @param openMetrics whether {@code /metrics} and {@code /health} are served without a token
+   * @param agentNodes for an agent token bound to nodes: the node ids and globs it may speak for;
+   *     an agent token not in this map may speak for any node
    */
-  public record Auth(List<String> agentTokens, List<String> adminTokens, boolean openMetrics) {
+  public record Auth(
+      List<String> agentTokens,
+      List<String> adminTokens,
+      boolean openMetrics,
+      Map<String, List<String>> agentNodes) {
+    public Auth {
+      agentTokens = List.copyOf(agentTokens);
+      adminTokens = List.copyOf(adminTokens);
+      agentNodes = Map.copyOf(agentNodes);
+    }
+
+    /** Agent tokens that may speak for any node. */
+    public Auth(List<String> agentTokens, List<String> adminTokens, boolean openMetrics) {
+      this(agentTokens, adminTokens, openMetrics, Map.of());
+    }
+
     /** Tokens are secrets: never print them. */
     @Override
     public String toString() {
@@ -45,14 +77,30 @@ public record CoordinatorConfig(
           + adminTokens.size()
           + ", openMetrics="
           + openMetrics
+          + ", boundAgentTokens="
+          + agentNodes.size()
           + "]";
     }
   }
 
   /**
    * @param members peers as host:port; empty for a single coordinator
+   * @param bind the IPv4 address the member listens on and announces to clients and peers; {@code
+   *     0.0.0.0} listens on every interface and announces one Hazelcast picks
    */
-  public record Hazelcast(boolean enabled, int port, List<String> members, String clusterName) {}
+  public record Hazelcast(
+      boolean enabled, int port, List<String> members, String clusterName, String bind) {
+    public static final String LOOPBACK = "127.0.0.1";
+
+    /** A member bound to loopback: reachable from this host only. */
+    public Hazelcast(boolean enabled, int port, List<String> members, String clusterName) {
+      this(enabled, port, members, clusterName, LOOPBACK);
+    }
+
+    public boolean bindsEveryInterface() {
+      return bind.equals("0.0.0.0");
+    }
+  }
 
   /**
    * @param dir where the history segments and the node snapshot live
@@ -87,4 +135,11 @@ public record CoordinatorConfig(
       boolean nodeDown) {}
 
   public record RateLimit(int heartbeatsPerNodePerMinute) {}
+
+  /**
+   * @param maxNodes how many nodes the coordinator tracks; a heartbeat from one more is refused
+   */
+  public record Limits(int maxNodes) {
+    public static final Limits DEFAULTS = new Limits(10_000);
+  }
 }

@@ -10,23 +10,30 @@ import io.fleetrotate.coordinator.config.CoordinatorConfig.Alerts;
 import io.fleetrotate.coordinator.config.CoordinatorConfig.Auth;
 import io.fleetrotate.coordinator.config.CoordinatorConfig.Hazelcast;
 import io.fleetrotate.coordinator.config.CoordinatorConfig.Http;
+import io.fleetrotate.coordinator.config.CoordinatorConfig.Limits;
 import io.fleetrotate.coordinator.config.CoordinatorConfig.Liveness;
 import io.fleetrotate.coordinator.config.CoordinatorConfig.RateLimit;
 import io.fleetrotate.coordinator.config.CoordinatorConfig.Store;
 import io.fleetrotate.coordinator.config.CoordinatorConfig.Tls;
 import io.fleetrotate.proto.WireLimits;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
 /** Reads the root mapping of {@code coordinator.yaml} into a {@link CoordinatorConfig}. */
 final class CoordinatorConfigReader {
   static final List<String> ROOT_KEYS =
-      List.of("http", "auth", "hazelcast", "store", "liveness", "alerts", "rateLimit");
+      List.of("http", "auth", "hazelcast", "store", "liveness", "alerts", "rateLimit", "limits");
 
   static final String DEFAULT_BIND = "0.0.0.0";
   static final int DEFAULT_PORT = 8420;
@@ -76,26 +83,7 @@ final class CoordinatorConfigReader {
           });
 
   private static final ScalarType<String> TOKEN =
-      new ScalarType<>(
-          "a token",
-          s -> {
-            // The token itself is never quoted: error output ends up in logs.
-            if (s.isEmpty()) {
-              throw new ValueFormatException(
-                  "is empty; write a token of at least 16 characters, or remove the entry");
-            }
-            if (s.length() < 16) {
-              throw new ValueFormatException(
-                  "is shorter than 16 characters, which is too easy to guess; use e.g. the output"
-                      + " of openssl rand -hex 24");
-            }
-            if (s.chars().anyMatch(c -> c <= ' ' || c >= 0x7f)) {
-              throw new ValueFormatException(
-                  "contains white space, control or non-ASCII characters, which an HTTP header"
-                      + " cannot carry");
-            }
-            return s;
-          });
+      ScalarType.bearerToken("write a token of at least 16 characters, or remove the entry");
 
   private static final ScalarType<String> BIND_ADDRESS =
       new ScalarType<>(
@@ -107,6 +95,55 @@ final class CoordinatorConfigReader {
             }
             return s;
           });
+
+  private static final Pattern IPV4 = Pattern.compile("(\\d{1,3})(\\.\\d{1,3}){3}");
+
+  private static final ScalarType<String> MEMBER_BIND =
+      new ScalarType<>(
+          "an IPv4 address of this host, such as 10.0.0.5, or 0.0.0.0 for every interface",
+          s -> {
+            InetAddress address = null;
+            if (IPV4.matcher(s).matches()) {
+              try {
+                address = InetAddress.getByName(s); // a literal: no name lookup
+              } catch (UnknownHostException e) {
+                address = null;
+              }
+            }
+            if (address == null) {
+              throw new ValueFormatException(
+                  Sizes.quote(s)
+                      + " is not an IPv4 address; write an address of this host such as 10.0.0.5,"
+                      + " 127.0.0.1 for this host only, or 0.0.0.0 for every interface");
+            }
+            if (!address.isAnyLocalAddress() && !isLocal(address)) {
+              throw new ValueFormatException(
+                  Sizes.quote(s)
+                      + " is not an address of this host; write one that ip -4 addr lists, or"
+                      + " 127.0.0.1 for this host only");
+            }
+            return s;
+          });
+
+  private static final ScalarType<String> NODE_PATTERN =
+      new ScalarType<>(
+          "a node id, or a glob such as web-*",
+          s -> {
+            if (s.isBlank() || s.length() > WireLimits.MAX_ID_LENGTH) {
+              throw new ValueFormatException(
+                  "must be a node id or glob of 1 to " + WireLimits.MAX_ID_LENGTH + " characters");
+            }
+            return s;
+          });
+
+  /** Whether this host can listen on {@code address}: the test of a local address. */
+  private static boolean isLocal(InetAddress address) {
+    try (ServerSocket probe = new ServerSocket(0, 1, address)) {
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
 
   private final ReadContext ctx;
 
@@ -124,11 +161,13 @@ final class CoordinatorConfigReader {
     Liveness liveness = readLiveness(root.section("liveness"));
     Alerts alerts = readAlerts(root.section("alerts"));
     RateLimit rateLimit = readRateLimit(root.section("rateLimit"));
+    Limits limits = readLimits(root.section("limits"));
     if (hazelcast.enabled() && http.port() != 0 && http.port() == hazelcast.port()) {
       root.section("hazelcast")
           .error("port", "is the same as http.port (" + http.port() + "); give each its own port");
     }
-    return new CoordinatorConfig(source, http, auth, hazelcast, store, liveness, alerts, rateLimit);
+    return new CoordinatorConfig(
+        source, http, auth, hazelcast, store, liveness, alerts, rateLimit, limits);
   }
 
   private Http readHttp(YamlMap m) {
@@ -156,7 +195,8 @@ final class CoordinatorConfigReader {
 
   private Auth readAuth(YamlMap m) {
     m.allowOnly(List.of("agentTokens", "adminTokens", "openMetrics"));
-    List<String> agent = tokens(m, "agentTokens");
+    Map<String, List<String>> agentNodes = new LinkedHashMap<>();
+    List<String> agent = agentTokens(m, agentNodes);
     List<String> admin = tokens(m, "adminTokens");
     for (String token : agent) {
       if (admin.contains(token)) {
@@ -167,7 +207,74 @@ final class CoordinatorConfigReader {
       }
     }
     boolean openMetrics = m.get("openMetrics", ScalarType.BOOLEAN, true);
-    return new Auth(agent, admin, openMetrics);
+    return new Auth(agent, admin, openMetrics, agentNodes);
+  }
+
+  /**
+   * {@code auth.agentTokens}: each entry a token (any node may use it) or {@code {token: ...,
+   * nodes: [...]}} (only those node ids, {@code *} matching any characters); fills {@code nodes}
+   * with the bound ones.
+   */
+  private List<String> agentTokens(YamlMap m, Map<String, List<String>> nodes) {
+    String key = "agentTokens";
+    List<String> tokens = new ArrayList<>();
+    if (!m.has(key)) {
+      m.missing(key, "list at least one token, e.g. " + key + ": [\"${FLEETROTATE_TOKEN}\"]");
+      return tokens;
+    }
+    m.value(key)
+        .flatMap(v -> v.asList("a list of tokens, or of {token: ..., nodes: [...]}"))
+        .ifPresent(
+            items -> {
+              if (items.isEmpty()) {
+                m.error(key, "is empty; list at least one token");
+              }
+              for (var item : items) {
+                if (!item.isMapping()) {
+                  item.as(TOKEN).ifPresent(tokens::add);
+                  continue;
+                }
+                item.asMap("a mapping")
+                    .ifPresent(
+                        bound -> {
+                          bound.allowOnly(List.of("token", "nodes"));
+                          List<String> patterns = new ArrayList<>();
+                          bound
+                              .value("nodes")
+                              .flatMap(v -> v.asList("a list of node ids or globs such as web-*"))
+                              .ifPresent(
+                                  ps ->
+                                      ps.forEach(p -> p.as(NODE_PATTERN).ifPresent(patterns::add)));
+                          if (!bound.has("nodes")) {
+                            bound.missing("nodes", "list the node ids this token may speak for");
+                          } else if (patterns.isEmpty()) {
+                            bound.error("nodes", "is empty; list at least one node id or glob");
+                          }
+                          bound
+                              .require("token", TOKEN)
+                              .ifPresent(
+                                  t -> {
+                                    tokens.add(t);
+                                    nodes.merge(
+                                        t, List.copyOf(patterns), CoordinatorConfigReader::union);
+                                  });
+                        });
+              }
+            });
+    // A token listed both plainly and bound would be bound, which the plain entry does not say.
+    for (String t : nodes.keySet()) {
+      if (tokens.stream().filter(t::equals).count() > 1) {
+        m.error(key, "lists one token twice; list each token once, bound to all its nodes");
+        break;
+      }
+    }
+    return List.copyOf(tokens);
+  }
+
+  private static List<String> union(List<String> a, List<String> b) {
+    List<String> all = new ArrayList<>(a);
+    all.addAll(b);
+    return List.copyOf(all);
   }
 
   private List<String> tokens(YamlMap m, String key) {
@@ -189,7 +296,7 @@ final class CoordinatorConfigReader {
   }
 
   private Hazelcast readHazelcast(YamlMap m) {
-    m.allowOnly(List.of("enabled", "port", "members", "clusterName"));
+    m.allowOnly(List.of("enabled", "port", "members", "clusterName", "bind"));
     boolean enabled = m.get("enabled", ScalarType.BOOLEAN, true);
     int port = m.get("port", ScalarType.integer(1, 65535), DEFAULT_HAZELCAST_PORT);
     List<String> members = new ArrayList<>();
@@ -197,7 +304,15 @@ final class CoordinatorConfigReader {
         .flatMap(v -> v.asList("a list of host:port, such as [\"coordinator-2:5701\"]"))
         .ifPresent(items -> items.forEach(item -> item.as(MEMBER).ifPresent(members::add)));
     String clusterName = m.get("clusterName", ScalarType.NAME, DEFAULT_CLUSTER_NAME);
-    return new Hazelcast(enabled, port, List.copyOf(members), clusterName);
+    // Loopback unless told: the member has no authentication (see README, Security).
+    String bind = m.get("bind", MEMBER_BIND, Hazelcast.LOOPBACK);
+    if (enabled && !members.isEmpty() && !m.has("bind")) {
+      m.missing(
+          "bind",
+          "members lists peers, so write the address of this host they reach (e.g. 10.0.0.5),"
+              + " on a private network");
+    }
+    return new Hazelcast(enabled, port, List.copyOf(members), clusterName, bind);
   }
 
   private Store readStore(YamlMap m) {
@@ -269,6 +384,12 @@ final class CoordinatorConfigReader {
             ScalarType.integer(1, 60_000),
             DEFAULT_HEARTBEATS_PER_MINUTE);
     return new RateLimit(perMinute);
+  }
+
+  private Limits readLimits(YamlMap m) {
+    m.allowOnly(List.of("maxNodes"));
+    int maxNodes = m.get("maxNodes", ScalarType.integer(1, 10_000_000), Limits.DEFAULTS.maxNodes());
+    return new Limits(maxNodes);
   }
 
   private static boolean validPort(String digits) {

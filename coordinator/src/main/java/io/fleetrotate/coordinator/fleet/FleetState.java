@@ -18,6 +18,8 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The coordinator's view of the fleet: every node's last heartbeat, liveness, pending commands and
@@ -31,6 +33,8 @@ public final class FleetState {
   /** Commands a node may have pending; more are refused until it heartbeats. */
   public static final int MAX_PENDING_COMMANDS = 100;
 
+  private static final Logger log = LoggerFactory.getLogger(FleetState.class);
+  private static final long CAP_LOG_INTERVAL_MILLIS = Duration.ofMinutes(1).toMillis();
   private static final long FLEET_BUCKET_MILLIS = Duration.ofMinutes(5).toMillis();
   private static final int DAY_BUCKETS = 288;
   private static final int HOUR_BUCKETS = 12;
@@ -39,6 +43,9 @@ public final class FleetState {
   private final int staleAfter;
   private final int downAfter;
   private final int heartbeatsPerMinute;
+  private final int maxNodes;
+  private final Object newNodes = new Object();
+  private long lastCapLog = Long.MIN_VALUE / 2; // guarded by newNodes
   private final ConcurrentHashMap<String, TrackedNode> nodes = new ConcurrentHashMap<>();
   private final Interner interner = new Interner();
   private final SuccessWindow fleetDay = new SuccessWindow(FLEET_BUCKET_MILLIS, DAY_BUCKETS);
@@ -49,10 +56,19 @@ public final class FleetState {
    * @param downAfter missed heartbeats after which a node is down
    */
   public FleetState(Clock clock, int staleAfter, int downAfter, int heartbeatsPerMinute) {
+    this(clock, staleAfter, downAfter, heartbeatsPerMinute, Integer.MAX_VALUE);
+  }
+
+  /**
+   * @param maxNodes how many nodes may be tracked; a heartbeat from a node beyond them is refused
+   */
+  public FleetState(
+      Clock clock, int staleAfter, int downAfter, int heartbeatsPerMinute, int maxNodes) {
     this.clock = clock;
     this.staleAfter = staleAfter;
     this.downAfter = downAfter;
     this.heartbeatsPerMinute = heartbeatsPerMinute;
+    this.maxNodes = maxNodes;
   }
 
   public Clock clock() {
@@ -65,11 +81,24 @@ public final class FleetState {
   }
 
   /**
-   * Records a heartbeat unless the node exceeds its rate, and hands over the node's pending
-   * commands.
+   * Records a heartbeat unless the node exceeds its rate or is a new node beyond {@code maxNodes},
+   * and hands over the node's pending commands.
    */
   public HeartbeatOutcome heartbeat(NodeHeartbeat heartbeat) {
-    TrackedNode node = nodes.computeIfAbsent(heartbeat.nodeId(), TrackedNode::new);
+    TrackedNode node = nodes.get(heartbeat.nodeId());
+    if (node == null) {
+      // New nodes one at a time, so that the cap is exact; known nodes never wait here.
+      synchronized (newNodes) {
+        node = nodes.get(heartbeat.nodeId());
+        if (node == null) {
+          if (nodes.size() >= maxNodes) {
+            logNodeCap(heartbeat.nodeId());
+            return new HeartbeatOutcome.OverNodeCap(maxNodes);
+          }
+          node = nodes.computeIfAbsent(heartbeat.nodeId(), TrackedNode::new);
+        }
+      }
+    }
     long wait = node.takeHeartbeatToken(clock.millis() * 1_000_000L, heartbeatsPerMinute);
     if (wait > 0) {
       return new HeartbeatOutcome.RateLimited(wait);
@@ -77,6 +106,20 @@ public final class FleetState {
     node.update(heartbeat, clock.millis(), interner);
     heartbeatListener.accept(node);
     return new HeartbeatOutcome.Accepted(node.drainCommands());
+  }
+
+  /** One line a minute at most while the cap refuses nodes; the metric counts every refusal. */
+  private void logNodeCap(String nodeId) {
+    long now = clock.millis();
+    if (now - lastCapLog >= CAP_LOG_INTERVAL_MILLIS) {
+      lastCapLog = now;
+      log.warn(
+          "refused new node {}: {} nodes tracked, limits.maxNodes is {}"
+              + " (fleetrotate_heartbeats_over_node_cap_total counts the refusals)",
+          nodeId,
+          nodes.size(),
+          maxNodes);
+    }
   }
 
   /**

@@ -10,4 +10,7 @@ public sealed interface HeartbeatOutcome {
 
   /** Refused: the node sends more than its rate allows; it may try again after the delay. */
   record RateLimited(long retryAfterSeconds) implements HeartbeatOutcome {}
+
+  /** Refused: the node is new and the coordinator already tracks {@code maxNodes} nodes. */
+  record OverNodeCap(int maxNodes) implements HeartbeatOutcome {}
 }

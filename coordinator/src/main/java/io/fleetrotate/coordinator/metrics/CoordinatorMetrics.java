@@ -40,6 +40,7 @@ public final class CoordinatorMetrics {
   private volatile AlertEngine alerts;
   private final Counter heartbeats;
   private final Counter heartbeatsLimited;
+  private final Counter heartbeatsOverNodeCap;
   private final Counter eventsNew;
   private final Counter eventsDuplicate;
 
@@ -52,6 +53,10 @@ public final class CoordinatorMetrics {
     heartbeatsLimited =
         Counter.builder("fleetrotate_heartbeats_rate_limited")
             .description("Heartbeats refused with 429 because a node sent too many")
+            .register(registry);
+    heartbeatsOverNodeCap =
+        Counter.builder("fleetrotate_heartbeats_over_node_cap")
+            .description("Heartbeats refused with 429 because a new node exceeded limits.maxNodes")
             .register(registry);
     eventsNew =
         Counter.builder("fleetrotate_events_received")
@@ -83,6 +88,10 @@ public final class CoordinatorMetrics {
 
   public void heartbeatRateLimited() {
     heartbeatsLimited.increment();
+  }
+
+  public void heartbeatOverNodeCap() {
+    heartbeatsOverNodeCap.increment();
   }
 
   /** Counts a received batch: {@code fresh} are the events seen for the first time. */

@@ -122,6 +122,9 @@ public final class HazelcastFleetLock implements FleetLock {
     c.setClusterName(config.clusterName());
     c.setInstanceName("fleetrotate-lock-" + UUID.randomUUID().toString().substring(0, 8));
     c.setProperty("hazelcast.logging.type", "slf4j");
+    // The answers are Java-serialized lease classes: a member (or whoever answers on its address)
+    // cannot make this client instantiate any other class.
+    c.getSerializationConfig().setJavaSerializationFilterConfig(LeaseMaps.serializationFilter());
     c.getNetworkConfig()
         .setAddresses(new ArrayList<>(config.members()))
         .setConnectionTimeout((int) timings.connectWait().toMillis())

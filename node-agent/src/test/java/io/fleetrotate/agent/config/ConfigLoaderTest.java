@@ -24,7 +24,8 @@ class ConfigLoaderTest {
 
     AgentConfig config =
         ConfigFiles.load(
-            file, Map.of("HOSTNAME", "mcp-host-1", "FLEETROTATE_AGENT_TOKEN", "s3cret"));
+            file,
+            Map.of("HOSTNAME", "mcp-host-1", "FLEETROTATE_AGENT_TOKEN", "s3cret-agent-token-0123"));
 
     assertThat(config.source()).isEqualTo(file);
     assertThat(config.node()).isEqualTo(new NodeConfig("mcp-host-1", "mcp-server"));
@@ -32,7 +33,7 @@ class ConfigLoaderTest {
         .contains(
             new CoordinatorConfig(
                 URI.create("http://coordinator:8420"),
-                Optional.of("s3cret"),
+                Optional.of("s3cret-agent-token-0123"),
                 Duration.ofSeconds(15)));
     LockConfig lock = config.lock();
     assertThat(lock.backend()).isEqualTo(LockConfig.Backend.HAZELCAST);

@@ -20,7 +20,8 @@ class ExampleConfigTest {
 
     AgentConfig config =
         ConfigFiles.load(
-            file, Map.of("HOSTNAME", "mcp-host-2", "FLEETROTATE_AGENT_TOKEN", "t0ken"));
+            file,
+            Map.of("HOSTNAME", "mcp-host-2", "FLEETROTATE_AGENT_TOKEN", "t0ken-agent-token-0123"));
 
     assertThat(config.node().id()).isEqualTo("mcp-host-2");
     assertThat(config.files()).hasSize(3);

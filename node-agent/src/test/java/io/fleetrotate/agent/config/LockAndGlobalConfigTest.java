@@ -119,9 +119,10 @@ class LockAndGlobalConfigTest {
     AgentConfig config =
         ConfigFiles.load(
             dir,
-            "coordinator: { url: \"https://c:8420\", token: hunter2 }\n" + ConfigFiles.ONE_FILE);
+            "coordinator: { url: \"https://c:8420\", token: hunter2-hunter2-hunter2 }\n"
+                + ConfigFiles.ONE_FILE);
 
-    assertThat(config.coordinator().orElseThrow().token()).contains("hunter2");
+    assertThat(config.coordinator().orElseThrow().token()).contains("hunter2-hunter2-hunter2");
     assertThat(config.toString()).doesNotContain("hunter2");
   }
 

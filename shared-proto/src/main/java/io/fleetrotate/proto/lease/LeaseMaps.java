@@ -1,8 +1,10 @@
 package io.fleetrotate.proto.lease;
 
+import com.hazelcast.config.ClassFilter;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.EvictionPolicy;
 import com.hazelcast.config.InMemoryFormat;
+import com.hazelcast.config.JavaSerializationFilterConfig;
 import com.hazelcast.config.MapConfig;
 
 /**
@@ -39,8 +41,42 @@ public final class LeaseMaps {
     return m;
   }
 
-  /** Adds {@link #mapConfig()} to a member's configuration; call before starting the member. */
+  /**
+   * Adds {@link #mapConfig()} and {@link #serializationFilter()} to a member's configuration; call
+   * before starting the member.
+   */
   public static Config configure(Config config) {
+    config.getSerializationConfig().setJavaSerializationFilterConfig(serializationFilter());
     return config.addMapConfig(mapConfig());
+  }
+
+  /**
+   * The only classes a member or a lock client deserializes from Java serialization: the lease
+   * processors, their requests and answers, the table and what it holds. Any other class sent to
+   * the member (a deserialization gadget, a processor of the sender's own) is refused before it is
+   * instantiated. Hazelcast's own default allow-list ({@code java*}, {@code com.hazelcast.}) is
+   * turned off: it lets through JDK classes that gadget chains are built from.
+   */
+  public static JavaSerializationFilterConfig serializationFilter() {
+    ClassFilter allowed =
+        new ClassFilter()
+            .addClasses(
+                AcquireOutcome.class.getName(),
+                AcquireRequest.class.getName(),
+                LeaseTable.class.getName(),
+                LeaseTable.Holder.class.getName(),
+                LeaseTable.Waiter.class.getName(),
+                LeaseProcessor.class.getName(),
+                TryAcquire.class.getName(),
+                Renew.class.getName(),
+                Release.class.getName(),
+                RaiseFence.class.getName(),
+                RevokeAll.class.getName(),
+                StoreState.class.getName(),
+                LeaseMergePolicy.class.getName(),
+                // LeaseTable's holders and waiters.
+                java.util.HashMap.class.getName(),
+                java.util.LinkedHashMap.class.getName());
+    return new JavaSerializationFilterConfig().setDefaultsDisabled(true).setWhitelist(allowed);
   }
 }
