@@ -284,7 +284,17 @@ final class RedisConnections {
     }
   }
 
+  /**
+   * What a failure means for the lock: a refusal ({@link LockRefusedException}, a configuration
+   * error) when Redis answered with an error only a change of configuration fixes, or when its TLS
+   * certificate is not trusted; else an outage.
+   */
   LockUnavailableException unavailable(Throwable e) {
+    LockRefusedException refused =
+        RedisRefusals.refusal(e, describe(), config.caFile().isPresent());
+    if (refused != null) {
+      return refused;
+    }
     String why = e.getMessage();
     if (e.getCause() != null && e.getCause().getMessage() != null) {
       why = why + " (" + e.getCause().getMessage() + ")";

@@ -52,6 +52,9 @@ import org.slf4j.LoggerFactory;
  * <p>Failure semantics (on top of {@link FleetLock}'s):
  *
  * <ul>
+ *   <li>Redis answers with an error that only a change of configuration fixes (WRONGPASS, NOAUTH,
+ *       NOPERM, WRONGTYPE, a script error), or its TLS certificate is not trusted: {@link
+ *       LockRefusedException} at once, never retried.
  *   <li>Redis cannot be reached on the first try (refused, or no answer within 2 s, or the caller's
  *       timeout if shorter): {@link LockUnavailableException} at once.
  *   <li>Redis goes away while the caller waits in the queue: it keeps asking every 100 ms for up to
@@ -189,7 +192,10 @@ public final class RedisFleetLock implements FleetLock {
           if (outageSince == 0) {
             outageSince = now;
           }
-          if (closed || !enqueued || now - outageSince > OUTAGE_TOLERANCE_NANOS) {
+          if (closed
+              || !enqueued
+              || failure instanceof LockRefusedException
+              || now - outageSince > OUTAGE_TOLERANCE_NANOS) {
             leave(keys, token);
             throw failure;
           }
