@@ -22,8 +22,8 @@ import java.util.Optional;
  * </ul>
  *
  * A password (and a user, {@code redis://user:password@host}) in the URI is sent with AUTH (HELLO);
- * for Sentinel it is the master's password. An ACL user needs only the keys and channels {@code
- * fleetrotate:*} and {@code +@connection +@scripting +@sortedset +@hash +@string +@pubsub +time}.
+ * for Sentinel it is the master's password. An ACL user needs only the keys {@code fleetrotate:*},
+ * the channels {@code fleetrotate:granted:*} and the commands in README's "Redis ACL for the lock".
  * With TLS, the server's certificate is checked against the JVM's trusted CAs, or against {@code
  * caFile} when given; {@code ?verifyPeer=NONE} in the URI turns the check off (tests only).
  *

@@ -38,8 +38,10 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * Empty sets vanish by themselves; only the counter stays, a few bytes per group. An ACL user needs
- * {@code ~fleetrotate:* &fleetrotate:* +@connection +@scripting +@sortedset +@hash +@string
- * +@pubsub +time} (scripts run their commands with the caller's permissions).
+ * only {@code ~fleetrotate:* &fleetrotate:granted:*} and the commands {@code hello evalsha eval
+ * subscribe get set hget hset hdel zadd zcard zrange zrangebyscore zrem zscore publish time}
+ * (scripts run their commands with the caller's permissions): README's "Redis ACL for the lock",
+ * checked by {@code RedisAclTest}.
  *
  * <p>Acquiring is one EVALSHA when a place is free and nobody waits; releasing is one EVALSHA that
  * {@link Lease#close()} sends without waiting for the answer (this client's next command queues
