@@ -1,8 +1,7 @@
 package io.fleetrotate.agent.lock;
 
+import io.fleetrotate.agent.config.TlsConfig;
 import io.lettuce.core.RedisCommandExecutionException;
-import java.security.cert.CertPathValidatorException;
-import java.security.cert.CertificateException;
 import java.util.Locale;
 import java.util.Set;
 import javax.net.ssl.SSLHandshakeException;
@@ -37,10 +36,7 @@ final class RedisRefusals {
         }
         return new LockRefusedException(sentence(code, text, where), failure);
       }
-      if (t instanceof SSLHandshakeException
-          && (hasCause(t, CertificateException.class)
-              || hasCause(t, CertPathValidatorException.class)
-              || hasCause(t, java.security.cert.CertPathBuilderException.class))) {
+      if (t instanceof SSLHandshakeException && TlsConfig.isUntrustedCertificate(t)) {
         return new LockRefusedException(
             "Redis "
                 + where
@@ -98,14 +94,5 @@ final class RedisRefusals {
     int nl = message.indexOf('\n');
     String line = nl < 0 ? message : message.substring(0, nl);
     return line.length() > 300 ? line.substring(0, 300) + "..." : line;
-  }
-
-  private static boolean hasCause(Throwable t, Class<? extends Throwable> type) {
-    for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
-      if (type.isInstance(c)) {
-        return true;
-      }
-    }
-    return false;
   }
 }
