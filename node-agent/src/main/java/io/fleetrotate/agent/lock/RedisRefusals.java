@@ -77,8 +77,8 @@ final class RedisRefusals {
           redis
               + " refused the lock's command ("
               + text
-              + "); check that the server is Redis 6.2 or later and that its ACL allows the lock's"
-              + " scripts.";
+              + "); check that the server is Redis 6.2 or later, that its ACL allows the lock's"
+              + " scripts, and that no other program writes keys under fleetrotate:.";
     };
   }
 

@@ -62,6 +62,15 @@ class LockRefusalTest {
   }
 
   @Test
+  void aScriptErrorOnAStrayLockValueIsARefusal() throws Exception {
+    try (RedisServerProcess server = RedisServerProcess.start();
+        RedisAdmin admin = new RedisAdmin("redis://127.0.0.1:" + server.port)) {
+      admin.sync().set(RedisKeys.of("refused").fence(), "not a number");
+      assertRefused("redis://127.0.0.1:" + server.port, "ERR", "refused the lock's command");
+    }
+  }
+
+  @Test
   void aRedisThatIsDownIsAnOutageNotARefusal() throws Exception {
     int port = RedisServerProcess.freePort();
     try (RedisFleetLock lock = redis("redis://127.0.0.1:" + port)) {
