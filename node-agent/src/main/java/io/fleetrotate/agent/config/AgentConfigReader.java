@@ -152,12 +152,16 @@ final class AgentConfigReader {
   }
 
   private CoordinatorConfig readCoordinator(YamlMap m) {
-    m.allowOnly(List.of("url", "token", "heartbeat"));
+    m.allowOnly(List.of("url", "token", "heartbeat", "tls"));
     URI url = m.require("url", ScalarType.HTTP_URL).orElse(URI.create("http://invalid"));
     Optional<String> token = m.get("token", TOKEN);
     Duration heartbeat =
         m.get("heartbeat", ScalarType.durationAtLeast(Duration.ofSeconds(1)), DEFAULT_HEARTBEAT);
-    return new CoordinatorConfig(url, token, heartbeat);
+    TlsConfig tls = m.optionalSection("tls").map(this::readTls).orElse(TlsConfig.NONE);
+    if (tls.isConfigured() && !"https".equalsIgnoreCase(url.getScheme())) {
+      m.error("tls", "is set but the url is not https://; use https:// or drop tls");
+    }
+    return new CoordinatorConfig(url, token, heartbeat, tls);
   }
 
   private LockConfig readLock(YamlMap m) {
@@ -200,7 +204,7 @@ final class AgentConfigReader {
   }
 
   private RedisConfig readRedis(YamlMap m) {
-    m.allowOnly(List.of("uri", "cluster", "caFile"));
+    m.allowOnly(List.of("uri", "cluster", "tls", "caFile"));
     String uri = m.require("uri", REDIS_URI).orElse("redis://invalid");
     boolean cluster = m.get("cluster", ScalarType.BOOLEAN, false);
     String scheme = uri.toLowerCase(Locale.ROOT);
@@ -210,8 +214,54 @@ final class AgentConfigReader {
           "is true but the uri is not redis:// or rediss://; a Redis Cluster is named by its"
               + " seed nodes, e.g. redis://n1:6379,n2:6379");
     }
+    // caFile: the older spelling of tls.ca.
     Optional<Path> caFile = m.get("caFile", ScalarType.ABSOLUTE_PATH);
-    return new RedisConfig(uri, cluster, caFile);
+    caFile.ifPresent(f -> checkCertificates(m, "caFile", f, "the CA that signs the server's"));
+    TlsConfig tls = m.optionalSection("tls").map(this::readTls).orElse(TlsConfig.NONE);
+    if (caFile.isPresent()) {
+      if (tls.ca().isPresent()) {
+        m.error("caFile", "is the older spelling of tls.ca; give only tls.ca");
+      } else {
+        tls = new TlsConfig(caFile, tls.cert(), tls.key());
+      }
+    }
+    if (tls.isConfigured() && !scheme.startsWith("rediss")) {
+      m.error("tls", "is set but the uri is not rediss:// or rediss-sentinel://; use a TLS uri");
+    }
+    return new RedisConfig(uri, cluster, tls);
+  }
+
+  /** {@code tls: {ca, cert, key}}: PEM files, each checked now so validate reports them. */
+  private TlsConfig readTls(YamlMap m) {
+    m.allowOnly(List.of("ca", "cert", "key"));
+    Optional<Path> ca = m.get("ca", ScalarType.ABSOLUTE_PATH);
+    Optional<Path> cert = m.get("cert", ScalarType.ABSOLUTE_PATH);
+    Optional<Path> key = m.get("key", ScalarType.ABSOLUTE_PATH);
+    ca.ifPresent(f -> checkCertificates(m, "ca", f, "the CA that signs the server's"));
+    cert.ifPresent(f -> checkCertificates(m, "cert", f, "the agent's client"));
+    key.ifPresent(
+        f -> {
+          try {
+            PemFiles.privateKey(f);
+          } catch (java.io.IOException e) {
+            m.error("key", e.getMessage() + "; give the client certificate's private key");
+          }
+        });
+    if (cert.isPresent() != key.isPresent()) {
+      m.error(
+          cert.isPresent() ? "cert" : "key",
+          "needs its pair; a client certificate is given as both cert and key");
+      return new TlsConfig(ca, Optional.empty(), Optional.empty());
+    }
+    return new TlsConfig(ca, cert, key);
+  }
+
+  private static void checkCertificates(YamlMap m, String key, Path file, String whose) {
+    try {
+      PemFiles.certificates(file);
+    } catch (java.io.IOException e) {
+      m.error(key, e.getMessage() + "; give the PEM certificate of " + whose + " certificate");
+    }
   }
 
   private HazelcastConfig readHazelcast(YamlMap m) {

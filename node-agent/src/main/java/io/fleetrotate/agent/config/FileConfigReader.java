@@ -110,7 +110,12 @@ final class FileConfigReader {
           s -> {
             try {
               long pid = Long.parseLong(s);
-              if (pid >= 1 && pid <= Integer.MAX_VALUE) {
+              if (pid == 1) {
+                throw new ValueFormatException(
+                    "1 is the init process, never the MCP server; write the server's pid or use"
+                        + " pidFile");
+              }
+              if (pid >= 2 && pid <= Integer.MAX_VALUE) {
                 return pid;
               }
             } catch (NumberFormatException e) {

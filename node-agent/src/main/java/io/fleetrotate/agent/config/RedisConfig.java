@@ -22,27 +22,39 @@ import java.util.Optional;
  * </ul>
  *
  * A password (and a user, {@code redis://user:password@host}) in the URI is sent with AUTH (HELLO);
- * for Sentinel it is the master's password. An ACL user needs only the keys and channels {@code
- * fleetrotate:*} and {@code +@connection +@scripting +@sortedset +@hash +@string +@pubsub +time}.
+ * for Sentinel it is the master's password. An ACL user needs only the keys {@code fleetrotate:*},
+ * the channels {@code fleetrotate:granted:*} and the commands in README's "Redis ACL for the lock".
  * With TLS, the server's certificate is checked against the JVM's trusted CAs, or against {@code
- * caFile} when given; {@code ?verifyPeer=NONE} in the URI turns the check off (tests only).
+ * tls.ca} when given (the older key {@code caFile} means the same), and the agent presents {@code
+ * tls.cert} and {@code tls.key} to a server that asks for a client certificate; {@code
+ * ?verifyPeer=NONE} in the URI turns the check off (tests only).
  *
  * @param uri a Lettuce Redis URI: {@code redis://}, {@code rediss://}, {@code redis-sentinel://},
  *     {@code rediss-sentinel://} or {@code redis-socket://}, possibly with a password
  * @param cluster whether {@code uri} names seed nodes of a Redis Cluster (default false); only with
  *     {@code redis://} or {@code rediss://}
- * @param caFile a PEM file of the certificates that may sign the server's TLS certificate, e.g. a
- *     private CA's; absent means the JVM's trust store
+ * @param tls the CA that signs the server's certificate (a private CA's PEM file; absent means the
+ *     JVM's trust store) and the agent's client certificate
  */
-public record RedisConfig(String uri, boolean cluster, Optional<Path> caFile) {
+public record RedisConfig(String uri, boolean cluster, TlsConfig tls) {
   public RedisConfig {
     Objects.requireNonNull(uri, "uri");
-    Objects.requireNonNull(caFile, "caFile");
+    Objects.requireNonNull(tls, "tls");
+  }
+
+  /** Only a CA, no client certificate. */
+  public RedisConfig(String uri, boolean cluster, Optional<Path> caFile) {
+    this(uri, cluster, new TlsConfig(caFile, Optional.empty(), Optional.empty()));
   }
 
   /** A standalone or Sentinel URI, trusting the JVM's CAs. */
   public RedisConfig(String uri) {
-    this(uri, false, Optional.empty());
+    this(uri, false, TlsConfig.NONE);
+  }
+
+  /** The PEM file of the CA that signs the server's certificate, if not the JVM's. */
+  public Optional<Path> caFile() {
+    return tls.ca();
   }
 
   /** Leaves out a password in the URI: this string ends up in logs. */
@@ -51,7 +63,8 @@ public record RedisConfig(String uri, boolean cluster, Optional<Path> caFile) {
     return "RedisConfig[uri="
         + uri.replaceFirst("//[^@/]*@", "//***@")
         + (cluster ? ", cluster" : "")
-        + caFile.map(f -> ", caFile=" + f).orElse("")
+        + tls.ca().map(f -> ", tls.ca=" + f).orElse("")
+        + tls.cert().map(f -> ", tls.cert=" + f).orElse("")
         + "]";
   }
 }

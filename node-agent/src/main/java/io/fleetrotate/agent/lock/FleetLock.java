@@ -16,6 +16,9 @@ import java.time.Duration;
  *       by arrival.
  *   <li>When the lock service cannot be reached, {@link #acquire} throws {@link
  *       LockUnavailableException}; it never pretends to grant.
+ *   <li>When the lock service answers but refuses this client (authentication, permissions, a key
+ *       of the wrong type, an untrusted certificate), {@link #acquire} throws {@link
+ *       LockRefusedException}, a configuration error: callers must not treat it as an outage.
  *   <li>Each grant carries a fencing token that is strictly greater than every token granted before
  *       it for the same group.
  * </ul>
@@ -28,6 +31,7 @@ public interface FleetLock extends AutoCloseable {
    * @param priority the disk used ratio (0..1) of the waiter's log mount; higher is served first
    * @param timeout how long to wait before {@link LockTimeoutException}
    * @throws LockUnavailableException the lock service cannot be reached
+   * @throws LockRefusedException (a LockUnavailableException) the lock service refused this client
    * @throws LockTimeoutException no lease was granted in time
    * @throws InterruptedException the waiting thread was interrupted
    */

@@ -1,10 +1,14 @@
 package io.fleetrotate.agent.lock;
 
+import com.hazelcast.client.AuthenticationException;
+import com.hazelcast.client.ClientNotAllowedInClusterException;
 import com.hazelcast.client.HazelcastClient;
 import com.hazelcast.client.config.ClientConfig;
 import com.hazelcast.client.config.ClientConnectionStrategyConfig.ReconnectMode;
 import com.hazelcast.client.config.RoutingMode;
+import com.hazelcast.client.impl.management.ClientConnectionProcessListener;
 import com.hazelcast.client.properties.ClientProperty;
+import com.hazelcast.cluster.Address;
 import com.hazelcast.config.ListenerConfig;
 import com.hazelcast.core.EntryEvent;
 import com.hazelcast.core.HazelcastInstance;
@@ -54,7 +58,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The client starts asynchronously and reconnects in the background; while it is not connected
  * {@link #acquire} waits at most {@link HazelcastLockTimings#connectWait()}, then throws {@link
- * LockUnavailableException}.
+ * LockUnavailableException}. A member that answers but refuses the client (another cluster name,
+ * rejected credentials, client filtering) makes it throw {@link LockRefusedException} at once.
  */
 public final class HazelcastFleetLock implements FleetLock {
   private static final Logger log = LoggerFactory.getLogger(HazelcastFleetLock.class);
@@ -69,6 +74,7 @@ public final class HazelcastFleetLock implements FleetLock {
   private final Map<String, Long> highestToken = new ConcurrentHashMap<>();
   private final Object connection = new Object();
   private boolean connected; // guarded by connection
+  private String refusal; // guarded by connection: why the cluster refused this client, if it did
   private final LeaseWatchdog watchdog;
   private final HazelcastInstance client;
   private volatile IMap<String, LeaseTable> leases; // the proxy needs a connection: made lazily
@@ -193,7 +199,10 @@ public final class HazelcastFleetLock implements FleetLock {
           long now = System.nanoTime();
           failingSince = failingSince == 0 ? now : failingSince;
           long budget = failingSince + timings.connectWait().toNanos() - now;
-          if (closed || budget <= 0 || e.getCause() instanceof HazelcastSerializationException) {
+          if (closed
+              || budget <= 0
+              || e instanceof LockRefusedException
+              || e.getCause() instanceof HazelcastSerializationException) {
             throw e;
           }
           awaitConnected(budget);
@@ -361,6 +370,11 @@ public final class HazelcastFleetLock implements FleetLock {
   }
 
   private LockUnavailableException unavailable(Throwable e) {
+    if (e instanceof AuthenticationException
+        || e instanceof ClientNotAllowedInClusterException
+        || e instanceof SecurityException) {
+      return new LockRefusedException(refusedSentence(config.members().toString(), e), e);
+    }
     if (e instanceof HazelcastSerializationException) {
       return new LockUnavailableException(
           "the Hazelcast cluster "
@@ -385,6 +399,9 @@ public final class HazelcastFleetLock implements FleetLock {
     long end = System.nanoTime() + waitNanos;
     synchronized (connection) {
       while (!connected) {
+        if (refusal != null) {
+          throw new LockRefusedException(refusal, null);
+        }
         long left = end - System.nanoTime();
         if (left <= 0) {
           throw new LockUnavailableException(
@@ -449,12 +466,74 @@ public final class HazelcastFleetLock implements FleetLock {
     return map;
   }
 
+  /** What the cluster refused and what to fix, in one sentence. */
+  private String refusedSentence(String member, Throwable why) {
+    if (why instanceof ClientNotAllowedInClusterException) {
+      return "the Hazelcast cluster at "
+          + member
+          + " does not allow this client (its client filtering or blue-green setup refuses it); "
+          + "allow it there or point lock.hazelcast.members at the right cluster.";
+    }
+    if (why instanceof SecurityException) {
+      return "the Hazelcast cluster "
+          + config.clusterName()
+          + " at "
+          + member
+          + " refused the lock's operation ("
+          + why.getMessage()
+          + "); grant this client the permissions on the map "
+          + LeaseMaps.LEASES
+          + ".";
+    }
+    return "the Hazelcast member "
+        + member
+        + " refused this client: its cluster name is not '"
+        + config.clusterName()
+        + "' (or its security rejects the client's credentials); set lock.hazelcast.clusterName"
+        + " to the cluster's name (the coordinator's hazelcast cluster name).";
+  }
+
   private static Duration min(Duration a, Duration b) {
     return a.compareTo(b) <= 0 ? a : b;
   }
 
-  /** Tracks the connection; on reconnecting, wakes every waiter (events were missed meanwhile). */
-  private final class ConnectionListener implements com.hazelcast.core.LifecycleListener {
+  /**
+   * Tracks the connection; on reconnecting, wakes every waiter (events were missed meanwhile). Also
+   * hears, through Hazelcast's connection-process hook (the one its Management Center diagnostics
+   * use), when a member answers but refuses this client, so that {@link #acquire} reports a
+   * configuration error, not an outage.
+   */
+  private final class ConnectionListener
+      implements com.hazelcast.core.LifecycleListener, ClientConnectionProcessListener {
+    @Override
+    public void credentialsFailed(Address address) {
+      refused(refusedSentence(String.valueOf(address), new AuthenticationException("")));
+    }
+
+    @Override
+    public void clientNotAllowedInCluster(Address address) {
+      refused(refusedSentence(String.valueOf(address), new ClientNotAllowedInClusterException("")));
+    }
+
+    @Override
+    public void authenticationSuccess(Address address) {
+      synchronized (connection) {
+        refusal = null;
+      }
+    }
+
+    private void refused(String why) {
+      boolean first;
+      synchronized (connection) {
+        first = refusal == null;
+        refusal = why;
+        connection.notifyAll();
+      }
+      if (first) {
+        log.error("{}", why);
+      }
+    }
+
     @Override
     public void stateChanged(LifecycleEvent event) {
       switch (event.getState()) {

@@ -1,7 +1,10 @@
 package io.fleetrotate.agent.lock;
 
-/** The lock service cannot be reached. */
-public final class LockUnavailableException extends Exception {
+/**
+ * The lock service cannot be reached (or does not answer in time). A service that answers with a
+ * refusal throws the subclass {@link LockRefusedException}.
+ */
+public class LockUnavailableException extends Exception {
   private static final long serialVersionUID = 1L;
 
   public LockUnavailableException(String message) {

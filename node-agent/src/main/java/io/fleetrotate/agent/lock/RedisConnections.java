@@ -1,6 +1,7 @@
 package io.fleetrotate.agent.lock;
 
 import io.fleetrotate.agent.config.RedisConfig;
+import io.fleetrotate.agent.config.TlsConfig;
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
@@ -72,11 +73,7 @@ final class RedisConnections {
     SocketOptions socket =
         SocketOptions.builder().connectTimeout(CONNECT_TIMEOUT).keepAlive(true).build();
     TimeoutOptions timeouts = TimeoutOptions.enabled(COMMAND_TIMEOUT);
-    SslOptions ssl =
-        config
-            .caFile()
-            .map(f -> SslOptions.builder().jdkSslProvider().trustManager(f.toFile()).build())
-            .orElseGet(SslOptions::create);
+    SslOptions ssl = sslOptions(config.tls());
     try {
       if (config.cluster()) {
         List<RedisURI> seeds = RedisClusterURIUtil.toRedisURIs(URI.create(config.uri()));
@@ -117,6 +114,21 @@ final class RedisConnections {
       throw new IllegalArgumentException(
           "cannot use lock.redis " + config + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * The JDK's TLS with {@code tls.ca} as the only trusted CA, and the client certificate if any.
+   */
+  private static SslOptions sslOptions(TlsConfig tls) {
+    if (!tls.isConfigured()) {
+      return SslOptions.create();
+    }
+    SslOptions.Builder b = SslOptions.builder().jdkSslProvider();
+    tls.ca().ifPresent(ca -> b.trustManager(ca.toFile()));
+    if (tls.cert().isPresent()) {
+      b.keyManager(tls.cert().get().toFile(), tls.key().orElseThrow().toFile(), null);
+    }
+    return b.build();
   }
 
   /** Where the lock lives, without a password: for messages. */
@@ -284,7 +296,17 @@ final class RedisConnections {
     }
   }
 
+  /**
+   * What a failure means for the lock: a refusal ({@link LockRefusedException}, a configuration
+   * error) when Redis answered with an error only a change of configuration fixes, or when its TLS
+   * certificate is not trusted; else an outage.
+   */
   LockUnavailableException unavailable(Throwable e) {
+    LockRefusedException refused =
+        RedisRefusals.refusal(e, describe(), config.tls().ca().isPresent());
+    if (refused != null) {
+      return refused;
+    }
     String why = e.getMessage();
     if (e.getCause() != null && e.getCause().getMessage() != null) {
       why = why + " (" + e.getCause().getMessage() + ")";

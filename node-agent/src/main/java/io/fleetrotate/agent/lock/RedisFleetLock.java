@@ -38,8 +38,10 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * Empty sets vanish by themselves; only the counter stays, a few bytes per group. An ACL user needs
- * {@code ~fleetrotate:* &fleetrotate:* +@connection +@scripting +@sortedset +@hash +@string
- * +@pubsub +time} (scripts run their commands with the caller's permissions).
+ * only {@code ~fleetrotate:* &fleetrotate:granted:*} and the commands {@code hello evalsha eval
+ * subscribe get set hget hset hdel zadd zcard zrange zrangebyscore zrem zscore publish time}
+ * (scripts run their commands with the caller's permissions): README's "Redis ACL for the lock",
+ * checked by {@code RedisAclTest}.
  *
  * <p>Acquiring is one EVALSHA when a place is free and nobody waits; releasing is one EVALSHA that
  * {@link Lease#close()} sends without waiting for the answer (this client's next command queues
@@ -52,6 +54,9 @@ import org.slf4j.LoggerFactory;
  * <p>Failure semantics (on top of {@link FleetLock}'s):
  *
  * <ul>
+ *   <li>Redis answers with an error that only a change of configuration fixes (WRONGPASS, NOAUTH,
+ *       NOPERM, WRONGTYPE, a script error), or its TLS certificate is not trusted: {@link
+ *       LockRefusedException} at once, never retried.
  *   <li>Redis cannot be reached on the first try (refused, or no answer within 2 s, or the caller's
  *       timeout if shorter): {@link LockUnavailableException} at once.
  *   <li>Redis goes away while the caller waits in the queue: it keeps asking every 100 ms for up to
@@ -189,7 +194,10 @@ public final class RedisFleetLock implements FleetLock {
           if (outageSince == 0) {
             outageSince = now;
           }
-          if (closed || !enqueued || now - outageSince > OUTAGE_TOLERANCE_NANOS) {
+          if (closed
+              || !enqueued
+              || failure instanceof LockRefusedException
+              || now - outageSince > OUTAGE_TOLERANCE_NANOS) {
             leave(keys, token);
             throw failure;
           }

@@ -1,5 +1,7 @@
 package io.fleetrotate.agent.reopen;
 
+import java.nio.file.Path;
+
 /**
  * Tells the MCP server to reopen its log file.
  *
@@ -16,4 +18,13 @@ public sealed interface Reopener
    *     what failed and what to check
    */
   void reopen() throws ReopenFailure;
+
+  /**
+   * Refuses early, before the log is moved aside, what {@link #reopen()} would refuse, so that a
+   * server that cannot be told leaves the log where it was rather than moved and uncompressed.
+   *
+   * @param held the file the server writes now
+   * @throws ReopenFailure as {@link #reopen()} would
+   */
+  default void check(Path held) throws ReopenFailure {}
 }

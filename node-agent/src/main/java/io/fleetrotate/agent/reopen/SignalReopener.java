@@ -3,9 +3,14 @@ package io.fleetrotate.agent.reopen;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -13,6 +18,15 @@ import java.util.OptionalLong;
 /**
  * Sends a signal (HUP, USR1, ...) to the MCP server, whose pid is either fixed or read from a pid
  * file on every call: a server restarted since the last rotation has a new pid.
+ *
+ * <p>A pid file is a claim anyone who can write it can make, so the process it names is signalled
+ * only if it holds the log open (a descriptor in {@code /proc/PID/fd} resolves to the log's device
+ * and inode, compared by stat, never by name) or runs as the log's owner (its effective uid in
+ * {@code /proc/PID/status}). Refused outright, each with one sentence: pid 1, the agent's own pid,
+ * and a pid file that is a symbolic link, is writable by its group or by others, or is owned by a
+ * user other than root and the log's owner. {@link #check} runs these checks before the log is
+ * moved aside, so a wrong or dead pid leaves the log where it was; {@link #reopen} runs them again
+ * just before sending, against the file the server held at the check.
  */
 public final class SignalReopener implements Reopener {
 
@@ -25,24 +39,54 @@ public final class SignalReopener implements Reopener {
   // A pid is at most 7 digits on Linux; anything longer is not a pid file.
   private static final int PID_FILE_READ_LIMIT = 64;
 
+  private static final LinkOption NOFOLLOW = LinkOption.NOFOLLOW_LINKS;
+  private static final int S_IFMT = 0170000;
+  private static final int S_IFLNK = 0120000;
+  private static final int S_IWGRP = 0020;
+  private static final int S_IWOTH = 0002;
+
   private final String signalName;
   private final int signalNumber;
   private final OptionalLong pid;
   private final Optional<Path> pidFile;
   private final SignalSender sender;
+  private final Path log;
+
+  /** The log the server held at the last {@link #check}: what it must still hold when signalled. */
+  private volatile LogIdentity checked;
+
+  /** A file by stat: what a descriptor of the server must resolve to, and who owns it. */
+  private record LogIdentity(Path path, Object device, Object inode, int ownerUid) {
+    static Optional<LogIdentity> of(Path file) throws IOException {
+      try {
+        Map<String, Object> a = Files.readAttributes(file, "unix:dev,ino,uid");
+        return Optional.of(
+            new LogIdentity(file, a.get("dev"), a.get("ino"), (Integer) a.get("uid")));
+      } catch (NoSuchFileException e) {
+        return Optional.empty();
+      }
+    }
+
+    boolean sameFile(Map<String, Object> attrs) {
+      return device.equals(attrs.get("dev")) && inode.equals(attrs.get("ino"));
+    }
+  }
 
   /**
    * @param signalName {@code HUP}, {@code USR1}, {@code USR2}, ... with or without {@code SIG}
    * @param pid the server's pid; give this or {@code pidFile}, not both
    * @param pidFile a file holding the server's pid, read on every {@link #reopen()}
+   * @param log the live log the server writes: the process must hold it open or run as its owner
    * @throws IllegalArgumentException when the signal is unknown, both or neither of pid and pid
    *     file are given, or the pid is not positive
    */
-  public SignalReopener(String signalName, OptionalLong pid, Optional<Path> pidFile) {
-    this(signalName, pid, pidFile, LinuxSignals::kill);
+  public SignalReopener(String signalName, OptionalLong pid, Optional<Path> pidFile, Path log) {
+    this(signalName, pid, pidFile, log, LinuxSignals::kill);
   }
 
-  SignalReopener(String signalName, OptionalLong pid, Optional<Path> pidFile, SignalSender sender) {
+  SignalReopener(
+      String signalName, OptionalLong pid, Optional<Path> pidFile, Path log, SignalSender sender) {
+    Objects.requireNonNull(log, "log");
     Objects.requireNonNull(signalName, "signalName");
     this.signalNumber =
         LinuxSignals.number(signalName)
@@ -68,20 +112,49 @@ public final class SignalReopener implements Reopener {
     this.pid = pid;
     this.pidFile = pidFile;
     this.sender = sender;
+    this.log = log;
+  }
+
+  /**
+   * Refuses, before the log is moved aside, a pid that {@link #reopen} would refuse: one that is
+   * not running, is pid 1 or the agent, or neither holds {@code held} open nor runs as its owner.
+   *
+   * @param held the file the server writes now (the live log before it is moved)
+   */
+  @Override
+  public void check(Path held) throws ReopenFailure {
+    LogIdentity identity;
+    try {
+      identity =
+          LogIdentity.of(held)
+              .orElseThrow(() -> new ReopenFailure(held + " does not exist; nothing to reopen"));
+    } catch (IOException e) {
+      throw new ReopenFailure("cannot stat " + held + " (" + e.getMessage() + ")", e);
+    }
+    verifiedTarget(List.of(identity));
+    checked = identity;
   }
 
   @Override
   public void reopen() throws ReopenFailure {
-    long target = pid.isPresent() ? pid.getAsLong() : readPid(pidFile.orElseThrow());
-    String process = "process " + target + pidFile.map(f -> " from " + f).orElse("");
-    if (target == ProcessHandle.current().pid()) {
-      // The JVM treats SIGHUP as a shutdown request: signalling ourselves would stop the agent.
+    List<LogIdentity> held = new ArrayList<>(2);
+    LogIdentity atCheck = checked;
+    if (atCheck != null) {
+      held.add(atCheck); // the file the server writes, moved aside since
+    }
+    try {
+      LogIdentity.of(log)
+          .filter(now -> atCheck == null || !now.equals(atCheck))
+          .ifPresent(held::add);
+    } catch (IOException e) {
+      // The identity at the check decides alone.
+    }
+    if (held.isEmpty()) {
       throw new ReopenFailure(
-          process + " is the agent itself; the pid must be the MCP server's, not the agent's");
+          log + " does not exist, so the agent cannot tell whether the pid is the MCP server's");
     }
-    if (!isRunning(target)) {
-      throw notRunning(process);
-    }
+    long target = verifiedTarget(held);
+    String process = describe(target);
     int errno = sender.send(target, signalNumber);
     if (errno == 0) {
       return;
@@ -99,6 +172,81 @@ public final class SignalReopener implements Reopener {
     }
     throw new ReopenFailure(
         "sending " + signalName + " to " + process + " failed with errno " + errno);
+  }
+
+  /** The pid to signal, once every check passed against {@code held}. */
+  private long verifiedTarget(List<LogIdentity> held) throws ReopenFailure {
+    long target =
+        pid.isPresent() ? pid.getAsLong() : readPid(pidFile.orElseThrow(), held.get(0).ownerUid());
+    String process = describe(target);
+    if (target == ProcessHandle.current().pid()) {
+      // The JVM treats SIGHUP as a shutdown request: signalling ourselves would stop the agent.
+      throw new ReopenFailure(
+          process + " is the agent itself; the pid must be the MCP server's, not the agent's");
+    }
+    if (target == 1) {
+      throw new ReopenFailure(
+          process + " is the init process, which is never the MCP server; check the pid");
+    }
+    if (!isRunning(target)) {
+      throw notRunning(process);
+    }
+    if (!holdsOrOwns(target, held)) {
+      throw new ReopenFailure(
+          process
+              + " neither holds "
+              + held.get(0).path()
+              + " open nor runs as its owner (uid "
+              + held.get(0).ownerUid()
+              + effectiveUid(target).map(u -> "; the process runs as uid " + u).orElse("")
+              + "), so it is not the MCP server writing that log; check the pid"
+              + (pidFile.isPresent() ? " file" : ""));
+    }
+    return target;
+  }
+
+  private String describe(long target) {
+    return "process " + target + pidFile.map(f -> " from " + f).orElse("");
+  }
+
+  /** Whether {@code target} has a descriptor on one of {@code held}, or runs as its owner. */
+  private static boolean holdsOrOwns(long target, List<LogIdentity> held) {
+    Optional<Integer> uid = effectiveUid(target);
+    if (uid.isPresent() && held.stream().anyMatch(h -> h.ownerUid() == uid.get())) {
+      return true;
+    }
+    Path fds = Path.of("/proc", Long.toString(target), "fd");
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(fds)) {
+      for (Path fd : entries) {
+        try {
+          // Follows the descriptor's magic link: the open file itself, even renamed or deleted.
+          Map<String, Object> attrs = Files.readAttributes(fd, "unix:dev,ino");
+          if (held.stream().anyMatch(h -> h.sameFile(attrs))) {
+            return true;
+          }
+        } catch (IOException | RuntimeException closedMeanwhile) {
+          // A descriptor closed while listing, or a socket: not the log.
+        }
+      }
+    } catch (IOException e) {
+      // Not allowed to look (another user's process, agent not root): the uid decided.
+    }
+    return false;
+  }
+
+  /** The effective uid of {@code target} from {@code /proc/PID/status}, if readable. */
+  private static Optional<Integer> effectiveUid(long target) {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc", Long.toString(target), "status"))) {
+        if (line.startsWith("Uid:")) {
+          String[] ids = line.substring(4).strip().split("\\s+");
+          return Optional.of(Integer.parseInt(ids[1]));
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // Gone, or an unexpected format: unknown.
+    }
+    return Optional.empty();
   }
 
   /**
@@ -128,10 +276,24 @@ public final class SignalReopener implements Reopener {
                 : "; check the configured pid"));
   }
 
-  private static long readPid(Path file) throws ReopenFailure {
+  /**
+   * Reads the pid from {@code file} after checking that only root or the log's owner can have
+   * written it.
+   */
+  private static long readPid(Path file, int logOwnerUid) throws ReopenFailure {
     String text;
-    try (InputStream in = Files.newInputStream(file)) {
-      text = new String(in.readNBytes(PID_FILE_READ_LIMIT), StandardCharsets.US_ASCII).strip();
+    try {
+      Map<String, Object> before = Files.readAttributes(file, "unix:uid,mode,ino,dev", NOFOLLOW);
+      checkPidFileTrusted(file, before, logOwnerUid);
+      try (InputStream in = Files.newInputStream(file, NOFOLLOW)) {
+        text = new String(in.readNBytes(PID_FILE_READ_LIMIT), StandardCharsets.US_ASCII).strip();
+      }
+      Map<String, Object> after = Files.readAttributes(file, "unix:ino,dev", NOFOLLOW);
+      if (!before.get("ino").equals(after.get("ino"))
+          || !before.get("dev").equals(after.get("dev"))) {
+        throw new ReopenFailure(
+            "pid file " + file + " was replaced while the agent read it; try again");
+      }
     } catch (NoSuchFileException e) {
       throw new ReopenFailure("pid file " + file + " does not exist; is the MCP server running?");
     } catch (IOException e) {
@@ -158,6 +320,37 @@ public final class SignalReopener implements Reopener {
             + " does not hold a process id (it reads \""
             + abbreviate(text)
             + "\"); check that it is the MCP server's pid file");
+  }
+
+  private static void checkPidFileTrusted(Path file, Map<String, Object> attrs, int logOwnerUid)
+      throws ReopenFailure {
+    int mode = (Integer) attrs.get("mode");
+    if ((mode & S_IFMT) == S_IFLNK) {
+      throw new ReopenFailure(
+          "pid file "
+              + file
+              + " is a symbolic link, which could point anywhere; configure the real file");
+    }
+    if ((mode & (S_IWGRP | S_IWOTH)) != 0) {
+      throw new ReopenFailure(
+          "pid file "
+              + file
+              + " is writable by its group or by others (mode "
+              + String.format("%03o", mode & 0777)
+              + "), so anyone could make the agent signal any process; chmod go-w it");
+    }
+    int owner = (Integer) attrs.get("uid");
+    if (owner != 0 && owner != logOwnerUid) {
+      throw new ReopenFailure(
+          "pid file "
+              + file
+              + " is owned by uid "
+              + owner
+              + ", neither root nor the log's owner (uid "
+              + logOwnerUid
+              + "), so it cannot be trusted to name the MCP server; have root or the log's owner"
+              + " write it");
+    }
   }
 
   private static String abbreviate(String text) {

@@ -10,7 +10,9 @@
  * <ul>
  *   <li>{@link io.fleetrotate.agent.reopen.SignalReopener} sends a signal (HUP, USR1, ...) through
  *       libc {@code kill(2)}, to a fixed pid or to the pid read afresh from a pid file on every
- *       call, since the server may have restarted since the last rotation.
+ *       call, since the server may have restarted since the last rotation; only to a process that
+ *       holds the log open or runs as its owner, never pid 1 or the agent, and never from a pid
+ *       file that another user could have written.
  *   <li>{@link io.fleetrotate.agent.reopen.HttpReopener} calls an HTTP endpoint; any 2xx is
  *       success.
  *   <li>{@link io.fleetrotate.agent.reopen.CommandReopener} runs a command; exit status 0 is

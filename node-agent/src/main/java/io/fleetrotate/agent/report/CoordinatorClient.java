@@ -1,6 +1,7 @@
 package io.fleetrotate.agent.report;
 
 import io.fleetrotate.agent.config.CoordinatorConfig;
+import io.fleetrotate.agent.config.TlsConfig;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -9,6 +10,7 @@ import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
+import javax.net.ssl.SSLHandshakeException;
 
 /**
  * Posts JSON documents to the coordinator ({@code POST {url}/api/v1/...}) with the agent's bearer
@@ -24,17 +26,24 @@ final class CoordinatorClient {
   private final Clock clock;
   private final HttpClient http;
 
-  CoordinatorClient(CoordinatorConfig config, Duration connectTimeout, Clock clock) {
+  /**
+   * @throws IOException {@code coordinator.tls} names a file that cannot be read or parsed
+   */
+  CoordinatorClient(CoordinatorConfig config, Duration connectTimeout, Clock clock)
+      throws IOException {
     this.config = config;
     String url = config.url().toString();
     this.base = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
     this.clock = clock;
-    this.http =
+    HttpClient.Builder http =
         HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(connectTimeout)
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .build();
+            .followRedirects(HttpClient.Redirect.NEVER);
+    if (config.tls().isConfigured()) {
+      http.sslContext(config.tls().sslContext());
+    }
+    this.http = http.build();
   }
 
   /** The coordinator's base URL, for messages. */
@@ -55,8 +64,20 @@ final class CoordinatorClient {
             .header("Accept", "application/json")
             .POST(HttpRequest.BodyPublishers.ofByteArray(json));
     config.token().ifPresent(t -> request.header("Authorization", "Bearer " + t));
-    HttpResponse<byte[]> response =
-        http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+    HttpResponse<byte[]> response;
+    try {
+      response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+    } catch (SSLHandshakeException e) {
+      if (TlsConfig.isUntrustedCertificate(e)) {
+        throw new SSLHandshakeException(
+            "certificate not trusted; "
+                + (config.tls().ca().isPresent()
+                    ? "check that coordinator.tls.ca holds the CA that signed the coordinator's"
+                        + " certificate and that it names the host in the url"
+                    : "set coordinator.tls.ca to the PEM file of the CA that signed it"));
+      }
+      throw e;
+    }
     Optional<Duration> retryAfter =
         response
             .headers()

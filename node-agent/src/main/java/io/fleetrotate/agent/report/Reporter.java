@@ -51,7 +51,8 @@ public final class Reporter implements AgentDaemon.Companion {
       Clock clock,
       String agentVersion,
       ReportSettings settings,
-      Outbox outbox) {
+      Outbox outbox)
+      throws IOException {
     this.config = config;
     this.coordinator = coordinator;
     this.clock = clock;

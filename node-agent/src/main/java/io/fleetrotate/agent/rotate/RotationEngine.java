@@ -108,6 +108,15 @@ public final class RotationEngine {
     Run run = new Run(spec, trigger, lease, progress, started);
     try {
       long size = checkRotatable(spec);
+      if (spec.move() == RotationSpec.Move.RENAME) {
+        // A server that cannot be told (a dead or wrong pid) must not leave the log moved aside.
+        try {
+          spec.reopener().check(spec.liveFile());
+          run.reopenerChecked = true;
+        } catch (ReopenFailure e) {
+          throw new RotationFailure(FailureReason.REOPEN_FAILED, e.getMessage(), e);
+        }
+      }
       Path backup = spec.naming().newBackup(started);
       plan =
           new RotationPlan(
@@ -248,6 +257,7 @@ public final class RotationEngine {
     String codec = "none";
     String note = "";
     FenceFile fence;
+    boolean reopenerChecked;
 
     Run(RotationSpec spec, Trigger trigger, Lease lease, ProgressListener p, Instant started) {
       this.spec = spec;
@@ -436,6 +446,10 @@ public final class RotationEngine {
       if (spec.move() == RotationSpec.Move.RENAME) {
         createLiveFile();
         try {
+          if (!reopenerChecked && Files.exists(backup(), LinkOption.NOFOLLOW_LINKS)) {
+            // Resuming after a crash: the server still writes the file moved to the backup.
+            spec.reopener().check(backup());
+          }
           spec.reopener().reopen();
         } catch (ReopenFailure e) {
           // The backup is safe under its name; it stays uncompressed while the server holds it.

@@ -7,6 +7,7 @@ import io.fleetrotate.agent.config.LockConfig;
 import io.fleetrotate.agent.lock.FleetLock;
 import io.fleetrotate.agent.lock.Lease;
 import io.fleetrotate.agent.lock.LeaseLostException;
+import io.fleetrotate.agent.lock.LockRefusedException;
 import io.fleetrotate.agent.lock.LockTimeoutException;
 import io.fleetrotate.agent.lock.LockUnavailableException;
 import io.fleetrotate.agent.rotate.Backup;
@@ -190,6 +191,12 @@ public final class Agent {
       }
       finish(o, (granted - start) / 1_000_000, skip.flatMap(Skip::countFrom));
       return o;
+    } catch (LockRefusedException e) {
+      // A misconfiguration, not an outage: rotating without a lease would not be an emergency
+      // measure but a silent bypass of the lock, so never here.
+      metrics.recordLockWait(spec.group(), backend, "refused", since(start));
+      log.error("lock service refused {}: {}", w.path(), e.getMessage());
+      o = notRotated(spec, trigger, FailureReason.CONFIG_ERROR, e.getMessage());
     } catch (LockUnavailableException e) {
       metrics.recordLockWait(spec.group(), backend, "unavailable", since(start));
       if (lc.onUnavailable() == LockConfig.OnUnavailable.ROTATE_WHEN_CRITICAL
@@ -199,14 +206,21 @@ public final class Agent {
             w.path(), Math.round(diskRatio * 100), w.path());
         o = engine.rotate(spec, Trigger.EMERGENCY, EmergencyLease.of(spec.group()), progress);
       } else {
-        o = notRotated(spec, trigger, "lock service unreachable: " + e.getMessage());
+        o =
+            notRotated(
+                spec,
+                trigger,
+                FailureReason.LOCK_TIMEOUT,
+                "lock service unreachable: " + e.getMessage());
       }
     } catch (LockTimeoutException e) {
       metrics.recordLockWait(spec.group(), backend, "timeout", since(start));
-      o = notRotated(spec, trigger, e.getMessage());
+      o = notRotated(spec, trigger, FailureReason.LOCK_TIMEOUT, e.getMessage());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      o = notRotated(spec, trigger, "interrupted while waiting for a lease");
+      o =
+          notRotated(
+              spec, trigger, FailureReason.LOCK_TIMEOUT, "interrupted while waiting for a lease");
     }
     finish(o, (System.nanoTime() - start) / 1_000_000, Optional.empty());
     return o;
@@ -341,7 +355,8 @@ public final class Agent {
     }
   }
 
-  private RotationOutcome notRotated(RotationSpec spec, Trigger trigger, String why) {
+  private RotationOutcome notRotated(
+      RotationSpec spec, Trigger trigger, FailureReason reason, String why) {
     Instant now = clock.instant();
     return new RotationOutcome(
         UUID.randomUUID().toString(),
@@ -349,7 +364,7 @@ public final class Agent {
         spec.group(),
         trigger,
         Result.FAILED,
-        Optional.of(FailureReason.LOCK_TIMEOUT),
+        Optional.of(reason),
         why,
         0,
         0,

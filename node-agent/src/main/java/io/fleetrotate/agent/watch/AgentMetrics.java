@@ -47,7 +47,8 @@ public final class AgentMetrics {
 
   void recordLockWait(String group, String backend, String outcome, Duration waited) {
     Timer.builder("fleetrotate_lock_wait")
-        .description("Time spent waiting for a lease, by outcome (granted, timeout, unavailable)")
+        .description(
+            "Time spent waiting for a lease, by outcome (granted, timeout, unavailable, refused)")
         .tag("group", group)
         .tag("backend", backend)
         .tag("outcome", outcome)

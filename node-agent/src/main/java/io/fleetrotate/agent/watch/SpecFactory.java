@@ -32,7 +32,7 @@ final class SpecFactory {
     ReopenConfig r = entry.reopen();
     if (r instanceof ReopenConfig.Signal s) {
       move = RotationSpec.Move.RENAME;
-      reopener = new SignalReopener(s.signal(), s.pid(), s.pidFile());
+      reopener = new SignalReopener(s.signal(), s.pid(), s.pidFile(), live);
     } else if (r instanceof ReopenConfig.Http h) {
       move = RotationSpec.Move.RENAME;
       reopener = new HttpReopener(h.url(), h.httpMethod(), h.timeout());

@@ -65,6 +65,14 @@ class ReopenConfigTest {
   }
 
   @Test
+  void pidOneIsRefusedAsTheInitProcess() {
+    ConfigError error = reopenError("{ method: signal, pid: 1 }");
+
+    assertThat(error.keyPath()).isEqualTo("files[0].reopen.pid");
+    assertThat(error.message()).contains("1 is the init process, never the MCP server");
+  }
+
+  @Test
   void signalWithBothPidAndPidFileIsAnError() {
     ConfigError error = reopenError("{ method: signal, pid: 12, pidFile: /run/app.pid }");
 

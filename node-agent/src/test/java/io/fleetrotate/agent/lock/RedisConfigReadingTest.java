@@ -29,18 +29,18 @@ class RedisConfigReadingTest {
 
   @Test
   void clusterSeedsAndCaFileAreRead() throws Exception {
+    Path ca = io.fleetrotate.agent.config.TestCa.make(dir).ca();
     RedisConfig redis =
         ConfigLoader.load(
                 write(
-                    "{ uri: \"rediss://:pw@n1:6379,n2:6379\", cluster: true,"
-                        + " caFile: /etc/fleetrotate/redis-ca.pem }"),
+                    "{ uri: \"rediss://:pw@n1:6379,n2:6379\", cluster: true, caFile: " + ca + " }"),
                 Map.of())
             .lock()
             .redis()
             .orElseThrow();
     assertThat(redis.cluster()).isTrue();
     assertThat(redis.uri()).isEqualTo("rediss://:pw@n1:6379,n2:6379");
-    assertThat(redis.caFile()).contains(Path.of("/etc/fleetrotate/redis-ca.pem"));
+    assertThat(redis.caFile()).contains(ca);
     assertThat(redis.toString()).doesNotContain("pw").contains("cluster");
   }
 

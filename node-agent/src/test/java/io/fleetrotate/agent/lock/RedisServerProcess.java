@@ -19,11 +19,11 @@ import java.util.stream.Stream;
  * A redis-server from PATH with options the shared fixture does not give (a password, TLS, cluster
  * mode), on a free loopback port, for one test class.
  */
-final class RedisServerProcess implements AutoCloseable {
+public final class RedisServerProcess implements AutoCloseable {
   private final Process process;
   private final Path dir;
   private final Path log;
-  final int port;
+  public final int port;
 
   private RedisServerProcess(Process process, Path dir, Path log, int port) {
     this.process = process;
@@ -33,7 +33,7 @@ final class RedisServerProcess implements AutoCloseable {
   }
 
   /** Starts {@code redis-server --port <free> ... extra} and waits until it is ready. */
-  static RedisServerProcess start(String... extra) throws IOException {
+  public static RedisServerProcess start(String... extra) throws IOException {
     return start(freePort(), extra);
   }
 
@@ -129,7 +129,7 @@ final class RedisServerProcess implements AutoCloseable {
     }
   }
 
-  static int freePort() {
+  public static int freePort() {
     try (ServerSocket socket = new ServerSocket()) {
       socket.bind(new InetSocketAddress("127.0.0.1", 0));
       return socket.getLocalPort();

@@ -45,7 +45,7 @@ class SignalReopenerTest {
     Path marker = dir.resolve("a.signals");
     Process recorder = startRecorder(marker);
 
-    new SignalReopener("HUP", OptionalLong.of(recorder.pid()), Optional.empty()).reopen();
+    new SignalReopener("HUP", OptionalLong.of(recorder.pid()), Optional.empty(), log()).reopen();
 
     await().atMost(Duration.ofSeconds(5)).until(() -> signalsIn(marker).equals(List.of("SIGHUP")));
   }
@@ -55,7 +55,8 @@ class SignalReopenerTest {
     Path marker = dir.resolve("a.signals");
     Process recorder = startRecorder(marker);
 
-    new SignalReopener("SIGUSR1", OptionalLong.of(recorder.pid()), Optional.empty()).reopen();
+    new SignalReopener("SIGUSR1", OptionalLong.of(recorder.pid()), Optional.empty(), log())
+        .reopen();
 
     await().atMost(Duration.ofSeconds(5)).until(() -> signalsIn(marker).equals(List.of("SIGUSR1")));
   }
@@ -67,7 +68,8 @@ class SignalReopenerTest {
     Process first = startRecorder(firstMarker);
     Process second = startRecorder(secondMarker);
     Path pidFile = dir.resolve("mcp.pid");
-    Reopener reopener = new SignalReopener("HUP", OptionalLong.empty(), Optional.of(pidFile));
+    Reopener reopener =
+        new SignalReopener("HUP", OptionalLong.empty(), Optional.of(pidFile), log());
 
     Files.writeString(pidFile, first.pid() + "\n");
     reopener.reopen();
@@ -95,20 +97,24 @@ class SignalReopenerTest {
     await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(log) && Files.size(log) > 0);
     Path pidFile = dir.resolve("mcp.pid");
     Files.writeString(pidFile, Long.toString(writer.pid()));
+    Reopener reopener = new SignalReopener("HUP", OptionalLong.empty(), Optional.of(pidFile), log);
+    reopener.check(log);
     Files.move(log, dir.resolve("server.log.1"));
 
-    new SignalReopener("HUP", OptionalLong.empty(), Optional.of(pidFile)).reopen();
+    reopener.reopen();
 
     await().atMost(Duration.ofSeconds(5)).until(() -> Files.exists(log) && Files.size(log) > 0);
     assertThat(Files.readString(log)).startsWith("{\"seq\":");
   }
 
   @Test
-  void missingPidFileAsksWhetherTheServerRuns() {
+  void missingPidFileAsksWhetherTheServerRuns() throws Exception {
     Path pidFile = dir.resolve("mcp.pid");
 
     assertThatThrownBy(
-            () -> new SignalReopener("HUP", OptionalLong.empty(), Optional.of(pidFile)).reopen())
+            () ->
+                new SignalReopener("HUP", OptionalLong.empty(), Optional.of(pidFile), log())
+                    .reopen())
         .isInstanceOf(ReopenFailure.class)
         .hasMessage("pid file " + pidFile + " does not exist; is the MCP server running?");
   }
@@ -118,7 +124,9 @@ class SignalReopenerTest {
     Path pidFile = Files.writeString(dir.resolve("mcp.pid"), " \n");
 
     assertThatThrownBy(
-            () -> new SignalReopener("HUP", OptionalLong.empty(), Optional.of(pidFile)).reopen())
+            () ->
+                new SignalReopener("HUP", OptionalLong.empty(), Optional.of(pidFile), log())
+                    .reopen())
         .isInstanceOf(ReopenFailure.class)
         .hasMessage("pid file " + pidFile + " is empty; is the MCP server running?");
   }
@@ -128,7 +136,9 @@ class SignalReopenerTest {
     Path pidFile = Files.writeString(dir.resolve("mcp.pid"), "mcp-server\n");
 
     assertThatThrownBy(
-            () -> new SignalReopener("HUP", OptionalLong.empty(), Optional.of(pidFile)).reopen())
+            () ->
+                new SignalReopener("HUP", OptionalLong.empty(), Optional.of(pidFile), log())
+                    .reopen())
         .isInstanceOf(ReopenFailure.class)
         .hasMessage(
             "pid file "
@@ -144,7 +154,9 @@ class SignalReopenerTest {
     Path pidFile = Files.writeString(dir.resolve("mcp.pid"), exited.pid() + "\n");
 
     assertThatThrownBy(
-            () -> new SignalReopener("HUP", OptionalLong.empty(), Optional.of(pidFile)).reopen())
+            () ->
+                new SignalReopener("HUP", OptionalLong.empty(), Optional.of(pidFile), log())
+                    .reopen())
         .isInstanceOf(ReopenFailure.class)
         .hasMessage(
             "process "
@@ -161,7 +173,11 @@ class SignalReopenerTest {
     // As root kill(2) never answers EPERM, so the sender fakes what a non-root agent would get.
     Reopener reopener =
         new SignalReopener(
-            "USR2", OptionalLong.empty(), Optional.of(pidFile), (pid, sig) -> LinuxSignals.EPERM);
+            "USR2",
+            OptionalLong.empty(),
+            Optional.of(pidFile),
+            log(),
+            (pid, sig) -> LinuxSignals.EPERM);
 
     assertThatThrownBy(reopener::reopen)
         .isInstanceOf(ReopenFailure.class)
@@ -174,9 +190,10 @@ class SignalReopenerTest {
   }
 
   @Test
-  void theAgentRefusesToSignalItself() {
+  void theAgentRefusesToSignalItself() throws Exception {
     Reopener reopener =
-        new SignalReopener("HUP", OptionalLong.of(ProcessHandle.current().pid()), Optional.empty());
+        new SignalReopener(
+            "HUP", OptionalLong.of(ProcessHandle.current().pid()), Optional.empty(), log());
 
     assertThatThrownBy(reopener::reopen)
         .isInstanceOf(ReopenFailure.class)
@@ -184,8 +201,9 @@ class SignalReopenerTest {
   }
 
   @Test
-  void unknownSignalNameIsRejectedNamingTheKnownOnes() {
-    assertThatThrownBy(() -> new SignalReopener("RELOAD", OptionalLong.of(1234), Optional.empty()))
+  void unknownSignalNameIsRejectedNamingTheKnownOnes() throws Exception {
+    assertThatThrownBy(
+            () -> new SignalReopener("RELOAD", OptionalLong.of(1234), Optional.empty(), log()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage(
             "reopen signal \"RELOAD\" is not one of ALRM, HUP, INT, QUIT, TERM, USR1, USR2, WINCH;"
@@ -193,14 +211,26 @@ class SignalReopenerTest {
   }
 
   @Test
-  void exactlyOneOfPidAndPidFileIsRequired() {
+  void exactlyOneOfPidAndPidFileIsRequired() throws Exception {
     assertThatThrownBy(
-            () -> new SignalReopener("HUP", OptionalLong.of(1234), Optional.of(dir.resolve("p"))))
+            () ->
+                new SignalReopener(
+                    "HUP", OptionalLong.of(1234), Optional.of(dir.resolve("p")), log()))
         .hasMessage("a signal reopen needs exactly one of a pid or a pid file, got both");
-    assertThatThrownBy(() -> new SignalReopener("HUP", OptionalLong.empty(), Optional.empty()))
+    assertThatThrownBy(
+            () -> new SignalReopener("HUP", OptionalLong.empty(), Optional.empty(), log()))
         .hasMessage("a signal reopen needs exactly one of a pid or a pid file, got neither");
-    assertThatThrownBy(() -> new SignalReopener("HUP", OptionalLong.of(0), Optional.empty()))
+    assertThatThrownBy(() -> new SignalReopener("HUP", OptionalLong.of(0), Optional.empty(), log()))
         .hasMessage("reopen pid must be a positive process id, got 0");
+  }
+
+  /** The live log: owned by root, like the recorders this test starts. */
+  private Path log() throws IOException {
+    Path log = dir.resolve("live.log");
+    if (!Files.exists(log)) {
+      Files.writeString(log, "");
+    }
+    return log;
   }
 
   private Process startRecorder(Path marker) throws IOException {

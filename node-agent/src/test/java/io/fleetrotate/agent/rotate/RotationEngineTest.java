@@ -8,6 +8,7 @@ import io.fleetrotate.agent.compress.Compressor;
 import io.fleetrotate.agent.compress.ProgressListener;
 import io.fleetrotate.agent.lock.Lease;
 import io.fleetrotate.agent.lock.LeaseLostException;
+import io.fleetrotate.agent.reopen.CommandReopener;
 import io.fleetrotate.agent.reopen.NoneReopener;
 import io.fleetrotate.agent.reopen.Reopener;
 import io.fleetrotate.agent.reopen.SignalReopener;
@@ -293,8 +294,28 @@ class RotationEngineTest {
   void aFailedReopenKeepsTheBackupWholeAndUncompressed() throws Exception {
     Path logs = logs();
     Path live = Files.writeString(logs.resolve("server.log"), lines(100));
+    // The server cannot be told after the move (its reload command fails).
+    Reopener failing = new CommandReopener(List.of("false"), Duration.ofSeconds(10));
+
+    RotationOutcome o =
+        engine()
+            .rotate(
+                spec(live, failing, false, RetentionPolicy.KEEP_ALL),
+                Trigger.SIZE,
+                LEASE,
+                ProgressListener.NONE);
+
+    assertThat(o.result()).isEqualTo(Result.FAILED);
+    assertThat(o.reason()).contains(FailureReason.REOPEN_FAILED);
+    assertThat(Files.readString(logs.resolve("server.log.20261121-020000"))).isEqualTo(lines(100));
+  }
+
+  @Test
+  void aPidThatCannotBeSignalledLeavesTheLogWhereItWas() throws Exception {
+    Path logs = logs();
+    Path live = Files.writeString(logs.resolve("server.log"), lines(100));
     Reopener missingPid =
-        new SignalReopener("HUP", OptionalLong.empty(), Optional.of(dir.resolve("nope.pid")));
+        new SignalReopener("HUP", OptionalLong.empty(), Optional.of(dir.resolve("nope.pid")), live);
 
     RotationOutcome o =
         engine()
@@ -307,7 +328,10 @@ class RotationEngineTest {
     assertThat(o.result()).isEqualTo(Result.FAILED);
     assertThat(o.reason()).contains(FailureReason.REOPEN_FAILED);
     assertThat(o.message()).contains("nope.pid");
-    assertThat(Files.readString(logs.resolve("server.log.20261121-020000"))).isEqualTo(lines(100));
+    assertThat(Files.readString(live)).isEqualTo(lines(100));
+    try (var listing = Files.list(logs)) {
+      assertThat(listing.map(f -> f.getFileName().toString())).containsExactly("server.log");
+    }
   }
 
   @Test
