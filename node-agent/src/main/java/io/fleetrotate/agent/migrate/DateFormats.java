@@ -36,7 +36,12 @@ final class DateFormats {
         out.append(field);
       } else if (Character.isLetter(c)) {
         out.append('\'').append(c).append('\'');
-      } else if (c == '-' || c == '_' || c == '.' || c == ':' || c == '+' || c == ','
+      } else if (c == '-'
+          || c == '_'
+          || c == '.'
+          || c == ':'
+          || c == '+'
+          || c == ','
           || Character.isDigit(c)) {
         out.append(c);
       } else {

@@ -6,8 +6,8 @@ import java.util.Optional;
 
 /**
  * A logrotate block: its paths (globs allowed) and the directives in force for it, which are the
- * global defaults at its opening brace overlaid with its own, keyed by the setting they decide
- * (so {@code nocompress} replaces {@code compress}, and {@code size} replaces {@code daily}).
+ * global defaults at its opening brace overlaid with its own, keyed by the setting they decide (so
+ * {@code nocompress} replaces {@code compress}, and {@code size} replaces {@code daily}).
  */
 record LogBlock(Origin origin, List<String> paths, Map<String, Directive> settings) {
   LogBlock {

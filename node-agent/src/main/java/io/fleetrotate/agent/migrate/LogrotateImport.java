@@ -61,8 +61,8 @@ public final class LogrotateImport {
    * Imports {@code inputs} (files, or directories read as logrotate's {@code include} reads them)
    * in order, as one logrotate configuration.
    *
-   * @throws UnreadableInputException when an input or an include cannot be read, or nothing in
-   *     them names a log to rotate
+   * @throws UnreadableInputException when an input or an include cannot be read, or nothing in them
+   *     names a log to rotate
    */
   public static Result run(List<Path> inputs) throws UnreadableInputException {
     return new LogrotateImport().importAll(inputs);
@@ -113,7 +113,8 @@ public final class LogrotateImport {
     }
     warnUncarried(block, paths);
     for (String path : paths) {
-      yaml.comment(2, "logrotate block at " + block.origin() + ": " + String.join(" ", block.paths()));
+      yaml.comment(
+          2, "logrotate block at " + block.origin() + ": " + String.join(" ", block.paths()));
       yaml.line(2, "- path: " + YamlOut.quote(path), null);
       new EntryWriter(block, path, paths.size() > 1 || Entry.isGlob(path)).write(yaml);
     }
@@ -130,8 +131,7 @@ public final class LogrotateImport {
       return Optional.empty();
     }
     if (!p.isAbsolute()) {
-      warnings.add(
-          at, raw, "is a relative path; the agent needs absolute paths or globs; skipped");
+      warnings.add(at, raw, "is a relative path; the agent needs absolute paths or globs; skipped");
       return Optional.empty();
     }
     String path = p.normalize().toString();
@@ -139,7 +139,8 @@ public final class LogrotateImport {
       try {
         FileSystems.getDefault().getPathMatcher("glob:" + path);
       } catch (PatternSyntaxException e) {
-        warnings.add(at, raw, "is a glob the agent cannot read (" + e.getDescription() + "); skipped");
+        warnings.add(
+            at, raw, "is a glob the agent cannot read (" + e.getDescription() + "); skipped");
         return Optional.empty();
       }
     }
@@ -202,9 +203,7 @@ public final class LogrotateImport {
                 warnings.add(
                     d,
                     "the agent does not mail logs; the coordinator reports each rotation instead"));
-    block
-        .get("mailwhich")
-        .ifPresent(d -> warnings.add(d, "the agent does not mail logs; ignored"));
+    block.get("mailwhich").ifPresent(d -> warnings.add(d, "the agent does not mail logs; ignored"));
     if (block.is("shred", "shred")) {
       warnings.add(
           block.get("shred").get(),
@@ -230,7 +229,9 @@ public final class LogrotateImport {
                   warnings.add(
                       d,
                       "the agent runs no script "
-                          + (s.equals("preremove") ? "before deleting a backup" : "before a rotation")
+                          + (s.equals("preremove")
+                              ? "before deleting a backup"
+                              : "before a rotation")
                           + "; only the reopen after it (from postrotate or lastaction); run it"
                           + " from the writer or a separate timer"));
     }
@@ -327,6 +328,10 @@ public final class LogrotateImport {
       writeReopen(yaml);
       writeBackup(yaml);
       writeCreate(yaml);
+      block
+          .get("missingok")
+          .filter(d -> d.name().equals("missingok"))
+          .ifPresent(d -> yaml.comment(4, from(d) + ": the agent skips a missing log too"));
     }
 
     private String from(Directive d) {
@@ -386,8 +391,7 @@ public final class LogrotateImport {
           Optional<Long> parsed = parseSize(min.get());
           if (parsed.isPresent() && parsed.get() + 1 > maxSize) {
             warnings.add(
-                min.get(),
-                "is larger than maxsize, which the agent refuses; minsize is left out");
+                min.get(), "is larger than maxsize, which the agent refuses; minsize is left out");
           } else if (parsed.isPresent()) {
             yaml.line(
                 6,
@@ -510,9 +514,7 @@ public final class LogrotateImport {
       Optional<Directive> compress = block.get("compress");
       if (compress.isEmpty() || compress.get().name().equals("nocompress")) {
         yaml.line(
-            6,
-            "codec: none",
-            compress.map(this::from).orElse("logrotate's default: nocompress"));
+            6, "codec: none", compress.map(this::from).orElse("logrotate's default: nocompress"));
         for (String s : List.of("delaycompress", "compresscmd", "compressoptions", "compressext")) {
           block
               .get(s)
@@ -651,8 +653,7 @@ public final class LogrotateImport {
       yaml.line(4, "backup:", null);
       dateFormat.ifPresent(
           f -> yaml.line(6, "dateFormat: " + YamlOut.quote(f), from(block.get("dateext").get())));
-      dir.ifPresent(
-          f -> yaml.line(6, "dir: " + YamlOut.quote(f), from(block.get("olddir").get())));
+      dir.ifPresent(f -> yaml.line(6, "dir: " + YamlOut.quote(f), from(block.get("olddir").get())));
     }
 
     private Optional<String> olddir() {
@@ -703,7 +704,11 @@ public final class LogrotateImport {
       String strftime = format.map(d -> d.arg(0)).orElse("-%Y%m%d");
       Origin at = format.map(Directive::origin).orElse(dateext.get().origin());
       String name = format.map(Directive::name).orElse("dateext");
-      Optional<String> pattern = DateFormats.toJavaPattern(strftime.startsWith(".") ? strftime.substring(1) : strftime.replaceFirst("^[-_]", ""));
+      Optional<String> pattern =
+          DateFormats.toJavaPattern(
+              strftime.startsWith(".")
+                  ? strftime.substring(1)
+                  : strftime.replaceFirst("^[-_]", ""));
       if (pattern.isEmpty()) {
         warnings.add(
             at,
@@ -740,8 +745,7 @@ public final class LogrotateImport {
         mode = Integer.parseInt(args.remove(0), 8);
         if (mode > 0777) {
           warnings.add(
-              d,
-              "the mode's setuid, setgid or sticky bits are refused for a log; left out");
+              d, "the mode's setuid, setgid or sticky bits are refused for a log; left out");
           mode &= 0777;
         }
         if ((mode & 0002) != 0) {

@@ -8,8 +8,8 @@ import java.util.regex.Pattern;
 
 /**
  * Recognises the postrotate scripts that only signal the writer whose pid is in a file, such as
- * {@code kill -HUP $(cat /run/x.pid)}, {@code [ -f /run/x.pid ] && kill -USR1 `cat /run/x.pid`}
- * or the same inside {@code if ...; then ...; fi}. Anything else stays a script.
+ * {@code kill -HUP $(cat /run/x.pid)}, {@code [ -f /run/x.pid ] && kill -USR1 `cat /run/x.pid`} or
+ * the same inside {@code if ...; then ...; fi}. Anything else stays a script.
  */
 final class SignalScript {
   /** A recognised script: send {@code signal} (agent spelling, e.g. HUP) to the pid in the file. */
@@ -19,7 +19,8 @@ final class SignalScript {
   private static final List<String> SIGNALS =
       List.of("HUP", "USR1", "USR2", "INT", "QUIT", "TERM", "WINCH", "ALRM", "CONT");
 
-  private static final Map<String, String> NUMBERED = Map.of("1", "HUP", "10", "USR1", "12", "USR2");
+  private static final Map<String, String> NUMBERED =
+      Map.of("1", "HUP", "10", "USR1", "12", "USR2");
 
   private static final String DEVNULL =
       "(?:\\s*(?:[12]?>\\s*/dev/null|>\\s*/dev/null\\s+2>&1|&>\\s*/dev/null))";
@@ -36,8 +37,13 @@ final class SignalScript {
           + "*"
           + "(?:\\s*\\|\\|\\s*(?:true|:))?";
   private static final String GUARD =
-      "(?:\\[\\s+-[fesr]\\s+\"?" + PID_FILE + "\"?\\s+\\]|test\\s+-[fesr]\\s+\"?" + PID_FILE + "\"?)";
-  private static final Pattern PLAIN = Pattern.compile("(?:" + GUARD + "\\s*&&\\s*)?" + KILL + ";?");
+      "(?:\\[\\s+-[fesr]\\s+\"?"
+          + PID_FILE
+          + "\"?\\s+\\]|test\\s+-[fesr]\\s+\"?"
+          + PID_FILE
+          + "\"?)";
+  private static final Pattern PLAIN =
+      Pattern.compile("(?:" + GUARD + "\\s*&&\\s*)?" + KILL + ";?");
   private static final Pattern IF =
       Pattern.compile("if\\s+" + GUARD + "\\s*;?\\s*then\\s+" + KILL + "\\s*;?\\s*fi;?");
 

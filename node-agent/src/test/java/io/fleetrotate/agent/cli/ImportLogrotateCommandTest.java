@@ -65,8 +65,7 @@ class ImportLogrotateCommandTest {
   @Test
   void warningsGoToStderrWithFileAndLineAndExitOne() throws Exception {
     Path conf =
-        Files.writeString(
-            dir.resolve("mailer"), "/var/log/a.log {\n    mail ops@example.com\n}\n");
+        Files.writeString(dir.resolve("mailer"), "/var/log/a.log {\n    mail ops@example.com\n}\n");
     assertThat(run("import-logrotate", conf.toString())).isEqualTo(1);
     assertThat(err.toString())
         .contains(conf + ":2: mail: the agent does not mail logs")

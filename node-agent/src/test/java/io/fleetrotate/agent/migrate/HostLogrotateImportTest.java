@@ -22,7 +22,8 @@ class HostLogrotateImportTest {
   void everyFileInEtcLogrotateDImportsIntoAConfigurationTheAgentAccepts() throws Exception {
     if (!Files.exists(LOGROTATE_D)) {
       System.out.println(
-          LOGROTATE_D + " does not exist on this machine (logrotate is not installed); nothing"
+          LOGROTATE_D
+              + " does not exist on this machine (logrotate is not installed); nothing"
               + " to import");
       return;
     }
@@ -34,7 +35,8 @@ class HostLogrotateImportTest {
       return;
     }
     try (Stream<Path> files = Files.list(LOGROTATE_D)) {
-      System.out.println(LOGROTATE_D + " holds: " + files.map(p -> p.getFileName().toString()).sorted().toList());
+      System.out.println(
+          LOGROTATE_D + " holds: " + files.map(p -> p.getFileName().toString()).sorted().toList());
     }
     LogrotateImport.Result result;
     try {
@@ -45,7 +47,11 @@ class HostLogrotateImportTest {
       return;
     }
     System.out.println(
-        "imported " + result.entries() + " file entries, " + result.warnings().size() + " warnings:");
+        "imported "
+            + result.entries()
+            + " file entries, "
+            + result.warnings().size()
+            + " warnings:");
     result.warnings().forEach(w -> System.out.println("  " + w));
     assertThat(result.entries()).isPositive();
     Imports.validate(dir, result.yaml());

@@ -55,7 +55,8 @@ class ImportLogrotateTest {
     assertThat(f.compress().delay()).isTrue();
     assertThat(f.reopen())
         .isEqualTo(
-            new ReopenConfig.Signal("USR1", OptionalLong.empty(), Optional.of(Path.of("/run/nginx.pid"))));
+            new ReopenConfig.Signal(
+                "USR1", OptionalLong.empty(), Optional.of(Path.of("/run/nginx.pid"))));
     assertThat(f.create().mode()).isEqualTo(OptionalInt.of(0640));
     assertThat(f.create().owner()).contains("www-data");
     assertThat(f.create().group()).contains("adm");
@@ -110,7 +111,8 @@ class ImportLogrotateTest {
     assertThat(f.backup().dir()).contains(Path.of("/var/log/mcp/archive"));
     assertThat(f.reopen())
         .isEqualTo(
-            new ReopenConfig.Signal("HUP", OptionalLong.empty(), Optional.of(Path.of("/run/mcp.pid"))));
+            new ReopenConfig.Signal(
+                "HUP", OptionalLong.empty(), Optional.of(Path.of("/run/mcp.pid"))));
   }
 
   @Test
@@ -252,8 +254,7 @@ class ImportLogrotateTest {
     assertThat(v.file("/var/log/both.log").retention().keep()).isEqualTo(OptionalInt.of(5));
     assertThat(v.file("/var/log/both.log").retention().maxAge()).contains(Duration.ofDays(30));
     assertThat(v.file("/var/log/age-only.log").retention().keep()).isEmpty();
-    assertThat(v.file("/var/log/age-only.log").retention().maxAge())
-        .contains(Duration.ofDays(90));
+    assertThat(v.file("/var/log/age-only.log").retention().maxAge()).contains(Duration.ofDays(90));
     assertThat(v.file("/var/log/forever.log").retention().keep())
         .isEqualTo(OptionalInt.of(LogrotateImport.MAX_KEEP));
   }
@@ -283,7 +284,8 @@ class ImportLogrotateTest {
             conf
                 + ":3: compresscmd: the agent compresses with gzip or zstd only; gzip is used"
                 + " (zstd compresses faster and smaller: codec: zstd)",
-            conf + ":4: compressext: the agent names compressed backups .gz; the extension is fixed",
+            conf
+                + ":4: compressext: the agent names compressed backups .gz; the extension is fixed",
             conf
                 + ":7: compressoptions: the options --rsyncable have no equivalent; the agent sets"
                 + " only the gzip level (1 to 9)");
@@ -329,7 +331,8 @@ class ImportLogrotateTest {
             """);
     Imports.Validated v = run(dir, conf);
 
-    String script = "systemctl reload mcp-server > /dev/null 2>&1 || true\necho \"${HOME:-x} \\\"done\\\"\" $1\n";
+    String script =
+        "systemctl reload mcp-server > /dev/null 2>&1 || true\necho \"${HOME:-x} \\\"done\\\"\" $1\n";
     assertThat(v.file("/var/log/a.log").reopen())
         .isEqualTo(
             new ReopenConfig.Command(
@@ -359,7 +362,8 @@ class ImportLogrotateTest {
 
     assertThat(v.file("/var/log/c.log").reopen())
         .isEqualTo(
-            new ReopenConfig.Signal("HUP", OptionalLong.empty(), Optional.of(Path.of("/run/c.pid"))));
+            new ReopenConfig.Signal(
+                "HUP", OptionalLong.empty(), Optional.of(Path.of("/run/c.pid"))));
   }
 
   @Test
@@ -453,7 +457,8 @@ class ImportLogrotateTest {
             conf
                 + ":2: su: the agent rotates as the user it runs as, not as root:adm; run it as a"
                 + " user that may write the log's directory",
-            conf + ":6: shred: the agent deletes old backups with unlink, without overwriting them first",
+            conf
+                + ":6: shred: the agent deletes old backups with unlink, without overwriting them first",
             conf
                 + ":7: minage: the agent has no minimum age for a rotation; a file is due when its"
                 + " trigger fires, so it may rotate sooner than 2 days",
@@ -467,7 +472,8 @@ class ImportLogrotateTest {
                 + ":12: firstaction: the agent runs no script before a rotation; only the reopen"
                 + " after it (from postrotate or lastaction); run it from the writer or a separate"
                 + " timer",
-            conf + ":15: frobnicate: is not a logrotate directive this import knows; not carried over");
+            conf
+                + ":15: frobnicate: is not a logrotate directive this import knows; not carried over");
     assertThat(v.result().exact()).isFalse();
   }
 
@@ -535,7 +541,9 @@ class ImportLogrotateTest {
             """);
     Imports.Validated v = run(dir, conf);
 
-    assertThat(v.config().files()).extracting(FileConfig::path).containsExactly("/var/log/dup/*.log");
+    assertThat(v.config().files())
+        .extracting(FileConfig::path)
+        .containsExactly("/var/log/dup/*.log");
     assertThat(v.warnings())
         .contains(
             conf
@@ -585,6 +593,7 @@ class ImportLogrotateTest {
     Path conf = write(dir, "globals", "weekly\nrotate 4\n");
     assertThatThrownBy(() -> LogrotateImport.run(List.of(conf)))
         .isInstanceOf(UnreadableInputException.class)
-        .hasMessage("nothing to import: no logrotate block in " + conf + " names an absolute log path.");
+        .hasMessage(
+            "nothing to import: no logrotate block in " + conf + " names an absolute log path.");
   }
 }

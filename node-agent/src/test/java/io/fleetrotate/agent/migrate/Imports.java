@@ -38,8 +38,8 @@ final class Imports {
   }
 
   /**
-   * Runs {@code agent validate} (the command, through picocli) on the YAML, asserts that it
-   * accepts it, and returns the configuration as the agent loads it.
+   * Runs {@code agent validate} (the command, through picocli) on the YAML, asserts that it accepts
+   * it, and returns the configuration as the agent loads it.
    */
   static AgentConfig validate(Path dir, String yaml) {
     Path file = write(dir, "imported-" + System.nanoTime() + ".yaml", yaml);
@@ -49,9 +49,7 @@ final class Imports {
     cli.setOut(new PrintWriter(out, true));
     cli.setErr(new PrintWriter(err, true));
     int code = cli.execute("validate", "--config", file.toString());
-    assertThat(code)
-        .as("agent validate of the import:\n%s\nsays:\n%s", yaml, err)
-        .isZero();
+    assertThat(code).as("agent validate of the import:\n%s\nsays:\n%s", yaml, err).isZero();
     try {
       return ConfigLoader.load(file, Map.of());
     } catch (ConfigException e) {
