@@ -1,5 +1,6 @@
 package io.fleetrotate.agent;
 
+import io.fleetrotate.agent.cli.ImportLogrotateCommand;
 import io.fleetrotate.agent.cli.RotateCommand;
 import io.fleetrotate.agent.cli.RunCommand;
 import io.fleetrotate.agent.cli.StatusCommand;
@@ -25,6 +26,7 @@ import picocli.CommandLine.Command;
       ValidateCommand.class,
       StatusCommand.class,
       RotateCommand.class,
+      ImportLogrotateCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {
