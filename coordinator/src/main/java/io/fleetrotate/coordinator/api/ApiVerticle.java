@@ -1,8 +1,11 @@
 package io.fleetrotate.coordinator.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.fleetrotate.coordinator.alert.Notices;
 import io.fleetrotate.coordinator.alert.Severity;
 import io.fleetrotate.coordinator.fleet.FleetState;
@@ -16,16 +19,20 @@ import io.fleetrotate.coordinator.history.RotationQuery;
 import io.fleetrotate.coordinator.metrics.CoordinatorMetrics;
 import io.fleetrotate.proto.Command;
 import io.fleetrotate.proto.EventAck;
+import io.fleetrotate.proto.EventBatch;
 import io.fleetrotate.proto.HeartbeatReply;
 import io.fleetrotate.proto.NodeHeartbeat;
 import io.fleetrotate.proto.ProtocolVersion;
 import io.fleetrotate.proto.RotationEvent;
 import io.fleetrotate.proto.WireFormatException;
-import io.fleetrotate.proto.WireLimits;
+import io.fleetrotate.proto.WireText;
+import io.netty.handler.codec.DecoderException;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.VertxException;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonArray;
@@ -44,7 +51,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,7 +68,22 @@ public final class ApiVerticle extends VerticleBase {
   // Bodies above this are decoded on a worker thread rather than the event loop.
   private static final int INLINE_DECODE_BYTES = 64 * 1024;
   private static final int RECENT_ROTATIONS = 20;
-  private static final ObjectMapper MAPPER = new ObjectMapper();
+  // Admin bodies are held to the wire codec's standard: one value per key, nothing after the
+  // document.
+  private static final ObjectMapper MAPPER =
+      JsonMapper.builder()
+          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .build();
+
+  /**
+   * On every response. The dashboard loads only its own files and calls only this origin; no page
+   * may frame it (clickjacking), no response is sniffed into another type, no URL leaks as a
+   * referrer.
+   */
+  static final String CONTENT_SECURITY_POLICY =
+      "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:;"
+          + " connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
   private final ApiDependencies deps;
   private final Tokens tokens;
@@ -67,6 +91,7 @@ public final class ApiVerticle extends VerticleBase {
   private final byte[] openApi;
   private final int port;
   private HttpServer server;
+  private RequestDeadlines deadlines;
 
   /**
    * @param port the port to listen on, which may differ from the configured one: further instances
@@ -76,7 +101,10 @@ public final class ApiVerticle extends VerticleBase {
     this.deps = deps;
     this.port = port;
     this.tokens =
-        new Tokens(deps.config().auth().agentTokens(), deps.config().auth().adminTokens());
+        new Tokens(
+            deps.config().auth().agentTokens(),
+            deps.config().auth().adminTokens(),
+            deps.config().auth().scrapeTokens());
     this.fleet = deps.fleet();
     this.openApi = openApiDocument();
   }
@@ -84,7 +112,11 @@ public final class ApiVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     var http = deps.config().http();
-    HttpServerOptions options = new HttpServerOptions().setCompressionSupported(true);
+    HttpServerOptions options =
+        new HttpServerOptions()
+            .setCompressionSupported(true)
+            .setIdleTimeout((int) Math.min(Integer.MAX_VALUE, http.idleTimeout().toMillis()))
+            .setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
     http.tls()
         .ifPresent(
             tls ->
@@ -94,9 +126,18 @@ public final class ApiVerticle extends VerticleBase {
                         new PemKeyCertOptions()
                             .setCertPath(tls.certPath().toString())
                             .setKeyPath(tls.keyPath().toString())));
+    deadlines = new RequestDeadlines(vertx, http.idleTimeout(), http.requestTimeout());
+    Router router = router();
     return vertx
         .createHttpServer(options)
-        .requestHandler(router())
+        .connectionHandler(deadlines::connected)
+        .requestHandler(
+            request -> {
+              deadlines.requestArrived(request);
+              router.handle(request);
+            })
+        // Malformed framing, resets and TLS noise are the client's problem: one line, no trace.
+        .exceptionHandler(t -> log.debug("HTTP connection error: {}", t.toString()))
         .listen(port, http.bind())
         .onSuccess(s -> server = s);
   }
@@ -112,11 +153,14 @@ public final class ApiVerticle extends VerticleBase {
         BodyHandler.create(false).setBodyLimit(deps.config().http().maxBodyBytes());
     Handler<RoutingContext> agent = new TokenCheck(tokens, Tokens.Scope.AGENT);
     Handler<RoutingContext> admin = new TokenCheck(tokens, Tokens.Scope.ADMIN);
-    Handler<RoutingContext> open =
-        deps.config().auth().openMetrics() ? RoutingContext::next : new TokenCheck(tokens, null);
+    Handler<RoutingContext> scrape =
+        deps.config().auth().openMetrics()
+            ? RoutingContext::next
+            : TokenCheck.adminOrScrape(tokens);
 
-    r.get("/health").handler(open).handler(this::health);
-    r.get("/metrics").handler(open).handler(this::metrics);
+    r.route().handler(this::everyRequest);
+    r.get("/health").handler(this::health);
+    r.get("/metrics").handler(scrape).handler(this::metrics);
     r.get("/api/v1/openapi.json").handler(this::openApi);
 
     r.post("/api/v1/heartbeats").handler(agent).handler(body).handler(this::heartbeat);
@@ -142,6 +186,28 @@ public final class ApiVerticle extends VerticleBase {
     r.errorHandler(
         405, ctx -> error(ctx, 405, "this endpoint does not take " + ctx.request().method(), null));
     return r;
+  }
+
+  /**
+   * First for every request: the security headers, the request deadline's bookkeeping, and a 400
+   * for a query string that is not valid percent-encoding (Vert.x would throw while decoding it).
+   */
+  private void everyRequest(RoutingContext ctx) {
+    ctx.response()
+        .putHeader("content-security-policy", CONTENT_SECURITY_POLICY)
+        .putHeader("x-content-type-options", "nosniff")
+        .putHeader("referrer-policy", "no-referrer")
+        .putHeader("x-frame-options", "DENY");
+    if (deadlines != null) {
+      ctx.addEndHandler(ignored -> deadlines.answered(ctx.request()));
+    }
+    try {
+      ctx.queryParams();
+    } catch (RuntimeException e) {
+      throw ApiException.badRequest(
+          "the query string is not valid percent-encoding; write a literal % as %25");
+    }
+    ctx.next();
   }
 
   // ---- agent endpoints ----
@@ -178,22 +244,46 @@ public final class ApiVerticle extends VerticleBase {
     ctx.response().putHeader("content-type", JSON).end(Buffer.buffer(deps.codec().encode(reply)));
   }
 
+  /**
+   * Each event is validated before anything is stored; the valid ones are stored and counted even
+   * when others are not. A batch with a refused event is answered 400 naming the first one (what
+   * agents act on), with the ack's accepted and rejected lists in the same body.
+   */
   private void events(RoutingContext ctx) {
     byte[] bytes = bodyBytes(ctx);
-    blocking(() -> deps.codec().decodeEvents(bytes))
+    blocking(() -> deps.codec().decodeEventBatch(bytes))
         .compose(
-            events ->
-                Future.fromCompletionStage(deps.ingest().ingest(events), vertx.getOrCreateContext())
-                    .map(fresh -> ack(events, fresh)))
-        .onSuccess(ack -> ctx.response().putHeader("content-type", JSON).end(ack))
+            batch ->
+                Future.fromCompletionStage(
+                        batch.events().isEmpty()
+                            ? CompletableFuture.completedFuture(List.<RotationEvent>of())
+                            : deps.ingest().ingest(batch.events()),
+                        vertx.getOrCreateContext())
+                    .map(fresh -> ack(batch, fresh)))
+        .onSuccess(ack -> answerAck(ctx, ack))
         .onFailure(ctx::fail);
   }
 
-  private Buffer ack(List<RotationEvent> events, List<RotationEvent> fresh) {
-    deps.metrics().eventsReceived(events.size(), fresh);
+  private EventAck ack(EventBatch batch, List<RotationEvent> fresh) {
+    deps.metrics().eventsReceived(batch.events().size(), fresh);
     Set<UUID> ids = new LinkedHashSet<>();
-    events.forEach(e -> ids.add(e.eventId()));
-    return Buffer.buffer(deps.codec().encode(new EventAck(List.copyOf(ids))));
+    batch.events().forEach(e -> ids.add(e.eventId()));
+    return new EventAck(List.copyOf(ids), batch.rejected());
+  }
+
+  private void answerAck(RoutingContext ctx, EventAck ack) {
+    Buffer body = Buffer.buffer(deps.codec().encode(ack));
+    if (ack.rejected().isEmpty()) {
+      ctx.response().putHeader("content-type", JSON).end(body);
+      return;
+    }
+    EventAck.Rejection first = ack.rejected().get(0);
+    JsonObject refused =
+        new JsonObject()
+            .put("error", first.message())
+            .put("path", first.path())
+            .mergeIn(new JsonObject(body));
+    ctx.response().setStatusCode(400).putHeader("content-type", JSON).end(refused.toBuffer());
   }
 
   private void noop(RoutingContext ctx) {
@@ -257,7 +347,7 @@ public final class ApiVerticle extends VerticleBase {
   }
 
   private void node(RoutingContext ctx) {
-    String id = ctx.pathParam("id");
+    String id = nodeIdParam(ctx);
     reply(
         ctx,
         () -> {
@@ -269,7 +359,7 @@ public final class ApiVerticle extends VerticleBase {
   }
 
   private void rotateNow(RoutingContext ctx) {
-    String id = ctx.pathParam("id");
+    String id = nodeIdParam(ctx);
     String path = rotatePath(ctx.body().buffer());
     Command command = fleet.queueRotate(id, path).orElseThrow(() -> unknownNode(id));
     log.info("queued {} for node {} (path {})", command.type(), id, path == null ? "all" : path);
@@ -288,7 +378,11 @@ public final class ApiVerticle extends VerticleBase {
     try {
       tree = MAPPER.readTree(body.getBytes());
     } catch (JsonProcessingException e) {
-      throw new ApiException(400, "$: is not valid JSON; send {\"path\": \"/var/log/app.log\"}");
+      throw new ApiException(
+          400,
+          "$: is not valid JSON ("
+              + oneLine(e.getOriginalMessage())
+              + "); send one object such as {\"path\": \"/var/log/app.log\"}");
     } catch (IOException e) {
       throw new ApiException(400, "$: is not valid JSON");
     }
@@ -305,9 +399,9 @@ public final class ApiVerticle extends VerticleBase {
     if (!path.isTextual() || path.asText().isBlank()) {
       throw new PathException("$.path", "must be a non-blank string, the watched file to rotate");
     }
-    if (path.asText().length() > WireLimits.MAX_PATH_LENGTH) {
-      throw new PathException(
-          "$.path", "must be at most " + WireLimits.MAX_PATH_LENGTH + " characters");
+    String problem = WireText.pathProblem(path.asText());
+    if (problem != null) {
+      throw new PathException("$.path", problem);
     }
     return path.asText();
   }
@@ -375,13 +469,14 @@ public final class ApiVerticle extends VerticleBase {
 
   // ---- open endpoints ----
 
+  /** Status for any caller (probes carry no token); the counts with a token or openMetrics. */
   private void health(RoutingContext ctx) {
-    JsonObject health =
-        new JsonObject()
-            .put("status", "UP")
-            .put("nodes", fleet.nodes().size())
-            .put("events", deps.history().size());
-    health.mergeIn(deps.health().get());
+    JsonObject health = new JsonObject().put("status", "UP");
+    if (deps.config().auth().openMetrics()
+        || tokens.scopeOf(ctx.request().getHeader("authorization")) != null) {
+      health.put("nodes", fleet.nodes().size()).put("events", deps.history().size());
+      health.mergeIn(deps.health().get());
+    }
     ctx.response().putHeader("content-type", JSON).end(health.toBuffer());
   }
 
@@ -405,6 +500,32 @@ public final class ApiVerticle extends VerticleBase {
   private static byte[] bodyBytes(RoutingContext ctx) {
     Buffer body = ctx.body().buffer();
     return body == null ? new byte[0] : body.getBytes();
+  }
+
+  /** The {@code :id} path parameter, held to the rules node ids follow on the wire. */
+  private static String nodeIdParam(RoutingContext ctx) {
+    String id = ctx.pathParam("id");
+    String problem = id == null ? "is required" : WireText.idProblem(id);
+    if (problem != null || id.indexOf('\uFFFD') >= 0) {
+      throw ApiException.badRequest(
+          "path parameter id: "
+              + (problem != null ? problem : "must be valid percent-encoded UTF-8")
+              + "; write a node id as its agent reports it");
+    }
+    return id;
+  }
+
+  /** Parser detail as one short line of printable text. */
+  private static String oneLine(String text) {
+    if (text == null) {
+      return "no detail";
+    }
+    StringBuilder out = new StringBuilder();
+    for (int i = 0; i < text.length() && out.length() < 200; i++) {
+      char c = text.charAt(i);
+      out.append(Character.isWhitespace(c) ? ' ' : Character.isISOControl(c) ? '?' : c);
+    }
+    return out.toString().trim();
   }
 
   private TrackedNode knownNode(String id) {
@@ -461,6 +582,15 @@ public final class ApiVerticle extends VerticleBase {
           null);
     } else if (t == null && ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
       error(ctx, ctx.statusCode(), "the request was refused (HTTP " + ctx.statusCode() + ")", null);
+    } else if (isClientGone(t)) {
+      // A malformed chunk, a reset or a half-closed connection: the client's doing, not a bug.
+      log.debug(
+          "{} {}: the client's request broke off: {}",
+          ctx.request().method(),
+          ctx.request().path(),
+          t.toString());
+      error(ctx, 400, "the request is not valid HTTP (malformed framing or body); resend it", null);
+      ctx.request().connection().close();
     } else if (t instanceof IOException e) {
       log.error(
           "storage failed while serving {} {}", ctx.request().method(), ctx.request().path(), e);
@@ -469,6 +599,18 @@ public final class ApiVerticle extends VerticleBase {
       log.error("bug while serving {} {}", ctx.request().method(), ctx.request().path(), t);
       error(ctx, 500, "internal error; the coordinator logged the details", null);
     }
+  }
+
+  private static boolean isClientGone(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof DecoderException
+          || c instanceof HttpClosedException
+          || c instanceof java.nio.channels.ClosedChannelException
+          || (c instanceof VertxException && "Connection was closed".equals(c.getMessage()))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static void error(RoutingContext ctx, int status, String message, String path) {

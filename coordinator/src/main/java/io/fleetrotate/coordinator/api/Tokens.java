@@ -13,15 +13,23 @@ import java.util.List;
 final class Tokens {
   enum Scope {
     AGENT,
-    ADMIN
+    ADMIN,
+    /** May read /metrics only. */
+    SCRAPE
   }
 
   private final List<byte[]> agent;
   private final List<byte[]> admin;
+  private final List<byte[]> scrape;
 
   Tokens(List<String> agentTokens, List<String> adminTokens) {
+    this(agentTokens, adminTokens, List.of());
+  }
+
+  Tokens(List<String> agentTokens, List<String> adminTokens, List<String> scrapeTokens) {
     this.agent = agentTokens.stream().map(Tokens::digest).toList();
     this.admin = adminTokens.stream().map(Tokens::digest).toList();
+    this.scrape = scrapeTokens.stream().map(Tokens::digest).toList();
   }
 
   /** The scope of the token in an {@code Authorization: Bearer} header, or null if none. */
@@ -35,7 +43,8 @@ final class Tokens {
     byte[] presented = digest(authorization.substring(7).trim());
     boolean isAgent = matchesAny(agent, presented);
     boolean isAdmin = matchesAny(admin, presented);
-    return isAdmin ? Scope.ADMIN : isAgent ? Scope.AGENT : null;
+    boolean isScrape = matchesAny(scrape, presented);
+    return isAdmin ? Scope.ADMIN : isAgent ? Scope.AGENT : isScrape ? Scope.SCRAPE : null;
   }
 
   private static boolean matchesAny(List<byte[]> tokens, byte[] presented) {
