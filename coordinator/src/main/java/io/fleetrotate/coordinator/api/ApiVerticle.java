@@ -35,6 +35,8 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.PemKeyCertOptions;
@@ -134,12 +136,49 @@ public final class ApiVerticle extends VerticleBase {
         .requestHandler(
             request -> {
               deadlines.requestArrived(request);
-              router.handle(request);
+              if (isPercentEncoded(request.uri())) {
+                router.handle(request);
+              } else {
+                // The router would throw while matching path parameters, and log it as a bug.
+                refuseUri(request);
+              }
             })
         // Malformed framing, resets and TLS noise are the client's problem: one line, no trace.
         .exceptionHandler(t -> log.debug("HTTP connection error: {}", t.toString()))
         .listen(port, http.bind())
         .onSuccess(s -> server = s);
+  }
+
+  /** True if every '%' in {@code uri} starts a two-hex-digit escape. */
+  static boolean isPercentEncoded(String uri) {
+    for (int i = uri.indexOf('%'); i >= 0; i = uri.indexOf('%', i + 1)) {
+      if (i + 2 >= uri.length()
+          || Character.digit(uri.charAt(i + 1), 16) < 0
+          || Character.digit(uri.charAt(i + 2), 16) < 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static void refuseUri(HttpServerRequest request) {
+    securityHeaders(request.response())
+        .setStatusCode(400)
+        .putHeader("content-type", JSON)
+        .end(
+            new JsonObject()
+                .put(
+                    "error",
+                    "the request URI is not valid percent-encoding; write a literal % as %25")
+                .toBuffer());
+  }
+
+  private static HttpServerResponse securityHeaders(HttpServerResponse response) {
+    return response
+        .putHeader("content-security-policy", CONTENT_SECURITY_POLICY)
+        .putHeader("x-content-type-options", "nosniff")
+        .putHeader("referrer-policy", "no-referrer")
+        .putHeader("x-frame-options", "DENY");
   }
 
   /** The port the server listens on (useful with port 0). */
@@ -193,11 +232,7 @@ public final class ApiVerticle extends VerticleBase {
    * for a query string that is not valid percent-encoding (Vert.x would throw while decoding it).
    */
   private void everyRequest(RoutingContext ctx) {
-    ctx.response()
-        .putHeader("content-security-policy", CONTENT_SECURITY_POLICY)
-        .putHeader("x-content-type-options", "nosniff")
-        .putHeader("referrer-policy", "no-referrer")
-        .putHeader("x-frame-options", "DENY");
+    securityHeaders(ctx.response());
     if (deadlines != null) {
       ctx.addEndHandler(ignored -> deadlines.answered(ctx.request()));
     }
@@ -582,15 +617,20 @@ public final class ApiVerticle extends VerticleBase {
           null);
     } else if (t == null && ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
       error(ctx, ctx.statusCode(), "the request was refused (HTTP " + ctx.statusCode() + ")", null);
-    } else if (isClientGone(t)) {
+    } else if (t != null && (isClientGone(t) || !ctx.request().isEnded())) {
       // A malformed chunk, a reset or a half-closed connection: the client's doing, not a bug.
       log.debug(
           "{} {}: the client's request broke off: {}",
           ctx.request().method(),
           ctx.request().path(),
           t.toString());
+      if (ctx.response().headWritten() || ctx.response().closed()) {
+        return; // Vert.x has already answered the broken framing itself.
+      }
+      // The rest of the stream cannot be trusted: answer, then close the connection.
+      ctx.response().putHeader("connection", "close");
+      ctx.addEndHandler(ignored -> ctx.request().connection().close());
       error(ctx, 400, "the request is not valid HTTP (malformed framing or body); resend it", null);
-      ctx.request().connection().close();
     } else if (t instanceof IOException e) {
       log.error(
           "storage failed while serving {} {}", ctx.request().method(), ctx.request().path(), e);
@@ -614,7 +654,7 @@ public final class ApiVerticle extends VerticleBase {
   }
 
   private static void error(RoutingContext ctx, int status, String message, String path) {
-    if (ctx.response().ended() || ctx.response().closed()) {
+    if (ctx.response().ended() || ctx.response().closed() || ctx.response().headWritten()) {
       return;
     }
     JsonObject body = new JsonObject().put("error", message);
