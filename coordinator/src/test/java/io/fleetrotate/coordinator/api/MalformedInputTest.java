@@ -28,8 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
 /**
- * Every class of malformed input an attacker test sent: each is a 4xx with one sentence, nothing
- * is stored or changed, and no stack trace reaches the log.
+ * Every class of malformed input an attacker test sent: each is a 4xx with one sentence, nothing is
+ * stored or changed, and no stack trace reaches the log.
  */
 class MalformedInputTest {
   static final Instant T0 = Instant.parse("2026-11-21T09:00:00Z");
@@ -55,7 +55,8 @@ class MalformedInputTest {
     root.detachAppender(logged);
     assertThat(logged.list)
         .as("no stack trace and no error is logged for a client's mistake")
-        .noneMatch(e -> e.getThrowableProxy() != null || e.getLevel().isGreaterOrEqual(Level.ERROR));
+        .noneMatch(
+            e -> e.getThrowableProxy() != null || e.getLevel().isGreaterOrEqual(Level.ERROR));
   }
 
   private static void assertOneSentence4xx(int status, String body) {

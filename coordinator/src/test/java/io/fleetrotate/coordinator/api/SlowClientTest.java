@@ -95,7 +95,9 @@ class SlowClientTest {
   void headTrickledAByteAtATimeIsCutOff() throws Exception {
     try (Socket socket = RawHttp.connect(coordinator.port())) {
       OutputStream out = socket.getOutputStream();
-      out.write("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ".getBytes(StandardCharsets.US_ASCII));
+      out.write(
+          "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: "
+              .getBytes(StandardCharsets.US_ASCII));
       out.flush();
       trickle(out);
 
