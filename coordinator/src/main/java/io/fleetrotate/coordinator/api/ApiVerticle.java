@@ -161,7 +161,7 @@ public final class ApiVerticle extends VerticleBase {
     return true;
   }
 
-  private static void refuseUri(HttpServerRequest request) {
+  private void refuseUri(HttpServerRequest request) {
     securityHeaders(request.response())
         .setStatusCode(400)
         .putHeader("content-type", JSON)
@@ -170,7 +170,8 @@ public final class ApiVerticle extends VerticleBase {
                 .put(
                     "error",
                     "the request URI is not valid percent-encoding; write a literal % as %25")
-                .toBuffer());
+                .toBuffer())
+        .onComplete(ignored -> deadlines.answered(request));
   }
 
   private static HttpServerResponse securityHeaders(HttpServerResponse response) {
