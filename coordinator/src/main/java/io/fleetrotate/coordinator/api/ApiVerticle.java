@@ -70,6 +70,7 @@ public final class ApiVerticle extends VerticleBase {
   // Bodies above this are decoded on a worker thread rather than the event loop.
   private static final int INLINE_DECODE_BYTES = 64 * 1024;
   private static final int RECENT_ROTATIONS = 20;
+  private static final int CSV_ROWS_PER_CHUNK = 500;
   // Admin bodies are held to the wire codec's standard: one value per key, nothing after the
   // document.
   private static final ObjectMapper MAPPER =
@@ -467,28 +468,63 @@ public final class ApiVerticle extends VerticleBase {
       throw ApiException.badRequest("query parameter format: write csv or json");
     }
     RotationQuery query = QueryParams.rotations(ctx, 100_000, 1_000_000);
+    if (csv) {
+      blocking(() -> deps.history().query(query).items())
+          .onSuccess(items -> streamCsv(ctx, items))
+          .onFailure(ctx::fail);
+      return;
+    }
     blocking(
             () -> {
-              RotationPage page = deps.history().query(query);
-              if (csv) {
-                StringBuilder out = new StringBuilder(page.items().size() * 256 + 256);
-                Views.csvHeader(out);
-                page.items().forEach(e -> Views.csvRow(out, e));
-                return Buffer.buffer(out.toString());
-              }
               JsonArray items = new JsonArray();
-              page.items().forEach(e -> items.add(Views.rotation(e)));
+              deps.history().query(query).items().forEach(e -> items.add(Views.rotation(e)));
               return items.toBuffer();
             })
         .onSuccess(
             buffer ->
                 ctx.response()
-                    .putHeader("content-type", csv ? "text/csv; charset=utf-8" : JSON)
-                    .putHeader(
-                        "content-disposition",
-                        "attachment; filename=\"rotations." + (csv ? "csv" : "json") + "\"")
+                    .putHeader("content-type", JSON)
+                    .putHeader("content-disposition", "attachment; filename=\"rotations.json\"")
                     .end(buffer))
         .onFailure(ctx::fail);
+  }
+
+  /**
+   * Writes the CSV in chunks as the client reads it: a few hundred rows per turn of the event loop,
+   * waiting for the write queue to drain, so a large export neither builds one huge buffer nor
+   * holds the loop.
+   */
+  private void streamCsv(RoutingContext ctx, List<RotationEvent> items) {
+    HttpServerResponse response =
+        ctx.response()
+            .setChunked(true)
+            .putHeader("content-type", "text/csv; charset=utf-8")
+            .putHeader("content-disposition", "attachment; filename=\"rotations.csv\"");
+    StringBuilder header = new StringBuilder();
+    Views.csvHeader(header);
+    response.write(header.toString());
+    writeCsvRows(response, items, 0);
+  }
+
+  private void writeCsvRows(HttpServerResponse response, List<RotationEvent> items, int from) {
+    if (response.closed()) {
+      return;
+    }
+    int to = Math.min(items.size(), from + CSV_ROWS_PER_CHUNK);
+    StringBuilder chunk = new StringBuilder((to - from) * 256);
+    for (int i = from; i < to; i++) {
+      Views.csvRow(chunk, items.get(i));
+    }
+    if (to == items.size()) {
+      response.end(chunk.toString());
+    } else {
+      response.write(chunk.toString());
+      if (response.writeQueueFull()) {
+        response.drainHandler(ignored -> writeCsvRows(response, items, to));
+      } else {
+        vertx.runOnContext(ignored -> writeCsvRows(response, items, to));
+      }
+    }
   }
 
   private void alerts(RoutingContext ctx) {

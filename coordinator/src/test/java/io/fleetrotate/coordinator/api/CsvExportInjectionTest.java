@@ -67,4 +67,24 @@ class CsvExportInjectionTest {
       assertThat(unquoted).doesNotStartWith("\t").doesNotStartWith("\r");
     }
   }
+
+  @Test
+  void largeExportIsStreamedWithEveryRowGuarded() {
+    List<io.fleetrotate.proto.RotationEvent> events = new java.util.ArrayList<>();
+    for (int i = 0; i < 1_234; i++) {
+      events.add(Wire.event("n1", Result.SUCCESS, T0.minusSeconds(i)));
+    }
+    JsonArray batch = new JsonArray(Wire.eventsJson(events));
+    for (int i = 0; i < batch.size(); i++) {
+      batch.getJsonObject(i).put("nodeId", "=cmd|' /C calc'!A0");
+    }
+    assertThat(http.post("/api/v1/events", AGENT, batch.encode()).status()).isEqualTo(200);
+
+    Http.Response csv = http.get("/api/v1/rotations/export?format=csv&limit=5000", ADMIN);
+
+    assertThat(csv.status()).isEqualTo(200);
+    assertThat(csv.header("content-length")).as("streamed, not sized up front").isNull();
+    List<String> rows = csv.body().lines().skip(1).toList();
+    assertThat(rows).hasSize(1_234).allMatch(r -> r.contains(",'=cmd|' /C calc'!A0,"));
+  }
 }
