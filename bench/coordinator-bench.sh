@@ -53,9 +53,10 @@ WORK=${BENCH_WORK:-/tmp/fleetrotate-coordinator-bench}
 rm -rf "$WORK"; mkdir -p "$WORK/store"
 AGENT=bench-agent-token-0123456789
 ADMIN=bench-admin-token-0123456789
+SCRAPE=bench-scrape-token-0123456789
 cat >"$WORK/coordinator.yaml" <<YAML
 http: { bind: 127.0.0.1, port: $PORT }
-auth: { agentTokens: ["$AGENT"], adminTokens: ["$ADMIN"] }
+auth: { agentTokens: ["$AGENT"], adminTokens: ["$ADMIN"], scrapeTokens: ["$SCRAPE"] }
 hazelcast: { enabled: $HAZELCAST, port: $HZ_PORT, members: ["127.0.0.1:$HZ_PORT"], clusterName: bench }
 store: { dir: $WORK/store }
 rateLimit: { heartbeatsPerNodePerMinute: 60000 }
@@ -139,7 +140,7 @@ after_kb=$(used_heap_kb)
 
 scrapes=()
 for _ in $(seq 1 9); do
-  scrapes+=("$(curl -s -o "$WORK/scrape.txt" -w '%{time_total}' "http://127.0.0.1:$PORT/metrics" \
+  scrapes+=("$(curl -s -o "$WORK/scrape.txt" -w '%{time_total}' -H "Authorization: Bearer $SCRAPE" "http://127.0.0.1:$PORT/metrics" \
     | python3 -c 'import sys; print(float(sys.stdin.read()) * 1000)')")
 done
 scrape_bytes=$(wc -c <"$WORK/scrape.txt")

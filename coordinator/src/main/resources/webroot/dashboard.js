@@ -1,5 +1,6 @@
 // fleetrotate dashboard: plain JS, no framework, no build step. It reads the admin token from the
-// URL fragment (#token=...), never from the server, and sends it as a bearer token on API calls.
+// URL fragment (#token=...), never from the server, moves it to sessionStorage and out of the URL,
+// and sends it as a bearer token on API calls.
 // Every refresh updates the DOM in place (rows and bars are keyed), so nothing flickers and focus
 // and hover titles survive the refresh.
 
@@ -57,12 +58,30 @@ function readFragment() {
   return out;
 }
 
+// The token never stays in the URL (history, bookmarks, screen shares): it is read once from the
+// fragment, kept in sessionStorage (this tab only, so a reload works) and dropped from the URL.
+const TOKEN_KEY = 'fleetrotate.adminToken';
+
+function storedToken() {
+  try {
+    return sessionStorage.getItem(TOKEN_KEY) || '';
+  } catch {
+    return '';
+  }
+}
+
+function storeToken(token) {
+  try {
+    if (token) sessionStorage.setItem(TOKEN_KEY, token);
+    else sessionStorage.removeItem(TOKEN_KEY);
+  } catch {
+    // Storage disabled: the token lives in memory until the page closes.
+  }
+}
+
 function writeFragment() {
-  const parts = [];
-  if (state.token) parts.push('token=' + encodeURIComponent(state.token));
-  parts.push('window=' + state.windowMinutes);
-  // replaceState: no hashchange event, no history entry per window change.
-  history.replaceState(null, '', '#' + parts.join('&'));
+  // replaceState: no hashchange event, no history entry per window change; no token either.
+  history.replaceState(null, '', '#window=' + state.windowMinutes);
 }
 
 // ---------------------------------------------------------------- API
@@ -260,6 +279,7 @@ async function refreshNow() {
 
 function showTokenHelp(reason) {
   state.token = null;
+  storeToken('');
   clearTimeout(state.timer);
   $('#dashboard').hidden = true;
   $('#message').hidden = true;
@@ -279,7 +299,10 @@ function start() {
     state.windowMinutes = minutes;
   }
   $('#window-select').value = String(state.windowMinutes);
-  const token = (fragment.token || '').trim();
+  const fromUrl = (fragment.token || '').trim();
+  if (fromUrl) storeToken(fromUrl);
+  const token = fromUrl || storedToken();
+  writeFragment();
   if (!token) {
     showTokenHelp('There is no token in the URL.');
     return;
@@ -965,12 +988,14 @@ $('#token-form').addEventListener('submit', (event) => {
   const token = $('#token-input').value.trim();
   if (!token) return;
   $('#token-input').value = '';
-  location.hash = 'token=' + encodeURIComponent(token) + '&window=' + state.windowMinutes;
+  storeToken(token);
+  start();
 });
 
 window.addEventListener('hashchange', () => {
   const token = (readFragment().token || '').trim();
-  if (token !== state.token) start();
+  if (token && token !== state.token) start();
+  else if (token) writeFragment();
 });
 
 let resizeTimer = null;

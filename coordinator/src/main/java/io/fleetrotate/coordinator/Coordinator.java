@@ -120,8 +120,7 @@ public final class Coordinator implements AutoCloseable {
     history.forEachSince(
         Instant.EPOCH,
         e -> {
-          fleet.recordRotation(e);
-          metrics.rotation(e);
+          count(e);
           events[0]++;
         });
     log.info("restored {} nodes and {} rotation events", saved.size(), events[0]);
@@ -205,9 +204,9 @@ public final class Coordinator implements AutoCloseable {
         .append(events)
         .thenCompose(
             fresh -> {
+              // Stored means counted: a counting bug on one event must not skip the others.
               for (RotationEvent e : fresh) {
-                fleet.recordRotation(e);
-                metrics.rotation(e);
+                count(e);
               }
               if (publish && sync != null) {
                 // Acknowledge only once the cluster has them: the ack must survive this member.
@@ -215,6 +214,15 @@ public final class Coordinator implements AutoCloseable {
               }
               return CompletableFuture.completedFuture(fresh);
             });
+  }
+
+  private void count(RotationEvent e) {
+    try {
+      fleet.recordRotation(e);
+      metrics.rotation(e);
+    } catch (RuntimeException bug) {
+      log.error("stored event {} could not be counted: {}", e.eventId(), bug.toString());
+    }
   }
 
   private void every(Duration period, Runnable task) {

@@ -24,8 +24,8 @@ public record NodeHeartbeat(
     List<FileStatus> files) {
   public NodeHeartbeat {
     Rules.protocolVersion("protocolVersion", protocolVersion);
-    Rules.text("nodeId", nodeId, WireLimits.MAX_ID_LENGTH);
-    Rules.text("group", group, WireLimits.MAX_ID_LENGTH);
+    Rules.id("nodeId", nodeId);
+    Rules.id("group", group);
     Rules.text("agentVersion", agentVersion, WireLimits.MAX_ID_LENGTH);
     Rules.timestamp("sentAt", sentAt);
     disks = Rules.list("disks", disks, WireLimits.MAX_DISKS);

@@ -16,7 +16,7 @@ import java.util.UUID;
  * @param path the rotated file
  * @param trigger why the rotation started
  * @param startedAt when it started
- * @param finishedAt when it ended, not before {@code startedAt}
+ * @param finishedAt when it ended, not before {@code startedAt} and at most 30 days after
  * @param result how it ended
  * @param reason why it failed: required when {@code result} is FAILED, null otherwise
  * @param message human-readable detail, or null; at most 4096 chars
@@ -24,7 +24,7 @@ import java.util.UUID;
  * @param bytesAfter size of the (compressed) backup written, >= 0
  * @param codec the compression codec used, e.g. {@code zstd}, {@code gzip}, {@code none}
  * @param lockBackend the lease backend used, e.g. {@code redis}, {@code hazelcast}, {@code local}
- * @param lockWaitMs how long the agent waited for the lease, >= 0
+ * @param lockWaitMs how long the agent waited for the lease, from 0 to 30 days
  * @param fencingToken the lease's fencing token, >= 0; 0 when no lease was held
  */
 public record RotationEvent(
@@ -48,14 +48,17 @@ public record RotationEvent(
   public RotationEvent {
     Rules.protocolVersion("protocolVersion", protocolVersion);
     Rules.required("eventId", eventId);
-    Rules.text("nodeId", nodeId, WireLimits.MAX_ID_LENGTH);
-    Rules.text("group", group, WireLimits.MAX_ID_LENGTH);
+    Rules.id("nodeId", nodeId);
+    Rules.id("group", group);
     Rules.text("path", path, WireLimits.MAX_PATH_LENGTH);
     Rules.required("trigger", trigger);
     Rules.timestamp("startedAt", startedAt);
     Rules.timestamp("finishedAt", finishedAt);
     if (finishedAt.isBefore(startedAt)) {
       throw Rules.violation("finishedAt", "must not be before startedAt (" + startedAt + ")");
+    }
+    if (Duration.between(startedAt, finishedAt).toMillis() > WireLimits.MAX_DURATION_MILLIS) {
+      throw Rules.violation("finishedAt", "must be at most 30 days after startedAt");
     }
     Rules.required("result", result);
     if (result == Result.FAILED && reason == null) {
@@ -65,12 +68,12 @@ public record RotationEvent(
       throw Rules.violation(
           "reason", "must be absent unless result is FAILED (result is " + result + ")");
     }
-    Rules.optionalText("message", message, WireLimits.MAX_MESSAGE_LENGTH);
+    Rules.optionalMessage("message", message, WireLimits.MAX_MESSAGE_LENGTH);
     Rules.nonNegative("bytesBefore", bytesBefore);
     Rules.nonNegative("bytesAfter", bytesAfter);
     Rules.text("codec", codec, WireLimits.MAX_SHORT_NAME_LENGTH);
     Rules.text("lockBackend", lockBackend, WireLimits.MAX_SHORT_NAME_LENGTH);
-    Rules.nonNegative("lockWaitMs", lockWaitMs);
+    Rules.durationMillis("lockWaitMs", lockWaitMs);
     Rules.nonNegative("fencingToken", fencingToken);
   }
 

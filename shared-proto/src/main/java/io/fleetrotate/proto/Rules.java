@@ -9,10 +9,11 @@ import java.util.List;
  * WireFormatException} with the full JSON path.
  */
 final class Rules {
-  // Instant.toString() writes a four-digit year only inside this range; outside it the text would
-  // carry a sign or more digits, which the wire format does not allow.
-  static final Instant EARLIEST = Instant.parse("0000-01-01T00:00:00Z");
+  // No rotation, heartbeat or file happened before the Unix epoch; the upper bound is where
+  // Instant.toString() stops writing a four-digit year, which is all the wire format allows.
+  static final Instant EARLIEST = Instant.EPOCH;
   static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999999Z");
+  static final String TIMESTAMP_RANGE = "must be between 1970 and 9999";
 
   private Rules() {}
 
@@ -35,14 +36,37 @@ final class Rules {
     }
   }
 
-  /** A required, non-blank string of at most {@code maxLength} chars. */
+  /**
+   * A node id or group: a required {@link #text} that is not {@code .} or {@code ..}, which would
+   * name another resource once put in a URL path.
+   */
+  static void id(String field, String value) {
+    text(field, value, WireLimits.MAX_ID_LENGTH);
+    if (value.equals(".") || value.equals("..")) {
+      throw violation(field, "must not be \".\" or \"..\"");
+    }
+  }
+
+  /**
+   * A required, non-blank string of at most {@code maxLength} chars, without control characters or
+   * unpaired surrogates.
+   */
   static void text(String field, String value, int maxLength) {
     required(field, value);
     optionalText(field, value, maxLength);
   }
 
-  /** Absent (null), or a non-blank string of at most {@code maxLength} chars. */
+  /** Absent (null), or what {@link #text} allows. */
   static void optionalText(String field, String value, int maxLength) {
+    optionalText(field, value, maxLength, false);
+  }
+
+  /** Absent (null), or what {@link #text} allows plus tabs and line breaks: a free-text message. */
+  static void optionalMessage(String field, String value, int maxLength) {
+    optionalText(field, value, maxLength, true);
+  }
+
+  private static void optionalText(String field, String value, int maxLength, boolean lineBreaks) {
     if (value == null) {
       return;
     }
@@ -53,6 +77,36 @@ final class Rules {
     if (value.isBlank()) {
       throw violation(field, "must not be blank");
     }
+    String problem = characterProblem(value, lineBreaks);
+    if (problem != null) {
+      throw violation(field, problem);
+    }
+  }
+
+  /**
+   * Why {@code value} cannot be stored and shown as sent, or null. A lone surrogate has no UTF-8
+   * form (it would come back as '?' after a restart); control characters corrupt logs, metrics
+   * labels and terminals.
+   */
+  static String characterProblem(String value, boolean lineBreaks) {
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (Character.isHighSurrogate(c)
+          && i + 1 < value.length()
+          && Character.isLowSurrogate(value.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        return "must be valid Unicode (an unpaired surrogate is at index " + i + ")";
+      } else if (Character.isISOControl(c)
+          && !(lineBreaks && (c == '\n' || c == '\r' || c == '\t'))) {
+        return "must not contain control characters (U+"
+            + String.format("%04X", (int) c)
+            + " is at index "
+            + i
+            + ")";
+      }
+    }
+    return null;
   }
 
   static void nonNegative(String field, long value) {
@@ -74,7 +128,15 @@ final class Rules {
 
   static void optionalTimestamp(String field, Instant value) {
     if (value != null && (value.isBefore(EARLIEST) || value.isAfter(LATEST))) {
-      throw violation(field, "must be within the years 0000 to 9999");
+      throw violation(field, TIMESTAMP_RANGE);
+    }
+  }
+
+  /** A duration in milliseconds, from 0 to {@link WireLimits#MAX_DURATION_MILLIS}. */
+  static void durationMillis(String field, long value) {
+    if (value < 0 || value > WireLimits.MAX_DURATION_MILLIS) {
+      throw violation(
+          field, "must be from 0 to " + WireLimits.MAX_DURATION_MILLIS + " (30 days in ms)");
     }
   }
 

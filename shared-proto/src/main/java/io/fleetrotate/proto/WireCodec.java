@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
@@ -97,6 +98,17 @@ public final class WireCodec {
     ObjectNode tree = mapper.createObjectNode();
     ArrayNode accepted = tree.putArray("accepted");
     ack.accepted().forEach(id -> accepted.add(id.toString()));
+    // Written only when there is one, so acks of clean batches read as they always have.
+    if (!ack.rejected().isEmpty()) {
+      ArrayNode rejected = tree.putArray("rejected");
+      for (EventAck.Rejection r : ack.rejected()) {
+        ObjectNode item = rejected.addObject().put("index", r.index());
+        if (r.eventId() != null) {
+          item.put("eventId", r.eventId().toString());
+        }
+        item.put("path", r.path()).put("rule", r.rule());
+      }
+    }
     return write(tree);
   }
 
@@ -127,6 +139,43 @@ public final class WireCodec {
     return decodeEvents(utf8(json));
   }
 
+  /**
+   * Decodes a JSON array of at most {@link WireLimits#MAX_EVENTS_PER_BATCH} events one by one: an
+   * event that breaks the contract is set aside with its path and rule, the others are kept.
+   *
+   * @throws WireFormatException only when the document as a whole is unusable: not JSON, not an
+   *     array, too large or too many events
+   */
+  public EventBatch decodeEventBatch(byte[] json) throws WireFormatException {
+    JsonNode root = parse(json);
+    List<RotationEvent> events = new ArrayList<>();
+    List<EventAck.Rejection> rejected = new ArrayList<>();
+    WireObject.elementsOf(
+        root,
+        "$",
+        WireLimits.MAX_EVENTS_PER_BATCH,
+        (node, path) -> {
+          try {
+            events.add(event(node, path));
+          } catch (WireFormatException e) {
+            int index = rejected.size() + events.size();
+            rejected.add(new EventAck.Rejection(index, readableId(node), e.path(), e.rule()));
+          }
+          return null;
+        });
+    return new EventBatch(events, rejected);
+  }
+
+  /** The event id of a rejected event, or null when it has none worth reporting. */
+  private static UUID readableId(JsonNode node) {
+    JsonNode id = node.isObject() ? node.get("eventId") : null;
+    try {
+      return id == null ? null : WireObject.uuid(id, "$");
+    } catch (WireFormatException e) {
+      return null;
+    }
+  }
+
   public HeartbeatReply decodeReply(byte[] json) throws WireFormatException {
     return reply(parse(json));
   }
@@ -139,7 +188,9 @@ public final class WireCodec {
     WireObject ack = WireObject.at(parse(json), "$");
     List<UUID> accepted =
         ack.requiredList("accepted", WireLimits.MAX_EVENTS_PER_BATCH, WireObject::uuid);
-    return ack.build(() -> new EventAck(accepted));
+    List<EventAck.Rejection> rejected =
+        ack.optionalList("rejected", WireLimits.MAX_EVENTS_PER_BATCH, this::rejection);
+    return ack.build(() -> new EventAck(accepted, rejected));
   }
 
   public EventAck decodeAck(String json) throws WireFormatException {
@@ -147,6 +198,16 @@ public final class WireCodec {
   }
 
   // ---- record <-> tree ----
+
+  private EventAck.Rejection rejection(JsonNode node, String path) throws WireFormatException {
+    WireObject rejection = WireObject.at(node, path);
+    int index = rejection.requiredInt("index");
+    JsonNode id = node.get("eventId");
+    UUID eventId = id == null || id.isNull() ? null : WireObject.uuid(id, path + ".eventId");
+    String badPath = rejection.requiredText("path");
+    String rule = rejection.requiredText("rule");
+    return rejection.build(() -> new EventAck.Rejection(index, eventId, badPath, rule));
+  }
 
   private ObjectNode heartbeatTree(NodeHeartbeat heartbeat) {
     ObjectNode tree = mapper.createObjectNode();

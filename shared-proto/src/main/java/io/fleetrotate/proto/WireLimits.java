@@ -23,6 +23,12 @@ public final class WireLimits {
   public static final int MAX_COMMANDS = 1_000;
   public static final int MAX_EVENTS_PER_BATCH = 10_000;
 
+  /**
+   * Longest duration an event may report (a rotation, a lock wait): 30 days. Longer ones come from
+   * a broken clock, and far longer ones overflow the nanosecond arithmetic of metrics.
+   */
+  public static final long MAX_DURATION_MILLIS = 30L * 24 * 60 * 60 * 1000;
+
   /** Largest document the codec will decode or encode: 16 MiB. */
   public static final int MAX_DOCUMENT_BYTES = 16 * 1024 * 1024;
 

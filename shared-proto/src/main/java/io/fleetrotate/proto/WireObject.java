@@ -150,6 +150,13 @@ final class WireObject {
     return elementsOf(required(field), pathOf(field), maxSize, decoder);
   }
 
+  /** An absent or null list reads as empty. */
+  <T> List<T> optionalList(String field, int maxSize, ElementDecoder<T> decoder)
+      throws WireFormatException {
+    JsonNode value = optional(field);
+    return value == null ? List.of() : elementsOf(value, pathOf(field), maxSize, decoder);
+  }
+
   /**
    * Builds the record with {@code constructor}, reporting a rule its compact constructor enforces
    * (a range, a length, a rule between fields) under this object's path.

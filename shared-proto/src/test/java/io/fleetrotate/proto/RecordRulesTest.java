@@ -66,7 +66,7 @@ class RecordRulesTest {
     assertThatThrownBy(
             () -> new HeartbeatReply(ProtocolVersion.CURRENT, Rules.LATEST.plusNanos(1), List.of()))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("serverTime: must be within the years 0000 to 9999");
+        .hasMessage("serverTime: must be between 1970 and 9999");
   }
 
   @Test

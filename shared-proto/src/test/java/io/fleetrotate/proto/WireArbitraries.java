@@ -18,7 +18,10 @@ final class WireArbitraries {
         Tuple.of(1, Arbitraries.integers().between(0, 999_999_999).map(minor -> "1." + minor)));
   }
 
-  /** Non-blank text up to {@code maxLength} chars: mostly plain, sometimes any UTF-16 at all. */
+  /**
+   * Non-blank text up to {@code maxLength} chars: mostly plain, sometimes any Unicode without
+   * control characters (paired surrogates included), never an id that is a path segment.
+   */
   static Arbitrary<String> texts(int maxLength) {
     Arbitrary<String> plain =
         Arbitraries.strings()
@@ -29,7 +32,9 @@ final class WireArbitraries {
             .ofMaxLength(Math.min(maxLength, 40));
     Arbitrary<String> anything = Arbitraries.strings().all().ofMinLength(1).ofMaxLength(maxLength);
     return Arbitraries.frequencyOf(Tuple.of(3, plain), Tuple.of(1, anything))
-        .filter(text -> !text.isBlank());
+        .filter(text -> !text.isBlank())
+        .filter(text -> Rules.characterProblem(text, false) == null)
+        .filter(text -> !text.equals(".") && !text.equals(".."));
   }
 
   static Arbitrary<String> optionalTexts(int maxLength) {
@@ -147,7 +152,7 @@ final class WireArbitraries {
                 nonNegativeLongs(),
                 texts(WireLimits.MAX_SHORT_NAME_LENGTH),
                 texts(WireLimits.MAX_SHORT_NAME_LENGTH),
-                nonNegativeLongs(),
+                Arbitraries.longs().between(0, WireLimits.MAX_DURATION_MILLIS),
                 nonNegativeLongs())
             .as(Cost::new);
     return Combinators.combine(identity, timing, outcome, cost)

@@ -203,7 +203,7 @@ class WireRejectionTest {
     WireFormatException rejection =
         eventRejection(Golden.EVENT_SUCCESS, tree -> tree.put("lockWaitMs", -5));
 
-    assertThat(rejection).hasMessage("$.lockWaitMs: must be >= 0");
+    assertThat(rejection).hasMessage("$.lockWaitMs: must be from 0 to 2592000000 (30 days in ms)");
   }
 
   @Test

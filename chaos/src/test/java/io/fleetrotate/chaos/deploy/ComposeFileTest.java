@@ -288,6 +288,7 @@ class ComposeFileTest {
         Map.of(
             "FLEETROTATE_AGENT_TOKEN", "compose-agent-token-change-me",
             "FLEETROTATE_ADMIN_TOKEN", "compose-admin-token-change-me",
+            "FLEETROTATE_SCRAPE_TOKEN", "compose-scrape-token-change-me",
             "HOSTNAME", "mcp-host-1");
     for (String backend : List.of("hazelcast", "redis")) {
       Map<String, String> agentEnv = new HashMap<>(env);

@@ -39,6 +39,8 @@ import org.testcontainers.containers.wait.strategy.Wait;
 class ComposeFleetTest {
   private static final String AGENT_TOKEN = "compose-test-agent-token-0123456789";
   private static final String ADMIN_TOKEN = "compose-test-admin-token-0123456789";
+  // The compose default, the token deploy/prometheus/scrape-token holds for Prometheus.
+  private static final String SCRAPE = "Bearer compose-scrape-token-change-me";
   private static final Pattern SUCCESSES =
       Pattern.compile(
           "(?m)^fleetrotate_rotations_total\\{node=\"([^\"]+)\"[^}]*result=\"SUCCESS\"[^}]*} (\\S+)$");
@@ -103,7 +105,7 @@ class ComposeFleetTest {
           .ignoreExceptions()
           .until(
               () ->
-                  rotatedNodes(get(coordinator + "/metrics", null))
+                  rotatedNodes(get(coordinator + "/metrics", SCRAPE))
                       .containsAll(ComposeProject.HOSTS));
 
       for (String host : ComposeProject.HOSTS) {
@@ -117,7 +119,7 @@ class ComposeFleetTest {
         assertThat(health.getExitCode()).as(host + " healthcheck").isZero();
       }
       // The reopen signal crossed the container boundary: no rotation failed (REOPEN_FAILED).
-      assertThat(get(coordinator + "/metrics", null)).doesNotContain("result=\"FAILED\"");
+      assertThat(get(coordinator + "/metrics", SCRAPE)).doesNotContain("result=\"FAILED\"");
 
       await("prometheus scrapes the coordinator and the three agents")
           .atMost(Duration.ofMinutes(2))

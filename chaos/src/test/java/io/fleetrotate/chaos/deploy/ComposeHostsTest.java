@@ -40,6 +40,7 @@ class ComposeHostsTest {
   private static final List<String> HOSTS = List.of("mcp-host-1", "mcp-host-2");
   private static final String AGENT_TOKEN = "compose-hosts-agent-token-0123";
   private static final String ADMIN_TOKEN = "compose-hosts-admin-token-0123";
+  private static final String SCRAPE_TOKEN = "compose-hosts-scrape-token-0123";
   private static final Pattern SUCCESSES =
       Pattern.compile(
           "(?m)^fleetrotate_rotations_total\\{node=\"([^\"]+)\"[^}]*result=\"SUCCESS\"[^}]*} (\\S+)$");
@@ -58,6 +59,7 @@ class ComposeHostsTest {
     Map<String, String> env = new HashMap<>(System.getenv());
     env.put("FLEETROTATE_AGENT_TOKEN", AGENT_TOKEN);
     env.put("FLEETROTATE_ADMIN_TOKEN", ADMIN_TOKEN);
+    env.put("FLEETROTATE_SCRAPE_TOKEN", SCRAPE_TOKEN);
     env.remove("FLEETROTATE_LOCK_BACKEND");
     int coordinatorPort = ComposeTools.freePort();
     int hazelcastPort = ComposeTools.freePort();
@@ -299,6 +301,7 @@ class ComposeHostsTest {
       HttpResponse<String> r =
           http.send(
               HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                  .header("Authorization", "Bearer " + SCRAPE_TOKEN)
                   .timeout(Duration.ofSeconds(5))
                   .build(),
               HttpResponse.BodyHandlers.ofString());

@@ -5,6 +5,7 @@ import static io.fleetrotate.chaos.deploy.ComposeProject.list;
 import static io.fleetrotate.chaos.deploy.ComposeProject.map;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -12,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code deploy/prometheus/prometheus.yml}: promtool accepts it and the alert rules it loads, and
@@ -20,13 +22,23 @@ import org.junit.jupiter.api.Test;
 class PrometheusConfigTest {
   static final Path PROMTOOL = Path.of("/usr/bin/promtool");
   private static final String CONFIG = "deploy/prometheus/prometheus.yml";
+  private static final String SCRAPE_TOKEN_IN_CONTAINER = "/etc/prometheus/scrape-token";
 
   @Test
-  void promtoolAcceptsTheConfigurationAndItsRules() throws Exception {
+  void promtoolAcceptsTheConfigurationAndItsRules(@TempDir Path dir) throws Exception {
     ComposeTools.require(PROMTOOL, "apt-get install prometheus");
+    // promtool opens the coordinator job's credentials_file, which only the prometheus container
+    // has at /etc/prometheus: check a copy that points at the file compose mounts there.
+    String config =
+        Files.readString(ComposeProject.file(CONFIG))
+            .replace(
+                SCRAPE_TOKEN_IN_CONTAINER,
+                ComposeProject.file("deploy/prometheus/scrape-token").toString());
+    Path copy = Files.writeString(dir.resolve("prometheus.yml"), config);
+    Files.copy(ComposeProject.file("deploy/prometheus/alerts.yml"), dir.resolve("alerts.yml"));
     ComposeTools.Result r =
         ComposeTools.run(
-            List.of(PROMTOOL.toString(), "check", "config", CONFIG),
+            List.of(PROMTOOL.toString(), "check", "config", copy.toString()),
             Map.of(),
             Duration.ofMinutes(1));
     System.out.print(r.output());
@@ -45,6 +57,22 @@ class PrometheusConfigTest {
             Map.of(),
             Duration.ofMinutes(1));
     assertThat(r.exit()).as(r.output()).isZero();
+  }
+
+  @Test
+  void theScrapeTokenFileIsMountedWhereTheCoordinatorJobReadsIt() {
+    Map<String, Object> coordinator =
+        list(ComposeProject.yaml(ComposeProject.file(CONFIG)).get("scrape_configs"), "jobs")
+            .stream()
+            .map(j -> map(j, "job"))
+            .filter(j -> "coordinator".equals(j.get("job_name")))
+            .findFirst()
+            .orElseThrow();
+    assertThat(map(coordinator.get("authorization"), "authorization"))
+        .containsEntry("type", "Bearer")
+        .containsEntry("credentials_file", SCRAPE_TOKEN_IN_CONTAINER);
+    assertThat(ComposeProject.mountAt("prometheus", SCRAPE_TOKEN_IN_CONTAINER).source())
+        .isEqualTo("./deploy/prometheus/scrape-token");
   }
 
   @Test

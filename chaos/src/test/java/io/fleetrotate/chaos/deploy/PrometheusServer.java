@@ -94,6 +94,16 @@ final class PrometheusServer implements AutoCloseable {
         statics.put("labels", Map.of("node", PrometheusTestFleet.NODE));
       }
       job.put("static_configs", List.of(statics));
+      if (job.containsKey("authorization")) {
+        // The compose file mounts the token at credentials_file; here it is the test fleet's.
+        Path token = fleet.dir.resolve("scrape-token");
+        try {
+          Files.writeString(token, PrometheusTestFleet.SCRAPE_TOKEN + "\n");
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+        job.put("authorization", Map.of("type", "Bearer", "credentials_file", token.toString()));
+      }
       jobs.add(job);
     }
     config.put("scrape_configs", jobs);

@@ -32,6 +32,8 @@ final class PrometheusTestFleet implements AutoCloseable {
   static final String NODE = "prom-host-1";
   private static final String AGENT_TOKEN = "prometheus-test-agent-token-0123";
   private static final String ADMIN_TOKEN = "prometheus-test-admin-token-0123";
+  /** The coordinator's /metrics needs it (auth.scrapeTokens); Prometheus reads it from a file. */
+  static final String SCRAPE_TOKEN = "prometheus-test-scrape-token-0123";
   private static final Pattern SUCCESSES =
       Pattern.compile("(?m)^fleetrotate_rotations_total\\{[^}]*result=\"SUCCESS\"[^}]*} (\\S+)$");
 
@@ -71,11 +73,12 @@ final class PrometheusTestFleet implements AutoCloseable {
             dir.resolve("coordinator.yaml"),
             """
             http: { bind: 127.0.0.1, port: %d }
-            auth: { agentTokens: ["%s"], adminTokens: ["%s"] }
+            auth: { agentTokens: ["%s"], adminTokens: ["%s"], scrapeTokens: ["%s"] }
             hazelcast: { enabled: false }
             store: { dir: "%s" }
             """
-                .formatted(coordinatorPort, AGENT_TOKEN, ADMIN_TOKEN, dir.resolve("store")));
+                .formatted(
+                    coordinatorPort, AGENT_TOKEN, ADMIN_TOKEN, SCRAPE_TOKEN, dir.resolve("store")));
     Path agentConfig =
         Files.writeString(
             dir.resolve("agent.yaml"),
@@ -192,7 +195,13 @@ final class PrometheusTestFleet implements AutoCloseable {
 
   private String get(int port, String path) {
     try {
-      HttpResponse<String> r = http.send(request(port, path), HttpResponse.BodyHandlers.ofString());
+      HttpRequest request =
+          port == coordinatorPort
+              ? HttpRequest.newBuilder(request(port, path), (n, v) -> true)
+                  .header("Authorization", "Bearer " + SCRAPE_TOKEN)
+                  .build()
+              : request(port, path);
+      HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
       return r.statusCode() == 200 ? r.body() : "";
     } catch (IOException e) {
       return "";

@@ -1,8 +1,11 @@
 package io.fleetrotate.coordinator.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.fleetrotate.coordinator.alert.Notices;
 import io.fleetrotate.coordinator.alert.Severity;
 import io.fleetrotate.coordinator.fleet.FleetState;
@@ -16,18 +19,24 @@ import io.fleetrotate.coordinator.history.RotationQuery;
 import io.fleetrotate.coordinator.metrics.CoordinatorMetrics;
 import io.fleetrotate.proto.Command;
 import io.fleetrotate.proto.EventAck;
+import io.fleetrotate.proto.EventBatch;
 import io.fleetrotate.proto.HeartbeatReply;
 import io.fleetrotate.proto.NodeHeartbeat;
 import io.fleetrotate.proto.ProtocolVersion;
 import io.fleetrotate.proto.RotationEvent;
 import io.fleetrotate.proto.WireFormatException;
-import io.fleetrotate.proto.WireLimits;
+import io.fleetrotate.proto.WireText;
+import io.netty.handler.codec.DecoderException;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.VertxException;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.PemKeyCertOptions;
@@ -44,7 +53,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,7 +70,23 @@ public final class ApiVerticle extends VerticleBase {
   // Bodies above this are decoded on a worker thread rather than the event loop.
   private static final int INLINE_DECODE_BYTES = 64 * 1024;
   private static final int RECENT_ROTATIONS = 20;
-  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final int CSV_ROWS_PER_CHUNK = 500;
+  // Admin bodies are held to the wire codec's standard: one value per key, nothing after the
+  // document.
+  private static final ObjectMapper MAPPER =
+      JsonMapper.builder()
+          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .build();
+
+  /**
+   * On every response. The dashboard loads only its own files and calls only this origin; no page
+   * may frame it (clickjacking), no response is sniffed into another type, no URL leaks as a
+   * referrer.
+   */
+  static final String CONTENT_SECURITY_POLICY =
+      "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:;"
+          + " connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
   private static final long OVER_CAP_RETRY_SECONDS = 300;
 
@@ -69,6 +96,7 @@ public final class ApiVerticle extends VerticleBase {
   private final byte[] openApi;
   private final int port;
   private HttpServer server;
+  private RequestDeadlines deadlines;
 
   /**
    * @param port the port to listen on, which may differ from the configured one: further instances
@@ -85,7 +113,11 @@ public final class ApiVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     var http = deps.config().http();
-    HttpServerOptions options = new HttpServerOptions().setCompressionSupported(true);
+    HttpServerOptions options =
+        new HttpServerOptions()
+            .setCompressionSupported(true)
+            .setIdleTimeout((int) Math.min(Integer.MAX_VALUE, http.idleTimeout().toMillis()))
+            .setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
     http.tls()
         .ifPresent(
             tls ->
@@ -95,11 +127,58 @@ public final class ApiVerticle extends VerticleBase {
                         new PemKeyCertOptions()
                             .setCertPath(tls.certPath().toString())
                             .setKeyPath(tls.keyPath().toString())));
+    deadlines = new RequestDeadlines(vertx, http.idleTimeout(), http.requestTimeout());
+    Router router = router();
     return vertx
         .createHttpServer(options)
-        .requestHandler(router())
+        .connectionHandler(deadlines::connected)
+        .requestHandler(
+            request -> {
+              deadlines.requestArrived(request);
+              if (isPercentEncoded(request.uri())) {
+                router.handle(request);
+              } else {
+                // The router would throw while matching path parameters, and log it as a bug.
+                refuseUri(request);
+              }
+            })
+        // Malformed framing, resets and TLS noise are the client's problem: one line, no trace.
+        .exceptionHandler(t -> log.debug("HTTP connection error: {}", t.toString()))
         .listen(port, http.bind())
         .onSuccess(s -> server = s);
+  }
+
+  /** True if every '%' in {@code uri} starts a two-hex-digit escape. */
+  static boolean isPercentEncoded(String uri) {
+    for (int i = uri.indexOf('%'); i >= 0; i = uri.indexOf('%', i + 1)) {
+      if (i + 2 >= uri.length()
+          || Character.digit(uri.charAt(i + 1), 16) < 0
+          || Character.digit(uri.charAt(i + 2), 16) < 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private void refuseUri(HttpServerRequest request) {
+    securityHeaders(request.response())
+        .setStatusCode(400)
+        .putHeader("content-type", JSON)
+        .end(
+            new JsonObject()
+                .put(
+                    "error",
+                    "the request URI is not valid percent-encoding; write a literal % as %25")
+                .toBuffer())
+        .onComplete(ignored -> deadlines.answered(request));
+  }
+
+  private static HttpServerResponse securityHeaders(HttpServerResponse response) {
+    return response
+        .putHeader("content-security-policy", CONTENT_SECURITY_POLICY)
+        .putHeader("x-content-type-options", "nosniff")
+        .putHeader("referrer-policy", "no-referrer")
+        .putHeader("x-frame-options", "DENY");
   }
 
   /** The port the server listens on (useful with port 0). */
@@ -113,11 +192,14 @@ public final class ApiVerticle extends VerticleBase {
         BodyHandler.create(false).setBodyLimit(deps.config().http().maxBodyBytes());
     Handler<RoutingContext> agent = new TokenCheck(tokens, Tokens.Scope.AGENT);
     Handler<RoutingContext> admin = new TokenCheck(tokens, Tokens.Scope.ADMIN);
-    Handler<RoutingContext> open =
-        deps.config().auth().openMetrics() ? RoutingContext::next : new TokenCheck(tokens, null);
+    Handler<RoutingContext> scrape =
+        deps.config().auth().openMetrics()
+            ? RoutingContext::next
+            : TokenCheck.adminOrScrape(tokens);
 
-    r.get("/health").handler(open).handler(this::health);
-    r.get("/metrics").handler(open).handler(this::metrics);
+    r.route().handler(this::everyRequest);
+    r.get("/health").handler(this::health);
+    r.get("/metrics").handler(scrape).handler(this::metrics);
     r.get("/api/v1/openapi.json").handler(this::openApi);
 
     r.post("/api/v1/heartbeats").handler(agent).handler(body).handler(this::heartbeat);
@@ -143,6 +225,24 @@ public final class ApiVerticle extends VerticleBase {
     r.errorHandler(
         405, ctx -> error(ctx, 405, "this endpoint does not take " + ctx.request().method(), null));
     return r;
+  }
+
+  /**
+   * First for every request: the security headers, the request deadline's bookkeeping, and a 400
+   * for a query string that is not valid percent-encoding (Vert.x would throw while decoding it).
+   */
+  private void everyRequest(RoutingContext ctx) {
+    securityHeaders(ctx.response());
+    if (deadlines != null) {
+      ctx.addEndHandler(ignored -> deadlines.answered(ctx.request()));
+    }
+    try {
+      ctx.queryParams();
+    } catch (RuntimeException e) {
+      throw ApiException.badRequest(
+          "the query string is not valid percent-encoding; write a literal % as %25");
+    }
+    ctx.next();
   }
 
   // ---- agent endpoints ----
@@ -189,27 +289,52 @@ public final class ApiVerticle extends VerticleBase {
     ctx.response().putHeader("content-type", JSON).end(Buffer.buffer(deps.codec().encode(reply)));
   }
 
+  /**
+   * Each event is validated before anything is stored; the valid ones are stored and counted even
+   * when others are not. A batch with a refused event is answered 400 naming the first one (what
+   * agents act on), with the ack's accepted and rejected lists in the same body.
+   */
   private void events(RoutingContext ctx) {
     byte[] bytes = bodyBytes(ctx);
-    blocking(() -> deps.codec().decodeEvents(bytes))
+    blocking(() -> deps.codec().decodeEventBatch(bytes))
         .map(
-            events -> {
-              events.forEach(e -> checkMayActFor(ctx, e.nodeId()));
-              return events;
+            batch -> {
+              // A token bound to other nodes stores nothing of the batch.
+              batch.events().forEach(e -> checkMayActFor(ctx, e.nodeId()));
+              return batch;
             })
         .compose(
-            events ->
-                Future.fromCompletionStage(deps.ingest().ingest(events), vertx.getOrCreateContext())
-                    .map(fresh -> ack(events, fresh)))
-        .onSuccess(ack -> ctx.response().putHeader("content-type", JSON).end(ack))
+            batch ->
+                Future.fromCompletionStage(
+                        batch.events().isEmpty()
+                            ? CompletableFuture.completedFuture(List.<RotationEvent>of())
+                            : deps.ingest().ingest(batch.events()),
+                        vertx.getOrCreateContext())
+                    .map(fresh -> ack(batch, fresh)))
+        .onSuccess(ack -> answerAck(ctx, ack))
         .onFailure(ctx::fail);
   }
 
-  private Buffer ack(List<RotationEvent> events, List<RotationEvent> fresh) {
-    deps.metrics().eventsReceived(events.size(), fresh);
+  private EventAck ack(EventBatch batch, List<RotationEvent> fresh) {
+    deps.metrics().eventsReceived(batch.events().size(), fresh);
     Set<UUID> ids = new LinkedHashSet<>();
-    events.forEach(e -> ids.add(e.eventId()));
-    return Buffer.buffer(deps.codec().encode(new EventAck(List.copyOf(ids))));
+    batch.events().forEach(e -> ids.add(e.eventId()));
+    return new EventAck(List.copyOf(ids), batch.rejected());
+  }
+
+  private void answerAck(RoutingContext ctx, EventAck ack) {
+    Buffer body = Buffer.buffer(deps.codec().encode(ack));
+    if (ack.rejected().isEmpty()) {
+      ctx.response().putHeader("content-type", JSON).end(body);
+      return;
+    }
+    EventAck.Rejection first = ack.rejected().get(0);
+    JsonObject refused =
+        new JsonObject()
+            .put("error", first.message())
+            .put("path", first.path())
+            .mergeIn(new JsonObject(body));
+    ctx.response().setStatusCode(400).putHeader("content-type", JSON).end(refused.toBuffer());
   }
 
   private void noop(RoutingContext ctx) {
@@ -304,7 +429,7 @@ public final class ApiVerticle extends VerticleBase {
   }
 
   private void node(RoutingContext ctx) {
-    String id = ctx.pathParam("id");
+    String id = nodeIdParam(ctx);
     reply(
         ctx,
         () -> {
@@ -316,7 +441,7 @@ public final class ApiVerticle extends VerticleBase {
   }
 
   private void rotateNow(RoutingContext ctx) {
-    String id = ctx.pathParam("id");
+    String id = nodeIdParam(ctx);
     String path = rotatePath(ctx.body().buffer());
     Command command = fleet.queueRotate(id, path).orElseThrow(() -> unknownNode(id));
     log.info("queued {} for node {} (path {})", command.type(), id, path == null ? "all" : path);
@@ -335,7 +460,11 @@ public final class ApiVerticle extends VerticleBase {
     try {
       tree = MAPPER.readTree(body.getBytes());
     } catch (JsonProcessingException e) {
-      throw new ApiException(400, "$: is not valid JSON; send {\"path\": \"/var/log/app.log\"}");
+      throw new ApiException(
+          400,
+          "$: is not valid JSON ("
+              + oneLine(e.getOriginalMessage())
+              + "); send one object such as {\"path\": \"/var/log/app.log\"}");
     } catch (IOException e) {
       throw new ApiException(400, "$: is not valid JSON");
     }
@@ -352,9 +481,9 @@ public final class ApiVerticle extends VerticleBase {
     if (!path.isTextual() || path.asText().isBlank()) {
       throw new PathException("$.path", "must be a non-blank string, the watched file to rotate");
     }
-    if (path.asText().length() > WireLimits.MAX_PATH_LENGTH) {
-      throw new PathException(
-          "$.path", "must be at most " + WireLimits.MAX_PATH_LENGTH + " characters");
+    String problem = WireText.pathProblem(path.asText());
+    if (problem != null) {
+      throw new PathException("$.path", problem);
     }
     return path.asText();
   }
@@ -384,28 +513,63 @@ public final class ApiVerticle extends VerticleBase {
       throw ApiException.badRequest("query parameter format: write csv or json");
     }
     RotationQuery query = QueryParams.rotations(ctx, 100_000, 1_000_000);
+    if (csv) {
+      blocking(() -> deps.history().query(query).items())
+          .onSuccess(items -> streamCsv(ctx, items))
+          .onFailure(ctx::fail);
+      return;
+    }
     blocking(
             () -> {
-              RotationPage page = deps.history().query(query);
-              if (csv) {
-                StringBuilder out = new StringBuilder(page.items().size() * 256 + 256);
-                Views.csvHeader(out);
-                page.items().forEach(e -> Views.csvRow(out, e));
-                return Buffer.buffer(out.toString());
-              }
               JsonArray items = new JsonArray();
-              page.items().forEach(e -> items.add(Views.rotation(e)));
+              deps.history().query(query).items().forEach(e -> items.add(Views.rotation(e)));
               return items.toBuffer();
             })
         .onSuccess(
             buffer ->
                 ctx.response()
-                    .putHeader("content-type", csv ? "text/csv; charset=utf-8" : JSON)
-                    .putHeader(
-                        "content-disposition",
-                        "attachment; filename=\"rotations." + (csv ? "csv" : "json") + "\"")
+                    .putHeader("content-type", JSON)
+                    .putHeader("content-disposition", "attachment; filename=\"rotations.json\"")
                     .end(buffer))
         .onFailure(ctx::fail);
+  }
+
+  /**
+   * Writes the CSV in chunks as the client reads it: a few hundred rows per turn of the event loop,
+   * waiting for the write queue to drain, so a large export neither builds one huge buffer nor
+   * holds the loop.
+   */
+  private void streamCsv(RoutingContext ctx, List<RotationEvent> items) {
+    HttpServerResponse response =
+        ctx.response()
+            .setChunked(true)
+            .putHeader("content-type", "text/csv; charset=utf-8")
+            .putHeader("content-disposition", "attachment; filename=\"rotations.csv\"");
+    StringBuilder header = new StringBuilder();
+    Views.csvHeader(header);
+    response.write(header.toString());
+    writeCsvRows(response, items, 0);
+  }
+
+  private void writeCsvRows(HttpServerResponse response, List<RotationEvent> items, int from) {
+    if (response.closed()) {
+      return;
+    }
+    int to = Math.min(items.size(), from + CSV_ROWS_PER_CHUNK);
+    StringBuilder chunk = new StringBuilder((to - from) * 256);
+    for (int i = from; i < to; i++) {
+      Views.csvRow(chunk, items.get(i));
+    }
+    if (to == items.size()) {
+      response.end(chunk.toString());
+    } else {
+      response.write(chunk.toString());
+      if (response.writeQueueFull()) {
+        response.drainHandler(ignored -> writeCsvRows(response, items, to));
+      } else {
+        vertx.runOnContext(ignored -> writeCsvRows(response, items, to));
+      }
+    }
   }
 
   private void alerts(RoutingContext ctx) {
@@ -422,13 +586,14 @@ public final class ApiVerticle extends VerticleBase {
 
   // ---- open endpoints ----
 
+  /** Status for any caller (probes carry no token); the counts with a token or openMetrics. */
   private void health(RoutingContext ctx) {
-    JsonObject health =
-        new JsonObject()
-            .put("status", "UP")
-            .put("nodes", fleet.nodes().size())
-            .put("events", deps.history().size());
-    health.mergeIn(deps.health().get());
+    JsonObject health = new JsonObject().put("status", "UP");
+    if (deps.config().auth().openMetrics()
+        || tokens.callerOf(ctx.request().getHeader("authorization")) != null) {
+      health.put("nodes", fleet.nodes().size()).put("events", deps.history().size());
+      health.mergeIn(deps.health().get());
+    }
     ctx.response().putHeader("content-type", JSON).end(health.toBuffer());
   }
 
@@ -452,6 +617,32 @@ public final class ApiVerticle extends VerticleBase {
   private static byte[] bodyBytes(RoutingContext ctx) {
     Buffer body = ctx.body().buffer();
     return body == null ? new byte[0] : body.getBytes();
+  }
+
+  /** The {@code :id} path parameter, held to the rules node ids follow on the wire. */
+  private static String nodeIdParam(RoutingContext ctx) {
+    String id = ctx.pathParam("id");
+    String problem = id == null ? "is required" : WireText.idProblem(id);
+    if (problem != null || id.indexOf('\uFFFD') >= 0) {
+      throw ApiException.badRequest(
+          "path parameter id: "
+              + (problem != null ? problem : "must be valid percent-encoded UTF-8")
+              + "; write a node id as its agent reports it");
+    }
+    return id;
+  }
+
+  /** Parser detail as one short line of printable text. */
+  private static String oneLine(String text) {
+    if (text == null) {
+      return "no detail";
+    }
+    StringBuilder out = new StringBuilder();
+    for (int i = 0; i < text.length() && out.length() < 200; i++) {
+      char c = text.charAt(i);
+      out.append(Character.isWhitespace(c) ? ' ' : Character.isISOControl(c) ? '?' : c);
+    }
+    return out.toString().trim();
   }
 
   private TrackedNode knownNode(String id) {
@@ -508,6 +699,20 @@ public final class ApiVerticle extends VerticleBase {
           null);
     } else if (t == null && ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
       error(ctx, ctx.statusCode(), "the request was refused (HTTP " + ctx.statusCode() + ")", null);
+    } else if (t != null && (isClientGone(t) || !ctx.request().isEnded())) {
+      // A malformed chunk, a reset or a half-closed connection: the client's doing, not a bug.
+      log.debug(
+          "{} {}: the client's request broke off: {}",
+          ctx.request().method(),
+          ctx.request().path(),
+          t.toString());
+      if (ctx.response().headWritten() || ctx.response().closed()) {
+        return; // Vert.x has already answered the broken framing itself.
+      }
+      // The rest of the stream cannot be trusted: answer, then close the connection.
+      ctx.response().putHeader("connection", "close");
+      ctx.addEndHandler(ignored -> ctx.request().connection().close());
+      error(ctx, 400, "the request is not valid HTTP (malformed framing or body); resend it", null);
     } else if (t instanceof IOException e) {
       log.error(
           "storage failed while serving {} {}", ctx.request().method(), ctx.request().path(), e);
@@ -518,8 +723,20 @@ public final class ApiVerticle extends VerticleBase {
     }
   }
 
+  private static boolean isClientGone(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof DecoderException
+          || c instanceof HttpClosedException
+          || c instanceof java.nio.channels.ClosedChannelException
+          || (c instanceof VertxException && "Connection was closed".equals(c.getMessage()))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private static void error(RoutingContext ctx, int status, String message, String path) {
-    if (ctx.response().ended() || ctx.response().closed()) {
+    if (ctx.response().ended() || ctx.response().closed() || ctx.response().headWritten()) {
       return;
     }
     JsonObject body = new JsonObject().put("error", message);

@@ -13,10 +13,21 @@ import io.vertx.ext.web.handler.SecurityPolicyHandler;
 final class TokenCheck implements SecurityPolicyHandler {
   private final Tokens tokens;
   private final Tokens.Scope required;
+  private final boolean scrapeToo;
 
   TokenCheck(Tokens tokens, Tokens.Scope required) {
+    this(tokens, required, false);
+  }
+
+  private TokenCheck(Tokens tokens, Tokens.Scope required, boolean scrapeToo) {
     this.tokens = tokens;
     this.required = required;
+    this.scrapeToo = scrapeToo;
+  }
+
+  /** For /metrics: an admin token or a scrape token. */
+  static TokenCheck adminOrScrape(Tokens tokens) {
+    return new TokenCheck(tokens, Tokens.Scope.ADMIN, true);
   }
 
   @Override
@@ -28,7 +39,14 @@ final class TokenCheck implements SecurityPolicyHandler {
           ctx,
           401,
           "missing or unknown token; send Authorization: Bearer <token> with a configured token");
-    } else if (required != null && caller.scope() != required) {
+    } else if (scrapeToo
+        && caller.scope() != Tokens.Scope.ADMIN
+        && caller.scope() != Tokens.Scope.SCRAPE) {
+      refuse(
+          ctx,
+          403,
+          "this endpoint needs a scrape or admin token (auth.scrapeTokens or auth.adminTokens)");
+    } else if (!scrapeToo && required != null && caller.scope() != required) {
       String who = required == Tokens.Scope.AGENT ? "agent" : "admin";
       refuse(ctx, 403, "this endpoint needs an " + who + " token (auth." + who + "Tokens)");
     } else {

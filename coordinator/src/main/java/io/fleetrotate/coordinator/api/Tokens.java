@@ -15,7 +15,10 @@ import java.util.regex.Pattern;
  * matched.
  */
 final class Tokens {
+  /** Narrowest first: when one value is configured in two scopes, the wider one is taken. */
   enum Scope {
+    /** May read /metrics only. */
+    SCRAPE,
     AGENT,
     ADMIN
   }
@@ -53,6 +56,9 @@ final class Tokens {
     for (String token : auth.adminTokens()) {
       entries.add(new Entry(digest(token), new Caller(Scope.ADMIN, List.of())));
     }
+    for (String token : auth.scrapeTokens()) {
+      entries.add(new Entry(digest(token), new Caller(Scope.SCRAPE, List.of())));
+    }
   }
 
   /** Who presented the token in an {@code Authorization: Bearer} header, or null if nobody. */
@@ -67,8 +73,8 @@ final class Tokens {
     Caller match = null;
     for (Entry e : entries) {
       boolean equal = MessageDigest.isEqual(e.digest(), presented);
-      // An admin token wins over an agent token with the same value (the config refuses that).
-      if (equal && (match == null || e.caller().scope() == Scope.ADMIN)) {
+      // The widest scope wins when one value is configured twice (the config refuses that).
+      if (equal && (match == null || e.caller().scope().ordinal() > match.scope().ordinal())) {
         match = e.caller();
       }
     }

@@ -90,8 +90,16 @@ final class Views {
     out.append(String.join(",", CSV_COLUMNS)).append("\r\n");
   }
 
-  /** RFC 4180: a field with a comma, quote or line break is quoted, quotes doubled. */
-  private static void csvField(StringBuilder out, String value) {
+  /**
+   * RFC 4180: a field with a comma, quote or line break is quoted, quotes doubled. A field a
+   * spreadsheet would run as a formula (starting with = + - @, a tab or a carriage return) gets a
+   * leading single quote first (OWASP CSV injection): node ids, paths and messages come from
+   * agents.
+   */
+  static void csvField(StringBuilder out, String value) {
+    if (!value.isEmpty() && "=+-@\t\r".indexOf(value.charAt(0)) >= 0) {
+      value = "'" + value;
+    }
     boolean quote = false;
     for (int i = 0; i < value.length() && !quote; i++) {
       char c = value.charAt(i);

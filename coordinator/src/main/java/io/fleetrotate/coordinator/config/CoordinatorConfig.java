@@ -40,32 +40,54 @@ public record CoordinatorConfig(
   /**
    * @param maxBodyBytes the largest request body accepted; larger ones get 413
    * @param tls PEM certificate and key; without it the coordinator speaks plain HTTP
+   * @param idleTimeout a connection with no traffic for this long is closed
+   * @param requestTimeout a request whose head and body have not fully arrived this long after it
+   *     began (a new connection, or the end of the previous response plus idleTimeout) is answered
+   *     408 or its connection closed, so half-sent requests cannot hold connections
    */
-  public record Http(String bind, int port, int maxBodyBytes, Optional<Tls> tls) {}
+  public record Http(
+      String bind,
+      int port,
+      int maxBodyBytes,
+      Optional<Tls> tls,
+      Duration idleTimeout,
+      Duration requestTimeout) {
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
+    public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
+
+    /** With the default timeouts. */
+    public Http(String bind, int port, int maxBodyBytes, Optional<Tls> tls) {
+      this(bind, port, maxBodyBytes, tls, DEFAULT_IDLE_TIMEOUT, DEFAULT_REQUEST_TIMEOUT);
+    }
+  }
 
   public record Tls(Path certPath, Path keyPath) {}
 
   /**
    * @param agentTokens bearer tokens that may post heartbeats and events
    * @param adminTokens bearer tokens that may read the API and send commands
-   * @param openMetrics whether {@code /metrics} and {@code /health} are served without a token
+   * @param openMetrics whether {@code /metrics} and the details of {@code /health} are served
+   *     without a token
    * @param agentNodes for an agent token bound to nodes: the node ids and globs it may speak for;
    *     an agent token not in this map may speak for any node
+   * @param scrapeTokens bearer tokens that may read {@code /metrics} only (admin tokens may too)
    */
   public record Auth(
       List<String> agentTokens,
       List<String> adminTokens,
       boolean openMetrics,
-      Map<String, List<String>> agentNodes) {
+      Map<String, List<String>> agentNodes,
+      List<String> scrapeTokens) {
     public Auth {
       agentTokens = List.copyOf(agentTokens);
       adminTokens = List.copyOf(adminTokens);
       agentNodes = Map.copyOf(agentNodes);
+      scrapeTokens = List.copyOf(scrapeTokens);
     }
 
-    /** Agent tokens that may speak for any node. */
+    /** Agent tokens that may speak for any node, no scrape tokens. */
     public Auth(List<String> agentTokens, List<String> adminTokens, boolean openMetrics) {
-      this(agentTokens, adminTokens, openMetrics, Map.of());
+      this(agentTokens, adminTokens, openMetrics, Map.of(), List.of());
     }
 
     /** Tokens are secrets: never print them. */
@@ -79,6 +101,8 @@ public record CoordinatorConfig(
           + openMetrics
           + ", boundAgentTokens="
           + agentNodes.size()
+          + ", scrapeTokens="
+          + scrapeTokens.size()
           + "]";
     }
   }

@@ -171,7 +171,7 @@ final class CoordinatorConfigReader {
   }
 
   private Http readHttp(YamlMap m) {
-    m.allowOnly(List.of("bind", "port", "maxBodyBytes", "tls"));
+    m.allowOnly(List.of("bind", "port", "maxBodyBytes", "tls", "idleTimeout", "requestTimeout"));
     String bind = m.get("bind", BIND_ADDRESS, DEFAULT_BIND);
     int port = m.get("port", ScalarType.integer(0, 65535), DEFAULT_PORT);
     long maxBody =
@@ -183,7 +183,18 @@ final class CoordinatorConfigReader {
                 "a size from 1KiB to 16MiB"),
             (long) WireLimits.MAX_DOCUMENT_BYTES);
     Optional<Tls> tls = m.optionalSection("tls").map(this::readTls);
-    return new Http(bind, port, (int) maxBody, tls);
+    // Slow clients: how long a silent connection, and a half-sent request, may hold a connection.
+    Duration idle =
+        m.get(
+            "idleTimeout",
+            ScalarType.durationAtLeast(Duration.ofSeconds(1)),
+            Http.DEFAULT_IDLE_TIMEOUT);
+    Duration request =
+        m.get(
+            "requestTimeout",
+            ScalarType.durationAtLeast(Duration.ofSeconds(1)),
+            Http.DEFAULT_REQUEST_TIMEOUT);
+    return new Http(bind, port, (int) maxBody, tls, idle, request);
   }
 
   private Tls readTls(YamlMap m) {
@@ -194,7 +205,7 @@ final class CoordinatorConfigReader {
   }
 
   private Auth readAuth(YamlMap m) {
-    m.allowOnly(List.of("agentTokens", "adminTokens", "openMetrics"));
+    m.allowOnly(List.of("agentTokens", "adminTokens", "openMetrics", "scrapeTokens"));
     Map<String, List<String>> agentNodes = new LinkedHashMap<>();
     List<String> agent = agentTokens(m, agentNodes);
     List<String> admin = tokens(m, "adminTokens");
@@ -206,8 +217,19 @@ final class CoordinatorConfigReader {
         break;
       }
     }
-    boolean openMetrics = m.get("openMetrics", ScalarType.BOOLEAN, true);
-    return new Auth(agent, admin, openMetrics, agentNodes);
+    // /metrics: closed unless opened explicitly; scrape tokens may read it and nothing else.
+    boolean openMetrics = m.get("openMetrics", ScalarType.BOOLEAN, false);
+    List<String> scrape = m.has("scrapeTokens") ? tokens(m, "scrapeTokens") : List.of();
+    for (String token : scrape) {
+      if (agent.contains(token) || admin.contains(token)) {
+        m.error(
+            "scrapeTokens",
+            "lists a token that agentTokens or adminTokens also lists; give Prometheus its own"
+                + " token");
+        break;
+      }
+    }
+    return new Auth(agent, admin, openMetrics, agentNodes, scrape);
   }
 
   /**

@@ -45,8 +45,13 @@ final class TextWriter {
     }
   }
 
+  /**
+   * Label values come from agents: backslash, quote and line feed are escaped as the format says,
+   * any other control character and any unpaired surrogate become '?', so a scrape shows no raw
+   * control characters.
+   */
   private void escape(String s) {
-    if (s.indexOf('\\') < 0 && s.indexOf('"') < 0 && s.indexOf('\n') < 0) {
+    if (isPlain(s)) {
       out.append(s);
       return;
     }
@@ -56,8 +61,28 @@ final class TextWriter {
         case '\\' -> out.append("\\\\");
         case '"' -> out.append("\\\"");
         case '\n' -> out.append("\\n");
-        default -> out.append(c);
+        default -> {
+          if (Character.isHighSurrogate(c)
+              && i + 1 < s.length()
+              && Character.isLowSurrogate(s.charAt(i + 1))) {
+            out.append(c).append(s.charAt(++i));
+          } else if (Character.isISOControl(c) || Character.isSurrogate(c)) {
+            out.append('?');
+          } else {
+            out.append(c);
+          }
+        }
       }
     }
+  }
+
+  private static boolean isPlain(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == '\\' || c == '"' || Character.isISOControl(c) || Character.isSurrogate(c)) {
+        return false;
+      }
+    }
+    return true;
   }
 }

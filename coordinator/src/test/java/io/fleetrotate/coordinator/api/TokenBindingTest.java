@@ -46,7 +46,8 @@ class TokenBindingTest {
             List.of(AGENT, HOST_1, HOST_2, WEB),
             c.auth().adminTokens(),
             true,
-            Map.of(HOST_1, List.of("host-1"), HOST_2, List.of("host-2"), WEB, List.of("web-*")));
+            Map.of(HOST_1, List.of("host-1"), HOST_2, List.of("host-2"), WEB, List.of("web-*")),
+            List.of());
     coordinator =
         Coordinator.start(
             new CoordinatorConfig(

@@ -49,7 +49,10 @@ class ConfigLoaderTest {
     assertThat(c.http().maxBodyBytes()).isEqualTo(16 * 1024 * 1024);
     assertThat(c.http().tls()).isEmpty();
     assertThat(c.auth().agentTokens()).containsExactly("agent-token-0123456789abcdef");
-    assertThat(c.auth().openMetrics()).isTrue();
+    assertThat(c.auth().openMetrics()).isFalse();
+    assertThat(c.auth().scrapeTokens()).isEmpty();
+    assertThat(c.http().idleTimeout()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(c.http().requestTimeout()).isEqualTo(Duration.ofSeconds(30));
     assertThat(c.hazelcast().port()).isEqualTo(5701);
     assertThat(c.hazelcast().enabled()).isTrue();
     assertThat(c.hazelcast().clusterName()).isEqualTo("fleetrotate");

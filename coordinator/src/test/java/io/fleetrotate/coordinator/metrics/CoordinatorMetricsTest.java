@@ -45,7 +45,7 @@ class CoordinatorMetricsTest {
             "1",
             T0,
             List.of(new DiskUsage("/mnt/with space", 10, 1)),
-            List.of(new FileStatus("/var/log/line\nbreak.log", 1, -2.5, 0, 0, null, null))));
+            List.of(new FileStatus("/var/log/quote\"and\\back.log", 1, -2.5, 0, 0, null, null))));
     for (Result r : Result.values()) {
       RotationEvent e =
           Wire.event(UUID.randomUUID(), "n1", "mcp-server", r, T0, Duration.ofSeconds(40));
@@ -62,7 +62,7 @@ class CoordinatorMetricsTest {
         .contains(
             "fleetrotate_node_disk_used_ratio{node=\"n1\",group=\"mcp-server\",mount=\"/var/log\"} 0.9")
         .contains("node=\"odd\\\"node\\\\name\"")
-        .contains("path=\"/var/log/line\\nbreak.log\"")
+        .contains("path=\"/var/log/quote\\\"and\\\\back.log\"")
         .contains(
             "fleetrotate_rotations_total{node=\"n1\",group=\"mcp-server\",result=\"FAILED\",reason=\"IO_ERROR\"} 1")
         .contains("fleetrotate_rotation_duration_seconds_bucket{group=\"mcp-server\",le=\"30.0\"}")
