@@ -258,6 +258,8 @@ public final class RotationEngine {
               + ") and the open ("
               + opened.identity()
               + "); someone else is changing this directory";
+    } else if (opened.links() == 0) {
+      refusal = "it was removed or replaced as it was opened; someone else is changing this directory";
     } else if (opened.links() != 1) {
       refusal =
           "it has "
