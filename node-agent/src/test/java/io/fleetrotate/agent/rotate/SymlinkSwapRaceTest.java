@@ -66,7 +66,7 @@ class SymlinkSwapRaceTest {
   }
 
   @Test
-  void renameNeverCompressesTheFileASwappedSymlinkPointsTo() throws Exception {
+  void renameNeverPassesOffASwappedSymlinkAsTheBackupNorCompressesItsTarget() throws Exception {
     raceWith(RotationSpec.Move.RENAME, tempDir);
   }
 
@@ -161,6 +161,14 @@ class SymlinkSwapRaceTest {
         .as("the file outside the log directory is byte for byte what it was")
         .isEqualTo(secret);
     assertThat(noBackupHolds(logs, SECRET_MARKER)).isEmpty();
+    // A rotation that reports success moved the log it checked, never a link swapped in for it.
+    assertThat(outcomes)
+        .filteredOn(o -> o.result() == Result.SUCCESS)
+        .allSatisfy(
+            o ->
+                assertThat(Files.isSymbolicLink(o.backup().orElseThrow()))
+                    .as("%s is a symbolic link", o.backup().orElseThrow())
+                    .isFalse());
     if (move == RotationSpec.Move.RENAME) {
       // The rename comes after several fsyncs, so the swapper nearly always gets in first: then
       // the rename is seen to have moved something else, and the rotation stops there.
