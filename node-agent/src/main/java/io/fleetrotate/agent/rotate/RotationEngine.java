@@ -221,7 +221,9 @@ public final class RotationEngine {
   private static RotationFailure symbolicLinkRefused(Path live, Throwable cause) {
     return new RotationFailure(
         FailureReason.CONFIG_ERROR,
-        "refusing to rotate " + live + ": it is a symbolic link; configure the path of the real file",
+        "refusing to rotate "
+            + live
+            + ": it is a symbolic link; configure the path of the real file",
         cause);
   }
 
@@ -259,7 +261,8 @@ public final class RotationEngine {
               + opened.identity()
               + "); someone else is changing this directory";
     } else if (opened.links() == 0) {
-      refusal = "it was removed or replaced as it was opened; someone else is changing this directory";
+      refusal =
+          "it was removed or replaced as it was opened; someone else is changing this directory";
     } else if (opened.links() != 1) {
       refusal =
           "it has "
@@ -721,7 +724,8 @@ public final class RotationEngine {
             if (dir.delete(b)) {
               log.info("pruned {}", b.path());
             } else {
-              log.warn("did not prune {}: it was replaced or removed since it was listed", b.path());
+              log.warn(
+                  "did not prune {}: it was replaced or removed since it was listed", b.path());
             }
           }
         }

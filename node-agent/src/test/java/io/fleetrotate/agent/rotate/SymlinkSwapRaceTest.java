@@ -39,8 +39,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A user who can write the log directory swaps the log for a symbolic link to a file outside it
  * (rename(2) of a prepared link over the log's name, then of a prepared regular file back over it)
- * in a tight loop while the root agent rotates. Whatever the interleaving, the outside file is never
- * written, truncated or collapsed, and its bytes end up in no backup.
+ * in a tight loop while the root agent rotates. Whatever the interleaving, the outside file is
+ * never written, truncated or collapsed, and its bytes end up in no backup.
  */
 class SymlinkSwapRaceTest {
 

@@ -20,9 +20,9 @@ import java.util.Map;
 
 /**
  * A regular file held by its descriptor, for a root agent working in a directory that a less
- * trusted user can write. The name is looked up once, by {@code open(2)} with {@code O_NOFOLLOW}
- * (a symbolic link at the name is refused, never followed); the descriptor is then checked with
- * {@code statx(2)} (a regular file, its device and inode), and every later read, write, truncate,
+ * trusted user can write. The name is looked up once, by {@code open(2)} with {@code O_NOFOLLOW} (a
+ * symbolic link at the name is refused, never followed); the descriptor is then checked with {@code
+ * statx(2)} (a regular file, its device and inode), and every later read, write, truncate,
  * collapse, fsync, chmod and chown goes through the descriptor, never through the name again. A
  * user who swaps the name for a symbolic link or another file after the check changes nothing the
  * agent does.
@@ -31,7 +31,8 @@ import java.util.Map;
  * neither the descriptor nor {@code fstat}, {@code fchmod}, {@code fchown} or {@code fallocate} on
  * it; reaching the descriptor by reflection needs {@code --add-opens}, and reopening {@code
  * /proc/self/fd/N} depends on {@code /proc}. So the file is opened, checked and used through libc.
- * Linux on x86_64 and aarch64 only (the flag values below); elsewhere opening fails with a sentence.
+ * Linux on x86_64 and aarch64 only (the flag values below); elsewhere opening fails with a
+ * sentence.
  */
 public final class FileHandle implements Closeable {
 
@@ -193,7 +194,8 @@ public final class FileHandle implements Closeable {
       fd = libc.open(nulTerminated(file), flags, 0);
     } catch (LastErrorException e) {
       if (e.getErrorCode() == ELOOP) {
-        throw new NotARegularFileException(file, true, "is a symbolic link, which is never followed");
+        throw new NotARegularFileException(
+            file, true, "is a symbolic link, which is never followed");
       }
       throw failure(file, "open", e.getErrorCode(), e);
     }
@@ -245,7 +247,9 @@ public final class FileHandle implements Closeable {
     }
   }
 
-  /** {@code pwrite}: writes what {@code src} holds at {@code position}; returns the bytes written. */
+  /**
+   * {@code pwrite}: writes what {@code src} holds at {@code position}; returns the bytes written.
+   */
   public int write(ByteBuffer src, long position) throws IOException {
     int want = src.remaining();
     if (want == 0) {

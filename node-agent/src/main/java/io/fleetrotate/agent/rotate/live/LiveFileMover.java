@@ -195,8 +195,8 @@ public final class LiveFileMover {
    * link under its name is refused, never followed or overwritten. Owner and mode are set on the
    * new descriptor.
    */
-  private static FileHandle createBackup(
-      FileHandle live, Path backup, NewFileAttributes attributes) throws IOException {
+  private static FileHandle createBackup(FileHandle live, Path backup, NewFileAttributes attributes)
+      throws IOException {
     FileHandle created;
     try {
       created = FileHandle.createNew(backup);
@@ -205,7 +205,9 @@ public final class LiveFileMover {
       throw new FileAlreadyExistsException(
           backup.toString(),
           null,
-          "backup already exists; compress or remove it before moving " + live.path() + " aside again");
+          "backup already exists; compress or remove it before moving "
+              + live.path()
+              + " aside again");
     }
     try {
       attributes.applyTo(created, Optional.of(live.opened()));
