@@ -460,14 +460,14 @@ final class FileConfigReader {
     Optional<String> owner = m.get("owner", ACCOUNT);
     Optional<String> group = m.get("group", ACCOUNT);
     // Looked up now: found unknown only after a rename, the log would be left without a new file.
-    if (owner.isPresent() && Accounts.uid(owner.get()).isEmpty()) {
+    if (owner.isPresent() && ctx.accounts().uid(owner.get()).isEmpty()) {
       m.error(
           "owner",
           Sizes.quote(owner.get())
               + " is not a user on this host; create the user, or write an existing user name or"
               + " a numeric uid");
     }
-    if (group.isPresent() && Accounts.gid(group.get()).isEmpty()) {
+    if (group.isPresent() && ctx.accounts().gid(group.get()).isEmpty()) {
       m.error(
           "group",
           Sizes.quote(group.get())

@@ -491,7 +491,7 @@ public final class RotationEngine {
       if (name.isEmpty()) {
         return OptionalInt.empty();
       }
-      OptionalInt id = group ? Accounts.gid(name.get()) : Accounts.uid(name.get());
+      OptionalInt id = group ? Accounts.HOST.gid(name.get()) : Accounts.HOST.uid(name.get());
       if (id.isEmpty()) {
         throw new RotationFailure(
             FailureReason.CONFIG_ERROR,

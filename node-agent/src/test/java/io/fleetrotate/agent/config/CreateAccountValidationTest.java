@@ -45,9 +45,9 @@ class CreateAccountValidationTest {
             dir, ConfigFiles.ONE_FILE + "    create: { owner: root, group: \"65534\" }\n");
 
     assertThat(c.files().get(0).create().owner()).contains("root");
-    assertThat(Accounts.uid("root")).hasValue(0);
-    assertThat(Accounts.gid("root")).hasValue(0);
-    assertThat(Accounts.uid("4000000000")).hasValue((int) 4000000000L);
-    assertThat(Accounts.uid("4294967295")).isEmpty();
+    assertThat(Accounts.HOST.uid("root")).hasValue(0);
+    assertThat(Accounts.HOST.gid("root")).hasValue(0);
+    assertThat(Accounts.HOST.uid("4000000000")).hasValue((int) 4000000000L);
+    assertThat(Accounts.HOST.uid("4294967295")).isEmpty();
   }
 }
