@@ -416,6 +416,7 @@ public final class RotationEngine {
         }
         return;
       }
+      NewFileAttributes backupAttributes = newFileAttributes(); // an unknown owner fails here
       guard().close();
       journal.record(Step.MOVING);
       LiveMover.Moved moved;
@@ -426,7 +427,7 @@ public final class RotationEngine {
                 held,
                 backup(),
                 spec.move(),
-                newFileAttributes(),
+                backupAttributes,
                 copied -> {
                   try {
                     cut[0] = guard(); // held through the cut, closed below
