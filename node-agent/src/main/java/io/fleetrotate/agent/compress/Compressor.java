@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
@@ -277,7 +278,9 @@ public final class Compressor {
             target,
             StandardOpenOption.CREATE,
             StandardOpenOption.TRUNCATE_EXISTING,
-            StandardOpenOption.WRITE);
+            StandardOpenOption.WRITE,
+            // The backup directory may be writable by the log's user: never write through a link.
+            LinkOption.NOFOLLOW_LINKS);
       } catch (IOException e) {
         throw new TargetWriteException("Cannot create " + target + ": " + e, e);
       }
@@ -378,7 +381,9 @@ public final class Compressor {
 
   private static FileChannel openSource(Path source) throws CompressionFailure {
     try {
-      return FileChannel.open(source, StandardOpenOption.READ);
+      // A backup swapped for a symbolic link must not get another file compressed into the
+      // backup directory.
+      return FileChannel.open(source, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
     } catch (IOException e) {
       throw sourceFailure(source, "Cannot open " + source + ": " + e, e);
     }

@@ -7,4 +7,4 @@ import java.util.function.Supplier;
 
 /** What the agent's readers share on top of {@link ReadContext}: the host's defaults. */
 record AgentReadContext(
-    ReadContext yaml, Supplier<Optional<String>> hostName, ZoneId defaultZone) {}
+    ReadContext yaml, Supplier<Optional<String>> hostName, ZoneId defaultZone, Accounts accounts) {}

@@ -60,6 +60,17 @@ public final class ConfigLoader {
       Supplier<Optional<String>> machineHostName,
       ZoneId defaultZone)
       throws ConfigException {
+    return load(file, env, machineHostName, defaultZone, Accounts.HOST);
+  }
+
+  /** As above, with the users and groups that {@code create.owner} and {@code group} may name. */
+  static AgentConfig load(
+      Path file,
+      Map<String, String> env,
+      Supplier<Optional<String>> machineHostName,
+      ZoneId defaultZone,
+      Accounts accounts)
+      throws ConfigException {
     Objects.requireNonNull(file, "file");
     Objects.requireNonNull(env, "env");
     Problems problems = new Problems(file.toString());
@@ -71,7 +82,10 @@ public final class ConfigLoader {
                     .or(machineHostName));
     AgentReadContext ctx =
         new AgentReadContext(
-            new ReadContext(problems, new EnvSubstitution(env, hostName)), hostName, defaultZone);
+            new ReadContext(problems, new EnvSubstitution(env, hostName)),
+            hostName,
+            defaultZone,
+            accounts);
 
     Node root = compose(file, problems);
     AgentConfig config = null;

@@ -462,10 +462,24 @@ final class FileConfigReader {
               + " makes the log world-writable, so anyone on the host can forge entries; remove"
               + " write for others, or set allowWorldWritable: true on the file");
     }
-    return new CreateConfig(
-        mode.map(OptionalInt::of).orElse(OptionalInt.empty()),
-        m.get("owner", ACCOUNT),
-        m.get("group", ACCOUNT));
+    Optional<String> owner = m.get("owner", ACCOUNT);
+    Optional<String> group = m.get("group", ACCOUNT);
+    // Looked up now: found unknown only after a rename, the log would be left without a new file.
+    if (owner.isPresent() && ctx.accounts().uid(owner.get()).isEmpty()) {
+      m.error(
+          "owner",
+          Sizes.quote(owner.get())
+              + " is not a user on this host; create the user, or write an existing user name or"
+              + " a numeric uid");
+    }
+    if (group.isPresent() && ctx.accounts().gid(group.get()).isEmpty()) {
+      m.error(
+          "group",
+          Sizes.quote(group.get())
+              + " is not a group on this host; create the group, or write an existing group name"
+              + " or a numeric gid");
+    }
+    return new CreateConfig(mode.map(OptionalInt::of).orElse(OptionalInt.empty()), owner, group);
   }
 
   /**

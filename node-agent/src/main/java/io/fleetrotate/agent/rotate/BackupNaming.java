@@ -104,6 +104,22 @@ public final class BackupNaming {
     return target.resolveSibling("." + target.getFileName() + "." + tag + ".tmp");
   }
 
+  /**
+   * Whether {@code fileName} has the form of a backup of some log, {@code <log
+   * name>.<date>[.<n>][.zst|.gz]} with this date pattern, whether or not that log exists now.
+   */
+  public static boolean isBackupName(String fileName, String datePattern, ZoneId zone) {
+    Path any = Path.of("/");
+    for (int dot = fileName.indexOf('.', 1); dot > 0; dot = fileName.indexOf('.', dot + 1)) {
+      BackupNaming naming =
+          new BackupNaming(any.resolve(fileName.substring(0, dot)), any, datePattern, zone);
+      if (naming.parse(any.resolve(fileName), 0).isPresent()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** The backup a file name denotes, if it is one of ours. */
   public Optional<Backup> parse(Path candidate, long sizeBytes) {
     String name = candidate.getFileName().toString();

@@ -123,9 +123,36 @@ public final class FenceFile {
     if (token == 0) {
       return;
     }
+    if (token < 0 || token == Long.MAX_VALUE) {
+      throw new FencedException(
+          "refused by the fence "
+              + file
+              + ": token "
+              + token
+              + (token < 0
+                  ? " is negative, so the lock service's fencing counter wrapped around"
+                  : " is the largest a fencing counter can hold, so no later holder could be"
+                      + " told apart")
+              + "; reset the counter of group "
+              + lease.group()
+              + " and its fence files before rotating again",
+          token);
+    }
     Optional<Entry> current = parse(read(ch));
     if (current.isPresent()) {
       Entry e = current.get();
+      if (e.group().equals(lease.group()) && e.token() == Long.MAX_VALUE) {
+        throw new FencedException(
+            "refused by the fence "
+                + file
+                + ": it records token "
+                + Long.MAX_VALUE
+                + ", the largest a fencing counter can hold, so no lease can ever pass it; reset"
+                + " the counter of group "
+                + lease.group()
+                + " and remove this fence file before rotating again",
+            e.token());
+      }
       if (!e.group().equals(lease.group())) {
         log.warn(
             "{} records group {} but the file now rotates in group {}; starting its fence anew",
@@ -174,7 +201,8 @@ public final class FenceFile {
 
   /** What the fence holds now, if anything. */
   public Optional<Entry> read() throws IOException {
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+    try (FileChannel ch =
+        FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
       return parse(read(ch));
     } catch (NoSuchFileException e) {
       return Optional.empty();

@@ -1,8 +1,10 @@
 package io.fleetrotate.agent.rotate;
 
+import io.fleetrotate.agent.rotate.live.FileHandle;
 import io.fleetrotate.agent.rotate.live.LiveFileMover;
 import io.fleetrotate.agent.rotate.live.LiveMoveMethod;
 import io.fleetrotate.agent.rotate.live.MoveResult;
+import io.fleetrotate.agent.rotate.live.NewFileAttributes;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -12,7 +14,12 @@ final class LiveFileMoverAdapter implements LiveMover {
   private final LiveFileMover mover = new LiveFileMover();
 
   @Override
-  public Moved move(Path live, Path backup, RotationSpec.Move mode, BeforeCut beforeCut)
+  public Moved move(
+      FileHandle live,
+      Path backup,
+      RotationSpec.Move mode,
+      NewFileAttributes backupAttributes,
+      BeforeCut beforeCut)
       throws IOException {
     LiveMoveMethod method =
         switch (mode) {
@@ -20,7 +27,7 @@ final class LiveFileMoverAdapter implements LiveMover {
           case COLLAPSE -> LiveMoveMethod.COLLAPSE;
           case RENAME -> throw new IllegalArgumentException("a rename is not a live move");
         };
-    MoveResult r = mover.move(live, backup, method, beforeCut::run);
+    MoveResult r = mover.move(live, backup, method, backupAttributes, beforeCut::run);
     if (r.skipped()) {
       return new Moved(0, r.skippedReason(), true);
     }

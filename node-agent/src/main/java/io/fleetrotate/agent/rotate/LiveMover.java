@@ -1,5 +1,7 @@
 package io.fleetrotate.agent.rotate;
 
+import io.fleetrotate.agent.rotate.live.FileHandle;
+import io.fleetrotate.agent.rotate.live.NewFileAttributes;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -19,6 +21,15 @@ interface LiveMover {
    */
   record Moved(long bytesCopied, Optional<String> note, boolean skipped) {}
 
-  Moved move(Path live, Path backup, RotationSpec.Move mode, BeforeCut beforeCut)
+  /**
+   * Moves the file {@code live} holds open aside to the new file {@code backup}, reaching the live
+   * file only through {@code live}.
+   */
+  Moved move(
+      FileHandle live,
+      Path backup,
+      RotationSpec.Move mode,
+      NewFileAttributes backupAttributes,
+      BeforeCut beforeCut)
       throws IOException;
 }

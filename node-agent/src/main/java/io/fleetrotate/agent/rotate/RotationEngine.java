@@ -5,10 +5,13 @@ import io.fleetrotate.agent.compress.CompressionRequest;
 import io.fleetrotate.agent.compress.CompressionResult;
 import io.fleetrotate.agent.compress.Compressor;
 import io.fleetrotate.agent.compress.ProgressListener;
+import io.fleetrotate.agent.config.Accounts;
 import io.fleetrotate.agent.lock.Lease;
 import io.fleetrotate.agent.lock.LeaseLostException;
 import io.fleetrotate.agent.reopen.ReopenFailure;
 import io.fleetrotate.agent.rotate.RotationJournal.Step;
+import io.fleetrotate.agent.rotate.live.FileHandle;
+import io.fleetrotate.agent.rotate.live.NewFileAttributes;
 import io.fleetrotate.proto.FailureReason;
 import io.fleetrotate.proto.Result;
 import io.fleetrotate.proto.Trigger;
@@ -27,6 +30,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -107,7 +111,9 @@ public final class RotationEngine {
     RotationPlan plan = null;
     Run run = new Run(spec, trigger, lease, progress, started);
     try {
-      long size = checkRotatable(spec);
+      FileHandle.Stat checked = checkRotatable(spec);
+      run.live = openChecked(spec, Optional.of(checked));
+      long size = checked.size();
       if (spec.move() == RotationSpec.Move.RENAME) {
         // A server that cannot be told (a dead or wrong pid) must not leave the log moved aside.
         try {
@@ -143,6 +149,8 @@ public final class RotationEngine {
       return run.failed(new RotationFailure(FailureReason.LEASE_LOST, e.getMessage(), e));
     } catch (IOException e) {
       return run.failed(classify(e, "rotating " + spec.liveFile()));
+    } finally {
+      run.closeLive();
     }
   }
 
@@ -172,25 +180,26 @@ public final class RotationEngine {
       return run.failed(new RotationFailure(FailureReason.LEASE_LOST, e.getMessage(), e));
     } catch (IOException e) {
       return run.failed(classify(e, "resuming the rotation of " + plan.livePath()));
+    } finally {
+      run.closeLive();
     }
   }
 
-  /** Refuses symbolic links, non-regular files and world-writable directories. */
-  private static long checkRotatable(RotationSpec spec) throws RotationFailure, IOException {
+  /**
+   * Refuses symbolic links, non-regular files and world-writable directories. What it returns is
+   * only a first look by name: {@link #openChecked} holds the file and checks it is this one.
+   */
+  private static FileHandle.Stat checkRotatable(RotationSpec spec)
+      throws RotationFailure, IOException {
     Path live = spec.liveFile();
-    BasicFileAttributes attrs;
+    FileHandle.Stat attrs;
     try {
-      attrs = Files.readAttributes(live, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      attrs = FileHandle.statNoFollow(live);
     } catch (NoSuchFileException e) {
       throw new RotationFailure(FailureReason.IO_ERROR, live + " does not exist", e);
     }
     if (attrs.isSymbolicLink()) {
-      throw new RotationFailure(
-          FailureReason.CONFIG_ERROR,
-          "refusing to rotate "
-              + live
-              + ": it is a symbolic link; configure the path of the real file",
-          null);
+      throw symbolicLinkRefused(live, null);
     }
     if (!attrs.isRegularFile()) {
       throw new RotationFailure(
@@ -215,7 +224,66 @@ public final class RotationEngine {
             null);
       }
     }
-    return attrs.size();
+    return attrs;
+  }
+
+  private static RotationFailure symbolicLinkRefused(Path live, Throwable cause) {
+    return new RotationFailure(
+        FailureReason.CONFIG_ERROR,
+        "refusing to rotate "
+            + live
+            + ": it is a symbolic link; configure the path of the real file",
+        cause);
+  }
+
+  /**
+   * Opens the live file once, {@code O_NOFOLLOW}, and checks on the descriptor that it is a regular
+   * file with one name and, when given, the device and inode {@code checked} saw. Everything the
+   * rotation does to the live file then goes through this descriptor: a user who can write the
+   * directory and swaps the name for a symbolic link or another file cannot redirect it.
+   */
+  private static FileHandle openChecked(RotationSpec spec, Optional<FileHandle.Stat> checked)
+      throws RotationFailure, IOException {
+    Path live = spec.liveFile();
+    FileHandle handle;
+    try {
+      handle =
+          spec.move() == RotationSpec.Move.RENAME
+              ? FileHandle.openForReading(live)
+              : FileHandle.openExisting(live);
+    } catch (FileHandle.NotARegularFileException e) {
+      if (e.symbolicLink()) {
+        throw symbolicLinkRefused(live, e);
+      }
+      throw new RotationFailure(
+          FailureReason.CONFIG_ERROR, "refusing to rotate " + live + ": not a regular file", e);
+    } catch (NoSuchFileException e) {
+      throw new RotationFailure(FailureReason.IO_ERROR, live + " does not exist", e);
+    }
+    FileHandle.Stat opened = handle.opened();
+    String refusal = null;
+    if (checked.isPresent() && !checked.get().identity().equals(opened.identity())) {
+      refusal =
+          "it was replaced between the check ("
+              + checked.get().identity()
+              + ") and the open ("
+              + opened.identity()
+              + "); someone else is changing this directory";
+    } else if (opened.links() == 0) {
+      refusal =
+          "it was removed or replaced as it was opened; someone else is changing this directory";
+    } else if (opened.links() != 1) {
+      refusal =
+          "it has "
+              + opened.links()
+              + " hard links, so another name shares its bytes; give the log a single name";
+    }
+    if (refusal != null) {
+      handle.close();
+      throw new RotationFailure(
+          FailureReason.CONFIG_ERROR, "refusing to rotate " + live + ": " + refusal, null);
+    }
+    return handle;
   }
 
   private static boolean isWorldWritable(Path dir) throws IOException {
@@ -258,6 +326,7 @@ public final class RotationEngine {
     String note = "";
     FenceFile fence;
     boolean reopenerChecked;
+    FileHandle live;
 
     Run(RotationSpec spec, Trigger trigger, Lease lease, ProgressListener p, Instant started) {
       this.spec = spec;
@@ -283,6 +352,25 @@ public final class RotationEngine {
       return Path.of(plan.backupPath());
     }
 
+    /** The live file, held since the check (or opened now when a resumed rotation moves it). */
+    private FileHandle live() throws IOException, RotationFailure {
+      if (live == null) {
+        live = openChecked(spec, Optional.empty());
+      }
+      return live;
+    }
+
+    void closeLive() {
+      if (live != null) {
+        try {
+          live.close();
+        } catch (IOException e) {
+          log.debug("closing {} failed: {}", spec.liveFile(), e.getMessage());
+        }
+        live = null;
+      }
+    }
+
     RotationOutcome from(Step last, Map<String, String> details)
         throws IOException, RotationFailure, LeaseLostException {
       if (last == Step.BEGIN || last == Step.MOVING || last == Step.COPIED) {
@@ -299,8 +387,8 @@ public final class RotationEngine {
           }
         }
       }
-      if (bytesBefore == 0 && Files.exists(backup(), LinkOption.NOFOLLOW_LINKS)) {
-        bytesBefore = Files.size(backup());
+      if (bytesBefore == 0) {
+        bytesBefore = regularFileSize(backup());
       }
       if (last.ordinal() < Step.REOPENED.ordinal()) {
         reopen();
@@ -323,6 +411,7 @@ public final class RotationEngine {
     }
 
     private void move() throws IOException, RotationFailure, LeaseLostException, MoveSkipped {
+      FileHandle held = live();
       if (spec.move() == RotationSpec.Move.RENAME) {
         try (FenceFile.Admission step = guard()) {
           journal.record(Step.MOVING);
@@ -331,11 +420,13 @@ public final class RotationEngine {
           } catch (IOException e) {
             throw classify(e, "renaming " + spec.liveFile() + " to " + backup());
           }
-          bytesBefore = Files.size(backup());
+          checkRenamedIsHeld(held);
+          bytesBefore = held.size();
           journal.record(Step.MOVED, Map.of("bytes", Long.toString(bytesBefore)));
         }
         return;
       }
+      NewFileAttributes backupAttributes = newFileAttributes(); // an unknown owner fails here
       guard().close();
       journal.record(Step.MOVING);
       LiveMover.Moved moved;
@@ -343,9 +434,10 @@ public final class RotationEngine {
       try {
         moved =
             mover.move(
-                spec.liveFile(),
+                held,
                 backup(),
                 spec.move(),
+                backupAttributes,
                 copied -> {
                   try {
                     cut[0] = guard(); // held through the cut, closed below
@@ -376,29 +468,74 @@ public final class RotationEngine {
       journal.record(Step.MOVED, Map.of("bytes", Long.toString(bytesBefore)));
     }
 
-    /** Creates the new empty live file with the configured mode and owner, if asked to. */
-    private void createLiveFile() throws IOException {
+    /**
+     * The rename just done moved the file this rotation holds: otherwise the name was swapped in
+     * between (a symbolic link or another file now sits under the backup's name), and the rotation
+     * stops before compressing, which would read whatever that is.
+     */
+    private void checkRenamedIsHeld(FileHandle held) throws IOException, RotationFailure {
+      FileHandle.Stat renamed = FileHandle.statNoFollow(backup());
+      if (!renamed.identity().equals(held.opened().identity())) {
+        throw new RotationFailure(
+            FailureReason.CONFIG_ERROR,
+            "refusing to go on rotating "
+                + spec.liveFile()
+                + ": it was replaced while being renamed, so "
+                + backup()
+                + " is "
+                + (renamed.isSymbolicLink() ? "a symbolic link" : "another file")
+                + ", not the log that was checked; it is left as it is for you to inspect",
+            null);
+      }
+    }
+
+    /** The owner and mode that {@code create} asks for, as ids; unset parts copy the live file. */
+    private NewFileAttributes newFileAttributes() throws RotationFailure {
+      RotationSpec.NewLiveFile create = spec.create();
+      OptionalInt mode =
+          create.mode().map(m -> OptionalInt.of(modeBits(m))).orElse(OptionalInt.empty());
+      return new NewFileAttributes(
+          mode, account(create.owner(), false), account(create.group(), true));
+    }
+
+    private OptionalInt account(Optional<String> name, boolean group) throws RotationFailure {
+      if (name.isEmpty()) {
+        return OptionalInt.empty();
+      }
+      OptionalInt id = group ? Accounts.HOST.gid(name.get()) : Accounts.HOST.uid(name.get());
+      if (id.isEmpty()) {
+        throw new RotationFailure(
+            FailureReason.CONFIG_ERROR,
+            "create."
+                + (group ? "group" : "owner")
+                + " \""
+                + name.get()
+                + "\" is not a "
+                + (group ? "group" : "user")
+                + " on this host; create it or write an existing name or numeric id",
+            null);
+      }
+      return id;
+    }
+
+    /**
+     * Creates the new empty live file with the configured mode and owner, if asked to: {@code
+     * O_CREAT|O_EXCL|O_NOFOLLOW}, then owner and mode set on the new descriptor (parts not
+     * configured copy the rotated file), so a name swapped right after the creation is never
+     * chowned or chmodded.
+     */
+    private void createLiveFile() throws IOException, RotationFailure {
       RotationSpec.NewLiveFile create = spec.create();
       if (!create.wanted() || Files.exists(spec.liveFile(), LinkOption.NOFOLLOW_LINKS)) {
         return;
       }
-      Path created = Files.createFile(spec.liveFile());
-      if (create.mode().isPresent()) {
-        // Set explicitly: the umask must not narrow the configured mode.
-        Files.setPosixFilePermissions(created, create.mode().get());
+      NewFileAttributes attributes = newFileAttributes();
+      try (FileHandle created = FileHandle.createNew(spec.liveFile())) {
+        attributes.applyTo(created, Optional.ofNullable(live).map(FileHandle::opened));
+      } catch (java.nio.file.FileAlreadyExistsException racedByTheServer) {
+        return;
       }
-      var lookup = created.getFileSystem().getUserPrincipalLookupService();
-      if (create.owner().isPresent()) {
-        Files.setOwner(created, lookup.lookupPrincipalByName(create.owner().get()));
-      }
-      if (create.group().isPresent()) {
-        Files.getFileAttributeView(
-                created,
-                java.nio.file.attribute.PosixFileAttributeView.class,
-                LinkOption.NOFOLLOW_LINKS)
-            .setGroup(lookup.lookupPrincipalByGroupName(create.group().get()));
-      }
-      Durable.fsyncDirectory(created.getParent());
+      Durable.fsyncDirectory(spec.liveFile().getParent());
     }
 
     /** True when the move finished before the crash (carry on), false when it was undone. */
@@ -409,7 +546,7 @@ public final class RotationEngine {
         if (!backupExists) {
           return false;
         }
-        journal.record(Step.MOVED, Map.of("bytes", Long.toString(Files.size(backup))));
+        journal.record(Step.MOVED, Map.of("bytes", Long.toString(regularFileSize(backup))));
         return true;
       }
       if (last == Step.MOVING || !backupExists || !cutHappened()) {
@@ -417,7 +554,7 @@ public final class RotationEngine {
         Durable.fsyncDirectory(backup.getParent());
         return false;
       }
-      journal.record(Step.MOVED, Map.of("bytes", Long.toString(Files.size(backup))));
+      journal.record(Step.MOVED, Map.of("bytes", Long.toString(regularFileSize(backup))));
       return true;
     }
 
@@ -427,17 +564,16 @@ public final class RotationEngine {
       if (!Files.exists(backup, LinkOption.NOFOLLOW_LINKS)) {
         return false;
       }
-      long backupSize = Files.size(backup);
+      long backupSize = regularFileSize(backup);
       if (backupSize == 0) {
         return false;
       }
-      if (!Files.exists(spec.liveFile(), LinkOption.NOFOLLOW_LINKS)
-          || Files.size(spec.liveFile()) < backupSize) {
+      if (regularFileSize(spec.liveFile()) < backupSize) {
         return true;
       }
       int n = (int) Math.min(backupSize, PREFIX_COMPARE_BYTES);
-      try (InputStream a = Files.newInputStream(backup);
-          InputStream b = Files.newInputStream(spec.liveFile())) {
+      try (InputStream a = Files.newInputStream(backup, LinkOption.NOFOLLOW_LINKS);
+          InputStream b = Files.newInputStream(spec.liveFile(), LinkOption.NOFOLLOW_LINKS)) {
         return !java.util.Arrays.equals(a.readNBytes(n), b.readNBytes(n));
       }
     }
@@ -551,12 +687,12 @@ public final class RotationEngine {
               f.getMessage() + "; the uncompressed backup " + source + " is kept",
               f);
         }
-        if (Files.size(source) != r.bytesIn() && attempt < MAX_COMPRESS_ATTEMPTS) {
+        if (regularFileSize(source) != r.bytesIn() && attempt < MAX_COMPRESS_ATTEMPTS) {
           // Something appended while we read: compress again rather than lose the tail.
           Files.deleteIfExists(tmp);
           continue;
         }
-        if (Files.size(source) != r.bytesIn()) {
+        if (regularFileSize(source) != r.bytesIn()) {
           Files.deleteIfExists(tmp);
           throw new RotationFailure(
               FailureReason.COMPRESSION_FAILED,
@@ -584,18 +720,29 @@ public final class RotationEngine {
 
     private void prune() throws IOException, LeaseLostException {
       try (FenceFile.Admission step = guard()) {
-        List<Backup> all = spec.naming().list();
-        for (Backup b : spec.retention().toDelete(all, clock.instant())) {
-          Optional<String> inUse = stillWritten(b, all);
-          if (inUse.isPresent()) {
-            log.warn(
-                "retention would delete {}, kept until a later rotation: {}",
-                b.path(),
-                inUse.get());
-            continue;
+        Optional<BackupDirectory> opened = BackupDirectory.open(spec.naming());
+        if (opened.isEmpty()) {
+          return;
+        }
+        // Listed, checked and deleted relative to one directory descriptor: see BackupDirectory.
+        try (BackupDirectory dir = opened.get()) {
+          List<Backup> all = dir.list();
+          for (Backup b : spec.retention().toDelete(all, clock.instant())) {
+            Optional<String> inUse = stillWritten(b, all);
+            if (inUse.isPresent()) {
+              log.warn(
+                  "retention would delete {}, kept until a later rotation: {}",
+                  b.path(),
+                  inUse.get());
+              continue;
+            }
+            if (dir.delete(b)) {
+              log.info("pruned {}", b.path());
+            } else {
+              log.warn(
+                  "did not prune {}: it was replaced or removed since it was listed", b.path());
+            }
           }
-          Files.deleteIfExists(b.path());
-          log.info("pruned {}", b.path());
         }
         Durable.fsyncDirectory(spec.naming().backupDir());
       }
@@ -695,7 +842,26 @@ public final class RotationEngine {
   }
 
   private static long sizeOrZero(Path p) throws IOException {
-    return Files.exists(p, LinkOption.NOFOLLOW_LINKS) ? Files.size(p) : 0;
+    return regularFileSize(p);
+  }
+
+  /** The size of the regular file named {@code p}; 0 when it is missing or anything else. */
+  private static long regularFileSize(Path p) throws IOException {
+    try {
+      BasicFileAttributes a =
+          Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      return a.isRegularFile() ? a.size() : 0;
+    } catch (NoSuchFileException e) {
+      return 0;
+    }
+  }
+
+  private static int modeBits(java.util.Set<PosixFilePermission> permissions) {
+    int bits = 0;
+    for (PosixFilePermission p : permissions) {
+      bits |= 0400 >> p.ordinal();
+    }
+    return bits;
   }
 
   /** The live file was left alone (too small to collapse); the rotation is skipped. */

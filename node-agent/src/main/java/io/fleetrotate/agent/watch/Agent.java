@@ -58,6 +58,7 @@ public final class Agent {
   private final RotationListener listener;
   private final RotationEngine engine;
   private final FileStateStore store;
+  private final AgentOwnFiles own;
   private final Map<Path, Growth> growth = new ConcurrentHashMap<>();
 
   public Agent(
@@ -74,6 +75,7 @@ public final class Agent {
     this.listener = listener;
     this.engine = new RotationEngine(config.stateDir(), clock);
     this.store = FileStateStore.open(config.stateDir());
+    this.own = new AgentOwnFiles(config.stateDir(), clock.getZone());
   }
 
   /** A live file and the configuration entry that watches it. */
@@ -85,7 +87,7 @@ public final class Agent {
     java.util.Set<Path> seen = new java.util.HashSet<>();
     for (FileConfig entry : config.files()) {
       try {
-        for (Path p : WatchedFiles.expand(entry, entry.backup().dateFormat(), clock.getZone())) {
+        for (Path p : WatchedFiles.expand(entry, own)) {
           if (seen.add(p)) {
             all.add(new Watched(p, entry));
           }
@@ -121,9 +123,14 @@ public final class Agent {
     return done;
   }
 
+  /**
+   * The entry that watches {@code live}. A glob's entry never claims the agent's own files (a
+   * rotate-now command naming a fence or a backup is refused, as the directory walk skips them).
+   */
   private Optional<Watched> findEntry(Path live) {
     for (FileConfig entry : config.files()) {
-      if (entry.matcher().matches(live)) {
+      if (entry.matcher().matches(live)
+          && !(entry.isGlob() && own.isOwn(live, entry.backup().dateFormat()))) {
         return Optional.of(new Watched(live, entry));
       }
     }
@@ -151,6 +158,16 @@ public final class Agent {
   public RotationOutcome rotateNow(Path file, Trigger trigger, ProgressListener progress)
       throws IOException {
     Path live = file.toAbsolutePath().normalize();
+    for (FileConfig entry : config.files()) {
+      if (entry.isGlob()
+          && entry.matcher().matches(live)
+          && own.isOwn(live, entry.backup().dateFormat())) {
+        throw new IOException(
+            live
+                + " is one of the agent's own files (a fence, journal, temporary file or backup),"
+                + " which are never rotated; name a live log");
+      }
+    }
     Watched w =
         findEntry(live)
             .orElseThrow(
@@ -302,6 +319,18 @@ public final class Agent {
     try {
       lease.checkValid();
       Optional<FenceFile.Entry> fenced = FenceFile.of(o.liveFile(), clock).read();
+      if (fenced.isPresent()
+          && fenced.get().group().equals(lease.group())
+          && fenced.get().token() == Long.MAX_VALUE) {
+        // Raising the counter there would make its next grant wrap around.
+        log.error(
+            "{} records token {}, the largest a fencing counter can hold; the counter of group {}"
+                + " is not raised to it: reset the counter and remove the fence file",
+            FenceFile.pathFor(o.liveFile()),
+            Long.MAX_VALUE,
+            lease.group());
+        return;
+      }
       if (fenced.isPresent()
           && fenced.get().group().equals(lease.group())
           && fenced.get().token() > lease.fencingToken()) {

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /** Writes configuration files for tests and loads them with a fixed host name and zone. */
 final class ConfigFiles {
@@ -45,8 +46,22 @@ final class ConfigFiles {
     }
   }
 
+  /** The host's users and groups, and those the shipped example names (user mcp, group adm). */
+  static final Accounts ACCOUNTS =
+      new Accounts() {
+        @Override
+        public OptionalInt uid(String nameOrId) {
+          return nameOrId.equals("mcp") ? OptionalInt.of(1001) : Accounts.HOST.uid(nameOrId);
+        }
+
+        @Override
+        public OptionalInt gid(String nameOrId) {
+          return nameOrId.equals("adm") ? OptionalInt.of(4) : Accounts.HOST.gid(nameOrId);
+        }
+      };
+
   static AgentConfig load(Path file, Map<String, String> env) throws ConfigException {
-    return ConfigLoader.load(file, env, () -> Optional.of(HOST), ZONE);
+    return ConfigLoader.load(file, env, () -> Optional.of(HOST), ZONE, ACCOUNTS);
   }
 
   static AgentConfig load(Path dir, String yaml) throws ConfigException {

@@ -139,12 +139,12 @@ class LockAndGlobalConfigTest {
                 dir,
                 ConfigFiles.ONE_FILE
                     + "    allowWorldWritable: true\n"
-                    + "    create: { mode: 0666, owner: mcp, group: \"1000\" }\n")
+                    + "    create: { mode: 0666, owner: root, group: \"1000\" }\n")
             .files()
             .get(0);
     assertThat(file.allowWorldWritable()).isTrue();
     assertThat(file.create().mode()).hasValue(0666);
-    assertThat(file.create().owner()).contains("mcp");
+    assertThat(file.create().owner()).contains("root");
     assertThat(file.create().group()).contains("1000");
     assertThat(file.create().permissions().orElseThrow())
         .extracting(Enum::name)

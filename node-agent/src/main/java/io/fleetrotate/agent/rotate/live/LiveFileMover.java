@@ -1,12 +1,7 @@
 package io.fleetrotate.agent.rotate.live;
 
-import static java.nio.file.StandardOpenOption.CREATE_NEW;
-import static java.nio.file.StandardOpenOption.READ;
-import static java.nio.file.StandardOpenOption.WRITE;
-
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +18,11 @@ import org.slf4j.LoggerFactory;
  * <p>In both, the backup is created (never overwritten) and fsynced before the live file changes.
  * When something fails before the live file changes, the partial backup is deleted and the live
  * file is as it was; once the live file may have changed, the backup is always kept.
+ *
+ * <p>The log directory may be writable by a less trusted user, so both files are held by {@link
+ * FileHandle}: the live file is opened once without following a symbolic link and checked on its
+ * descriptor, the backup is created {@code O_EXCL|O_NOFOLLOW}, and every copy, truncate and
+ * collapse goes through those descriptors. Swapping either name afterwards changes nothing here.
  */
 public final class LiveFileMover {
 
@@ -39,7 +39,7 @@ public final class LiveFileMover {
   /** Makes the backup durable; a seam so tests can see when it happens and what it covers. */
   @FunctionalInterface
   interface BackupFsync {
-    void force(FileChannel backup) throws IOException;
+    void force(FileHandle backup) throws IOException;
   }
 
   private final BackupFsync backupFsync;
@@ -71,9 +71,26 @@ public final class LiveFileMover {
   /** Moves {@code live} aside, calling {@code beforeCut} between the durable copy and the cut. */
   public MoveResult move(Path live, Path backup, LiveMoveMethod method, BeforeCut beforeCut)
       throws IOException {
+    try (FileHandle handle = FileHandle.openExisting(live)) {
+      return move(handle, backup, method, NewFileAttributes.SAME_AS_REPLACED, beforeCut);
+    }
+  }
+
+  /**
+   * Moves the file {@code live} holds open aside to the new file {@code backup}, which gets {@code
+   * backupAttributes} (parts left empty copy the live file's), calling {@code beforeCut} between
+   * the durable copy and the cut. The live file is reached only through {@code live}.
+   */
+  public MoveResult move(
+      FileHandle live,
+      Path backup,
+      LiveMoveMethod method,
+      NewFileAttributes backupAttributes,
+      BeforeCut beforeCut)
+      throws IOException {
     return switch (method) {
-      case COPY_TRUNCATE -> copyTruncate(live, backup, beforeCut);
-      case COLLAPSE -> collapse(live, backup, beforeCut);
+      case COPY_TRUNCATE -> copyTruncate(live, backup, backupAttributes, beforeCut);
+      case COLLAPSE -> collapse(live, backup, backupAttributes, beforeCut);
     };
   }
 
@@ -86,23 +103,24 @@ public final class LiveFileMover {
    * @throws FileAlreadyExistsException when {@code backup} exists
    */
   public MoveResult copyTruncate(Path live, Path backup) throws IOException {
-    return copyTruncate(live, backup, BeforeCut.NONE);
+    return move(live, backup, LiveMoveMethod.COPY_TRUNCATE, BeforeCut.NONE);
   }
 
-  private MoveResult copyTruncate(Path live, Path backup, BeforeCut beforeCut) throws IOException {
-    try (FileChannel liveChannel = FileChannel.open(live, READ, WRITE)) {
-      FileChannel backupChannel = createBackup(live, backup);
-      boolean liveMayHaveChanged = false;
-      try (backupChannel) {
-        long copied = copyUntilCaughtUp(liveChannel, backupChannel, 0, size -> size, live);
-        backupFsync.force(backupChannel);
-        beforeCut.run(copied);
-        liveMayHaveChanged = true;
-        return finishByTruncating(liveChannel, backupChannel, copied, live, Optional.empty());
-      } catch (IOException | RuntimeException e) {
-        deleteUnneededBackup(backup, liveMayHaveChanged, e);
-        throw e;
-      }
+  private MoveResult copyTruncate(
+      FileHandle liveChannel, Path backup, NewFileAttributes attributes, BeforeCut beforeCut)
+      throws IOException {
+    Path live = liveChannel.path();
+    FileHandle backupChannel = createBackup(liveChannel, backup, attributes);
+    boolean liveMayHaveChanged = false;
+    try (backupChannel) {
+      long copied = copyUntilCaughtUp(liveChannel, backupChannel, 0, size -> size, live);
+      backupFsync.force(backupChannel);
+      beforeCut.run(copied);
+      liveMayHaveChanged = true;
+      return finishByTruncating(liveChannel, backupChannel, copied, live, Optional.empty());
+    } catch (IOException | RuntimeException e) {
+      deleteUnneededBackup(backup, liveMayHaveChanged, e);
+      throw e;
     }
   }
 
@@ -116,48 +134,50 @@ public final class LiveFileMover {
    * @throws FileAlreadyExistsException when {@code backup} exists
    */
   public MoveResult collapse(Path live, Path backup) throws IOException {
-    return collapse(live, backup, BeforeCut.NONE);
+    return move(live, backup, LiveMoveMethod.COLLAPSE, BeforeCut.NONE);
   }
 
-  private MoveResult collapse(Path live, Path backup, BeforeCut beforeCut) throws IOException {
-    long blockSize = Files.getFileStore(live).getBlockSize();
-    try (FileChannel liveChannel = FileChannel.open(live, READ, WRITE)) {
-      long size = liveChannel.size();
-      if (collapsibleLength(size, blockSize) == 0) {
-        return MoveResult.skipped(
-            LiveMoveMethod.COLLAPSE,
-            "live file "
-                + live
-                + " holds "
-                + size
-                + " bytes, not more than one "
-                + blockSize
-                + "-byte filesystem block, so there is nothing to collapse yet");
+  private MoveResult collapse(
+      FileHandle liveChannel, Path backup, NewFileAttributes attributes, BeforeCut beforeCut)
+      throws IOException {
+    Path live = liveChannel.path();
+    // The directory's filesystem is the file's: the block size is all that is read by name.
+    long blockSize = Files.getFileStore(live.toAbsolutePath().getParent()).getBlockSize();
+    long size = liveChannel.size();
+    if (collapsibleLength(size, blockSize) == 0) {
+      return MoveResult.skipped(
+          LiveMoveMethod.COLLAPSE,
+          "live file "
+              + live
+              + " holds "
+              + size
+              + " bytes, not more than one "
+              + blockSize
+              + "-byte filesystem block, so there is nothing to collapse yet");
+    }
+    FileHandle backupChannel = createBackup(liveChannel, backup, attributes);
+    boolean liveMayHaveChanged = false;
+    try (backupChannel) {
+      long copied =
+          copyUntilCaughtUp(
+              liveChannel, backupChannel, 0, s -> collapsibleLength(s, blockSize), live);
+      backupFsync.force(backupChannel);
+      beforeCut.run(copied);
+      liveMayHaveChanged = true;
+      Optional<String> cannotCollapse = RangeCollapser.collapseFront(liveChannel, copied);
+      if (cannotCollapse.isEmpty()) {
+        return MoveResult.collapsed(completeSplitLine(liveChannel, backupChannel, copied, live));
       }
-      FileChannel backupChannel = createBackup(live, backup);
-      boolean liveMayHaveChanged = false;
-      try (backupChannel) {
-        long copied =
-            copyUntilCaughtUp(
-                liveChannel, backupChannel, 0, s -> collapsibleLength(s, blockSize), live);
-        backupFsync.force(backupChannel);
-        beforeCut.run(copied);
-        liveMayHaveChanged = true;
-        Optional<String> cannotCollapse = RangeCollapser.collapseFront(live, copied);
-        if (cannotCollapse.isEmpty()) {
-          return MoveResult.collapsed(completeSplitLine(liveChannel, backupChannel, copied, live));
-        }
-        liveMayHaveChanged = false;
-        log.warn(
-            "{}; falling back to copytruncate, which may lose a few lines", cannotCollapse.get());
-        // The aligned prefix already in the backup stays; copying goes on from where it stopped.
-        copied = copyUntilCaughtUp(liveChannel, backupChannel, copied, s -> s, live);
-        liveMayHaveChanged = true;
-        return finishByTruncating(liveChannel, backupChannel, copied, live, cannotCollapse);
-      } catch (IOException | RuntimeException e) {
-        deleteUnneededBackup(backup, liveMayHaveChanged, e);
-        throw e;
-      }
+      liveMayHaveChanged = false;
+      log.warn(
+          "{}; falling back to copytruncate, which may lose a few lines", cannotCollapse.get());
+      // The aligned prefix already in the backup stays; copying goes on from where it stopped.
+      copied = copyUntilCaughtUp(liveChannel, backupChannel, copied, s -> s, live);
+      liveMayHaveChanged = true;
+      return finishByTruncating(liveChannel, backupChannel, copied, live, cannotCollapse);
+    } catch (IOException | RuntimeException e) {
+      deleteUnneededBackup(backup, liveMayHaveChanged, e);
+      throw e;
     }
   }
 
@@ -170,15 +190,32 @@ public final class LiveFileMover {
     return size <= 0 ? 0 : ((size - 1) / blockSize) * blockSize;
   }
 
-  private static FileChannel createBackup(Path live, Path backup) throws IOException {
+  /**
+   * Creates the backup {@code O_CREAT|O_EXCL|O_NOFOLLOW}: an existing file or a planted symbolic
+   * link under its name is refused, never followed or overwritten. Owner and mode are set on the
+   * new descriptor.
+   */
+  private static FileHandle createBackup(FileHandle live, Path backup, NewFileAttributes attributes)
+      throws IOException {
+    FileHandle created;
     try {
-      return FileChannel.open(backup, CREATE_NEW, READ, WRITE);
+      created = FileHandle.createNew(backup);
     } catch (FileAlreadyExistsException e) {
       // Overwriting it would destroy the lines of an earlier rotation not yet compressed.
       throw new FileAlreadyExistsException(
           backup.toString(),
           null,
-          "backup already exists; compress or remove it before moving " + live + " aside again");
+          "backup already exists; compress or remove it before moving "
+              + live.path()
+              + " aside again");
+    }
+    try {
+      attributes.applyTo(created, Optional.of(live.opened()));
+      return created;
+    } catch (IOException | RuntimeException e) {
+      created.close();
+      deleteUnneededBackup(backup, false, e);
+      throw e;
     }
   }
 
@@ -189,7 +226,7 @@ public final class LiveFileMover {
    * @return the position up to which the backup now holds the live file
    */
   private static long copyUntilCaughtUp(
-      FileChannel live, FileChannel backup, long position, LongUnaryOperator endFor, Path livePath)
+      FileHandle live, FileHandle backup, long position, LongUnaryOperator endFor, Path livePath)
       throws IOException {
     for (int pass = 0; pass < MAX_CATCH_UP_PASSES; pass++) {
       long end = endFor.applyAsLong(sizeNotBelow(live, position, livePath));
@@ -215,7 +252,7 @@ public final class LiveFileMover {
    *
    * @return the bytes the backup now holds
    */
-  private long completeSplitLine(FileChannel live, FileChannel backup, long copied, Path livePath)
+  private long completeSplitLine(FileHandle live, FileHandle backup, long copied, Path livePath)
       throws IOException {
     ByteBuffer lastByte = ByteBuffer.allocate(1);
     if (copied == 0 || backup.read(lastByte, copied - 1) != 1 || lastByte.get(0) == '\n') {
@@ -259,8 +296,8 @@ public final class LiveFileMover {
    * after the cut (only a power loss in between could cost those last few KiB).
    */
   private MoveResult finishByTruncating(
-      FileChannel live,
-      FileChannel backup,
+      FileHandle live,
+      FileHandle backup,
       long copied,
       Path livePath,
       Optional<String> fallbackReason)
@@ -281,11 +318,11 @@ public final class LiveFileMover {
   }
 
   private static void copyRange(
-      FileChannel from, FileChannel to, long position, long end, Path livePath) throws IOException {
+      FileHandle from, FileHandle to, long position, long end, Path livePath) throws IOException {
     while (position < end) {
-      long n = from.transferTo(position, end - position, to);
+      long n = from.copyTo(to, position, end);
       if (n <= 0) {
-        // transferTo copies nothing past the end of the file: it shrank under us.
+        // Nothing is copied past the end of the file: it shrank under us.
         sizeNotBelow(from, end, livePath);
         throw new IOException("copying " + livePath + " made no progress at byte " + position);
       }
@@ -293,7 +330,7 @@ public final class LiveFileMover {
     }
   }
 
-  private static long sizeNotBelow(FileChannel live, long position, Path livePath)
+  private static long sizeNotBelow(FileHandle live, long position, Path livePath)
       throws IOException {
     long size = live.size();
     if (size < position) {
