@@ -1,5 +1,6 @@
 package io.fleetrotate.agent.migrate;
 
+import io.fleetrotate.agent.config.Accounts;
 import io.fleetrotate.config.Sizes;
 import java.nio.file.FileSystems;
 import java.nio.file.InvalidPathException;
@@ -764,6 +765,21 @@ public final class LogrotateImport {
       }
       if (group != null && !ACCOUNT.matcher(group).matches()) {
         warnings.add(d, YamlOut.quote(group) + " is not a group name the agent accepts; left out");
+        group = null;
+      }
+      // The agent's validate looks the accounts up: one unknown here would make the output invalid.
+      if (owner != null && Accounts.HOST.uid(owner).isEmpty()) {
+        warnings.add(
+            d,
+            YamlOut.quote(owner)
+                + " is not a user on this host; left out (add create.owner once it exists)");
+        owner = null;
+      }
+      if (group != null && Accounts.HOST.gid(group).isEmpty()) {
+        warnings.add(
+            d,
+            YamlOut.quote(group)
+                + " is not a group on this host; left out (add create.group once it exists)");
         group = null;
       }
       if (mode == null && owner == null && group == null) {

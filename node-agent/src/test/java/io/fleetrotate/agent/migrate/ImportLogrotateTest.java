@@ -4,14 +4,11 @@ import static io.fleetrotate.agent.migrate.Imports.run;
 import static io.fleetrotate.agent.migrate.Imports.write;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import io.fleetrotate.agent.config.Codec;
 import io.fleetrotate.agent.config.FileConfig;
 import io.fleetrotate.agent.config.ReopenConfig;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -578,17 +575,6 @@ class ImportLogrotateTest {
     assertThatThrownBy(() -> LogrotateImport.run(List.of(missing)))
         .isInstanceOf(UnreadableInputException.class)
         .hasMessage("cannot read " + missing + ": it does not exist.");
-  }
-
-  @Test
-  void anInputWithoutReadPermissionIsUnreadable() throws Exception {
-    Path conf = write(dir, "secret", "/var/log/s.log {\n}\n");
-    Files.setPosixFilePermissions(conf, PosixFilePermissions.fromString("---------"));
-    // root reads it anyway: the case exists only for other users.
-    assumeFalse(Files.isReadable(conf), "running as root, which may read any file");
-    assertThatThrownBy(() -> LogrotateImport.run(List.of(conf)))
-        .isInstanceOf(UnreadableInputException.class)
-        .hasMessage("cannot read " + conf + ": permission denied.");
   }
 
   @Test
