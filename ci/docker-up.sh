@@ -4,9 +4,11 @@
 #
 #   ci/docker-up.sh            # idempotent: what is already there is reused
 #
-# 1. installs docker.io and debootstrap (bookworm) and the Compose v2 and buildx CLI plugins
-#    (from Debian trixie's docker-compose and docker-buildx packages, bookworm's compose 1.29
-#    rejects the file's top-level `name:`) when they are missing;
+# 1. installs, when missing: debootstrap; docker.io 26 (trixie's package, which installs on
+#    bookworm with bookworm's containerd and runc: bookworm's 20.10 serves Docker API 1.41, and
+#    Testcontainers 2 asks for 1.44); the Compose v2 and buildx CLI plugins (the binaries of
+#    trixie's docker-compose and docker-buildx: bookworm's compose 1.29 rejects the file's
+#    top-level `name:`). Only these come from trixie, through a private apt state.
 # 2. starts dockerd when none answers (log: $FLEETROTATE_CI_DIR/dockerd.log; overlay2 when the
 #    kernel mounts overlay here, else vfs), waiting at most 60 s;
 # 3. builds a Debian base image from debootstrap once per machine (fleetrotate-ci/debian:bookworm);
@@ -32,28 +34,41 @@ fail() { echo "docker-up: FAILED: $*" >&2; exit 1; }
 # ---- 1. packages -----------------------------------------------------------------------------
 step "packages"
 packages=()
-command -v dockerd >/dev/null || packages+=(docker.io)
 command -v debootstrap >/dev/null || packages+=(debootstrap)
 command -v iptables >/dev/null || packages+=(iptables)
+command -v containerd >/dev/null || packages+=(containerd)
+command -v runc >/dev/null || packages+=(runc)
+command -v docker-init >/dev/null || packages+=(tini)
 if [ ${#packages[@]} -gt 0 ]; then
   echo "docker-up:   installing ${packages[*]}"
   "${sudo_cmd[@]}" apt-get update -qq
   DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
 fi
-plugins=/usr/local/lib/docker/cli-plugins
-if ! docker compose version >/dev/null 2>&1 || ! docker buildx version >/dev/null 2>&1; then
-  # Only the two Go binaries are taken from trixie, by `apt-get download` into a private apt
-  # state: the machine's own sources and packages stay bookworm's.
-  echo "docker-up:   fetching docker-compose and docker-buildx from trixie"
-  apt_dir=$state/apt
+apt_dir=$state/apt
+trixie_download() { # downloads trixie's packages $@ into $apt_dir/debs, without touching the machine's apt
   mkdir -p "$apt_dir/lists/partial" "$apt_dir/debs"
   echo "deb $mirror trixie main" >"$apt_dir/trixie.list"
-  apt_opts=(-o "Dir::Etc::sourcelist=$apt_dir/trixie.list" -o Dir::Etc::sourceparts=-
-            -o "Dir::State::Lists=$apt_dir/lists" -o APT::Get::List-Cleanup=0)
-  apt-get "${apt_opts[@]}" update -qq
-  (cd "$apt_dir/debs" && apt-get "${apt_opts[@]}" download docker-compose docker-buildx >/dev/null)
+  local apt_opts=(-o "Dir::Etc::sourcelist=$apt_dir/trixie.list" -o Dir::Etc::sourceparts=-
+                  -o "Dir::State::Lists=$apt_dir/lists" -o APT::Get::List-Cleanup=0)
+  [ -n "$(ls "$apt_dir/lists" 2>/dev/null | grep -v partial)" ] || apt-get "${apt_opts[@]}" update -qq
+  # apt's _apt user cannot write a root-owned directory: the download runs as root, on purpose.
+  (cd "$apt_dir/debs" && apt-get "${apt_opts[@]}" download "$@" 2>&1 | grep -v "unsandboxed" || true)
+}
+engine_major() { dockerd --version 2>/dev/null | sed -E 's/^Docker version ([0-9]+)\..*/\1/'; }
+if ! command -v dockerd >/dev/null || [ "$(engine_major)" -lt 25 ]; then
+  echo "docker-up:   installing docker.io 26 from trixie"
+  trixie_download docker.io
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends \
+    "$(ls "$apt_dir"/debs/docker.io_*.deb | tail -1)" >/dev/null
+fi
+plugins=/usr/local/lib/docker/cli-plugins
+if ! docker compose version >/dev/null 2>&1 || ! docker buildx version >/dev/null 2>&1; then
+  echo "docker-up:   fetching docker-compose and docker-buildx from trixie"
+  trixie_download docker-compose docker-buildx
   rm -rf "$apt_dir/x" && mkdir -p "$apt_dir/x"
-  for deb in "$apt_dir"/debs/*.deb; do dpkg-deb -x "$deb" "$apt_dir/x"; done
+  for deb in "$apt_dir"/debs/docker-compose_*.deb "$apt_dir"/debs/docker-buildx_*.deb; do
+    dpkg-deb -x "$deb" "$apt_dir/x"
+  done
   "${sudo_cmd[@]}" mkdir -p "$plugins"
   for p in docker-compose docker-buildx; do
     bin=$(find "$apt_dir/x" -type f -name "$p" -perm -u+x | head -1)
@@ -90,6 +105,9 @@ if ! timeout 10 docker info >/dev/null 2>&1; then
     sleep 1
   done
 fi
+api=$(docker version --format '{{.Server.APIVersion}}')
+[ "$(printf '%s\n1.44\n' "$api" | sort -V | head -1)" = 1.44 ] \
+  || fail "the running engine serves Docker API $api and Testcontainers 2 needs 1.44 or later; stop it so that this script starts docker.io 26"
 echo "docker-up:   $(docker info --format 'engine {{.ServerVersion}}, storage {{.Driver}}, cgroup v{{.CgroupVersion}}')"
 done_step
 

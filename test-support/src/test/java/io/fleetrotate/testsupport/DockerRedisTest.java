@@ -26,7 +26,7 @@ class DockerRedisTest {
       }
       Assumptions.abort(why);
     }
-    RealRedis redis = RedisLauncher.forcing(Source.DOCKER, "DockerRedisTest").start();
+    ManagedRedis redis = RedisLauncher.forcing(Source.DOCKER, "DockerRedisTest").start();
     try {
       assertThat(redis.source()).isEqualTo(Source.DOCKER);
       assertThat(redis.pid()).isEmpty();
