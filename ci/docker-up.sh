@@ -136,6 +136,15 @@ standins=(
   "redis redis:7.2.5 redis:7"
   "prometheus prom/prometheus:v2.53.2"
 )
+# The machine's CA certificates go into the Maven stand-in, since Maven Central is reached through
+# whatever TLS setup this machine has (e.g. an intercepting proxy whose CA only the host trusts).
+ca_bundle=${FLEETROTATE_CI_CA_BUNDLE:-/etc/ssl/certs/ca-certificates.crt}
+ca_dir=ci/images/maven-temurin/host-ca
+rm -rf "$ca_dir" && mkdir -p "$ca_dir"
+if [ -r "$ca_bundle" ]; then
+  awk -v dir="$ca_dir" '/BEGIN CERTIFICATE/ { n++; f = sprintf("%s/host-%03d.crt", dir, n) }
+       f != "" { print > f } /END CERTIFICATE/ { close(f); f = "" }' "$ca_bundle"
+fi
 for entry in "${standins[@]}"; do
   read -r dir first others <<<"$entry"
   step "stand-in $first (ci/images/$dir)"
