@@ -116,20 +116,26 @@ class ComposeFleetTest {
                     perNode.merge(e.path("node").asText(), 1, Integer::sum);
                   }
                 }
-                return ComposeProject.HOSTS.stream()
-                    .allMatch(h -> perNode.getOrDefault(h, 0) >= 2);
+                return ComposeProject.HOSTS.stream().allMatch(h -> perNode.getOrDefault(h, 0) >= 2);
               });
       phase("two rotations on every host", t2);
       assertOneAtATimeWithRisingFencingTokens(rotations(coordinator));
 
       for (String host : ComposeProject.HOSTS) {
-        Result ls = compose("ls-" + host, Duration.ofSeconds(30), "exec", "-T", host + "-agent",
-            "ls", "-a", "/var/log/mcp-server");
+        Result ls =
+            compose(
+                "ls-" + host,
+                Duration.ofSeconds(30),
+                "exec",
+                "-T",
+                host + "-agent",
+                "ls",
+                "-a",
+                "/var/log/mcp-server");
         assertThat(ls.output()).as(host).contains("server.log", ".zst");
       }
       // The reopen signal crossed the container boundary: no rotation failed (REOPEN_FAILED).
-      assertThat(rotations(coordinator))
-          .noneMatch(e -> e.path("result").asText().equals("FAILED"));
+      assertThat(rotations(coordinator)).noneMatch(e -> e.path("result").asText().equals("FAILED"));
 
       long t3 = System.nanoTime();
       await("prometheus has the coordinator as an up target")
@@ -139,18 +145,16 @@ class ComposeFleetTest {
           .until(
               () ->
                   json.readTree(
-                              get(
-                                  prometheus
-                                      + "/api/v1/query?query="
-                                      + enc("up{job=\"coordinator\"}"),
-                                  null))
-                          .path("data")
-                          .path("result")
-                          .path(0)
-                          .path("value")
-                          .path(1)
-                          .asText()
-                          .equals("1"));
+                          get(
+                              prometheus + "/api/v1/query?query=" + enc("up{job=\"coordinator\"}"),
+                              null))
+                      .path("data")
+                      .path("result")
+                      .path(0)
+                      .path("value")
+                      .path(1)
+                      .asText()
+                      .equals("1"));
       phase("prometheus scrapes the coordinator", t3);
       JsonNode groups = json.readTree(get(prometheus + "/api/v1/rules", null)).path("data");
       assertThat(groups.path("groups").size()).as("rule groups loaded").isPositive();
@@ -183,7 +187,8 @@ class ComposeFleetTest {
       assertThat(recent.toString()).contains("nodeDown");
     } catch (Throwable t) {
       compose("logs", Duration.ofMinutes(1), "logs", "--no-color", "--tail", "80");
-      System.out.println("ComposeFleetTest: failed; the services' logs are in " + logs + "/logs.log");
+      System.out.println(
+          "ComposeFleetTest: failed; the services' logs are in " + logs + "/logs.log");
       throw t;
     } finally {
       long t6 = System.nanoTime();
@@ -238,27 +243,37 @@ class ComposeFleetTest {
       health.put(row.path("Service").asText(), row.path("Health").asText());
     }
     for (String service : SERVICES) {
-      assertThat(health.get(service)).as("health of " + service + " in " + out).isEqualTo("healthy");
+      assertThat(health.get(service))
+          .as("health of " + service + " in " + out)
+          .isEqualTo("healthy");
     }
   }
 
   private void assertNothingLeftBehind() throws Exception {
     String label = "label=com.docker.compose.project=" + PROJECT;
-    assertThat(docker("left-containers", Duration.ofSeconds(30), "ps", "-aq", "--filter", label)
-            .output()
-            .strip())
+    assertThat(
+            docker("left-containers", Duration.ofSeconds(30), "ps", "-aq", "--filter", label)
+                .output()
+                .strip())
         .as("containers left behind")
         .isEmpty();
-    assertThat(docker("left-networks", Duration.ofSeconds(30), "network", "ls", "-q", "--filter",
-            label)
-            .output()
-            .strip())
+    assertThat(
+            docker(
+                    "left-networks",
+                    Duration.ofSeconds(30),
+                    "network",
+                    "ls",
+                    "-q",
+                    "--filter",
+                    label)
+                .output()
+                .strip())
         .as("networks left behind")
         .isEmpty();
-    assertThat(docker("left-volumes", Duration.ofSeconds(30), "volume", "ls", "-q", "--filter",
-            label)
-            .output()
-            .strip())
+    assertThat(
+            docker("left-volumes", Duration.ofSeconds(30), "volume", "ls", "-q", "--filter", label)
+                .output()
+                .strip())
         .as("volumes left behind")
         .isEmpty();
   }
@@ -311,16 +326,26 @@ class ComposeFleetTest {
   private static void requireEngine() throws Exception {
     String why = null;
     try {
-      Result info = run("docker-info", List.of("docker", "info", "--format", "{{.ServerVersion}}"),
-          Duration.ofSeconds(20), null);
+      Result info =
+          run(
+              "docker-info",
+              List.of("docker", "info", "--format", "{{.ServerVersion}}"),
+              Duration.ofSeconds(20),
+              null);
       if (info.exit() != 0) {
         why = "no Docker engine answers (`docker info`: " + lastLine(info.output()) + ")";
       } else {
-        Result v = run("compose-version", List.of("docker", "compose", "version"),
-            Duration.ofSeconds(20), null);
+        Result v =
+            run(
+                "compose-version",
+                List.of("docker", "compose", "version"),
+                Duration.ofSeconds(20),
+                null);
         if (v.exit() != 0) {
-          why = "the Docker Compose v2 plugin is missing (`docker compose version`: "
-              + lastLine(v.output()) + ")";
+          why =
+              "the Docker Compose v2 plugin is missing (`docker compose version`: "
+                  + lastLine(v.output())
+                  + ")";
         }
       }
     } catch (IOException e) {
@@ -385,8 +410,8 @@ class ComposeFleetTest {
     if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
       p.descendants().forEach(ProcessHandle::destroyForcibly);
       p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-      throw new AssertionError(String.join(" ", command) + " did not finish in " + timeout
-          + "; output in " + out);
+      throw new AssertionError(
+          String.join(" ", command) + " did not finish in " + timeout + "; output in " + out);
     }
     return new Result(p.exitValue(), Files.readString(out));
   }
