@@ -42,7 +42,8 @@ command -v docker-init >/dev/null || packages+=(tini)
 if [ ${#packages[@]} -gt 0 ]; then
   echo "docker-up:   installing ${packages[*]}"
   "${sudo_cmd[@]}" apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${packages[@]}" \
+    >>"$state/apt.log" 2>&1 || fail "apt-get install ${packages[*]} failed: $(tail -1 "$state/apt.log")"
 fi
 apt_dir=$state/apt
 trixie_download() { # downloads trixie's packages $@ into $apt_dir/debs, without touching the machine's apt
@@ -52,14 +53,16 @@ trixie_download() { # downloads trixie's packages $@ into $apt_dir/debs, without
                   -o "Dir::State::Lists=$apt_dir/lists" -o APT::Get::List-Cleanup=0)
   [ -n "$(ls "$apt_dir/lists" 2>/dev/null | grep -v partial)" ] || apt-get "${apt_opts[@]}" update -qq
   # apt's _apt user cannot write a root-owned directory: the download runs as root, on purpose.
-  (cd "$apt_dir/debs" && apt-get "${apt_opts[@]}" download "$@" 2>&1 | grep -v "unsandboxed" || true)
+  (cd "$apt_dir/debs" && apt-get "${apt_opts[@]}" download "$@" >>"$state/apt.log" 2>&1) \
+    || fail "apt-get download $* from trixie failed: $(tail -1 "$state/apt.log")"
 }
 engine_major() { dockerd --version 2>/dev/null | sed -E 's/^Docker version ([0-9]+)\..*/\1/'; }
 if ! command -v dockerd >/dev/null || [ "$(engine_major)" -lt 25 ]; then
   echo "docker-up:   installing docker.io 26 from trixie"
   trixie_download docker.io
   DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends \
-    "$(ls "$apt_dir"/debs/docker.io_*.deb | tail -1)" >/dev/null
+    "$(ls "$apt_dir"/debs/docker.io_*.deb | tail -1)" >>"$state/apt.log" 2>&1 \
+    || fail "installing trixie's docker.io failed: $(tail -1 "$state/apt.log")"
 fi
 plugins=/usr/local/lib/docker/cli-plugins
 if ! docker compose version >/dev/null 2>&1 || ! docker buildx version >/dev/null 2>&1; then
