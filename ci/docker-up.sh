@@ -51,7 +51,7 @@ trixie_download() { # downloads trixie's packages $@ into $apt_dir/debs, without
   echo "deb $mirror trixie main" >"$apt_dir/trixie.list"
   local apt_opts=(-o "Dir::Etc::sourcelist=$apt_dir/trixie.list" -o Dir::Etc::sourceparts=-
                   -o "Dir::State::Lists=$apt_dir/lists" -o APT::Get::List-Cleanup=0)
-  [ -n "$(ls "$apt_dir/lists" 2>/dev/null | grep -v partial)" ] || apt-get "${apt_opts[@]}" update -qq
+  ls "$apt_dir"/lists/*_Packages* >/dev/null 2>&1 || apt-get "${apt_opts[@]}" update -qq
   # apt's _apt user cannot write a root-owned directory: the download runs as root, on purpose.
   (cd "$apt_dir/debs" && apt-get "${apt_opts[@]}" download "$@" >>"$state/apt.log" 2>&1) \
     || fail "apt-get download $* from trixie failed: $(tail -1 "$state/apt.log")"
