@@ -262,6 +262,39 @@ class InvariantsTest {
                 + " rotation did not run");
   }
 
+  @Test
+  void aLogLeftInPlaceBecauseItsServerStoppedIsNoMissedRotation() {
+    NodeRecord n =
+        new NodeRecord(
+            "n1",
+            "g",
+            "signal",
+            exact(1),
+            Optional.of(new Fence(2, "g", "1@h", T0)),
+            OptionalLong.empty(),
+            1,
+            0,
+            0,
+            3,
+            OptionalLong.empty(),
+            4096,
+            1024,
+            0);
+    // The server's pid file went with it: the agent checks the reopen target before the move and
+    // leaves the log where it is; that failure left no backup, the earlier success one.
+    List<Rotation> serverGone =
+        List.of(r("a", "n1", 0, 1, 1), failed(r("b", "n1", 2, 3, 2), "REOPEN_FAILED"));
+    assertThat(Invariants.check(new RunRecord(serverGone, List.of(n)))).isEmpty();
+
+    // The same log over the trigger after a success is still a rotation that did not run.
+    List<Rotation> succeededLast =
+        List.of(failed(r("a", "n1", 0, 1, 1), "REOPEN_FAILED"), r("b", "n1", 2, 3, 2));
+    assertThat(Invariants.check(new RunRecord(succeededLast, List.of(n))))
+        .containsExactly(
+            "n1: the live log holds 4096 bytes after the faults healed, more than 1024: a due"
+                + " rotation did not run");
+  }
+
   // A node whose retention (keep 4, 32 KiB) deleted the oldest backups: five rotations, two
   // backups left on disk (seq 301..450), the live log 451..500; seq 1..300 went with the three
   // backups its agent logged as pruned.

@@ -32,8 +32,10 @@ final class PrometheusTestFleet implements AutoCloseable {
   static final String NODE = "prom-host-1";
   private static final String AGENT_TOKEN = "prometheus-test-agent-token-0123";
   private static final String ADMIN_TOKEN = "prometheus-test-admin-token-0123";
+
   /** The coordinator's /metrics needs it (auth.scrapeTokens); Prometheus reads it from a file. */
   static final String SCRAPE_TOKEN = "prometheus-test-scrape-token-0123";
+
   private static final Pattern SUCCESSES =
       Pattern.compile("(?m)^fleetrotate_rotations_total\\{[^}]*result=\"SUCCESS\"[^}]*} (\\S+)$");
 

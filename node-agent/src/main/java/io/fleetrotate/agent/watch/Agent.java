@@ -60,6 +60,7 @@ public final class Agent {
   private final FileStateStore store;
   private final AgentOwnFiles own;
   private final Map<Path, Growth> growth = new ConcurrentHashMap<>();
+  private final Map<Path, String> untouchedFailures = new ConcurrentHashMap<>();
 
   public Agent(
       AgentConfig config,
@@ -405,10 +406,30 @@ public final class Agent {
   }
 
   /**
+   * Whether {@code o} is a failure that left the file untouched (nothing moved aside) and repeats
+   * the last such failure of that file, same reason and same message. It is then not reported again
+   * (no event, no metric): a dead reopen target or a missing pid file would otherwise add a failure
+   * at every check until someone fixes it. A rotation that moves the file, or a different failure,
+   * is reported and starts over.
+   */
+  private boolean repeatsLastUntouchedFailure(RotationOutcome o) {
+    if (o.result() != Result.FAILED || o.backup().isPresent()) {
+      untouchedFailures.remove(o.liveFile());
+      return false;
+    }
+    String failure = o.reason().map(Enum::name).orElse("") + ": " + o.message();
+    return failure.equals(untouchedFailures.put(o.liveFile(), failure));
+  }
+
+  /**
    * @param rotatedElsewhereAt when another holder rotated the file, for a rotation skipped because
    *     of it: the schedule and age clocks count from then
    */
   private void finish(RotationOutcome o, long lockWaitMs, Optional<Instant> rotatedElsewhereAt) {
+    if (repeatsLastUntouchedFailure(o)) {
+      log.debug("{} is still not rotated: {}", o.liveFile(), o.message());
+      return;
+    }
     try {
       if (rotatedElsewhereAt.isPresent()) {
         store.recordRotatedElsewhere(o.liveFile(), o.finishedAt(), rotatedElsewhereAt.get());
