@@ -139,9 +139,11 @@ class CoordinatorFailoverTest {
       Map<String, Long> all = RotationChecks.countByNode(history, false);
       String metrics = b.api().metrics().orElseThrow();
       for (AgentNode n : agents) {
-        assertThat(ok.get(n.nodeId()) + OutboxReplayTest.leftABackup(history, n.nodeId()))
+        assertThat((long) n.backups().size())
             .as("%s: one rotation on B per backup on disk", n.nodeId())
-            .isEqualTo(n.backups().size());
+            .isBetween(
+                ok.get(n.nodeId()),
+                ok.get(n.nodeId()) + OutboxReplayTest.mayHaveLeftABackup(history, n.nodeId()));
         assertThat(
                 (long)
                     PrometheusText.sum(

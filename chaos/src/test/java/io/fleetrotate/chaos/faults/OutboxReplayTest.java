@@ -109,9 +109,9 @@ class OutboxReplayTest {
         assertThat(all.get(n))
             .as("%s: the coordinator's history has every rotation the agent counted", n)
             .isEqualTo(a.rotationsCounted().orElseThrow());
-        assertThat(ok.get(n) + leftABackup(history, n))
+        assertThat((long) a.backups().size())
             .as("%s: one rotation in the history per backup on disk", n)
-            .isEqualTo(a.backups().size());
+            .isBetween(ok.get(n), ok.get(n) + mayHaveLeftABackup(history, n));
         assertThat(
                 (long)
                     PrometheusText.sum(
@@ -135,11 +135,13 @@ class OutboxReplayTest {
   }
 
   /**
-   * Failed rotations that nonetheless left a backup: when the MCP servers stop at the end, an agent
-   * may still rotate a file over its size; the rename succeeds and the reopen fails (the pid file
-   * is gone), which leaves the uncompressed backup and reports REOPEN_FAILED.
+   * Failed rotations that may have left a backup: when the MCP servers stop at the end, an agent
+   * may still find a file over its size. The agent checks the reopen target before it moves the
+   * log, so a server already gone leaves the log in place (REOPEN_FAILED, no backup); one that
+   * stops between that check and the signal leaves the moved, uncompressed backup (REOPEN_FAILED
+   * too).
    */
-  static long leftABackup(List<Rotation> history, String node) {
+  static long mayHaveLeftABackup(List<Rotation> history, String node) {
     return history.stream()
         .filter(r -> r.node().equals(node) && "REOPEN_FAILED".equals(r.reason()))
         .count();
