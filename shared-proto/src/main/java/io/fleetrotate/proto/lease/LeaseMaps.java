@@ -54,8 +54,9 @@ public final class LeaseMaps {
    * The only classes a member or a lock client deserializes from Java serialization: the lease
    * processors, their requests and answers, the table and what it holds. Any other class sent to
    * the member (a deserialization gadget, a processor of the sender's own) is refused before it is
-   * instantiated. Hazelcast's own default allow-list ({@code java*}, {@code com.hazelcast.}) is
-   * turned off: it lets through JDK classes that gadget chains are built from.
+   * instantiated. Hazelcast's own default allow-list ({@code java*}, {@code javax.}, {@code
+   * com.hazelcast.}) is replaced by a narrower one: it lets through JDK packages that gadget chains
+   * are built from.
    */
   public static JavaSerializationFilterConfig serializationFilter() {
     ClassFilter allowed =
@@ -76,7 +77,13 @@ public final class LeaseMaps {
                 LeaseMergePolicy.class.getName(),
                 // LeaseTable's holders and waiters.
                 java.util.HashMap.class.getName(),
-                java.util.LinkedHashMap.class.getName());
+                java.util.LinkedHashMap.class.getName())
+            // What members send each other in answers: Hazelcast's own exceptions (a partition
+            // migrating, a member leaving) with their causes, stack traces and suppressed lists.
+            // Refusing them broke a member that rejoined while partitions migrated. No class
+            // outside these packages gets through, so the known JDK gadget sinks (javax.*, sun.*,
+            // com.sun.*, java.net.URL, ...) and every third-party class stay refused.
+            .addPrefixes("com.hazelcast.", "java.lang.", "java.util.", "java.io.", "[");
     return new JavaSerializationFilterConfig().setDefaultsDisabled(true).setWhitelist(allowed);
   }
 }
