@@ -42,6 +42,7 @@ public final class SignalReopener implements Reopener {
   private static final LinkOption NOFOLLOW = LinkOption.NOFOLLOW_LINKS;
   private static final int S_IFMT = 0170000;
   private static final int S_IFLNK = 0120000;
+  private static final int S_IFREG = 0100000;
   private static final int S_IWGRP = 0020;
   private static final int S_IWOTH = 0002;
 
@@ -59,7 +60,10 @@ public final class SignalReopener implements Reopener {
   private record LogIdentity(Path path, Object device, Object inode, int ownerUid) {
     static Optional<LogIdentity> of(Path file) throws IOException {
       try {
-        Map<String, Object> a = Files.readAttributes(file, "unix:dev,ino,uid");
+        // The name's own attributes: a symbolic link swapped in for the log lends the agent's
+        // trust to nobody but the link's owner.
+        Map<String, Object> a =
+            Files.readAttributes(file, "unix:dev,ino,uid", LinkOption.NOFOLLOW_LINKS);
         return Optional.of(
             new LogIdentity(file, a.get("dev"), a.get("ino"), (Integer) a.get("uid")));
       } catch (NoSuchFileException e) {
@@ -283,7 +287,8 @@ public final class SignalReopener implements Reopener {
   private static long readPid(Path file, int logOwnerUid) throws ReopenFailure {
     String text;
     try {
-      Map<String, Object> before = Files.readAttributes(file, "unix:uid,mode,ino,dev", NOFOLLOW);
+      Map<String, Object> before =
+          Files.readAttributes(file, "unix:uid,mode,ino,dev,nlink", NOFOLLOW);
       checkPidFileTrusted(file, before, logOwnerUid);
       try (InputStream in = Files.newInputStream(file, NOFOLLOW)) {
         text = new String(in.readNBytes(PID_FILE_READ_LIMIT), StandardCharsets.US_ASCII).strip();
@@ -330,6 +335,24 @@ public final class SignalReopener implements Reopener {
           "pid file "
               + file
               + " is a symbolic link, which could point anywhere; configure the real file");
+    }
+    if ((mode & S_IFMT) != S_IFREG) {
+      // A FIFO would block the agent's read forever.
+      throw new ReopenFailure(
+          "pid file "
+              + file
+              + " is not a regular file (mode "
+              + String.format("%06o", mode)
+              + "); configure the file the MCP server writes its pid to");
+    }
+    if ((Integer) attrs.get("nlink") != 1) {
+      throw new ReopenFailure(
+          "pid file "
+              + file
+              + " has "
+              + attrs.get("nlink")
+              + " hard links, so it may be another program's file; have the MCP server write a"
+              + " file of its own");
     }
     if ((mode & (S_IWGRP | S_IWOTH)) != 0) {
       throw new ReopenFailure(

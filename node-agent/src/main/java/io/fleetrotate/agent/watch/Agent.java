@@ -410,9 +410,12 @@ public final class Agent {
    * the last such failure of that file, same reason and same message. It is then not reported again
    * (no event, no metric): a dead reopen target or a missing pid file would otherwise add a failure
    * at every check until someone fixes it. A rotation that moves the file, or a different failure,
-   * is reported and starts over.
+   * is reported and starts over. Only the periodic triggers (size, schedule, age) are folded so.
    */
   private boolean repeatsLastUntouchedFailure(RotationOutcome o) {
+    if (!RECHECKED.contains(o.trigger())) {
+      return false; // asked for (rotate now, a command, an emergency): always answered
+    }
     if (o.result() != Result.FAILED || o.backup().isPresent()) {
       untouchedFailures.remove(o.liveFile());
       return false;

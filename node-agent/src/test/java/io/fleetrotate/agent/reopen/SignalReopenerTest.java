@@ -120,6 +120,34 @@ class SignalReopenerTest {
   }
 
   @Test
+  @org.junit.jupiter.api.Timeout(10)
+  void aFifoAsThePidFileIsRefusedWithoutBlocking() throws Exception {
+    Path pidFile = dir.resolve("mcp.pid");
+    Process mkfifo = new ProcessBuilder("mkfifo", "-m", "0644", pidFile.toString()).start();
+    assertThat(mkfifo.waitFor()).isZero();
+
+    assertThatThrownBy(
+            () ->
+                new SignalReopener("HUP", OptionalLong.empty(), Optional.of(pidFile), log())
+                    .reopen())
+        .isInstanceOf(ReopenFailure.class)
+        .hasMessageStartingWith("pid file " + pidFile + " is not a regular file");
+  }
+
+  @Test
+  void aHardLinkedPidFileIsRefused() throws Exception {
+    Path other = Files.writeString(dir.resolve("other-daemon.pid"), "1234\n");
+    Path pidFile = Files.createLink(dir.resolve("mcp.pid"), other);
+
+    assertThatThrownBy(
+            () ->
+                new SignalReopener("HUP", OptionalLong.empty(), Optional.of(pidFile), log())
+                    .reopen())
+        .isInstanceOf(ReopenFailure.class)
+        .hasMessageStartingWith("pid file " + pidFile + " has 2 hard links");
+  }
+
+  @Test
   void emptyPidFileAsksWhetherTheServerRuns() throws IOException {
     Path pidFile = Files.writeString(dir.resolve("mcp.pid"), " \n");
 

@@ -84,6 +84,12 @@ public final class LeaseMaps {
             // outside these packages gets through, so the known JDK gadget sinks (javax.*, sun.*,
             // com.sun.*, java.net.URL, ...) and every third-party class stay refused.
             .addPrefixes("com.hazelcast.", "java.lang.", "java.util.", "java.io.", "[");
-    return new JavaSerializationFilterConfig().setDefaultsDisabled(true).setWhitelist(allowed);
+    // Within those: what no answer needs and deserialization attacks use (lambdas rebuilt from
+    // their serialized form, reflection proxies).
+    ClassFilter refused = new ClassFilter().addPrefixes("java.lang.invoke.", "java.lang.reflect.");
+    return new JavaSerializationFilterConfig()
+        .setDefaultsDisabled(true)
+        .setWhitelist(allowed)
+        .setBlacklist(refused);
   }
 }

@@ -283,10 +283,14 @@ public final class FileHandle implements Closeable {
         long written = 0;
         while (written < n) {
           long off = written;
-          written +=
+          long w =
               target.retry(
                   () -> LibC.INSTANCE.pwrite(target.fd, buf.share(off), n - off, at + off),
                   "write");
+          if (w <= 0) {
+            throw new IOException("cannot write " + target.path + ": the write made no progress");
+          }
+          written += w;
         }
         done += n;
       }
