@@ -4,11 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fleetrotate.agent.config.RedisConfig;
-import java.io.IOException;
-import java.nio.file.Files;
+import io.fleetrotate.agent.config.TestCa;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -86,10 +84,10 @@ class RedisAuthAndTlsTest {
 
   @Test
   void tlsChecksTheServerCertificateAgainstTheCaFile() throws Exception {
-    Path ca = dir.resolve("ca.crt");
-    Path cert = dir.resolve("server.crt");
-    Path key = dir.resolve("server.key");
-    makeCertificates(ca, cert, key);
+    TestCa made = TestCa.make(dir);
+    Path ca = made.ca();
+    Path cert = made.serverCert();
+    Path key = made.serverKey();
     int tlsPort = RedisServerProcess.freePort();
     try (RedisServerProcess server =
         RedisServerProcess.start(
@@ -135,69 +133,5 @@ class RedisAuthAndTlsTest {
           .isInstanceOf(LockUnavailableException.class);
       assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(6));
     }
-  }
-
-  /** A throwaway CA and a server certificate for 127.0.0.1 signed by it, made with openssl. */
-  private void makeCertificates(Path ca, Path cert, Path key) throws Exception {
-    Path caKey = dir.resolve("ca.key");
-    Path csr = dir.resolve("server.csr");
-    Path ext =
-        Files.writeString(dir.resolve("san.ext"), "subjectAltName=IP:127.0.0.1,DNS:localhost\n");
-    openssl(
-        "req",
-        "-x509",
-        "-newkey",
-        "rsa:2048",
-        "-nodes",
-        "-days",
-        "1",
-        "-subj",
-        "/CN=fleetrotate test CA",
-        "-keyout",
-        caKey.toString(),
-        "-out",
-        ca.toString());
-    openssl(
-        "req",
-        "-newkey",
-        "rsa:2048",
-        "-nodes",
-        "-subj",
-        "/CN=localhost",
-        "-keyout",
-        key.toString(),
-        "-out",
-        csr.toString());
-    openssl(
-        "x509",
-        "-req",
-        "-in",
-        csr.toString(),
-        "-CA",
-        ca.toString(),
-        "-CAkey",
-        caKey.toString(),
-        "-CAcreateserial",
-        "-days",
-        "1",
-        "-extfile",
-        ext.toString(),
-        "-out",
-        cert.toString());
-  }
-
-  private void openssl(String... args) throws IOException, InterruptedException {
-    List<String> cmd = new java.util.ArrayList<>(List.of("openssl"));
-    cmd.addAll(List.of(args));
-    Process p =
-        new ProcessBuilder(cmd)
-            .directory(dir.toFile())
-            .redirectErrorStream(true)
-            .redirectOutput(dir.resolve("openssl.log").toFile())
-            .start();
-    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(p.exitValue())
-        .as("%s failed: %s", cmd, Files.readString(dir.resolve("openssl.log")))
-        .isZero();
   }
 }
