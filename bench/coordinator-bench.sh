@@ -6,8 +6,9 @@
 # By default the embedded Hazelcast member is off; --hazelcast turns it on (one member, loopback),
 # so the cost of sharing node state with the cluster is included.
 # 1. Heartbeat ingest: POST /api/v1/heartbeats (decode, validate, fleet state update, reply)
-#    against POST /api/v1/bench/noop (same body, same auth and body handling, no work) on the same
-#    server, alternating runs, with wrk and a Lua script cycling through N node ids (3 files each).
+#    against POST /noop on bench/api/NoopServer.java (a bare Vert.x server of the bench's own, with
+#    the same token check and body handling, no work; the coordinator serves no bench route),
+#    alternating runs, with wrk and a Lua script cycling through N node ids (3 files each).
 #    Goals: >= 20,000 heartbeats/s and >= 0.5x the no-op rate on 2 cores.
 # 2. GET /metrics with those N nodes x 3 files: median of several scrapes. Goal: <= 250 ms.
 # 3. Heap per tracked node: used heap after a full GC before and after the N nodes registered
@@ -23,6 +24,7 @@ CONNECTIONS=64
 NODES=10000
 HAZELCAST=false
 PORT=${BENCH_PORT:-18420}
+NOOP_PORT=${BENCH_NOOP_PORT:-18429}
 HZ_PORT=${BENCH_HAZELCAST_PORT:-15701}
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -90,14 +92,25 @@ end
 LUA
 
 LOG=$WORK/coordinator.log
-java -Xms1g -Xmx1g -Dfleetrotate.bench.routes=true -Dfleetrotate.log.level=WARN \
+java -Xms1g -Xmx1g -Dfleetrotate.log.level=WARN \
   -jar "$JAR" run --config "$WORK/coordinator.yaml" >"$LOG" 2>&1 &
 PID=$!
-cleanup() { kill "$PID" 2>/dev/null || true; wait "$PID" 2>/dev/null || true; }
+NOOP_LOG=$WORK/noop.log
+java -Xms1g -Xmx1g -cp "$JAR" "$ROOT/bench/api/NoopServer.java" "$NOOP_PORT" "$AGENT" >"$NOOP_LOG" 2>&1 &
+NOOP_PID=$!
+cleanup() {
+  kill "$PID" "$NOOP_PID" 2>/dev/null || true
+  wait "$PID" "$NOOP_PID" 2>/dev/null || true
+}
 trap cleanup EXIT
 for _ in $(seq 1 100); do
   curl -sf "http://127.0.0.1:$PORT/health" >/dev/null 2>&1 && break
   kill -0 "$PID" 2>/dev/null || { echo "bench: the coordinator did not start:"; cat "$LOG"; exit 1; }
+  sleep 0.2
+done
+for _ in $(seq 1 150); do
+  grep -q "noop server on" "$NOOP_LOG" 2>/dev/null && break
+  kill -0 "$NOOP_PID" 2>/dev/null || { echo "bench: the no-op server did not start:"; cat "$NOOP_LOG"; exit 1; }
   sleep 0.2
 done
 
@@ -107,10 +120,9 @@ used_heap_kb() {
   jcmd "$PID" GC.run >/dev/null
   jcmd "$PID" GC.heap_info | sed -n 's/.*total [0-9]*K, used \([0-9]*\)K.*/\1/p' | head -1
 }
-run_wrk() { # path -> requests/s; non-2xx count on stderr
+run_wrk() { # url -> requests/s; non-2xx count on stderr
   local out
-  out=$(NODES=$NODES TOKEN=$AGENT wrk -t2 -c"$CONNECTIONS" -d"${SECONDS_PER_RUN}s" -s "$WORK/post.lua" \
-    "http://127.0.0.1:$PORT$1")
+  out=$(NODES=$NODES TOKEN=$AGENT wrk -t2 -c"$CONNECTIONS" -d"${SECONDS_PER_RUN}s" -s "$WORK/post.lua" "$1")
   local bad
   bad=$(echo "$out" | sed -n 's/.*Non-2xx or 3xx responses: \([0-9]*\).*/\1/p')
   [ -z "$bad" ] || echo "bench: $bad non-2xx answers on $1" >&2
@@ -123,16 +135,18 @@ echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -
 echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ), runs: $RUNS x ${SECONDS_PER_RUN}s, wrk 2 threads x $CONNECTIONS connections, $NODES nodes, hazelcast $HAZELCAST"
 echo
 
-# Warm up the JIT on both routes with a single node, then take the heap baseline.
-for path in /api/v1/bench/noop /api/v1/heartbeats; do
-  NODES=1 TOKEN=$AGENT wrk -t2 -c16 -d4s -s "$WORK/post.lua" "http://127.0.0.1:$PORT$path" >/dev/null
+NOOP_URL=http://127.0.0.1:$NOOP_PORT/noop
+HB_URL=http://127.0.0.1:$PORT/api/v1/heartbeats
+# Warm up the JIT of both servers with a single node, then take the heap baseline.
+for url in "$NOOP_URL" "$HB_URL"; do
+  NODES=1 TOKEN=$AGENT wrk -t2 -c16 -d4s -s "$WORK/post.lua" "$url" >/dev/null
 done
 before_kb=$(used_heap_kb)
 
 hb=(); noop=()
 for _ in $(seq 1 "$RUNS"); do
-  noop+=("$(run_wrk /api/v1/bench/noop)")
-  hb+=("$(run_wrk /api/v1/heartbeats)")
+  noop+=("$(run_wrk "$NOOP_URL")")
+  hb+=("$(run_wrk "$HB_URL")")
 done
 tracked=$(curl -sf -H "Authorization: Bearer $ADMIN" "http://127.0.0.1:$PORT/api/v1/fleet" \
   | python3 -c 'import json,sys; print(json.load(sys.stdin)["nodes"]["total"])')
@@ -150,7 +164,7 @@ per_node=$(python3 -c "print('%.0f' % ((${after_kb} - ${before_kb}) * 1024 / max
 echo "| measure | median | runs | goal |"
 echo "|---|---|---|---|"
 echo "| heartbeats/s (POST /api/v1/heartbeats) | $hb_med | ${hb[*]} | >= 20000 |"
-echo "| no-op requests/s (same body, POST /api/v1/bench/noop) | $noop_med | ${noop[*]} | |"
+echo "| no-op requests/s (same body, POST /noop, bench/api/NoopServer.java) | $noop_med | ${noop[*]} | |"
 echo "| heartbeat / no-op ratio | $(ratio "$hb_med" "$noop_med") | | >= 0.5 |"
 echo "| GET /metrics, $tracked nodes x 3 files (ms) | $(median "${scrapes[@]}") | ${scrapes[*]} | <= 250 |"
 echo "| scrape size (bytes) | $scrape_bytes | | |"

@@ -42,9 +42,6 @@ public final class Coordinator implements AutoCloseable {
   static final Duration SWEEP_INTERVAL = Duration.ofHours(1);
   static final Duration NODE_SHARE_INTERVAL = Duration.ofSeconds(1);
 
-  /** System property that enables the bench-only no-op route. */
-  public static final String BENCH_PROPERTY = "fleetrotate.bench.routes";
-
   private final CoordinatorConfig config;
   private final Clock clock;
   private final HistoryStore history;
@@ -158,8 +155,7 @@ public final class Coordinator implements AutoCloseable {
             alerts,
             metrics,
             new WireCodec(),
-            this::health,
-            Boolean.getBoolean(BENCH_PROPERTY));
+            this::health);
     // Instances of one deployment share the listening socket, one event loop each. A random port
     // (0, in tests) cannot be shared that way, so it gets one instance.
     int instances =

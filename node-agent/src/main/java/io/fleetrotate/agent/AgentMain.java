@@ -1,5 +1,6 @@
 package io.fleetrotate.agent;
 
+import io.fleetrotate.agent.cli.AgentHooks;
 import io.fleetrotate.agent.cli.ImportLogrotateCommand;
 import io.fleetrotate.agent.cli.RotateCommand;
 import io.fleetrotate.agent.cli.RunCommand;
@@ -42,16 +43,43 @@ import picocli.CommandLine.Command;
 public final class AgentMain implements Runnable {
 
   public static void main(String[] args) {
+    System.exit(execute(args, AgentHooks.PRODUCTION));
+  }
+
+  /**
+   * Runs the command line as {@link #main} does, with {@code agent run} and {@code agent rotate}
+   * composed from {@code hooks} (the seam a test harness composes the real agent through); returns
+   * the exit code.
+   */
+  public static int execute(String[] args, AgentHooks hooks) {
     // Only the daemon logs at INFO; one-shot commands print their own results on stdout.
     if (System.getProperty("fleetrotate.log.level") == null) {
       boolean daemon = args.length > 0 && "run".equals(args[0]);
       System.setProperty("fleetrotate.log.level", daemon ? "INFO" : "WARN");
     }
-    System.exit(commandLine().execute(args));
+    return commandLine(hooks).execute(args);
   }
 
   public static CommandLine commandLine() {
-    return new CommandLine(new AgentMain());
+    return commandLine(AgentHooks.PRODUCTION);
+  }
+
+  private static CommandLine commandLine(AgentHooks hooks) {
+    CommandLine.IFactory defaults = CommandLine.defaultFactory();
+    return new CommandLine(
+        new AgentMain(),
+        new CommandLine.IFactory() {
+          @Override
+          public <K> K create(Class<K> cls) throws Exception {
+            if (cls == RunCommand.class) {
+              return cls.cast(new RunCommand(hooks));
+            }
+            if (cls == RotateCommand.class) {
+              return cls.cast(new RotateCommand(hooks));
+            }
+            return defaults.create(cls);
+          }
+        });
   }
 
   @Override

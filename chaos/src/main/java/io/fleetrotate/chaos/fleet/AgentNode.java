@@ -2,6 +2,8 @@ package io.fleetrotate.chaos.fleet;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fleetrotate.chaos.agent.ChaosAgentMain;
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -73,8 +75,15 @@ public final class AgentNode {
     List<String> agentCmd = new ArrayList<>();
     agentCmd.add(FleetJars.java());
     agentCmd.addAll(AGENT_JVM_OPTIONS);
+    // The real agent (node-agent.jar first on the path) composed with the chaos decorators.
     agentCmd.addAll(
-        List.of("-jar", jars.agentJar().toString(), "run", "--config", paths.config().toString()));
+        List.of(
+            "-cp",
+            jars.agentJar() + File.pathSeparator + jars.chaosClasspath(),
+            ChaosAgentMain.class.getName(),
+            "run",
+            "--config",
+            paths.config().toString()));
     this.agent =
         fleet.register(
             new ManagedProcess(
@@ -321,12 +330,13 @@ public final class AgentNode {
   }
 
   /**
-   * Arms the agent's clock hook ({@code -Dfleetrotate.test.clockOffsetFile}) for every start from
+   * Arms the agent's offset clock ({@link ChaosAgentMain#CLOCK_OFFSET_FILE}) for every start from
    * the next one on; {@link #clockOffset} then shifts its wall clock.
    */
   public AgentNode clockHook() {
     agent.hookJvmOptions(
-        List.of("-Dfleetrotate.test.clockOffsetFile=" + clockOffsetFile().toAbsolutePath()));
+        List.of(
+            "-D" + ChaosAgentMain.CLOCK_OFFSET_FILE + "=" + clockOffsetFile().toAbsolutePath()));
     return this;
   }
 

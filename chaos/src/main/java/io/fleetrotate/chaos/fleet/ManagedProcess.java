@@ -70,7 +70,7 @@ public final class ManagedProcess {
 
   /**
    * JVM options put after the {@code java} of the command from the next start on (test hooks such
-   * as {@code -Dfleetrotate.test.pauseAfter=MOVED}); an empty list removes them.
+   * as {@code -Dfleetrotate.chaos.pauseAfter=MOVED}); an empty list removes them.
    */
   public synchronized void extraJvmOptions(List<String> options) {
     this.extraJvmOptions = List.copyOf(options);

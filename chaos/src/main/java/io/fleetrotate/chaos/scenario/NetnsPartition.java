@@ -1,5 +1,6 @@
 package io.fleetrotate.chaos.scenario;
 
+import io.fleetrotate.agent.rotate.RotationStep;
 import io.fleetrotate.chaos.fleet.AgentNode;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,7 +23,8 @@ import java.util.stream.Collectors;
  */
 final class NetnsPartition implements Scenario {
   private static final int MAX_ROUNDS = 40;
-  private static final List<String> STEPS = List.of("BEGIN", "MOVED", "COMPRESSING");
+  private static final List<RotationStep> STEPS =
+      List.of(RotationStep.BEGIN, RotationStep.MOVED, RotationStep.COMPRESSING);
 
   enum Fault {
     /** The holder cut off while it goes on with its rotation (paused 1.5 s in a step). */
@@ -127,11 +129,10 @@ final class NetnsPartition implements Scenario {
     Duration ttl = fleet.options().lease();
     AgentNode a = fleet.agents().get(r.nextInt(fleet.agents().size()));
     NamespaceNetwork.Slot slot = net.slot(a.nodeId());
-    String step = STEPS.get(r.nextInt(STEPS.size()));
+    RotationStep step = STEPS.get(r.nextInt(STEPS.size()));
     NamespaceNetwork.Cut how = cut(r);
     try {
-      if (Scenarios.restartPausedAfter(
-          a, step, List.of("-Dfleetrotate.test.pauseMillis=" + pause.toMillis()))) {
+      if (Scenarios.restartPausedAfter(a, step, Optional.of(pause))) {
         Duration down = ttl.plus(Scenarios.between(r, 1000, 3000));
         net.cut(slot, how);
         ctx.fault(

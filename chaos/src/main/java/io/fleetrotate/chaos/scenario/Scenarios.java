@@ -1,5 +1,8 @@
 package io.fleetrotate.chaos.scenario;
 
+import io.fleetrotate.agent.rotate.RotationStep;
+import io.fleetrotate.chaos.agent.ChaosAgentMain;
+import io.fleetrotate.chaos.agent.PausingStepListener;
 import io.fleetrotate.chaos.fleet.AgentNode;
 import io.fleetrotate.chaos.fleet.CoordinatorNode;
 import io.fleetrotate.chaos.fleet.ManagedProcess;
@@ -27,17 +30,7 @@ public final class Scenarios {
   private Scenarios() {}
 
   /** Journal steps of a rotation; COPIED only with copy methods (collapse, copytruncate). */
-  static final List<String> STEPS =
-      List.of(
-          "BEGIN",
-          "MOVING",
-          "COPIED",
-          "MOVED",
-          "REOPENED",
-          "COMPRESSING",
-          "COMPRESSED",
-          "BACKUP_DELETED",
-          "DONE");
+  static final List<RotationStep> STEPS = List.of(RotationStep.values());
 
   /** Every scenario, in the order the quick profile runs them. */
   public static Map<String, Scenario> all() {
@@ -84,21 +77,27 @@ public final class Scenarios {
     return false;
   }
 
-  static Path pausedMarker(AgentNode a, String step) {
-    return a.paths().stateDir().resolve("journal").resolve("paused-after-" + step);
+  static Path pausedMarker(AgentNode a, RotationStep step) {
+    return PausingStepListener.marker(a.paths().stateDir().resolve("journal"), step);
   }
 
   /**
-   * Restarts {@code a} with the journal's pause hook after {@code step} (and {@code moreHooks}),
-   * then waits (45 s at most) until it pauses there, holding the lease mid-rotation; false when it
-   * did not get there (or died).
+   * Restarts {@code a} stopped after {@code step} (for good, or for {@code pause}) and with {@code
+   * moreHooks}, then waits (45 s at most) until it pauses there, holding the lease mid-rotation;
+   * false when it did not get there (or died).
    */
-  static boolean restartPausedAfter(AgentNode a, String step, List<String> moreHooks)
+  static boolean restartPausedAfter(AgentNode a, RotationStep step, Optional<Duration> pause)
+      throws IOException, InterruptedException {
+    return restartPausedAfter(a, step, pause, List.of());
+  }
+
+  /** As above, with more JVM options for {@link ChaosAgentMain} ({@code -D...blindLease}). */
+  static boolean restartPausedAfter(
+      AgentNode a, RotationStep step, Optional<Duration> pause, List<String> moreHooks)
       throws IOException, InterruptedException {
     Path marker = pausedMarker(a, step);
     a.process().stop(Duration.ofSeconds(10));
-    List<String> hooks = new ArrayList<>();
-    hooks.add("-Dfleetrotate.test.pauseAfter=" + step);
+    List<String> hooks = new ArrayList<>(ChaosAgentMain.pauseAfter(step, pause));
     hooks.addAll(moreHooks);
     a.process().extraJvmOptions(hooks);
     Files.deleteIfExists(marker);
@@ -107,7 +106,7 @@ public final class Scenarios {
   }
 
   /** Restarts {@code a} without the hooks {@link #restartPausedAfter} set; does not wait. */
-  static void restartWithoutHooks(AgentNode a, String step) throws IOException {
+  static void restartWithoutHooks(AgentNode a, RotationStep step) throws IOException {
     a.process().stop(Duration.ofSeconds(10));
     a.process().extraJvmOptions(List.of());
     Files.deleteIfExists(pausedMarker(a, step));
@@ -134,30 +133,30 @@ public final class Scenarios {
     @Override
     public void inject(ScenarioContext ctx, ChaosFleet fleet, Instant until) throws Exception {
       Random r = ctx.random();
-      List<String> steps = new ArrayList<>(STEPS);
+      List<RotationStep> steps = new ArrayList<>(STEPS);
       Collections.shuffle(steps, r);
       // Every step once, even past the deadline: "at each rotation step" is the point. The steps
       // are dealt out to the agents (COPIED only to one with a copy method) and each agent works
       // through its share in its own thread, so the agents are killed side by side.
       List<AgentNode> agents = fleet.agents();
-      Map<AgentNode, List<String>> share = new LinkedHashMap<>();
+      Map<AgentNode, List<RotationStep>> share = new LinkedHashMap<>();
       agents.forEach(a -> share.put(a, new ArrayList<>()));
       int next = r.nextInt(agents.size());
-      for (String step : steps) {
+      for (RotationStep step : steps) {
         AgentNode a;
         do {
           a = agents.get(next++ % agents.size());
-        } while (step.equals("COPIED") && a.reopenMethod().equals("signal"));
+        } while (step == RotationStep.COPIED && a.reopenMethod().equals("signal"));
         share.get(a).add(step);
       }
       ExecutorService pool = Executors.newFixedThreadPool(agents.size());
       try {
         List<Future<?>> running = new ArrayList<>();
-        for (Map.Entry<AgentNode, List<String>> e : share.entrySet()) {
+        for (Map.Entry<AgentNode, List<RotationStep>> e : share.entrySet()) {
           running.add(
               pool.submit(
                   () -> {
-                    for (String step : e.getValue()) {
+                    for (RotationStep step : e.getValue()) {
                       killAt(ctx, e.getKey(), step);
                       ctx.sleep(Duration.ofMillis(1000));
                     }
@@ -172,8 +171,9 @@ public final class Scenarios {
       }
     }
 
-    private static void killAt(ScenarioContext ctx, AgentNode a, String step) throws Exception {
-      if (restartPausedAfter(a, step, List.of())) {
+    private static void killAt(ScenarioContext ctx, AgentNode a, RotationStep step)
+        throws Exception {
+      if (restartPausedAfter(a, step, Optional.empty())) {
         a.process().kill();
         ctx.fault(
             "kill -9 "
@@ -212,13 +212,14 @@ public final class Scenarios {
     public void inject(ScenarioContext ctx, ChaosFleet fleet, Instant until) throws Exception {
       Random r = ctx.random();
       Duration ttl = fleet.options().lease();
-      List<String> steps = List.of("BEGIN", "MOVED", "COMPRESSING");
+      List<RotationStep> steps =
+          List.of(RotationStep.BEGIN, RotationStep.MOVED, RotationStep.COMPRESSING);
       int round = 0;
       while (before(until) || round == 0) {
         round++;
         AgentNode a = fleet.agents().get(r.nextInt(fleet.agents().size()));
-        String step = steps.get(r.nextInt(steps.size()));
-        if (restartPausedAfter(a, step, List.of("-Dfleetrotate.test.pauseMillis=1500"))) {
+        RotationStep step = steps.get(r.nextInt(steps.size()));
+        if (restartPausedAfter(a, step, Optional.of(Duration.ofMillis(1500)))) {
           a.process().pause();
           Duration stopped = ttl.multipliedBy(2).plus(between(r, 0, 2000));
           ctx.fault(

@@ -1,10 +1,13 @@
 package io.fleetrotate.chaos.scenario;
 
+import io.fleetrotate.agent.rotate.RotationStep;
+import io.fleetrotate.chaos.agent.BlindLeaseLock;
+import io.fleetrotate.chaos.agent.ChaosAgentMain;
 import io.fleetrotate.chaos.fleet.AgentNode;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 
 /**
@@ -12,9 +15,9 @@ import java.util.Random;
  * server, reopened by signal), in one group. One of them is stopped (SIGSTOP) mid-rotation for
  * twice the lease TTL, so that the other takes the lease and rotates the very same file; then it
  * resumes, a zombie holder with a superseded token. Half the time its lease is "blind" (the agent's
- * {@code -Dfleetrotate.test.blindLease} hook: it never notices the lease is gone), so that only the
- * fence beside the shared log stands between it and the file. The checks then find every line of
- * the shared log exactly once, no rotation finished under a superseded token, and the fence at the
+ * {@link BlindLeaseLock} decorator: it never notices the lease is gone), so that only the fence
+ * beside the shared log stands between it and the file. The checks then find every line of the
+ * shared log exactly once, no rotation finished under a superseded token, and the fence at the
  * highest token either replica rotated under; replicas that both found the file due rotate it once
  * (the second one skips it).
  */
@@ -41,7 +44,8 @@ final class SharedLogZombie implements Scenario {
     Random r = ctx.random();
     Duration ttl = fleet.options().lease();
     List<AgentNode> pair = fleet.agents().subList(0, 2);
-    List<String> steps = List.of("BEGIN", "MOVED", "COMPRESSING");
+    List<RotationStep> steps =
+        List.of(RotationStep.BEGIN, RotationStep.MOVED, RotationStep.COMPRESSING);
     int round = 0;
     // At least one blind and one watchful round.
     while (Scenarios.before(until) || round < 2) {
@@ -54,13 +58,9 @@ final class SharedLogZombie implements Scenario {
       // move, the partner finds nothing due, and the zombie would go on while other logs of the
       // group rotate under newer tokens: the group-wide order the lease keeps, which a blind lease
       // by construction cannot.)
-      String step = blind ? "BEGIN" : steps.get(r.nextInt(steps.size()));
-      List<String> hooks = new ArrayList<>();
-      hooks.add("-Dfleetrotate.test.pauseMillis=1500");
-      if (blind) {
-        hooks.add("-Dfleetrotate.test.blindLease=true");
-      }
-      if (Scenarios.restartPausedAfter(a, step, hooks)) {
+      RotationStep step = blind ? RotationStep.BEGIN : steps.get(r.nextInt(steps.size()));
+      List<String> hooks = blind ? List.of("-D" + ChaosAgentMain.BLIND_LEASE + "=true") : List.of();
+      if (Scenarios.restartPausedAfter(a, step, Optional.of(Duration.ofMillis(1500)), hooks)) {
         a.process().pause();
         Duration stopped = ttl.multipliedBy(2).plusMillis(r.nextInt(2000));
         ctx.fault(

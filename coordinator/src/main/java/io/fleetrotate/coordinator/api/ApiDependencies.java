@@ -12,7 +12,6 @@ import java.util.function.Supplier;
  * What the HTTP API reads and writes, shared by every instance of {@link ApiVerticle}.
  *
  * @param health extra facts for {@code GET /health}, e.g. the cluster's members
- * @param benchRoutes whether the bench-only no-op route is served
  */
 public record ApiDependencies(
     CoordinatorConfig config,
@@ -22,5 +21,4 @@ public record ApiDependencies(
     AlertEngine alerts,
     CoordinatorMetrics metrics,
     WireCodec codec,
-    Supplier<io.vertx.core.json.JsonObject> health,
-    boolean benchRoutes) {}
+    Supplier<io.vertx.core.json.JsonObject> health) {}

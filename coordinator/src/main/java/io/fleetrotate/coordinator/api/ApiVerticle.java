@@ -213,10 +213,6 @@ public final class ApiVerticle extends VerticleBase {
     r.get("/api/v1/rotations/export").handler(admin).handler(this::export);
     r.get("/api/v1/alerts").handler(admin).handler(this::alerts);
 
-    if (deps.benchRoutes()) {
-      r.post("/api/v1/bench/noop").handler(agent).handler(body).handler(this::noop);
-    }
-
     // The dashboard (classpath webroot/): open, since the page sends the admin token itself.
     r.get("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false));
 
@@ -335,10 +331,6 @@ public final class ApiVerticle extends VerticleBase {
             .put("path", first.path())
             .mergeIn(new JsonObject(body));
     ctx.response().setStatusCode(400).putHeader("content-type", JSON).end(refused.toBuffer());
-  }
-
-  private void noop(RoutingContext ctx) {
-    ctx.response().putHeader("content-type", JSON).end("{}");
   }
 
   /** Refuses with 403 a node id the caller's agent token is not bound to. */

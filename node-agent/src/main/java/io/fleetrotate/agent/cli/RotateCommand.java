@@ -13,7 +13,6 @@ import io.fleetrotate.config.Sizes;
 import io.fleetrotate.proto.Trigger;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -34,6 +33,17 @@ import picocli.CommandLine.Spec;
 public final class RotateCommand implements Callable<Integer> {
   @Mixin ConfigOption config;
   @Spec CommandSpec spec;
+
+  private final AgentHooks hooks;
+
+  public RotateCommand() {
+    this(AgentHooks.PRODUCTION);
+  }
+
+  /** The rotation composed with {@code hooks} instead of the production clock, lock and steps. */
+  public RotateCommand(AgentHooks hooks) {
+    this.hooks = hooks;
+  }
 
   @Option(
       names = "--file",
@@ -56,9 +66,10 @@ public final class RotateCommand implements Callable<Integer> {
       return 2;
     }
     List<RotationOutcome> outcomes = new ArrayList<>();
-    try (FleetLock lock = FleetLocks.open(c)) {
+    try (FleetLock lock = hooks.lock().apply(FleetLocks.open(c))) {
       Agent agent =
-          new Agent(c, lock, Clock.systemDefaultZone(), new AgentMetrics(), RotationListener.NONE);
+          new Agent(
+              c, lock, hooks.clock(), new AgentMetrics(), RotationListener.NONE, hooks.steps());
       agent.recover();
       List<Path> targets = new ArrayList<>();
       for (FileReport r : agent.status()) {

@@ -35,16 +35,27 @@ public final class RunCommand implements Callable<Integer> {
   @Mixin ConfigOption config;
   @Spec CommandSpec spec;
 
+  private final AgentHooks hooks;
+
+  public RunCommand() {
+    this(AgentHooks.PRODUCTION);
+  }
+
+  /** The daemon composed with {@code hooks} instead of the production clock, lock and steps. */
+  public RunCommand(AgentHooks hooks) {
+    this.hooks = hooks;
+  }
+
   @Override
   public Integer call() throws Exception {
     AgentConfig c = config.loadOrReport(spec.commandLine().getErr());
     if (c == null) {
       return 2;
     }
-    Clock clock = OffsetFileClock.fromSystemProperties(Clock.systemDefaultZone());
+    Clock clock = hooks.clock();
     AgentMetrics metrics = new AgentMetrics();
     CountDownLatch stopped = new CountDownLatch(1);
-    try (FleetLock lock = FleetLocks.open(c)) {
+    try (FleetLock lock = hooks.lock().apply(FleetLocks.open(c))) {
       Reporter reporter = null;
       if (c.coordinator().isPresent()) {
         try {
@@ -57,7 +68,7 @@ public final class RunCommand implements Callable<Integer> {
         }
       }
       RotationListener listener = reporter == null ? RotationListener.NONE : reporter.listener();
-      Agent agent = new Agent(c, lock, clock, metrics, listener);
+      Agent agent = new Agent(c, lock, clock, metrics, listener, hooks.steps());
       AgentDaemon daemon =
           new AgentDaemon(
               c, agent, metrics, clock, reporter == null ? AgentDaemon.Companion.NONE : reporter);

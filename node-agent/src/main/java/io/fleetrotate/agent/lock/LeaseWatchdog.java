@@ -31,12 +31,6 @@ public final class LeaseWatchdog implements AutoCloseable {
   private final LongSupplier nanoTime;
   private final ScheduledExecutorService scheduler;
 
-  /**
-   * Test hook: leases never report themselves lost, as with a holder whose timers lie. Lets tests
-   * show that the fence beside each log refuses a stale holder on its own.
-   */
-  private static final boolean BLIND = Boolean.getBoolean("fleetrotate.test.blindLease");
-
   public LeaseWatchdog(Duration ttl) {
     this(ttl, System::nanoTime);
   }
@@ -105,9 +99,6 @@ public final class LeaseWatchdog implements AutoCloseable {
 
     @Override
     public void checkValid() throws LeaseLostException {
-      if (BLIND) {
-        return;
-      }
       String why = lostBecause;
       if (why == null && nanoTime.getAsLong() - deadlineNanos > 0) {
         why = lose("it was not renewed within its TTL of " + ttl);

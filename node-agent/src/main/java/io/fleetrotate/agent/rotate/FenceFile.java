@@ -53,6 +53,14 @@ public final class FenceFile {
     return new FenceFile(pathFor(liveFile), clock);
   }
 
+  /**
+   * What the fence beside {@code liveFile} holds, if anything: the one reading of the fence format,
+   * for tools that inspect a host after the fact (the chaos checker) as much as for the agent.
+   */
+  public static Optional<Entry> readBeside(Path liveFile) throws IOException {
+    return of(liveFile, Clock.systemUTC()).read();
+  }
+
   public static Path pathFor(Path liveFile) {
     return liveFile.resolveSibling("." + liveFile.getFileName() + ".fence");
   }

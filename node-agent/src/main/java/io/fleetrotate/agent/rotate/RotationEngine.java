@@ -9,7 +9,6 @@ import io.fleetrotate.agent.config.Accounts;
 import io.fleetrotate.agent.lock.Lease;
 import io.fleetrotate.agent.lock.LeaseLostException;
 import io.fleetrotate.agent.reopen.ReopenFailure;
-import io.fleetrotate.agent.rotate.RotationJournal.Step;
 import io.fleetrotate.agent.rotate.live.FileHandle;
 import io.fleetrotate.agent.rotate.live.NewFileAttributes;
 import io.fleetrotate.proto.FailureReason;
@@ -55,16 +54,31 @@ public final class RotationEngine {
   private final Clock clock;
   private final Compressor compressor;
   private final LiveMover mover;
+  private final StepListener steps;
 
   public RotationEngine(Path stateDir, Clock clock) {
-    this(stateDir.resolve("journal"), clock, new Compressor(), new LiveFileMoverAdapter());
+    this(stateDir, clock, StepListener.NONE);
+  }
+
+  /**
+   * @param steps told of each step once its journal record is durable ({@link StepListener#NONE} in
+   *     production)
+   */
+  public RotationEngine(Path stateDir, Clock clock, StepListener steps) {
+    this(stateDir.resolve("journal"), clock, new Compressor(), new LiveFileMoverAdapter(), steps);
   }
 
   RotationEngine(Path journalDir, Clock clock, Compressor compressor, LiveMover mover) {
+    this(journalDir, clock, compressor, mover, StepListener.NONE);
+  }
+
+  private RotationEngine(
+      Path journalDir, Clock clock, Compressor compressor, LiveMover mover, StepListener steps) {
     this.journalDir = journalDir;
     this.clock = clock;
     this.compressor = compressor;
     this.mover = mover;
+    this.steps = steps;
   }
 
   /** A failure with its wire reason; the message is the sentence an operator reads. */
@@ -139,9 +153,9 @@ public final class RotationEngine {
       run.plan = plan;
       run.bytesBefore = size;
       lease.checkValid();
-      try (RotationJournal journal = RotationJournal.begin(journalDir, plan, clock)) {
+      try (RotationJournal journal = RotationJournal.begin(journalDir, plan, clock, steps)) {
         run.journal = journal;
-        return run.from(Step.BEGIN, Map.of());
+        return run.from(RotationStep.BEGIN, Map.of());
       }
     } catch (RotationFailure f) {
       return run.failed(f);
@@ -166,7 +180,7 @@ public final class RotationEngine {
             ProgressListener.NONE,
             Instant.parse(plan.startedAt()));
     run.plan = plan;
-    try (RotationJournal journal = RotationJournal.resume(pending, clock)) {
+    try (RotationJournal journal = RotationJournal.resume(pending, clock, steps)) {
       run.journal = journal;
       log.info(
           "resuming rotation {} of {} after step {}",
@@ -371,14 +385,16 @@ public final class RotationEngine {
       }
     }
 
-    RotationOutcome from(Step last, Map<String, String> details)
+    RotationOutcome from(RotationStep last, Map<String, String> details)
         throws IOException, RotationFailure, LeaseLostException {
-      if (last == Step.BEGIN || last == Step.MOVING || last == Step.COPIED) {
-        if (last != Step.BEGIN && !finishInterruptedMove(last)) {
+      if (last == RotationStep.BEGIN
+          || last == RotationStep.MOVING
+          || last == RotationStep.COPIED) {
+        if (last != RotationStep.BEGIN && !finishInterruptedMove(last)) {
           journal.complete();
           return outcome(Result.SKIPPED, null, "rolled back an interrupted rotation");
         }
-        if (last == Step.BEGIN) {
+        if (last == RotationStep.BEGIN) {
           try {
             move();
           } catch (MoveSkipped skipped) {
@@ -390,13 +406,13 @@ public final class RotationEngine {
       if (bytesBefore == 0) {
         bytesBefore = regularFileSize(backup());
       }
-      if (last.ordinal() < Step.REOPENED.ordinal()) {
+      if (last.ordinal() < RotationStep.REOPENED.ordinal()) {
         reopen();
       }
-      if (last == Step.COMPRESSING) {
+      if (last == RotationStep.COMPRESSING) {
         Files.deleteIfExists(Path.of(details.get("tmp")));
       }
-      if (last == Step.COMPRESSED) {
+      if (last == RotationStep.COMPRESSED) {
         Path source = Path.of(details.get("source"));
         if (Files.exists(Path.of(details.get("target")), LinkOption.NOFOLLOW_LINKS)) {
           Files.deleteIfExists(source);
@@ -405,7 +421,7 @@ public final class RotationEngine {
       }
       compressPending();
       prune();
-      journal.record(Step.DONE);
+      journal.record(RotationStep.DONE);
       journal.complete();
       return outcome(Result.SUCCESS, null, note.isEmpty() ? "rotated" : note);
     }
@@ -414,7 +430,7 @@ public final class RotationEngine {
       FileHandle held = live();
       if (spec.move() == RotationSpec.Move.RENAME) {
         try (FenceFile.Admission step = guard()) {
-          journal.record(Step.MOVING);
+          journal.record(RotationStep.MOVING);
           try {
             Durable.renameDurably(spec.liveFile(), backup());
           } catch (IOException e) {
@@ -422,13 +438,13 @@ public final class RotationEngine {
           }
           checkRenamedIsHeld(held);
           bytesBefore = held.size();
-          journal.record(Step.MOVED, Map.of("bytes", Long.toString(bytesBefore)));
+          journal.record(RotationStep.MOVED, Map.of("bytes", Long.toString(bytesBefore)));
         }
         return;
       }
       NewFileAttributes backupAttributes = newFileAttributes(); // an unknown owner fails here
       guard().close();
-      journal.record(Step.MOVING);
+      journal.record(RotationStep.MOVING);
       LiveMover.Moved moved;
       FenceFile.Admission[] cut = new FenceFile.Admission[1];
       try {
@@ -444,7 +460,7 @@ public final class RotationEngine {
                   } catch (LeaseLostException e) {
                     throw new LeaseLostWhileMoving(e);
                   }
-                  journal.record(Step.COPIED, Map.of("copied", Long.toString(copied)));
+                  journal.record(RotationStep.COPIED, Map.of("copied", Long.toString(copied)));
                 });
       } catch (LeaseLostWhileMoving e) {
         Files.deleteIfExists(backup());
@@ -465,7 +481,7 @@ public final class RotationEngine {
         throw new MoveSkipped(moved.note().orElse("nothing to move"));
       }
       bytesBefore = moved.bytesCopied();
-      journal.record(Step.MOVED, Map.of("bytes", Long.toString(bytesBefore)));
+      journal.record(RotationStep.MOVED, Map.of("bytes", Long.toString(bytesBefore)));
     }
 
     /**
@@ -539,22 +555,22 @@ public final class RotationEngine {
     }
 
     /** True when the move finished before the crash (carry on), false when it was undone. */
-    private boolean finishInterruptedMove(Step last) throws IOException {
+    private boolean finishInterruptedMove(RotationStep last) throws IOException {
       Path backup = backup();
       boolean backupExists = Files.exists(backup, LinkOption.NOFOLLOW_LINKS);
       if (spec.move() == RotationSpec.Move.RENAME || "rename".equals(plan.move())) {
         if (!backupExists) {
           return false;
         }
-        journal.record(Step.MOVED, Map.of("bytes", Long.toString(regularFileSize(backup))));
+        journal.record(RotationStep.MOVED, Map.of("bytes", Long.toString(regularFileSize(backup))));
         return true;
       }
-      if (last == Step.MOVING || !backupExists || !cutHappened()) {
+      if (last == RotationStep.MOVING || !backupExists || !cutHappened()) {
         Files.deleteIfExists(backup);
         Durable.fsyncDirectory(backup.getParent());
         return false;
       }
-      journal.record(Step.MOVED, Map.of("bytes", Long.toString(regularFileSize(backup))));
+      journal.record(RotationStep.MOVED, Map.of("bytes", Long.toString(regularFileSize(backup))));
       return true;
     }
 
@@ -593,7 +609,7 @@ public final class RotationEngine {
           throw new RotationFailure(FailureReason.REOPEN_FAILED, e.getMessage(), e);
         }
       }
-      journal.record(Step.REOPENED);
+      journal.record(RotationStep.REOPENED);
     }
 
     /** Compresses every uncompressed backup of this log that nobody writes to any more. */
@@ -669,7 +685,7 @@ public final class RotationEngine {
         Path target = source.resolveSibling(source.getFileName() + request.codec().fileExtension());
         Path tmp = BackupNaming.tempFor(target, plan.rotationId());
         journal.record(
-            Step.COMPRESSING,
+            RotationStep.COMPRESSING,
             Map.of(
                 "source", source.toString(), "tmp", tmp.toString(), "target", target.toString()));
         CompressionResult r;
@@ -709,10 +725,11 @@ public final class RotationEngine {
         try (FenceFile.Admission step = admitted) {
           Durable.renameDurably(tmp, target);
           journal.record(
-              Step.COMPRESSED, Map.of("source", source.toString(), "target", target.toString()));
+              RotationStep.COMPRESSED,
+              Map.of("source", source.toString(), "target", target.toString()));
           Files.delete(source);
           Durable.fsyncDirectory(source.getParent());
-          journal.record(Step.BACKUP_DELETED);
+          journal.record(RotationStep.BACKUP_DELETED);
         }
         return r;
       }

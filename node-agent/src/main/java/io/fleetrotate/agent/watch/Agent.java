@@ -15,6 +15,7 @@ import io.fleetrotate.agent.rotate.FenceFile;
 import io.fleetrotate.agent.rotate.RotationEngine;
 import io.fleetrotate.agent.rotate.RotationOutcome;
 import io.fleetrotate.agent.rotate.RotationSpec;
+import io.fleetrotate.agent.rotate.StepListener;
 import io.fleetrotate.agent.trigger.TriggerEvaluator;
 import io.fleetrotate.proto.FailureReason;
 import io.fleetrotate.proto.Result;
@@ -69,12 +70,24 @@ public final class Agent {
       AgentMetrics metrics,
       RotationListener listener)
       throws IOException {
+    this(config, lock, clock, metrics, listener, StepListener.NONE);
+  }
+
+  /** As above; {@code steps} is told of each rotation step (see {@link StepListener}). */
+  public Agent(
+      AgentConfig config,
+      FleetLock lock,
+      Clock clock,
+      AgentMetrics metrics,
+      RotationListener listener,
+      StepListener steps)
+      throws IOException {
     this.config = config;
     this.lock = lock;
     this.clock = clock;
     this.metrics = metrics;
     this.listener = listener;
-    this.engine = new RotationEngine(config.stateDir(), clock);
+    this.engine = new RotationEngine(config.stateDir(), clock, steps);
     this.store = FileStateStore.open(config.stateDir());
     this.own = new AgentOwnFiles(config.stateDir(), clock.getZone());
   }

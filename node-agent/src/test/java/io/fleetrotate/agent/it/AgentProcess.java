@@ -8,7 +8,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** The agent as a child JVM on the test classpath, so tests can SIGKILL it. */
+/**
+ * The agent as a child JVM on the test classpath ({@link HookedAgentMain}), so tests can SIGKILL
+ * it.
+ */
 final class AgentProcess {
   private AgentProcess() {}
 
@@ -20,7 +23,7 @@ final class AgentProcess {
     cmd.addAll(jvmArgs);
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
-    cmd.add("io.fleetrotate.agent.AgentMain");
+    cmd.add(HookedAgentMain.class.getName());
     cmd.addAll(List.of(args));
     return new ProcessBuilder(cmd)
         .redirectErrorStream(true)

@@ -35,21 +35,21 @@ class RotationJournalTest {
   @Test
   void pendingReportsThePlanTheLastStepAndTheDetails() throws Exception {
     RotationJournal j = RotationJournal.begin(dir, plan("r1", "2026-11-21T02:00:00Z"), clock);
-    j.record(RotationJournal.Step.MOVING);
-    j.record(RotationJournal.Step.MOVED, Map.of("bytes", "1234"));
+    j.record(RotationStep.MOVING);
+    j.record(RotationStep.MOVED, Map.of("bytes", "1234"));
     j.close();
 
     var pending = RotationJournal.pending(dir);
     assertThat(pending).hasSize(1);
     assertThat(pending.get(0).plan()).isEqualTo(plan("r1", "2026-11-21T02:00:00Z"));
-    assertThat(pending.get(0).lastStep()).isEqualTo(RotationJournal.Step.MOVED);
+    assertThat(pending.get(0).lastStep()).isEqualTo(RotationStep.MOVED);
     assertThat(pending.get(0).details()).containsEntry("bytes", "1234");
   }
 
   @Test
   void aTornLastLineMeansItsStepNeverRan() throws Exception {
     RotationJournal j = RotationJournal.begin(dir, plan("r1", "2026-11-21T02:00:00Z"), clock);
-    j.record(RotationJournal.Step.MOVING);
+    j.record(RotationStep.MOVING);
     j.close();
     Files.writeString(
         dir.resolve("r1.journal"),
@@ -57,14 +57,13 @@ class RotationJournalTest {
         StandardCharsets.UTF_8,
         StandardOpenOption.APPEND);
 
-    assertThat(RotationJournal.pending(dir).get(0).lastStep())
-        .isEqualTo(RotationJournal.Step.MOVING);
+    assertThat(RotationJournal.pending(dir).get(0).lastStep()).isEqualTo(RotationStep.MOVING);
   }
 
   @Test
   void completeRemovesTheJournal() throws Exception {
     RotationJournal j = RotationJournal.begin(dir, plan("r1", "2026-11-21T02:00:00Z"), clock);
-    j.record(RotationJournal.Step.DONE);
+    j.record(RotationStep.DONE);
     j.complete();
     assertThat(RotationJournal.pending(dir)).isEmpty();
     assertThat(dir.resolve("r1.journal")).doesNotExist();
@@ -92,9 +91,8 @@ class RotationJournalTest {
     RotationJournal.begin(dir, plan("r1", "2026-11-21T02:00:00Z"), clock).close();
     var pending = RotationJournal.pending(dir).get(0);
     try (RotationJournal j = RotationJournal.resume(pending, clock)) {
-      j.record(RotationJournal.Step.MOVING);
+      j.record(RotationStep.MOVING);
     }
-    assertThat(RotationJournal.pending(dir).get(0).lastStep())
-        .isEqualTo(RotationJournal.Step.MOVING);
+    assertThat(RotationJournal.pending(dir).get(0).lastStep()).isEqualTo(RotationStep.MOVING);
   }
 }

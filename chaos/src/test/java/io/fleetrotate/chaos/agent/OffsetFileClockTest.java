@@ -1,4 +1,4 @@
-package io.fleetrotate.agent.cli;
+package io.fleetrotate.chaos.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -9,31 +9,18 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class OffsetFileClockTest {
   @TempDir Path dir;
 
-  @AfterEach
-  void clearProperty() {
-    System.clearProperty(OffsetFileClock.PROPERTY);
-  }
-
-  @Test
-  void withoutThePropertyTheBaseClockIsUsedAsIs() {
-    Clock base = Clock.fixed(Instant.parse("2026-11-21T10:00:00Z"), ZoneOffset.UTC);
-    assertThat(OffsetFileClock.fromSystemProperties(base)).isSameAs(base);
-  }
-
   @Test
   void followsTheOffsetInTheFileForwardAndBack() throws Exception {
     Instant t = Instant.parse("2026-11-21T10:00:00Z");
     Clock base = Clock.fixed(t, ZoneOffset.UTC);
     Path file = dir.resolve("offset");
-    System.setProperty(OffsetFileClock.PROPERTY, file.toString());
-    Clock clock = OffsetFileClock.fromSystemProperties(base);
+    Clock clock = new OffsetFileClock(base, file);
 
     assertThat(clock.instant()).as("no file: no shift").isEqualTo(t);
 

@@ -1,4 +1,4 @@
-package io.fleetrotate.agent.cli;
+package io.fleetrotate.chaos.agent;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -12,15 +12,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Test hook: the agent's wall clock shifted by the number of milliseconds written in a file, so the
- * chaos suite can make one agent's clock jump (forward or back) without touching the host's clock.
- * Set with {@code -Dfleetrotate.test.clockOffsetFile=PATH}; a missing or empty file means no shift.
+ * The agent's wall clock shifted by the number of milliseconds written in a file, so the chaos
+ * suite can make one agent's clock jump (forward or back) without touching the host's clock. {@link
+ * ChaosAgentMain} passes it to the agent when given a file; a missing or empty file means no shift.
  * The file is read again at most every 100 ms. It shifts what the agent reads from its {@link
  * Clock}: triggers, backup names, journal and event times. Lease deadlines count elapsed time on
  * the monotonic clock and are not shifted, as a real clock jump leaves them alone too.
  */
-final class OffsetFileClock extends Clock {
-  static final String PROPERTY = "fleetrotate.test.clockOffsetFile";
+public final class OffsetFileClock extends Clock {
   private static final Logger log = LoggerFactory.getLogger(OffsetFileClock.class);
   private static final long REREAD_NANOS = Duration.ofMillis(100).toNanos();
 
@@ -30,19 +29,10 @@ final class OffsetFileClock extends Clock {
   private volatile long readAtNanos;
   private volatile boolean read;
 
-  private OffsetFileClock(Clock base, Path file) {
+  /** {@code base} shifted by the milliseconds {@code file} holds. */
+  public OffsetFileClock(Clock base, Path file) {
     this.base = base;
     this.file = file;
-  }
-
-  /** The system clock, shifted when {@value #PROPERTY} names a file. */
-  static Clock fromSystemProperties(Clock base) {
-    String path = System.getProperty(PROPERTY);
-    if (path == null || path.isBlank()) {
-      return base;
-    }
-    log.warn("test hook: the agent's clock is shifted by the milliseconds in {}", path);
-    return new OffsetFileClock(base, Path.of(path));
   }
 
   @Override
@@ -70,7 +60,7 @@ final class OffsetFileClock extends Clock {
     if (!read || now - readAtNanos >= REREAD_NANOS) {
       long next = readOffset(file, offsetMillis);
       if (next != offsetMillis) {
-        log.warn("test hook: the agent's clock jumps by {} ms", next - offsetMillis);
+        log.warn("chaos: the agent's clock jumps by {} ms", next - offsetMillis);
       }
       offsetMillis = next;
       readAtNanos = now;
@@ -87,7 +77,7 @@ final class OffsetFileClock extends Clock {
     } catch (NoSuchFileException e) {
       return 0;
     } catch (IOException | NumberFormatException e) {
-      log.warn("test hook: cannot read the clock offset in {}: {}", file, e.toString());
+      log.warn("chaos: cannot read the clock offset in {}: {}", file, e.toString());
       return previous;
     }
   }
