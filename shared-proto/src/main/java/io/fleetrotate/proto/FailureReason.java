@@ -1,6 +1,9 @@
 package io.fleetrotate.proto;
 
-/** Why a rotation failed. On the wire, the constant's name. */
+/**
+ * Why a rotation failed, or (LOCK_UNAVAILABLE only) why it was deferred. On the wire, the
+ * constant's name.
+ */
 public enum FailureReason {
   PERMISSION_DENIED,
   DISK_FULL,
@@ -12,5 +15,11 @@ public enum FailureReason {
   /** The lease expired or was taken over mid-rotation; the agent stopped at a step boundary. */
   LEASE_LOST,
   IO_ERROR,
-  CONFIG_ERROR
+  CONFIG_ERROR,
+  /**
+   * The lock service could not be reached, so the rotation waits for it (protocol 1.1). Sent with
+   * result SKIPPED, at most once per file per outage: a deferral, not a failure, so it does not
+   * count against the success ratio.
+   */
+  LOCK_UNAVAILABLE
 }

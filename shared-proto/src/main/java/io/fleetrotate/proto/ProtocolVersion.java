@@ -7,10 +7,13 @@ import java.util.regex.Pattern;
  * The wire protocol version, {@code MAJOR.MINOR}. A minor bump only adds optional fields, which
  * older readers ignore; a major bump may break readers, so a document with another major version is
  * rejected outright rather than half understood.
+ *
+ * <p>1.1 adds the failure reason {@code LOCK_UNAVAILABLE} (on a SKIPPED event: a rotation deferred
+ * while the lock service is unreachable) and the heartbeat's optional {@code lock} state.
  */
 public final class ProtocolVersion {
   /** The version this build writes. */
-  public static final String CURRENT = "1.0";
+  public static final String CURRENT = "1.1";
 
   static final int SUPPORTED_MAJOR = 1;
 

@@ -18,7 +18,8 @@ import java.util.UUID;
  * @param startedAt when it started
  * @param finishedAt when it ended, not before {@code startedAt} and at most 30 days after
  * @param result how it ended
- * @param reason why it failed: required when {@code result} is FAILED, null otherwise
+ * @param reason why it failed: required when {@code result} is FAILED; on SKIPPED only {@code
+ *     LOCK_UNAVAILABLE} (deferred until the lock service is back) or null; null on SUCCESS
  * @param message human-readable detail, or null; at most 4096 chars
  * @param bytesBefore size of the file before rotation, >= 0
  * @param bytesAfter size of the (compressed) backup written, >= 0
@@ -64,7 +65,12 @@ public record RotationEvent(
     if (result == Result.FAILED && reason == null) {
       throw Rules.violation("reason", "is required when result is FAILED");
     }
-    if (result != Result.FAILED && reason != null) {
+    if (result == Result.SKIPPED && reason != null && reason != FailureReason.LOCK_UNAVAILABLE) {
+      throw Rules.violation(
+          "reason",
+          "must be absent or LOCK_UNAVAILABLE when result is SKIPPED (is " + reason + ")");
+    }
+    if (result == Result.SUCCESS && reason != null) {
       throw Rules.violation(
           "reason", "must be absent unless result is FAILED (result is " + result + ")");
     }

@@ -15,6 +15,7 @@ final class Golden {
   static final String EVENT_SUCCESS = "event-success.json";
   static final String EVENT_FAILED = "event-failed.json";
   static final String EVENT_SKIPPED = "event-skipped.json";
+  static final String EVENT_DEFERRED = "event-deferred.json";
   static final String EVENT_BATCH = "event-batch.json";
   static final String REPLY_COMMANDS = "reply-commands.json";
   static final String REPLY_NO_COMMANDS = "reply-no-commands.json";

@@ -26,7 +26,13 @@ class GoldenDocumentTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {Golden.EVENT_SUCCESS, Golden.EVENT_FAILED, Golden.EVENT_SKIPPED})
+  @ValueSource(
+      strings = {
+        Golden.EVENT_SUCCESS,
+        Golden.EVENT_FAILED,
+        Golden.EVENT_SKIPPED,
+        Golden.EVENT_DEFERRED
+      })
   void goldenEventReencodesToTheSameJsonAndDecodesToTheSameRecord(String name) throws Exception {
     RotationEvent decoded = codec.decodeEvent(Golden.bytes(name));
     byte[] reencoded = codec.encode(decoded);

@@ -162,6 +162,16 @@ class WireRejectionTest {
   }
 
   @Test
+  void skippedEventWithAFailureReasonIsRejected() {
+    WireFormatException rejection =
+        eventRejection(Golden.EVENT_SKIPPED, tree -> tree.put("reason", "IO_ERROR"));
+
+    assertThat(rejection)
+        .hasMessage(
+            "$.reason: must be absent or LOCK_UNAVAILABLE when result is SKIPPED (is IO_ERROR)");
+  }
+
+  @Test
   void nodeIdLongerThan128CharactersIsRejected() {
     WireFormatException rejection = heartbeatRejection(tree -> tree.put("nodeId", "n".repeat(129)));
 
@@ -311,7 +321,8 @@ class WireRejectionTest {
   void versionThatIsNotMajorDotMinorIsRejected() {
     WireFormatException rejection = heartbeatRejection(tree -> tree.put("protocolVersion", "1"));
 
-    assertThat(rejection).hasMessage("$.protocolVersion: must be MAJOR.MINOR, e.g. 1.0");
+    assertThat(rejection)
+        .hasMessage("$.protocolVersion: must be MAJOR.MINOR, e.g. " + ProtocolVersion.CURRENT);
   }
 
   @Test

@@ -26,7 +26,11 @@ final class RotationEvents {
   static RotationEvent of(RotationOutcome o, String nodeId, String lockBackend, long lockWaitMs) {
     Result result = o.result();
     FailureReason reason =
-        result == Result.FAILED ? o.reason().orElse(FailureReason.IO_ERROR) : null;
+        result == Result.FAILED
+            ? o.reason().orElse(FailureReason.IO_ERROR)
+            : result == Result.SKIPPED
+                ? o.reason().filter(r -> r == FailureReason.LOCK_UNAVAILABLE).orElse(null)
+                : null;
     Instant started = o.startedAt();
     Instant finished = o.finishedAt().isBefore(started) ? started : o.finishedAt();
     return new RotationEvent(

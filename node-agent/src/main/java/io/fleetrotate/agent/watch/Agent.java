@@ -62,6 +62,7 @@ public final class Agent {
   private final AgentOwnFiles own;
   private final Map<Path, Growth> growth = new ConcurrentHashMap<>();
   private final Map<Path, String> untouchedFailures = new ConcurrentHashMap<>();
+  private final LockOutage outage;
 
   public Agent(
       AgentConfig config,
@@ -90,6 +91,12 @@ public final class Agent {
     this.engine = new RotationEngine(config.stateDir(), clock, steps);
     this.store = FileStateStore.open(config.stateDir());
     this.own = new AgentOwnFiles(config.stateDir(), clock.getZone());
+    this.outage = new LockOutage(config.lock(), lock.backendName(), clock);
+  }
+
+  /** Whether the lock service is reachable, as the last lease request found it. */
+  public LockOutage.State lockState() {
+    return outage.state();
   }
 
   /** A live file and the configuration entry that watches it. */
@@ -203,6 +210,7 @@ public final class Agent {
     long start = System.nanoTime();
     RotationOutcome o;
     try (Lease lease = lock.acquire(spec.group(), diskRatio, lc.acquireTimeout())) {
+      outage.reachable();
       long granted = System.nanoTime();
       metrics.recordLockWait(spec.group(), backend, "granted", Duration.ofNanos(granted - start));
       Optional<Skip> skip = Optional.empty();
@@ -223,6 +231,8 @@ public final class Agent {
       finish(o, (granted - start) / 1_000_000, skip.flatMap(Skip::countFrom));
       return o;
     } catch (LockRefusedException e) {
+      // The service answered: whatever it said, it is reachable.
+      outage.reachable();
       // A misconfiguration, not an outage: rotating without a lease would not be an emergency
       // measure but a silent bypass of the lock, so never here.
       metrics.recordLockWait(spec.group(), backend, "refused", since(start));
@@ -230,6 +240,7 @@ public final class Agent {
       o = notRotated(spec, trigger, FailureReason.CONFIG_ERROR, e.getMessage());
     } catch (LockUnavailableException e) {
       metrics.recordLockWait(spec.group(), backend, "unavailable", since(start));
+      boolean first = outage.unavailable(w.path(), e.getMessage());
       if (lc.onUnavailable() == LockConfig.OnUnavailable.ROTATE_WHEN_CRITICAL
           && diskRatio >= lc.criticalDiskRatio()) {
         log.warn(
@@ -237,14 +248,14 @@ public final class Agent {
             w.path(), Math.round(diskRatio * 100), w.path());
         o = engine.rotate(spec, Trigger.EMERGENCY, EmergencyLease.of(spec.group()), progress);
       } else {
-        o =
-            notRotated(
-                spec,
-                trigger,
-                FailureReason.LOCK_TIMEOUT,
-                "lock service unreachable: " + e.getMessage());
+        o = deferred(spec, trigger, backend, e.getMessage());
+        if (!first) {
+          // Reported once per file per outage: the outage is a state, not a failure per check.
+          return o;
+        }
       }
     } catch (LockTimeoutException e) {
+      outage.reachable();
       metrics.recordLockWait(spec.group(), backend, "timeout", since(start));
       o = notRotated(spec, trigger, FailureReason.LOCK_TIMEOUT, e.getMessage());
     } catch (InterruptedException e) {
@@ -398,6 +409,26 @@ public final class Agent {
     }
   }
 
+  /** A rotation put off until the lock service is reachable again: SKIPPED, not FAILED. */
+  private RotationOutcome deferred(RotationSpec spec, Trigger trigger, String backend, String why) {
+    Instant now = clock.instant();
+    return new RotationOutcome(
+        UUID.randomUUID().toString(),
+        spec.liveFile(),
+        spec.group(),
+        trigger,
+        Result.SKIPPED,
+        Optional.of(FailureReason.LOCK_UNAVAILABLE),
+        "deferred until the " + backend + " lock service is reachable again: " + why,
+        0,
+        0,
+        "none",
+        now,
+        now,
+        0,
+        Optional.empty());
+  }
+
   private RotationOutcome notRotated(
       RotationSpec spec, Trigger trigger, FailureReason reason, String why) {
     Instant now = clock.instant();
@@ -461,7 +492,8 @@ public final class Agent {
       log.error("cannot save the agent state: {}", e.getMessage());
     }
     metrics.recordRotation(o);
-    if (o.result() == Result.SKIPPED) {
+    // A deferral was said once, in the outage's WARN.
+    if (o.result() == Result.SKIPPED && o.reason().isEmpty()) {
       log.info("did not rotate {} ({} trigger): {}", o.liveFile(), o.trigger(), o.message());
     }
     if (o.succeeded()) {

@@ -120,12 +120,20 @@ public final class AgentDaemon implements AutoCloseable {
     Instant last = lastCheck.get();
     boolean fresh =
         last != null && last.plus(config.checkInterval().multipliedBy(3)).isAfter(clock.instant());
+    LockOutage.State lock = agent.lockState();
+    // An unreachable lock service is a state: the agent is up, but due logs wait for it.
+    String status = !fresh ? "STARTING" : lock.available() ? "UP" : "DEGRADED";
+    JsonObject lockJson =
+        new JsonObject().put("backend", lock.backend()).put("available", lock.available());
+    lock.unavailableSince().ifPresent(t -> lockJson.put("unavailableSince", t.toString()));
+    lock.why().ifPresent(w -> lockJson.put("reason", w));
     JsonObject j =
         new JsonObject()
-            .put("status", fresh ? "UP" : "STARTING")
+            .put("status", status)
             .put("node", config.node().id())
             .put("group", config.node().group())
-            .put("lastCheck", last == null ? null : last.toString());
+            .put("lastCheck", last == null ? null : last.toString())
+            .put("lock", lockJson);
     if (lastError.get() != null) {
       j.put("lastError", lastError.get());
     }
