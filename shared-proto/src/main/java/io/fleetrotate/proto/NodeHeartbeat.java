@@ -13,6 +13,7 @@ import java.util.List;
  * @param sentAt when the agent sent it
  * @param disks at most 256 mounts holding watched files
  * @param files at most 10,000 watched files
+ * @param lock the agent's lock service state, or null (agents before protocol 1.1)
  */
 public record NodeHeartbeat(
     String protocolVersion,
@@ -21,7 +22,20 @@ public record NodeHeartbeat(
     String agentVersion,
     Instant sentAt,
     List<DiskUsage> disks,
-    List<FileStatus> files) {
+    List<FileStatus> files,
+    LockState lock) {
+  /** A heartbeat without the lock state, as agents before protocol 1.1 send it. */
+  public NodeHeartbeat(
+      String protocolVersion,
+      String nodeId,
+      String group,
+      String agentVersion,
+      Instant sentAt,
+      List<DiskUsage> disks,
+      List<FileStatus> files) {
+    this(protocolVersion, nodeId, group, agentVersion, sentAt, disks, files, null);
+  }
+
   public NodeHeartbeat {
     Rules.protocolVersion("protocolVersion", protocolVersion);
     Rules.id("nodeId", nodeId);

@@ -237,6 +237,10 @@ public final class WireCodec {
       putIfPresent(fileTree, "lastRotation", file.lastRotation());
       putIfPresent(fileTree, "lastResult", file.lastResult());
     }
+    if (heartbeat.lock() != null) {
+      ObjectNode lock = tree.putObject("lock").put("backend", heartbeat.lock().backend());
+      putIfPresent(lock, "unavailableSince", heartbeat.lock().unavailableSince());
+    }
     return tree;
   }
 
@@ -249,9 +253,18 @@ public final class WireCodec {
     Instant sentAt = heartbeat.requiredInstant("sentAt");
     List<DiskUsage> disks = heartbeat.requiredList("disks", WireLimits.MAX_DISKS, this::disk);
     List<FileStatus> files = heartbeat.requiredList("files", WireLimits.MAX_FILES, this::file);
+    LockState lock = heartbeat.optionalObject("lock", this::lockState);
     return heartbeat.build(
         () ->
-            new NodeHeartbeat(protocolVersion, nodeId, group, agentVersion, sentAt, disks, files));
+            new NodeHeartbeat(
+                protocolVersion, nodeId, group, agentVersion, sentAt, disks, files, lock));
+  }
+
+  private LockState lockState(JsonNode node, String path) throws WireFormatException {
+    WireObject lock = WireObject.at(node, path);
+    String backend = lock.requiredText("backend");
+    Instant unavailableSince = lock.optionalInstant("unavailableSince");
+    return lock.build(() -> new LockState(backend, unavailableSince));
   }
 
   private DiskUsage disk(JsonNode node, String path) throws WireFormatException {

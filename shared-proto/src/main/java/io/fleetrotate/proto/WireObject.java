@@ -132,6 +132,12 @@ final class WireObject {
     return value == null ? null : instant(field, value);
   }
 
+  /** The object in {@code field} decoded by {@code decoder}, or null when absent. */
+  <T> T optionalObject(String field, ElementDecoder<T> decoder) throws WireFormatException {
+    JsonNode value = optional(field);
+    return value == null ? null : decoder.decode(value, pathOf(field));
+  }
+
   UUID requiredUuid(String field) throws WireFormatException {
     return uuid(required(field), pathOf(field));
   }

@@ -6,6 +6,7 @@ import io.fleetrotate.coordinator.fleet.TrackedNode;
 import io.fleetrotate.proto.Command;
 import io.fleetrotate.proto.DiskUsage;
 import io.fleetrotate.proto.FileStatus;
+import io.fleetrotate.proto.LockState;
 import io.fleetrotate.proto.NodeHeartbeat;
 import io.fleetrotate.proto.RotationEvent;
 import io.vertx.core.json.JsonArray;
@@ -155,6 +156,7 @@ final class Views {
         .put("sentAt", hb.sentAt().toString())
         .put("pendingCommands", n.pendingCommands())
         .put("successRatio1h", ratioOrNull(hour))
+        .put("lock", lock(hb.lock()))
         .put("disks", disks)
         .put("files", files)
         .put("recentRotations", rotations);
@@ -166,6 +168,17 @@ final class Views {
         .put("type", c.type().name())
         .put("nodeId", nodeId)
         .put("path", c.path());
+  }
+
+  /** The node's lock service as its agent last found it; null from agents before protocol 1.1. */
+  static JsonObject lock(LockState l) {
+    if (l == null) {
+      return null;
+    }
+    return new JsonObject()
+        .put("backend", l.backend())
+        .put("available", l.available())
+        .put("unavailableSince", l.available() ? null : l.unavailableSince().toString());
   }
 
   static Double ratioOrNull(SuccessTally t) {

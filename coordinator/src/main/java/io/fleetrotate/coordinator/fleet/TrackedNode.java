@@ -3,6 +3,7 @@ package io.fleetrotate.coordinator.fleet;
 import io.fleetrotate.proto.Command;
 import io.fleetrotate.proto.DiskUsage;
 import io.fleetrotate.proto.FileStatus;
+import io.fleetrotate.proto.LockState;
 import io.fleetrotate.proto.NodeHeartbeat;
 import java.time.Duration;
 import java.time.Instant;
@@ -236,6 +237,9 @@ public final class TrackedNode {
         interner.intern(hb.agentVersion()),
         hb.sentAt(),
         disks,
-        files);
+        files,
+        hb.lock() == null
+            ? null
+            : new LockState(interner.intern(hb.lock().backend()), hb.lock().unavailableSince()));
   }
 }

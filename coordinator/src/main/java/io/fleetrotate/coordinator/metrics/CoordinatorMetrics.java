@@ -239,6 +239,23 @@ public final class CoordinatorMetrics {
       }
     }
     w.family(
+        "fleetrotate_lock_available",
+        "gauge",
+        "Per node, 1 while its agent reaches its lock service, 0 while its due logs wait for it;"
+            + " only nodes whose agent reports it (protocol 1.1)");
+    for (TrackedNode n : fleet.allNodes()) {
+      NodeHeartbeat hb = n.heartbeat();
+      if (hb != null && hb.lock() != null) {
+        w.sample(
+            "fleetrotate_lock_available",
+            hb.lock().available() ? 1 : 0,
+            "node",
+            n.nodeId(),
+            "backend",
+            hb.lock().backend());
+      }
+    }
+    w.family(
         "fleetrotate_node_rotation_success_ratio",
         "gauge",
         "Per node, successful over attempted rotations in the last hour; only nodes with attempts");

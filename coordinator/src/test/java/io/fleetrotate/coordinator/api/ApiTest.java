@@ -2,6 +2,7 @@ package io.fleetrotate.coordinator.api;
 
 import static io.fleetrotate.coordinator.Http.ADMIN;
 import static io.fleetrotate.coordinator.Http.AGENT;
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fleetrotate.coordinator.Coordinator;
@@ -9,6 +10,9 @@ import io.fleetrotate.coordinator.Http;
 import io.fleetrotate.coordinator.MutableClock;
 import io.fleetrotate.coordinator.TestCoordinators;
 import io.fleetrotate.coordinator.Wire;
+import io.fleetrotate.proto.LockState;
+import io.fleetrotate.proto.NodeHeartbeat;
+import io.fleetrotate.proto.ProtocolVersion;
 import io.fleetrotate.proto.Result;
 import io.fleetrotate.proto.RotationEvent;
 import io.vertx.core.json.JsonArray;
@@ -263,6 +267,37 @@ class ApiTest {
     assertThat(http.get("/api/v1/nodes/ghost", ADMIN).status()).isEqualTo(404);
     JsonObject list = http.get("/api/v1/nodes", ADMIN).json();
     assertThat(list.getInteger("count")).isEqualTo(1);
+  }
+
+  @Test
+  void nodeDetailShowsTheLockStateItsAgentReportsAndNoneFromAnOlderAgent() {
+    String old =
+        Wire.heartbeatJson("old", T0, 0.5)
+            .replace(
+                "\"protocolVersion\":\"" + ProtocolVersion.CURRENT, "\"protocolVersion\":\"1.0");
+    assertThat(old).contains("\"protocolVersion\":\"1.0\"");
+    assertThat(http.post("/api/v1/heartbeats", AGENT, old).status()).isEqualTo(200);
+    NodeHeartbeat base = Wire.heartbeat("waiting", T0, 0.5);
+    NodeHeartbeat waiting =
+        new NodeHeartbeat(
+            base.protocolVersion(),
+            base.nodeId(),
+            base.group(),
+            base.agentVersion(),
+            base.sentAt(),
+            base.disks(),
+            base.files(),
+            new LockState("redis", T0.minusSeconds(30)));
+    assertThat(
+            http.post("/api/v1/heartbeats", AGENT, new String(Wire.CODEC.encode(waiting), UTF_8))
+                .status())
+        .isEqualTo(200);
+
+    assertThat(http.get("/api/v1/nodes/old", ADMIN).json().getValue("lock")).isNull();
+    JsonObject lock = http.get("/api/v1/nodes/waiting", ADMIN).json().getJsonObject("lock");
+    assertThat(lock.getString("backend")).isEqualTo("redis");
+    assertThat(lock.getBoolean("available")).isFalse();
+    assertThat(lock.getString("unavailableSince")).isEqualTo(T0.minusSeconds(30).toString());
   }
 
   @Test

@@ -8,11 +8,14 @@ import io.fleetrotate.coordinator.Wire;
 import io.fleetrotate.coordinator.alert.AlertEngine;
 import io.fleetrotate.coordinator.fleet.FleetState;
 import io.fleetrotate.proto.DiskUsage;
+import io.fleetrotate.proto.FailureReason;
 import io.fleetrotate.proto.FileStatus;
+import io.fleetrotate.proto.LockState;
 import io.fleetrotate.proto.NodeHeartbeat;
 import io.fleetrotate.proto.ProtocolVersion;
 import io.fleetrotate.proto.Result;
 import io.fleetrotate.proto.RotationEvent;
+import io.fleetrotate.proto.Trigger;
 import io.fleetrotate.testsupport.Promtool;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -73,6 +76,66 @@ class CoordinatorMetricsTest {
         .contains("fleetrotate_alerts_firing{severity=\"emergency\"} 1")
         .contains("fleetrotate_heartbeats_received_total 1.0")
         .contains("fleetrotate_node_missed_heartbeats{node=\"n1\",group=\"mcp-server\"} 0");
+    Promtool.assertMetricsClean(scrape, scratch);
+  }
+
+  @Test
+  void aNodeWaitingForItsLockServiceShowsInTheGaugeAndItsDeferralsAreNoFailures() throws Exception {
+    // An agent before protocol 1.1 sends no lock state: no sample for it.
+    fleet.heartbeat(Wire.heartbeat("old", T0, 0.5));
+    fleet.heartbeat(
+        new NodeHeartbeat(
+            ProtocolVersion.CURRENT,
+            "waiting",
+            "g",
+            "1",
+            T0,
+            List.of(),
+            List.of(),
+            new LockState("redis", T0.minusSeconds(30))));
+    fleet.heartbeat(
+        new NodeHeartbeat(
+            ProtocolVersion.CURRENT,
+            "fine",
+            "g",
+            "1",
+            T0,
+            List.of(),
+            List.of(),
+            new LockState("redis", null)));
+    RotationEvent ok = Wire.event("waiting", Result.SUCCESS, T0);
+    RotationEvent deferred =
+        new RotationEvent(
+            ProtocolVersion.CURRENT,
+            UUID.randomUUID(),
+            "waiting",
+            "g",
+            "/var/log/mcp/server.log",
+            Trigger.SIZE,
+            T0,
+            T0,
+            Result.SKIPPED,
+            FailureReason.LOCK_UNAVAILABLE,
+            "deferred until the redis lock service is reachable again",
+            0,
+            0,
+            "none",
+            "redis",
+            0,
+            0);
+    for (RotationEvent e : List.of(ok, deferred)) {
+      fleet.recordRotation(e);
+      metrics.rotation(e);
+    }
+
+    String scrape = metrics.scrape();
+    assertThat(scrape)
+        .contains("fleetrotate_lock_available{node=\"waiting\",backend=\"redis\"} 0")
+        .contains("fleetrotate_lock_available{node=\"fine\",backend=\"redis\"} 1")
+        .doesNotContain("fleetrotate_lock_available{node=\"old\"")
+        .contains(
+            "fleetrotate_rotations_total{node=\"waiting\",group=\"g\",result=\"SKIPPED\",reason=\"LOCK_UNAVAILABLE\"} 1")
+        .contains("fleetrotate_node_rotation_success_ratio{node=\"waiting\"} 1");
     Promtool.assertMetricsClean(scrape, scratch);
   }
 

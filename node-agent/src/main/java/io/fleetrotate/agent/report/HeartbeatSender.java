@@ -100,7 +100,11 @@ final class HeartbeatSender {
     try {
       heartbeat =
           Heartbeats.build(
-              node, agentVersion, clock.instant(), status.current(settings.statusWait()));
+              node,
+              agentVersion,
+              clock.instant(),
+              status.current(settings.statusWait()),
+              status.lockState());
     } catch (IllegalArgumentException e) {
       failed("invalid", "cannot build a heartbeat: " + e.getMessage());
       return;

@@ -4,6 +4,7 @@ import io.fleetrotate.agent.config.NodeConfig;
 import io.fleetrotate.agent.watch.FileReport;
 import io.fleetrotate.proto.DiskUsage;
 import io.fleetrotate.proto.FileStatus;
+import io.fleetrotate.proto.LockState;
 import io.fleetrotate.proto.NodeHeartbeat;
 import io.fleetrotate.proto.ProtocolVersion;
 import io.fleetrotate.proto.Result;
@@ -32,6 +33,16 @@ final class Heartbeats {
    */
   static NodeHeartbeat build(
       NodeConfig node, String agentVersion, Instant sentAt, List<FileReport> reports) {
+    return build(node, agentVersion, sentAt, reports, null);
+  }
+
+  /** As above, with the lock service's state (null leaves it out). */
+  static NodeHeartbeat build(
+      NodeConfig node,
+      String agentVersion,
+      Instant sentAt,
+      List<FileReport> reports,
+      LockState lock) {
     Map<String, Path> mounts = new LinkedHashMap<>();
     List<FileStatus> files = new ArrayList<>();
     for (FileReport r : reports) {
@@ -56,7 +67,7 @@ final class Heartbeats {
       }
     }
     return new NodeHeartbeat(
-        ProtocolVersion.CURRENT, node.id(), node.group(), agentVersion, sentAt, disks, files);
+        ProtocolVersion.CURRENT, node.id(), node.group(), agentVersion, sentAt, disks, files, lock);
   }
 
   private static FileStatus status(FileReport r) {

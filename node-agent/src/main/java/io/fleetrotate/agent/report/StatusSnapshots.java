@@ -31,6 +31,12 @@ final class StatusSnapshots {
     this.worker = worker;
   }
 
+  /** The lock service's state as the agent last found it; safe from any thread. */
+  io.fleetrotate.proto.LockState lockState() {
+    var s = agent.lockState();
+    return new io.fleetrotate.proto.LockState(s.backend(), s.unavailableSince().orElse(null));
+  }
+
   /** Fresh reports if the worker gives them within {@code wait}, else the last ones (or none). */
   List<FileReport> current(Duration wait) {
     CompletableFuture<List<FileReport>> request;
