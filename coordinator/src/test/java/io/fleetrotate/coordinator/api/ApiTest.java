@@ -55,7 +55,7 @@ class ApiTest {
   void heartbeatIsRecordedAndAnsweredWithServerTimeAndNoCommands() {
     Http.Response r = http.post("/api/v1/heartbeats", AGENT, Wire.heartbeatJson("n1", T0, 0.5));
     assertThat(r.status()).isEqualTo(200);
-    assertThat(r.json().getString("protocolVersion")).isEqualTo("1.0");
+    assertThat(r.json().getString("protocolVersion")).isEqualTo(ProtocolVersion.CURRENT);
     assertThat(r.json().getString("serverTime")).isEqualTo(T0.toString());
     assertThat(r.json().getJsonArray("commands")).isEmpty();
     assertThat(coordinator.fleet().node("n1")).isPresent();
