@@ -285,11 +285,12 @@ class DockerfileTest {
   @ValueSource(
       strings = {
         "200 {\"status\":\"UP\",\"nodes\":3} -> 0",
+        "200 {\"status\":\"DEGRADED\",\"lock\":{\"available\":false}} -> 0",
         "200 {\"status\":\"STARTING\",\"node\":\"mcp-host-1\"} -> 1",
         "503 {\"status\":\"UP\"} -> 1",
         "404 not found -> 1"
       })
-  void healthcheckScriptPassesOnlyOnAnUpAnswer(String scenario) throws Exception {
+  void healthcheckScriptPassesOnlyOnAnUpOrDegradedAnswer(String scenario) throws Exception {
     int status = Integer.parseInt(scenario.substring(0, 3));
     String body = scenario.substring(4, scenario.lastIndexOf(" -> "));
     int expected = Integer.parseInt(scenario.substring(scenario.lastIndexOf(' ') + 1));
