@@ -1,8 +1,7 @@
 package io.fleetrotate.agent.config;
 
-import com.sun.jna.Library;
-import com.sun.jna.Native;
 import com.sun.jna.Pointer;
+import io.fleetrotate.agent.os.LibC;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.OptionalInt;
@@ -56,13 +55,5 @@ final class HostAccounts implements Accounts {
       Pointer entry = group ? LibC.INSTANCE.getgrnam(cName) : LibC.INSTANCE.getpwnam(cName);
       return entry == null ? OptionalInt.empty() : OptionalInt.of(entry.getInt(16));
     }
-  }
-
-  private interface LibC extends Library {
-    LibC INSTANCE = Native.load("c", LibC.class);
-
-    Pointer getpwnam(byte[] name);
-
-    Pointer getgrnam(byte[] name);
   }
 }

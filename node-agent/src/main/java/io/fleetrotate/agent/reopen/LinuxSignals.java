@@ -1,8 +1,7 @@
 package io.fleetrotate.agent.reopen;
 
 import com.sun.jna.LastErrorException;
-import com.sun.jna.Library;
-import com.sun.jna.Native;
+import io.fleetrotate.agent.os.LibC;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -53,11 +52,5 @@ final class LinuxSignals {
     } catch (LastErrorException e) {
       return e.getErrorCode();
     }
-  }
-
-  private interface LibC extends Library {
-    LibC INSTANCE = Native.load("c", LibC.class);
-
-    int kill(int pid, int signal) throws LastErrorException;
   }
 }

@@ -1,9 +1,9 @@
 package io.fleetrotate.agent.reopen;
 
+import io.fleetrotate.agent.os.ProcFs;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -219,23 +219,13 @@ public final class SignalReopener implements Reopener {
     if (uid.isPresent() && held.stream().anyMatch(h -> h.ownerUid() == uid.get())) {
       return true;
     }
-    Path fds = Path.of("/proc", Long.toString(target), "fd");
-    try (DirectoryStream<Path> entries = Files.newDirectoryStream(fds)) {
-      for (Path fd : entries) {
-        try {
-          // Follows the descriptor's magic link: the open file itself, even renamed or deleted.
+    // Follows each descriptor's magic link: the open file itself, even renamed or deleted.
+    return ProcFs.anyDescriptor(
+        target,
+        fd -> {
           Map<String, Object> attrs = Files.readAttributes(fd, "unix:dev,ino");
-          if (held.stream().anyMatch(h -> h.sameFile(attrs))) {
-            return true;
-          }
-        } catch (IOException | RuntimeException closedMeanwhile) {
-          // A descriptor closed while listing, or a socket: not the log.
-        }
-      }
-    } catch (IOException e) {
-      // Not allowed to look (another user's process, agent not root): the uid decided.
-    }
-    return false;
+          return held.stream().anyMatch(h -> h.sameFile(attrs));
+        });
   }
 
   /** The effective uid of {@code target} from {@code /proc/PID/status}, if readable. */

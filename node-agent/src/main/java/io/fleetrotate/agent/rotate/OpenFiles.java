@@ -1,5 +1,6 @@
 package io.fleetrotate.agent.rotate;
 
+import io.fleetrotate.agent.os.ProcFs;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -14,12 +15,10 @@ import java.util.List;
  * inspect are invisible; run the agent as the log owner or root.
  */
 final class OpenFiles {
-  private static final Path PROC = Path.of("/proc");
-
   private OpenFiles() {}
 
   static boolean available() {
-    return Files.isDirectory(PROC.resolve("self/fd"));
+    return Files.isDirectory(ProcFs.PROC.resolve("self/fd"));
   }
 
   /** Process ids holding {@code file} open, excluding this process. */
@@ -27,10 +26,11 @@ final class OpenFiles {
     List<Long> pids = new ArrayList<>();
     Path target = file.toAbsolutePath().normalize();
     long self = ProcessHandle.current().pid();
-    try (DirectoryStream<Path> procs = Files.newDirectoryStream(PROC, OpenFiles::isPid)) {
+    try (DirectoryStream<Path> procs = Files.newDirectoryStream(ProcFs.PROC, ProcFs::isPid)) {
       for (Path proc : procs) {
         long pid = Long.parseLong(proc.getFileName().toString());
-        if (pid != self && holds(proc.resolve("fd"), target)) {
+        if (pid != self
+            && ProcFs.anyDescriptor(pid, fd -> Files.readSymbolicLink(fd).equals(target))) {
           pids.add(pid);
         }
       }
@@ -38,27 +38,5 @@ final class OpenFiles {
       // No /proc: nobody can be seen holding anything.
     }
     return pids;
-  }
-
-  private static boolean isPid(Path p) {
-    String name = p.getFileName().toString();
-    return !name.isEmpty() && name.chars().allMatch(Character::isDigit);
-  }
-
-  private static boolean holds(Path fdDir, Path target) {
-    try (DirectoryStream<Path> fds = Files.newDirectoryStream(fdDir)) {
-      for (Path fd : fds) {
-        try {
-          if (Files.readSymbolicLink(fd).equals(target)) {
-            return true;
-          }
-        } catch (IOException | UnsupportedOperationException gone) {
-          // The descriptor closed while we looked, or is not a path.
-        }
-      }
-    } catch (IOException notOursToSee) {
-      // Another user's process, or it exited.
-    }
-    return false;
   }
 }

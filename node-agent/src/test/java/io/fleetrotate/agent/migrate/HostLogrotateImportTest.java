@@ -22,8 +22,7 @@ class HostLogrotateImportTest {
   void everyFileInEtcLogrotateDImportsIntoAConfigurationTheAgentAccepts() throws Exception {
     boolean ci = "true".equals(System.getenv("CI"));
     if (!Files.exists(LOGROTATE_D)) {
-      String why =
-          LOGROTATE_D + " does not exist on this machine (logrotate is not installed)";
+      String why = LOGROTATE_D + " does not exist on this machine (logrotate is not installed)";
       assertThat(ci).as(why + "; .ci/run installs it").isFalse();
       System.out.println(why + "; skipped (not on CI)");
       return;

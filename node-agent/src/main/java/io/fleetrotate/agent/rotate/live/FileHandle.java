@@ -1,10 +1,9 @@
 package io.fleetrotate.agent.rotate.live;
 
 import com.sun.jna.LastErrorException;
-import com.sun.jna.Library;
 import com.sun.jna.Memory;
-import com.sun.jna.Native;
 import com.sun.jna.Pointer;
+import io.fleetrotate.agent.os.LibC;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -473,33 +472,5 @@ public final class FileHandle implements Closeable {
     Charset charset = Charset.forName(System.getProperty("sun.jnu.encoding", "UTF-8"));
     byte[] name = file.toAbsolutePath().toString().getBytes(charset);
     return Arrays.copyOf(name, name.length + 1);
-  }
-
-  private interface LibC extends Library {
-    LibC INSTANCE = Native.load("c", LibC.class);
-
-    int open(byte[] path, int flags, int mode) throws LastErrorException;
-
-    int statx(int dirfd, byte[] path, int flags, int mask, Pointer buf) throws LastErrorException;
-
-    long pread(int fd, Pointer buf, long count, long offset) throws LastErrorException;
-
-    long pwrite(int fd, Pointer buf, long count, long offset) throws LastErrorException;
-
-    int ftruncate(int fd, long length) throws LastErrorException;
-
-    int fallocate(int fd, int mode, long offset, long length) throws LastErrorException;
-
-    int fsync(int fd) throws LastErrorException;
-
-    int fdatasync(int fd) throws LastErrorException;
-
-    int fchmod(int fd, int mode) throws LastErrorException;
-
-    int fchown(int fd, int uid, int gid) throws LastErrorException;
-
-    int close(int fd) throws LastErrorException;
-
-    String strerror(int errnum);
   }
 }
