@@ -546,12 +546,29 @@ public final class RotationEngine {
         return;
       }
       NewFileAttributes attributes = newFileAttributes();
+      Optional<FileHandle.Stat> like = Optional.ofNullable(live).map(FileHandle::opened);
+      if (like.isEmpty()) {
+        like = rotatedFileAttributes();
+      }
       try (FileHandle created = FileHandle.createNew(spec.liveFile())) {
-        attributes.applyTo(created, Optional.ofNullable(live).map(FileHandle::opened));
+        attributes.applyTo(created, like);
       } catch (java.nio.file.FileAlreadyExistsException racedByTheServer) {
         return;
       }
       Durable.fsyncDirectory(spec.liveFile().getParent());
+    }
+
+    /**
+     * Resuming after a crash, the live file was never opened in this run: the new one copies owner
+     * and mode from the file moved to the backup, read by descriptor (none if it is gone or not a
+     * regular file, and then only what {@code create} configures applies).
+     */
+    private Optional<FileHandle.Stat> rotatedFileAttributes() {
+      try (FileHandle rotated = FileHandle.openForReading(backup())) {
+        return Optional.of(rotated.opened());
+      } catch (IOException gone) {
+        return Optional.empty();
+      }
     }
 
     /** True when the move finished before the crash (carry on), false when it was undone. */

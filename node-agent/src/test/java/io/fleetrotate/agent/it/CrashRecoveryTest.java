@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 import io.fleetrotate.agent.rotate.live.TestFileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.GroupPrincipal;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -22,6 +24,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 class CrashRecoveryTest {
 
   @TempDir Path dir;
+
+  /** Not the writer's default (its umask gives rw-r--r--) nor a fresh file's rw-------. */
+  private static final String LOG_MODE = "rw----r--";
 
   static Stream<Arguments> steps() {
     Stream<Arguments> signal =
@@ -75,13 +80,20 @@ class CrashRecoveryTest {
                 dir.resolve("state"),
                 log,
                 mode.equals("signal")
-                    ? "{ method: signal, signal: HUP, pidFile: " + pidFile + " }"
+                    // create: only the group is configured, so the new live file must copy the
+                    // rotated file's mode, also when it is created by the recovery run.
+                    ? "{ method: signal, signal: HUP, pidFile: "
+                        + pidFile
+                        + " }\n    create: { group: "
+                        + ((GroupPrincipal) Files.getAttribute(dir, "posix:group")).getName()
+                        + " }"
                     : "{ method: " + mode + " }"));
 
     Path writerOut = dir.resolve("writer.out");
     Process writer = SharedTools.startWriter(log, 2000, 6, writerOut);
     Files.writeString(pidFile, Long.toString(writer.pid()));
     await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(log) && Files.size(log) > 0);
+    Files.setPosixFilePermissions(log, PosixFilePermissions.fromString(LOG_MODE));
 
     Path agentLog = dir.resolve("agent.log");
     Process agent =
@@ -117,5 +129,8 @@ class CrashRecoveryTest {
       assertThat(lost).as("missing, duplicated across " + files).containsExactly(0, 0);
     }
     assertThat(files).as("a backup exists after a kill at " + step).hasSizeGreaterThan(1);
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(log)))
+        .as("the live log's mode after a kill at " + step)
+        .isEqualTo(LOG_MODE);
   }
 }
