@@ -1,8 +1,9 @@
 package io.fleetrotate.agent.reopen;
 
 import io.fleetrotate.agent.os.ProcFs;
+import io.fleetrotate.agent.rotate.live.FileHandle;
 import java.io.IOException;
-import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -39,10 +40,6 @@ public final class SignalReopener implements Reopener {
   // A pid is at most 7 digits on Linux; anything longer is not a pid file.
   private static final int PID_FILE_READ_LIMIT = 64;
 
-  private static final LinkOption NOFOLLOW = LinkOption.NOFOLLOW_LINKS;
-  private static final int S_IFMT = 0170000;
-  private static final int S_IFLNK = 0120000;
-  private static final int S_IFREG = 0100000;
   private static final int S_IWGRP = 0020;
   private static final int S_IWOTH = 0002;
 
@@ -272,23 +269,27 @@ public final class SignalReopener implements Reopener {
 
   /**
    * Reads the pid from {@code file} after checking that only root or the log's owner can have
-   * written it.
+   * written it. The file is opened once ({@code O_NOFOLLOW|O_NONBLOCK}: a link is refused, a FIFO
+   * cannot block) and checked and read through that descriptor, so nothing swapped in between a
+   * check and the read is ever trusted.
    */
   private static long readPid(Path file, int logOwnerUid) throws ReopenFailure {
     String text;
-    try {
-      Map<String, Object> before =
-          Files.readAttributes(file, "unix:uid,mode,ino,dev,nlink", NOFOLLOW);
-      checkPidFileTrusted(file, before, logOwnerUid);
-      try (InputStream in = Files.newInputStream(file, NOFOLLOW)) {
-        text = new String(in.readNBytes(PID_FILE_READ_LIMIT), StandardCharsets.US_ASCII).strip();
+    try (FileHandle pidFile = FileHandle.openForReading(file)) {
+      checkPidFileTrusted(file, pidFile.opened(), logOwnerUid);
+      ByteBuffer buf = ByteBuffer.allocate(PID_FILE_READ_LIMIT);
+      while (buf.hasRemaining() && pidFile.read(buf, buf.position()) > 0) {
+        // read until the limit or the end of the file
       }
-      Map<String, Object> after = Files.readAttributes(file, "unix:ino,dev", NOFOLLOW);
-      if (!before.get("ino").equals(after.get("ino"))
-          || !before.get("dev").equals(after.get("dev"))) {
-        throw new ReopenFailure(
-            "pid file " + file + " was replaced while the agent read it; try again");
-      }
+      text = new String(buf.array(), 0, buf.position(), StandardCharsets.US_ASCII).strip();
+    } catch (FileHandle.NotARegularFileException e) {
+      throw new ReopenFailure(
+          "pid file "
+              + file
+              + (e.symbolicLink()
+                  ? " is a symbolic link, which could point anywhere; configure the real file"
+                  : " is not a regular file; configure the file the MCP server writes its pid"
+                      + " to"));
     } catch (NoSuchFileException e) {
       throw new ReopenFailure("pid file " + file + " does not exist; is the MCP server running?");
     } catch (IOException e) {
@@ -317,48 +318,31 @@ public final class SignalReopener implements Reopener {
             + "\"); check that it is the MCP server's pid file");
   }
 
-  private static void checkPidFileTrusted(Path file, Map<String, Object> attrs, int logOwnerUid)
+  private static void checkPidFileTrusted(Path file, FileHandle.Stat st, int logOwnerUid)
       throws ReopenFailure {
-    int mode = (Integer) attrs.get("mode");
-    if ((mode & S_IFMT) == S_IFLNK) {
-      throw new ReopenFailure(
-          "pid file "
-              + file
-              + " is a symbolic link, which could point anywhere; configure the real file");
-    }
-    if ((mode & S_IFMT) != S_IFREG) {
-      // A FIFO would block the agent's read forever.
-      throw new ReopenFailure(
-          "pid file "
-              + file
-              + " is not a regular file (mode "
-              + String.format("%06o", mode)
-              + "); configure the file the MCP server writes its pid to");
-    }
-    if ((Integer) attrs.get("nlink") != 1) {
+    if (st.links() != 1) {
       throw new ReopenFailure(
           "pid file "
               + file
               + " has "
-              + attrs.get("nlink")
+              + st.links()
               + " hard links, so it may be another program's file; have the MCP server write a"
               + " file of its own");
     }
-    if ((mode & (S_IWGRP | S_IWOTH)) != 0) {
+    if ((st.mode() & (S_IWGRP | S_IWOTH)) != 0) {
       throw new ReopenFailure(
           "pid file "
               + file
               + " is writable by its group or by others (mode "
-              + String.format("%03o", mode & 0777)
+              + String.format("%03o", st.permissions() & 0777)
               + "), so anyone could make the agent signal any process; chmod go-w it");
     }
-    int owner = (Integer) attrs.get("uid");
-    if (owner != 0 && owner != logOwnerUid) {
+    if (st.uid() != 0 && st.uid() != logOwnerUid) {
       throw new ReopenFailure(
           "pid file "
               + file
               + " is owned by uid "
-              + owner
+              + st.uid()
               + ", neither root nor the log's owner (uid "
               + logOwnerUid
               + "), so it cannot be trusted to name the MCP server; have root or the log's owner"
