@@ -13,15 +13,49 @@ import org.junit.jupiter.api.Test;
 /**
  * The {@code ./fleetrotate} launcher's own commands: the ones that must answer at once without
  * building anything ({@code --version}, {@code build --help}) and the mistakes that are one
- * sentence and exit code 2.
+ * sentence and exit code 2; the agent's class-data archive.
  */
 class LauncherTest {
   private static final Path LAUNCHER = ComposeProject.file("fleetrotate");
 
   private static ComposeTools.Result launch(String... args) throws Exception {
+    return launch(Map.of(), args);
+  }
+
+  private static ComposeTools.Result launch(Map<String, String> env, String... args)
+      throws Exception {
     List<String> command = new java.util.ArrayList<>(List.of("sh", LAUNCHER.toString()));
     command.addAll(List.of(args));
-    return ComposeTools.run(command, Map.of(), Duration.ofSeconds(30));
+    return ComposeTools.run(command, env, Duration.ofSeconds(60));
+  }
+
+  @Test
+  void theAgentStartsFromAClassDataArchiveMadeOncePerBuild() throws Exception {
+    Path target = ComposeProject.file("node-agent/target");
+    try (var old = Files.newDirectoryStream(target, "node-agent-*.jsa")) {
+      for (Path jsa : old) {
+        Files.delete(jsa);
+      }
+    }
+    String version = "fleetrotate agent " + ComposeProject.projectVersion();
+
+    var first = launch("agent", "--version");
+    assertThat(first.exit()).as(first.output()).isZero();
+    assertThat(first.output())
+        .contains("fleetrotate: preparing a class-data archive of node-agent.jar")
+        .endsWith(version + "\n");
+    try (var made = Files.newDirectoryStream(target, "node-agent-*.jsa")) {
+      assertThat(made).as("the archive in " + target).hasSize(1);
+    }
+
+    // -Xshare:on makes the JVM fail rather than start without the archive.
+    var second =
+        launch(
+            Map.of("FLEETROTATE_OPTS", "-XX:+UseSerialGC -Xmx48m -Xshare:on"),
+            "agent",
+            "--version");
+    assertThat(second.exit()).as(second.output()).isZero();
+    assertThat(second.output()).isEqualTo(version + "\n");
   }
 
   @Test
