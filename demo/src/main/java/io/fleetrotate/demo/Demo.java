@@ -1,4 +1,4 @@
-package io.fleetrotate.chaos;
+package io.fleetrotate.demo;
 
 import io.fleetrotate.chaos.fleet.AgentNode;
 import io.fleetrotate.chaos.fleet.AgentSpec;
