@@ -53,7 +53,6 @@ public final class ChaosMain implements Callable<Integer> {
   @Option(
       names = "--duration",
       defaultValue = "1h",
-      converter = DurationConverter.class,
       description = "How long the soak profile runs, e.g. 1h, 30m (default ${DEFAULT-VALUE}).")
   Duration duration;
 
@@ -88,7 +87,10 @@ public final class ChaosMain implements Callable<Integer> {
 
   public static void main(String[] args) {
     System.exit(
-        new CommandLine(new ChaosMain()).setCaseInsensitiveEnumValuesAllowed(true).execute(args));
+        new CommandLine(new ChaosMain())
+            .registerConverter(Duration.class, new DurationConverter())
+            .setCaseInsensitiveEnumValuesAllowed(true)
+            .execute(args));
   }
 
   @Override

@@ -79,7 +79,6 @@ public final class DemoMain implements Callable<Integer> {
   @Option(
       names = "--duration",
       paramLabel = "D",
-      converter = DurationConverter.class,
       description = "Stop by itself after this long, e.g. 90s, 5m, 1h30m. Default: until Ctrl-C.")
   Duration duration;
 
@@ -101,7 +100,6 @@ public final class DemoMain implements Callable<Integer> {
       names = "--summary-every",
       defaultValue = "5s",
       paramLabel = "D",
-      converter = DurationConverter.class,
       description = "How often to print the rotations so far (default ${DEFAULT-VALUE}).")
   Duration summaryEvery;
 
@@ -120,7 +118,8 @@ public final class DemoMain implements Callable<Integer> {
   }
 
   static CommandLine commandLine() {
-    return new CommandLine(new DemoMain());
+    return new CommandLine(new DemoMain())
+        .registerConverter(Duration.class, new DurationConverter());
   }
 
   @Override
