@@ -15,6 +15,7 @@ COPY test-support/ test-support/
 COPY node-agent/ node-agent/
 COPY coordinator/pom.xml coordinator/
 COPY chaos/pom.xml chaos/
+COPY demo/pom.xml demo/
 RUN --mount=type=cache,target=/root/.m2 \
     ./mvnw -B -q -pl node-agent -am package -DskipTests
 

@@ -15,6 +15,7 @@ COPY test-support/ test-support/
 COPY coordinator/ coordinator/
 COPY node-agent/pom.xml node-agent/
 COPY chaos/pom.xml chaos/
+COPY demo/pom.xml demo/
 RUN --mount=type=cache,target=/root/.m2 \
     ./mvnw -B -q -pl coordinator -am package -DskipTests
 

@@ -15,7 +15,6 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -55,7 +54,7 @@ public final class ChaosMain implements Callable<Integer> {
       names = "--duration",
       defaultValue = "1h",
       description = "How long the soak profile runs, e.g. 1h, 30m (default ${DEFAULT-VALUE}).")
-  String duration;
+  Duration duration;
 
   @Option(names = "--seed", description = "Seed of every random choice (default: random, printed).")
   Long seed;
@@ -88,7 +87,10 @@ public final class ChaosMain implements Callable<Integer> {
 
   public static void main(String[] args) {
     System.exit(
-        new CommandLine(new ChaosMain()).setCaseInsensitiveEnumValuesAllowed(true).execute(args));
+        new CommandLine(new ChaosMain())
+            .registerConverter(Duration.class, new DurationConverter())
+            .setCaseInsensitiveEnumValuesAllowed(true)
+            .execute(args));
   }
 
   @Override
@@ -124,7 +126,7 @@ public final class ChaosMain implements Callable<Integer> {
         Duration.ofSeconds(
             faultSeconds != null ? faultSeconds : profile == Profile.quick ? 20 : 120);
     Instant start = Instant.now();
-    Instant end = profile == Profile.soak ? start.plus(parseDuration(duration)) : start;
+    Instant end = profile == Profile.soak ? start.plus(duration) : start;
     List<ScenarioResult> results = new ArrayList<>();
     int round = 0;
     do {
@@ -172,25 +174,5 @@ public final class ChaosMain implements Callable<Integer> {
       return 1;
     }
     return 0;
-  }
-
-  static Duration parseDuration(String text) {
-    String t = text.trim().toLowerCase(Locale.ROOT);
-    try {
-      if (t.endsWith("h")) {
-        return Duration.ofHours(Long.parseLong(t.substring(0, t.length() - 1)));
-      }
-      if (t.endsWith("m")) {
-        return Duration.ofMinutes(Long.parseLong(t.substring(0, t.length() - 1)));
-      }
-      if (t.endsWith("s")) {
-        return Duration.ofSeconds(Long.parseLong(t.substring(0, t.length() - 1)));
-      }
-    } catch (NumberFormatException e) {
-      // Fall through to the message.
-    }
-    throw new CommandLine.ParameterException(
-        new CommandLine(new ChaosMain()),
-        "--duration must be a number followed by h, m or s (e.g. 1h), not '" + text + "'");
   }
 }

@@ -80,11 +80,6 @@ final class DockerRedis implements ManagedRedis {
   }
 
   @Override
-  public String uri() {
-    return "redis://" + host + ":" + port;
-  }
-
-  @Override
   public Source source() {
     return Source.DOCKER;
   }
@@ -128,10 +123,7 @@ final class DockerRedis implements ManagedRedis {
 
   @Override
   public synchronized void restart() {
-    if (stopped) {
-      throw new IllegalStateException(
-          "Redis on port " + port + " was stopped for good; start a new one instead.");
-    }
+    requireRestartable();
     kill();
     // The port binding is part of the container, so it comes back on the same host port.
     docker().startContainerCmd(id()).exec();

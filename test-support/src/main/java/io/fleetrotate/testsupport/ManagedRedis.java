@@ -4,4 +4,12 @@ package io.fleetrotate.testsupport;
 interface ManagedRedis extends RealRedis {
   /** Whether {@link #stop()} was called; such a server cannot be restarted. */
   boolean isStopped();
+
+  /** Refuses to restart a server that a test stopped for good. */
+  default void requireRestartable() {
+    if (isStopped()) {
+      throw new IllegalStateException(
+          "Redis on port " + port() + " was stopped for good; start a new one instead.");
+    }
+  }
 }

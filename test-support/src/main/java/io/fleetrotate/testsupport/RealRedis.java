@@ -30,7 +30,9 @@ public interface RealRedis {
   int port();
 
   /** A Redis URI for clients such as Lettuce, e.g. {@code redis://127.0.0.1:6390}. */
-  String uri();
+  default String uri() {
+    return "redis://" + host() + ":" + port();
+  }
 
   Source source();
 

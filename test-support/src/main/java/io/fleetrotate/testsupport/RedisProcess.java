@@ -96,11 +96,6 @@ final class RedisProcess implements ManagedRedis {
   }
 
   @Override
-  public String uri() {
-    return "redis://" + HOST + ":" + port;
-  }
-
-  @Override
   public Source source() {
     return source;
   }
@@ -156,10 +151,7 @@ final class RedisProcess implements ManagedRedis {
 
   @Override
   public synchronized void restart() {
-    if (stopped) {
-      throw new IllegalStateException(
-          "Redis on port " + port + " was stopped for good; start a new one instead.");
-    }
+    requireRestartable();
     kill();
     try {
       launch();

@@ -92,7 +92,7 @@ public final class AgentNode {
                 agentCmd,
                 dir.resolve("agent.log"),
                 fleet::recordPid));
-    if (spec.linesPerSecond() > 0) {
+    if (spec.rate() > 0) {
       List<String> serverCmd = new ArrayList<>();
       serverCmd.add(FleetJars.java());
       serverCmd.addAll(
@@ -109,7 +109,7 @@ public final class AgentNode {
               "--pid-file",
               paths.pidFile().toString(),
               "--rate",
-              Integer.toString(spec.linesPerSecond()),
+              Integer.toString(spec.rate()),
               "--seed",
               Integer.toString(spec.nodeId().hashCode()),
               "--exit-with-parent",
@@ -164,8 +164,7 @@ public final class AgentNode {
 
   /** Changes the configuration (e.g. another coordinator); it takes effect at the next start. */
   public AgentNode reconfigure(AgentSpec newSpec) {
-    if (!newSpec.nodeId().equals(spec.nodeId())
-        || newSpec.linesPerSecond() != spec.linesPerSecond()) {
+    if (!newSpec.nodeId().equals(spec.nodeId()) || newSpec.rate() != spec.rate()) {
       throw new IllegalArgumentException("the node id and the MCP server stay as they were");
     }
     this.spec = newSpec;
@@ -388,7 +387,7 @@ public final class AgentNode {
     if (reopenMethod != null) {
       return reopenMethod;
     }
-    return spec.linesPerSecond() > 0 ? "signal" : "copytruncate";
+    return spec.rate() > 0 ? "signal" : "copytruncate";
   }
 
   private void writeConfig() {

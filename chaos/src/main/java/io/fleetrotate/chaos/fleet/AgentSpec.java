@@ -18,7 +18,7 @@ import java.util.OptionalLong;
  * @param maxSize the size trigger, in the agent's syntax (e.g. {@code 512KiB})
  * @param retention which backups retention keeps
  * @param codec zstd, gzip or none
- * @param linesPerSecond the MCP server's write rate; 0 starts no server
+ * @param rate the MCP server's write rate, in lines per second; 0 starts no server
  */
 public record AgentSpec(
     String nodeId,
@@ -30,7 +30,7 @@ public record AgentSpec(
     String maxSize,
     Retention retention,
     String codec,
-    int linesPerSecond) {
+    int rate) {
 
   /** Defaults: group mcp-server, standalone, local lock, checks every 2s, 512KiB, 300 lines/s. */
   public static AgentSpec of(String nodeId) {
@@ -49,77 +49,33 @@ public record AgentSpec(
 
   public AgentSpec group(String g) {
     return new AgentSpec(
-        nodeId,
-        g,
-        coordinator,
-        lock,
-        checkInterval,
-        heartbeat,
-        maxSize,
-        retention,
-        codec,
-        linesPerSecond);
+        nodeId, g, coordinator, lock, checkInterval, heartbeat, maxSize, retention, codec, rate);
   }
 
   public AgentSpec reportingTo(CoordinatorNode c) {
+    Optional<URI> url = Optional.of(c.url());
     return new AgentSpec(
-        nodeId,
-        group,
-        Optional.of(c.url()),
-        lock,
-        checkInterval,
-        heartbeat,
-        maxSize,
-        retention,
-        codec,
-        linesPerSecond);
+        nodeId, group, url, lock, checkInterval, heartbeat, maxSize, retention, codec, rate);
   }
 
   public AgentSpec lock(LockSpec l) {
     return new AgentSpec(
-        nodeId,
-        group,
-        coordinator,
-        l,
-        checkInterval,
-        heartbeat,
-        maxSize,
-        retention,
-        codec,
-        linesPerSecond);
+        nodeId, group, coordinator, l, checkInterval, heartbeat, maxSize, retention, codec, rate);
   }
 
   public AgentSpec checkInterval(Duration d) {
     return new AgentSpec(
-        nodeId, group, coordinator, lock, d, heartbeat, maxSize, retention, codec, linesPerSecond);
+        nodeId, group, coordinator, lock, d, heartbeat, maxSize, retention, codec, rate);
   }
 
   public AgentSpec heartbeat(Duration d) {
     return new AgentSpec(
-        nodeId,
-        group,
-        coordinator,
-        lock,
-        checkInterval,
-        d,
-        maxSize,
-        retention,
-        codec,
-        linesPerSecond);
+        nodeId, group, coordinator, lock, checkInterval, d, maxSize, retention, codec, rate);
   }
 
   public AgentSpec maxSize(String size) {
     return new AgentSpec(
-        nodeId,
-        group,
-        coordinator,
-        lock,
-        checkInterval,
-        heartbeat,
-        size,
-        retention,
-        codec,
-        linesPerSecond);
+        nodeId, group, coordinator, lock, checkInterval, heartbeat, size, retention, codec, rate);
   }
 
   /** Keeps the newest {@code k} backups, with no size limit. */
@@ -129,33 +85,16 @@ public record AgentSpec(
 
   public AgentSpec retention(Retention r) {
     return new AgentSpec(
-        nodeId,
-        group,
-        coordinator,
-        lock,
-        checkInterval,
-        heartbeat,
-        maxSize,
-        r,
-        codec,
-        linesPerSecond);
+        nodeId, group, coordinator, lock, checkInterval, heartbeat, maxSize, r, codec, rate);
   }
 
   public AgentSpec codec(String c) {
     return new AgentSpec(
-        nodeId,
-        group,
-        coordinator,
-        lock,
-        checkInterval,
-        heartbeat,
-        maxSize,
-        retention,
-        c,
-        linesPerSecond);
+        nodeId, group, coordinator, lock, checkInterval, heartbeat, maxSize, retention, c, rate);
   }
 
-  public AgentSpec linesPerSecond(int rate) {
+  /** The MCP server's write rate, in lines per second; 0 starts no server. */
+  public AgentSpec rate(int lines) {
     return new AgentSpec(
         nodeId,
         group,
@@ -166,7 +105,7 @@ public record AgentSpec(
         maxSize,
         retention,
         codec,
-        rate);
+        lines);
   }
 
   /** The agent's YAML for the given paths, HTTP address and port. */
@@ -192,7 +131,7 @@ public record AgentSpec(
     y.append("    trigger: { maxSize: ").append(maxSize).append(" }\n");
     y.append("    retention: ").append(retention.yaml()).append('\n');
     y.append("    compress: { codec: ").append(codec).append(" }\n");
-    if (linesPerSecond > 0) {
+    if (rate > 0) {
       y.append("    reopen: { method: signal, signal: HUP, pidFile: ")
           .append(paths.pidFile())
           .append(" }\n");

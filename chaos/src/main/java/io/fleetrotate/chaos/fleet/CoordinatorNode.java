@@ -27,21 +27,15 @@ public final class CoordinatorNode {
   private final ManagedProcess process;
   private final CoordinatorApi api;
 
-  CoordinatorNode(
-      String name,
-      Path dir,
-      boolean hazelcast,
-      String bind,
-      FleetTokens tokens,
-      FleetJars jars,
-      Fleet fleet) {
+  /** A coordinator of {@code fleet}, in its directory {@code name} under the run directory. */
+  CoordinatorNode(String name, boolean hazelcast, String bind, Fleet fleet) {
     this.name = name;
-    this.dir = dir;
+    this.dir = fleet.runDir().resolve(name);
     this.bind = bind;
     this.httpPort = FreePorts.next();
     this.hazelcastPort = hazelcast ? FreePorts.next() : -1;
     this.hazelcast = hazelcast;
-    this.tokens = tokens;
+    this.tokens = fleet.tokens();
     List<String> cmd = new ArrayList<>();
     cmd.add(FleetJars.java());
     cmd.addAll(
@@ -68,7 +62,7 @@ public final class CoordinatorNode {
             "--add-opens",
             "jdk.management/com.sun.management.internal=ALL-UNNAMED",
             "-jar",
-            jars.coordinatorJar().toString(),
+            fleet.jars().coordinatorJar().toString(),
             "run",
             "--config",
             configFile().toString()));

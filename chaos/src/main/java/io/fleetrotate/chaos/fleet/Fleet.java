@@ -71,7 +71,7 @@ public final class Fleet implements AutoCloseable {
    */
   public synchronized CoordinatorNode addCoordinator(String name, boolean hazelcast, String bind) {
     checkOpen();
-    return new CoordinatorNode(name, runDir.resolve(name), hazelcast, bind, tokens, jars, this);
+    return new CoordinatorNode(name, hazelcast, bind, this);
   }
 
   /** Adds an agent and its MCP server; not started yet. */

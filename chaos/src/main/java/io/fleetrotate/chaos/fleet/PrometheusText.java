@@ -1,6 +1,8 @@
 package io.fleetrotate.chaos.fleet;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
@@ -17,40 +19,39 @@ public final class PrometheusText {
 
   /** The sum of every sample of {@code name} whose labels pass {@code labels}. */
   public static double sum(String text, String name, Predicate<Map<String, String>> labels) {
-    double total = 0;
-    for (String line : text.split("\n")) {
-      if (line.isEmpty() || line.startsWith("#")) {
-        continue;
-      }
-      Matcher m = SAMPLE.matcher(line.trim());
-      if (!m.matches() || !m.group(1).equals(name)) {
-        continue;
-      }
-      if (labels.test(labels(m.group(3)))) {
-        total += Double.parseDouble(m.group(4));
-      }
-    }
-    return total;
+    return samples(text, name).stream()
+        .filter(s -> labels.test(s.labels()))
+        .mapToDouble(Sample::value)
+        .sum();
   }
 
   /** The sums of {@code name} by the value of {@code label}, over samples that pass the filter. */
   public static Map<String, Double> sumBy(
       String text, String name, String label, Predicate<Map<String, String>> filter) {
     Map<String, Double> sums = new HashMap<>();
+    for (Sample s : samples(text, name)) {
+      if (filter.test(s.labels()) && s.labels().containsKey(label)) {
+        sums.merge(s.labels().get(label), s.value(), Double::sum);
+      }
+    }
+    return sums;
+  }
+
+  private record Sample(Map<String, String> labels, double value) {}
+
+  /** The samples of {@code name}, in the order of the text. */
+  private static List<Sample> samples(String text, String name) {
+    List<Sample> samples = new ArrayList<>();
     for (String line : text.split("\n")) {
       if (line.isEmpty() || line.startsWith("#")) {
         continue;
       }
       Matcher m = SAMPLE.matcher(line.trim());
-      if (!m.matches() || !m.group(1).equals(name)) {
-        continue;
-      }
-      Map<String, String> l = labels(m.group(3));
-      if (filter.test(l) && l.containsKey(label)) {
-        sums.merge(l.get(label), Double.parseDouble(m.group(4)), Double::sum);
+      if (m.matches() && m.group(1).equals(name)) {
+        samples.add(new Sample(labels(m.group(3)), Double.parseDouble(m.group(4))));
       }
     }
-    return sums;
+    return samples;
   }
 
   private static Map<String, String> labels(String text) {

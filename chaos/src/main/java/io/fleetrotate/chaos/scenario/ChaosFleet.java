@@ -102,31 +102,16 @@ public final class ChaosFleet implements AutoCloseable {
           false);
     }
 
-    public Options backend(String b, int coordinatorCount) {
+    /** The lock backend ({@code redis} or {@code hazelcast}) and how many coordinators. */
+    public Options backend(String name, int members) {
       return new Options(
-          b,
-          coordinatorCount,
-          agents,
-          maxSizeBytes,
-          rate,
-          checkInterval,
-          lease,
-          proxied,
-          sharedLog);
+          name, members, agents, maxSizeBytes, rate, checkInterval, lease, proxied, sharedLog);
     }
 
     /** The size trigger and the writers' rate. */
-    public Options sized(long maxSize, int linesPerSecond) {
+    public Options sized(long bytes, int lines) {
       return new Options(
-          backend,
-          coordinators,
-          agents,
-          maxSize,
-          linesPerSecond,
-          checkInterval,
-          lease,
-          proxied,
-          sharedLog);
+          backend, coordinators, agents, bytes, lines, checkInterval, lease, proxied, sharedLog);
     }
 
     public Options withProxies() {

@@ -23,19 +23,16 @@ import java.util.Set;
  * clocks keep their offset to the end; the event times they wrote are mapped back to real time
  * before the ordering checks.
  */
-final class ClockJump implements Scenario {
+final class ClockJump extends Scenario {
+  ClockJump() {
+    super(
+        "clock-jump",
+        "an agent's clock jumps forward and back by hours; hourly schedule triggers"
+            + " fire once per passed schedule time, never in a storm, never again after a jump"
+            + " back");
+  }
+
   private static final String SCHEDULE = "0 * * * *";
-
-  @Override
-  public String name() {
-    return "clock-jump";
-  }
-
-  @Override
-  public String description() {
-    return "an agent's clock jumps forward and back by hours; hourly schedule triggers fire once"
-        + " per passed schedule time, never in a storm, never again after a jump back";
-  }
 
   @Override
   public ChaosFleet.Options options(int agents) {

@@ -19,23 +19,14 @@ import java.util.concurrent.TimeUnit;
  * fail with DISK_FULL meanwhile, the writer drops what it cannot write (and says so), and once the
  * ballast is gone every due file must be rotated with nothing else lost.
  */
-final class DiskFull implements Scenario {
+final class DiskFull extends Scenario {
+  DiskFull() {
+    super(
+        "disk-full",
+        "a log volume (a 16 MiB tmpfs) filled to the last few KiB with ballast, then" + " freed");
+  }
+
   private static final String SIZE = "16m";
-
-  @Override
-  public String name() {
-    return "disk-full";
-  }
-
-  @Override
-  public String description() {
-    return "a log volume (a 16 MiB tmpfs) filled to the last few KiB with ballast, then freed";
-  }
-
-  @Override
-  public ChaosFleet.Options options(int agents) {
-    return ChaosFleet.Options.redis(agents);
-  }
 
   @Override
   public Optional<String> cannotRun() {
@@ -47,7 +38,7 @@ final class DiskFull implements Scenario {
         && !Files.isExecutable(Path.of("/usr/bin/mount"))) {
       return Optional.of("no mount command");
     }
-    return Optional.empty();
+    return super.cannotRun();
   }
 
   @Override

@@ -21,7 +21,15 @@ import java.util.stream.Collectors;
  * once; a lossy link; and, with nftables, one agent cut off from Redis only or from the coordinator
  * only.
  */
-final class NetnsPartition implements Scenario {
+final class NetnsPartition extends Scenario {
+  NetnsPartition() {
+    super(
+        "netns-partition",
+        "agents in network namespaces of their own: the lease holder and then several"
+            + " agents cut off past the lease TTL, lossy links, one agent cut off from Redis"
+            + " or the coordinator only");
+  }
+
   private static final int MAX_ROUNDS = 40;
   private static final List<RotationStep> STEPS =
       List.of(RotationStep.BEGIN, RotationStep.MOVED, RotationStep.COMPRESSING);
@@ -41,25 +49,8 @@ final class NetnsPartition implements Scenario {
   private NamespaceNetwork network;
 
   @Override
-  public String name() {
-    return "netns-partition";
-  }
-
-  @Override
-  public String description() {
-    return "agents in network namespaces of their own: the lease holder and then several agents"
-        + " cut off past the lease TTL, lossy links, one agent cut off from Redis or the"
-        + " coordinator only";
-  }
-
-  @Override
-  public ChaosFleet.Options options(int agents) {
-    return ChaosFleet.Options.redis(agents);
-  }
-
-  @Override
   public Optional<String> cannotRun() {
-    Optional<String> redis = new Scenarios.RedisKillRestart().cannotRun();
+    Optional<String> redis = super.cannotRun();
     return redis.isPresent() ? redis : NamespaceNetwork.cannotRun();
   }
 
@@ -174,18 +165,16 @@ final class NetnsPartition implements Scenario {
     List<AgentNode> cut = agents.subList(0, 2 + r.nextInt(agents.size() - 1));
     NamespaceNetwork.Cut how = cut(r);
     Duration down = fleet.options().lease().plus(Scenarios.between(r, 500, 2500));
-    try {
-      for (AgentNode a : cut) {
-        net.cut(net.slot(a.nodeId()), how);
-      }
-      ctx.fault("cut " + names(cut) + " (" + how + ") for " + down.toMillis() + " ms");
-      ctx.sleep(down);
-    } finally {
-      for (AgentNode a : cut) {
-        net.heal(net.slot(a.nodeId()));
-      }
-    }
-    ctx.fault("healed " + names(cut));
+    onLinks(
+        ctx,
+        net,
+        cut,
+        down,
+        "cut",
+        slot -> {
+          net.cut(slot, how);
+          return how.toString();
+        });
   }
 
   /** 200 ms and 30 % loss (netem), or 30 % loss alone (nftables), on one or two agents' links. */
@@ -194,20 +183,39 @@ final class NetnsPartition implements Scenario {
     List<AgentNode> agents = new ArrayList<>(fleet.agents());
     Collections.shuffle(agents, r);
     List<AgentNode> hit = agents.subList(0, 1 + r.nextInt(2));
-    Duration hold = Scenarios.between(r, 3000, 6000);
+    Duration length = Scenarios.between(r, 3000, 6000);
+    onLinks(ctx, net, hit, length, "lossy link to", slot -> net.lossy(slot, 200, 30));
+  }
+
+  /** What a fault did to one agent's link, for the report. */
+  private interface LinkFault {
+    String apply(NamespaceNetwork.Slot slot) throws Exception;
+  }
+
+  /**
+   * Applies {@code fault} to the link of each of {@code agents}, holds it for {@code length}, then
+   * heals them all (on an error too).
+   */
+  private static void onLinks(
+      ScenarioContext ctx,
+      NamespaceNetwork net,
+      List<AgentNode> agents,
+      Duration length,
+      String label,
+      LinkFault fault)
+      throws Exception {
     try {
       String what = "";
-      for (AgentNode a : hit) {
-        what = net.lossy(net.slot(a.nodeId()), 200, 30);
+      for (AgentNode a : agents) {
+        what = fault.apply(net.slot(a.nodeId()));
       }
-      ctx.fault("lossy link to " + names(hit) + ": " + what + ", for " + hold.toMillis() + " ms");
-      ctx.sleep(hold);
+      Scenarios.hold(ctx, label + " " + names(agents) + " (" + what + ")", length);
     } finally {
-      for (AgentNode a : hit) {
+      for (AgentNode a : agents) {
         net.heal(net.slot(a.nodeId()));
       }
     }
-    ctx.fault("healed " + names(hit));
+    ctx.fault("healed " + names(agents));
   }
 
   /**

@@ -4,10 +4,8 @@ import io.fleetrotate.agent.rotate.RotationStep;
 import io.fleetrotate.chaos.agent.BlindLeaseLock;
 import io.fleetrotate.chaos.agent.ChaosAgentMain;
 import io.fleetrotate.chaos.fleet.AgentNode;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 import java.util.Random;
 
 /**
@@ -21,17 +19,13 @@ import java.util.Random;
  * highest token either replica rotated under; replicas that both found the file due rotate it once
  * (the second one skips it).
  */
-final class SharedLogZombie implements Scenario {
-  @Override
-  public String name() {
-    return "shared-log-zombie";
-  }
-
-  @Override
-  public String description() {
-    return "two agents share one log; one is SIGSTOPped mid-rotation past the lease TTL (half the"
-        + " time with a lease blind to its loss, so only the fence can stop it) while the other"
-        + " rotates the same file, then SIGCONT";
+final class SharedLogZombie extends Scenario {
+  SharedLogZombie() {
+    super(
+        "shared-log-zombie",
+        "two agents share one log; one is SIGSTOPped mid-rotation past the lease TTL"
+            + " (half the time with a lease blind to its loss, so only the fence can stop it)"
+            + " while the other rotates the same file, then SIGCONT");
   }
 
   @Override
@@ -42,10 +36,7 @@ final class SharedLogZombie implements Scenario {
   @Override
   public void inject(ScenarioContext ctx, ChaosFleet fleet, Instant until) throws Exception {
     Random r = ctx.random();
-    Duration ttl = fleet.options().lease();
     List<AgentNode> pair = fleet.agents().subList(0, 2);
-    List<RotationStep> steps =
-        List.of(RotationStep.BEGIN, RotationStep.MOVED, RotationStep.COMPRESSING);
     int round = 0;
     // At least one blind and one watchful round.
     while (Scenarios.before(until) || round < 2) {
@@ -58,31 +49,18 @@ final class SharedLogZombie implements Scenario {
       // move, the partner finds nothing due, and the zombie would go on while other logs of the
       // group rotate under newer tokens: the group-wide order the lease keeps, which a blind lease
       // by construction cannot.)
-      RotationStep step = blind ? RotationStep.BEGIN : steps.get(r.nextInt(steps.size()));
+      RotationStep step =
+          blind
+              ? RotationStep.BEGIN
+              : ZombieHolder.MID_ROTATION.get(r.nextInt(ZombieHolder.MID_ROTATION.size()));
       List<String> hooks = blind ? List.of("-D" + ChaosAgentMain.BLIND_LEASE + "=true") : List.of();
-      if (Scenarios.restartPausedAfter(a, step, Optional.of(Duration.ofMillis(1500)), hooks)) {
-        a.process().pause();
-        Duration stopped = ttl.multipliedBy(2).plusMillis(r.nextInt(2000));
-        ctx.fault(
-            "SIGSTOP "
-                + a.nodeId()
-                + (blind ? " (blind lease)" : "")
-                + " holding the shared log's lease after "
-                + step
-                + ", for "
-                + stopped.toMillis()
-                + " ms (TTL "
-                + ttl.toMillis()
-                + " ms)");
-        ctx.sleep(stopped);
-        a.process().resume();
-        ctx.fault("SIGCONT " + a.nodeId() + " (a zombie holder of the shared log now)");
-      } else {
-        ctx.fault(a.nodeId() + " did not reach " + step + " within 45 s; not stopped");
-      }
-      ctx.sleep(Duration.ofMillis(3000 + r.nextInt(3000)));
-      Scenarios.restartWithoutHooks(a, step);
-      a.awaitReady(Duration.ofMinutes(1));
+      ZombieHolder.stopHolder(
+          ctx,
+          fleet,
+          a,
+          step,
+          hooks,
+          blind ? "the shared log's blind lease" : "the shared log's lease");
     }
   }
 }

@@ -56,7 +56,7 @@ class CoordinatorFailoverTest {
                         .heartbeat(Duration.ofSeconds(1))
                         .maxSize("64KiB")
                         .keep(1000)
-                        .linesPerSecond(250))
+                        .rate(250))
                 .start());
       }
       agents.forEach(n -> n.awaitReady(Duration.ofMinutes(2)));

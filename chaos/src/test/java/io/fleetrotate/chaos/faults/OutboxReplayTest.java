@@ -46,7 +46,7 @@ class OutboxReplayTest {
                         .heartbeat(Duration.ofSeconds(1))
                         .maxSize("64KiB")
                         .keep(1000)
-                        .linesPerSecond(250))
+                        .rate(250))
                 .start());
       }
       agents.forEach(a -> a.awaitReady(Duration.ofMinutes(2)));

@@ -21,7 +21,7 @@ class FleetTest {
                   AgentSpec.of("solo")
                       .checkInterval(Duration.ofSeconds(1))
                       .maxSize("32KiB")
-                      .linesPerSecond(500))
+                      .rate(500))
               .start()
               .awaitReady(Duration.ofMinutes(1));
       assertThat(Files.readString(solo.paths().config()))

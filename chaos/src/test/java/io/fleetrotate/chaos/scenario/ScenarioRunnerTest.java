@@ -79,22 +79,7 @@ class ScenarioRunnerTest {
   @Test
   void aScenarioThatCannotRunIsReportedNotRunWithItsReason() {
     Scenario needsATool =
-        new Scenario() {
-          @Override
-          public String name() {
-            return "needs-a-tool";
-          }
-
-          @Override
-          public String description() {
-            return "a scenario whose tool is missing";
-          }
-
-          @Override
-          public ChaosFleet.Options options(int agents) {
-            return ChaosFleet.Options.redis(agents);
-          }
-
+        new Scenario("needs-a-tool", "a scenario whose tool is missing") {
           @Override
           public Optional<String> cannotRun() {
             return Optional.of("frobnicate is not on PATH");

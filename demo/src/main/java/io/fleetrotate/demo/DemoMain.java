@@ -1,5 +1,6 @@
-package io.fleetrotate.chaos;
+package io.fleetrotate.demo;
 
+import io.fleetrotate.chaos.DurationConverter;
 import io.fleetrotate.chaos.fleet.FleetJars;
 import io.fleetrotate.chaos.fleet.RedisNode;
 import java.io.IOException;
@@ -10,8 +11,6 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -19,7 +18,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** Entry point of {@code chaos.jar}: {@code ./fleetrotate demo}. */
+/** Entry point of {@code demo.jar}: {@code ./fleetrotate demo}. */
 @Command(
     name = "fleetrotate demo",
     mixinStandardHelpOptions = true,
@@ -80,7 +79,6 @@ public final class DemoMain implements Callable<Integer> {
   @Option(
       names = "--duration",
       paramLabel = "D",
-      converter = DurationConverter.class,
       description = "Stop by itself after this long, e.g. 90s, 5m, 1h30m. Default: until Ctrl-C.")
   Duration duration;
 
@@ -102,7 +100,6 @@ public final class DemoMain implements Callable<Integer> {
       names = "--summary-every",
       defaultValue = "5s",
       paramLabel = "D",
-      converter = DurationConverter.class,
       description = "How often to print the rotations so far (default ${DEFAULT-VALUE}).")
   Duration summaryEvery;
 
@@ -121,7 +118,8 @@ public final class DemoMain implements Callable<Integer> {
   }
 
   static CommandLine commandLine() {
-    return new CommandLine(new DemoMain());
+    return new CommandLine(new DemoMain())
+        .registerConverter(Duration.class, new DurationConverter());
   }
 
   @Override
@@ -205,38 +203,6 @@ public final class DemoMain implements Callable<Integer> {
 
   private CommandLine.ParameterException usage(String message) {
     return new CommandLine.ParameterException(spec.commandLine(), message);
-  }
-
-  /** Durations as in the configuration files: 500ms, 90s, 5m, 1h30m. */
-  static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
-    private static final Pattern PART = Pattern.compile("(\\d+)(ms|s|m|h)");
-
-    @Override
-    public Duration convert(String value) {
-      Matcher m = PART.matcher(value);
-      Duration total = Duration.ZERO;
-      int end = 0;
-      while (m.find()) {
-        if (m.start() != end) {
-          break;
-        }
-        long n = Long.parseLong(m.group(1));
-        total =
-            total.plus(
-                switch (m.group(2)) {
-                  case "ms" -> Duration.ofMillis(n);
-                  case "s" -> Duration.ofSeconds(n);
-                  case "m" -> Duration.ofMinutes(n);
-                  default -> Duration.ofHours(n);
-                });
-        end = m.end();
-      }
-      if (end != value.length() || value.isEmpty() || total.isZero()) {
-        throw new CommandLine.TypeConversionException(
-            "'" + value + "' is not a duration; write e.g. 90s, 5m or 1h30m");
-      }
-      return total;
-    }
   }
 
   static final class Version implements CommandLine.IVersionProvider {

@@ -1,4 +1,4 @@
-package io.fleetrotate.chaos;
+package io.fleetrotate.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

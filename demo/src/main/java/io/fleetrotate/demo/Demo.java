@@ -1,4 +1,4 @@
-package io.fleetrotate.chaos;
+package io.fleetrotate.demo;
 
 import io.fleetrotate.chaos.fleet.AgentNode;
 import io.fleetrotate.chaos.fleet.AgentSpec;
@@ -115,7 +115,7 @@ final class Demo {
                 .heartbeat(Duration.ofSeconds(5))
                 .maxSize(settings.maxSize())
                 .keep(10)
-                .linesPerSecond(settings.rate());
+                .rate(settings.rate());
         AgentNode node = fleet.addAgent(spec).start();
         nodes.add(node);
         out.println(
