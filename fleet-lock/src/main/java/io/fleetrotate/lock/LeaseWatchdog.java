@@ -1,11 +1,12 @@
 package io.fleetrotate.lock;
 
 import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,6 +20,9 @@ import org.slf4j.LoggerFactory;
  * paused (GC, SIGSTOP) past its deadline therefore finds its lease lost on the next {@link
  * Lease#checkValid()}, before the watchdog thread has had a chance to run: no destructive step is
  * taken under a grant the service may already have given away.
+ *
+ * <p>{@link #close()} gives back every lease still open, which then counts as lost: the {@link
+ * FleetLock} contract's "close gives leases back", the same for every backend that uses a watchdog.
  */
 public final class LeaseWatchdog implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LeaseWatchdog.class);
@@ -28,14 +32,15 @@ public final class LeaseWatchdog implements AutoCloseable {
   private final long marginNanos;
   private final long renewEveryNanos;
   private final long retryEveryNanos;
-  private final LongSupplier nanoTime;
+  private final Ticker ticker;
   private final ScheduledExecutorService scheduler;
+  private final Set<WatchedLease> open = ConcurrentHashMap.newKeySet();
 
-  public LeaseWatchdog(Duration ttl) {
-    this(ttl, System::nanoTime);
-  }
-
-  LeaseWatchdog(Duration ttl, LongSupplier nanoTime) {
+  /**
+   * @param ticker the backend's time source; the {@code requestedAtNanos} given to {@link #watch}
+   *     are read from it
+   */
+  public LeaseWatchdog(Duration ttl, Ticker ticker) {
     if (ttl.toMillis() < 30) {
       throw new IllegalArgumentException("a lease TTL must be at least 30ms, not " + ttl);
     }
@@ -44,7 +49,7 @@ public final class LeaseWatchdog implements AutoCloseable {
     this.marginNanos = ttlNanos / 10;
     this.renewEveryNanos = ttlNanos / 3;
     this.retryEveryNanos = Math.min(ttlNanos / 10, TimeUnit.SECONDS.toNanos(1));
-    this.nanoTime = nanoTime;
+    this.ticker = ticker;
     this.scheduler =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -61,18 +66,30 @@ public final class LeaseWatchdog implements AutoCloseable {
   /**
    * Wraps a fresh grant and starts renewing it.
    *
-   * @param requestedAtNanos {@link System#nanoTime()} when the grant was requested: its TTL on the
-   *     service started no earlier
+   * @param requestedAtNanos the ticker's time when the grant was requested: its TTL on the service
+   *     started no earlier
    */
   public Lease watch(LeaseHandle handle, long requestedAtNanos) {
     WatchedLease lease = new WatchedLease(handle, requestedAtNanos + ttlNanos - marginNanos);
+    open.add(lease);
     lease.schedule(renewEveryNanos);
     return lease;
   }
 
+  /** Stops renewing, and gives back every lease still open; their holders find them lost. */
   @Override
   public void close() {
     scheduler.shutdownNow();
+    for (WatchedLease lease : open) {
+      lease.lose("the lock client was closed");
+      lease.close();
+    }
+  }
+
+  /** Stops renewing and forgets the leases without giving them back: what SIGKILL does. */
+  public void crash() {
+    scheduler.shutdownNow();
+    open.clear();
   }
 
   private final class WatchedLease implements Lease {
@@ -100,7 +117,7 @@ public final class LeaseWatchdog implements AutoCloseable {
     @Override
     public void checkValid() throws LeaseLostException {
       String why = lostBecause;
-      if (why == null && nanoTime.getAsLong() - deadlineNanos > 0) {
+      if (why == null && ticker.read() - deadlineNanos > 0) {
         why = lose("it was not renewed within its TTL of " + ttl);
       }
       if (why != null) {
@@ -120,6 +137,7 @@ public final class LeaseWatchdog implements AutoCloseable {
         return;
       }
       closed = true;
+      open.remove(this);
       if (next != null) {
         next.cancel(false);
       }
@@ -141,7 +159,7 @@ public final class LeaseWatchdog implements AutoCloseable {
       if (closed || lostBecause != null) {
         return;
       }
-      long sent = nanoTime.getAsLong();
+      long sent = ticker.read();
       if (sent - deadlineNanos > 0) {
         lose("it was not renewed within its TTL of " + ttl);
         return;

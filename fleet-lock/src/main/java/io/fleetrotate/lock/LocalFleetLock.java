@@ -42,12 +42,18 @@ public final class LocalFleetLock implements FleetLock {
   private final Clock clock;
   private final Set<LocalLease> open = ConcurrentHashMap.newKeySet();
   private final Set<Path> ownWaiters = ConcurrentHashMap.newKeySet();
+  private final AcquireLoop loop;
+  private volatile boolean closed;
 
   public LocalFleetLock(Path dir, int maxConcurrent) throws IOException {
-    this(dir, maxConcurrent, QueueOrder.defaults(), Clock.systemUTC());
+    this(dir, maxConcurrent, QueueOrder.defaults(), Clock.systemUTC(), Ticker.SYSTEM);
   }
 
-  public LocalFleetLock(Path dir, int maxConcurrent, QueueOrder order, Clock clock)
+  /**
+   * @param clock the wall clock that waiters' arrival times (their place in the queue) come from
+   * @param ticker the monotonic time source of the acquire loop
+   */
+  public LocalFleetLock(Path dir, int maxConcurrent, QueueOrder order, Clock clock, Ticker ticker)
       throws IOException {
     if (maxConcurrent < 1) {
       throw new IllegalArgumentException("maxConcurrent must be >= 1, not " + maxConcurrent);
@@ -56,34 +62,67 @@ public final class LocalFleetLock implements FleetLock {
     this.maxConcurrent = maxConcurrent;
     this.order = order;
     this.clock = clock;
+    this.loop = new AcquireLoop(ticker);
   }
 
   @Override
   public Lease acquire(String group, double priority, Duration timeout)
       throws LockUnavailableException, LockTimeoutException, InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    try (Waiter me = enqueue(group, priority)) {
-      while (true) {
-        Lease lease = tryAcquire(group, me);
-        if (lease != null) {
-          return lease;
-        }
-        if (System.nanoTime() - deadline >= 0) {
-          throw new LockTimeoutException(
-              "no lease of group "
-                  + group
-                  + " within "
-                  + timeout
-                  + " (local locks in "
-                  + dir
-                  + ")");
-        }
-        TimeUnit.NANOSECONDS.sleep(POLL_NANOS);
-      }
-    } catch (IOException e) {
-      throw new LockUnavailableException(
-          "cannot use the lock directory " + dir + ": " + e.getMessage(), e);
+    if (closed) {
+      throw new LockClosedException(backendName());
     }
+    Waiter me;
+    try {
+      me = enqueue(group, priority);
+    } catch (IOException e) {
+      throw unusable(e);
+    }
+    return loop.acquire(group, timeout, new Driver(group, me));
+  }
+
+  /** One acquire: asks by trying the slots, polls, and leaves by removing its queue file. */
+  private final class Driver implements AcquireDriver {
+    private final String group;
+    private final Waiter me;
+
+    Driver(String group, Waiter me) {
+      this.group = group;
+      this.me = me;
+    }
+
+    @Override
+    public Answer ask(long answerWithinNanos) throws LockUnavailableException {
+      if (closed) {
+        throw new LockClosedException(backendName());
+      }
+      try {
+        Lease lease = tryAcquire(group, me);
+        return lease != null ? Answer.granted(lease) : Answer.waiting(POLL_NANOS);
+      } catch (IOException e) {
+        throw unusable(e);
+      }
+    }
+
+    @Override
+    public Lease await(long nanos) throws InterruptedException {
+      TimeUnit.NANOSECONDS.sleep(nanos);
+      return null;
+    }
+
+    @Override
+    public void leave() {
+      me.leaveQuietly();
+    }
+
+    @Override
+    public String describe() {
+      return "local locks in " + dir;
+    }
+  }
+
+  private LockUnavailableException unusable(IOException e) {
+    return new LockUnavailableException(
+        "cannot use the lock directory " + dir + ": " + e.getMessage(), e);
   }
 
   /** Writes this waiter's queue file and locks it for as long as it waits. */
@@ -93,7 +132,7 @@ public final class LocalFleetLock implements FleetLock {
     // Offset so that negative scores (a boost bigger than the epoch) still sort as text.
     String name =
         String.format(
-            "%020d-%d-%s", score + Long.MAX_VALUE / 2, System.nanoTime(), UUID.randomUUID());
+            "%020d-%d-%s", score + Long.MAX_VALUE / 2, loop.ticker().read(), UUID.randomUUID());
     Path file = queue.resolve(name);
     FileChannel ch =
         FileChannel.open(
@@ -170,6 +209,7 @@ public final class LocalFleetLock implements FleetLock {
       LocalLease lease = new LocalLease(group, nextToken(group), mine);
       open.add(lease);
       mine = null;
+      me.leaveQuietly(); // served: out of the queue
       return lease;
     } finally {
       closeQuietly(mine);
@@ -242,9 +282,10 @@ public final class LocalFleetLock implements FleetLock {
     return "local";
   }
 
-  /** Releases every lease still open. */
+  /** Releases every lease still open; {@link #acquire} then throws {@link LockClosedException}. */
   @Override
   public void close() {
+    closed = true;
     for (LocalLease l : open) {
       l.close();
     }
@@ -252,7 +293,9 @@ public final class LocalFleetLock implements FleetLock {
 
   /** For tests: what SIGKILL does to a holder — the OS drops its locks, nothing else runs. */
   void simulateCrash() {
-    close();
+    for (LocalLease l : open) {
+      l.close();
+    }
   }
 
   private static void closeQuietly(FileChannel channel) {
@@ -265,7 +308,7 @@ public final class LocalFleetLock implements FleetLock {
     }
   }
 
-  private final class Waiter implements AutoCloseable {
+  private final class Waiter {
     final Path file;
     final FileChannel channel;
 
@@ -274,13 +317,18 @@ public final class LocalFleetLock implements FleetLock {
       this.channel = channel;
     }
 
-    @Override
-    public void close() throws IOException {
+    /**
+     * Removes the queue file and drops its lock. A file left behind (the delete failed) is removed
+     * by the next waiter that finds it unlocked.
+     */
+    void leaveQuietly() {
       try {
         Files.deleteIfExists(file);
+      } catch (IOException ignored) {
+        // See above.
       } finally {
         ownWaiters.remove(file);
-        channel.close();
+        closeQuietly(channel);
       }
     }
   }

@@ -302,6 +302,48 @@ public abstract class FleetLockContract {
     assertThat(a.backendName()).isNotBlank();
   }
 
+  @Test
+  void closingTheClientGivesItsLeasesBackAndTheirHoldersFindThemLost() throws Exception {
+    FleetLock a = client();
+    FleetLock b = client();
+    Lease held = a.acquire(group, 0.5, Duration.ofSeconds(5));
+    a.close();
+    assertThatThrownBy(held::checkValid).isInstanceOf(LeaseLostException.class);
+    long closed = System.nanoTime();
+    try (Lease next = b.acquire(group, 0.5, Duration.ofSeconds(5))) {
+      assertThat(Duration.ofNanos(System.nanoTime() - closed))
+          .as("given back on close, not expired by its TTL (%s)", TTL)
+          .isLessThan(TTL.dividedBy(2));
+      assertThat(next.fencingToken()).isGreaterThan(held.fencingToken());
+    }
+    held.close(); // harmless after the client's close
+  }
+
+  @Test
+  void acquireAfterCloseThrowsLockClosedAnUnavailableKind() throws Exception {
+    FleetLock a = client();
+    a.close();
+    a.close(); // closing twice does nothing
+    assertThatThrownBy(() -> a.acquire(group, 0.5, Duration.ofSeconds(1)))
+        .isInstanceOf(LockClosedException.class)
+        .isInstanceOf(LockUnavailableException.class)
+        .hasMessageContaining(a.backendName());
+  }
+
+  @Test
+  void closingTheClientStopsAWaiterWithLockClosed() throws Exception {
+    FleetLock a = client();
+    FleetLock b = client();
+    try (Lease held = a.acquire(group, 0.5, Duration.ofSeconds(5))) {
+      Future<Lease> waiting = pool.submit(() -> b.acquire(group, 0.5, Duration.ofSeconds(30)));
+      await().pollDelay(Duration.ofMillis(300)).until(() -> !waiting.isDone());
+      b.close();
+      assertThatThrownBy(() -> waiting.get(10, TimeUnit.SECONDS))
+          .hasCauseInstanceOf(LockClosedException.class);
+      assertThat(held.fencingToken()).isPositive();
+    }
+  }
+
   private Void takeAndNote(FleetLock c, double priority, String name, List<String> served)
       throws Exception {
     try (Lease l = c.acquire(group, priority, Duration.ofSeconds(30))) {

@@ -12,7 +12,7 @@ class LocalFleetLockContractTest extends FleetLockContract {
 
   @Override
   protected FleetLock open(int maxConcurrent, Duration ttl, QueueOrder order) throws Exception {
-    return new LocalFleetLock(dir, maxConcurrent, order, Clock.systemUTC());
+    return new LocalFleetLock(dir, maxConcurrent, order, Clock.systemUTC(), Ticker.SYSTEM);
   }
 
   @Override

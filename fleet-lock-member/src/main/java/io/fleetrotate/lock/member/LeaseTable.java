@@ -3,6 +3,7 @@ package io.fleetrotate.lock.member;
 import java.io.Serializable;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -46,8 +47,10 @@ public final class LeaseTable implements Serializable {
    * @param score its place (see {@link #score}); lower is served first
    * @param arrivalMillis when it first asked
    * @param expiresAtMillis when it is dropped unless it asks again (its client died)
+   * @param ttlMillis how long its grant lasts unless renewed, for a release that grants it (0 from
+   *     a client that predates hand-off on release: only its own ask grants it)
    */
-  public record Waiter(long score, long arrivalMillis, long expiresAtMillis)
+  public record Waiter(long score, long arrivalMillis, long expiresAtMillis, long ttlMillis)
       implements Serializable {
     private static final long serialVersionUID = 1L;
   }
@@ -106,7 +109,7 @@ public final class LeaseTable implements Serializable {
    * Queues the request (once) and grants it if it is among the first {@code free} waiters.
    *
    * <p>Idempotent for one owner id: asking again after a grant returns the same token, so a client
-   * may retry a call whose answer it lost.
+   * may retry a call whose answer it lost, or learn a grant a release made while it waited.
    */
   public AcquireOutcome tryAcquire(AcquireRequest r, long now) {
     purgeExpired(now);
@@ -117,11 +120,16 @@ public final class LeaseTable implements Serializable {
     fence = Math.max(fence, r.fenceFloor());
     Waiter w = waiters.get(r.owner());
     if (w == null) {
-      w = new Waiter(score(now, r.priority(), r.boostMillis()), now, now + r.waiterTtlMillis());
+      w =
+          new Waiter(
+              score(now, r.priority(), r.boostMillis()),
+              now,
+              now + r.waiterTtlMillis(),
+              r.ttlMillis());
       waiters.put(r.owner(), w);
     } else if (w.expiresAtMillis() - now < r.waiterTtlMillis() / 2) {
       // Refreshed only past half its life: every write wakes all waiters of the group.
-      w = new Waiter(w.score(), w.arrivalMillis(), now + r.waiterTtlMillis());
+      w = new Waiter(w.score(), w.arrivalMillis(), now + r.waiterTtlMillis(), w.ttlMillis());
       waiters.put(r.owner(), w);
     }
     int free = r.maxConcurrent() - holders.size();
@@ -165,14 +173,40 @@ public final class LeaseTable implements Serializable {
   }
 
   /**
-   * Drops the grant and the queued request of {@code owner}, whichever exist.
+   * Drops the grant and the queued request of {@code owner}, whichever exist; waiters take the free
+   * place by asking.
    *
    * @return true when {@code owner} held a grant
    */
   public boolean release(String owner, long now) {
+    return release(owner, now, 0);
+  }
+
+  /**
+   * {@link #release(String, long)}, then hands the free places to the first waiters in serve order:
+   * the hand-off costs the releaser's call and one entry event, which carries this table and so
+   * tells each granted waiter without another round trip.
+   *
+   * @param maxConcurrent the group's places
+   * @return true when {@code owner} held a grant
+   */
+  public boolean release(String owner, long now, int maxConcurrent) {
     boolean held = holders.remove(owner) != null;
     waiters.remove(owner);
     purgeExpired(now);
+    int free = maxConcurrent - holders.size();
+    if (free > 0 && !waiters.isEmpty()) {
+      List<Map.Entry<String, Waiter>> first =
+          waiters.entrySet().stream().sorted(SERVE_ORDER).limit(free).toList();
+      for (Map.Entry<String, Waiter> e : first) {
+        if (e.getValue().ttlMillis() <= 0) {
+          break; // served in order or not at all: this one must ask for itself
+        }
+        waiters.remove(e.getKey());
+        fence++;
+        holders.put(e.getKey(), new Holder(fence, now + e.getValue().ttlMillis()));
+      }
+    }
     return held;
   }
 

@@ -108,6 +108,36 @@ class LeaseTableTest {
   }
 
   @Test
+  void aReleaseHandsTheFreePlaceToTheFirstWaiterInServeOrder() {
+    table.tryAcquire(ask("holder", 0.5), 0);
+    table.tryAcquire(ask("empty", 0.1), 100);
+    table.tryAcquire(ask("full", 0.95), 400);
+    long fenceBefore = table.fence();
+
+    assertThat(table.release("holder", 500, 1)).isTrue();
+
+    assertThat(table.holders()).containsOnlyKeys("full");
+    assertThat(table.holders().get("full").token()).isEqualTo(fenceBefore + 1);
+    assertThat(table.holders().get("full").expiresAtMillis()).isEqualTo(500 + TTL);
+    assertThat(table.waiters()).containsOnlyKeys("empty");
+    // The granted waiter's own ask finds its grant (same token), the other still waits.
+    assertThat(table.tryAcquire(ask("full", 0.95), 510).token()).isEqualTo(fenceBefore + 1);
+    assertThat(table.tryAcquire(ask("empty", 0.1), 520).isGranted()).isFalse();
+  }
+
+  @Test
+  void aReleaseHandsOffAsManyPlacesAsAreFreeAndNoMore() {
+    table.tryAcquire(ask("h1", 0.5, 2), 0);
+    table.tryAcquire(ask("h2", 0.5, 2), 0);
+    for (int i = 0; i < 3; i++) {
+      table.tryAcquire(ask("w" + i, 0.5, 2), 100 + i);
+    }
+    table.release("h1", 200, 2);
+    assertThat(table.holders()).containsOnlyKeys("h2", "w0");
+    assertThat(table.waiters()).containsOnlyKeys("w1", "w2");
+  }
+
+  @Test
   void equalPrioritiesAreServedInArrivalOrder() {
     table.tryAcquire(ask("holder", 0.5), 0);
     for (int i = 0; i < 3; i++) {

@@ -18,13 +18,17 @@ import com.hazelcast.map.listener.EntryAddedListener;
 import com.hazelcast.map.listener.EntryRemovedListener;
 import com.hazelcast.map.listener.EntryUpdatedListener;
 import com.hazelcast.nio.serialization.HazelcastSerializationException;
+import io.fleetrotate.lock.AcquireDriver;
+import io.fleetrotate.lock.AcquireLoop;
 import io.fleetrotate.lock.FleetLock;
 import io.fleetrotate.lock.Lease;
 import io.fleetrotate.lock.LeaseWatchdog;
+import io.fleetrotate.lock.LockClosedException;
 import io.fleetrotate.lock.LockRefusedException;
 import io.fleetrotate.lock.LockTimeoutException;
 import io.fleetrotate.lock.LockUnavailableException;
 import io.fleetrotate.lock.QueueOrder;
+import io.fleetrotate.lock.Ticker;
 import io.fleetrotate.lock.member.AcquireOutcome;
 import io.fleetrotate.lock.member.AcquireRequest;
 import io.fleetrotate.lock.member.LeaseMaps;
@@ -53,9 +57,12 @@ import org.slf4j.LoggerFactory;
  * only by EntryProcessors on its partition owner, with that member's clock: {@link TryAcquire}
  * queues the request and grants it in {@link QueueOrder} when a slot is free, {@link Renew} and
  * {@link Release} check the owner id, and the table's counter gives each grant its fencing token. A
- * waiter sleeps until an entry event for its group (any change: a release, an expiry purged, a
- * renewal) or at most {@link HazelcastLockTimings#poll()}, then asks again; asking again also keeps
- * its place in the queue alive.
+ * {@link Release} also hands the free place to the first waiter. A waiter sleeps on its group's
+ * entry events, which carry the table: the event of a release that granted it is its grant (no
+ * further round trip), and a waiter the change leaves queued behind a full group sleeps on. It asks
+ * again when a place may be free, when the first grant is due to expire, and at least every {@link
+ * HazelcastLockTimings#poll()} (events are lost while the client reconnects), which also keeps its
+ * place in the queue alive.
  *
  * <p>The IMap is AP: during a split brain both halves may grant the same group, and a merge may
  * lower the counter. Fencing contains that (see {@code docs/hazelcast-consistency.md}); this client
@@ -63,13 +70,13 @@ import org.slf4j.LoggerFactory;
  * it whatever the merge kept.
  *
  * <p>The client starts asynchronously and reconnects in the background; while it is not connected
- * {@link #acquire} waits at most {@link HazelcastLockTimings#connectWait()}, then throws {@link
- * LockUnavailableException}. A member that answers but refuses the client (another cluster name,
- * rejected credentials, client filtering) makes it throw {@link LockRefusedException} at once.
+ * the first ask of {@link #acquire} waits at most {@link HazelcastLockTimings#connectWait()}, then
+ * throws {@link LockUnavailableException}; a queued waiter rides out the outage budget ({@link
+ * AcquireLoop}). A member that answers but refuses the client (another cluster name, rejected
+ * credentials, client filtering) makes it throw {@link LockRefusedException} at once.
  */
 public final class HazelcastFleetLock implements FleetLock {
   private static final Logger log = LoggerFactory.getLogger(HazelcastFleetLock.class);
-  private static final long RETRY_PAUSE_MILLIS = 100;
 
   private final HazelcastConfig config;
   private final int maxConcurrent;
@@ -82,6 +89,8 @@ public final class HazelcastFleetLock implements FleetLock {
   private boolean connected; // guarded by connection
   private String refusal; // guarded by connection: why the cluster refused this client, if it did
   private final LeaseWatchdog watchdog;
+  private final AcquireLoop loop;
+  private final Ticker ticker;
   private final HazelcastInstance client;
   private volatile IMap<String, LeaseTable> leases; // the proxy needs a connection: made lazily
   private volatile boolean closed;
@@ -103,6 +112,16 @@ public final class HazelcastFleetLock implements FleetLock {
       Duration ttl,
       QueueOrder order,
       HazelcastLockTimings timings) {
+    this(config, maxConcurrent, ttl, order, timings, Ticker.SYSTEM);
+  }
+
+  HazelcastFleetLock(
+      HazelcastConfig config,
+      int maxConcurrent,
+      Duration ttl,
+      QueueOrder order,
+      HazelcastLockTimings timings,
+      Ticker ticker) {
     if (maxConcurrent < 1) {
       throw new IllegalArgumentException("maxConcurrent must be >= 1, not " + maxConcurrent);
     }
@@ -114,7 +133,9 @@ public final class HazelcastFleetLock implements FleetLock {
     this.ttl = ttl;
     this.order = order;
     this.timings = timings;
-    this.watchdog = new LeaseWatchdog(ttl);
+    this.ticker = ticker;
+    this.loop = new AcquireLoop(ticker);
+    this.watchdog = new LeaseWatchdog(ttl, ticker);
     try {
       this.client = HazelcastClient.newHazelcastClient(clientConfig(config, timings, this));
     } catch (RuntimeException e) {
@@ -174,79 +195,133 @@ public final class HazelcastFleetLock implements FleetLock {
       throw new IllegalArgumentException("group must not be blank");
     }
     if (closed) {
-      throw new IllegalStateException("this Hazelcast lock client is closed");
+      throw new LockClosedException(backendName());
     }
-    long deadline = System.nanoTime() + timeout.toNanos();
-    awaitConnected(Math.min(timings.connectWait().toNanos(), Math.max(0, timeout.toNanos())));
-    Wakeups wake = wakeupsOf(group);
-    String owner = UUID.randomUUID().toString();
-    AcquireRequest request =
-        new AcquireRequest(
-            owner,
-            priority,
-            order.boostMillis(),
-            maxConcurrent,
-            ttl.toMillis(),
-            timings.waiterTtl().toMillis(),
-            highestToken.getOrDefault(group, 0L));
-    boolean granted = false;
-    try {
-      long failingSince = 0; // when the asks started to go unanswered; 0 while they are answered
-      while (true) {
-        long seen = wake.generation();
-        long requestedAt = System.nanoTime();
-        AcquireOutcome outcome;
-        try {
-          outcome = call(group, new TryAcquire(request), timings.callTimeout());
-          failingSince = 0;
-        } catch (LockUnavailableException e) {
-          // A failover of the member this client talks to drops the connection for a moment:
-          // ride that out (asking again is idempotent), but not longer than connectWait.
-          long now = System.nanoTime();
-          failingSince = failingSince == 0 ? now : failingSince;
-          long budget = failingSince + timings.connectWait().toNanos() - now;
-          if (closed
-              || budget <= 0
-              || e instanceof LockRefusedException
-              || e.getCause() instanceof HazelcastSerializationException) {
-            throw e;
+    return loop.acquire(group, timeout, new Driver(group, priority));
+  }
+
+  /**
+   * One acquire: an ask is one {@link TryAcquire}; a waiter sleeps on its group's entry events,
+   * which carry the table, so a waiter that a release granted learns it from the event alone, and
+   * the others go back to sleep without asking.
+   */
+  private final class Driver implements AcquireDriver {
+    private final String group;
+    private final String owner = UUID.randomUUID().toString();
+    private final AcquireRequest request;
+    private Wakeups wake;
+    private long seen;
+    private long lastWaitSent;
+    private AcquireOutcome last;
+
+    Driver(String group, double priority) {
+      this.group = group;
+      this.request =
+          new AcquireRequest(
+              owner,
+              priority,
+              order.boostMillis(),
+              maxConcurrent,
+              ttl.toMillis(),
+              timings.waiterTtl().toMillis(),
+              highestToken.getOrDefault(group, 0L));
+    }
+
+    @Override
+    public Answer ask(long answerWithinNanos)
+        throws LockUnavailableException, InterruptedException {
+      if (closed) {
+        throw new LockClosedException(backendName());
+      }
+      if (wake == null) {
+        awaitConnected(Math.min(timings.connectWait().toNanos(), answerWithinNanos));
+        wake = wakeupsOf(group);
+      }
+      seen = wake.generation();
+      long sent = ticker.read();
+      AcquireOutcome outcome = call(group, new TryAcquire(request), timings.callTimeout());
+      if (outcome.isGranted()) {
+        // A grant to a queued waiter may come from a release after its last answered ask: its TTL
+        // started no earlier than that ask.
+        long requestedAt = last == null ? sent : lastWaitSent;
+        if (ticker.read() - requestedAt > ttl.toNanos() / 4) {
+          // Too old to count from (the cluster was away): renew first, so that it counts from now.
+          long renewSent = ticker.read();
+          if (!renew(group, owner, ttl)) {
+            return Answer.waiting(0);
           }
-          awaitConnected(budget);
-          TimeUnit.MILLISECONDS.sleep(RETRY_PAUSE_MILLIS);
+          requestedAt = renewSent;
+        }
+        return Answer.granted(lease(outcome.token(), requestedAt));
+      }
+      lastWaitSent = sent;
+      last = outcome;
+      return Answer.waiting(
+          Math.min(
+              timings.poll().toNanos(), TimeUnit.MILLISECONDS.toNanos(outcome.retryAfterMillis())));
+    }
+
+    @Override
+    public Lease await(long nanos) throws InterruptedException {
+      if (wake == null) {
+        TimeUnit.NANOSECONDS.sleep(nanos); // not connected yet: a pause before the next ask
+        return null;
+      }
+      long end = ticker.read() + nanos;
+      while (true) {
+        LeaseTable table = wake.latest();
+        LeaseTable.Holder mine = table == null ? null : table.holders().get(owner);
+        if (mine != null && last != null) {
+          // Granted by a release after our last answered ask, so its TTL started no earlier.
+          if (ticker.read() - lastWaitSent < ttl.toNanos() / 4) {
+            return lease(mine.token(), lastWaitSent);
+          }
+          return null; // that ask is old: asking again restarts the grant's TTL now
+        }
+        long generation = wake.generation();
+        if (generation != seen) {
+          seen = generation;
+          if (worthAsking(table)) {
+            return null;
+          }
           continue;
         }
-        if (outcome.isGranted()) {
-          granted = true;
-          highestToken.merge(group, outcome.token(), Math::max);
-          return watchdog.watch(
-              new HazelcastLeaseHandle(this, group, owner, outcome.token()), requestedAt);
-        }
-        long left = deadline - System.nanoTime();
+        long left = end - ticker.read();
         if (left <= 0) {
-          throw new LockTimeoutException(
-              "no lease of group "
-                  + group
-                  + " within "
-                  + timeout
-                  + " ("
-                  + outcome.ahead()
-                  + " waiting ahead, "
-                  + maxConcurrent
-                  + " at a time, Hazelcast cluster "
-                  + config.clusterName()
-                  + ")");
+          return null;
         }
-        long nap =
-            Math.min(
-                Math.min(timings.poll().toNanos(), left),
-                TimeUnit.MILLISECONDS.toNanos(outcome.retryAfterMillis()));
-        wake.awaitChange(seen, nap);
+        wake.awaitChange(seen, left);
       }
-    } finally {
-      if (!granted) {
-        // Leave the queue, and drop a grant whose answer was lost.
-        releaseQuietly(group, owner, false);
-      }
+    }
+
+    /**
+     * Whether a change of the group's table may have made room for this waiter: unknown (a
+     * reconnection, or the entry was removed), a free place, or this waiter no longer queued.
+     */
+    private boolean worthAsking(LeaseTable table) {
+      return table == null
+          || table.holders().size() < maxConcurrent
+          || !table.waiters().containsKey(owner);
+    }
+
+    private Lease lease(long token, long requestedAt) {
+      highestToken.merge(group, token, Math::max);
+      return watchdog.watch(
+          new HazelcastLeaseHandle(HazelcastFleetLock.this, group, owner, token), requestedAt);
+    }
+
+    @Override
+    public void leave() {
+      // Leave the queue, and drop (and hand on) a grant whose answer was lost.
+      releaseQuietly(group, owner, false);
+    }
+
+    @Override
+    public String describe() {
+      return (last == null ? "" : last.ahead() + " waiting ahead, ")
+          + maxConcurrent
+          + " at a time, Hazelcast cluster "
+          + config.clusterName();
     }
   }
 
@@ -279,10 +354,7 @@ public final class HazelcastFleetLock implements FleetLock {
     return "hazelcast";
   }
 
-  /**
-   * Stops renewing and disconnects. Leases still held are not released: their holders may still be
-   * working, and would not learn it before their next step; the leases expire after their TTL.
-   */
+  /** Gives back the leases still held (their holders find them lost), then disconnects. */
   @Override
   public void close() {
     if (closed) {
@@ -305,7 +377,7 @@ public final class HazelcastFleetLock implements FleetLock {
   /** Dies as with SIGKILL, for tests: no release, no renewal, connections dropped. */
   void crash() {
     closed = true;
-    watchdog.close();
+    watchdog.crash();
     client.getLifecycleService().terminate();
   }
 
@@ -329,7 +401,7 @@ public final class HazelcastFleetLock implements FleetLock {
     // Also called by a thread that was interrupted: wait for the answer all the same.
     boolean interrupted = Thread.interrupted();
     try {
-      call(group, new Release(owner), timings.callTimeout());
+      call(group, new Release(owner, maxConcurrent), timings.callTimeout());
     } catch (LockUnavailableException | RuntimeException e) {
       if (held) {
         log.warn(
@@ -387,7 +459,7 @@ public final class HazelcastFleetLock implements FleetLock {
               + config.clusterName()
               + " cannot run fleetrotate's lease processors ("
               + e.getMessage()
-              + "); put the shared-proto jar on every member's classpath",
+              + "); put the fleet-lock-member jar on every member's classpath",
           e);
     }
     return new LockUnavailableException(
@@ -402,13 +474,13 @@ public final class HazelcastFleetLock implements FleetLock {
 
   private void awaitConnected(long waitNanos)
       throws LockUnavailableException, InterruptedException {
-    long end = System.nanoTime() + waitNanos;
+    long end = ticker.read() + waitNanos;
     synchronized (connection) {
       while (!connected) {
         if (refusal != null) {
           throw new LockRefusedException(refusal, null);
         }
-        long left = end - System.nanoTime();
+        long left = end - ticker.read();
         if (left <= 0) {
           throw new LockUnavailableException(
               "not connected to the Hazelcast cluster "
@@ -428,7 +500,7 @@ public final class HazelcastFleetLock implements FleetLock {
     synchronized (w.registration) {
       if (w.registered == null) {
         try {
-          w.registered = leases().addEntryListener(w, group, false);
+          w.registered = leases().addEntryListener(w, group, true);
         } catch (RuntimeException e) {
           throw unavailable(e);
         }
@@ -573,31 +645,42 @@ public final class HazelcastFleetLock implements FleetLock {
   }
 
   /**
-   * The waiters of one group sleep here; any change of the group's entry wakes them all. A
-   * generation counter read before asking the cluster means an event that arrives between the
-   * answer and the sleep is not lost.
+   * The waiters of one group sleep here; any change of the group's entry wakes them all, and {@link
+   * #latest} is the table the change left (null when unknown: the entry was removed, or the client
+   * reconnected and may have missed events). A generation counter read before asking the cluster
+   * means an event that arrives between the answer and the sleep is not lost.
    */
-  private static final class Wakeups
+  private final class Wakeups
       implements EntryAddedListener<String, LeaseTable>,
           EntryUpdatedListener<String, LeaseTable>,
           EntryRemovedListener<String, LeaseTable> {
     final Object registration = new Object();
     java.util.UUID registered; // guarded by registration
     private long generation; // guarded by this
+    private LeaseTable latest; // guarded by this
 
     synchronized long generation() {
       return generation;
     }
 
+    synchronized LeaseTable latest() {
+      return latest;
+    }
+
     synchronized void wake() {
+      changed(null);
+    }
+
+    private synchronized void changed(LeaseTable table) {
+      latest = table;
       generation++;
       notifyAll();
     }
 
     synchronized void awaitChange(long seen, long nanos) throws InterruptedException {
-      long end = System.nanoTime() + nanos;
+      long end = ticker.read() + nanos;
       while (generation == seen) {
-        long left = end - System.nanoTime();
+        long left = end - ticker.read();
         if (left <= 0) {
           return;
         }
@@ -607,12 +690,12 @@ public final class HazelcastFleetLock implements FleetLock {
 
     @Override
     public void entryAdded(EntryEvent<String, LeaseTable> event) {
-      wake();
+      changed(event.getValue());
     }
 
     @Override
     public void entryUpdated(EntryEvent<String, LeaseTable> event) {
-      wake();
+      changed(event.getValue());
     }
 
     @Override

@@ -7,8 +7,9 @@ import java.time.Duration;
  * The client-side waits of {@link HazelcastFleetLock}; the defaults suit production, tests shorten
  * some.
  *
- * @param connectWait how long {@code acquire} waits for a disconnected client to (re)connect before
- *     {@link LockUnavailableException}; the client keeps reconnecting in the background regardless
+ * @param connectWait how long the first ask of {@code acquire} waits for a disconnected client to
+ *     (re)connect before {@link LockUnavailableException} (a queued waiter then has the outage
+ *     budget); the client keeps reconnecting in the background regardless
  * @param callTimeout the longest wait for one answer of the cluster; past it the call counts as
  *     unanswered ({@link LockUnavailableException})
  * @param poll the longest a waiter sleeps between two asks when no entry event wakes it (events are

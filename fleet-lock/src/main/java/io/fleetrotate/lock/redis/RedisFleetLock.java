@@ -1,12 +1,16 @@
 package io.fleetrotate.lock.redis;
 
+import io.fleetrotate.lock.AcquireDriver;
+import io.fleetrotate.lock.AcquireLoop;
 import io.fleetrotate.lock.FleetLock;
 import io.fleetrotate.lock.Lease;
 import io.fleetrotate.lock.LeaseWatchdog;
+import io.fleetrotate.lock.LockClosedException;
 import io.fleetrotate.lock.LockRefusedException;
 import io.fleetrotate.lock.LockTimeoutException;
 import io.fleetrotate.lock.LockUnavailableException;
 import io.fleetrotate.lock.QueueOrder;
+import io.fleetrotate.lock.Ticker;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -66,8 +70,8 @@ import org.slf4j.LoggerFactory;
  *   <li>Redis cannot be reached on the first try (refused, or no answer within 2 s, or the caller's
  *       timeout if shorter): {@link LockUnavailableException} at once.
  *   <li>Redis goes away while the caller waits in the queue: it keeps asking every 100 ms for up to
- *       {@value #OUTAGE_TOLERANCE_SECONDS} s (within its timeout), so a waiter rides out a restart
- *       or failover, then throws {@link LockUnavailableException}.
+ *       {@link FleetLock#OUTAGE_BUDGET} (within its timeout), so a waiter rides out a restart or
+ *       failover, then throws {@link LockUnavailableException} ({@link AcquireLoop}).
  *   <li>The caller's timeout passes while Redis answers: {@link LockTimeoutException}; while it
  *       does not (for longer than the last try's 2 s): {@link LockUnavailableException}. A try is
  *       given at least 100 ms for its answer, so a call may return up to that much after a shorter
@@ -85,20 +89,13 @@ import org.slf4j.LoggerFactory;
 public final class RedisFleetLock implements FleetLock {
   private static final Logger log = LoggerFactory.getLogger(RedisFleetLock.class);
 
-  static final long OUTAGE_TOLERANCE_SECONDS = 15;
-  private static final long OUTAGE_TOLERANCE_NANOS =
-      TimeUnit.SECONDS.toNanos(OUTAGE_TOLERANCE_SECONDS);
-  private static final long RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
   private static final long COMMAND_NANOS = RedisConnections.COMMAND_TIMEOUT.toNanos();
-
-  /** A try is given this long for its answer even when the caller's timeout is shorter. */
-  private static final long MIN_ANSWER_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
-
-  private static final long MAX_WAIT_NANOS = TimeUnit.DAYS.toNanos(365);
 
   private final RedisConnections redis;
   private final RedisReleaseListener listener = new RedisReleaseListener();
   private final LeaseWatchdog watchdog;
+  private final AcquireLoop loop;
+  private final Ticker ticker;
   private final QueueOrder order;
   private final String maxConcurrent;
   private final long pollNanos;
@@ -109,7 +106,6 @@ public final class RedisFleetLock implements FleetLock {
   private final String grantedChannel;
   private final AtomicLong grants = new AtomicLong();
   private final ConcurrentHashMap<String, RedisKeys> keysByGroup = new ConcurrentHashMap<>();
-  private final Set<RedisLeaseHandle> held = ConcurrentHashMap.newKeySet();
   private final Set<CompletableFuture<Object>> releasing = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
 
@@ -122,10 +118,18 @@ public final class RedisFleetLock implements FleetLock {
    * @throws IllegalArgumentException the URI cannot be parsed, or an argument is out of range
    */
   public RedisFleetLock(RedisConfig config, int maxConcurrent, Duration ttl, QueueOrder order) {
+    this(config, maxConcurrent, ttl, order, Ticker.SYSTEM);
+  }
+
+  /** With the time source of the acquire loop and the leases' deadlines. */
+  public RedisFleetLock(
+      RedisConfig config, int maxConcurrent, Duration ttl, QueueOrder order, Ticker ticker) {
     if (maxConcurrent < 1) {
       throw new IllegalArgumentException("maxConcurrent must be >= 1, not " + maxConcurrent);
     }
-    this.watchdog = new LeaseWatchdog(ttl);
+    this.ticker = ticker;
+    this.loop = new AcquireLoop(ticker);
+    this.watchdog = new LeaseWatchdog(ttl, ticker);
     this.ttl = ttl;
     this.ttlNanos = ttl.toNanos();
     this.order = order;
@@ -149,112 +153,95 @@ public final class RedisFleetLock implements FleetLock {
   public Lease acquire(String group, double priority, Duration timeout)
       throws LockUnavailableException, LockTimeoutException, InterruptedException {
     if (closed) {
-      throw new LockUnavailableException("the Redis lock client was closed");
+      throw new LockClosedException(backendName());
     }
-    RedisKeys keys = keysByGroup.computeIfAbsent(group, RedisKeys::of);
-    long start = System.nanoTime();
-    long deadline = start + budget(timeout);
-    String token = tokenPrefix + grants.incrementAndGet();
-    String[] args = {
-      token,
-      maxConcurrent,
-      Double.toString(priority),
-      Long.toString(order.boostMillis()),
-      waiterTtlMillis,
-      "1" // first try
-    };
-    CompletableFuture<Long> pushed = listener.register(token);
-    boolean enqueued = false;
-    long lastWaitSent = start;
-    long outageSince = 0;
+    Driver driver = new Driver(keysByGroup.computeIfAbsent(group, RedisKeys::of), priority);
     try {
-      while (true) {
-        boolean listening = listener.isSubscribed();
-        long sent = System.nanoTime();
-        List<Object> reply = null;
-        LockUnavailableException failure = null;
-        try {
-          reply =
-              await(
-                  RedisScripts.ACQUIRE.call(
-                      redis.commands(answerWindow(deadline, sent)), keys.keys(), args),
-                  answerWindow(deadline, sent));
-          if (isGrant(reply)) {
-            Lease lease = leaseIfFresh(keys, token, ((Number) reply.get(1)).longValue(), sent);
-            if (lease != null) {
-              return lease;
-            }
-            continue;
-          }
-          enqueued = true;
-          lastWaitSent = sent;
-          args[5] = "0";
-          if (!listening) {
-            subscribe(deadline);
-          }
-        } catch (LockUnavailableException e) {
-          failure = e;
-        }
-        long now = System.nanoTime();
-        long sleep;
-        if (failure != null) {
-          if (outageSince == 0) {
-            outageSince = now;
-          }
-          if (closed
-              || !enqueued
-              || failure instanceof LockRefusedException
-              || now - outageSince > OUTAGE_TOLERANCE_NANOS) {
-            leave(keys, token);
-            throw failure;
-          }
-          if (now - deadline >= 0) {
-            leave(keys, token);
-            if (now - outageSince < COMMAND_NANOS) {
-              // Only the last try went unanswered, in the short window the deadline left it.
-              throw new LockTimeoutException(
-                  "no lease of group " + group + " within " + timeout + " (" + describe() + ")",
-                  failure);
-            }
-            throw failure;
-          }
-          log.debug("retrying the lease of group {}: {}", group, failure.getMessage());
-          sleep = Math.min(RETRY_NANOS, deadline - now);
-        } else {
-          outageSince = 0;
-          if (!listening) {
-            continue; // a grant between that try and the subscription went unheard: ask again
-          }
-          if (now - deadline >= 0) {
-            Long lastMoment = pushed.getNow(null);
-            if (lastMoment != null) {
-              return lease(keys, token, lastMoment, lastWaitSent); // granted as time ran out
-            }
-            leave(keys, token);
-            throw new LockTimeoutException(
-                "no lease of group " + group + " within " + timeout + " (" + describe() + ")");
-          }
-          sleep = Math.min(pollNanos, deadline - now);
-          long firstExpiryMillis = ((Number) reply.get(1)).longValue();
-          if (firstExpiryMillis >= 0) {
-            sleep = Math.min(sleep, TimeUnit.MILLISECONDS.toNanos(firstExpiryMillis + 1));
-          }
-        }
-        Long fence = waitFor(pushed, sleep);
-        if (fence != null) {
-          if (System.nanoTime() - lastWaitSent < 2 * pollNanos) {
-            // Granted after our last answered try, so its TTL started no earlier than that.
-            return lease(keys, token, fence, lastWaitSent);
-          }
-          // That try is old (Redis was away): ask again, which restarts the grant's TTL now.
-          pushed = listener.register(token);
-        }
-      }
-    } catch (InterruptedException e) {
-      leave(keys, token);
-      throw e;
+      return loop.acquire(group, timeout, driver);
     } finally {
-      listener.unregister(token);
+      listener.unregister(driver.token);
+    }
+  }
+
+  /**
+   * One acquire: an ask is one EVALSHA of the acquire script, which grants or queues; a release
+   * that grants this waiter pushes the grant on this client's channel, which wakes it.
+   */
+  private final class Driver implements AcquireDriver {
+    private final RedisKeys keys;
+    private final String token = tokenPrefix + grants.incrementAndGet();
+    private final String[] args;
+    private CompletableFuture<Long> pushed;
+    private long lastWaitSent;
+
+    Driver(RedisKeys keys, double priority) {
+      this.keys = keys;
+      this.args =
+          new String[] {
+            token,
+            maxConcurrent,
+            Double.toString(priority),
+            Long.toString(order.boostMillis()),
+            waiterTtlMillis,
+            "1" // first try
+          };
+      this.pushed = listener.register(token);
+      this.lastWaitSent = ticker.read();
+    }
+
+    @Override
+    public Answer ask(long answerWithinNanos)
+        throws LockUnavailableException, InterruptedException {
+      if (closed) {
+        throw new LockClosedException(backendName());
+      }
+      long window = Math.min(COMMAND_NANOS, answerWithinNanos);
+      boolean listening = listener.isSubscribed();
+      long sent = ticker.read();
+      List<Object> reply =
+          RedisFleetLock.this.await(
+              RedisScripts.ACQUIRE.call(redis.commands(window), keys.keys(), args), window);
+      if (isGrant(reply)) {
+        Lease lease = leaseIfFresh(keys, token, ((Number) reply.get(1)).longValue(), sent);
+        return lease != null ? Answer.granted(lease) : Answer.waiting(0);
+      }
+      lastWaitSent = sent;
+      args[5] = "0";
+      if (!listening) {
+        subscribe(window);
+        return Answer.waiting(0); // a grant between that try and the subscription went unheard
+      }
+      long sleep = pollNanos;
+      long firstExpiryMillis = ((Number) reply.get(1)).longValue();
+      if (firstExpiryMillis >= 0) {
+        sleep = Math.min(sleep, TimeUnit.MILLISECONDS.toNanos(firstExpiryMillis + 1));
+      }
+      return Answer.waiting(sleep);
+    }
+
+    @Override
+    public Lease await(long nanos) throws InterruptedException {
+      Long fence = waitFor(pushed, nanos);
+      if (fence == null) {
+        return null;
+      }
+      if (ticker.read() - lastWaitSent < 2 * pollNanos) {
+        // Granted after our last answered try, so its TTL started no earlier than that.
+        return lease(keys, token, fence, lastWaitSent);
+      }
+      // That try is old (Redis was away): ask again, which restarts the grant's TTL now.
+      pushed = listener.register(token);
+      return null;
+    }
+
+    @Override
+    public void leave() {
+      RedisFleetLock.this.leave(keys, token);
+    }
+
+    @Override
+    public String describe() {
+      return RedisFleetLock.this.describe();
     }
   }
 
@@ -270,10 +257,7 @@ public final class RedisFleetLock implements FleetLock {
       return;
     }
     closed = true;
-    watchdog.close();
-    for (RedisLeaseHandle h : held) {
-      release(h);
-    }
+    watchdog.close(); // gives back the leases still held
     try {
       CompletableFuture.allOf(releasing.toArray(CompletableFuture[]::new))
           .get(COMMAND_NANOS, TimeUnit.NANOSECONDS);
@@ -288,8 +272,7 @@ public final class RedisFleetLock implements FleetLock {
   /** For tests: dies as with SIGKILL, without releasing or renewing anything. */
   void crash() {
     closed = true;
-    watchdog.close();
-    held.clear();
+    watchdog.crash();
     redis.crash();
   }
 
@@ -345,9 +328,6 @@ public final class RedisFleetLock implements FleetLock {
    * this client queues behind it on the same connection, and {@link #close()} waits for it.
    */
   void release(RedisLeaseHandle handle) {
-    if (!held.remove(handle)) {
-      return; // released already, or by close()
-    }
     CompletableFuture<Object> release;
     try {
       release = releaseAsync(handle.keys(), handle.token());
@@ -381,8 +361,8 @@ public final class RedisFleetLock implements FleetLock {
   private Lease leaseIfFresh(RedisKeys keys, String token, long fence, long requestedAtNanos)
       throws LockUnavailableException {
     long requestedAt = requestedAtNanos;
-    if (System.nanoTime() - requestedAt > ttlNanos / 4) {
-      long sent = System.nanoTime();
+    if (ticker.read() - requestedAt > ttlNanos / 4) {
+      long sent = ticker.read();
       if (!renew(keys, token, ttl)) {
         return null;
       }
@@ -392,9 +372,7 @@ public final class RedisFleetLock implements FleetLock {
   }
 
   private Lease lease(RedisKeys keys, String token, long fence, long requestedAtNanos) {
-    RedisLeaseHandle handle = new RedisLeaseHandle(this, keys, token, fence);
-    held.add(handle);
-    return watchdog.watch(handle, requestedAtNanos);
+    return watchdog.watch(new RedisLeaseHandle(this, keys, token, fence), requestedAtNanos);
   }
 
   private CompletableFuture<Object> releaseAsync(RedisKeys keys, String token)
@@ -414,14 +392,10 @@ public final class RedisFleetLock implements FleetLock {
     }
   }
 
-  private void subscribe(long deadline) throws LockUnavailableException, InterruptedException {
+  private void subscribe(long window) throws LockUnavailableException, InterruptedException {
     await(
-        redis
-            .pubSub(listener, answerWindow(deadline, System.nanoTime()))
-            .async()
-            .subscribe(grantedChannel)
-            .toCompletableFuture(),
-        answerWindow(deadline, System.nanoTime()));
+        redis.pubSub(listener, window).async().subscribe(grantedChannel).toCompletableFuture(),
+        window);
     listener.subscribed();
   }
 
@@ -457,18 +431,5 @@ public final class RedisFleetLock implements FleetLock {
 
   private static boolean isGrant(List<Object> reply) {
     return ((Number) reply.get(0)).longValue() == 1;
-  }
-
-  private static long answerWindow(long deadline, long now) {
-    return Math.min(COMMAND_NANOS, Math.max(deadline - now, MIN_ANSWER_NANOS));
-  }
-
-  private static long budget(Duration timeout) {
-    if (timeout.isNegative()) {
-      return 0;
-    }
-    return timeout.compareTo(Duration.ofNanos(MAX_WAIT_NANOS)) > 0
-        ? MAX_WAIT_NANOS
-        : timeout.toNanos();
   }
 }
