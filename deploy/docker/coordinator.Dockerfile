@@ -12,6 +12,8 @@ COPY mvnw pom.xml ./
 COPY config-support/ config-support/
 COPY shared-proto/ shared-proto/
 COPY test-support/ test-support/
+COPY fleet-lock-member/ fleet-lock-member/
+COPY fleet-lock/ fleet-lock/
 COPY coordinator/ coordinator/
 COPY node-agent/pom.xml node-agent/
 COPY chaos/pom.xml chaos/

@@ -4,9 +4,9 @@ import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
-import io.fleetrotate.agent.config.HazelcastConfig;
-import io.fleetrotate.agent.lock.FleetLock;
-import io.fleetrotate.agent.lock.QueueOrder;
+import io.fleetrotate.lock.hazelcast.HazelcastConfig;
+import io.fleetrotate.lock.FleetLock;
+import io.fleetrotate.lock.QueueOrder;
 import java.lang.reflect.Constructor;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,7 +18,7 @@ import java.util.List;
  * agent that does not have it yet.
  */
 final class HazelcastHandoff {
-  static final String BACKEND = "io.fleetrotate.agent.lock.HazelcastFleetLock";
+  static final String BACKEND = "io.fleetrotate.lock.hazelcast.HazelcastFleetLock";
   static final String CLUSTER = "fleetrotate-lock-bench";
 
   private HazelcastHandoff() {}
@@ -26,7 +26,7 @@ final class HazelcastHandoff {
   /** The lease map's configuration, as the coordinator's member would have it, if there is one. */
   static void configureLeaseMap(Config config) {
     try {
-      Class.forName("io.fleetrotate.proto.lease.LeaseMaps")
+      Class.forName("io.fleetrotate.lock.member.LeaseMaps")
           .getMethod("configure", Config.class)
           .invoke(null, config);
     } catch (ReflectiveOperationException | LinkageError e) {

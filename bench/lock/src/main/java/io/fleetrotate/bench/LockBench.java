@@ -1,10 +1,10 @@
 package io.fleetrotate.bench;
 
-import io.fleetrotate.agent.config.RedisConfig;
-import io.fleetrotate.agent.lock.FleetLock;
-import io.fleetrotate.agent.lock.Lease;
-import io.fleetrotate.agent.lock.QueueOrder;
-import io.fleetrotate.agent.lock.RedisFleetLock;
+import io.fleetrotate.lock.redis.RedisConfig;
+import io.fleetrotate.lock.FleetLock;
+import io.fleetrotate.lock.Lease;
+import io.fleetrotate.lock.QueueOrder;
+import io.fleetrotate.lock.redis.RedisFleetLock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;

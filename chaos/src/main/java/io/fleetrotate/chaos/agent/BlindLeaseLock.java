@@ -1,9 +1,9 @@
 package io.fleetrotate.chaos.agent;
 
-import io.fleetrotate.agent.lock.FleetLock;
-import io.fleetrotate.agent.lock.Lease;
-import io.fleetrotate.agent.lock.LockTimeoutException;
-import io.fleetrotate.agent.lock.LockUnavailableException;
+import io.fleetrotate.lock.FleetLock;
+import io.fleetrotate.lock.Lease;
+import io.fleetrotate.lock.LockTimeoutException;
+import io.fleetrotate.lock.LockUnavailableException;
 import java.time.Duration;
 
 /**

@@ -2,9 +2,9 @@ package io.fleetrotate.chaos.agent;
 
 import io.fleetrotate.agent.AgentMain;
 import io.fleetrotate.agent.cli.AgentHooks;
-import io.fleetrotate.agent.lock.FleetLock;
 import io.fleetrotate.agent.rotate.RotationStep;
 import io.fleetrotate.agent.rotate.StepListener;
+import io.fleetrotate.lock.FleetLock;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;

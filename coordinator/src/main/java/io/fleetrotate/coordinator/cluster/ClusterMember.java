@@ -7,7 +7,7 @@ import com.hazelcast.config.MapConfig;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import io.fleetrotate.coordinator.config.CoordinatorConfig;
-import io.fleetrotate.proto.lease.LeaseMaps;
+import io.fleetrotate.lock.member.LeaseMaps;
 import java.time.Duration;
 import java.util.Iterator;
 

@@ -1,7 +1,7 @@
 package io.fleetrotate.agent.cli;
 
-import io.fleetrotate.agent.lock.FleetLock;
 import io.fleetrotate.agent.rotate.StepListener;
+import io.fleetrotate.lock.FleetLock;
 import java.time.Clock;
 import java.util.Objects;
 import java.util.function.UnaryOperator;

@@ -2,14 +2,13 @@ package io.fleetrotate.agent.cli;
 
 import io.fleetrotate.agent.compress.ProgressListener;
 import io.fleetrotate.agent.config.AgentConfig;
-import io.fleetrotate.agent.lock.FleetLock;
-import io.fleetrotate.agent.lock.FleetLocks;
 import io.fleetrotate.agent.rotate.RotationOutcome;
 import io.fleetrotate.agent.watch.Agent;
 import io.fleetrotate.agent.watch.AgentMetrics;
 import io.fleetrotate.agent.watch.FileReport;
 import io.fleetrotate.agent.watch.RotationListener;
 import io.fleetrotate.config.Sizes;
+import io.fleetrotate.lock.FleetLock;
 import io.fleetrotate.proto.Trigger;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -66,7 +65,7 @@ public final class RotateCommand implements Callable<Integer> {
       return 2;
     }
     List<RotationOutcome> outcomes = new ArrayList<>();
-    try (FleetLock lock = hooks.lock().apply(FleetLocks.open(c))) {
+    try (FleetLock lock = hooks.lock().apply(c.lock().open(c.stateDir()))) {
       Agent agent =
           new Agent(
               c, lock, hooks.clock(), new AgentMetrics(), RotationListener.NONE, hooks.steps());

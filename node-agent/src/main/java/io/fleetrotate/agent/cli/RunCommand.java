@@ -2,13 +2,12 @@ package io.fleetrotate.agent.cli;
 
 import io.fleetrotate.agent.AgentMain;
 import io.fleetrotate.agent.config.AgentConfig;
-import io.fleetrotate.agent.lock.FleetLock;
-import io.fleetrotate.agent.lock.FleetLocks;
 import io.fleetrotate.agent.report.Reporter;
 import io.fleetrotate.agent.watch.Agent;
 import io.fleetrotate.agent.watch.AgentDaemon;
 import io.fleetrotate.agent.watch.AgentMetrics;
 import io.fleetrotate.agent.watch.RotationListener;
+import io.fleetrotate.lock.FleetLock;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.concurrent.Callable;
@@ -55,7 +54,7 @@ public final class RunCommand implements Callable<Integer> {
     Clock clock = hooks.clock();
     AgentMetrics metrics = new AgentMetrics();
     CountDownLatch stopped = new CountDownLatch(1);
-    try (FleetLock lock = hooks.lock().apply(FleetLocks.open(c))) {
+    try (FleetLock lock = hooks.lock().apply(c.lock().open(c.stateDir()))) {
       Reporter reporter = null;
       if (c.coordinator().isPresent()) {
         try {

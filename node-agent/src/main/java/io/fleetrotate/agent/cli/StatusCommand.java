@@ -1,8 +1,6 @@
 package io.fleetrotate.agent.cli;
 
 import io.fleetrotate.agent.config.AgentConfig;
-import io.fleetrotate.agent.lock.FleetLock;
-import io.fleetrotate.agent.lock.FleetLocks;
 import io.fleetrotate.agent.report.LastReports;
 import io.fleetrotate.agent.report.Outbox;
 import io.fleetrotate.agent.report.Reporter;
@@ -11,6 +9,7 @@ import io.fleetrotate.agent.watch.AgentMetrics;
 import io.fleetrotate.agent.watch.FileReport;
 import io.fleetrotate.agent.watch.RotationListener;
 import io.fleetrotate.config.Sizes;
+import io.fleetrotate.lock.FleetLock;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -44,7 +43,7 @@ public final class StatusCommand implements Callable<Integer> {
       return 2;
     }
     Clock clock = Clock.systemDefaultZone();
-    try (FleetLock lock = FleetLocks.open(c)) {
+    try (FleetLock lock = c.lock().open(c.stateDir())) {
       Agent agent = new Agent(c, lock, clock, new AgentMetrics(), RotationListener.NONE);
       List<FileReport> reports = agent.status();
       if (reports.isEmpty()) {

@@ -1,10 +1,15 @@
 package io.fleetrotate.agent.config;
 
+import io.fleetrotate.config.PemFiles;
 import io.fleetrotate.config.ScalarType;
 import io.fleetrotate.config.Sizes;
+import io.fleetrotate.config.TlsConfig;
 import io.fleetrotate.config.ValueFormatException;
 import io.fleetrotate.config.YamlMap;
 import io.fleetrotate.config.YamlValue;
+import io.fleetrotate.lock.LockBackend;
+import io.fleetrotate.lock.hazelcast.HazelcastConfig;
+import io.fleetrotate.lock.redis.RedisConfig;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,10 +39,10 @@ final class AgentConfigReader {
   static final double DEFAULT_CRITICAL_DISK_RATIO = 0.95;
   static final String DEFAULT_CLUSTER_NAME = "fleetrotate";
 
-  private static final ScalarType<LockConfig.Backend> BACKEND =
+  private static final ScalarType<LockBackend> BACKEND =
       ScalarType.oneOf(
-          Arrays.stream(LockConfig.Backend.values())
-              .collect(Collectors.toMap(LockConfig.Backend::wireName, Function.identity())));
+          Arrays.stream(LockBackend.values())
+              .collect(Collectors.toMap(LockBackend::wireName, Function.identity())));
 
   private static final ScalarType<LockConfig.OnUnavailable> ON_UNAVAILABLE =
       ScalarType.oneOf(
@@ -175,20 +180,20 @@ final class AgentConfigReader {
             "onUnavailable",
             "criticalDiskRatio",
             "acquireTimeout"));
-    LockConfig.Backend backend = m.get("backend", BACKEND, LockConfig.Backend.LOCAL);
+    LockBackend backend = m.get("backend", BACKEND, LockBackend.LOCAL);
     Optional<RedisConfig> redis = m.optionalSection("redis").map(this::readRedis);
     Optional<HazelcastConfig> hazelcast = m.optionalSection("hazelcast").map(this::readHazelcast);
-    if (backend == LockConfig.Backend.REDIS && !m.has("redis")) {
+    if (backend == LockBackend.REDIS && !m.has("redis")) {
       m.missing("redis", "backend redis needs redis: {uri: \"redis://host:6379\"}");
     }
-    if (backend == LockConfig.Backend.HAZELCAST && !m.has("hazelcast")) {
+    if (backend == LockBackend.HAZELCAST && !m.has("hazelcast")) {
       m.missing("hazelcast", "backend hazelcast needs hazelcast: {members: [\"host:5701\"]}");
     }
     // After a reported mistake the record still needs its parts; the load fails anyway.
-    if (backend == LockConfig.Backend.REDIS && redis.isEmpty()) {
+    if (backend == LockBackend.REDIS && redis.isEmpty()) {
       redis = Optional.of(new RedisConfig("redis://invalid"));
     }
-    if (backend == LockConfig.Backend.HAZELCAST && hazelcast.isEmpty()) {
+    if (backend == LockBackend.HAZELCAST && hazelcast.isEmpty()) {
       hazelcast = Optional.of(new HazelcastConfig(List.of(), DEFAULT_CLUSTER_NAME));
     }
     Duration lease =

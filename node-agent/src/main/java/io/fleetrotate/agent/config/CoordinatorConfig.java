@@ -1,5 +1,6 @@
 package io.fleetrotate.agent.config;
 
+import io.fleetrotate.config.TlsConfig;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;

@@ -1,5 +1,12 @@
 package io.fleetrotate.agent.config;
 
+import io.fleetrotate.lock.FleetLock;
+import io.fleetrotate.lock.FleetLocks;
+import io.fleetrotate.lock.LockBackend;
+import io.fleetrotate.lock.hazelcast.HazelcastConfig;
+import io.fleetrotate.lock.redis.RedisConfig;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -7,7 +14,7 @@ import java.util.Optional;
 /**
  * The fleet lock taken before each rotation ({@code lock}).
  *
- * @param backend which lock service (default {@link Backend#LOCAL})
+ * @param backend which lock service (default {@link LockBackend#LOCAL})
  * @param redis present when a {@code redis} section is written; always present for REDIS
  * @param hazelcast present when a {@code hazelcast} section is written; always present for
  *     HAZELCAST
@@ -19,7 +26,7 @@ import java.util.Optional;
  * @param acquireTimeout how long to wait for a lease before giving up this cycle (default 10m)
  */
 public record LockConfig(
-    Backend backend,
+    LockBackend backend,
     Optional<RedisConfig> redis,
     Optional<HazelcastConfig> hazelcast,
     Duration lease,
@@ -34,10 +41,10 @@ public record LockConfig(
     Objects.requireNonNull(lease, "lease");
     Objects.requireNonNull(onUnavailable, "onUnavailable");
     Objects.requireNonNull(acquireTimeout, "acquireTimeout");
-    if (backend == Backend.REDIS && redis.isEmpty()) {
+    if (backend == LockBackend.REDIS && redis.isEmpty()) {
       throw new IllegalArgumentException("the redis backend needs a RedisConfig");
     }
-    if (backend == Backend.HAZELCAST && hazelcast.isEmpty()) {
+    if (backend == LockBackend.HAZELCAST && hazelcast.isEmpty()) {
       throw new IllegalArgumentException("the hazelcast backend needs a HazelcastConfig");
     }
     if (maxConcurrent < 1) {
@@ -46,25 +53,6 @@ public record LockConfig(
     if (!(criticalDiskRatio > 0 && criticalDiskRatio <= 1)) {
       throw new IllegalArgumentException(
           "criticalDiskRatio must be in (0, 1]: " + criticalDiskRatio);
-    }
-  }
-
-  /** {@code lock.backend}. */
-  public enum Backend {
-    /** A file lock in the state directory: replicas on one host, no service needed. */
-    LOCAL("local"),
-    REDIS("redis"),
-    HAZELCAST("hazelcast");
-
-    private final String wireName;
-
-    Backend(String wireName) {
-      this.wireName = wireName;
-    }
-
-    /** As written in the configuration. */
-    public String wireName() {
-      return wireName;
     }
   }
 
@@ -85,5 +73,14 @@ public record LockConfig(
     public String wireName() {
       return wireName;
     }
+  }
+
+  /**
+   * A client of the configured lock service (see {@link FleetLocks#open}); the local backend keeps
+   * its lock files in {@code stateDir/locks}.
+   */
+  public FleetLock open(Path stateDir) throws IOException {
+    return FleetLocks.open(
+        backend, stateDir.resolve("locks"), maxConcurrent, lease, redis, hazelcast);
   }
 }

@@ -1,7 +1,7 @@
 package io.fleetrotate.agent.report;
 
 import io.fleetrotate.agent.config.CoordinatorConfig;
-import io.fleetrotate.agent.config.TlsConfig;
+import io.fleetrotate.config.TlsConfig;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

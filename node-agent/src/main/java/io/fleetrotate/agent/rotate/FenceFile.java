@@ -1,7 +1,7 @@
 package io.fleetrotate.agent.rotate;
 
-import io.fleetrotate.agent.lock.FencedException;
-import io.fleetrotate.agent.lock.Lease;
+import io.fleetrotate.lock.FencedException;
+import io.fleetrotate.lock.Lease;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;

@@ -1,6 +1,6 @@
 package io.fleetrotate.agent.watch;
 
-import io.fleetrotate.agent.lock.Lease;
+import io.fleetrotate.lock.Lease;
 
 /**
  * Stands in for a lease when the lock service is unreachable and the disk is critical. Token 0 is

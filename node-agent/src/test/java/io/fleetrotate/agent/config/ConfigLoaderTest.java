@@ -2,6 +2,9 @@ package io.fleetrotate.agent.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fleetrotate.lock.LockBackend;
+import io.fleetrotate.lock.hazelcast.HazelcastConfig;
+import io.fleetrotate.lock.redis.RedisConfig;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,7 +39,7 @@ class ConfigLoaderTest {
                 Optional.of("s3cret-agent-token-0123"),
                 Duration.ofSeconds(15)));
     LockConfig lock = config.lock();
-    assertThat(lock.backend()).isEqualTo(LockConfig.Backend.HAZELCAST);
+    assertThat(lock.backend()).isEqualTo(LockBackend.HAZELCAST);
     assertThat(lock.hazelcast())
         .contains(new HazelcastConfig(List.of("coordinator:5701"), "fleetrotate"));
     assertThat(lock.redis()).contains(new RedisConfig("redis://redis:6379"));
@@ -75,7 +78,7 @@ class ConfigLoaderTest {
 
     assertThat(config.node()).isEqualTo(new NodeConfig(ConfigFiles.HOST, "default"));
     assertThat(config.coordinator()).isEmpty();
-    assertThat(config.lock().backend()).isEqualTo(LockConfig.Backend.LOCAL);
+    assertThat(config.lock().backend()).isEqualTo(LockBackend.LOCAL);
     assertThat(config.lock().redis()).isEmpty();
     assertThat(config.lock().hazelcast()).isEmpty();
     assertThat(config.lock().lease()).isEqualTo(Duration.ofSeconds(60));

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.groups.Tuple.tuple;
 
 import io.fleetrotate.config.ConfigError;
+import io.fleetrotate.lock.LockBackend;
+import io.fleetrotate.lock.redis.RedisConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -32,7 +34,7 @@ class LockAndGlobalConfigTest {
                 + ConfigFiles.ONE_FILE);
 
     LockConfig lock = config.lock();
-    assertThat(lock.backend()).isEqualTo(LockConfig.Backend.REDIS);
+    assertThat(lock.backend()).isEqualTo(LockBackend.REDIS);
     assertThat(lock.redis()).contains(new RedisConfig("rediss://:pw@redis:6380/0"));
     assertThat(lock.redis().orElseThrow().toString()).doesNotContain("pw");
     assertThat(lock.lease()).isEqualTo(Duration.ofMinutes(2));

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.fleetrotate.config.ConfigError;
 import io.fleetrotate.config.ConfigException;
+import io.fleetrotate.config.TlsConfig;
+import io.fleetrotate.testsupport.TestCa;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;

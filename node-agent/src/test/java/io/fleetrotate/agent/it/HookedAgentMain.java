@@ -2,12 +2,12 @@ package io.fleetrotate.agent.it;
 
 import io.fleetrotate.agent.AgentMain;
 import io.fleetrotate.agent.cli.AgentHooks;
-import io.fleetrotate.agent.lock.FleetLock;
-import io.fleetrotate.agent.lock.Lease;
-import io.fleetrotate.agent.lock.LockTimeoutException;
-import io.fleetrotate.agent.lock.LockUnavailableException;
 import io.fleetrotate.agent.rotate.RotationStep;
 import io.fleetrotate.agent.rotate.StepListener;
+import io.fleetrotate.lock.FleetLock;
+import io.fleetrotate.lock.Lease;
+import io.fleetrotate.lock.LockTimeoutException;
+import io.fleetrotate.lock.LockUnavailableException;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;

@@ -5,10 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import io.fleetrotate.agent.config.AgentConfig;
 import io.fleetrotate.agent.config.ConfigLoader;
-import io.fleetrotate.agent.lock.FleetLock;
-import io.fleetrotate.agent.lock.FleetLocks;
-import io.fleetrotate.agent.lock.Lease;
 import io.fleetrotate.agent.rotate.FenceFile;
+import io.fleetrotate.lock.FleetLock;
+import io.fleetrotate.lock.Lease;
 import io.fleetrotate.testsupport.RedisExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -80,7 +79,7 @@ class LeaseProcessTest {
     assertThat(marker).as("the holder paused holding its lease; see holder.log").exists();
 
     AgentConfig waiterConfig = ConfigLoader.load(config("waiter", log, pidFile), Map.of());
-    try (FleetLock waiter = FleetLocks.open(waiterConfig)) {
+    try (FleetLock waiter = waiterConfig.lock().open(waiterConfig.stateDir())) {
       CompletableFuture<Long> granted =
           CompletableFuture.supplyAsync(
               () -> {

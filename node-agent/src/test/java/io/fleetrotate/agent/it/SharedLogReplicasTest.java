@@ -5,16 +5,15 @@ import static org.awaitility.Awaitility.await;
 
 import io.fleetrotate.agent.config.AgentConfig;
 import io.fleetrotate.agent.config.ConfigLoader;
-import io.fleetrotate.agent.lock.FleetLock;
-import io.fleetrotate.agent.lock.FleetLocks;
-import io.fleetrotate.agent.lock.Lease;
-import io.fleetrotate.agent.lock.LocalFleetLock;
-import io.fleetrotate.agent.lock.LockTimeoutException;
-import io.fleetrotate.agent.lock.LockUnavailableException;
 import io.fleetrotate.agent.rotate.RotationOutcome;
 import io.fleetrotate.agent.watch.Agent;
 import io.fleetrotate.agent.watch.AgentMetrics;
 import io.fleetrotate.agent.watch.RotationListener;
+import io.fleetrotate.lock.FleetLock;
+import io.fleetrotate.lock.Lease;
+import io.fleetrotate.lock.LocalFleetLock;
+import io.fleetrotate.lock.LockTimeoutException;
+import io.fleetrotate.lock.LockUnavailableException;
 import io.fleetrotate.proto.Result;
 import io.fleetrotate.testsupport.RedisExtension;
 import java.nio.file.Files;
@@ -142,7 +141,7 @@ class SharedLogReplicasTest {
     // The local backend's lock directory is shared by the replicas, not per agent state.
     return backend.equals("local")
         ? new LocalFleetLock(c.stateDir().resolveSibling("locks"), 1)
-        : FleetLocks.open(c);
+        : c.lock().open(c.stateDir());
   }
 
   private static Agent agent(AgentConfig c, FleetLock lock) throws Exception {

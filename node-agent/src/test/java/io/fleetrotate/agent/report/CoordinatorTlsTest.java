@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fleetrotate.agent.config.CoordinatorConfig;
-import io.fleetrotate.agent.config.TestCa;
-import io.fleetrotate.agent.config.TlsConfig;
+import io.fleetrotate.config.TlsConfig;
+import io.fleetrotate.testsupport.TestCa;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.ClientAuth;
 import io.vertx.core.http.HttpServer;

@@ -5,10 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import io.fleetrotate.agent.config.AgentConfig;
 import io.fleetrotate.agent.config.ConfigLoader;
-import io.fleetrotate.agent.lock.LocalFleetLock;
 import io.fleetrotate.agent.watch.Agent;
 import io.fleetrotate.agent.watch.AgentDaemon;
 import io.fleetrotate.agent.watch.AgentMetrics;
+import io.fleetrotate.lock.LocalFleetLock;
 import io.fleetrotate.proto.Result;
 import io.fleetrotate.proto.RotationEvent;
 import io.fleetrotate.proto.Trigger;

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.fail;
 
 import io.fleetrotate.agent.compress.Compressor;
 import io.fleetrotate.agent.compress.ProgressListener;
-import io.fleetrotate.agent.lock.Lease;
 import io.fleetrotate.agent.reopen.NoneReopener;
+import io.fleetrotate.lock.Lease;
 import io.fleetrotate.proto.Result;
 import io.fleetrotate.proto.Trigger;
 import java.nio.file.Files;

@@ -4,7 +4,7 @@ import static io.fleetrotate.agent.rotate.FenceFileTest.lease;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.fleetrotate.agent.lock.FencedException;
+import io.fleetrotate.lock.FencedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;

@@ -3,8 +3,8 @@ package io.fleetrotate.agent.rotate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.fleetrotate.agent.lock.FencedException;
-import io.fleetrotate.agent.lock.Lease;
+import io.fleetrotate.lock.FencedException;
+import io.fleetrotate.lock.Lease;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;

@@ -5,8 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.fleetrotate.agent.config.AgentConfig;
 import io.fleetrotate.agent.config.ConfigLoader;
-import io.fleetrotate.agent.lock.LocalFleetLock;
 import io.fleetrotate.agent.rotate.RotationOutcome;
+import io.fleetrotate.lock.LocalFleetLock;
 import io.fleetrotate.testsupport.Promtool;
 import java.net.URI;
 import java.net.http.HttpClient;

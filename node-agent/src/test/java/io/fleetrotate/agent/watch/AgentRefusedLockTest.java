@@ -5,13 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fleetrotate.agent.compress.ProgressListener;
 import io.fleetrotate.agent.config.AgentConfig;
 import io.fleetrotate.agent.config.ConfigLoader;
-import io.fleetrotate.agent.lock.FleetLock;
-import io.fleetrotate.agent.lock.FleetLocks;
-import io.fleetrotate.agent.lock.RedisServerProcess;
 import io.fleetrotate.agent.rotate.RotationOutcome;
+import io.fleetrotate.lock.FleetLock;
 import io.fleetrotate.proto.FailureReason;
 import io.fleetrotate.proto.Result;
 import io.fleetrotate.proto.Trigger;
+import io.fleetrotate.testsupport.RedisServerProcess;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.nio.file.Files;
@@ -111,7 +110,7 @@ class AgentRefusedLockTest {
     AgentConfig config = ConfigLoader.load(yaml, Map.of());
     List<RotationOutcome> reported = new ArrayList<>();
     RotationOutcome o;
-    try (FleetLock lock = FleetLocks.open(config)) {
+    try (FleetLock lock = config.lock().open(config.stateDir())) {
       Agent agent =
           new Agent(
               config, lock, Clock.systemUTC(), new AgentMetrics(), (r, b, w) -> reported.add(r));

@@ -5,9 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fleetrotate.agent.compress.ProgressListener;
 import io.fleetrotate.agent.config.AgentConfig;
 import io.fleetrotate.agent.config.ConfigLoader;
-import io.fleetrotate.agent.lock.FleetLock;
-import io.fleetrotate.agent.lock.FleetLocks;
 import io.fleetrotate.agent.rotate.RotationOutcome;
+import io.fleetrotate.lock.FleetLock;
 import io.fleetrotate.proto.FailureReason;
 import io.fleetrotate.proto.Result;
 import io.fleetrotate.proto.Trigger;
@@ -57,7 +56,7 @@ class AgentUnreachableLockTest {
   }
 
   private RotationOutcome rotateOnce(AgentConfig c, Path live) throws Exception {
-    try (FleetLock lock = FleetLocks.open(c)) {
+    try (FleetLock lock = c.lock().open(c.stateDir())) {
       Agent agent = new Agent(c, lock, Clock.systemUTC(), new AgentMetrics(), (o, b, w) -> {});
       return agent.rotateNow(live, Trigger.SIZE, ProgressListener.NONE);
     }

@@ -9,9 +9,8 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.fleetrotate.agent.config.AgentConfig;
 import io.fleetrotate.agent.config.ConfigLoader;
-import io.fleetrotate.agent.lock.FleetLock;
-import io.fleetrotate.agent.lock.FleetLocks;
 import io.fleetrotate.agent.rotate.RotationOutcome;
+import io.fleetrotate.lock.FleetLock;
 import io.fleetrotate.proto.FailureReason;
 import io.fleetrotate.proto.Result;
 import io.fleetrotate.testsupport.RedisExtension;
@@ -90,7 +89,7 @@ class LockOutageTest {
     AgentConfig config = ConfigLoader.load(yaml, Map.of());
     AgentMetrics metrics = new AgentMetrics();
     List<RotationOutcome> events = new CopyOnWriteArrayList<>();
-    try (FleetLock lock = FleetLocks.open(config)) {
+    try (FleetLock lock = config.lock().open(config.stateDir())) {
       Agent agent = new Agent(config, lock, Clock.systemUTC(), metrics, (o, b, w) -> events.add(o));
       try (AgentDaemon daemon = new AgentDaemon(config, agent, metrics, Clock.systemUTC())) {
         int port = daemon.start();

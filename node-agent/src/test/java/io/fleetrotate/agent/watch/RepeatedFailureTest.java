@@ -4,9 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fleetrotate.agent.config.AgentConfig;
 import io.fleetrotate.agent.config.ConfigLoader;
-import io.fleetrotate.agent.lock.FleetLock;
-import io.fleetrotate.agent.lock.FleetLocks;
 import io.fleetrotate.agent.rotate.RotationOutcome;
+import io.fleetrotate.lock.FleetLock;
 import io.fleetrotate.proto.FailureReason;
 import io.fleetrotate.proto.Result;
 import java.nio.file.Files;
@@ -48,7 +47,7 @@ class RepeatedFailureTest {
                 .formatted(dir.resolve("state"), live, pidFile));
     AgentConfig config = ConfigLoader.load(yaml, Map.of());
     List<RotationOutcome> reported = new ArrayList<>();
-    try (FleetLock lock = FleetLocks.open(config)) {
+    try (FleetLock lock = config.lock().open(config.stateDir())) {
       Agent agent =
           new Agent(
               config, lock, Clock.systemUTC(), new AgentMetrics(), (r, b, w) -> reported.add(r));

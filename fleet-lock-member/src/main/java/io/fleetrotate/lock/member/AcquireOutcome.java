@@ -1,0 +1,31 @@
+package io.fleetrotate.lock.member;
+
+import java.io.Serializable;
+
+/**
+ * The answer to {@link TryAcquire}.
+ *
+ * @param token the fencing token of the grant, or 0 when not granted (yet)
+ * @param retryAfterMillis when not granted: in how many milliseconds (on any clock) the group's
+ *     state changes by itself, because a grant or a waiter ahead expires; the client asks again by
+ *     then at the latest, or earlier when an entry event wakes it
+ * @param ahead when not granted: how many waiters are served first
+ */
+public record AcquireOutcome(long token, long retryAfterMillis, int ahead) implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  public static AcquireOutcome granted(long token) {
+    if (token < 1) {
+      throw new IllegalArgumentException("a granted token is >= 1: " + token);
+    }
+    return new AcquireOutcome(token, 0, 0);
+  }
+
+  public static AcquireOutcome waiting(long retryAfterMillis, int ahead) {
+    return new AcquireOutcome(0, retryAfterMillis, ahead);
+  }
+
+  public boolean isGranted() {
+    return token > 0;
+  }
+}

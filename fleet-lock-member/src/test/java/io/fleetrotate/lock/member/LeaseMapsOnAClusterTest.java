@@ -1,0 +1,121 @@
+package io.fleetrotate.lock.member;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.MapConfig;
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.IMap;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The processors on two real members: loaded by the member, backed up, kept across a crash. */
+class LeaseMapsOnAClusterTest {
+  private static final Logger HAZELCAST_LOG = Logger.getLogger("com.hazelcast");
+
+  static {
+    HAZELCAST_LOG.setLevel(Level.WARNING);
+  }
+
+  private final List<HazelcastInstance> members = new ArrayList<>();
+
+  @AfterEach
+  void stop() {
+    members.forEach(m -> m.getLifecycleService().terminate());
+  }
+
+  @Test
+  void aGrantAndItsCounterSurviveTheCrashOfThePartitionOwner() throws Exception {
+    startTwoMembers();
+    HazelcastInstance first = members.get(0);
+    MapConfig applied = first.getConfig().getMapConfig(LeaseMaps.LEASES);
+    assertThat(applied.getBackupCount()).isEqualTo(1);
+    assertThat(applied.getMergePolicyConfig().getPolicy())
+        .isEqualTo(LeaseMergePolicy.class.getName());
+
+    String group = groupOwnedBy(members.get(1));
+    IMap<String, LeaseTable> leases = first.getMap(LeaseMaps.LEASES);
+    AcquireOutcome granted = leases.executeOnKey(group, new TryAcquire(request("holder")));
+    assertThat(granted.token()).isEqualTo(1);
+    LeaseTable before = leases.get(group);
+
+    members.get(1).getLifecycleService().terminate();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(() -> assertThat(first.getCluster().getMembers()).hasSize(1));
+
+    assertThat(leases.get(group)).as("the backup became the primary").isEqualTo(before);
+    assertThat(leases.executeOnKey(group, new TryAcquire(request("next"))).isGranted())
+        .as("the holder's grant still counts")
+        .isFalse();
+    assertThat(leases.executeOnKey(group, new Release("holder"))).isTrue();
+    assertThat(leases.executeOnKey(group, new TryAcquire(request("next"))).token()).isEqualTo(2);
+  }
+
+  private static AcquireRequest request(String owner) {
+    return new AcquireRequest(owner, 0.5, 600_000, 1, 60_000, 60_000, 0);
+  }
+
+  private String groupOwnedBy(HazelcastInstance member) {
+    for (int i = 0; ; i++) {
+      String group = "g" + i;
+      if (member
+          .getCluster()
+          .getLocalMember()
+          .equals(member.getPartitionService().getPartition(group).getOwner())) {
+        return group;
+      }
+    }
+  }
+
+  private void startTwoMembers() throws Exception {
+    String name = "lease-maps-" + UUID.randomUUID().toString().substring(0, 8);
+    List<String> addresses = List.of("127.0.0.1:" + freePort(), "127.0.0.1:" + freePort());
+    for (String address : addresses) {
+      Config c = new Config();
+      c.setClusterName(name);
+      c.setProperty("hazelcast.phone.home.enabled", "false");
+      c.setProperty("hazelcast.logging.type", "jdk");
+      c.setProperty("hazelcast.partition.count", "23");
+      c.setProperty("hazelcast.wait.seconds.before.join", "0");
+      c.setProperty("hazelcast.max.wait.seconds.before.join", "0");
+      c.getNetworkConfig()
+          .setPort(Integer.parseInt(address.substring(address.indexOf(':') + 1)))
+          .setPortAutoIncrement(false);
+      c.getNetworkConfig().getInterfaces().setEnabled(true).addInterface("127.0.0.1");
+      c.getNetworkConfig().getJoin().getMulticastConfig().setEnabled(false);
+      c.getNetworkConfig().getJoin().getAutoDetectionConfig().setEnabled(false);
+      c.getNetworkConfig()
+          .getJoin()
+          .getTcpIpConfig()
+          .setEnabled(true)
+          .setConnectionTimeoutSeconds(1)
+          .setMembers(addresses);
+      members.add(Hazelcast.newHazelcastInstance(LeaseMaps.configure(c)));
+    }
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(() -> assertThat(members.get(0).getCluster().getMembers()).hasSize(2));
+    // Let the partition table settle, so "owned by member 1" stays true.
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(members.get(0).getPartitionService()::isClusterSafe);
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+}

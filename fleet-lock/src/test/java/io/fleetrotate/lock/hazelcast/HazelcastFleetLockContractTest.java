@@ -1,0 +1,52 @@
+package io.fleetrotate.lock.hazelcast;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fleetrotate.lock.ExpiringFleetLockContract;
+import io.fleetrotate.lock.FleetLock;
+import io.fleetrotate.lock.QueueOrder;
+import io.fleetrotate.lock.member.RevokeAll;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+/**
+ * The contract against a real two-member cluster (lease map with one backup), agents as clients.
+ */
+class HazelcastFleetLockContractTest extends ExpiringFleetLockContract {
+
+  private static HazelcastTestCluster cluster;
+
+  @BeforeAll
+  static void startCluster() {
+    cluster = HazelcastTestCluster.start(2);
+  }
+
+  @AfterAll
+  static void stopCluster() {
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  /** A client that is connected, as an agent's is long before its first rotation. */
+  @Override
+  protected FleetLock open(int maxConcurrent, Duration ttl, QueueOrder order) throws Exception {
+    HazelcastFleetLock lock =
+        new HazelcastFleetLock(cluster.agentConfig(), maxConcurrent, ttl, order);
+    assertThat(lock.awaitReady(Duration.ofSeconds(30)))
+        .as("connected to the test cluster")
+        .isTrue();
+    return lock;
+  }
+
+  @Override
+  protected void crash(FleetLock client) {
+    ((HazelcastFleetLock) client).crash();
+  }
+
+  @Override
+  protected void revokeAll(String group) {
+    cluster.leases().executeOnKey(group, new RevokeAll());
+  }
+}
