@@ -1,8 +1,12 @@
 package io.fleetrotate.coordinator.cli;
 
+import io.fleetrotate.config.cli.ConfigOption;
+import io.fleetrotate.config.cli.ListenPorts;
 import io.fleetrotate.coordinator.Coordinator;
+import io.fleetrotate.coordinator.config.ConfigLoader;
 import io.fleetrotate.coordinator.config.CoordinatorConfig;
 import java.time.Clock;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -27,9 +31,22 @@ public final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    CoordinatorConfig c = config.loadOrReport(spec.commandLine().getErr());
+    CoordinatorConfig c = config.loadForStart(ConfigLoader.FILE, spec.commandLine().getErr());
     if (c == null) {
-      return 2;
+      return ConfigOption.BAD_CONFIG;
+    }
+    // Ports in use, before the store or the Hazelcast member touch a file.
+    Optional<String> inUse =
+        ListenPorts.refuseInUse("http.port", c.http().bind(), c.http().port())
+            .or(
+                () ->
+                    c.hazelcast().enabled()
+                        ? ListenPorts.refuseInUse(
+                            "hazelcast.port", c.hazelcast().bind(), c.hazelcast().port())
+                        : Optional.empty());
+    if (inUse.isPresent()) {
+      config.report(spec.commandLine().getErr(), inUse.get());
+      return ConfigOption.BAD_CONFIG;
     }
     Coordinator coordinator;
     try {
@@ -38,7 +55,7 @@ public final class RunCommand implements Callable<Integer> {
       String why = e.getMessage() == null ? e.toString() : e.getMessage();
       spec.commandLine()
           .getErr()
-          .println("The coordinator could not start: " + why + " (config " + config.file + ").");
+          .println("The coordinator could not start: " + why + " (config " + config.file() + ").");
       log.debug("start failure", e);
       return 1;
     }

@@ -2,6 +2,7 @@ package io.fleetrotate.agent.cli;
 
 import io.fleetrotate.agent.compress.ProgressListener;
 import io.fleetrotate.agent.config.AgentConfig;
+import io.fleetrotate.agent.config.ConfigLoader;
 import io.fleetrotate.agent.lock.FleetLock;
 import io.fleetrotate.agent.lock.FleetLocks;
 import io.fleetrotate.agent.rotate.RotationOutcome;
@@ -10,6 +11,7 @@ import io.fleetrotate.agent.watch.AgentMetrics;
 import io.fleetrotate.agent.watch.FileReport;
 import io.fleetrotate.agent.watch.RotationListener;
 import io.fleetrotate.config.Sizes;
+import io.fleetrotate.config.cli.ConfigOption;
 import io.fleetrotate.proto.Trigger;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -61,9 +63,9 @@ public final class RotateCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    AgentConfig c = config.loadOrReport(err);
+    AgentConfig c = config.loadOrReport(ConfigLoader.FILE, err);
     if (c == null) {
-      return 2;
+      return ConfigOption.BAD_CONFIG;
     }
     List<RotationOutcome> outcomes = new ArrayList<>();
     try (FleetLock lock = hooks.lock().apply(FleetLocks.open(c))) {

@@ -2,6 +2,7 @@ package io.fleetrotate.agent.cli;
 
 import io.fleetrotate.agent.AgentMain;
 import io.fleetrotate.agent.config.AgentConfig;
+import io.fleetrotate.agent.config.ConfigLoader;
 import io.fleetrotate.agent.lock.FleetLock;
 import io.fleetrotate.agent.lock.FleetLocks;
 import io.fleetrotate.agent.report.Reporter;
@@ -9,8 +10,12 @@ import io.fleetrotate.agent.watch.Agent;
 import io.fleetrotate.agent.watch.AgentDaemon;
 import io.fleetrotate.agent.watch.AgentMetrics;
 import io.fleetrotate.agent.watch.RotationListener;
+import io.fleetrotate.agent.watch.UnwatchedPaths;
+import io.fleetrotate.config.cli.ConfigOption;
+import io.fleetrotate.config.cli.ListenPorts;
 import java.io.IOException;
 import java.time.Clock;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -48,10 +53,20 @@ public final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    AgentConfig c = config.loadOrReport(spec.commandLine().getErr());
+    AgentConfig c = config.loadForStart(ConfigLoader.FILE, spec.commandLine().getErr());
     if (c == null) {
-      return 2;
+      return ConfigOption.BAD_CONFIG;
     }
+    // Start-up mistakes, before the lock, the journal or the outbox touch a file.
+    if (c.http().enabled()) {
+      Optional<String> inUse =
+          ListenPorts.refuseInUse("http.port", c.http().bind(), c.http().port());
+      if (inUse.isPresent()) {
+        config.report(spec.commandLine().getErr(), inUse.get());
+        return ConfigOption.BAD_CONFIG;
+      }
+    }
+    UnwatchedPaths.of(c).forEach(log::warn);
     Clock clock = hooks.clock();
     AgentMetrics metrics = new AgentMetrics();
     CountDownLatch stopped = new CountDownLatch(1);
@@ -64,7 +79,7 @@ public final class RunCommand implements Callable<Integer> {
                   c, c.coordinator().get(), metrics.registry(), clock, AgentMain.version());
         } catch (IOException e) {
           spec.commandLine().getErr().println("cannot start reporting: " + e.getMessage());
-          return 2;
+          return ConfigOption.BAD_CONFIG;
         }
       }
       RotationListener listener = reporter == null ? RotationListener.NONE : reporter.listener();
