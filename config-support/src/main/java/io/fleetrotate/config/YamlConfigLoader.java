@@ -36,27 +36,29 @@ public final class YamlConfigLoader {
   /**
    * Loads {@code file}.
    *
+   * @param root what to say of a file without a root mapping
    * @param schema the schema, given the context its readers report to
    */
   public static <T> T load(
-      Path file, EnvSubstitution env, Function<ReadContext, ConfigSchema<T>> schema)
+      Path file,
+      EnvSubstitution env,
+      ConfigSchema.Root root,
+      Function<ReadContext, ConfigSchema<T>> schema)
       throws ConfigException {
     Objects.requireNonNull(file, "file");
     Objects.requireNonNull(env, "env");
     Problems problems = new Problems(file.toString());
     ReadContext ctx = new ReadContext(problems, env);
     ConfigSchema<T> reader = schema.apply(ctx);
-    Node root = compose(file, problems);
+    Node node = compose(file, problems);
     T config = null;
-    if (root instanceof MappingNode mapping) {
+    if (node instanceof MappingNode mapping) {
       config = reader.read(file, YamlMap.of(mapping, "", 1, ctx));
-    } else if (root != null) {
+    } else if (node != null) {
       problems.add(
-          YamlValue.lineOf(root),
-          "",
-          "the file must be a mapping of keys such as " + reader.rootKeys());
+          YamlValue.lineOf(node), "", "the file must be a mapping of keys such as " + root.keys());
     } else if (problems.isEmpty()) {
-      problems.add(1, "", "the file is empty; " + reader.whenEmpty());
+      problems.add(1, "", "the file is empty; " + root.whenEmpty());
     }
     if (!problems.isEmpty()) {
       throw problems.toException();

@@ -1,12 +1,10 @@
 package io.fleetrotate.coordinator.cli;
 
 import io.fleetrotate.config.cli.ConfigOption;
-import io.fleetrotate.config.cli.ListenPorts;
 import io.fleetrotate.coordinator.Coordinator;
 import io.fleetrotate.coordinator.config.ConfigLoader;
 import io.fleetrotate.coordinator.config.CoordinatorConfig;
 import java.time.Clock;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -21,7 +19,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Runs the coordinator until SIGTERM or SIGINT.",
-      "Logs are JSON lines on stderr. Exit code 2 for a bad configuration, 1 if it cannot start."
+      "Logs are JSON lines on stderr. Exit code 2 for a bad configuration or a port in use,",
+      "1 if it cannot start otherwise."
     })
 public final class RunCommand implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
@@ -33,19 +32,6 @@ public final class RunCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     CoordinatorConfig c = config.loadForStart(ConfigLoader.FILE, spec.commandLine().getErr());
     if (c == null) {
-      return ConfigOption.BAD_CONFIG;
-    }
-    // Ports in use, before the store or the Hazelcast member touch a file.
-    Optional<String> inUse =
-        ListenPorts.refuseInUse("http.port", c.http().bind(), c.http().port())
-            .or(
-                () ->
-                    c.hazelcast().enabled()
-                        ? ListenPorts.refuseInUse(
-                            "hazelcast.port", c.hazelcast().bind(), c.hazelcast().port())
-                        : Optional.empty());
-    if (inUse.isPresent()) {
-      config.report(spec.commandLine().getErr(), inUse.get());
       return ConfigOption.BAD_CONFIG;
     }
     Coordinator coordinator;

@@ -4,8 +4,10 @@ import io.fleetrotate.config.ConfigException;
 import io.fleetrotate.config.ConfigFile;
 import io.fleetrotate.config.EnvSubstitution;
 import io.fleetrotate.config.HostName;
+import io.fleetrotate.config.ListenPort;
 import io.fleetrotate.config.YamlConfigLoader;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -16,19 +18,18 @@ import java.util.Map;
 public final class ConfigLoader {
   /** The coordinator's configuration file, for the shared command line. */
   public static final ConfigFile<CoordinatorConfig> FILE =
-      new ConfigFile<>() {
-        @Override
-        public String owner() {
-          return "coordinator";
-        }
-
-        @Override
-        public CoordinatorConfig load(Path file) throws ConfigException {
-          return ConfigLoader.load(file);
-        }
-      };
+      new ConfigFile<>("coordinator", ConfigLoader::load, ConfigLoader::listens);
 
   private ConfigLoader() {}
+
+  /** HTTP, and the Hazelcast member unless it is off. */
+  private static List<ListenPort> listens(CoordinatorConfig c) {
+    ListenPort http = new ListenPort("http.port", c.http().bind(), c.http().port());
+    return c.hazelcast().enabled()
+        ? List.of(
+            http, new ListenPort("hazelcast.port", c.hazelcast().bind(), c.hazelcast().port()))
+        : List.of(http);
+  }
 
   /** Loads {@code file}, substituting from this process' environment. */
   public static CoordinatorConfig load(Path file) throws ConfigException {
@@ -42,6 +43,7 @@ public final class ConfigLoader {
     return YamlConfigLoader.load(
         file,
         new EnvSubstitution(env, HostName.from(env, HostName::ofMachine)),
+        CoordinatorConfigReader.ROOT,
         CoordinatorConfigReader::new);
   }
 }

@@ -28,6 +28,9 @@ import java.util.Optional;
 
 /** Reads the root mapping of {@code coordinator.yaml} into a {@link CoordinatorConfig}. */
 final class CoordinatorConfigReader implements ConfigSchema<CoordinatorConfig> {
+  static final ConfigSchema.Root ROOT =
+      new ConfigSchema.Root("http, auth", "at least auth.agentTokens and auth.adminTokens");
+
   static final List<String> ROOT_KEYS =
       List.of("http", "auth", "hazelcast", "store", "liveness", "alerts", "rateLimit", "limits");
 
@@ -67,16 +70,6 @@ final class CoordinatorConfigReader implements ConfigSchema<CoordinatorConfig> {
 
   CoordinatorConfigReader(ReadContext ctx) {
     this.ctx = ctx;
-  }
-
-  @Override
-  public String rootKeys() {
-    return "http, auth";
-  }
-
-  @Override
-  public String whenEmpty() {
-    return "at least auth.agentTokens and auth.adminTokens";
   }
 
   @Override

@@ -28,14 +28,7 @@ class StartupPortsTest {
   void httpPortInUseIsOneSentenceWithExit2() throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       int port = taken.getLocalPort();
-      Path config =
-          write(
-              TOKENS
-                  + "http: {bind: 127.0.0.1, port: "
-                  + port
-                  + "}\nhazelcast: {enabled: false}\nstore: {dir: "
-                  + dir.resolve("store")
-                  + "}\n");
+      Path config = write("{bind: 127.0.0.1, port: " + port + "}", "{enabled: false}");
       assertRefused(
           config,
           config
@@ -50,14 +43,7 @@ class StartupPortsTest {
   void hazelcastPortInUseIsOneSentenceWithExit2() throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       int port = taken.getLocalPort();
-      Path config =
-          write(
-              TOKENS
-                  + "http: {bind: 127.0.0.1, port: 0}\nhazelcast: {bind: 127.0.0.1, port: "
-                  + port
-                  + "}\nstore: {dir: "
-                  + dir.resolve("store")
-                  + "}\n");
+      Path config = write("{bind: 127.0.0.1, port: 0}", "{bind: 127.0.0.1, port: " + port + "}");
       assertRefused(
           config,
           config
@@ -87,7 +73,16 @@ class StartupPortsTest {
     assertThat(dir.resolve("store")).doesNotExist();
   }
 
-  private Path write(String yaml) throws Exception {
+  private Path write(String http, String hazelcast) throws Exception {
+    String yaml =
+        TOKENS
+            + "http: "
+            + http
+            + "\nhazelcast: "
+            + hazelcast
+            + "\nstore: {dir: "
+            + dir.resolve("store")
+            + "}\n";
     return Files.writeString(dir.resolve("coordinator.yaml"), yaml);
   }
 }

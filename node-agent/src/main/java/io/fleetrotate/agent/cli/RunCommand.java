@@ -12,10 +12,8 @@ import io.fleetrotate.agent.watch.AgentMetrics;
 import io.fleetrotate.agent.watch.RotationListener;
 import io.fleetrotate.agent.watch.UnwatchedPaths;
 import io.fleetrotate.config.cli.ConfigOption;
-import io.fleetrotate.config.cli.ListenPorts;
 import java.io.IOException;
 import java.time.Clock;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -56,15 +54,6 @@ public final class RunCommand implements Callable<Integer> {
     AgentConfig c = config.loadForStart(ConfigLoader.FILE, spec.commandLine().getErr());
     if (c == null) {
       return ConfigOption.BAD_CONFIG;
-    }
-    // Start-up mistakes, before the lock, the journal or the outbox touch a file.
-    if (c.http().enabled()) {
-      Optional<String> inUse =
-          ListenPorts.refuseInUse("http.port", c.http().bind(), c.http().port());
-      if (inUse.isPresent()) {
-        config.report(spec.commandLine().getErr(), inUse.get());
-        return ConfigOption.BAD_CONFIG;
-      }
     }
     UnwatchedPaths.of(c).forEach(log::warn);
     Clock clock = hooks.clock();

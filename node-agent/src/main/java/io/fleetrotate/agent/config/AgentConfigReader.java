@@ -23,6 +23,9 @@ import java.util.stream.Collectors;
  * leaves each {@code files[]} entry to {@link FileConfigReader}.
  */
 final class AgentConfigReader implements ConfigSchema<AgentConfig> {
+  static final ConfigSchema.Root ROOT =
+      new ConfigSchema.Root("node, lock, files", "at least files must be configured");
+
   static final List<String> ROOT_KEYS =
       List.of("node", "coordinator", "lock", "checkInterval", "stateDir", "http", "files");
   static final Duration DEFAULT_CHECK_INTERVAL = Duration.ofSeconds(30);
@@ -74,16 +77,6 @@ final class AgentConfigReader implements ConfigSchema<AgentConfig> {
 
   AgentConfigReader(AgentReadContext ctx) {
     this.ctx = ctx;
-  }
-
-  @Override
-  public String rootKeys() {
-    return "node, lock, files";
-  }
-
-  @Override
-  public String whenEmpty() {
-    return "at least files must be configured";
   }
 
   @Override

@@ -4,9 +4,11 @@ import io.fleetrotate.config.ConfigException;
 import io.fleetrotate.config.ConfigFile;
 import io.fleetrotate.config.EnvSubstitution;
 import io.fleetrotate.config.HostName;
+import io.fleetrotate.config.ListenPort;
 import io.fleetrotate.config.YamlConfigLoader;
 import java.nio.file.Path;
 import java.time.ZoneId;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -18,19 +20,17 @@ import java.util.function.Supplier;
 public final class ConfigLoader {
   /** The agent's configuration file, for the shared command line. */
   public static final ConfigFile<AgentConfig> FILE =
-      new ConfigFile<>() {
-        @Override
-        public String owner() {
-          return "agent";
-        }
-
-        @Override
-        public AgentConfig load(Path file) throws ConfigException {
-          return ConfigLoader.load(file);
-        }
-      };
+      new ConfigFile<>("agent", ConfigLoader::load, ConfigLoader::listens);
 
   private ConfigLoader() {}
+
+  /** The HTTP server of /health and /metrics, unless it is off. */
+  private static List<ListenPort> listens(AgentConfig c) {
+    HttpConfig http = c.http();
+    return http.enabled()
+        ? List.of(new ListenPort("http.port", http.bind(), http.port()))
+        : List.of();
+  }
 
   /** Loads {@code file}, substituting from this process' environment. */
   public static AgentConfig load(Path file) throws ConfigException {
@@ -70,6 +70,7 @@ public final class ConfigLoader {
     return YamlConfigLoader.load(
         file,
         new EnvSubstitution(env, hostName),
+        AgentConfigReader.ROOT,
         yaml -> new AgentConfigReader(new AgentReadContext(yaml, hostName, defaultZone, accounts)));
   }
 }

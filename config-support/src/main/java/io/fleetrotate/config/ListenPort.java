@@ -1,4 +1,4 @@
-package io.fleetrotate.config.cli;
+package io.fleetrotate.config;
 
 import java.io.IOException;
 import java.net.BindException;
@@ -8,20 +8,21 @@ import java.net.ServerSocket;
 import java.util.Optional;
 
 /**
- * Whether a port a process is about to listen on is free, asked before start-up touches any file,
- * so that "port in use" is one sentence naming the key and value instead of a stack trace later.
+ * A port a configuration makes its process listen on, checked before start-up touches any file, so
+ * that "port in use" is one sentence naming the key and value instead of a stack trace later.
+ *
+ * @param key the configuration key of the port, e.g. {@code http.port}
+ * @param bind the address to listen on
+ * @param port the port; 0 means any free port
  */
-public final class ListenPorts {
-  private ListenPorts() {}
-
+public record ListenPort(String key, String bind, int port) {
   /**
    * Binds {@code bind:port} for a moment and closes it.
    *
-   * @param key the configuration key of the port, e.g. {@code http.port}
    * @return the sentence to print if the port cannot be listened on; empty if it can, or if {@code
-   *     port} is 0 (any free port)
+   *     port} is 0
    */
-  public static Optional<String> refuseInUse(String key, String bind, int port) {
+  public Optional<String> refuseInUse() {
     if (port == 0) {
       return Optional.empty();
     }
