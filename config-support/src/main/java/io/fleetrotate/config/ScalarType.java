@@ -40,10 +40,6 @@ public record ScalarType<T>(String expected, Function<String, T> parser) {
   public static final ScalarType<Long> SIZE =
       new ScalarType<>("a size such as 100MiB", Sizes::parse);
 
-  /** A size that may also be written in decimal units ({@code 50MB}): for thresholds. */
-  public static final ScalarType<Long> SIZE_WITH_DECIMAL_UNITS =
-      new ScalarType<>("a size such as 100MiB or 50MB", Sizes::parseWithDecimalUnits);
-
   public static final ScalarType<Duration> DURATION =
       new ScalarType<>("a duration such as 30s or 1h30m", Durations::parse);
 
@@ -130,6 +126,32 @@ public record ScalarType<T>(String expected, Function<String, T> parser) {
         });
   }
 
+  /** A port to connect to or to listen on: 1 to 65535. */
+  public static final ScalarType<Integer> PORT = integer(1, 65535);
+
+  /** A port to listen on, 0 meaning any free port: for HTTP servers and tests. */
+  public static final ScalarType<Integer> LISTEN_PORT = integer(0, 65535);
+
+  /** A ratio greater than 0 and at most 1, such as {@code example}. */
+  public static ScalarType<Double> ratio(String example) {
+    return new ScalarType<>(
+        "a ratio greater than 0 and at most 1, such as " + example,
+        s -> {
+          double value;
+          try {
+            value = Double.parseDouble(s);
+          } catch (NumberFormatException e) {
+            throw new ValueFormatException(
+                Sizes.quote(s) + " is not a number; write a ratio such as " + example);
+          }
+          if (!(value > 0 && value <= 1)) {
+            throw new ValueFormatException(
+                Sizes.quote(s) + " is out of range; write a ratio greater than 0 and at most 1");
+          }
+          return value;
+        });
+  }
+
   /** An integer in {@code [min, max]}. */
   public static ScalarType<Integer> integer(int min, int max) {
     String range = "a whole number from " + min + " to " + max;
@@ -184,16 +206,7 @@ public record ScalarType<T>(String expected, Function<String, T> parser) {
 
   /** A size larger than zero. */
   public static ScalarType<Long> positiveSize() {
-    return positive(SIZE);
-  }
-
-  /** {@link #positiveSize()}, also in decimal units. */
-  public static ScalarType<Long> positiveSizeWithDecimalUnits() {
-    return positive(SIZE_WITH_DECIMAL_UNITS);
-  }
-
-  private static ScalarType<Long> positive(ScalarType<Long> size) {
-    return size.check(n -> n > 0, n -> "is zero; write a size larger than 0", size.expected());
+    return SIZE.check(n -> n > 0, n -> "is zero; write a size larger than 0", SIZE.expected());
   }
 
   /**

@@ -8,13 +8,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Byte sizes as written in the agent configuration and shown in status output.
+ * Byte sizes as written in the agent's and the coordinator's configuration, and shown in output.
  *
  * <p>Accepted: a number followed, without a space, by one of the binary units {@code B, KiB, MiB,
  * GiB, TiB}, or a bare number meaning bytes ({@code 1048576}, {@code 100MiB}, {@code 1.5GiB}). A
  * decimal fraction is accepted with a unit larger than B, rounded to the nearest byte. Decimal (SI)
- * units like {@code MB} and one-letter shorthands like {@code M} are refused: operators read them
- * in both meanings, and a budget that is 5% off is a budget that fills a disk.
+ * units like {@code MB} and one-letter shorthands like {@code M} are refused, by the agent and the
+ * coordinator alike, with the binary unit suggested: operators read them in both meanings, and a
+ * budget that is 5% off is a budget that fills a disk.
  */
 public final class Sizes {
   /** The units a size may be written in, smallest first. */
@@ -43,28 +44,8 @@ public final class Sizes {
   private static final Pattern LOOSE = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*([A-Za-z]*)");
   private static final String UNIT_LIST = "B, KiB, MiB, GiB, TiB";
 
-  /**
-   * Decimal (SI) units, powers of 1000: accepted only by {@link #parseWithDecimalUnits}, for
-   * thresholds such as "50 MB/h" where both spellings are read with their standard meaning.
-   */
-  private static final Map<String, Long> DECIMAL_UNITS =
-      Map.of(
-          "kB",
-          1_000L,
-          "KB",
-          1_000L,
-          "MB",
-          1_000_000L,
-          "GB",
-          1_000_000_000L,
-          "TB",
-          1_000_000_000_000L);
-
-  /** In decimal mode, what to suggest for a decimal unit written in the wrong case. */
-  private static final Map<String, String> SUGGESTED_DECIMAL_UNIT =
-      Map.of("kb", "kB", "mb", "MB", "gb", "GB", "tb", "TB");
-
-  private static final String DECIMAL_UNIT_LIST = UNIT_LIST + ", kB, MB, GB, TB";
+  /** Decimal (SI) units people write, refused with their reason. */
+  private static final Pattern DECIMAL_UNIT = Pattern.compile("(?i)[kmgt]b");
 
   private Sizes() {}
 
@@ -74,37 +55,15 @@ public final class Sizes {
    * @throws ValueFormatException with a sentence that quotes {@code text} and suggests a fix
    */
   public static long parse(String text) {
-    return parse(text, false);
-  }
-
-  /**
-   * Like {@link #parse}, also accepting the decimal units {@code kB, MB, GB, TB} (powers of 1000).
-   * Budgets that fill a disk when 5% off stay binary-only; thresholds may use either.
-   */
-  public static long parseWithDecimalUnits(String text) {
-    return parse(text, true);
-  }
-
-  private static long parse(String text, boolean decimal) {
     if (text == null) {
       throw new ValueFormatException("no size given; write e.g. 100MiB");
     }
     String trimmed = text.strip();
     Matcher m = SIZE.matcher(trimmed);
-    if (!m.matches()) {
-      throw new ValueFormatException(
-          quote(text)
-              + " is not a size; write e.g. "
-              + suggestion(trimmed, decimal)
-              + unitsHint(decimal));
-    }
-    long multiplier = multiplierOf(m.group(3), decimal);
+    long multiplier = m.matches() ? multiplierOf(m.group(3)) : -1;
     if (multiplier < 0) {
       throw new ValueFormatException(
-          quote(text)
-              + " is not a size; write e.g. "
-              + suggestion(trimmed, decimal)
-              + unitsHint(decimal));
+          quote(text) + " is not a size; write e.g. " + suggestion(trimmed) + unitsHint(trimmed));
     }
     BigDecimal number =
         new BigDecimal(m.group(2) == null ? m.group(1) : m.group(1) + "." + m.group(2));
@@ -164,7 +123,7 @@ public final class Sizes {
   }
 
   /** Returns the number of bytes in {@code unit}, or -1 for a unit that is not accepted. */
-  private static long multiplierOf(String unit, boolean decimal) {
+  private static long multiplierOf(String unit) {
     if (unit.isEmpty()) {
       return 1;
     }
@@ -173,21 +132,17 @@ public final class Sizes {
         return 1L << (10 * i);
       }
     }
-    return decimal ? DECIMAL_UNITS.getOrDefault(unit, -1L) : -1;
+    return -1;
   }
 
   /** Builds the "write e.g. ..." part from what the user wrote, keeping their number if any. */
-  private static String suggestion(String trimmed, boolean decimal) {
+  private static String suggestion(String trimmed) {
     Matcher loose = LOOSE.matcher(trimmed);
     if (loose.matches()) {
-      String lower = loose.group(2).toLowerCase(Locale.ROOT);
       String unit =
-          decimal && SUGGESTED_DECIMAL_UNIT.containsKey(lower)
-              ? SUGGESTED_DECIMAL_UNIT.get(lower)
-              : SUGGESTED_UNIT.get(lower);
-      if (loose.group(2).isEmpty()) {
-        unit = "B";
-      }
+          loose.group(2).isEmpty()
+              ? "B"
+              : SUGGESTED_UNIT.get(loose.group(2).toLowerCase(Locale.ROOT));
       if (unit != null) {
         return loose.group(1) + unit;
       }
@@ -195,8 +150,16 @@ public final class Sizes {
     return "100MiB";
   }
 
-  private static String unitsHint(boolean decimal) {
-    return " (units: " + (decimal ? DECIMAL_UNIT_LIST : UNIT_LIST) + ", no space before the unit)";
+  /** The accepted units, and why a decimal unit such as MB is not one of them. */
+  private static String unitsHint(String trimmed) {
+    Matcher loose = LOOSE.matcher(trimmed);
+    String why =
+        loose.matches() && DECIMAL_UNIT.matcher(loose.group(2)).matches()
+            ? "; "
+                + loose.group(2)
+                + " is refused because it is read both as a power of 1000 and of 1024"
+            : "";
+    return " (units: " + UNIT_LIST + ", no space before the unit" + why + ")";
   }
 
   public static String quote(String text) {

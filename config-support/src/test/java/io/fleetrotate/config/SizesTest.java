@@ -106,16 +106,16 @@ class SizesTest {
   }
 
   @org.junit.jupiter.api.Test
-  void decimalUnitsAreAcceptedOnlyWhereAskedFor() {
-    org.assertj.core.api.Assertions.assertThat(Sizes.parseWithDecimalUnits("50MB"))
-        .isEqualTo(50_000_000L);
-    org.assertj.core.api.Assertions.assertThat(Sizes.parseWithDecimalUnits("1MiB"))
-        .isEqualTo(1L << 20);
+  void decimalUnitsAreRefusedWithTheBinaryUnitSuggestedAndTheReason() {
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> Sizes.parse("50MB"))
         .isInstanceOf(ValueFormatException.class)
-        .hasMessageContaining("50MiB");
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> Sizes.parseWithDecimalUnits("50mb"))
-        .isInstanceOf(ValueFormatException.class)
-        .hasMessageContaining("write e.g. 50MB");
+        .hasMessage(
+            "\"50MB\" is not a size; write e.g. 50MiB (units: B, KiB, MiB, GiB, TiB, no space"
+                + " before the unit; MB is refused because it is read both as a power of 1000 and"
+                + " of 1024)");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> Sizes.parse("1.5gb"))
+        .hasMessageStartingWith("\"1.5gb\" is not a size; write e.g. 1.5GiB")
+        .hasMessageContaining("gb is refused");
+    org.assertj.core.api.Assertions.assertThat(Sizes.parse("50MiB")).isEqualTo(50L << 20);
   }
 }

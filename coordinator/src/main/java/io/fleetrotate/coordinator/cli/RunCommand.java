@@ -1,6 +1,8 @@
 package io.fleetrotate.coordinator.cli;
 
+import io.fleetrotate.config.cli.ConfigOption;
 import io.fleetrotate.coordinator.Coordinator;
+import io.fleetrotate.coordinator.config.ConfigLoader;
 import io.fleetrotate.coordinator.config.CoordinatorConfig;
 import java.time.Clock;
 import java.util.concurrent.Callable;
@@ -17,7 +19,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Runs the coordinator until SIGTERM or SIGINT.",
-      "Logs are JSON lines on stderr. Exit code 2 for a bad configuration, 1 if it cannot start."
+      "Logs are JSON lines on stderr. Exit code 2 for a bad configuration or a port in use,",
+      "1 if it cannot start otherwise."
     })
 public final class RunCommand implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
@@ -27,9 +30,9 @@ public final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    CoordinatorConfig c = config.loadOrReport(spec.commandLine().getErr());
+    CoordinatorConfig c = config.loadForStart(ConfigLoader.FILE, spec.commandLine().getErr());
     if (c == null) {
-      return 2;
+      return ConfigOption.BAD_CONFIG;
     }
     Coordinator coordinator;
     try {
@@ -38,7 +41,7 @@ public final class RunCommand implements Callable<Integer> {
       String why = e.getMessage() == null ? e.toString() : e.getMessage();
       spec.commandLine()
           .getErr()
-          .println("The coordinator could not start: " + why + " (config " + config.file + ").");
+          .println("The coordinator could not start: " + why + " (config " + config.file() + ").");
       log.debug("start failure", e);
       return 1;
     }

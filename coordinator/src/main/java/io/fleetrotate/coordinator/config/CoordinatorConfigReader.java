@@ -1,8 +1,9 @@
 package io.fleetrotate.coordinator.config;
 
+import io.fleetrotate.config.Addresses;
+import io.fleetrotate.config.ConfigSchema;
 import io.fleetrotate.config.ReadContext;
 import io.fleetrotate.config.ScalarType;
-import io.fleetrotate.config.Sizes;
 import io.fleetrotate.config.ValueFormatException;
 import io.fleetrotate.config.YamlMap;
 import io.fleetrotate.coordinator.config.CoordinatorConfig.AlertRules;
@@ -16,11 +17,7 @@ import io.fleetrotate.coordinator.config.CoordinatorConfig.RateLimit;
 import io.fleetrotate.coordinator.config.CoordinatorConfig.Store;
 import io.fleetrotate.coordinator.config.CoordinatorConfig.Tls;
 import io.fleetrotate.proto.WireLimits;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,10 +25,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /** Reads the root mapping of {@code coordinator.yaml} into a {@link CoordinatorConfig}. */
-final class CoordinatorConfigReader {
+final class CoordinatorConfigReader implements ConfigSchema<CoordinatorConfig> {
+  static final ConfigSchema.Root ROOT =
+      new ConfigSchema.Root("http, auth", "at least auth.agentTokens and auth.adminTokens");
+
   static final List<String> ROOT_KEYS =
       List.of("http", "auth", "hazelcast", "store", "liveness", "alerts", "rateLimit", "limits");
 
@@ -47,83 +46,14 @@ final class CoordinatorConfigReader {
   static final int DEFAULT_HEARTBEATS_PER_MINUTE = 60;
 
   /** The thresholds of DESIGN.md's "Operating thresholds". */
-  static final AlertRules DEFAULT_RULES = new AlertRules(0.85, 0.95, 30, 50_000_000L, 0.3, true);
+  static final AlertRules DEFAULT_RULES = new AlertRules(0.85, 0.95, 30, 50L << 20, 0.3, true);
 
-  private static final ScalarType<Double> RATIO =
-      new ScalarType<>(
-          "a ratio greater than 0 and at most 1, such as 0.85",
-          s -> {
-            double value;
-            try {
-              value = Double.parseDouble(s);
-            } catch (NumberFormatException e) {
-              throw new ValueFormatException(
-                  Sizes.quote(s) + " is not a number; write a ratio such as 0.85");
-            }
-            if (!(value > 0 && value <= 1)) {
-              throw new ValueFormatException(
-                  Sizes.quote(s) + " is out of range; write a ratio greater than 0 and at most 1");
-            }
-            return value;
-          });
+  private static final ScalarType<Double> RATIO = ScalarType.ratio("0.85");
 
-  private static final Pattern HOST_PORT =
-      Pattern.compile("(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9][A-Za-z0-9.-]*)(?::(\\d{1,5}))?");
-
-  private static final ScalarType<String> MEMBER =
-      new ScalarType<>(
-          "host:port, such as coordinator-2:5701",
-          s -> {
-            var m = HOST_PORT.matcher(s);
-            if (!m.matches() || (m.group(2) != null && !validPort(m.group(2)))) {
-              throw new ValueFormatException(
-                  Sizes.quote(s) + " is not host:port; write e.g. coordinator-2:5701");
-            }
-            return s;
-          });
+  private static final ScalarType<String> MEMBER = Addresses.hostPort("coordinator-2:5701");
 
   private static final ScalarType<String> TOKEN =
       ScalarType.bearerToken("write a token of at least 16 characters, or remove the entry");
-
-  private static final ScalarType<String> BIND_ADDRESS =
-      new ScalarType<>(
-          "an address or host name to listen on, such as 0.0.0.0",
-          s -> {
-            if (s.isEmpty() || s.chars().anyMatch(Character::isWhitespace)) {
-              throw new ValueFormatException(
-                  Sizes.quote(s) + " is not an address; write e.g. 0.0.0.0 or 127.0.0.1");
-            }
-            return s;
-          });
-
-  private static final Pattern IPV4 = Pattern.compile("(\\d{1,3})(\\.\\d{1,3}){3}");
-
-  private static final ScalarType<String> MEMBER_BIND =
-      new ScalarType<>(
-          "an IPv4 address of this host, such as 10.0.0.5, or 0.0.0.0 for every interface",
-          s -> {
-            InetAddress address = null;
-            if (IPV4.matcher(s).matches()) {
-              try {
-                address = InetAddress.getByName(s); // a literal: no name lookup
-              } catch (UnknownHostException e) {
-                address = null;
-              }
-            }
-            if (address == null) {
-              throw new ValueFormatException(
-                  Sizes.quote(s)
-                      + " is not an IPv4 address; write an address of this host such as 10.0.0.5,"
-                      + " 127.0.0.1 for this host only, or 0.0.0.0 for every interface");
-            }
-            if (!address.isAnyLocalAddress() && !isLocal(address)) {
-              throw new ValueFormatException(
-                  Sizes.quote(s)
-                      + " is not an address of this host; write one that ip -4 addr lists, or"
-                      + " 127.0.0.1 for this host only");
-            }
-            return s;
-          });
 
   private static final ScalarType<String> NODE_PATTERN =
       new ScalarType<>(
@@ -136,23 +66,14 @@ final class CoordinatorConfigReader {
             return s;
           });
 
-  /** Whether this host can listen on {@code address}: the test of a local address. */
-  private static boolean isLocal(InetAddress address) {
-    try (ServerSocket probe = new ServerSocket(0, 1, address)) {
-      return true;
-    } catch (IOException e) {
-      return false;
-    }
-  }
-
   private final ReadContext ctx;
 
   CoordinatorConfigReader(ReadContext ctx) {
     this.ctx = ctx;
   }
 
-  /** Reads the root mapping; the result is meaningful only if no problem was reported. */
-  CoordinatorConfig read(Path source, YamlMap root) {
+  @Override
+  public CoordinatorConfig read(Path source, YamlMap root) {
     root.allowOnly(ROOT_KEYS, true);
     Http http = readHttp(root.section("http"));
     Auth auth = readAuth(root.section("auth"));
@@ -172,12 +93,12 @@ final class CoordinatorConfigReader {
 
   private Http readHttp(YamlMap m) {
     m.allowOnly(List.of("bind", "port", "maxBodyBytes", "tls", "idleTimeout", "requestTimeout"));
-    String bind = m.get("bind", BIND_ADDRESS, DEFAULT_BIND);
-    int port = m.get("port", ScalarType.integer(0, 65535), DEFAULT_PORT);
+    String bind = m.get("bind", Addresses.BIND_ADDRESS, DEFAULT_BIND);
+    int port = m.get("port", ScalarType.LISTEN_PORT, DEFAULT_PORT);
     long maxBody =
         m.get(
             "maxBodyBytes",
-            ScalarType.SIZE_WITH_DECIMAL_UNITS.check(
+            ScalarType.SIZE.check(
                 n -> n >= 1024 && n <= WireLimits.MAX_DOCUMENT_BYTES,
                 n -> "is out of range; write a size from 1KiB to 16MiB",
                 "a size from 1KiB to 16MiB"),
@@ -320,14 +241,14 @@ final class CoordinatorConfigReader {
   private Hazelcast readHazelcast(YamlMap m) {
     m.allowOnly(List.of("enabled", "port", "members", "clusterName", "bind"));
     boolean enabled = m.get("enabled", ScalarType.BOOLEAN, true);
-    int port = m.get("port", ScalarType.integer(1, 65535), DEFAULT_HAZELCAST_PORT);
+    int port = m.get("port", ScalarType.PORT, DEFAULT_HAZELCAST_PORT);
     List<String> members = new ArrayList<>();
     m.value("members")
         .flatMap(v -> v.asList("a list of host:port, such as [\"coordinator-2:5701\"]"))
         .ifPresent(items -> items.forEach(item -> item.as(MEMBER).ifPresent(members::add)));
     String clusterName = m.get("clusterName", ScalarType.NAME, DEFAULT_CLUSTER_NAME);
     // Loopback unless told: the member has no authentication (see README, Security).
-    String bind = m.get("bind", MEMBER_BIND, Hazelcast.LOOPBACK);
+    String bind = m.get("bind", Addresses.LOCAL_IPV4, Hazelcast.LOOPBACK);
     if (enabled && !members.isEmpty() && !m.has("bind")) {
       m.missing(
           "bind",
@@ -388,11 +309,7 @@ final class CoordinatorConfigReader {
     double success = m.get("successRatio1h", RATIO, d.successRatio1h());
     double seconds =
         m.get("rotationSeconds", ScalarType.integer(1, 86_400), (int) d.rotationSeconds());
-    long growth =
-        m.get(
-            "growthBytesPerHour",
-            ScalarType.positiveSizeWithDecimalUnits(),
-            d.growthBytesPerHour());
+    long growth = m.get("growthBytesPerHour", ScalarType.positiveSize(), d.growthBytesPerHour());
     double compression = m.get("compressionRatio", RATIO, d.compressionRatio());
     boolean nodeDown = m.get("nodeDown", ScalarType.BOOLEAN, d.nodeDown());
     return new AlertRules(disk, success, seconds, growth, compression, nodeDown);
@@ -412,10 +329,5 @@ final class CoordinatorConfigReader {
     m.allowOnly(List.of("maxNodes"));
     int maxNodes = m.get("maxNodes", ScalarType.integer(1, 10_000_000), Limits.DEFAULTS.maxNodes());
     return new Limits(maxNodes);
-  }
-
-  private static boolean validPort(String digits) {
-    int port = Integer.parseInt(digits);
-    return port >= 1 && port <= 65535;
   }
 }

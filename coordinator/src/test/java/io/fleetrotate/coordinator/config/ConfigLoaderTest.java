@@ -74,7 +74,7 @@ class ConfigLoaderTest {
             ENV);
     assertThat(c.auth().adminTokens()).containsExactly("admin-token-from-default-0123");
     assertThat(c.store().dir()).isEqualTo(Path.of("/var/lib/fleetrotate-coordinator"));
-    assertThat(c.alerts().rules().growthBytesPerHour()).isEqualTo(50_000_000L);
+    assertThat(c.alerts().rules().growthBytesPerHour()).isEqualTo(50L << 20);
   }
 
   @Test
@@ -126,7 +126,7 @@ class ConfigLoaderTest {
                 + " than 0 and at most 1",
             file
                 + ":11: alerts.rules.growthBytesPerHour: \"50M\" is not a size; write e.g. 50MiB"
-                + " (units: B, KiB, MiB, GiB, TiB, kB, MB, GB, TB, no space before the unit)",
+                + " (units: B, KiB, MiB, GiB, TiB, no space before the unit)",
             file
                 + ":12: rateLimit.heartbeatsPerNodePerMinute: \"zero\" is not a whole number; write a"
                 + " whole number from 1 to 60000");
@@ -162,15 +162,30 @@ class ConfigLoaderTest {
                     "http: {tls: {certPath: /etc/c.pem, keyPath: /etc/k.pem}}",
                     "auth: {agentTokens: [\"${FLEETROTATE_AGENT_TOKEN}\"], adminTokens: [\"${FLEETROTATE_ADMIN_TOKEN}\"]}",
                     "hazelcast: {enabled: false, members: [\"c2:5701\", c3]}",
-                    "alerts: {webhooks: [\"https://hooks.example/x\"], rules: {growthBytesPerHour: 1GB, nodeDown: false}}",
+                    "alerts: {webhooks: [\"https://hooks.example/x\"], rules: {growthBytesPerHour: 1GiB, nodeDown: false}}",
                     "")),
             ENV);
     assertThat(c.http().tls()).isPresent();
     assertThat(c.hazelcast().enabled()).isFalse();
     assertThat(c.hazelcast().members()).containsExactly("c2:5701", "c3");
     assertThat(c.alerts().webhooks()).containsExactly(URI.create("https://hooks.example/x"));
-    assertThat(c.alerts().rules().growthBytesPerHour()).isEqualTo(1_000_000_000L);
+    assertThat(c.alerts().rules().growthBytesPerHour()).isEqualTo(1L << 30);
     assertThat(c.alerts().rules().nodeDown()).isFalse();
+  }
+
+  /** The agent's SizeUnitRuleTest pins the same sentence for its sizes. */
+  @Test
+  void decimalSizeUnitIsRefusedAsTheAgentRefusesIt() throws Exception {
+    assertThat(
+            errors(
+                "auth: {agentTokens: [agent-token-0123456789], adminTokens:"
+                    + " [admin-token-0123456789]}\nalerts: {rules: {growthBytesPerHour: 50MB}}\n"))
+        .singleElement()
+        .asString()
+        .endsWith(
+            ":2: alerts.rules.growthBytesPerHour: \"50MB\" is not a size; write e.g. 50MiB"
+                + " (units: B, KiB, MiB, GiB, TiB, no space before the unit; MB is refused because"
+                + " it is read both as a power of 1000 and of 1024)");
   }
 
   @Test

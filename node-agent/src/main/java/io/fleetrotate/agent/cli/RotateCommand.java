@@ -2,6 +2,7 @@ package io.fleetrotate.agent.cli;
 
 import io.fleetrotate.agent.compress.ProgressListener;
 import io.fleetrotate.agent.config.AgentConfig;
+import io.fleetrotate.agent.config.ConfigLoader;
 import io.fleetrotate.agent.rotate.RotationOutcome;
 import io.fleetrotate.agent.watch.Agent;
 import io.fleetrotate.agent.watch.AgentMetrics;
@@ -9,6 +10,7 @@ import io.fleetrotate.agent.watch.FileReport;
 import io.fleetrotate.agent.watch.RotationListener;
 import io.fleetrotate.config.Sizes;
 import io.fleetrotate.lock.FleetLock;
+import io.fleetrotate.config.cli.ConfigOption;
 import io.fleetrotate.proto.Trigger;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -60,9 +62,9 @@ public final class RotateCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    AgentConfig c = config.loadOrReport(err);
+    AgentConfig c = config.loadOrReport(ConfigLoader.FILE, err);
     if (c == null) {
-      return 2;
+      return ConfigOption.BAD_CONFIG;
     }
     List<RotationOutcome> outcomes = new ArrayList<>();
     try (FleetLock lock = hooks.lock().apply(c.lock().open(c.stateDir()))) {

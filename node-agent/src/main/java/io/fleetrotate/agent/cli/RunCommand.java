@@ -2,12 +2,15 @@ package io.fleetrotate.agent.cli;
 
 import io.fleetrotate.agent.AgentMain;
 import io.fleetrotate.agent.config.AgentConfig;
+import io.fleetrotate.agent.config.ConfigLoader;
 import io.fleetrotate.agent.report.Reporter;
 import io.fleetrotate.agent.watch.Agent;
 import io.fleetrotate.agent.watch.AgentDaemon;
 import io.fleetrotate.agent.watch.AgentMetrics;
 import io.fleetrotate.agent.watch.RotationListener;
 import io.fleetrotate.lock.FleetLock;
+import io.fleetrotate.agent.watch.UnwatchedPaths;
+import io.fleetrotate.config.cli.ConfigOption;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.concurrent.Callable;
@@ -47,10 +50,11 @@ public final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    AgentConfig c = config.loadOrReport(spec.commandLine().getErr());
+    AgentConfig c = config.loadForStart(ConfigLoader.FILE, spec.commandLine().getErr());
     if (c == null) {
-      return 2;
+      return ConfigOption.BAD_CONFIG;
     }
+    UnwatchedPaths.of(c).forEach(log::warn);
     Clock clock = hooks.clock();
     AgentMetrics metrics = new AgentMetrics();
     CountDownLatch stopped = new CountDownLatch(1);
@@ -63,7 +67,7 @@ public final class RunCommand implements Callable<Integer> {
                   c, c.coordinator().get(), metrics.registry(), clock, AgentMain.version());
         } catch (IOException e) {
           spec.commandLine().getErr().println("cannot start reporting: " + e.getMessage());
-          return 2;
+          return ConfigOption.BAD_CONFIG;
         }
       }
       RotationListener listener = reporter == null ? RotationListener.NONE : reporter.listener();

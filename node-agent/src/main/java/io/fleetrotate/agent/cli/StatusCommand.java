@@ -1,6 +1,8 @@
 package io.fleetrotate.agent.cli;
 
 import io.fleetrotate.agent.config.AgentConfig;
+import io.fleetrotate.agent.config.ConfigLoader;
+import io.fleetrotate.agent.config.FileConfig;
 import io.fleetrotate.agent.report.LastReports;
 import io.fleetrotate.agent.report.Outbox;
 import io.fleetrotate.agent.report.Reporter;
@@ -8,8 +10,10 @@ import io.fleetrotate.agent.watch.Agent;
 import io.fleetrotate.agent.watch.AgentMetrics;
 import io.fleetrotate.agent.watch.FileReport;
 import io.fleetrotate.agent.watch.RotationListener;
+import io.fleetrotate.agent.watch.UnwatchedPaths;
 import io.fleetrotate.config.Sizes;
 import io.fleetrotate.lock.FleetLock;
+import io.fleetrotate.config.cli.ConfigOption;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -18,6 +22,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -38,16 +43,19 @@ public final class StatusCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
-    AgentConfig c = config.loadOrReport(spec.commandLine().getErr());
+    AgentConfig c = config.loadOrReport(ConfigLoader.FILE, spec.commandLine().getErr());
     if (c == null) {
-      return 2;
+      return ConfigOption.BAD_CONFIG;
     }
+    UnwatchedPaths.of(c).forEach(out::println);
     Clock clock = Clock.systemDefaultZone();
     try (FleetLock lock = c.lock().open(c.stateDir())) {
       Agent agent = new Agent(c, lock, clock, new AgentMetrics(), RotationListener.NONE);
       List<FileReport> reports = agent.status();
       if (reports.isEmpty()) {
-        out.println("no watched file exists yet (" + c.files().size() + " entries configured)");
+        out.println(
+            "no watched file exists yet: "
+                + c.files().stream().map(FileConfig::path).collect(Collectors.joining(", ")));
       }
       Instant now = clock.instant();
       for (FileReport r : reports) {

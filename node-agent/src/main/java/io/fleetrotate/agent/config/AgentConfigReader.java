@@ -1,6 +1,8 @@
 package io.fleetrotate.agent.config;
 
 import io.fleetrotate.config.PemFiles;
+import io.fleetrotate.config.Addresses;
+import io.fleetrotate.config.ConfigSchema;
 import io.fleetrotate.config.ScalarType;
 import io.fleetrotate.config.Sizes;
 import io.fleetrotate.config.TlsConfig;
@@ -19,14 +21,16 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Function;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
  * Reads the top level of {@code agent.yaml} into an {@link AgentConfig}, applying the defaults, and
  * leaves each {@code files[]} entry to {@link FileConfigReader}.
  */
-final class AgentConfigReader {
+final class AgentConfigReader implements ConfigSchema<AgentConfig> {
+  static final ConfigSchema.Root ROOT =
+      new ConfigSchema.Root("node, lock, files", "at least files must be configured");
+
   static final List<String> ROOT_KEYS =
       List.of("node", "coordinator", "lock", "checkInterval", "stateDir", "http", "files");
   static final Duration DEFAULT_CHECK_INTERVAL = Duration.ofSeconds(30);
@@ -49,24 +53,6 @@ final class AgentConfigReader {
           Arrays.stream(LockConfig.OnUnavailable.values())
               .collect(Collectors.toMap(LockConfig.OnUnavailable::wireName, Function.identity())));
 
-  private static final ScalarType<Double> RATIO =
-      new ScalarType<>(
-          "a ratio greater than 0 and at most 1, such as 0.95",
-          s -> {
-            double value;
-            try {
-              value = Double.parseDouble(s);
-            } catch (NumberFormatException e) {
-              throw new ValueFormatException(
-                  Sizes.quote(s) + " is not a number; write a ratio such as 0.95");
-            }
-            if (!(value > 0 && value <= 1)) {
-              throw new ValueFormatException(
-                  Sizes.quote(s) + " is out of range; write a ratio greater than 0 and at most 1");
-            }
-            return value;
-          });
-
   private static final List<String> REDIS_SCHEMES =
       List.of("redis", "rediss", "redis-sentinel", "rediss-sentinel", "redis-socket");
 
@@ -86,35 +72,11 @@ final class AgentConfigReader {
             return s;
           });
 
-  private static final Pattern HOST_PORT =
-      Pattern.compile("(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9][A-Za-z0-9.-]*)(?::(\\d{1,5}))?");
-
-  private static final ScalarType<String> MEMBER =
-      new ScalarType<>(
-          "host:port, such as coordinator:5701",
-          s -> {
-            var m = HOST_PORT.matcher(s);
-            if (!m.matches() || (m.group(2) != null && !validPort(m.group(2)))) {
-              throw new ValueFormatException(
-                  Sizes.quote(s) + " is not host:port; write e.g. coordinator:5701");
-            }
-            return s;
-          });
+  private static final ScalarType<String> MEMBER = Addresses.hostPort("coordinator:5701");
 
   // The coordinator's rule: a token it refuses to list would only fail later, with 401.
   private static final ScalarType<String> TOKEN =
       ScalarType.bearerToken("remove the key to connect without a token");
-
-  private static final ScalarType<String> BIND_ADDRESS =
-      new ScalarType<>(
-          "an address or host name to listen on, such as 0.0.0.0",
-          s -> {
-            if (s.isEmpty() || s.chars().anyMatch(Character::isWhitespace)) {
-              throw new ValueFormatException(
-                  Sizes.quote(s) + " is not an address; write e.g. 0.0.0.0 or 127.0.0.1");
-            }
-            return s;
-          });
 
   private final AgentReadContext ctx;
 
@@ -122,8 +84,8 @@ final class AgentConfigReader {
     this.ctx = ctx;
   }
 
-  /** Reads the root mapping; the result is meaningful only if no problem was reported. */
-  AgentConfig read(Path source, YamlMap root) {
+  @Override
+  public AgentConfig read(Path source, YamlMap root) {
     root.allowOnly(ROOT_KEYS, true);
     NodeConfig node = readNode(root.section("node"));
     Optional<CoordinatorConfig> coordinator =
@@ -201,7 +163,8 @@ final class AgentConfigReader {
     int maxConcurrent = m.get("maxConcurrent", ScalarType.integer(1, 10_000), 1);
     LockConfig.OnUnavailable onUnavailable =
         m.get("onUnavailable", ON_UNAVAILABLE, LockConfig.OnUnavailable.WAIT);
-    double ratio = m.get("criticalDiskRatio", RATIO, DEFAULT_CRITICAL_DISK_RATIO);
+    double ratio =
+        m.get("criticalDiskRatio", ScalarType.ratio("0.95"), DEFAULT_CRITICAL_DISK_RATIO);
     Duration acquireTimeout =
         m.get("acquireTimeout", ScalarType.durationAtLeast(Duration.ZERO), DEFAULT_ACQUIRE_TIMEOUT);
     return new LockConfig(
@@ -292,8 +255,8 @@ final class AgentConfigReader {
   private HttpConfig readHttp(YamlMap m) {
     m.allowOnly(List.of("enabled", "bind", "port"));
     boolean enabled = m.get("enabled", ScalarType.BOOLEAN, true);
-    String bind = m.get("bind", BIND_ADDRESS, "0.0.0.0");
-    int port = m.get("port", ScalarType.integer(0, 65535), DEFAULT_HTTP_PORT);
+    String bind = m.get("bind", Addresses.BIND_ADDRESS, "0.0.0.0");
+    int port = m.get("port", ScalarType.LISTEN_PORT, DEFAULT_HTTP_PORT);
     return new HttpConfig(enabled, bind, port);
   }
 
@@ -352,10 +315,5 @@ final class AgentConfigReader {
 
   private static boolean matchesPlain(FileConfig glob, FileConfig plain) {
     return glob.isGlob() && !plain.isGlob() && glob.matcher().matches(Path.of(plain.path()));
-  }
-
-  private static boolean validPort(String digits) {
-    int port = Integer.parseInt(digits);
-    return port >= 1 && port <= 65535;
   }
 }
