@@ -20,6 +20,11 @@ import java.util.Map;
  * The write-ahead journal of one rotation: one JSON line per step, each fsynced before the step it
  * announces (or after the step it confirms) runs. After a crash, {@link #pending} tells the engine
  * where every unfinished rotation stopped, so it can finish or undo it.
+ *
+ * <p>A successful rotation's last record ({@link RotationStep#DONE}) carries its outcome, and the
+ * journal stays until that outcome's event is kept elsewhere ({@link #discard}): a kill between the
+ * end of the rotation and the write of its event leaves the event here, to be handed over at the
+ * next start.
  */
 final class RotationJournal implements AutoCloseable {
 
@@ -110,6 +115,16 @@ final class RotationJournal implements AutoCloseable {
   @Override
   public void close() throws IOException {
     channel.close();
+  }
+
+  /**
+   * Removes the journal of a finished rotation whose event is now kept elsewhere; nothing when it
+   * is already gone.
+   */
+  static void discard(Path dir, String rotationId) throws IOException {
+    if (Files.deleteIfExists(dir.resolve(rotationId + SUFFIX))) {
+      Durable.fsyncDirectory(dir);
+    }
   }
 
   /** Every unfinished rotation in {@code dir}, in the order they began. */

@@ -62,6 +62,8 @@ public final class Agent {
   private final AgentOwnFiles own;
   private final Map<Path, Growth> growth = new ConcurrentHashMap<>();
   private final Map<Path, String> untouchedFailures = new ConcurrentHashMap<>();
+  // Finished rotations whose event the listener could not keep yet: their journals hold them.
+  private final Map<String, Unreported> unreported = new java.util.LinkedHashMap<>();
   private final LockOutage outage;
 
   public Agent(
@@ -124,6 +126,15 @@ public final class Agent {
   public List<RotationOutcome> recover() throws IOException {
     List<RotationOutcome> done = new ArrayList<>();
     for (RotationEngine.PendingRotation p : engine.pending()) {
+      Optional<RotationOutcome> finished = p.finished();
+      if (finished.isPresent()) {
+        // Killed before its event was kept: the journal's last record is the event.
+        log.info(
+            "reporting the rotation of {} that finished before the agent stopped", p.liveFile());
+        finish(finished.get(), 0, Optional.empty());
+        done.add(finished.get());
+        continue;
+      }
       Optional<Watched> w = findEntry(p.liveFile());
       FileConfig entry = w.map(Watched::entry).orElse(config.files().get(0));
       RotationSpec spec = SpecFactory.spec(entry, p.liveFile(), config.node(), clock.getZone());
@@ -161,6 +172,7 @@ public final class Agent {
   /** One check cycle: rotates every due file. Returns the rotations it ended. */
   public List<RotationOutcome> checkOnce() {
     long start = System.nanoTime();
+    reportAgain();
     List<RotationOutcome> outcomes = new ArrayList<>();
     for (FileReport r : status()) {
       if (r.dueNow().isPresent()) {
@@ -506,7 +518,35 @@ public final class Agent {
           o.codec(),
           o.fencingToken());
     }
-    listener.rotated(o, lock.backendName(), lockWaitMs);
+    report(new Unreported(o, lock.backendName(), lockWaitMs));
+  }
+
+  /** An outcome on its way to the listener, with what it is told beside. */
+  private record Unreported(RotationOutcome outcome, String backend, long lockWaitMs) {}
+
+  /**
+   * Tells the listener; once it has kept the outcome, the rotation's journal goes. Until then the
+   * journal keeps it across a kill, and each check tells the listener again.
+   */
+  private void report(Unreported u) {
+    String id = u.outcome().rotationId();
+    if (!listener.rotated(u.outcome(), u.backend(), u.lockWaitMs())) {
+      unreported.put(id, u);
+      return;
+    }
+    unreported.remove(id);
+    try {
+      engine.eventKept(id);
+    } catch (IOException e) {
+      // Left in place, the journal is reported again at the next start; the outbox ignores it then.
+      log.warn("cannot remove the journal of rotation {}: {}", id, e.getMessage());
+    }
+  }
+
+  private void reportAgain() {
+    for (Unreported u : List.copyOf(unreported.values())) {
+      report(u);
+    }
   }
 
   /** The state of every watched file, updating growth and disk metrics on the way. */

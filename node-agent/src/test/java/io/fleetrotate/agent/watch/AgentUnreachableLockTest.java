@@ -58,7 +58,7 @@ class AgentUnreachableLockTest {
 
   private RotationOutcome rotateOnce(AgentConfig c, Path live) throws Exception {
     try (FleetLock lock = FleetLocks.open(c)) {
-      Agent agent = new Agent(c, lock, Clock.systemUTC(), new AgentMetrics(), (o, b, w) -> {});
+      Agent agent = new Agent(c, lock, Clock.systemUTC(), new AgentMetrics(), (o, b, w) -> true);
       return agent.rotateNow(live, Trigger.SIZE, ProgressListener.NONE);
     }
   }
