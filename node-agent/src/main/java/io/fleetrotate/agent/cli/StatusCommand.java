@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -48,7 +49,12 @@ public final class StatusCommand implements Callable<Integer> {
       Agent agent = new Agent(c, lock, clock, new AgentMetrics(), RotationListener.NONE);
       List<FileReport> reports = agent.status();
       if (reports.isEmpty()) {
-        out.println("no watched file exists yet (" + c.files().size() + " entries configured)");
+        int n = c.files().size();
+        out.println(
+            "no watched file exists yet ("
+                + n
+                + (n == 1 ? " file entry" : " file entries")
+                + " configured)");
       }
       Instant now = clock.instant();
       for (FileReport r : reports) {
@@ -67,18 +73,18 @@ public final class StatusCommand implements Callable<Integer> {
         if (r.dueNow().isPresent()) {
           out.printf("  due now: %s trigger%n", r.dueNow().get());
         } else {
-          StringBuilder next = new StringBuilder("  not due;");
-          r.bytesToSizeTrigger()
-              .ifPresent(b -> next.append(" size trigger in ").append(Sizes.format(b)).append(';'));
+          List<String> next = new ArrayList<>(List.of("  not due"));
+          r.bytesToSizeTrigger().ifPresent(b -> next.add("size trigger in " + Sizes.format(b)));
           r.nextTimed()
               .ifPresent(
                   t ->
-                      next.append(" next timed trigger at ")
-                          .append(t)
-                          .append(" (in ")
-                          .append(human(Duration.between(now, t)))
-                          .append(')'));
-          out.println(next);
+                      next.add(
+                          "next timed trigger at "
+                              + t
+                              + " (in "
+                              + human(Duration.between(now, t))
+                              + ")"));
+          out.println(String.join("; ", next));
         }
       }
     }

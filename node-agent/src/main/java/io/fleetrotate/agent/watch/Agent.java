@@ -60,7 +60,7 @@ public final class Agent {
   private final RotationEngine engine;
   private final FileStateStore store;
   private final AgentOwnFiles own;
-  private final Map<Path, Growth> growth = new ConcurrentHashMap<>();
+  private final GrowthRecord growth;
   private final Map<Path, String> untouchedFailures = new ConcurrentHashMap<>();
   // Finished rotations whose event the listener could not keep yet: their journals hold them.
   private final Map<String, Unreported> unreported = new java.util.LinkedHashMap<>();
@@ -92,6 +92,7 @@ public final class Agent {
     this.listener = listener;
     this.engine = new RotationEngine(config.stateDir(), clock, steps);
     this.store = FileStateStore.open(config.stateDir());
+    this.growth = GrowthRecord.open(config.stateDir());
     this.own = new AgentOwnFiles(config.stateDir(), clock.getZone());
     this.outage = new LockOutage(config.lock(), lock.backendName(), clock);
   }
@@ -572,6 +573,7 @@ public final class Agent {
     } catch (IOException e) {
       log.error("cannot save the agent state: {}", e.getMessage());
     }
+    growth.save();
     return reports;
   }
 
@@ -580,7 +582,7 @@ public final class Agent {
     long size = Files.size(p);
     FileStateStore.FileState st = store.get(p, now);
     Instant since = st.sinceInstant();
-    double rate = growth.computeIfAbsent(p, k -> new Growth()).update(size, now);
+    double rate = growth.update(p, size, now);
     RotationSpec spec = SpecFactory.spec(w.entry(), p, config.node(), clock.getZone());
     List<Backup> backups = spec.naming().list();
     metrics.recordFile(p, size, rate);
@@ -606,23 +608,5 @@ public final class Agent {
         toSize,
         disk.mount(),
         disk.usedRatio());
-  }
-
-  /** Bytes per second, smoothed over checks; a shrinking file (rotated) restarts the estimate. */
-  private static final class Growth {
-    private long lastSize = -1;
-    private Instant lastAt;
-    private double rate;
-
-    double update(long size, Instant now) {
-      if (lastSize >= 0 && size >= lastSize && now.isAfter(lastAt)) {
-        double seconds = Duration.between(lastAt, now).toMillis() / 1000.0;
-        double sample = (size - lastSize) / seconds;
-        rate = rate == 0 ? sample : 0.7 * rate + 0.3 * sample;
-      }
-      lastSize = size;
-      lastAt = now;
-      return rate;
-    }
   }
 }
