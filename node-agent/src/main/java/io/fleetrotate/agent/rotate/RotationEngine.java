@@ -101,6 +101,17 @@ public final class RotationEngine {
   }
 
   /**
+   * Rotations that finished and whose event is not yet kept, whichever process ran them (a {@code
+   * rotate} command beside the daemon leaves its events so when the daemon owns the outbox). Only
+   * reads the journals.
+   */
+  public List<RotationOutcome> finishedUnreported() throws IOException {
+    return RotationJournal.finished(journalDir).stream()
+        .map(p -> new PendingRotation(p).finished().orElseThrow())
+        .toList();
+  }
+
+  /**
    * The event of the finished rotation {@code rotationId} is kept by whoever reports it: its
    * journal, which held the outcome until now, goes away. Nothing for any other outcome.
    */

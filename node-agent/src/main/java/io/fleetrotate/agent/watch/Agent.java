@@ -544,9 +544,23 @@ public final class Agent {
     }
   }
 
+  /**
+   * Hands over again what the listener could not keep, and the finished rotations another process
+   * left unreported (a {@code rotate} command run beside this daemon, which owns the outbox).
+   */
   private void reportAgain() {
     for (Unreported u : List.copyOf(unreported.values())) {
       report(u);
+    }
+    try {
+      for (RotationOutcome o : engine.finishedUnreported()) {
+        if (!unreported.containsKey(o.rotationId())) {
+          log.info("reporting the rotation of {} that another agent process made", o.liveFile());
+          report(new Unreported(o, lock.backendName(), 0));
+        }
+      }
+    } catch (IOException e) {
+      log.warn("cannot read the rotation journals: {}", e.getMessage());
     }
   }
 
