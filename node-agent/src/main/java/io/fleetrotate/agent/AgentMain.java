@@ -8,6 +8,8 @@ import io.fleetrotate.agent.cli.StatusCommand;
 import io.fleetrotate.agent.cli.ValidateCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 
 /** Entry point of {@code node-agent.jar}. */
 @Command(
@@ -52,13 +54,31 @@ public final class AgentMain implements Runnable {
    * the exit code.
    */
   public static int execute(String[] args, AgentHooks hooks) {
-    // Only the daemon logs at INFO; one-shot commands print their own results on stdout.
+    boolean daemon = args.length > 0 && "run".equals(args[0]);
+    // Only the daemon logs at INFO; one-shot commands print their own results on stdout, and say
+    // in their own sentence what a lock client failed at (no library stack traces).
     if (System.getProperty("fleetrotate.log.level") == null) {
-      boolean daemon = args.length > 0 && "run".equals(args[0]);
       System.setProperty("fleetrotate.log.level", daemon ? "INFO" : "WARN");
+    }
+    if (!daemon && System.getProperty("fleetrotate.lib.level") == null) {
+      System.setProperty("fleetrotate.lib.level", "OFF");
+    }
+    if (System.getProperty("fleetrotate.log.format") == null) {
+      System.setProperty("fleetrotate.log.format", LogFormat.choose(args, System.getenv()));
     }
     return commandLine(hooks).execute(args);
   }
+
+  /** Declared for every command; read by {@link LogFormat#choose} before logging starts. */
+  @Option(
+      names = LogFormat.OPTION,
+      paramLabel = "json|text",
+      scope = ScopeType.INHERIT,
+      description = {
+        "How the agent's own logs look on stderr (default: text on a terminal, JSON otherwise;",
+        "also FLEETROTATE_LOG_FORMAT)."
+      })
+  LogFormat.Format logFormat;
 
   public static CommandLine commandLine() {
     return commandLine(AgentHooks.PRODUCTION);

@@ -1,8 +1,11 @@
 package io.fleetrotate.agent.cli;
 
+import io.fleetrotate.agent.AgentMain;
 import io.fleetrotate.agent.compress.ProgressListener;
 import io.fleetrotate.agent.config.AgentConfig;
 import io.fleetrotate.agent.config.ConfigLoader;
+import io.fleetrotate.agent.report.Outbox;
+import io.fleetrotate.agent.report.Reporter;
 import io.fleetrotate.agent.rotate.RotationOutcome;
 import io.fleetrotate.agent.watch.Agent;
 import io.fleetrotate.agent.watch.AgentMetrics;
@@ -11,7 +14,9 @@ import io.fleetrotate.agent.watch.RotationListener;
 import io.fleetrotate.config.Sizes;
 import io.fleetrotate.lock.FleetLock;
 import io.fleetrotate.config.cli.ConfigOption;
+import io.fleetrotate.proto.FailureReason;
 import io.fleetrotate.proto.Trigger;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -67,10 +72,10 @@ public final class RotateCommand implements Callable<Integer> {
       return ConfigOption.BAD_CONFIG;
     }
     List<RotationOutcome> outcomes = new ArrayList<>();
+    AgentMetrics metrics = new AgentMetrics();
+    Reporting reporting = Reporting.open(c, metrics, hooks);
     try (FleetLock lock = hooks.lock().apply(c.lock().open(c.stateDir()))) {
-      Agent agent =
-          new Agent(
-              c, lock, hooks.clock(), new AgentMetrics(), RotationListener.NONE, hooks.steps());
+      Agent agent = new Agent(c, lock, hooks.clock(), metrics, reporting.listener(), hooks.steps());
       agent.recover();
       List<Path> targets = new ArrayList<>();
       for (FileReport r : agent.status()) {
@@ -82,23 +87,45 @@ public final class RotateCommand implements Callable<Integer> {
       if (file != null && targets.isEmpty()) {
         if (!now) {
           out.println(file + " is not due; add --now to rotate it anyway");
-          return 0;
+          return reporting.close(out, 0);
         }
         targets.add(file);
       }
       if (targets.isEmpty()) {
-        out.println("nothing is due; add --now to rotate anyway");
-        return 0;
+        if (!now) {
+          out.println("nothing is due; add --now to rotate anyway");
+          return reporting.close(out, 0);
+        }
+        err.println(
+            "nothing to rotate: no file matches "
+                + c.files().stream().map(f -> f.path().toString()).toList()
+                + " in "
+                + c.source()
+                + "; check that the logs exist and files[].path names them");
+        return reporting.close(out, 1);
       }
       for (Path p : targets) {
         ProgressBar bar = new ProgressBar(err, p, !quiet && System.console() != null);
-        outcomes.add(agent.rotateNow(p, now ? Trigger.MANUAL : Trigger.SIZE, bar));
-        bar.done();
+        try {
+          outcomes.add(agent.rotateNow(p, now ? Trigger.MANUAL : Trigger.SIZE, bar));
+        } catch (IOException notWatched) {
+          err.println(notWatched.getMessage());
+          return reporting.close(out, 2);
+        } finally {
+          bar.done();
+        }
       }
     }
     boolean allGood = true;
     for (RotationOutcome o : outcomes) {
       allGood &= o.succeeded();
+      if (o.reason().orElse(null) == FailureReason.LOCK_UNAVAILABLE) {
+        out.printf(
+            "NOT ROTATED %s: the %s lock service is unreachable, so no lease could be had; try"
+                + " again once it is back (a running agent rotates the file then by itself)%n",
+            o.liveFile(), c.lock().backend().name().toLowerCase(java.util.Locale.ROOT));
+        continue;
+      }
       double secs = o.duration().toMillis() / 1000.0;
       out.printf(
           "%s %s: %s -> %s (%s) in %.2fs, %.0f MB/s%s%n",
@@ -111,7 +138,77 @@ public final class RotateCommand implements Callable<Integer> {
           secs > 0 ? o.bytesBefore() / 1e6 / secs : 0,
           o.reason().map(r -> " [" + r + "] ").orElse(" ") + o.message());
     }
-    return allGood ? 0 : 1;
+    return reporting.close(out, allGood ? 0 : 1);
+  }
+
+  /**
+   * Reports the command's rotations to the coordinator as the daemon does, through the outbox. When
+   * a running daemon owns the outbox, each rotation's event stays in its journal and the daemon
+   * sends it at its next check.
+   */
+  private static final class Reporting {
+    private final Reporter reporter;
+    private final AgentConfig config;
+    private final String note;
+
+    private Reporting(Reporter reporter, AgentConfig config, String note) {
+      this.reporter = reporter;
+      this.config = config;
+      this.note = note;
+    }
+
+    static Reporting open(AgentConfig c, AgentMetrics metrics, AgentHooks hooks) {
+      if (c.coordinator().isEmpty()) {
+        return new Reporting(null, c, null);
+      }
+      try {
+        Reporter r =
+            Reporter.open(
+                c, c.coordinator().get(), metrics.registry(), hooks.clock(), AgentMain.version());
+        return new Reporting(r, c, null);
+      } catch (IOException ownedByTheDaemon) {
+        return new Reporting(
+            null,
+            c,
+            "the running agent reports these rotations to "
+                + c.coordinator().get().url()
+                + " at its next check");
+      }
+    }
+
+    RotationListener listener() {
+      if (reporter != null) {
+        return reporter.listener();
+      }
+      // Left in the journals for the daemon, or nothing to report to.
+      return note != null ? (o, backend, waitMs) -> false : RotationListener.NONE;
+    }
+
+    /** Sends what this command recorded (a few seconds at most), says how it went; {@code exit}. */
+    int close(PrintWriter out, int exit) {
+      if (reporter != null) {
+        reporter.close();
+        int left;
+        try {
+          left = Outbox.depth(Reporter.outboxDir(config.stateDir())).pending();
+        } catch (IOException e) {
+          left = -1;
+        }
+        if (left > 0) {
+          out.println(
+              left
+                  + (left == 1 ? " event waits" : " events wait")
+                  + " in the outbox for "
+                  + config.coordinator().get().url()
+                  + "; the agent sends "
+                  + (left == 1 ? "it" : "them")
+                  + " when the coordinator answers");
+        }
+      } else if (note != null) {
+        out.println(note);
+      }
+      return exit;
+    }
   }
 
   /** bytes done/total and MB/s on one terminal line. */

@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
@@ -74,18 +75,18 @@ public final class StatusCommand implements Callable<Integer> {
         if (r.dueNow().isPresent()) {
           out.printf("  due now: %s trigger%n", r.dueNow().get());
         } else {
-          StringBuilder next = new StringBuilder("  not due;");
-          r.bytesToSizeTrigger()
-              .ifPresent(b -> next.append(" size trigger in ").append(Sizes.format(b)).append(';'));
+          List<String> next = new ArrayList<>(List.of("  not due"));
+          r.bytesToSizeTrigger().ifPresent(b -> next.add("size trigger in " + Sizes.format(b)));
           r.nextTimed()
               .ifPresent(
                   t ->
-                      next.append(" next timed trigger at ")
-                          .append(t)
-                          .append(" (in ")
-                          .append(human(Duration.between(now, t)))
-                          .append(')'));
-          out.println(next);
+                      next.add(
+                          "next timed trigger at "
+                              + t
+                              + " (in "
+                              + human(Duration.between(now, t))
+                              + ")"));
+          out.println(String.join("; ", next));
         }
       }
     }

@@ -17,8 +17,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Sends a heartbeat every {@code coordinator.heartbeat} on its own thread and hands the reply's
- * commands to the {@link CommandRunner}. A failed heartbeat is not retried (the next one carries
- * newer news); a 429 skips heartbeats until its {@code Retry-After} has passed.
+ * commands to the {@link CommandRunner}; each answered heartbeat is told to {@code answered} (the
+ * outbox's sender, which then stops waiting out its backoff). A failed heartbeat is not retried
+ * (the next one carries newer news); a 429 skips heartbeats until its {@code Retry-After} has
+ * passed.
  */
 final class HeartbeatSender {
   private static final Logger log = LoggerFactory.getLogger(HeartbeatSender.class);
@@ -34,6 +36,7 @@ final class HeartbeatSender {
   private final LastReports last;
   private final StatusSnapshots status;
   private final CommandRunner commands;
+  private final Runnable answered;
   private ScheduledExecutorService timer;
   private long notBefore = System.nanoTime();
   private String failing;
@@ -50,7 +53,8 @@ final class HeartbeatSender {
       ReportMetrics metrics,
       LastReports last,
       StatusSnapshots status,
-      CommandRunner commands) {
+      CommandRunner commands,
+      Runnable answered) {
     this.client = client;
     this.codec = codec;
     this.node = node;
@@ -62,6 +66,7 @@ final class HeartbeatSender {
     this.last = last;
     this.status = status;
     this.commands = commands;
+    this.answered = answered;
   }
 
   synchronized void start() {
@@ -149,6 +154,7 @@ final class HeartbeatSender {
     }
     metrics.heartbeat("ok");
     last.heartbeat(true, "ok");
+    answered.run();
     if (failing != null) {
       log.info(
           "heartbeats reach the coordinator at {} again, after {} failed", client.url(), failures);

@@ -20,7 +20,11 @@ import java.util.Collection;
 import java.util.Deque;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.NavigableSet;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
@@ -46,7 +50,9 @@ import org.slf4j.LoggerFactory;
  * handed over) is kept if it holds a whole valid event and deleted otherwise. The outbox is never
  * bounded by dropping: past {@code warnAbove} pending events it logs an error and keeps writing.
  * When the disk refuses a write, {@link #record} holds the event in memory, in order, and {@link
- * #retryUnwritten} writes it later.
+ * #retryUnwritten} writes it later. {@link #record} is idempotent by event id: an event already
+ * pending (on disk or in memory) is not added twice, so whoever kept an event elsewhere until the
+ * outbox took it (a rotation's journal) may hand it over again.
  *
  * <p>One process owns an outbox at a time (a file lock); within it, one thread appends and one
  * thread sends.
@@ -72,6 +78,9 @@ public final class Outbox implements AutoCloseable {
   private final NavigableSet<Long> pending = new ConcurrentSkipListSet<>();
   // The skip list's size() walks every entry; this counts them instead.
   private final AtomicInteger pendingOnDisk = new AtomicInteger();
+  // The ids of the events pending on disk, by sequence: record() adds none twice.
+  private final Map<Long, UUID> idOnDisk = new ConcurrentHashMap<>();
+  private final Set<UUID> idsOnDisk = ConcurrentHashMap.newKeySet();
   private final Deque<RotationEvent> unwritten = new ArrayDeque<>();
   private long nextSequence;
   private long warnedAt;
@@ -136,14 +145,14 @@ public final class Outbox implements AutoCloseable {
         Matcher temp = TEMP_FILE.matcher(name);
         if (event.matches()) {
           long seq = Long.parseLong(event.group(1));
-          track(seq);
+          track(seq, idIn(file));
           highest = Math.max(highest, seq);
         } else if (temp.matches()) {
           long seq = Long.parseLong(temp.group(1));
           changed = true;
           try {
             if (salvage(file, seq)) {
-              track(seq);
+              track(seq, idIn(fileOf(seq)));
               highest = Math.max(highest, seq);
             }
           } catch (IOException e) {
@@ -168,6 +177,15 @@ public final class Outbox implements AutoCloseable {
     if (!pending.isEmpty()) {
       log.info(
           "{} rotation events from an earlier run wait in the outbox {}", pendingOnDisk.get(), dir);
+    }
+  }
+
+  /** The id of the event in {@code file}; null when it does not decode (peek rejects it). */
+  private UUID idIn(Path file) {
+    try {
+      return codec.decodeEvent(Files.readAllBytes(file)).eventId();
+    } catch (IOException | WireFormatException e) {
+      return null;
     }
   }
 
@@ -243,7 +261,7 @@ public final class Outbox implements AutoCloseable {
       throw e;
     }
     nextSequence = seq + 1;
-    track(seq);
+    track(seq, event.eventId());
     try {
       // The rename is in the directory; a crash before this fsync could undo it.
       sync.directory(dir);
@@ -258,12 +276,20 @@ public final class Outbox implements AutoCloseable {
   /**
    * Writes {@code event} like {@link #append}, but never throws: when the disk refuses, the event
    * is held in memory after any earlier unwritten ones, and {@link #retryUnwritten} writes them in
-   * order. Returns true if the event (and every earlier one) is on disk.
+   * order. An event whose id is already pending is not added again. Returns true if the event is on
+   * disk.
    */
   synchronized boolean record(RotationEvent event) {
-    unwritten.addLast(event);
-    unwrittenCount = unwritten.size();
-    return retryUnwritten();
+    UUID id = event.eventId();
+    if (idsOnDisk.contains(id)) {
+      return true;
+    }
+    if (unwritten.stream().noneMatch(e -> e.eventId().equals(id))) {
+      unwritten.addLast(event);
+      unwrittenCount = unwritten.size();
+    }
+    retryUnwritten();
+    return idsOnDisk.contains(id);
   }
 
   /** Writes the events {@link #record} could not; true if none is left in memory. */
@@ -276,8 +302,8 @@ public final class Outbox implements AutoCloseable {
           writeFailing = true;
           log.error(
               "cannot write a rotation event to the outbox {} ({}); holding it in memory and"
-                  + " retrying, but events held in memory are lost if the agent stops before the"
-                  + " disk recovers",
+                  + " retrying; the journal of a finished rotation keeps its event across a stop"
+                  + " until then",
               dir,
               e.getMessage());
         }
@@ -342,13 +368,21 @@ public final class Outbox implements AutoCloseable {
     return batch;
   }
 
-  private void track(long seq) {
+  private void track(long seq, UUID id) {
+    if (id != null) {
+      idOnDisk.put(seq, id);
+      idsOnDisk.add(id);
+    }
     if (pending.add(seq)) {
       pendingOnDisk.incrementAndGet();
     }
   }
 
   private void untrack(long seq) {
+    UUID id = idOnDisk.remove(seq);
+    if (id != null) {
+      idsOnDisk.remove(id);
+    }
     if (pending.remove(seq)) {
       pendingOnDisk.decrementAndGet();
     }
@@ -460,7 +494,9 @@ public final class Outbox implements AutoCloseable {
     synchronized (this) {
       if (!unwritten.isEmpty()) {
         log.error(
-            "{} rotation events could not be written to the outbox {} and are lost",
+            "{} rotation events could not be written to the outbox {}; those of finished"
+                + " rotations stay in their journals and are written at the next start, the others"
+                + " are lost",
             unwritten.size(),
             dir);
       }

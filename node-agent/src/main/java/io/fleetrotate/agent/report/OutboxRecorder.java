@@ -8,7 +8,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The rotation listener that reports: each outcome becomes a {@code RotationEvent}, written durably
  * to the outbox on the rotation worker before anything else happens, then the sender is woken. It
- * never throws into the agent: the rotation has happened whatever reporting makes of it.
+ * never throws into the agent: the rotation has happened whatever reporting makes of it. It answers
+ * false while the disk refuses the outbox's write, so that the rotation's journal keeps the event.
  */
 final class OutboxRecorder implements RotationListener {
   private static final Logger log = LoggerFactory.getLogger(OutboxRecorder.class);
@@ -24,15 +25,19 @@ final class OutboxRecorder implements RotationListener {
   }
 
   @Override
-  public void rotated(RotationOutcome outcome, String lockBackend, long lockWaitMs) {
+  public boolean rotated(RotationOutcome outcome, String lockBackend, long lockWaitMs) {
+    boolean kept;
     try {
-      outbox.record(RotationEvents.of(outcome, nodeId, lockBackend, lockWaitMs));
+      kept = outbox.record(RotationEvents.of(outcome, nodeId, lockBackend, lockWaitMs));
     } catch (RuntimeException e) {
+      // An event the wire contract refuses can never be kept: holding it would block nothing.
       log.error(
           "cannot report the rotation of {} to the coordinator: {}",
           outcome.liveFile(),
           e.getMessage());
+      kept = true;
     }
     wake.run();
+    return kept;
   }
 }

@@ -55,10 +55,13 @@ final class OutboxReplayer implements AutoCloseable {
   private boolean stopped; // guarded by monitor
   private boolean woken; // guarded by monitor
   private long notBefore = System.nanoTime(); // guarded by monitor
+  // The wait is the coordinator's own Retry-After, which a heartbeat does not cut short.
+  private boolean waitAsked; // guarded by monitor
   private int batchLimit;
   // The largest batch not yet refused as too large: growth after a success stops below it.
   private int batchCeiling;
   private String failing;
+  private boolean retryAfterGiven; // the last send's wait came from a Retry-After
   private Thread thread;
 
   OutboxReplayer(
@@ -136,8 +139,27 @@ final class OutboxReplayer implements AutoCloseable {
   }
 
   private void delay(Duration d) {
+    delay(d, false);
+  }
+
+  private void delay(Duration d, boolean asked) {
     synchronized (monitor) {
       notBefore = System.nanoTime() + d.toNanos();
+      waitAsked = asked;
+    }
+  }
+
+  /**
+   * A heartbeat was just answered: the coordinator is back, so events waiting out a backoff go now
+   * rather than when the backoff ends (up to {@code maxBackoff} later). A Retry-After is honoured.
+   */
+  void coordinatorAnswered() {
+    synchronized (monitor) {
+      if (!waitAsked && notBefore - System.nanoTime() > 0) {
+        notBefore = System.nanoTime();
+        woken = true;
+        monitor.notifyAll();
+      }
     }
   }
 
@@ -169,9 +191,10 @@ final class OutboxReplayer implements AutoCloseable {
       if (remaining < timeout.toNanos()) {
         timeout = Duration.ofNanos(remaining);
       }
+      retryAfterGiven = false;
       Optional<Duration> wait = send(batch, timeout);
       if (wait.isPresent()) {
-        delay(wait.get());
+        delay(wait.get(), retryAfterGiven);
         return;
       }
     }
@@ -305,6 +328,7 @@ final class OutboxReplayer implements AutoCloseable {
     metrics.eventBatch(outcome);
     last.events(false, message);
     Duration wait = retryAfter.orElseGet(backoff::next);
+    retryAfterGiven = retryAfter.isPresent();
     if (!outcome.equals(failing)) {
       failing = outcome;
       String line =

@@ -135,7 +135,8 @@ public final class Reporter implements AgentDaemon.Companion {
             metrics,
             last,
             new StatusSnapshots(agent, worker),
-            commands);
+            commands,
+            replayer::coordinatorAnswered);
     replayer.start();
     heartbeats.start();
     log.info(

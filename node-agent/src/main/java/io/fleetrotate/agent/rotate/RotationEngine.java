@@ -92,9 +92,41 @@ public final class RotationEngine {
     }
   }
 
-  /** Journals of rotations a crash interrupted, oldest first. */
+  /**
+   * Journals of rotations a crash interrupted, oldest first, and of rotations that finished but
+   * whose event was not yet kept ({@link PendingRotation#finished}).
+   */
   public List<PendingRotation> pending() throws IOException {
     return RotationJournal.pending(journalDir).stream().map(PendingRotation::new).toList();
+  }
+
+  /**
+   * Rotations that finished and whose event is not yet kept, whichever process ran them (a {@code
+   * rotate} command beside the daemon leaves its events so when the daemon owns the outbox). Only
+   * reads the journals.
+   */
+  public List<RotationOutcome> finishedUnreported() throws IOException {
+    return RotationJournal.finished(journalDir).stream()
+        .map(p -> new PendingRotation(p).finished().orElseThrow())
+        .toList();
+  }
+
+  /**
+   * The event of the finished rotation {@code rotationId} is kept by whoever reports it: its
+   * journal, which held the outcome until now, goes away. Nothing for any other outcome.
+   */
+  public void eventKept(String rotationId) throws IOException {
+    RotationJournal.discard(journalDir, rotationId);
+  }
+
+  /** What the {@link RotationStep#DONE} record keeps of a finished rotation beyond its plan. */
+  private static Map<String, String> finishedDetails(RotationOutcome o) {
+    return Map.of(
+        "message", o.message(),
+        "bytesBefore", Long.toString(o.bytesBefore()),
+        "bytesAfter", Long.toString(o.bytesAfter()),
+        "codec", o.codec(),
+        "finishedAt", o.finishedAt().toString());
   }
 
   /** A rotation found in the journal, to be finished by {@link #resume}. */
@@ -115,6 +147,35 @@ public final class RotationEngine {
 
     public String lastStep() {
       return pending.lastStep().name();
+    }
+
+    /**
+     * The outcome of a rotation that finished before the kill (its journal ends with {@link
+     * RotationStep#DONE}): nothing is left to do but report it. Empty for a rotation to {@link
+     * #resume}.
+     */
+    public Optional<RotationOutcome> finished() {
+      if (pending.lastStep() != RotationStep.DONE) {
+        return Optional.empty();
+      }
+      RotationPlan plan = pending.plan();
+      Map<String, String> d = pending.details();
+      return Optional.of(
+          new RotationOutcome(
+              plan.rotationId(),
+              Path.of(plan.livePath()),
+              plan.group(),
+              Trigger.valueOf(plan.trigger()),
+              Result.SUCCESS,
+              Optional.empty(),
+              d.getOrDefault("message", "rotated"),
+              Long.parseLong(d.getOrDefault("bytesBefore", "0")),
+              Long.parseLong(d.getOrDefault("bytesAfter", "0")),
+              d.getOrDefault("codec", plan.codec()),
+              Instant.parse(plan.startedAt()),
+              Instant.parse(d.getOrDefault("finishedAt", plan.startedAt())),
+              plan.fencingToken(),
+              Optional.of(Path.of(plan.backupPath()))));
     }
   }
 
@@ -421,9 +482,18 @@ public final class RotationEngine {
       }
       compressPending();
       prune();
-      journal.record(RotationStep.DONE);
-      journal.complete();
-      return outcome(Result.SUCCESS, null, note.isEmpty() ? "rotated" : note);
+      RotationOutcome done = outcome(Result.SUCCESS, null, note.isEmpty() ? "rotated" : note);
+      try {
+        journal.record(RotationStep.DONE, finishedDetails(done));
+      } catch (IOException e) {
+        // The rotation is done all the same; only a kill before its event is written loses it now.
+        log.warn(
+            "cannot journal the end of rotation {} ({}); its event is not kept across a kill",
+            plan.rotationId(),
+            e.getMessage());
+        journal.complete();
+      }
+      return done;
     }
 
     private void move() throws IOException, RotationFailure, LeaseLostException, MoveSkipped {

@@ -20,6 +20,11 @@ import java.util.Map;
  * The write-ahead journal of one rotation: one JSON line per step, each fsynced before the step it
  * announces (or after the step it confirms) runs. After a crash, {@link #pending} tells the engine
  * where every unfinished rotation stopped, so it can finish or undo it.
+ *
+ * <p>A successful rotation's last record ({@link RotationStep#DONE}) carries its outcome, and the
+ * journal stays until that outcome's event is kept elsewhere ({@link #discard}): a kill between the
+ * end of the rotation and the write of its event leaves the event here, to be handed over at the
+ * next start.
  */
 final class RotationJournal implements AutoCloseable {
 
@@ -112,22 +117,52 @@ final class RotationJournal implements AutoCloseable {
     channel.close();
   }
 
+  /**
+   * Removes the journal of a finished rotation whose event is now kept elsewhere; nothing when it
+   * is already gone.
+   */
+  static void discard(Path dir, String rotationId) throws IOException {
+    if (Files.deleteIfExists(dir.resolve(rotationId + SUFFIX))) {
+      Durable.fsyncDirectory(dir);
+    }
+  }
+
   /** Every unfinished rotation in {@code dir}, in the order they began. */
   static List<Pending> pending(Path dir) throws IOException {
+    return scan(dir, true);
+  }
+
+  /**
+   * The rotations in {@code dir} that finished ({@link RotationStep#DONE}) and whose event is not
+   * yet kept. Only reads: another process may be writing the other journals.
+   */
+  static List<Pending> finished(Path dir) throws IOException {
+    return scan(dir, false).stream().filter(p -> p.lastStep() == RotationStep.DONE).toList();
+  }
+
+  /**
+   * @param clean delete a journal whose plan never became durable (only at start, when no other
+   *     rotation can be writing it)
+   */
+  private static List<Pending> scan(Path dir, boolean clean) throws IOException {
     List<Pending> found = new ArrayList<>();
     if (!Files.isDirectory(dir)) {
       return found;
     }
     try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*" + SUFFIX)) {
       for (Path f : files) {
-        read(f).ifPresent(found::add);
+        try {
+          read(f, clean).ifPresent(found::add);
+        } catch (java.nio.file.NoSuchFileException gone) {
+          // Completed by its writer since it was listed.
+        }
       }
     }
     found.sort((a, b) -> a.plan().startedAt().compareTo(b.plan().startedAt()));
     return found;
   }
 
-  private static java.util.Optional<Pending> read(Path f) throws IOException {
+  private static java.util.Optional<Pending> read(Path f, boolean clean) throws IOException {
     RotationPlan plan = null;
     RotationStep last = null;
     Map<String, String> details = new LinkedHashMap<>();
@@ -148,8 +183,10 @@ final class RotationJournal implements AutoCloseable {
       last = step;
     }
     if (plan == null) {
-      // The plan never became durable, so nothing was touched.
-      Files.deleteIfExists(f);
+      if (clean) {
+        // The plan never became durable, so nothing was touched.
+        Files.deleteIfExists(f);
+      }
       return java.util.Optional.empty();
     }
     details.remove("step");

@@ -22,6 +22,9 @@ public enum RotationStep {
   COMPRESSED,
   /** The uncompressed backup is gone. */
   BACKUP_DELETED,
-  /** Retention is applied; the rotation is over. */
+  /**
+   * Retention is applied; the rotation is over. The record carries the outcome, and the journal
+   * stays until the outcome's event is kept by whoever reports it (the outbox).
+   */
   DONE
 }

@@ -60,8 +60,10 @@ public final class Agent {
   private final RotationEngine engine;
   private final FileStateStore store;
   private final AgentOwnFiles own;
-  private final Map<Path, Growth> growth = new ConcurrentHashMap<>();
+  private final GrowthRecord growth;
   private final Map<Path, String> untouchedFailures = new ConcurrentHashMap<>();
+  // Finished rotations whose event the listener could not keep yet: their journals hold them.
+  private final Map<String, Unreported> unreported = new java.util.LinkedHashMap<>();
   private final LockOutage outage;
 
   public Agent(
@@ -90,6 +92,7 @@ public final class Agent {
     this.listener = listener;
     this.engine = new RotationEngine(config.stateDir(), clock, steps);
     this.store = FileStateStore.open(config.stateDir());
+    this.growth = GrowthRecord.open(config.stateDir());
     this.own = new AgentOwnFiles(config.stateDir(), clock.getZone());
     this.outage = new LockOutage(config.lock(), lock.backendName(), clock);
   }
@@ -124,6 +127,15 @@ public final class Agent {
   public List<RotationOutcome> recover() throws IOException {
     List<RotationOutcome> done = new ArrayList<>();
     for (RotationEngine.PendingRotation p : engine.pending()) {
+      Optional<RotationOutcome> finished = p.finished();
+      if (finished.isPresent()) {
+        // Killed before its event was kept: the journal's last record is the event.
+        log.info(
+            "reporting the rotation of {} that finished before the agent stopped", p.liveFile());
+        finish(finished.get(), 0, Optional.empty());
+        done.add(finished.get());
+        continue;
+      }
       Optional<Watched> w = findEntry(p.liveFile());
       FileConfig entry = w.map(Watched::entry).orElse(config.files().get(0));
       RotationSpec spec = SpecFactory.spec(entry, p.liveFile(), config.node(), clock.getZone());
@@ -161,6 +173,7 @@ public final class Agent {
   /** One check cycle: rotates every due file. Returns the rotations it ended. */
   public List<RotationOutcome> checkOnce() {
     long start = System.nanoTime();
+    reportAgain();
     List<RotationOutcome> outcomes = new ArrayList<>();
     for (FileReport r : status()) {
       if (r.dueNow().isPresent()) {
@@ -506,7 +519,49 @@ public final class Agent {
           o.codec(),
           o.fencingToken());
     }
-    listener.rotated(o, lock.backendName(), lockWaitMs);
+    report(new Unreported(o, lock.backendName(), lockWaitMs));
+  }
+
+  /** An outcome on its way to the listener, with what it is told beside. */
+  private record Unreported(RotationOutcome outcome, String backend, long lockWaitMs) {}
+
+  /**
+   * Tells the listener; once it has kept the outcome, the rotation's journal goes. Until then the
+   * journal keeps it across a kill, and each check tells the listener again.
+   */
+  private void report(Unreported u) {
+    String id = u.outcome().rotationId();
+    if (!listener.rotated(u.outcome(), u.backend(), u.lockWaitMs())) {
+      unreported.put(id, u);
+      return;
+    }
+    unreported.remove(id);
+    try {
+      engine.eventKept(id);
+    } catch (IOException e) {
+      // Left in place, the journal is reported again at the next start; the outbox ignores it then.
+      log.warn("cannot remove the journal of rotation {}: {}", id, e.getMessage());
+    }
+  }
+
+  /**
+   * Hands over again what the listener could not keep, and the finished rotations another process
+   * left unreported (a {@code rotate} command run beside this daemon, which owns the outbox).
+   */
+  private void reportAgain() {
+    for (Unreported u : List.copyOf(unreported.values())) {
+      report(u);
+    }
+    try {
+      for (RotationOutcome o : engine.finishedUnreported()) {
+        if (!unreported.containsKey(o.rotationId())) {
+          log.info("reporting the rotation of {} that another agent process made", o.liveFile());
+          report(new Unreported(o, lock.backendName(), 0));
+        }
+      }
+    } catch (IOException e) {
+      log.warn("cannot read the rotation journals: {}", e.getMessage());
+    }
   }
 
   /** The state of every watched file, updating growth and disk metrics on the way. */
@@ -532,6 +587,7 @@ public final class Agent {
     } catch (IOException e) {
       log.error("cannot save the agent state: {}", e.getMessage());
     }
+    growth.save();
     return reports;
   }
 
@@ -540,7 +596,7 @@ public final class Agent {
     long size = Files.size(p);
     FileStateStore.FileState st = store.get(p, now);
     Instant since = st.sinceInstant();
-    double rate = growth.computeIfAbsent(p, k -> new Growth()).update(size, now);
+    double rate = growth.update(p, size, now);
     RotationSpec spec = SpecFactory.spec(w.entry(), p, config.node(), clock.getZone());
     List<Backup> backups = spec.naming().list();
     metrics.recordFile(p, size, rate);
@@ -566,23 +622,5 @@ public final class Agent {
         toSize,
         disk.mount(),
         disk.usedRatio());
-  }
-
-  /** Bytes per second, smoothed over checks; a shrinking file (rotated) restarts the estimate. */
-  private static final class Growth {
-    private long lastSize = -1;
-    private Instant lastAt;
-    private double rate;
-
-    double update(long size, Instant now) {
-      if (lastSize >= 0 && size >= lastSize && now.isAfter(lastAt)) {
-        double seconds = Duration.between(lastAt, now).toMillis() / 1000.0;
-        double sample = (size - lastSize) / seconds;
-        rate = rate == 0 ? sample : 0.7 * rate + 0.3 * sample;
-      }
-      lastSize = size;
-      lastAt = now;
-      return rate;
-    }
   }
 }

@@ -100,6 +100,24 @@ class AgentCliTest {
   }
 
   @Test
+  void statusMeasuresGrowthSinceTheLastSampleAndEndsNoLineWithASemicolon() throws Exception {
+    Path c = config("{ maxSize: 1GiB }");
+    assertThat(run("status", "--config", c.toString())).isZero();
+    assertThat(out.toString()).contains("no watched file exists yet (1 file entry configured)");
+
+    Path growing = Files.writeString(logs.resolve("growing.log"), "line\n".repeat(1000));
+    assertThat(run("status", "--config", c.toString())).isZero();
+    Files.writeString(growing, "x".repeat(1 << 20), java.nio.file.StandardOpenOption.APPEND);
+    out.getBuffer().setLength(0);
+    assertThat(run("status", "--config", c.toString())).isZero();
+
+    String shown = out.toString();
+    assertThat(shown).contains("growing.log").doesNotContain("growing 0B/s");
+    assertThat(shown).containsPattern("growing [1-9][0-9.]*[KMG]?i?B/s");
+    assertThat(shown.lines()).noneMatch(l -> l.strip().endsWith(";"));
+  }
+
+  @Test
   void rotateNowRotatesEveryWatchedFileAndExitsZero() throws Exception {
     Files.writeString(logs.resolve("a.log"), "line a\n".repeat(1000));
     Files.writeString(logs.resolve("b.log"), "line b\n".repeat(1000));

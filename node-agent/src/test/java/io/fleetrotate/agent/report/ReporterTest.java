@@ -108,7 +108,7 @@ class ReporterTest {
             metrics,
             (outcome, backend, waitMs) -> {
               rotatingThreads.add(Thread.currentThread().getName());
-              reporting.rotated(outcome, backend, waitMs);
+              return reporting.rotated(outcome, backend, waitMs);
             });
     reporter.start(agent, worker);
   }

@@ -131,6 +131,14 @@ class RotationEngineTest {
     assertThat(names(live.getParent())).containsExactly("server.log.20261121-020000.zst");
     assertThat(zstdDecompress(live.resolveSibling("server.log.20261121-020000.zst")))
         .isEqualTo(lines(5000));
+    // The journal keeps the finished rotation's outcome until its event is kept elsewhere.
+    var kept = RotationJournal.pending(dir.resolve("state/journal"));
+    assertThat(kept)
+        .singleElement()
+        .satisfies(p -> assertThat(p.lastStep()).isEqualTo(RotationStep.DONE));
+    RotationEngine.PendingRotation finished = engine().pending().get(0);
+    assertThat(finished.finished()).contains(o);
+    engine().eventKept(o.rotationId());
     assertThat(RotationJournal.pending(dir.resolve("state/journal"))).isEmpty();
   }
 

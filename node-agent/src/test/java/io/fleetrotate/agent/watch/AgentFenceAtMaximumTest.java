@@ -46,7 +46,7 @@ class AgentFenceAtMaximumTest {
     AgentConfig c = ConfigLoader.load(config, Map.of());
 
     try (LocalFleetLock lock = new LocalFleetLock(c.stateDir().resolve("locks"), 1)) {
-      Agent agent = new Agent(c, lock, Clock.systemUTC(), new AgentMetrics(), (o, b, w) -> {});
+      Agent agent = new Agent(c, lock, Clock.systemUTC(), new AgentMetrics(), (o, b, w) -> true);
       for (int i = 0; i < 2; i++) {
         RotationOutcome o = agent.rotateNow(live, Trigger.MANUAL, ProgressListener.NONE);
         assertThat(o.result()).isEqualTo(Result.FAILED);

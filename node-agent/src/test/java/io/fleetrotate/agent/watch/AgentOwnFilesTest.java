@@ -98,7 +98,7 @@ class AgentOwnFilesTest {
     AgentConfig c = config(logs + "/*", dir.resolve("state"));
 
     try (LocalFleetLock lock = new LocalFleetLock(c.stateDir().resolve("locks"), 1)) {
-      Agent agent = new Agent(c, lock, Clock.systemUTC(), new AgentMetrics(), (o, b, w) -> {});
+      Agent agent = new Agent(c, lock, Clock.systemUTC(), new AgentMetrics(), (o, b, w) -> true);
       for (Path own :
           List.of(
               fence,

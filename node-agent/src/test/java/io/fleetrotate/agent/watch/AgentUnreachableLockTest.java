@@ -57,7 +57,7 @@ class AgentUnreachableLockTest {
 
   private RotationOutcome rotateOnce(AgentConfig c, Path live) throws Exception {
     try (FleetLock lock = c.lock().open(c.stateDir())) {
-      Agent agent = new Agent(c, lock, Clock.systemUTC(), new AgentMetrics(), (o, b, w) -> {});
+      Agent agent = new Agent(c, lock, Clock.systemUTC(), new AgentMetrics(), (o, b, w) -> true);
       return agent.rotateNow(live, Trigger.SIZE, ProgressListener.NONE);
     }
   }

@@ -1,0 +1,81 @@
+package io.fleetrotate.agent.watch;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * How fast each watched file grows: the last size seen, when, and a rate smoothed over checks. Kept
+ * in {@code stateDir/growth.json} so that a short-lived process ({@code status}) measures from the
+ * daemon's last sample, or from its own previous run, rather than from nothing. A cache: not
+ * fsynced, and an unreadable file starts the estimates afresh.
+ */
+final class GrowthRecord {
+  private static final Logger log = LoggerFactory.getLogger(GrowthRecord.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  static final String FILE = "growth.json";
+
+  /** The last sample of one file and its smoothed rate in bytes per second. */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  record Sample(long size, String at, double rate) {}
+
+  private final Path file;
+  private final Map<String, Sample> samples = new TreeMap<>();
+
+  private GrowthRecord(Path file) {
+    this.file = file;
+  }
+
+  static GrowthRecord open(Path stateDir) {
+    GrowthRecord g = new GrowthRecord(stateDir.resolve(FILE));
+    if (Files.exists(g.file)) {
+      try {
+        g.samples.putAll(
+            JSON.readValue(g.file.toFile(), new TypeReference<Map<String, Sample>>() {}));
+      } catch (IOException e) {
+        log.debug("starting growth estimates afresh, {} is unreadable: {}", g.file, e.getMessage());
+      }
+    }
+    return g;
+  }
+
+  /**
+   * Bytes per second, smoothed over samples; a shrinking file (rotated) keeps the last estimate and
+   * restarts the measure from its new size.
+   */
+  synchronized double update(Path live, long size, Instant now) {
+    Sample last = samples.get(live.toString());
+    double rate = last == null ? 0 : last.rate();
+    if (last != null && size >= last.size()) {
+      Instant lastAt = Instant.parse(last.at());
+      if (now.isAfter(lastAt)) {
+        double seconds = Duration.between(lastAt, now).toMillis() / 1000.0;
+        double sample = (size - last.size()) / seconds;
+        rate = rate == 0 ? sample : 0.7 * rate + 0.3 * sample;
+      }
+    }
+    samples.put(live.toString(), new Sample(size, now.toString(), rate));
+    return rate;
+  }
+
+  /** Writes the samples beside the agent's state; a failure only costs the next estimate. */
+  synchronized void save() {
+    try {
+      Path tmp = file.resolveSibling(FILE + ".tmp");
+      Files.write(tmp, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(samples));
+      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      log.debug("cannot save the growth estimates to {}: {}", file, e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,115 @@
+package io.fleetrotate.agent.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fleetrotate.agent.it.HookedAgentMain;
+import io.fleetrotate.proto.RotationEvent;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code agent run} as a child JVM, SIGKILLed at the instant a rotation has ended and its event is
+ * not yet in the outbox (right after the journal's DONE record): the next run finds the event in
+ * the journal, and the coordinator receives it exactly once.
+ */
+class EventKeptAcrossKillTest {
+  private static final Duration DEADLINE = Duration.ofSeconds(90);
+
+  @TempDir Path dir;
+
+  private Process run(Path config, Path output, List<String> jvmArgs) throws IOException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.add("-Xshare:auto");
+    cmd.add("-XX:TieredStopAtLevel=1");
+    cmd.addAll(jvmArgs);
+    cmd.add("-cp");
+    cmd.add(System.getProperty("java.class.path"));
+    cmd.add(HookedAgentMain.class.getName());
+    cmd.addAll(List.of("run", "--config", config.toString()));
+    return new ProcessBuilder(cmd)
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile()))
+        .start();
+  }
+
+  private static List<Path> journals(Path journalDir) throws IOException {
+    if (!Files.isDirectory(journalDir)) {
+      return List.of();
+    }
+    try (Stream<Path> files = Files.list(journalDir)) {
+      return files.filter(f -> f.toString().endsWith(".journal")).toList();
+    }
+  }
+
+  @Test
+  void aKillBetweenTheEndOfARotationAndItsEventLosesNothingAndDuplicatesNothing() throws Exception {
+    Path logs = Files.createDirectories(dir.resolve("logs"));
+    Files.setPosixFilePermissions(logs, PosixFilePermissions.fromString("rwxr-x---"));
+    Path live = Files.writeString(logs.resolve("server.log"), "{\"seq\":1}\n".repeat(200_000));
+    Path state = dir.resolve("state");
+    Path outbox = Reporter.outboxDir(state);
+    Path journalDir = state.resolve("journal");
+    Path output = dir.resolve("agent-output.log");
+    try (FakeCoordinator coordinator = FakeCoordinator.start()) {
+      Path config =
+          Files.writeString(
+              dir.resolve("agent.yaml"),
+              """
+              node: { id: killed-at-done, group: g }
+              stateDir: %s
+              checkInterval: 1s
+              http: { enabled: false }
+              coordinator: { url: "%s", token: "%s", heartbeat: 1s }
+              files:
+                - path: %s
+                  trigger: { maxSize: 1MiB }
+                  reopen: { method: copytruncate }
+              """
+                  .formatted(state, coordinator.url(), FakeCoordinator.TOKEN, live));
+
+      Process first = run(config, output, List.of("-Dfleetrotate.test.pauseAfter=DONE"));
+      Path marker = journalDir.resolve("paused-after-DONE");
+      try {
+        await().atMost(DEADLINE).until(() -> Files.exists(marker) || !first.isAlive());
+        assertThat(marker).as(Files.readString(output)).exists();
+      } finally {
+        first.destroyForcibly(); // SIGKILL, right after the DONE record
+        assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      }
+      UUID rotationId = UUID.fromString(Files.readString(marker).strip());
+      assertThat(Outbox.depth(outbox).pending()).as("nothing reached the outbox").isZero();
+      assertThat(journals(journalDir))
+          .singleElement()
+          .satisfies(j -> assertThat(Files.readString(j)).contains("\"step\":\"DONE\""));
+      assertThat(coordinator.received()).isEmpty();
+      Files.delete(marker);
+
+      Process second = run(config, output, List.of());
+      try {
+        await().atMost(DEADLINE).until(() -> coordinator.stored().size() == 1);
+        await().atMost(DEADLINE).until(() -> Outbox.depth(outbox).pending() == 0);
+        await().atMost(DEADLINE).until(() -> journals(journalDir).isEmpty());
+      } finally {
+        second.destroy();
+        assertThat(second.waitFor(60, TimeUnit.SECONDS)).as(Files.readString(output)).isTrue();
+      }
+      RotationEvent e = coordinator.stored().get(0);
+      assertThat(e.eventId()).isEqualTo(rotationId);
+      assertThat(e.path()).isEqualTo(live.toString());
+      assertThat(e.bytesBefore()).isEqualTo(10L * 200_000);
+      assertThat(coordinator.received()).as("sent once, not twice").hasSize(1);
+    }
+  }
+}

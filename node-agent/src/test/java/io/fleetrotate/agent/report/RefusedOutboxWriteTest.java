@@ -1,0 +1,133 @@
+package io.fleetrotate.agent.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.fleetrotate.agent.config.AgentConfig;
+import io.fleetrotate.agent.config.ConfigLoader;
+import io.fleetrotate.lock.LocalFleetLock;
+import io.fleetrotate.agent.rotate.RotationOutcome;
+import io.fleetrotate.agent.watch.Agent;
+import io.fleetrotate.agent.watch.AgentMetrics;
+import io.fleetrotate.proto.Result;
+import io.fleetrotate.proto.WireCodec;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * An outbox on a real full filesystem (a small tmpfs): the rotation's event stays in its journal
+ * while the disk refuses it, each check tries again, and once there is room it is written once and
+ * the journal goes.
+ */
+class RefusedOutboxWriteTest {
+  @TempDir Path dir;
+  private Path mount;
+
+  @AfterEach
+  void unmount() throws Exception {
+    if (mount != null) {
+      new ProcessBuilder("umount", mount.toString()).start().waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
+  private boolean mountTmpfs(Path at) throws Exception {
+    Process p =
+        new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", at.toString())
+            .redirectErrorStream(true)
+            .start();
+    String out = new String(p.getInputStream().readAllBytes());
+    boolean ok = p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
+    if (!ok) {
+      String why = "cannot mount a small tmpfs (needs root): " + out.trim();
+      System.out.println("RefusedOutboxWriteTest: " + why);
+      assertThat("true".equals(System.getenv("CI"))).as(why + " under CI=true").isFalse();
+    }
+    return ok;
+  }
+
+  private static List<Path> journals(Path journalDir) throws IOException {
+    try (Stream<Path> files = Files.list(journalDir)) {
+      return files.filter(f -> f.toString().endsWith(".journal")).toList();
+    }
+  }
+
+  @Test
+  void aRefusedEventStaysInTheJournalAndIsWrittenOnceTheDiskTakesIt() throws Exception {
+    Path logs = Files.createDirectories(dir.resolve("logs"));
+    Files.setPosixFilePermissions(logs, PosixFilePermissions.fromString("rwxr-x---"));
+    Path live = Files.writeString(logs.resolve("server.log"), "{\"seq\":1}\n".repeat(2_000));
+    Path state = dir.resolve("state");
+    Path outboxDir = Files.createDirectories(Reporter.outboxDir(state));
+    assumeTrue(mountTmpfs(outboxDir), "a tmpfs mount (root) is needed for a real full disk");
+    mount = outboxDir;
+    Path yaml =
+        Files.writeString(
+            dir.resolve("agent.yaml"),
+            """
+            node: { id: full-outbox, group: g }
+            stateDir: %s
+            http: { enabled: false }
+            files:
+              - path: %s
+                trigger: { maxSize: 1KiB }
+                reopen: { method: copytruncate }
+            """
+                .formatted(state, live));
+    AgentConfig c = ConfigLoader.load(yaml, Map.of());
+    WireCodec codec = new WireCodec();
+    try (Outbox outbox = Outbox.open(outboxDir, codec, 100_000);
+        LocalFleetLock lock = new LocalFleetLock(dir.resolve("locks"), 1)) {
+      Path filler = outboxDir.resolve("filler");
+      fill(filler);
+      Agent agent =
+          new Agent(
+              c,
+              lock,
+              Clock.systemUTC(),
+              new AgentMetrics(),
+              new OutboxRecorder(outbox, "full-outbox", () -> {}));
+
+      List<RotationOutcome> done = agent.checkOnce();
+      assertThat(done)
+          .singleElement()
+          .extracting(RotationOutcome::result)
+          .isEqualTo(Result.SUCCESS);
+      UUID id = UUID.fromString(done.get(0).rotationId());
+      assertThat(Outbox.depth(outboxDir).pending()).as("the full disk took nothing").isZero();
+      assertThat(journals(state.resolve("journal"))).as("the journal keeps the event").hasSize(1);
+
+      agent.checkOnce(); // still full: tried again, still kept
+      assertThat(journals(state.resolve("journal"))).hasSize(1);
+
+      Files.delete(filler);
+      agent.checkOnce();
+      assertThat(outbox.peek(10)).extracting(e -> e.event().eventId()).containsExactly(id);
+      assertThat(journals(state.resolve("journal"))).isEmpty();
+      agent.checkOnce();
+      assertThat(outbox.peek(10)).as("written once").hasSize(1);
+    }
+  }
+
+  private static void fill(Path filler) throws IOException {
+    byte[] block = new byte[4096];
+    try (var out = Files.newOutputStream(filler)) {
+      while (true) {
+        out.write(block);
+        out.flush();
+      }
+    } catch (IOException full) {
+      // The filesystem is full.
+    }
+  }
+}
