@@ -11,7 +11,6 @@ import io.fleetrotate.coordinator.alert.Severity;
 import io.fleetrotate.coordinator.fleet.FleetState;
 import io.fleetrotate.coordinator.fleet.FleetState.FleetSummary;
 import io.fleetrotate.coordinator.fleet.HeartbeatOutcome;
-import io.fleetrotate.coordinator.fleet.NodeState;
 import io.fleetrotate.coordinator.fleet.TooManyCommandsException;
 import io.fleetrotate.coordinator.fleet.TrackedNode;
 import io.fleetrotate.coordinator.history.RotationPage;
@@ -206,6 +205,7 @@ public final class ApiVerticle extends VerticleBase {
     r.post("/api/v1/events").handler(agent).handler(body).handler(this::events);
 
     r.get("/api/v1/fleet").handler(admin).handler(this::fleetSummary);
+    r.get("/api/v1/groups").handler(admin).handler(this::groups);
     r.get("/api/v1/nodes").handler(admin).handler(this::nodes);
     r.get("/api/v1/nodes/:id").handler(admin).handler(this::node);
     r.post("/api/v1/nodes/:id/rotate").handler(admin).handler(body).handler(this::rotateNow);
@@ -371,13 +371,6 @@ public final class ApiVerticle extends VerticleBase {
         ctx,
         () -> {
           FleetSummary s = fleet.summary();
-          JsonObject nodes = new JsonObject();
-          int total = 0;
-          for (NodeState state : NodeState.values()) {
-            nodes.put(state.wireName(), s.nodes().get(state));
-            total += s.nodes().get(state);
-          }
-          nodes.put("total", total);
           Map<Severity, Integer> firing = deps.alerts().firingBySeverity();
           JsonObject bySeverity = new JsonObject();
           int firingTotal = 0;
@@ -387,7 +380,7 @@ public final class ApiVerticle extends VerticleBase {
           }
           return new JsonObject()
               .put("serverTime", fleet.clock().instant().toString())
-              .put("nodes", nodes)
+              .put("nodes", Views.nodeCounts(s.nodes()))
               .put(
                   "diskUsedRatio",
                   new JsonObject()
@@ -417,6 +410,16 @@ public final class ApiVerticle extends VerticleBase {
           JsonArray items = new JsonArray();
           all.forEach(n -> items.add(Views.nodeSummary(fleet, n)));
           return new JsonObject().put("count", items.size()).put("nodes", items);
+        });
+  }
+
+  private void groups(RoutingContext ctx) {
+    reply(
+        ctx,
+        () -> {
+          JsonArray items = new JsonArray();
+          fleet.groups().forEach(g -> items.add(Views.group(g)));
+          return new JsonObject().put("count", items.size()).put("groups", items);
         });
   }
 

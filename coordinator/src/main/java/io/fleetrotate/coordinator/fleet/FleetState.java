@@ -2,6 +2,7 @@ package io.fleetrotate.coordinator.fleet;
 
 import io.fleetrotate.proto.Command;
 import io.fleetrotate.proto.CommandType;
+import io.fleetrotate.proto.LockState;
 import io.fleetrotate.proto.NodeHeartbeat;
 import io.fleetrotate.proto.Result;
 import io.fleetrotate.proto.RotationEvent;
@@ -15,6 +16,9 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
@@ -238,6 +242,54 @@ public final class FleetState {
             ? new DiskSpread(0, 0, 0, 0)
             : new DiskSpread(n, ratios[n - 1], ratios[(int) Math.ceil(0.95 * n) - 1], sum / n);
     return new FleetSummary(counts, disk, lastHour(), lastDay());
+  }
+
+  /** Every group of a node that has sent a heartbeat, by name. */
+  public List<GroupSummary> groups() {
+    long now = clock.millis();
+    Map<String, GroupTally> byName = new TreeMap<>();
+    for (TrackedNode node : nodes()) {
+      NodeHeartbeat hb = node.heartbeat();
+      byName.computeIfAbsent(hb.group(), g -> new GroupTally()).add(hb, state(node, now));
+    }
+    List<GroupSummary> out = new ArrayList<>(byName.size());
+    byName.forEach((name, t) -> out.add(t.summary(name)));
+    return out;
+  }
+
+  private static final class GroupTally {
+    final Map<NodeState, Integer> nodes = new EnumMap<>(NodeState.class);
+    final Set<String> backends = new TreeSet<>();
+    int reporting;
+    int unavailable;
+    Instant since;
+
+    GroupTally() {
+      for (NodeState s : NodeState.values()) {
+        nodes.put(s, 0);
+      }
+    }
+
+    void add(NodeHeartbeat hb, NodeState state) {
+      nodes.merge(state, 1, Integer::sum);
+      LockState lock = hb.lock();
+      // A down node's lock state is as old as its last heartbeat.
+      if (lock == null || state == NodeState.DOWN) {
+        return;
+      }
+      backends.add(lock.backend());
+      reporting++;
+      if (!lock.available()) {
+        unavailable++;
+        if (since == null || lock.unavailableSince().isBefore(since)) {
+          since = lock.unavailableSince();
+        }
+      }
+    }
+
+    GroupSummary summary(String name) {
+      return new GroupSummary(name, nodes, List.copyOf(backends), reporting, unavailable, since);
+    }
   }
 
   /** What {@link #summary()} reports. */
