@@ -21,6 +21,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,6 +52,8 @@ public final class FleetState {
   private final Object newNodes = new Object();
   private long lastCapLog = Long.MIN_VALUE / 2; // guarded by newNodes
   private final ConcurrentHashMap<String, TrackedNode> nodes = new ConcurrentHashMap<>();
+  // Nodes that have sent a heartbeat: /health reads it without walking the map.
+  private final AtomicInteger reporting = new AtomicInteger();
   private final Interner interner = new Interner();
   private final SuccessWindow fleetDay = new SuccessWindow(FLEET_BUCKET_MILLIS, DAY_BUCKETS);
   private volatile Consumer<TrackedNode> heartbeatListener = n -> {};
@@ -108,6 +111,9 @@ public final class FleetState {
       return new HeartbeatOutcome.RateLimited(wait);
     }
     node.update(heartbeat, clock.millis(), interner);
+    if (node.countOnce()) {
+      reporting.incrementAndGet();
+    }
     heartbeatListener.accept(node);
     return new HeartbeatOutcome.Accepted(node.drainCommands());
   }
@@ -130,13 +136,20 @@ public final class FleetState {
    * Restores a node from a snapshot or another coordinator: kept only if newer than what is held.
    */
   public void restore(NodeHeartbeat heartbeat, Instant receivedAt, Duration interval) {
-    nodes
-        .computeIfAbsent(heartbeat.nodeId(), TrackedNode::new)
-        .restore(
-            heartbeat,
-            receivedAt.toEpochMilli(),
-            (int) Math.max(1, Math.min(Integer.MAX_VALUE, interval.toMillis())),
-            interner);
+    TrackedNode node = nodes.computeIfAbsent(heartbeat.nodeId(), TrackedNode::new);
+    node.restore(
+        heartbeat,
+        receivedAt.toEpochMilli(),
+        (int) Math.max(1, Math.min(Integer.MAX_VALUE, interval.toMillis())),
+        interner);
+    if (node.countOnce()) {
+      reporting.incrementAndGet();
+    }
+  }
+
+  /** How many nodes have sent a heartbeat: {@code nodes().size()} in O(1). */
+  public int nodeCount() {
+    return reporting.get();
   }
 
   /** Adds one rotation, seen for the first time, to the node's and the fleet's tallies. */
