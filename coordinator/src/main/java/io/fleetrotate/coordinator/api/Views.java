@@ -126,8 +126,30 @@ final class Views {
         .put("lastHeartbeat", n.lastHeartbeat().toString())
         .put("heartbeatIntervalSeconds", n.heartbeatInterval().toMillis() / 1000.0)
         .put("worstDiskUsedRatio", n.worstDiskUsedRatio())
+        .put("fullestDisk", fullestDisk(hb))
         .put("fileCount", hb.files().size())
         .put("lock", lock(hb.lock()));
+  }
+
+  /** The node's fullest mount, or null for a node reporting no disk. */
+  private static JsonObject fullestDisk(NodeHeartbeat hb) {
+    DiskUsage fullest = null;
+    for (DiskUsage d : hb.disks()) {
+      if (fullest == null || d.usedRatio() > fullest.usedRatio()) {
+        fullest = d;
+      }
+    }
+    return fullest == null ? null : disk(fullest);
+  }
+
+  /** Free is what the agent found unallocated: capacity minus use, root's reserve included. */
+  private static JsonObject disk(DiskUsage d) {
+    return new JsonObject()
+        .put("mount", d.mount())
+        .put("totalBytes", d.totalBytes())
+        .put("usedBytes", d.usedBytes())
+        .put("freeBytes", d.totalBytes() - d.usedBytes())
+        .put("usedRatio", d.usedRatio());
   }
 
   /** Node counts by state, and their total. */
@@ -161,12 +183,7 @@ final class Views {
     NodeHeartbeat hb = n.heartbeat();
     JsonArray disks = new JsonArray();
     for (DiskUsage d : hb.disks()) {
-      disks.add(
-          new JsonObject()
-              .put("mount", d.mount())
-              .put("totalBytes", d.totalBytes())
-              .put("usedBytes", d.usedBytes())
-              .put("usedRatio", d.usedRatio()));
+      disks.add(disk(d));
     }
     JsonArray files = new JsonArray();
     for (FileStatus f : hb.files()) {
