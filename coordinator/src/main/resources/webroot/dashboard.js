@@ -15,12 +15,16 @@ const SEVERITIES = ['emergency', 'critical', 'warning', 'info'];
 const DISK_EMERGENCY = 0.85; // the coordinator's default alert threshold
 const DISK_WARN = 0.7;
 const SUCCESS_CRITICAL = 0.95;
+const DEFAULT_WINDOW = 60; // minutes, unless the fleet's history is shorter: then "fit"
+const FIT_LOOKBACK_MINUTES = 360; // "fit" spans the rotations of this much history
+const FIT_MIN_MS = 120000;
 
 const $ = (sel) => document.querySelector(sel);
 
 const state = {
   token: null,
-  windowMinutes: 60,
+  window: null, // 'fit' or minutes; null until the first refresh sees how old the history is
+  groups: new Map(), // group name -> GET /groups entry
   paused: false,
   timer: null,
   inFlight: false,
@@ -81,7 +85,7 @@ function storeToken(token) {
 
 function writeFragment() {
   // replaceState: no hashchange event, no history entry per window change; no token either.
-  history.replaceState(null, '', '#window=' + state.windowMinutes);
+  history.replaceState(null, '', state.window === null ? location.pathname : '#window=' + state.window);
 }
 
 // ---------------------------------------------------------------- API
@@ -195,13 +199,15 @@ async function refresh() {
       if (authFailure(e)) return;
       errors.push(e);
     }
-    const sinceIso = new Date(serverNow() - state.windowMinutes * 60000).toISOString();
-    const [nodes, alerts, rotations] = await Promise.allSettled([
+    const lookback = typeof state.window === 'number' ? state.window : FIT_LOOKBACK_MINUTES;
+    const sinceIso = new Date(serverNow() - lookback * 60000).toISOString();
+    const [nodes, alerts, rotations, groups] = await Promise.allSettled([
       api('/nodes'),
       api('/alerts'),
       loadRotations(sinceIso),
+      api('/groups'),
     ]);
-    for (const r of [nodes, alerts, rotations]) {
+    for (const r of [nodes, alerts, rotations, groups]) {
       if (r.status === 'rejected') {
         if (authFailure(r.reason)) return;
         errors.push(r.reason);
@@ -212,7 +218,12 @@ async function refresh() {
     if (rotations.status === 'fulfilled') {
       state.rotations = rotations.value.items;
       state.rotationsTruncated = rotations.value.truncated;
+      if (state.window === null) {
+        state.window = historySpanMs() < DEFAULT_WINDOW * 60000 ? 'fit' : DEFAULT_WINDOW;
+        $('#window-select').value = String(state.window);
+      }
     }
+    if (groups.status === 'fulfilled') state.groups = new Map(groups.value.groups.map((g) => [g.group, g]));
     errors.push(...(await refreshDetails()));
     state.errors = errors;
     if (errors.length === 0) {
@@ -294,11 +305,8 @@ function showTokenHelp(reason) {
 
 function start() {
   const fragment = readFragment();
-  const minutes = Number(fragment.window);
-  if ([...$('#window-select').options].some((o) => Number(o.value) === minutes)) {
-    state.windowMinutes = minutes;
-  }
-  $('#window-select').value = String(state.windowMinutes);
+  state.window = parseWindow(fragment.window);
+  $('#window-select').value = String(state.window === null ? DEFAULT_WINDOW : state.window);
   const fromUrl = (fragment.token || '').trim();
   if (fromUrl) storeToken(fromUrl);
   const token = fromUrl || storedToken();
@@ -400,10 +408,46 @@ function setCard(name, value, detail, level) {
 
 // ---- timeline
 
+/** 'fit', minutes of one of the select's options, or null. */
+function parseWindow(value) {
+  if (value === 'fit') return 'fit';
+  const minutes = Number(value);
+  return [...$('#window-select').options].some((o) => Number(o.value) === minutes) ? minutes : null;
+}
+
+/** How far back the oldest rotation loaded started, 0 without one. */
+function historySpanMs() {
+  let earliest = Infinity;
+  for (const r of state.rotations) earliest = Math.min(earliest, Date.parse(r.startedAt));
+  return Number.isFinite(earliest) ? Math.max(0, serverNow() - earliest) : 0;
+}
+
+/** The timeline's time range: the chosen window, or ("fit") the history loaded plus a margin. */
+function timelineRange() {
+  const end = serverNow();
+  if (typeof state.window === 'number') return { start: end - state.window * 60000, end };
+  if (state.window === null) return { start: end - DEFAULT_WINDOW * 60000, end };
+  return { start: end - Math.max(FIT_MIN_MS, historySpanMs() * 1.05), end };
+}
+
+function windowLabel(start, end) {
+  return state.window === 'fit' ? `the last ${duration(end - start)} (fitted to the data)`
+    : `the last ${state.window ?? DEFAULT_WINDOW} minutes`;
+}
+
+/** The browser's time zone, which the axis and every time on the page use. */
+function timeZoneLabel() {
+  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone || '';
+  const offset = -new Date().getTimezoneOffset();
+  const p = (n) => String(n).padStart(2, '0');
+  const utc = offset === 0 ? 'UTC'
+    : `UTC${offset > 0 ? '+' : '-'}${p(Math.floor(Math.abs(offset) / 60))}:${p(Math.abs(offset) % 60)}`;
+  return zone && zone !== 'UTC' && zone !== 'Etc/UTC' ? `${zone} (${utc})` : utc;
+}
+
 function renderTimelines() {
   const container = $('#timelines');
-  const end = serverNow();
-  const start = end - state.windowMinutes * 60000;
+  const { start, end } = timelineRange();
   const groups = new Map();
   const groupOf = (name) => {
     if (!groups.has(name)) groups.set(name, { name, nodes: new Set(), rotations: [] });
@@ -424,7 +468,8 @@ function createTimelineGroup(g) {
   const wrap = el('div', 'timeline-group');
   wrap.dataset.group = g.name;
   const title = el('h3');
-  title.append(el('span', 'group-name', 'Group ' + g.name), el('span', 'concurrency'), el('span', 'group-stats'));
+  title.append(el('span', 'group-name', 'Group ' + g.name), el('span', 'concurrency'), el('span', 'group-lock'),
+    el('span', 'group-stats'));
   const svg = svgEl('svg', { class: 'timeline-svg', role: 'img' });
   svg.dataset.group = g.name;
   const desc = svgEl('title');
@@ -439,7 +484,8 @@ function updateTimelineGroup(wrap, g, start, end) {
   const lanes = [...g.nodes].sort();
   const laneIndex = new Map(lanes.map((id, i) => [id, i]));
   const width = Math.max(600, Math.floor(wrap.getBoundingClientRect().width || 900));
-  const labelW = Math.min(180, Math.max(90, 8 + 7.5 * Math.max(...lanes.map((l) => l.length), 4)));
+  const zone = timeZoneLabel();
+  const labelW = Math.min(200, Math.max(90, 8 + 7.5 * Math.max(...lanes.map((l) => l.length), 4), 16 + 6 * zone.length));
   const axisH = 22;
   const laneH = 20;
   const laneGap = 6;
@@ -463,15 +509,19 @@ function updateTimelineGroup(wrap, g, start, end) {
   });
   svg.querySelector('.lanes').replaceChildren(...laneEls);
 
-  // Time axis: a tick step that leaves ~90 px between labels.
-  const stepMin = [1, 2, 5, 10, 15, 30, 60, 120].find((m) => (m * 60000 / (end - start)) * plotW >= 90) || 240;
-  const step = stepMin * 60000;
-  const axisEls = [];
+  // Time axis, in the browser's time zone (named at its left): a step that leaves ~90 px
+  // between labels, down to 10 s for a fitted window of a fresh fleet.
+  const stepS = [10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200]
+    .find((s) => (s * 1000 / (end - start)) * plotW >= 90) || 14400;
+  const step = stepS * 1000;
+  const zoneLabel = svgEl('text', { class: 'axis-zone', x: labelW - 8, y: axisH - 8, 'text-anchor': 'end' });
+  zoneLabel.textContent = zone;
+  const axisEls = [zoneLabel];
   for (let t = Math.ceil(start / step) * step; t <= end; t += step) {
     const tick = svgEl('g', { class: 'tick' });
     tick.append(svgEl('line', { x1: x(t), x2: x(t), y1: axisH - 4, y2: height - 2 }));
     const label = svgEl('text', { x: x(t), y: axisH - 8, 'text-anchor': 'middle' });
-    label.textContent = clock(t, false);
+    label.textContent = clock(t, stepS < 60);
     tick.append(label);
     axisEls.push(tick);
   }
@@ -513,9 +563,36 @@ function updateTimelineGroup(wrap, g, start, end) {
       + `lock.maxConcurrent is ${peak} or more; otherwise check the lock backend.`;
   }
   svg.dataset.peak = String(peak);
-  svg.querySelector('title').textContent = `Rotation timeline of group ${g.name}, last ${state.windowMinutes} minutes: `
-    + `${label}; at most ${peak} at a time.`;
+  svg.dataset.start = String(start);
+  svg.dataset.end = String(end);
+  svg.querySelector('title').textContent = `Rotation timeline of group ${g.name}, ${windowLabel(start, end)}, `
+    + `times in ${zone}: ${label}; at most ${peak} at a time.`;
+  updateGroupLock(wrap.querySelector('.group-lock'), state.groups.get(g.name));
   wrap.querySelector('.timeline-empty').hidden = visible.length > 0;
+}
+
+/** The group's lock service as its nodes report it; hidden while none does. */
+function updateGroupLock(badge, g) {
+  const lock = g && g.lock;
+  badge.className = 'group-lock';
+  badge.dataset.lockHealth = lock ? lock.health : 'unknown';
+  if (!lock || lock.health === 'unknown') {
+    badge.hidden = true;
+    setText(badge, '');
+    return;
+  }
+  badge.hidden = false;
+  badge.classList.add(lock.health);
+  const backends = lock.backends.join(', ');
+  const since = lock.unavailableSince ? Date.parse(lock.unavailableSince) : null;
+  if (lock.health === 'available') {
+    setText(badge, `✓ ${backends} lock reachable`);
+    badge.title = `All ${lock.nodesReporting} reporting nodes reach their lock service.`;
+  } else {
+    const who = lock.health === 'unavailable' ? 'no node reaches' : `${lock.nodesUnavailable} of ${lock.nodesReporting} nodes cannot reach`;
+    setText(badge, `⚠ ${who} the ${backends} lock since ${clock(since, true)}`);
+    badge.title = `Unreachable for ${duration(serverNow() - since)}; due rotations wait for it (deferred, not failed).`;
+  }
 }
 
 function createBar(r) {
@@ -592,7 +669,8 @@ function createNodeRow(n) {
     cell(null, name, pending),
     cell('group'),
     cell('state', el('span', 'badge')),
-    cell('disk-cell', disk),
+    cell('lock', el('span', 'lock-state')),
+    cell('disk-cell', disk, el('span', 'disk-free')),
     cell('num files'),
     cell('last-rotation'),
     cell('num success'),
@@ -614,6 +692,9 @@ function updateNodeRow(tr, n) {
   badge.className = 'badge state-' + n.state;
   setText(badge, n.state);
   updateDiskBar(tr.querySelector('.disk'), n.worstDiskUsedRatio, 'fullest mount');
+  const fullest = n.fullestDisk;
+  setText(tr.querySelector('.disk-free'), fullest ? `${fullest.mount} · ${bytes(fullest.freeBytes)} free` : 'no disk reported');
+  updateNodeLock(tr.querySelector('.lock'), n.lock, now);
   setText(tr.querySelector('.files'), String(n.fileCount));
 
   const last = tr.querySelector('.last-rotation');
@@ -639,6 +720,25 @@ function updateNodeRow(tr, n) {
   const hb = tr.querySelector('.heartbeat');
   setText(hb, ago(now - Date.parse(n.lastHeartbeat)));
   hb.title = `${n.lastHeartbeat}; every ${n.heartbeatIntervalSeconds} s; agent ${n.agentVersion}`;
+}
+
+/** The node's lock service as its agent reports it (agents before protocol 1.1 do not). */
+function updateNodeLock(td, lock, now) {
+  const badge = td.querySelector('.lock-state');
+  const health = !lock ? 'unknown' : lock.available ? 'available' : 'unavailable';
+  td.dataset.lock = health;
+  badge.className = 'lock-state ' + health;
+  if (!lock) {
+    setText(badge, '—');
+    badge.title = 'this agent reports no lock state (before protocol 1.1)';
+  } else if (lock.available) {
+    setText(badge, `✓ ${lock.backend}`);
+    badge.title = `the agent reaches its ${lock.backend} lock service`;
+  } else {
+    const since = Date.parse(lock.unavailableSince);
+    setText(badge, `⚠ ${lock.backend} down ${duration(Math.max(0, now - since))}`);
+    badge.title = `unreachable since ${clock(since, true)}; its due rotations wait for it`;
+  }
 }
 
 function diskBar() {
@@ -674,7 +774,8 @@ function renderAlerts() {
     li.dataset.node = a.node;
     setContent(li, JSON.stringify(a) + Math.floor(serverNow() / 30000),
       el('span', null, el('span', 'badge sev-' + a.severity, a.severity)),
-      el('span', null, el('span', 'summary', a.summary), ' ', el('span', 'where', `${a.node}${a.subject ? ' · ' + a.subject : ''} · ${a.rule}`)),
+      // The summary names the node and the mount or file already: the path once, not twice.
+      el('span', null, el('span', 'summary', a.summary), ' ', el('span', 'where', a.rule)),
       el('span', 'when', 'since ' + ago(serverNow() - Date.parse(a.since))));
   });
   $('#alerts-empty').hidden = firing.length > 0;
@@ -684,7 +785,7 @@ function renderAlerts() {
     const li = el('li', 'notice');
     li.append(
       el('span', null, el('span', 'badge sev-' + n.severity, n.kind)),
-      el('span', null, el('span', 'summary', n.summary), ' ', el('span', 'where', `${n.node}${n.subject ? ' · ' + n.subject : ''} · ${n.severity}`)),
+      el('span', null, el('span', 'summary', n.summary), ' ', el('span', 'where', `${n.rule} · ${n.severity}`)),
       el('span', 'when', clock(Date.parse(n.at), true)));
     return li;
   }, () => {});
@@ -731,6 +832,8 @@ function renderDetail() {
   fact('Last heartbeat', `${ago(now - Date.parse(d.lastHeartbeat))} (every ${d.heartbeatIntervalSeconds} s)`);
   fact('Success 1h', d.successRatio1h === null ? '— (no rotation finished in the last hour)' : ratio(d.successRatio1h));
   fact('Pending commands', String(d.pendingCommands));
+  fact('Lock service', !d.lock ? 'not reported (agent before protocol 1.1)' : d.lock.available
+    ? `${d.lock.backend}, reachable` : `${d.lock.backend}, unreachable since ${clock(Date.parse(d.lock.unavailableSince), true)}`);
 
   const rotateAll = el('button', 'danger', 'Rotate every file now');
   rotateAll.type = 'button';
@@ -738,10 +841,10 @@ function renderDetail() {
   rotateAll.dataset.nodeId = id;
   rotateAll.dataset.focusKey = 'rotate-all';
 
-  const disks = table(['Mount', 'Used', 'Size'], d.disks.map((disk) => {
+  const disks = table(['Mount', 'Used', 'Size', 'Free'], d.disks.map((disk) => {
     const bar = diskBar();
     updateDiskBar(bar, disk.usedRatio, 'mount ' + disk.mount);
-    return [el('code', null, disk.mount), bar, `${bytes(disk.usedBytes)} of ${bytes(disk.totalBytes)}`];
+    return [el('code', null, disk.mount), bar, `${bytes(disk.usedBytes)} of ${bytes(disk.totalBytes)}`, bytes(disk.freeBytes)];
   }));
 
   const files = table(['File', 'Size', 'Growth', 'Backups', 'Last rotation', ''], d.files.map((f) => {
@@ -969,7 +1072,7 @@ $('#node-detail').addEventListener('close', () => {
 });
 
 $('#window-select').addEventListener('change', (event) => {
-  state.windowMinutes = Number(event.target.value);
+  state.window = parseWindow(event.target.value);
   writeFragment();
   refreshNow();
 });

@@ -181,11 +181,14 @@ public final class Coordinator implements AutoCloseable {
     if (sync != null) {
       every(NODE_SHARE_INTERVAL, sync::flushNodes);
     }
+    String bind = config.http().bind();
+    String host = bind.contains(":") && !bind.startsWith("[") ? "[" + bind + "]" : bind;
     log.info(
-        "coordinator listening on {}:{} ({}), store {}",
-        config.http().bind(),
-        port,
+        "coordinator listening on {}://{}:{}{} (dashboard at /, API at /api/v1), store {}",
         config.http().tls().isPresent() ? "https" : "http",
+        host,
+        port,
+        bind.equals("0.0.0.0") ? " (every interface)" : "",
         config.store().dir());
   }
 

@@ -3,6 +3,7 @@ package io.fleetrotate.coordinator;
 import io.fleetrotate.proto.DiskUsage;
 import io.fleetrotate.proto.FailureReason;
 import io.fleetrotate.proto.FileStatus;
+import io.fleetrotate.proto.LockState;
 import io.fleetrotate.proto.NodeHeartbeat;
 import io.fleetrotate.proto.ProtocolVersion;
 import io.fleetrotate.proto.Result;
@@ -75,6 +76,45 @@ public final class Wire {
 
   public static String eventsJson(List<RotationEvent> events) {
     return utf8(CODEC.encodeEvents(events));
+  }
+
+  /** {@code hb} as a node of {@code group} whose agent reports {@code lock} (protocol 1.1). */
+  public static NodeHeartbeat withLock(NodeHeartbeat hb, String group, LockState lock) {
+    return new NodeHeartbeat(
+        hb.protocolVersion(),
+        hb.nodeId(),
+        group,
+        hb.agentVersion(),
+        hb.sentAt(),
+        hb.disks(),
+        hb.files(),
+        lock);
+  }
+
+  public static String json(NodeHeartbeat hb) {
+    return utf8(CODEC.encode(hb));
+  }
+
+  /** A rotation deferred while the lock service was unreachable (protocol 1.1). */
+  public static RotationEvent deferred(String node, Instant at) {
+    return new RotationEvent(
+        ProtocolVersion.CURRENT,
+        UUID.randomUUID(),
+        node,
+        "mcp-server",
+        "/var/log/mcp/server.log",
+        Trigger.SIZE,
+        at,
+        at,
+        Result.SKIPPED,
+        FailureReason.LOCK_UNAVAILABLE,
+        "deferred until the redis lock service is reachable again",
+        0,
+        0,
+        "none",
+        "redis",
+        0,
+        0);
   }
 
   private static String utf8(byte[] b) {

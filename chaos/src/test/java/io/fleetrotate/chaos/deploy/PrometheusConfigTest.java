@@ -45,7 +45,7 @@ class PrometheusConfigTest {
     assertThat(r.exit()).as(r.output()).isZero();
     // promtool checks the rule files the configuration names, too.
     assertThat(r.output())
-        .contains("SUCCESS: 1 rule files found", "alerts.yml", "SUCCESS: 7 rules found");
+        .contains("SUCCESS: 1 rule files found", "alerts.yml", "SUCCESS: 8 rules found");
   }
 
   @Test
@@ -57,6 +57,28 @@ class PrometheusConfigTest {
             Map.of(),
             Duration.ofMinutes(1));
     assertThat(r.exit()).as(r.output()).isZero();
+    assertThat(r.output()).contains("SUCCESS: 8 rules found");
+  }
+
+  /**
+   * deploy/prometheus/alerts-test.yml: a lock outage fires FleetrotateLockServiceDown once per node
+   * after 2 minutes and resolves with the service; its deferrals never fire the success-ratio
+   * alert.
+   */
+  @Test
+  void promtoolUnitTestsOfTheLockOutageAlertPass() throws Exception {
+    ComposeTools.require(PROMTOOL, "apt-get install prometheus");
+    ComposeTools.Result r =
+        ComposeTools.run(
+            List.of(PROMTOOL.toString(), "test", "rules", "deploy/prometheus/alerts-test.yml"),
+            Map.of(),
+            Duration.ofMinutes(1));
+    System.out.print(r.output());
+    assertThat(r.exit()).as(r.output()).isZero();
+    assertThat(r.output()).contains("SUCCESS");
+    assertThat(Files.readString(ComposeProject.file("deploy/prometheus/alerts-test.yml")))
+        .contains(
+            "alertname: FleetrotateLockServiceDown", "alertname: FleetrotateRotationSuccessLow");
   }
 
   @Test

@@ -38,6 +38,9 @@ import java.util.function.Consumer;
  *       took longer than the threshold.
  *   <li>{@code growthBytesPerHour} (warning): a watched log grows faster than the threshold.
  *   <li>{@code nodeDown} (critical): a node missed {@code liveness.downAfter} heartbeats.
+ *   <li>{@code lockUnavailable} (critical): a node's agent has not reached its lock service for
+ *       {@code lockDownAfter}; its due logs wait. One alert per node for the whole outage, where
+ *       each deferred rotation is a skipped one and so no failure in {@code successRatio1h}.
  *   <li>{@code compressionRatio} (info): the last compressed backup of a file, within a day, is
  *       larger than the ratio of its original.
  * </ul>
@@ -164,6 +167,7 @@ public final class AlertEngine {
     t.put(Rule.DISK_USED_RATIO, this::diskUsedRatio);
     t.put(Rule.GROWTH_BYTES_PER_HOUR, this::growthBytesPerHour);
     t.put(Rule.NODE_DOWN, this::nodeDown);
+    t.put(Rule.LOCK_UNAVAILABLE, this::lockUnavailable);
     t.put(Rule.SUCCESS_RATIO_1H, this::successRatio1h);
     t.put(Rule.ROTATION_SECONDS, this::rotationSeconds);
     t.put(Rule.COMPRESSION_RATIO, this::compressionRatio);
@@ -240,6 +244,38 @@ public final class AlertEngine {
           node.heartbeatInterval().toSeconds(),
           "node " + node.nodeId() + " sent no heartbeat since " + node.lastHeartbeat());
     }
+  }
+
+  /** A down node's last lock state is old news: nodeDown covers it. */
+  private void lockUnavailable(TrackedNode node, Instant now, Hit hit) {
+    NodeHeartbeat hb = node.heartbeat();
+    if (hb == null
+        || hb.lock() == null
+        || hb.lock().available()
+        || fleet.state(node) == NodeState.DOWN) {
+      return;
+    }
+    Duration down = Duration.between(hb.lock().unavailableSince(), now);
+    if (down.compareTo(rules.lockDownAfter()) >= 0) {
+      hit.fire(
+          hb.lock().backend(),
+          down.toSeconds(),
+          rules.lockDownAfter().toSeconds(),
+          String.format(
+              Locale.ROOT,
+              "%s has not reached its %s lock service since %s (%s, threshold %s); its due logs"
+                  + " wait for it",
+              node.nodeId(),
+              hb.lock().backend(),
+              hb.lock().unavailableSince(),
+              human(down),
+              human(rules.lockDownAfter())));
+    }
+  }
+
+  private static String human(Duration d) {
+    long s = d.toSeconds();
+    return s < 120 ? s + " s" : s < 7200 ? (s / 60) + " min" : (s / 3600) + " h";
   }
 
   private void successRatio1h(TrackedNode node, Instant now, Hit hit) {

@@ -7,6 +7,7 @@ enum Rule {
   ROTATION_SECONDS("rotationSeconds", Severity.WARNING),
   GROWTH_BYTES_PER_HOUR("growthBytesPerHour", Severity.WARNING),
   NODE_DOWN("nodeDown", Severity.CRITICAL),
+  LOCK_UNAVAILABLE("lockUnavailable", Severity.CRITICAL),
   COMPRESSION_RATIO("compressionRatio", Severity.INFO);
 
   final String id;

@@ -1,17 +1,10 @@
 package io.fleetrotate.coordinator.api;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.fleetrotate.coordinator.alert.Notices;
 import io.fleetrotate.coordinator.alert.Severity;
 import io.fleetrotate.coordinator.fleet.FleetState;
 import io.fleetrotate.coordinator.fleet.FleetState.FleetSummary;
 import io.fleetrotate.coordinator.fleet.HeartbeatOutcome;
-import io.fleetrotate.coordinator.fleet.NodeState;
 import io.fleetrotate.coordinator.fleet.TooManyCommandsException;
 import io.fleetrotate.coordinator.fleet.TrackedNode;
 import io.fleetrotate.coordinator.history.RotationPage;
@@ -25,7 +18,6 @@ import io.fleetrotate.proto.NodeHeartbeat;
 import io.fleetrotate.proto.ProtocolVersion;
 import io.fleetrotate.proto.RotationEvent;
 import io.fleetrotate.proto.WireFormatException;
-import io.fleetrotate.proto.WireText;
 import io.netty.handler.codec.DecoderException;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -71,13 +63,6 @@ public final class ApiVerticle extends VerticleBase {
   private static final int INLINE_DECODE_BYTES = 64 * 1024;
   private static final int RECENT_ROTATIONS = 20;
   private static final int CSV_ROWS_PER_CHUNK = 500;
-  // Admin bodies are held to the wire codec's standard: one value per key, nothing after the
-  // document.
-  private static final ObjectMapper MAPPER =
-      JsonMapper.builder()
-          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-          .build();
 
   /**
    * On every response. The dashboard loads only its own files and calls only this origin; no page
@@ -206,11 +191,27 @@ public final class ApiVerticle extends VerticleBase {
     r.post("/api/v1/events").handler(agent).handler(body).handler(this::events);
 
     r.get("/api/v1/fleet").handler(admin).handler(this::fleetSummary);
+    r.get("/api/v1/groups").handler(admin).handler(this::groups);
     r.get("/api/v1/nodes").handler(admin).handler(this::nodes);
-    r.get("/api/v1/nodes/:id").handler(admin).handler(this::node);
-    r.post("/api/v1/nodes/:id/rotate").handler(admin).handler(body).handler(this::rotateNow);
-    r.get("/api/v1/rotations").handler(admin).handler(this::rotations);
-    r.get("/api/v1/rotations/export").handler(admin).handler(this::export);
+    r.get("/api/v1/nodes/:id")
+        .handler(admin)
+        .handler(RequestChecks::checkNodeId)
+        .handler(this::node);
+    r.post("/api/v1/nodes/:id/rotate")
+        .handler(admin)
+        .handler(body)
+        .handler(RequestChecks::checkNodeId)
+        .handler(RequestChecks::checkRotateBody)
+        .handler(this::rotateNow);
+    r.get("/api/v1/rotations")
+        .handler(admin)
+        .handler(RequestChecks.checkRotationQuery(100, 1000))
+        .handler(this::rotations);
+    r.get("/api/v1/rotations/export")
+        .handler(admin)
+        .handler(RequestChecks::checkExportFormat)
+        .handler(RequestChecks.checkRotationQuery(100_000, 1_000_000))
+        .handler(this::export);
     r.get("/api/v1/alerts").handler(admin).handler(this::alerts);
 
     // The dashboard (classpath webroot/): open, since the page sends the admin token itself.
@@ -371,13 +372,6 @@ public final class ApiVerticle extends VerticleBase {
         ctx,
         () -> {
           FleetSummary s = fleet.summary();
-          JsonObject nodes = new JsonObject();
-          int total = 0;
-          for (NodeState state : NodeState.values()) {
-            nodes.put(state.wireName(), s.nodes().get(state));
-            total += s.nodes().get(state);
-          }
-          nodes.put("total", total);
           Map<Severity, Integer> firing = deps.alerts().firingBySeverity();
           JsonObject bySeverity = new JsonObject();
           int firingTotal = 0;
@@ -387,7 +381,7 @@ public final class ApiVerticle extends VerticleBase {
           }
           return new JsonObject()
               .put("serverTime", fleet.clock().instant().toString())
-              .put("nodes", nodes)
+              .put("nodes", Views.nodeCounts(s.nodes()))
               .put(
                   "diskUsedRatio",
                   new JsonObject()
@@ -420,8 +414,18 @@ public final class ApiVerticle extends VerticleBase {
         });
   }
 
+  private void groups(RoutingContext ctx) {
+    reply(
+        ctx,
+        () -> {
+          JsonArray items = new JsonArray();
+          fleet.groups().forEach(g -> items.add(Views.group(g)));
+          return new JsonObject().put("count", items.size()).put("groups", items);
+        });
+  }
+
   private void node(RoutingContext ctx) {
-    String id = nodeIdParam(ctx);
+    String id = RequestChecks.nodeId(ctx);
     reply(
         ctx,
         () -> {
@@ -433,8 +437,8 @@ public final class ApiVerticle extends VerticleBase {
   }
 
   private void rotateNow(RoutingContext ctx) {
-    String id = nodeIdParam(ctx);
-    String path = rotatePath(ctx.body().buffer());
+    String id = RequestChecks.nodeId(ctx);
+    String path = RequestChecks.rotatePath(ctx);
     Command command = fleet.queueRotate(id, path).orElseThrow(() -> unknownNode(id));
     log.info("queued {} for node {} (path {})", command.type(), id, path == null ? "all" : path);
     ctx.response()
@@ -443,45 +447,8 @@ public final class ApiVerticle extends VerticleBase {
         .end(Views.command(id, command).toBuffer());
   }
 
-  /** The optional body {@code {"path": "..."}}; null when absent or without a path. */
-  private static String rotatePath(Buffer body) {
-    if (body == null || body.length() == 0) {
-      return null;
-    }
-    JsonNode tree;
-    try {
-      tree = MAPPER.readTree(body.getBytes());
-    } catch (JsonProcessingException e) {
-      throw new ApiException(
-          400,
-          "$: is not valid JSON ("
-              + oneLine(e.getOriginalMessage())
-              + "); send one object such as {\"path\": \"/var/log/app.log\"}");
-    } catch (IOException e) {
-      throw new ApiException(400, "$: is not valid JSON");
-    }
-    if (tree == null || tree.isMissingNode() || tree.isNull()) {
-      return null;
-    }
-    if (!tree.isObject()) {
-      throw new PathException("$", "must be an object such as {\"path\": \"/var/log/app.log\"}");
-    }
-    JsonNode path = tree.get("path");
-    if (path == null || path.isNull()) {
-      return null;
-    }
-    if (!path.isTextual() || path.asText().isBlank()) {
-      throw new PathException("$.path", "must be a non-blank string, the watched file to rotate");
-    }
-    String problem = WireText.pathProblem(path.asText());
-    if (problem != null) {
-      throw new PathException("$.path", problem);
-    }
-    return path.asText();
-  }
-
   private void rotations(RoutingContext ctx) {
-    RotationQuery query = QueryParams.rotations(ctx, 100, 1000);
+    RotationQuery query = RequestChecks.rotationQuery(ctx);
     reply(
         ctx,
         () -> {
@@ -495,16 +462,8 @@ public final class ApiVerticle extends VerticleBase {
   }
 
   private void export(RoutingContext ctx) {
-    String format = QueryParams.text(ctx, "format");
-    boolean csv;
-    if (format == null || format.equals("json")) {
-      csv = false;
-    } else if (format.equals("csv")) {
-      csv = true;
-    } else {
-      throw ApiException.badRequest("query parameter format: write csv or json");
-    }
-    RotationQuery query = QueryParams.rotations(ctx, 100_000, 1_000_000);
+    boolean csv = RequestChecks.csv(ctx);
+    RotationQuery query = RequestChecks.rotationQuery(ctx);
     if (csv) {
       blocking(() -> deps.history().query(query).items())
           .onSuccess(items -> streamCsv(ctx, items))
@@ -583,7 +542,7 @@ public final class ApiVerticle extends VerticleBase {
     JsonObject health = new JsonObject().put("status", "UP");
     if (deps.config().auth().openMetrics()
         || tokens.callerOf(ctx.request().getHeader("authorization")) != null) {
-      health.put("nodes", fleet.nodes().size()).put("events", deps.history().size());
+      health.put("nodes", fleet.nodeCount()).put("events", deps.history().size());
       health.mergeIn(deps.health().get());
     }
     ctx.response().putHeader("content-type", JSON).end(health.toBuffer());
@@ -609,32 +568,6 @@ public final class ApiVerticle extends VerticleBase {
   private static byte[] bodyBytes(RoutingContext ctx) {
     Buffer body = ctx.body().buffer();
     return body == null ? new byte[0] : body.getBytes();
-  }
-
-  /** The {@code :id} path parameter, held to the rules node ids follow on the wire. */
-  private static String nodeIdParam(RoutingContext ctx) {
-    String id = ctx.pathParam("id");
-    String problem = id == null ? "is required" : WireText.idProblem(id);
-    if (problem != null || id.indexOf('\uFFFD') >= 0) {
-      throw ApiException.badRequest(
-          "path parameter id: "
-              + (problem != null ? problem : "must be valid percent-encoded UTF-8")
-              + "; write a node id as its agent reports it");
-    }
-    return id;
-  }
-
-  /** Parser detail as one short line of printable text. */
-  private static String oneLine(String text) {
-    if (text == null) {
-      return "no detail";
-    }
-    StringBuilder out = new StringBuilder();
-    for (int i = 0; i < text.length() && out.length() < 200; i++) {
-      char c = text.charAt(i);
-      out.append(Character.isWhitespace(c) ? ' ' : Character.isISOControl(c) ? '?' : c);
-    }
-    return out.toString().trim();
   }
 
   private TrackedNode knownNode(String id) {
@@ -675,8 +608,8 @@ public final class ApiVerticle extends VerticleBase {
     }
     if (t instanceof ApiException e) {
       error(ctx, e.status(), e.getMessage(), null);
-    } else if (t instanceof PathException e) {
-      error(ctx, 400, e.getMessage(), e.path);
+    } else if (t instanceof RequestChecks.PathException e) {
+      error(ctx, 400, e.getMessage(), e.path());
     } else if (t instanceof WireFormatException e) {
       error(ctx, 400, e.getMessage(), e.path());
     } else if (t instanceof TooManyCommandsException e) {
@@ -691,7 +624,7 @@ public final class ApiVerticle extends VerticleBase {
           null);
     } else if (t == null && ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
       error(ctx, ctx.statusCode(), "the request was refused (HTTP " + ctx.statusCode() + ")", null);
-    } else if (t != null && (isClientGone(t) || !ctx.request().isEnded())) {
+    } else if (t != null && isClientGone(t)) {
       // A malformed chunk, a reset or a half-closed connection: the client's doing, not a bug.
       log.debug(
           "{} {}: the client's request broke off: {}",
@@ -715,8 +648,17 @@ public final class ApiVerticle extends VerticleBase {
     }
   }
 
+  /**
+   * True for what the client's connection did: broken framing (Netty's HTTP decoder threw it, e.g.
+   * a chunk size that is not hex), a reset or a closed connection. Anything else is the
+   * coordinator's own fault, however early in the request it happened.
+   */
   private static boolean isClientGone(Throwable t) {
     for (Throwable c = t; c != null; c = c.getCause()) {
+      StackTraceElement[] frames = c.getStackTrace();
+      if (frames.length > 0 && frames[0].getClassName().startsWith("io.netty.handler.codec.")) {
+        return true;
+      }
       if (c instanceof DecoderException
           || c instanceof HttpClosedException
           || c instanceof java.nio.channels.ClosedChannelException
@@ -746,17 +688,6 @@ public final class ApiVerticle extends VerticleBase {
       return in.readAllBytes();
     } catch (IOException e) {
       throw new IllegalStateException("cannot read openapi.json", e);
-    }
-  }
-
-  /** A bad field in a small JSON body the API parses itself, with its JSON path. */
-  private static final class PathException extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-    private final String path;
-
-    PathException(String path, String rule) {
-      super(path + ": " + rule, null, false, false);
-      this.path = path;
     }
   }
 }

@@ -1,6 +1,8 @@
 package io.fleetrotate.coordinator.api;
 
 import io.fleetrotate.coordinator.fleet.FleetState;
+import io.fleetrotate.coordinator.fleet.GroupSummary;
+import io.fleetrotate.coordinator.fleet.NodeState;
 import io.fleetrotate.coordinator.fleet.SuccessTally;
 import io.fleetrotate.coordinator.fleet.TrackedNode;
 import io.fleetrotate.proto.Command;
@@ -12,6 +14,7 @@ import io.fleetrotate.proto.RotationEvent;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
+import java.util.Map;
 
 /** The JSON the admin API answers with; the shapes are those of openapi.json. */
 final class Views {
@@ -123,19 +126,64 @@ final class Views {
         .put("lastHeartbeat", n.lastHeartbeat().toString())
         .put("heartbeatIntervalSeconds", n.heartbeatInterval().toMillis() / 1000.0)
         .put("worstDiskUsedRatio", n.worstDiskUsedRatio())
-        .put("fileCount", hb.files().size());
+        .put("fullestDisk", fullestDisk(hb))
+        .put("fileCount", hb.files().size())
+        .put("lock", lock(hb.lock()));
+  }
+
+  /** The node's fullest mount, or null for a node reporting no disk. */
+  private static JsonObject fullestDisk(NodeHeartbeat hb) {
+    DiskUsage fullest = null;
+    for (DiskUsage d : hb.disks()) {
+      if (fullest == null || d.usedRatio() > fullest.usedRatio()) {
+        fullest = d;
+      }
+    }
+    return fullest == null ? null : disk(fullest);
+  }
+
+  /** Free is what the agent found unallocated: capacity minus use, root's reserve included. */
+  private static JsonObject disk(DiskUsage d) {
+    return new JsonObject()
+        .put("mount", d.mount())
+        .put("totalBytes", d.totalBytes())
+        .put("usedBytes", d.usedBytes())
+        .put("freeBytes", d.totalBytes() - d.usedBytes())
+        .put("usedRatio", d.usedRatio());
+  }
+
+  /** Node counts by state, and their total. */
+  static JsonObject nodeCounts(Map<NodeState, Integer> counts) {
+    JsonObject nodes = new JsonObject();
+    int total = 0;
+    for (NodeState state : NodeState.values()) {
+      nodes.put(state.wireName(), counts.get(state));
+      total += counts.get(state);
+    }
+    return nodes.put("total", total);
+  }
+
+  static JsonObject group(GroupSummary g) {
+    return new JsonObject()
+        .put("group", g.group())
+        .put("nodes", nodeCounts(g.nodes()))
+        .put(
+            "lock",
+            new JsonObject()
+                .put("health", g.lockHealth().wireName())
+                .put("backends", new JsonArray(g.lockBackends()))
+                .put("nodesReporting", g.lockReporting())
+                .put("nodesUnavailable", g.lockUnavailable())
+                .put(
+                    "unavailableSince",
+                    g.lockUnavailableSince() == null ? null : g.lockUnavailableSince().toString()));
   }
 
   static JsonObject nodeDetail(FleetState fleet, TrackedNode n, List<RotationEvent> recent) {
     NodeHeartbeat hb = n.heartbeat();
     JsonArray disks = new JsonArray();
     for (DiskUsage d : hb.disks()) {
-      disks.add(
-          new JsonObject()
-              .put("mount", d.mount())
-              .put("totalBytes", d.totalBytes())
-              .put("usedBytes", d.usedBytes())
-              .put("usedRatio", d.usedRatio()));
+      disks.add(disk(d));
     }
     JsonArray files = new JsonArray();
     for (FileStatus f : hb.files()) {
@@ -156,7 +204,6 @@ final class Views {
         .put("sentAt", hb.sentAt().toString())
         .put("pendingCommands", n.pendingCommands())
         .put("successRatio1h", ratioOrNull(hour))
-        .put("lock", lock(hb.lock()))
         .put("disks", disks)
         .put("files", files)
         .put("recentRotations", rotations);

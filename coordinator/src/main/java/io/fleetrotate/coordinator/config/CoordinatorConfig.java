@@ -149,6 +149,8 @@ public record CoordinatorConfig(
    * @param growthBytesPerHour a log growing faster than this fires {@code warning}
    * @param compressionRatio backups larger than this fraction of the original fire {@code info}
    * @param nodeDown whether a down node fires {@code critical}
+   * @param lockDownAfter a node whose agent has not reached its lock service for this long fires
+   *     {@code critical}
    */
   public record AlertRules(
       double diskUsedRatio,
@@ -156,7 +158,28 @@ public record CoordinatorConfig(
       double rotationSeconds,
       long growthBytesPerHour,
       double compressionRatio,
-      boolean nodeDown) {}
+      boolean nodeDown,
+      Duration lockDownAfter) {
+    public static final Duration DEFAULT_LOCK_DOWN_AFTER = Duration.ofMinutes(2);
+
+    /** With the default {@code lockDownAfter}. */
+    public AlertRules(
+        double diskUsedRatio,
+        double successRatio1h,
+        double rotationSeconds,
+        long growthBytesPerHour,
+        double compressionRatio,
+        boolean nodeDown) {
+      this(
+          diskUsedRatio,
+          successRatio1h,
+          rotationSeconds,
+          growthBytesPerHour,
+          compressionRatio,
+          nodeDown,
+          DEFAULT_LOCK_DOWN_AFTER);
+    }
+  }
 
   public record RateLimit(int heartbeatsPerNodePerMinute) {}
 

@@ -303,7 +303,8 @@ final class CoordinatorConfigReader implements ConfigSchema<CoordinatorConfig> {
             "rotationSeconds",
             "growthBytesPerHour",
             "compressionRatio",
-            "nodeDown"));
+            "nodeDown",
+            "lockDownAfter"));
     AlertRules d = DEFAULT_RULES;
     double disk = m.get("diskUsedRatio", RATIO, d.diskUsedRatio());
     double success = m.get("successRatio1h", RATIO, d.successRatio1h());
@@ -312,7 +313,10 @@ final class CoordinatorConfigReader implements ConfigSchema<CoordinatorConfig> {
     long growth = m.get("growthBytesPerHour", ScalarType.positiveSize(), d.growthBytesPerHour());
     double compression = m.get("compressionRatio", RATIO, d.compressionRatio());
     boolean nodeDown = m.get("nodeDown", ScalarType.BOOLEAN, d.nodeDown());
-    return new AlertRules(disk, success, seconds, growth, compression, nodeDown);
+    Duration lockDown =
+        m.get(
+            "lockDownAfter", ScalarType.durationAtLeast(Duration.ofSeconds(1)), d.lockDownAfter());
+    return new AlertRules(disk, success, seconds, growth, compression, nodeDown, lockDown);
   }
 
   private RateLimit readRateLimit(YamlMap m) {

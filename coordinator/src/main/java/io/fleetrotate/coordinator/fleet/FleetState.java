@@ -2,6 +2,7 @@ package io.fleetrotate.coordinator.fleet;
 
 import io.fleetrotate.proto.Command;
 import io.fleetrotate.proto.CommandType;
+import io.fleetrotate.proto.LockState;
 import io.fleetrotate.proto.NodeHeartbeat;
 import io.fleetrotate.proto.Result;
 import io.fleetrotate.proto.RotationEvent;
@@ -15,8 +16,12 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,6 +52,8 @@ public final class FleetState {
   private final Object newNodes = new Object();
   private long lastCapLog = Long.MIN_VALUE / 2; // guarded by newNodes
   private final ConcurrentHashMap<String, TrackedNode> nodes = new ConcurrentHashMap<>();
+  // Nodes that have sent a heartbeat: /health reads it without walking the map.
+  private final AtomicInteger reporting = new AtomicInteger();
   private final Interner interner = new Interner();
   private final SuccessWindow fleetDay = new SuccessWindow(FLEET_BUCKET_MILLIS, DAY_BUCKETS);
   private volatile Consumer<TrackedNode> heartbeatListener = n -> {};
@@ -104,6 +111,9 @@ public final class FleetState {
       return new HeartbeatOutcome.RateLimited(wait);
     }
     node.update(heartbeat, clock.millis(), interner);
+    if (node.countOnce()) {
+      reporting.incrementAndGet();
+    }
     heartbeatListener.accept(node);
     return new HeartbeatOutcome.Accepted(node.drainCommands());
   }
@@ -126,13 +136,20 @@ public final class FleetState {
    * Restores a node from a snapshot or another coordinator: kept only if newer than what is held.
    */
   public void restore(NodeHeartbeat heartbeat, Instant receivedAt, Duration interval) {
-    nodes
-        .computeIfAbsent(heartbeat.nodeId(), TrackedNode::new)
-        .restore(
-            heartbeat,
-            receivedAt.toEpochMilli(),
-            (int) Math.max(1, Math.min(Integer.MAX_VALUE, interval.toMillis())),
-            interner);
+    TrackedNode node = nodes.computeIfAbsent(heartbeat.nodeId(), TrackedNode::new);
+    node.restore(
+        heartbeat,
+        receivedAt.toEpochMilli(),
+        (int) Math.max(1, Math.min(Integer.MAX_VALUE, interval.toMillis())),
+        interner);
+    if (node.countOnce()) {
+      reporting.incrementAndGet();
+    }
+  }
+
+  /** How many nodes have sent a heartbeat: {@code nodes().size()} in O(1). */
+  public int nodeCount() {
+    return reporting.get();
   }
 
   /** Adds one rotation, seen for the first time, to the node's and the fleet's tallies. */
@@ -238,6 +255,54 @@ public final class FleetState {
             ? new DiskSpread(0, 0, 0, 0)
             : new DiskSpread(n, ratios[n - 1], ratios[(int) Math.ceil(0.95 * n) - 1], sum / n);
     return new FleetSummary(counts, disk, lastHour(), lastDay());
+  }
+
+  /** Every group of a node that has sent a heartbeat, by name. */
+  public List<GroupSummary> groups() {
+    long now = clock.millis();
+    Map<String, GroupTally> byName = new TreeMap<>();
+    for (TrackedNode node : nodes()) {
+      NodeHeartbeat hb = node.heartbeat();
+      byName.computeIfAbsent(hb.group(), g -> new GroupTally()).add(hb, state(node, now));
+    }
+    List<GroupSummary> out = new ArrayList<>(byName.size());
+    byName.forEach((name, t) -> out.add(t.summary(name)));
+    return out;
+  }
+
+  private static final class GroupTally {
+    final Map<NodeState, Integer> nodes = new EnumMap<>(NodeState.class);
+    final Set<String> backends = new TreeSet<>();
+    int reporting;
+    int unavailable;
+    Instant since;
+
+    GroupTally() {
+      for (NodeState s : NodeState.values()) {
+        nodes.put(s, 0);
+      }
+    }
+
+    void add(NodeHeartbeat hb, NodeState state) {
+      nodes.merge(state, 1, Integer::sum);
+      LockState lock = hb.lock();
+      // A down node's lock state is as old as its last heartbeat.
+      if (lock == null || state == NodeState.DOWN) {
+        return;
+      }
+      backends.add(lock.backend());
+      reporting++;
+      if (!lock.available()) {
+        unavailable++;
+        if (since == null || lock.unavailableSince().isBefore(since)) {
+          since = lock.unavailableSince();
+        }
+      }
+    }
+
+    GroupSummary summary(String name) {
+      return new GroupSummary(name, nodes, List.copyOf(backends), reporting, unavailable, since);
+    }
   }
 
   /** What {@link #summary()} reports. */

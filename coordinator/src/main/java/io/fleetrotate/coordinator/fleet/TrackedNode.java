@@ -31,6 +31,7 @@ public final class TrackedNode {
   private volatile long receivedAtMillis;
   private volatile int intervalMillis = DEFAULT_INTERVAL_MILLIS;
   private volatile NodeRotations rotations;
+  private boolean counted; // guarded by this: FleetState has counted this node among the reporting
 
   // Guarded by this.
   private int[] gaps;
@@ -171,6 +172,15 @@ public final class TrackedNode {
       return 0;
     }
     return Math.max(1, (long) Math.ceil((1 - tokens) / perNano / 1e9));
+  }
+
+  /** True exactly once, on the first call after the node's first heartbeat. */
+  synchronized boolean countOnce() {
+    if (counted || heartbeat == null) {
+      return false;
+    }
+    counted = true;
+    return true;
   }
 
   synchronized boolean queue(Command command, int max) {

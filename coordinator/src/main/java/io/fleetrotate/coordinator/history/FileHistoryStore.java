@@ -35,6 +35,7 @@ import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -61,6 +62,8 @@ public final class FileHistoryStore implements HistoryStore {
   private final Clock clock;
   private final WireCodec codec = new WireCodec();
   private final ConcurrentSkipListMap<Key, RotationEvent> index = new ConcurrentSkipListMap<>();
+  // index.size() walks the whole map; this counts its entries as they come and go.
+  private final AtomicLong held = new AtomicLong();
   private final Set<UUID> ids = ConcurrentHashMap.newKeySet();
   private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
   private final ExecutorService writer =
@@ -115,7 +118,7 @@ public final class FileHistoryStore implements HistoryStore {
             RotationEvent e = codec.decodeEvent(line);
             if (!e.finishedAt().isBefore(cutoff) && ids.add(e.eventId())) {
               e = shared(e);
-              index.put(Key.of(e), e);
+              hold(e);
             }
           } catch (WireFormatException e) {
             bad++;
@@ -127,7 +130,7 @@ public final class FileHistoryStore implements HistoryStore {
     log.info(
         "history loaded from {}: {} events within retention ({} lines read, {} unreadable)",
         eventsDir,
-        index.size(),
+        held.get(),
         lines,
         bad);
   }
@@ -213,7 +216,7 @@ public final class FileHistoryStore implements HistoryStore {
       for (int j = 0; j < mine.size(); j++) {
         RotationEvent e = shared(mine.get(j));
         mine.set(j, e);
-        index.put(Key.of(e), e);
+        hold(e);
         ids.add(e.eventId());
       }
       batch.get(i).done().complete(mine);
@@ -297,7 +300,13 @@ public final class FileHistoryStore implements HistoryStore {
 
   @Override
   public long size() {
-    return index.size();
+    return held.get();
+  }
+
+  private void hold(RotationEvent e) {
+    if (index.put(Key.of(e), e) == null) {
+      held.incrementAndGet();
+    }
   }
 
   @Override
@@ -431,6 +440,7 @@ public final class FileHistoryStore implements HistoryStore {
       if (e.getKey().finishedAt().isBefore(cutoff)) {
         ids.remove(e.getKey().eventId());
         it.remove();
+        held.decrementAndGet();
       }
     }
   }

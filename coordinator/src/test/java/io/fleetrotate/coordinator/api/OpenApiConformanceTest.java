@@ -93,6 +93,7 @@ class OpenApiConformanceTest {
     coordinator.alerts().evaluate();
 
     check("get", "/api/v1/fleet", http.get("/api/v1/fleet", ADMIN));
+    check("get", "/api/v1/groups", http.get("/api/v1/groups", ADMIN));
     check("get", "/api/v1/nodes", http.get("/api/v1/nodes", ADMIN));
     check("get", "/api/v1/nodes/{id}", http.get("/api/v1/nodes/n1", ADMIN));
     check("get", "/api/v1/rotations", http.get("/api/v1/rotations?limit=2", ADMIN));

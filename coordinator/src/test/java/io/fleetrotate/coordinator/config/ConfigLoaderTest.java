@@ -162,7 +162,7 @@ class ConfigLoaderTest {
                     "http: {tls: {certPath: /etc/c.pem, keyPath: /etc/k.pem}}",
                     "auth: {agentTokens: [\"${FLEETROTATE_AGENT_TOKEN}\"], adminTokens: [\"${FLEETROTATE_ADMIN_TOKEN}\"]}",
                     "hazelcast: {enabled: false, members: [\"c2:5701\", c3]}",
-                    "alerts: {webhooks: [\"https://hooks.example/x\"], rules: {growthBytesPerHour: 1GiB, nodeDown: false}}",
+                    "alerts: {webhooks: [\"https://hooks.example/x\"], rules: {growthBytesPerHour: 1GiB, nodeDown: false, lockDownAfter: 90s}}",
                     "")),
             ENV);
     assertThat(c.http().tls()).isPresent();
@@ -171,6 +171,20 @@ class ConfigLoaderTest {
     assertThat(c.alerts().webhooks()).containsExactly(URI.create("https://hooks.example/x"));
     assertThat(c.alerts().rules().growthBytesPerHour()).isEqualTo(1L << 30);
     assertThat(c.alerts().rules().nodeDown()).isFalse();
+    assertThat(c.alerts().rules().lockDownAfter()).isEqualTo(Duration.ofSeconds(90));
+  }
+
+  @Test
+  void lockDownAfterDefaultsToTwoMinutesAndNeedsADuration() throws Exception {
+    String tokens =
+        "auth: {agentTokens: [\"${FLEETROTATE_AGENT_TOKEN}\"], adminTokens:"
+            + " [\"${FLEETROTATE_ADMIN_TOKEN}\"]}\n";
+    assertThat(ConfigLoader.load(write(tokens), ENV).alerts().rules().lockDownAfter())
+        .isEqualTo(Duration.ofMinutes(2));
+    assertThat(errors(tokens + "alerts: {rules: {lockDownAfter: soon}}\n"))
+        .singleElement()
+        .asString()
+        .contains("alerts.rules.lockDownAfter: \"soon\" is not a duration");
   }
 
   /** The agent's SizeUnitRuleTest pins the same sentence for its sizes. */

@@ -11,6 +11,7 @@ import io.fleetrotate.coordinator.MutableClock;
 import io.fleetrotate.coordinator.TestCoordinators;
 import io.fleetrotate.coordinator.Wire;
 import io.fleetrotate.proto.FailureReason;
+import io.fleetrotate.proto.LockState;
 import io.fleetrotate.proto.ProtocolVersion;
 import io.fleetrotate.proto.Result;
 import io.fleetrotate.proto.RotationEvent;
@@ -175,6 +176,126 @@ class DashboardBrowserTest {
     screenshot("dashboard-dark.png");
     driver.executeCdpCommand("Emulation.setEmulatedMedia", Map.of("features", List.of()));
     assertNoConsoleErrors();
+  }
+
+  /**
+   * A demo-like fleet four minutes old: the timeline fits its rotations instead of squeezing them
+   * into the right edge of the smallest window, the axis names its time zone, the disk column its
+   * mount and free bytes, each alert its path once, and a lock outage shows on the node and its
+   * group. Its screenshot before the outage, target/dashboard-fresh-fleet.png, is the README's
+   * docs/dashboard.png.
+   */
+  @Test
+  void aFreshFleetsTimelineFitsItsDataAndShowsTheLockState() throws Exception {
+    MutableClock freshClock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
+    try (Coordinator fresh =
+        Coordinator.start(TestCoordinators.config(dir.resolve("fresh")), freshClock)) {
+      Http api = new Http(fresh.port());
+      List<String> hosts = List.of("mcp-host-1", "mcp-host-2", "mcp-host-3");
+      double[] used = {0.38, 0.52, 0.88};
+      LockState reachable = new LockState("hazelcast", null);
+      Instant now = freshClock.instant();
+      for (Instant at : List.of(now.minusSeconds(15), now)) {
+        freshClock.set(at);
+        for (int i = 0; i < hosts.size(); i++) {
+          freshHeartbeat(api, hosts.get(i), at, used[i], reachable);
+        }
+      }
+      List<RotationEvent> rotations = new ArrayList<>();
+      Instant first = now.minus(Duration.ofMinutes(4));
+      for (int i = 0; i < 7; i++) {
+        rotations.add(
+            event(
+                hosts.get(i % hosts.size()),
+                GROUP,
+                first.plusSeconds(35L * i),
+                Duration.ofMillis(1200 + 300L * (i % 3)),
+                Result.SUCCESS,
+                1 + i));
+      }
+      Http.Response ack = api.post("/api/v1/events", AGENT, Wire.eventsJson(rotations));
+      assertThat(ack.status()).as(ack.toString()).isEqualTo(200);
+      fresh.alerts().evaluate();
+
+      driver.get("http://127.0.0.1:" + fresh.port() + "/#token=" + ADMIN);
+      await()
+          .atMost(WAIT)
+          .until(() -> driver.findElements(By.cssSelector(".timeline-bar")).size() == 7);
+      assertThat(driver.findElement(By.id("window-select")).getDomProperty("value"))
+          .isEqualTo("fit");
+      WebElement svg =
+          driver.findElement(By.cssSelector("svg.timeline-svg[data-group='mcp-server']"));
+      double span =
+          Double.parseDouble(svg.getDomAttribute("data-end"))
+              - Double.parseDouble(svg.getDomAttribute("data-start"));
+      assertThat(span).isBetween(4 * 60_000.0, 5 * 60_000.0);
+      double width = Double.parseDouble(svg.getDomAttribute("width"));
+      double leftmost =
+          driver.findElements(By.cssSelector(".timeline-bar")).stream()
+              .mapToDouble(b -> Double.parseDouble(b.getDomAttribute("x")))
+              .min()
+              .orElseThrow();
+      // The oldest rotation starts near the left of the plot, not in its last 2 %.
+      assertThat(leftmost / width).isLessThan(0.3);
+      String zone = svg.findElement(By.cssSelector(".axis-zone")).getDomProperty("textContent");
+      assertThat(zone)
+          .contains("UTC")
+          .isEqualTo(
+              driver.executeScript(
+                  "const z = Intl.DateTimeFormat().resolvedOptions().timeZone;"
+                      + "return document.querySelector('svg.timeline-svg .axis-zone').textContent"
+                      + ".includes(z) || z === 'UTC' || z === 'Etc/UTC'"
+                      + " ? document.querySelector('svg.timeline-svg .axis-zone').textContent : z;"));
+      WebElement row3 = row("mcp-host-3");
+      assertThat(row3.findElement(By.cssSelector(".disk-free")).getText())
+          .isEqualTo("/var/log · 12 GiB free");
+      assertThat(row3.findElement(By.cssSelector("td.lock")).getDomAttribute("data-lock"))
+          .isEqualTo("available");
+      assertThat(row3.findElement(By.cssSelector(".lock-state")).getText()).contains("hazelcast");
+      WebElement groupLock =
+          driver.findElement(
+              By.cssSelector(".timeline-group[data-group='mcp-server'] .group-lock"));
+      assertThat(groupLock.getDomAttribute("data-lock-health")).isEqualTo("available");
+      await()
+          .atMost(WAIT)
+          .until(() -> !driver.findElements(By.cssSelector("#alert-list li")).isEmpty());
+      String alert = driver.findElement(By.cssSelector("#alert-list li")).getText();
+      assertThat(alert).contains("mcp-host-3");
+      assertThat(alert.split("/var/log", -1)).as(alert).hasSize(2);
+      screenshot("dashboard-fresh-fleet.png");
+
+      // The lock service of mcp-host-3 goes away: the node and its group say so.
+      Instant since = freshClock.instant().minusSeconds(40);
+      freshHeartbeat(
+          api, "mcp-host-3", freshClock.instant(), used[2], new LockState("hazelcast", since));
+      await()
+          .atMost(WAIT)
+          .until(
+              () ->
+                  "unavailable"
+                      .equals(
+                          row("mcp-host-3")
+                              .findElement(By.cssSelector("td.lock"))
+                              .getDomAttribute("data-lock")));
+      assertThat(row("mcp-host-3").findElement(By.cssSelector(".lock-state")).getText())
+          .contains("hazelcast down");
+      await()
+          .atMost(WAIT)
+          .until(() -> "partial".equals(groupLock.getDomAttribute("data-lock-health")));
+      assertThat(groupLock.getText()).contains("1 of 3 nodes cannot reach the hazelcast lock");
+      screenshot("dashboard-lock-outage.png");
+      assertNoConsoleErrors();
+    }
+  }
+
+  private static void freshHeartbeat(
+      Http api, String node, Instant at, double used, LockState lock) {
+    Http.Response r =
+        api.post(
+            "/api/v1/heartbeats",
+            AGENT,
+            Wire.json(Wire.withLock(Wire.heartbeat(node, at, used), GROUP, lock)));
+    assertThat(r.status()).as(r.toString()).isEqualTo(200);
   }
 
   @Test
