@@ -1,5 +1,8 @@
 package io.fleetrotate.coordinator;
 
+import io.fleetrotate.config.advice.AdvicePolicy;
+import io.fleetrotate.coordinator.advice.FleetAdvisor;
+import io.fleetrotate.coordinator.advice.FleetGrowth;
 import io.fleetrotate.coordinator.alert.AlertEngine;
 import io.fleetrotate.coordinator.alert.NoticeDispatcher;
 import io.fleetrotate.coordinator.api.ApiDependencies;
@@ -46,6 +49,7 @@ public final class Coordinator implements AutoCloseable {
   private final Clock clock;
   private final HistoryStore history;
   private final FleetState fleet;
+  private final FleetGrowth growth = new FleetGrowth();
   private final CoordinatorMetrics metrics;
   private final AlertEngine alerts;
   private final NoticeDispatcher dispatcher;
@@ -69,6 +73,7 @@ public final class Coordinator implements AutoCloseable {
             config.liveness().downAfter(),
             config.rateLimit().heartbeatsPerNodePerMinute(),
             config.limits().maxNodes());
+    fleet.onHeartbeat(growth::heartbeat);
     this.metrics = new CoordinatorMetrics(fleet);
     // In a cluster every coordinator evaluates alerts, the oldest member sends the notices.
     this.dispatcher =
@@ -129,7 +134,11 @@ public final class Coordinator implements AutoCloseable {
     }
     sync = new ClusterSync(member, fleet, history, events -> ingest(events, false));
     sync.start();
-    fleet.onHeartbeat(sync::nodeUpdated);
+    fleet.onHeartbeat(
+        node -> {
+          growth.heartbeat(node);
+          sync.nodeUpdated(node);
+        });
   }
 
   private JsonObject health() {
@@ -155,7 +164,8 @@ public final class Coordinator implements AutoCloseable {
             alerts,
             metrics,
             new WireCodec(),
-            this::health);
+            this::health,
+            new FleetAdvisor(fleet, growth, AdvicePolicy.DEFAULTS));
     // Instances of one deployment share the listening socket, one event loop each. A random port
     // (0, in tests) cannot be shared that way, so it gets one instance.
     int instances =

@@ -1,5 +1,6 @@
 package io.fleetrotate.coordinator.api;
 
+import io.fleetrotate.coordinator.advice.FleetAdvisor;
 import io.fleetrotate.coordinator.alert.AlertEngine;
 import io.fleetrotate.coordinator.config.CoordinatorConfig;
 import io.fleetrotate.coordinator.fleet.FleetState;
@@ -12,6 +13,7 @@ import java.util.function.Supplier;
  * What the HTTP API reads and writes, shared by every instance of {@link ApiVerticle}.
  *
  * @param health extra facts for {@code GET /health}, e.g. the cluster's members
+ * @param advisor the growth advisor over the fleet
  */
 public record ApiDependencies(
     CoordinatorConfig config,
@@ -21,4 +23,5 @@ public record ApiDependencies(
     AlertEngine alerts,
     CoordinatorMetrics metrics,
     WireCodec codec,
-    Supplier<io.vertx.core.json.JsonObject> health) {}
+    Supplier<io.vertx.core.json.JsonObject> health,
+    FleetAdvisor advisor) {}

@@ -4,7 +4,7 @@ package io.fleetrotate.coordinator.api;
  * A request the API refuses, with the status to answer and one sentence for the caller. No stack
  * trace: it is the caller's mistake, not a bug.
  */
-final class ApiException extends RuntimeException {
+public final class ApiException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
   private final int status;
@@ -14,7 +14,7 @@ final class ApiException extends RuntimeException {
     this.status = status;
   }
 
-  int status() {
+  public int status() {
     return status;
   }
 

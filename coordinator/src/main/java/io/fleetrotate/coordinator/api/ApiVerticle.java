@@ -1,5 +1,12 @@
 package io.fleetrotate.coordinator.api;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.fleetrotate.coordinator.advice.FleetAdvisor;
 import io.fleetrotate.coordinator.alert.Notices;
 import io.fleetrotate.coordinator.alert.Severity;
 import io.fleetrotate.coordinator.fleet.FleetState;
@@ -177,6 +184,7 @@ public final class ApiVerticle extends VerticleBase {
         BodyHandler.create(false).setBodyLimit(deps.config().http().maxBodyBytes());
     Handler<RoutingContext> agent = new TokenCheck(tokens, Tokens.Scope.AGENT);
     Handler<RoutingContext> admin = new TokenCheck(tokens, Tokens.Scope.ADMIN);
+    Handler<RoutingContext> reader = TokenCheck.reader(tokens);
     Handler<RoutingContext> scrape =
         deps.config().auth().openMetrics()
             ? RoutingContext::next
@@ -190,11 +198,11 @@ public final class ApiVerticle extends VerticleBase {
     r.post("/api/v1/heartbeats").handler(agent).handler(body).handler(this::heartbeat);
     r.post("/api/v1/events").handler(agent).handler(body).handler(this::events);
 
-    r.get("/api/v1/fleet").handler(admin).handler(this::fleetSummary);
-    r.get("/api/v1/groups").handler(admin).handler(this::groups);
-    r.get("/api/v1/nodes").handler(admin).handler(this::nodes);
+    r.get("/api/v1/fleet").handler(reader).handler(this::fleetSummary);
+    r.get("/api/v1/groups").handler(reader).handler(this::groups);
+    r.get("/api/v1/nodes").handler(reader).handler(this::nodes);
     r.get("/api/v1/nodes/:id")
-        .handler(admin)
+        .handler(reader)
         .handler(RequestChecks::checkNodeId)
         .handler(this::node);
     r.post("/api/v1/nodes/:id/rotate")
@@ -204,15 +212,16 @@ public final class ApiVerticle extends VerticleBase {
         .handler(RequestChecks::checkRotateBody)
         .handler(this::rotateNow);
     r.get("/api/v1/rotations")
-        .handler(admin)
+        .handler(reader)
         .handler(RequestChecks.checkRotationQuery(100, 1000))
         .handler(this::rotations);
     r.get("/api/v1/rotations/export")
-        .handler(admin)
+        .handler(reader)
         .handler(RequestChecks::checkExportFormat)
         .handler(RequestChecks.checkRotationQuery(100_000, 1_000_000))
         .handler(this::export);
-    r.get("/api/v1/alerts").handler(admin).handler(this::alerts);
+    r.get("/api/v1/alerts").handler(reader).handler(this::alerts);
+    r.get("/api/v1/advice").handler(reader).handler(this::advice);
 
     // The dashboard (classpath webroot/): open, since the page sends the admin token itself.
     r.get("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false));
@@ -532,6 +541,23 @@ public final class ApiVerticle extends VerticleBase {
           JsonArray recent = new JsonArray();
           deps.alerts().recentNotices().forEach(n -> recent.add(Notices.json(n)));
           return new JsonObject().put("firing", firing).put("recent", recent);
+        });
+  }
+
+  private void advice(RoutingContext ctx) {
+    String node = QueryParams.text(ctx, "node");
+    String path = QueryParams.text(ctx, "path");
+    String group = QueryParams.text(ctx, "group");
+    reply(
+        ctx,
+        () -> {
+          JsonArray items = new JsonArray();
+          try {
+            deps.advisor().advise(node, path, group).forEach(f -> items.add(FleetAdvisor.json(f)));
+          } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("query parameter " + e.getMessage());
+          }
+          return new JsonObject().put("items", items);
         });
   }
 

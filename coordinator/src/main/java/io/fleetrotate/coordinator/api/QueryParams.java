@@ -8,9 +8,14 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Function;
 
-/** Reads query parameters, refusing bad ones with a sentence that names the parameter. */
-final class QueryParams {
+/**
+ * Reads query parameters, refusing bad ones with a sentence that names the parameter. The rotation
+ * filters are read the same way from MCP tool arguments ({@link #rotations(Function, String, int,
+ * int)}).
+ */
+public final class QueryParams {
   private QueryParams() {}
 
   static String text(RoutingContext ctx, String name) {
@@ -22,7 +27,10 @@ final class QueryParams {
   }
 
   static int integer(RoutingContext ctx, String name, int min, int max, int fallback) {
-    String s = text(ctx, name);
+    return integer(text(ctx, name), "query parameter " + name, min, max, fallback);
+  }
+
+  private static int integer(String s, String name, int min, int max, int fallback) {
     if (s == null) {
       return fallback;
     }
@@ -34,44 +42,57 @@ final class QueryParams {
     } catch (NumberFormatException e) {
       // Reported below.
     }
-    throw ApiException.badRequest(
-        "query parameter " + name + ": write a whole number from " + min + " to " + max);
+    throw ApiException.badRequest(name + ": write a whole number from " + min + " to " + max);
   }
 
   static RotationQuery rotations(RoutingContext ctx, int defaultLimit, int maxLimit) {
-    String node = text(ctx, "node");
-    String group = text(ctx, "group");
+    return rotations(name -> text(ctx, name), "query parameter ", defaultLimit, maxLimit);
+  }
+
+  /**
+   * The rotation filters node, group, path, result, since, cursor and limit.
+   *
+   * @param param a parameter's text by name, null when absent
+   * @param noun what a parameter is called in an error ("query parameter ", "argument ")
+   * @throws ApiException naming the bad parameter
+   */
+  public static RotationQuery rotations(
+      Function<String, String> param, String noun, int defaultLimit, int maxLimit) {
+    String node = param.apply("node");
+    String group = param.apply("group");
+    String path = param.apply("path");
     Result result = null;
-    String r = text(ctx, "result");
+    String r = param.apply("result");
     if (r != null) {
       try {
         result = Result.valueOf(r.toUpperCase(Locale.ROOT));
       } catch (IllegalArgumentException e) {
-        throw ApiException.badRequest("query parameter result: write SUCCESS, FAILED or SKIPPED");
+        throw ApiException.badRequest(noun + "result: write SUCCESS, FAILED or SKIPPED");
       }
     }
     Instant since = null;
-    String s = text(ctx, "since");
+    String s = param.apply("since");
     if (s != null) {
       try {
         since = Instant.parse(s);
       } catch (DateTimeParseException e) {
         throw ApiException.badRequest(
-            "query parameter since: write a UTC timestamp such as 2026-11-21T09:00:00Z");
+            noun + "since: write a UTC timestamp such as 2026-11-21T09:00:00Z");
       }
     }
     Cursor after = null;
-    String c = text(ctx, "cursor");
+    String c = param.apply("cursor");
     if (c != null) {
       after =
           Cursor.decode(c)
               .orElseThrow(
                   () ->
                       ApiException.badRequest(
-                          "query parameter cursor: not a cursor this API issued; pass the"
+                          noun
+                              + "cursor: not a cursor this API issued; pass the"
                               + " nextCursor of the previous page, or none for the first"));
     }
-    int limit = integer(ctx, "limit", 1, maxLimit, defaultLimit);
-    return new RotationQuery(node, group, result, since, after, limit);
+    int limit = integer(param.apply("limit"), noun + "limit", 1, maxLimit, defaultLimit);
+    return new RotationQuery(node, group, path, result, since, after, limit);
   }
 }

@@ -25,6 +25,11 @@ final class TokenCheck implements SecurityPolicyHandler {
     this.scrapeToo = scrapeToo;
   }
 
+  /** For reading: an admin token or a viewer token. */
+  static TokenCheck reader(Tokens tokens) {
+    return new TokenCheck(tokens, Tokens.Scope.VIEWER, false);
+  }
+
   /** For /metrics: an admin token or a scrape token. */
   static TokenCheck adminOrScrape(Tokens tokens) {
     return new TokenCheck(tokens, Tokens.Scope.ADMIN, true);
@@ -46,7 +51,17 @@ final class TokenCheck implements SecurityPolicyHandler {
           ctx,
           403,
           "this endpoint needs a scrape or admin token (auth.scrapeTokens or auth.adminTokens)");
-    } else if (!scrapeToo && required != null && caller.scope() != required) {
+    } else if (required == Tokens.Scope.VIEWER
+        && caller.scope() != Tokens.Scope.ADMIN
+        && caller.scope() != Tokens.Scope.VIEWER) {
+      refuse(
+          ctx,
+          403,
+          "this endpoint needs an admin or viewer token (auth.adminTokens or auth.viewerTokens)");
+    } else if (!scrapeToo
+        && required != null
+        && required != Tokens.Scope.VIEWER
+        && caller.scope() != required) {
       String who = required == Tokens.Scope.AGENT ? "agent" : "admin";
       refuse(ctx, 403, "this endpoint needs an " + who + " token (auth." + who + "Tokens)");
     } else {

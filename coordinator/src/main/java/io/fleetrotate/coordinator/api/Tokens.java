@@ -19,6 +19,8 @@ final class Tokens {
   enum Scope {
     /** May read /metrics only. */
     SCRAPE,
+    /** May read the API and use the MCP endpoint's read-only tools. */
+    VIEWER,
     AGENT,
     ADMIN
   }
@@ -55,6 +57,9 @@ final class Tokens {
     }
     for (String token : auth.adminTokens()) {
       entries.add(new Entry(digest(token), new Caller(Scope.ADMIN, List.of())));
+    }
+    for (String token : auth.viewerTokens()) {
+      entries.add(new Entry(digest(token), new Caller(Scope.VIEWER, List.of())));
     }
     for (String token : auth.scrapeTokens()) {
       entries.add(new Entry(digest(token), new Caller(Scope.SCRAPE, List.of())));

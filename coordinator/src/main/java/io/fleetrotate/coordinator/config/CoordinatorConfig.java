@@ -71,18 +71,32 @@ public record CoordinatorConfig(
    * @param agentNodes for an agent token bound to nodes: the node ids and globs it may speak for;
    *     an agent token not in this map may speak for any node
    * @param scrapeTokens bearer tokens that may read {@code /metrics} only (admin tokens may too)
+   * @param viewerTokens bearer tokens that may read the API and use the MCP endpoint's read-only
+   *     tools, and change nothing
    */
   public record Auth(
       List<String> agentTokens,
       List<String> adminTokens,
       boolean openMetrics,
       Map<String, List<String>> agentNodes,
-      List<String> scrapeTokens) {
+      List<String> scrapeTokens,
+      List<String> viewerTokens) {
     public Auth {
       agentTokens = List.copyOf(agentTokens);
       adminTokens = List.copyOf(adminTokens);
       agentNodes = Map.copyOf(agentNodes);
       scrapeTokens = List.copyOf(scrapeTokens);
+      viewerTokens = List.copyOf(viewerTokens);
+    }
+
+    /** No viewer tokens. */
+    public Auth(
+        List<String> agentTokens,
+        List<String> adminTokens,
+        boolean openMetrics,
+        Map<String, List<String>> agentNodes,
+        List<String> scrapeTokens) {
+      this(agentTokens, adminTokens, openMetrics, agentNodes, scrapeTokens, List.of());
     }
 
     /** Agent tokens that may speak for any node, no scrape tokens. */
@@ -103,6 +117,8 @@ public record CoordinatorConfig(
           + agentNodes.size()
           + ", scrapeTokens="
           + scrapeTokens.size()
+          + ", viewerTokens="
+          + viewerTokens.size()
           + "]";
     }
   }

@@ -126,7 +126,8 @@ final class CoordinatorConfigReader implements ConfigSchema<CoordinatorConfig> {
   }
 
   private Auth readAuth(YamlMap m) {
-    m.allowOnly(List.of("agentTokens", "adminTokens", "openMetrics", "scrapeTokens"));
+    m.allowOnly(
+        List.of("agentTokens", "adminTokens", "openMetrics", "scrapeTokens", "viewerTokens"));
     Map<String, List<String>> agentNodes = new LinkedHashMap<>();
     List<String> agent = agentTokens(m, agentNodes);
     List<String> admin = tokens(m, "adminTokens");
@@ -150,7 +151,16 @@ final class CoordinatorConfigReader implements ConfigSchema<CoordinatorConfig> {
         break;
       }
     }
-    return new Auth(agent, admin, openMetrics, agentNodes, scrape);
+    List<String> viewer = m.has("viewerTokens") ? tokens(m, "viewerTokens") : List.of();
+    for (String token : viewer) {
+      if (agent.contains(token) || admin.contains(token) || scrape.contains(token)) {
+        m.error(
+            "viewerTokens",
+            "lists a token that another auth list also lists; give each reader its own token");
+        break;
+      }
+    }
+    return new Auth(agent, admin, openMetrics, agentNodes, scrape, viewer);
   }
 
   /**

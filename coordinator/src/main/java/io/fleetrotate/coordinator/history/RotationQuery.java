@@ -12,7 +12,13 @@ import java.time.Instant;
  * @param limit at most this many items
  */
 public record RotationQuery(
-    String node, String group, Result result, Instant since, Cursor after, int limit) {
+    String node, String group, String path, Result result, Instant since, Cursor after, int limit) {
+
+  /** Any path. */
+  public RotationQuery(
+      String node, String group, Result result, Instant since, Cursor after, int limit) {
+    this(node, group, null, result, since, after, limit);
+  }
 
   public static RotationQuery all(int limit) {
     return new RotationQuery(null, null, null, null, null, limit);
@@ -21,6 +27,7 @@ public record RotationQuery(
   boolean matches(RotationEvent e) {
     return (node == null || node.equals(e.nodeId()))
         && (group == null || group.equals(e.group()))
+        && (path == null || path.equals(e.path()))
         && (result == null || result == e.result())
         && (since == null || !e.finishedAt().isBefore(since));
   }

@@ -105,6 +105,8 @@ class OpenApiConformanceTest {
             responses("get", "/api/v1/rotations/export").get("200").get("content").has("text/csv"))
         .isTrue();
     check("get", "/api/v1/alerts", http.get("/api/v1/alerts", ADMIN));
+    check("get", "/api/v1/advice", http.get("/api/v1/advice?node=n1", ADMIN));
+    check("get", "/api/v1/advice", http.get("/api/v1/advice?node=ghost", ADMIN));
     check("get", "/api/v1/openapi.json", http.get("/api/v1/openapi.json", null));
     check("get", "/health", http.get("/health", null));
     Http.Response metrics = http.get("/metrics", null);
