@@ -12,9 +12,9 @@ import io.fleetrotate.coordinator.cluster.ClusterSync;
 import io.fleetrotate.coordinator.config.CoordinatorConfig;
 import io.fleetrotate.coordinator.fleet.FleetState;
 import io.fleetrotate.coordinator.fleet.TrackedNode;
-import io.fleetrotate.coordinator.history.FileHistoryStore;
 import io.fleetrotate.coordinator.history.HistoryStore;
 import io.fleetrotate.coordinator.history.SavedNode;
+import io.fleetrotate.coordinator.history.SqlHistoryStore;
 import io.fleetrotate.coordinator.metrics.CoordinatorMetrics;
 import io.fleetrotate.proto.RotationEvent;
 import io.fleetrotate.proto.WireCodec;
@@ -92,8 +92,7 @@ public final class Coordinator implements AutoCloseable {
    * @throws Exception if the HTTP server cannot listen (port taken, bad TLS files)
    */
   public static Coordinator start(CoordinatorConfig config, Clock clock) throws Exception {
-    HistoryStore history =
-        FileHistoryStore.open(config.store().dir(), config.store().retention(), clock);
+    HistoryStore history = openHistory(config.store(), clock);
     ClusterMember member = null;
     try {
       if (config.hazelcast().enabled()) {
@@ -113,6 +112,17 @@ public final class Coordinator implements AutoCloseable {
       throw e;
     }
     return c;
+  }
+
+  /** The embedded database in the store directory, or the configured PostgreSQL server. */
+  private static HistoryStore openHistory(CoordinatorConfig.Store store, Clock clock)
+      throws IOException {
+    if (store.postgres().isPresent()) {
+      CoordinatorConfig.Postgres pg = store.postgres().get();
+      return SqlHistoryStore.openPostgres(
+          pg.url(), pg.user(), pg.password(), pg.poolSize(), store.retention(), clock);
+    }
+    return SqlHistoryStore.openEmbedded(store.dir(), store.retention(), clock);
   }
 
   private void restore() throws IOException {
@@ -199,7 +209,7 @@ public final class Coordinator implements AutoCloseable {
         host,
         port,
         bind.equals("0.0.0.0") ? " (every interface)" : "",
-        config.store().dir());
+        config.store().postgres().map(Object::toString).orElse(config.store().dir().toString()));
   }
 
   /**

@@ -349,7 +349,7 @@ final class RedisProcess implements ManagedRedis {
     }
   }
 
-  private static int freeLoopbackPort() {
+  static int freeLoopbackPort() {
     try (ServerSocket socket = new ServerSocket()) {
       socket.bind(new InetSocketAddress(HOST, 0));
       return socket.getLocalPort();
@@ -380,7 +380,7 @@ final class RedisProcess implements ManagedRedis {
     }
   }
 
-  private static void deleteRecursively(Path root) {
+  static void deleteRecursively(Path root) {
     try (Stream<Path> paths = Files.walk(root)) {
       paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
     } catch (IOException | UncheckedIOException ignored) {

@@ -45,6 +45,7 @@ import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -69,7 +70,15 @@ public final class ApiVerticle extends VerticleBase {
   // Bodies above this are decoded on a worker thread rather than the event loop.
   private static final int INLINE_DECODE_BYTES = 64 * 1024;
   private static final int RECENT_ROTATIONS = 20;
-  private static final int CSV_ROWS_PER_CHUNK = 500;
+  private static final int EXPORT_PAGE_ROWS = 500;
+  private static final String STORE_RETRY_AFTER_SECONDS = "5";
+  // Admin bodies are held to the wire codec's standard: one value per key, nothing after the
+  // document.
+  private static final ObjectMapper MAPPER =
+      JsonMapper.builder()
+          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .build();
 
   /**
    * On every response. The dashboard loads only its own files and calls only this origin; no page
@@ -473,63 +482,69 @@ public final class ApiVerticle extends VerticleBase {
   private void export(RoutingContext ctx) {
     boolean csv = RequestChecks.csv(ctx);
     RotationQuery query = RequestChecks.rotationQuery(ctx);
-    if (csv) {
-      blocking(() -> deps.history().query(query).items())
-          .onSuccess(items -> streamCsv(ctx, items))
-          .onFailure(ctx::fail);
-      return;
-    }
-    blocking(
-            () -> {
-              JsonArray items = new JsonArray();
-              deps.history().query(query).items().forEach(e -> items.add(Views.rotation(e)));
-              return items.toBuffer();
-            })
-        .onSuccess(
-            buffer ->
-                ctx.response()
-                    .putHeader("content-type", JSON)
-                    .putHeader("content-disposition", "attachment; filename=\"rotations.json\"")
-                    .end(buffer))
-        .onFailure(ctx::fail);
+    exportPage(ctx, csv, query, query.limit(), true);
   }
 
   /**
-   * Writes the CSV in chunks as the client reads it: a few hundred rows per turn of the event loop,
-   * waiting for the write queue to drain, so a large export neither builds one huge buffer nor
-   * holds the loop.
+   * Streams an export page by page (keyset cursors, one store read per page on a worker thread),
+   * waiting for the client to drain each, so any range is exported in constant memory without
+   * holding the event loop. The body is the same CSV, or the same JSON array, as one buffer would
+   * be.
    */
-  private void streamCsv(RoutingContext ctx, List<RotationEvent> items) {
-    HttpServerResponse response =
-        ctx.response()
-            .setChunked(true)
-            .putHeader("content-type", "text/csv; charset=utf-8")
-            .putHeader("content-disposition", "attachment; filename=\"rotations.csv\"");
-    StringBuilder header = new StringBuilder();
-    Views.csvHeader(header);
-    response.write(header.toString());
-    writeCsvRows(response, items, 0);
-  }
-
-  private void writeCsvRows(HttpServerResponse response, List<RotationEvent> items, int from) {
-    if (response.closed()) {
-      return;
-    }
-    int to = Math.min(items.size(), from + CSV_ROWS_PER_CHUNK);
-    StringBuilder chunk = new StringBuilder((to - from) * 256);
-    for (int i = from; i < to; i++) {
-      Views.csvRow(chunk, items.get(i));
-    }
-    if (to == items.size()) {
-      response.end(chunk.toString());
-    } else {
-      response.write(chunk.toString());
-      if (response.writeQueueFull()) {
-        response.drainHandler(ignored -> writeCsvRows(response, items, to));
-      } else {
-        vertx.runOnContext(ignored -> writeCsvRows(response, items, to));
-      }
-    }
+  private void exportPage(
+      RoutingContext ctx, boolean csv, RotationQuery query, int remaining, boolean first) {
+    RotationQuery page = query.after(query.after(), Math.min(EXPORT_PAGE_ROWS, remaining));
+    blocking(() -> deps.history().query(page))
+        .onSuccess(
+            rows -> {
+              HttpServerResponse response = ctx.response();
+              if (response.closed()) {
+                return;
+              }
+              StringBuilder chunk = new StringBuilder(rows.items().size() * 256 + 64);
+              if (first) {
+                String name = csv ? "rotations.csv" : "rotations.json";
+                response
+                    .setChunked(true)
+                    .putHeader("content-type", csv ? "text/csv; charset=utf-8" : JSON)
+                    .putHeader("content-disposition", "attachment; filename=\"" + name + "\"");
+                if (csv) {
+                  Views.csvHeader(chunk);
+                } else {
+                  chunk.append('[');
+                }
+              }
+              for (int i = 0; i < rows.items().size(); i++) {
+                if (csv) {
+                  Views.csvRow(chunk, rows.items().get(i));
+                } else {
+                  chunk.append(first && i == 0 ? "" : ",");
+                  chunk.append(Views.rotation(rows.items().get(i)).encode());
+                }
+              }
+              int left = remaining - rows.items().size();
+              if (rows.next().isEmpty() || left <= 0) {
+                response.end(chunk.append(csv ? "" : "]").toString());
+                return;
+              }
+              response.write(chunk.toString());
+              RotationQuery rest = query.after(rows.next().get(), query.limit());
+              if (response.writeQueueFull()) {
+                response.drainHandler(ignored -> exportPage(ctx, csv, rest, left, false));
+              } else {
+                exportPage(ctx, csv, rest, left, false);
+              }
+            })
+        .onFailure(
+            e -> {
+              if (first) {
+                ctx.fail(e);
+              } else {
+                // Mid-stream the status is sent: cut the body so the client sees it incomplete.
+                log.error("export broke off: {}", e.toString());
+                ctx.response().reset();
+              }
+            });
   }
 
   private void alerts(RoutingContext ctx) {
@@ -664,9 +679,13 @@ public final class ApiVerticle extends VerticleBase {
       ctx.response().putHeader("connection", "close");
       ctx.addEndHandler(ignored -> ctx.request().connection().close());
       error(ctx, 400, "the request is not valid HTTP (malformed framing or body); resend it", null);
-    } else if (t instanceof IOException e) {
+    } else if (t instanceof IOException || t instanceof UncheckedIOException) {
       log.error(
-          "storage failed while serving {} {}", ctx.request().method(), ctx.request().path(), e);
+          "storage failed while serving {} {}", ctx.request().method(), ctx.request().path(), t);
+      // Agents keep the events in their outbox and send them again after the Retry-After.
+      if (!ctx.response().headWritten()) {
+        ctx.response().putHeader("retry-after", STORE_RETRY_AFTER_SECONDS);
+      }
       error(ctx, 503, "the coordinator cannot store data right now; retry later", null);
     } else {
       log.error("bug while serving {} {}", ctx.request().method(), ctx.request().path(), t);

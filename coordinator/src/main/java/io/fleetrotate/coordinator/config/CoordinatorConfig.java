@@ -143,10 +143,27 @@ public record CoordinatorConfig(
   }
 
   /**
-   * @param dir where the history segments and the node snapshot live
+   * @param dir where the embedded database lives, and the JSON-lines history of earlier versions
    * @param retention how long rotation history is kept
+   * @param postgres the PostgreSQL server holding history instead of the embedded database
    */
-  public record Store(Path dir, Duration retention) {}
+  public record Store(Path dir, Duration retention, Optional<Postgres> postgres) {
+    /** The embedded database in {@code dir}. */
+    public Store(Path dir, Duration retention) {
+      this(dir, retention, Optional.empty());
+    }
+  }
+
+  /**
+   * @param url a JDBC URL such as {@code jdbc:postgresql://db:5432/fleetrotate}
+   * @param poolSize connections the coordinator keeps open at most
+   */
+  public record Postgres(String url, String user, String password, int poolSize) {
+    @Override
+    public String toString() {
+      return "Postgres[url=" + url + ", user=" + user + ", poolSize=" + poolSize + "]";
+    }
+  }
 
   /**
    * Liveness in missed heartbeats: a node whose last heartbeat is older than {@code staleAfter} of

@@ -13,6 +13,7 @@ import io.fleetrotate.coordinator.config.CoordinatorConfig.Hazelcast;
 import io.fleetrotate.coordinator.config.CoordinatorConfig.Http;
 import io.fleetrotate.coordinator.config.CoordinatorConfig.Limits;
 import io.fleetrotate.coordinator.config.CoordinatorConfig.Liveness;
+import io.fleetrotate.coordinator.config.CoordinatorConfig.Postgres;
 import io.fleetrotate.coordinator.config.CoordinatorConfig.RateLimit;
 import io.fleetrotate.coordinator.config.CoordinatorConfig.Store;
 import io.fleetrotate.coordinator.config.CoordinatorConfig.Tls;
@@ -38,6 +39,13 @@ final class CoordinatorConfigReader implements ConfigSchema<CoordinatorConfig> {
   static final int DEFAULT_PORT = 8420;
   static final int DEFAULT_HAZELCAST_PORT = 5701;
   static final String DEFAULT_CLUSTER_NAME = "fleetrotate";
+  static final int DEFAULT_POSTGRES_POOL = 4;
+  private static final ScalarType<String> POSTGRES_URL =
+      ScalarType.STRING.check(
+          u -> u.startsWith("jdbc:postgresql://"),
+          u ->
+              "is not a PostgreSQL JDBC URL; write one such as jdbc:postgresql://db:5432/fleetrotate",
+          "a URL such as jdbc:postgresql://db:5432/fleetrotate");
   static final Path DEFAULT_STORE_DIR = Path.of("/var/lib/fleetrotate-coordinator");
   static final Duration DEFAULT_RETENTION = Duration.ofDays(30);
   static final int DEFAULT_STALE_AFTER = 3;
@@ -269,11 +277,26 @@ final class CoordinatorConfigReader implements ConfigSchema<CoordinatorConfig> {
   }
 
   private Store readStore(YamlMap m) {
-    m.allowOnly(List.of("dir", "retention"));
+    m.allowOnly(List.of("type", "dir", "retention", "url", "user", "password", "poolSize"));
     Path dir = m.get("dir", ScalarType.ABSOLUTE_PATH, DEFAULT_STORE_DIR);
     Duration retention =
         m.get("retention", ScalarType.durationAtLeast(Duration.ofHours(1)), DEFAULT_RETENTION);
-    return new Store(dir, retention);
+    boolean postgres =
+        m.get("type", ScalarType.oneOf(Map.of("embedded", false, "postgres", true)), false);
+    if (!postgres) {
+      for (String key : List.of("url", "user", "password", "poolSize")) {
+        if (m.has(key)) {
+          m.error(key, "is for type: postgres; remove it or set type: postgres");
+        }
+      }
+      return new Store(dir, retention);
+    }
+    String url = m.require("url", POSTGRES_URL).orElse("jdbc:postgresql://invalid/");
+    String user = m.require("user", ScalarType.STRING).orElse("");
+    // Written as "${VARIABLE}" so the password comes from the environment, not the file.
+    String password = m.get("password", ScalarType.STRING, "");
+    int poolSize = m.get("poolSize", ScalarType.integer(1, 100), DEFAULT_POSTGRES_POOL);
+    return new Store(dir, retention, Optional.of(new Postgres(url, user, password, poolSize)));
   }
 
   private Liveness readLiveness(YamlMap m) {

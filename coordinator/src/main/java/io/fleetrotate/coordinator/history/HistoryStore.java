@@ -9,9 +9,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /**
- * Where rotation history and node state outlive the process. One coordinator uses {@link
- * FileHistoryStore}; a cluster of coordinators shares what each stores through the cluster, and
- * each still keeps its own durable copy.
+ * Where rotation history and node state outlive the process: {@link SqlHistoryStore}, an embedded
+ * database per coordinator or one PostgreSQL server. Every method but {@link #append} and {@link
+ * #size} may wait on the database: call them on a worker thread, never on an event loop. Reads
+ * throw {@link java.io.UncheckedIOException} when the database cannot be read.
  *
  * <p>Events are deduplicated by event id: the agents' outboxes deliver at least once, and the store
  * is what makes the accounting exactly once.
@@ -31,7 +32,7 @@ public interface HistoryStore extends AutoCloseable {
   /** True if the event is durably stored. */
   boolean contains(UUID eventId);
 
-  /** How many events are held (within retention). */
+  /** How many events are held (within retention); does not wait on the database. */
   long size();
 
   /** One page of events, newest finished first, filtered as asked. */
@@ -40,13 +41,13 @@ public interface HistoryStore extends AutoCloseable {
   /** Every held event finished at or after {@code since}, newest first. */
   void forEachSince(Instant since, Consumer<RotationEvent> action);
 
-  /** Durably replaces the saved node states (write to a temporary file, fsync, rename). */
+  /** Durably replaces the saved node states. */
   void saveNodes(List<SavedNode> nodes) throws IOException;
 
   /** The node states saved last, or none. */
   List<SavedNode> loadNodes() throws IOException;
 
-  /** Forgets events older than the retention, on disk and in memory. */
+  /** Forgets events older than the retention. */
   void sweep(Instant now);
 
   /** Flushes and closes; pending appends complete first. */

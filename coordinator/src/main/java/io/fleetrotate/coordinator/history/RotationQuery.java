@@ -1,12 +1,12 @@
 package io.fleetrotate.coordinator.history;
 
 import io.fleetrotate.proto.Result;
-import io.fleetrotate.proto.RotationEvent;
 import java.time.Instant;
 
 /**
  * Which rotations to list: each filter null for "any".
  *
+ * @param path only rotations of this watched file
  * @param since only rotations finished at or after this
  * @param after the cursor of the previous page, or null for the first
  * @param limit at most this many items
@@ -30,5 +30,10 @@ public record RotationQuery(
         && (path == null || path.equals(e.path()))
         && (result == null || result == e.result())
         && (since == null || !e.finishedAt().isBefore(since));
+  }
+
+  /** The same filters, for the page after {@code next}. */
+  public RotationQuery after(Cursor next, int pageLimit) {
+    return new RotationQuery(node, group, path, result, since, next, pageLimit);
   }
 }

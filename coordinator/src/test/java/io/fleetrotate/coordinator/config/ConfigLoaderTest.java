@@ -208,4 +208,42 @@ class ConfigLoaderTest {
         .hasMessageEndingWith("nope.yaml: cannot read the file: it does not exist");
     assertThat(errors("http: [\n")).singleElement().asString().contains(":2: not valid YAML");
   }
+
+  @Test
+  void postgresStoreTakesItsPasswordFromTheEnvironment() throws Exception {
+    Path file =
+        write(
+            String.join(
+                "\n",
+                "auth: {agentTokens: [\"${FLEETROTATE_AGENT_TOKEN}\"],"
+                    + " adminTokens: [\"${FLEETROTATE_ADMIN_TOKEN}\"]}",
+                "store:",
+                "  type: postgres",
+                "  url: jdbc:postgresql://db:5432/fleetrotate",
+                "  user: fleetrotate",
+                "  password: \"${FLEETROTATE_AGENT_TOKEN}\"",
+                ""));
+    CoordinatorConfig c = ConfigLoader.load(file, ENV);
+    CoordinatorConfig.Postgres pg = c.store().postgres().orElseThrow();
+    assertThat(pg.url()).isEqualTo("jdbc:postgresql://db:5432/fleetrotate");
+    assertThat(pg.user()).isEqualTo("fleetrotate");
+    assertThat(pg.password()).isEqualTo("agent-token-0123456789abcdef");
+    assertThat(pg.poolSize()).isEqualTo(4);
+    assertThat(pg.toString()).doesNotContain("agent-token");
+  }
+
+  @Test
+  void postgresStoreSettingsAreRefusedForTheEmbeddedStoreAndABadUrlIsNamed() throws Exception {
+    String auth =
+        "auth: {agentTokens: [\"${FLEETROTATE_AGENT_TOKEN}\"],"
+            + " adminTokens: [\"${FLEETROTATE_ADMIN_TOKEN}\"]}\n";
+    assertThat(errors(auth + "store: {user: x}\n"))
+        .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+        .endsWith("store.user: is for type: postgres; remove it or set type: postgres");
+    assertThat(errors(auth + "store: {type: postgres, url: \"postgres://db\", user: x}\n"))
+        .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+        .endsWith(
+            "store.url: \"postgres://db\" is not a PostgreSQL JDBC URL; write one such as"
+                + " jdbc:postgresql://db:5432/fleetrotate");
+  }
 }

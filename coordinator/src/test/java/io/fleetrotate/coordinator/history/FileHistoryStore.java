@@ -42,7 +42,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Rotation history as append-only JSON-lines segments, one per day of arrival ({@code
+ * The history store of versions before {@link SqlHistoryStore}, kept in the tests to write the
+ * stores that {@link LegacyFileImport} brings in. Unchanged but for {@link #matches}.
+ *
+ * <p>Rotation history as append-only JSON-lines segments, one per day of arrival ({@code
  * events/2026-11-21.jsonl}, each line the event's wire JSON), plus {@code nodes.json}, the node
  * snapshot. Every held event is also indexed in memory, newest finished first, with a set of ids
  * for deduplication.
@@ -323,7 +326,7 @@ public final class FileHistoryStore implements HistoryStore {
       if (q.since() != null && e.finishedAt().isBefore(q.since())) {
         break;
       }
-      if (!q.matches(e)) {
+      if (!matches(q, e)) {
         continue;
       }
       if (items.size() == q.limit()) {
@@ -337,6 +340,14 @@ public final class FileHistoryStore implements HistoryStore {
             ? Optional.of(Cursor.of(items.get(items.size() - 1)))
             : Optional.empty();
     return new RotationPage(items, next);
+  }
+
+  private static boolean matches(RotationQuery q, RotationEvent e) {
+    return (q.node() == null || q.node().equals(e.nodeId()))
+        && (q.group() == null || q.group().equals(e.group()))
+        && (q.path() == null || q.path().equals(e.path()))
+        && (q.result() == null || q.result() == e.result())
+        && (q.since() == null || !e.finishedAt().isBefore(q.since()));
   }
 
   @Override

@@ -1,0 +1,58 @@
+package io.fleetrotate.coordinator.history;
+
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+
+/**
+ * What differs between the two databases {@link SqlHistoryStore} runs on: the row id column, text
+ * ordering, and how concurrent starts take turns at migrating. The queries themselves are the same
+ * SQL on both.
+ */
+enum SqlDialect {
+  SQLITE("INTEGER PRIMARY KEY", "TEXT"),
+  // Byte order for ids, so the keyset order does not depend on the server's locale.
+  POSTGRES("BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY", "TEXT COLLATE \"C\"");
+
+  private final String rowId;
+  private final String text;
+
+  SqlDialect(String rowId, String text) {
+    this.rowId = rowId;
+    this.text = text;
+  }
+
+  /** Serializes schema migrations of coordinators starting together on one database. */
+  void lockSchema(Statement s) throws SQLException {
+    if (this == POSTGRES) {
+      s.execute("SELECT pg_advisory_xact_lock(4204201)");
+    }
+  }
+
+  /** The schema, one list of statements per version; a version once released never changes. */
+  List<List<String>> migrations() {
+    return List.of(
+        List.of(
+            "CREATE TABLE rotation_event (seq "
+                + rowId
+                + ", event_id "
+                + text
+                + " NOT NULL, finished_ns BIGINT NOT NULL, node "
+                + text
+                + " NOT NULL, grp "
+                + text
+                + " NOT NULL, path "
+                + text
+                + " NOT NULL, result "
+                + text
+                + " NOT NULL, body TEXT NOT NULL)",
+            "CREATE UNIQUE INDEX rotation_event_id ON rotation_event (event_id)",
+            "CREATE INDEX rotation_event_time ON rotation_event (finished_ns, event_id)",
+            "CREATE INDEX rotation_event_node ON rotation_event (node, finished_ns, event_id)",
+            "CREATE INDEX rotation_event_group ON rotation_event (grp, finished_ns, event_id)",
+            "CREATE INDEX rotation_event_path ON rotation_event (path, finished_ns, event_id)",
+            "CREATE INDEX rotation_event_result ON rotation_event (result, finished_ns, event_id)",
+            "CREATE TABLE node_snapshot (node_id " + text + " PRIMARY KEY, body TEXT NOT NULL)",
+            "CREATE TABLE legacy_import (segment " + text + " PRIMARY KEY)"));
+  }
+}

@@ -1,0 +1,582 @@
+package io.fleetrotate.coordinator.history;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.fleetrotate.proto.RotationEvent;
+import io.fleetrotate.proto.WireCodec;
+import io.fleetrotate.proto.WireFormatException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Rotation history and node snapshots in a SQL database: an embedded SQLite file ({@link
+ * #openEmbedded}, WAL mode, {@code synchronous=FULL}) by default, or PostgreSQL ({@link
+ * #openPostgres}) for large fleets. Nothing of the history is held in the heap: each query reads
+ * one page through an index, and exports page through with keyset cursors.
+ *
+ * <p>Events are deduplicated by a unique index on the event id ({@code ON CONFLICT DO NOTHING}).
+ * All writes go through one writer thread: appends that queue up while it commits are written in
+ * one transaction (group commit) and acknowledged only after the commit. Reads borrow a pooled
+ * connection on the caller's thread, which must not be an event loop. A database that cannot be
+ * written (disk full, locked, down) fails the append with an {@link IOException}.
+ */
+public final class SqlHistoryStore implements HistoryStore {
+  private static final Logger log = LoggerFactory.getLogger(SqlHistoryStore.class);
+  private static final String DB_FILE = "history.db";
+
+  /** Rows deleted per writer turn by the retention sweep, so ingest runs between the batches. */
+  static final int SWEEP_BATCH = 5_000;
+
+  private static final long WAIT_MINUTES = 5;
+  private static final String COLUMNS = "event_id, finished_ns, node, grp, path, result, body";
+  private static final String ORDER = " ORDER BY finished_ns DESC, event_id DESC";
+
+  private final SqlDialect dialect;
+  private final HikariDataSource pool;
+  private final Duration retention;
+  private final Clock clock;
+  private final WireCodec codec = new WireCodec();
+  private final AtomicLong count = new AtomicLong();
+  private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
+  private final ExecutorService writer =
+      Executors.newSingleThreadExecutor(
+          r -> {
+            Thread t = new Thread(r, "fleetrotate-history-writer");
+            t.setDaemon(true);
+            return t;
+          });
+
+  private SqlHistoryStore(
+      SqlDialect dialect, HikariDataSource pool, Duration retention, Clock clock) {
+    this.dialect = dialect;
+    this.pool = pool;
+    this.retention = retention;
+    this.clock = clock;
+  }
+
+  /**
+   * Opens (creating if needed) the SQLite database {@code history.db} in {@code dir}, and imports
+   * the JSON-lines history an earlier version left there.
+   *
+   * @throws IOException if the directory or the database cannot be used
+   */
+  public static SqlHistoryStore openEmbedded(Path dir, Duration retention, Clock clock)
+      throws IOException {
+    Files.createDirectories(dir);
+    HikariConfig config = new HikariConfig();
+    config.setJdbcUrl("jdbc:sqlite:" + dir.resolve(DB_FILE));
+    config.addDataSourceProperty("journal_mode", "WAL");
+    config.addDataSourceProperty("synchronous", "FULL");
+    config.addDataSourceProperty("busy_timeout", "10000");
+    config.setMaximumPoolSize(4);
+    config.setPoolName("fleetrotate-history-sqlite");
+    SqlHistoryStore store = open(SqlDialect.SQLITE, config, retention, clock);
+    try {
+      LegacyFileImport.importInto(store, dir, clock.instant().minus(retention));
+    } catch (IOException | RuntimeException e) {
+      store.close();
+      throw e;
+    }
+    return store;
+  }
+
+  /**
+   * Connects to PostgreSQL and creates or migrates the schema.
+   *
+   * @throws IOException if the server cannot be reached or refuses the login
+   */
+  public static SqlHistoryStore openPostgres(
+      String url, String user, String password, int poolSize, Duration retention, Clock clock)
+      throws IOException {
+    HikariConfig config = new HikariConfig();
+    config.setJdbcUrl(url);
+    config.setUsername(user);
+    config.setPassword(password);
+    config.setMaximumPoolSize(poolSize);
+    config.setPoolName("fleetrotate-history-postgres");
+    return open(SqlDialect.POSTGRES, config, retention, clock);
+  }
+
+  private static SqlHistoryStore open(
+      SqlDialect dialect, HikariConfig config, Duration retention, Clock clock) throws IOException {
+    // A database that is down answers 503 within seconds rather than holding requests.
+    config.setConnectionTimeout(5_000);
+    config.setInitializationFailTimeout(-1);
+    HikariDataSource pool = new HikariDataSource(config);
+    SqlHistoryStore store = new SqlHistoryStore(dialect, pool, retention, clock);
+    try {
+      store.onWriter(
+          () -> {
+            store.migrate();
+            return null;
+          });
+      store.count.set(store.countRows());
+    } catch (IOException | RuntimeException e) {
+      store.close();
+      throw e;
+    }
+    return store;
+  }
+
+  private void migrate() throws SQLException {
+    try (Connection c = pool.getConnection()) {
+      c.setAutoCommit(false);
+      try (Statement s = c.createStatement()) {
+        dialect.lockSchema(s);
+        s.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
+        int current = 0;
+        try (ResultSet rs = s.executeQuery("SELECT MAX(version) FROM schema_version")) {
+          if (rs.next()) {
+            current = rs.getInt(1);
+          }
+        }
+        List<List<String>> migrations = dialect.migrations();
+        for (int v = current + 1; v <= migrations.size(); v++) {
+          for (String sql : migrations.get(v - 1)) {
+            s.execute(sql);
+          }
+          s.execute("INSERT INTO schema_version (version) VALUES (" + v + ")");
+          log.info("history schema migrated to version {} ({})", v, dialect);
+        }
+      }
+      c.commit();
+    }
+  }
+
+  // ---- appends ----
+
+  @Override
+  public CompletableFuture<List<RotationEvent>> append(List<RotationEvent> events) {
+    Pending pending = new Pending(List.copyOf(events), new CompletableFuture<>());
+    queue.add(pending);
+    try {
+      writer.execute(this::drain);
+    } catch (RejectedExecutionException e) {
+      queue.remove(pending);
+      pending.done().completeExceptionally(new IOException("the history store is closed"));
+    }
+    return pending.done();
+  }
+
+  private void drain() {
+    List<Pending> batch = new ArrayList<>();
+    for (Pending p; (p = queue.poll()) != null; ) {
+      batch.add(p);
+    }
+    if (batch.isEmpty()) {
+      return;
+    }
+    List<List<RotationEvent>> fresh;
+    try {
+      fresh = insert(batch);
+    } catch (SQLException | RuntimeException e) {
+      log.error("could not store rotation events: {}", e.toString());
+      IOException failure = new IOException("the history database refused the write: " + e, e);
+      batch.forEach(p -> p.done().completeExceptionally(failure));
+      return;
+    }
+    for (int i = 0; i < batch.size(); i++) {
+      count.addAndGet(fresh.get(i).size());
+      batch.get(i).done().complete(fresh.get(i));
+    }
+  }
+
+  /**
+   * Inserts the batch in one transaction; returns, per pending append, the events that were new.
+   */
+  private List<List<RotationEvent>> insert(List<Pending> batch) throws SQLException {
+    try (Connection c = pool.getConnection()) {
+      c.setAutoCommit(false);
+      try (PreparedStatement insert =
+          c.prepareStatement(
+              "INSERT INTO rotation_event ("
+                  + COLUMNS
+                  + ") VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING")) {
+        List<List<RotationEvent>> fresh = new ArrayList<>(batch.size());
+        Set<UUID> inBatch = new HashSet<>();
+        for (Pending p : batch) {
+          List<RotationEvent> mine = new ArrayList<>();
+          for (RotationEvent e : p.events()) {
+            if (!inBatch.add(e.eventId())) {
+              continue;
+            }
+            bind(insert, e);
+            if (insert.executeUpdate() == 1) {
+              mine.add(e);
+            }
+          }
+          fresh.add(mine);
+        }
+        c.commit();
+        return fresh;
+      } catch (SQLException | RuntimeException e) {
+        rollbackQuietly(c);
+        throw e;
+      }
+    }
+  }
+
+  private void bind(PreparedStatement insert, RotationEvent e) throws SQLException {
+    insert.setString(1, e.eventId().toString());
+    insert.setLong(2, nanos(e.finishedAt()));
+    insert.setString(3, e.nodeId());
+    insert.setString(4, e.group());
+    insert.setString(5, e.path());
+    insert.setString(6, e.result().name());
+    insert.setString(7, new String(codec.encode(e), StandardCharsets.UTF_8));
+  }
+
+  // ---- reads ----
+
+  @Override
+  public boolean contains(UUID eventId) {
+    return read(
+        c -> {
+          try (PreparedStatement s =
+              c.prepareStatement("SELECT 1 FROM rotation_event WHERE event_id = ?")) {
+            s.setString(1, eventId.toString());
+            try (ResultSet rs = s.executeQuery()) {
+              return rs.next();
+            }
+          }
+        });
+  }
+
+  /**
+   * The events held, as counted at open and kept up by this store's appends and sweeps: a count
+   * that does not scan the table. With PostgreSQL shared by several coordinators the others'
+   * appends show after the next sweep recounts.
+   */
+  @Override
+  public long size() {
+    return count.get();
+  }
+
+  @Override
+  public RotationPage query(RotationQuery q) {
+    List<Object> args = new ArrayList<>();
+    StringBuilder sql = new StringBuilder("SELECT body FROM rotation_event WHERE 1 = 1");
+    filter(sql, args, " AND node = ?", q.node());
+    filter(sql, args, " AND grp = ?", q.group());
+    filter(sql, args, " AND path = ?", q.path());
+    filter(sql, args, " AND result = ?", q.result() == null ? null : q.result().name());
+    filter(sql, args, " AND finished_ns >= ?", q.since() == null ? null : nanos(q.since()));
+    if (q.after() != null) {
+      sql.append(" AND (finished_ns, event_id) < (?, ?)");
+      args.add(nanos(q.after().finishedAt()));
+      args.add(q.after().eventId().toString());
+    }
+    sql.append(ORDER).append(" LIMIT ?");
+    args.add(q.limit() + 1);
+    List<RotationEvent> items = new ArrayList<>(Math.min(q.limit(), 1024));
+    boolean[] more = {false};
+    read(
+        c -> {
+          try (PreparedStatement s = c.prepareStatement(sql.toString())) {
+            for (int i = 0; i < args.size(); i++) {
+              s.setObject(i + 1, args.get(i));
+            }
+            try (ResultSet rs = s.executeQuery()) {
+              while (rs.next()) {
+                if (items.size() == q.limit()) {
+                  more[0] = true;
+                  break;
+                }
+                decode(rs.getString(1)).ifPresent(items::add);
+              }
+            }
+          }
+          return null;
+        });
+    Optional<Cursor> next =
+        more[0] && !items.isEmpty()
+            ? Optional.of(Cursor.of(items.get(items.size() - 1)))
+            : Optional.empty();
+    return new RotationPage(items, next);
+  }
+
+  private static void filter(StringBuilder sql, List<Object> args, String clause, Object value) {
+    if (value != null) {
+      sql.append(clause);
+      args.add(value);
+    }
+  }
+
+  @Override
+  public void forEachSince(Instant since, Consumer<RotationEvent> action) {
+    read(
+        c -> {
+          // PostgreSQL streams a result only inside a transaction with a fetch size.
+          c.setAutoCommit(false);
+          try (PreparedStatement s =
+              c.prepareStatement(
+                  "SELECT body FROM rotation_event WHERE finished_ns >= ?" + ORDER)) {
+            s.setFetchSize(1_000);
+            s.setLong(1, nanos(since));
+            try (ResultSet rs = s.executeQuery()) {
+              while (rs.next()) {
+                decode(rs.getString(1)).ifPresent(action);
+              }
+            }
+          } finally {
+            rollbackQuietly(c);
+          }
+          return null;
+        });
+  }
+
+  private Optional<RotationEvent> decode(String body) {
+    try {
+      return Optional.of(codec.decodeEvent(body));
+    } catch (WireFormatException e) {
+      log.warn("skipping an unreadable stored event: {}", e.getMessage());
+      return Optional.empty();
+    }
+  }
+
+  private long countRows() throws IOException {
+    try {
+      return read(
+          c -> {
+            try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM rotation_event")) {
+              rs.next();
+              return rs.getLong(1);
+            }
+          });
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
+  }
+
+  // ---- node snapshot ----
+
+  @Override
+  public void saveNodes(List<SavedNode> nodes) throws IOException {
+    onWriter(
+        () -> {
+          try (Connection c = pool.getConnection()) {
+            c.setAutoCommit(false);
+            try (Statement clear = c.createStatement();
+                PreparedStatement insert =
+                    c.prepareStatement(
+                        "INSERT INTO node_snapshot (node_id, body) VALUES (?, ?)"
+                            + " ON CONFLICT (node_id) DO UPDATE SET body = excluded.body")) {
+              clear.execute("DELETE FROM node_snapshot");
+              for (SavedNode n : nodes) {
+                insert.setString(1, n.heartbeat().nodeId());
+                insert.setString(2, SavedNodeJson.encode(n));
+                insert.addBatch();
+              }
+              insert.executeBatch();
+              c.commit();
+            } catch (SQLException | RuntimeException e) {
+              rollbackQuietly(c);
+              throw e;
+            }
+          }
+          return null;
+        });
+  }
+
+  @Override
+  public List<SavedNode> loadNodes() throws IOException {
+    try {
+      return read(
+          c -> {
+            List<SavedNode> nodes = new ArrayList<>();
+            try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT body FROM node_snapshot ORDER BY node_id")) {
+              while (rs.next()) {
+                try {
+                  nodes.add(SavedNodeJson.decode(rs.getString(1)));
+                } catch (IllegalArgumentException e) {
+                  log.warn("skipping an unreadable saved node: {}", e.getMessage());
+                }
+              }
+            }
+            return nodes;
+          });
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
+  }
+
+  /** Whether no node snapshot is stored yet (the legacy import then brings the old one in). */
+  boolean hasNoNodes() throws IOException {
+    return loadNodes().isEmpty();
+  }
+
+  // ---- retention ----
+
+  /**
+   * Deletes the events finished before {@code now} minus the retention, {@link #SWEEP_BATCH} rows
+   * per writer turn, so appends that arrive meanwhile are committed between the batches.
+   */
+  @Override
+  public void sweep(Instant now) {
+    long cutoff = nanos(now.minus(retention));
+    long deleted = 0;
+    try {
+      for (int n = SWEEP_BATCH; n == SWEEP_BATCH; ) {
+        n = onWriter(() -> deleteBatch(cutoff));
+        deleted += n;
+      }
+      count.set(countRows());
+      if (deleted > 0) {
+        log.info("retention deleted {} events finished before {}", deleted, now.minus(retention));
+      }
+    } catch (IOException e) {
+      log.warn("retention sweep failed after {} deletions: {}", deleted, e.toString());
+    }
+  }
+
+  private int deleteBatch(long cutoff) throws SQLException {
+    try (Connection c = pool.getConnection();
+        PreparedStatement s =
+            c.prepareStatement(
+                "DELETE FROM rotation_event WHERE seq IN (SELECT seq FROM rotation_event"
+                    + " WHERE finished_ns < ? LIMIT ?)")) {
+      s.setLong(1, cutoff);
+      s.setInt(2, SWEEP_BATCH);
+      return s.executeUpdate();
+    }
+  }
+
+  // ---- legacy import ----
+
+  /** Whether the legacy segment {@code name} was imported completely already. */
+  boolean imported(String name) throws IOException {
+    try {
+      return read(
+          c -> {
+            try (PreparedStatement s =
+                c.prepareStatement("SELECT 1 FROM legacy_import WHERE segment = ?")) {
+              s.setString(1, name);
+              try (ResultSet rs = s.executeQuery()) {
+                return rs.next();
+              }
+            }
+          });
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
+  }
+
+  /** Records that the legacy segment {@code name} is imported, once all its events are stored. */
+  void markImported(String name) throws IOException {
+    onWriter(
+        () -> {
+          try (Connection c = pool.getConnection();
+              PreparedStatement s =
+                  c.prepareStatement(
+                      "INSERT INTO legacy_import (segment) VALUES (?) ON CONFLICT DO NOTHING")) {
+            s.setString(1, name);
+            s.executeUpdate();
+          }
+          return null;
+        });
+  }
+
+  // ---- plumbing ----
+
+  /** Runs {@code work} on the writer thread and waits for it. */
+  private <T> T onWriter(Callable<T> work) throws IOException {
+    Future<T> f;
+    try {
+      f = writer.submit(work);
+    } catch (RejectedExecutionException e) {
+      throw new IOException("the history store is closed");
+    }
+    try {
+      return f.get(WAIT_MINUTES, TimeUnit.MINUTES);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      throw cause instanceof IOException io
+          ? io
+          : new IOException("the history database refused the write: " + cause, cause);
+    } catch (TimeoutException e) {
+      throw new IOException("the history database did not answer in " + WAIT_MINUTES + " min");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while waiting for the history database");
+    }
+  }
+
+  private <T> T read(SqlWork<T> work) {
+    try (Connection c = pool.getConnection()) {
+      return work.run(c);
+    } catch (SQLException e) {
+      throw new UncheckedIOException(
+          new IOException("the history database cannot be read: " + e.getMessage(), e));
+    }
+  }
+
+  private static void rollbackQuietly(Connection c) {
+    try {
+      c.rollback();
+    } catch (SQLException ignored) {
+      // The connection is broken; the pool discards it and the transaction is gone with it.
+    }
+  }
+
+  /** Nanoseconds since the epoch, saturated, so a far-off cursor sorts past every event. */
+  static long nanos(Instant t) {
+    try {
+      return Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000_000L), t.getNano());
+    } catch (ArithmeticException e) {
+      return t.getEpochSecond() < 0 ? Long.MIN_VALUE : Long.MAX_VALUE;
+    }
+  }
+
+  @Override
+  public void close() {
+    writer.shutdown();
+    try {
+      if (!writer.awaitTermination(30, TimeUnit.SECONDS)) {
+        log.warn("history writer did not finish in 30s");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    pool.close();
+  }
+
+  @FunctionalInterface
+  private interface SqlWork<T> {
+    T run(Connection c) throws SQLException;
+  }
+
+  private record Pending(List<RotationEvent> events, CompletableFuture<List<RotationEvent>> done) {}
+}

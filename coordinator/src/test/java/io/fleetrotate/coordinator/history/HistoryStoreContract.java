@@ -1,0 +1,192 @@
+package io.fleetrotate.coordinator.history;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.fleetrotate.coordinator.MutableClock;
+import io.fleetrotate.coordinator.Wire;
+import io.fleetrotate.proto.Result;
+import io.fleetrotate.proto.RotationEvent;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every {@link HistoryStore} must do, run against each database it supports: deduplication,
+ * durability across reopening, stable pages, filters, retention, the node snapshot.
+ */
+abstract class HistoryStoreContract {
+  static final Instant T0 = Instant.parse("2026-11-21T09:00:00Z");
+
+  final MutableClock clock = new MutableClock(T0);
+
+  /** Opens the store under test; a second call after closing opens the same data. */
+  abstract HistoryStore open(Duration retention, Clock clock) throws IOException;
+
+  private HistoryStore open() throws IOException {
+    return open(Duration.ofDays(30), clock);
+  }
+
+  private static RotationEvent event(String node, String group, Result result, Instant at) {
+    return Wire.event(UUID.randomUUID(), node, group, result, at, Duration.ofSeconds(2));
+  }
+
+  private static final Comparator<RotationEvent> NEWEST_FIRST =
+      Comparator.comparing(RotationEvent::finishedAt)
+          .thenComparing(e -> e.eventId().toString())
+          .reversed();
+
+  @Test
+  void duplicatesAreStoredOnceEvenWithinOneBatchOrConcurrentBatches() throws Exception {
+    try (HistoryStore store = open()) {
+      RotationEvent a = Wire.event("n1", Result.SUCCESS, T0);
+      RotationEvent b = Wire.event("n1", Result.FAILED, T0);
+      List<CompletableFuture<List<RotationEvent>>> futures = new ArrayList<>();
+      for (int i = 0; i < 20; i++) {
+        futures.add(store.append(List.of(a, b, a)));
+      }
+      List<RotationEvent> fresh = new ArrayList<>();
+      for (var f : futures) {
+        fresh.addAll(f.get());
+      }
+      assertThat(fresh).containsExactlyInAnyOrder(a, b);
+      assertThat(store.size()).isEqualTo(2);
+      assertThat(store.contains(a.eventId())).isTrue();
+      assertThat(store.contains(UUID.randomUUID())).isFalse();
+    }
+  }
+
+  @Test
+  void acknowledgedEventsSurviveReopening() throws Exception {
+    RotationEvent a = Wire.event("n1", Result.SUCCESS, T0);
+    RotationEvent b = Wire.event("n1", Result.FAILED, T0.plusSeconds(1));
+    try (HistoryStore store = open()) {
+      assertThat(store.append(List.of(a, b)).get()).containsExactly(a, b);
+    }
+    try (HistoryStore store = open()) {
+      assertThat(store.size()).isEqualTo(2);
+      assertThat(store.query(RotationQuery.all(10)).items()).containsExactly(b, a);
+      assertThat(store.append(List.of(a)).get()).isEmpty();
+    }
+  }
+
+  @Test
+  void pagesAreNewestFirstCompleteAndStableWhileNewEventsArrive() throws Exception {
+    try (HistoryStore store = open()) {
+      List<RotationEvent> all = new ArrayList<>();
+      for (int i = 0; i < 250; i++) {
+        // Ten events share each finish time, so the id breaks ties.
+        all.add(event("n" + (i % 7), "g", Result.SUCCESS, T0.plusSeconds(i / 10)));
+      }
+      store.append(all).get();
+      List<RotationEvent> seen = new ArrayList<>();
+      RotationPage page = store.query(RotationQuery.all(30));
+      seen.addAll(page.items());
+      while (page.next().isPresent()) {
+        // Newer events arriving between pages do not shift the pages already being read.
+        store.append(List.of(event("n1", "g", Result.SUCCESS, T0.plusSeconds(1000)))).get();
+        Cursor cursor = Cursor.decode(page.next().get().encode()).orElseThrow();
+        page = store.query(RotationQuery.all(30).after(cursor, 30));
+        seen.addAll(page.items());
+      }
+      assertThat(seen).containsExactlyElementsOf(all.stream().sorted(NEWEST_FIRST).toList());
+      assertThat(store.query(RotationQuery.all(5)).items()).hasSize(5);
+    }
+  }
+
+  @Test
+  void filtersCombineNodeGroupPathResultAndSince() throws Exception {
+    try (HistoryStore store = open()) {
+      RotationEvent n1ok = event("n1", "g1", Result.SUCCESS, T0);
+      RotationEvent n1failed = event("n1", "g1", Result.FAILED, T0.plusSeconds(10));
+      RotationEvent n2ok = event("n2", "g2", Result.SUCCESS, T0.plusSeconds(20));
+      store.append(List.of(n1ok, n1failed, n2ok)).get();
+      assertThat(items(store, new RotationQuery("n1", null, null, null, null, 10)))
+          .containsExactly(n1failed, n1ok);
+      assertThat(items(store, new RotationQuery("n1", null, Result.SUCCESS, null, null, 10)))
+          .containsExactly(n1ok);
+      assertThat(items(store, new RotationQuery(null, "g2", null, null, null, 10)))
+          .containsExactly(n2ok);
+      assertThat(items(store, new RotationQuery(null, null, Result.FAILED, null, null, 10)))
+          .containsExactly(n1failed);
+      assertThat(items(store, new RotationQuery(null, null, null, T0.plusSeconds(10), null, 10)))
+          .containsExactly(n2ok, n1failed);
+      assertThat(
+              items(
+                  store,
+                  new RotationQuery(null, null, "/var/log/mcp/server.log", null, null, null, 10)))
+          .hasSize(3);
+      assertThat(
+              items(store, new RotationQuery(null, null, "/elsewhere.log", null, null, null, 10)))
+          .isEmpty();
+      assertThat(items(store, new RotationQuery("n3", null, null, null, null, 10))).isEmpty();
+    }
+  }
+
+  private static List<RotationEvent> items(HistoryStore store, RotationQuery q) {
+    return store.query(q).items();
+  }
+
+  @Test
+  void forEachSinceVisitsNewestFirstDownToSince() throws Exception {
+    try (HistoryStore store = open()) {
+      RotationEvent a = Wire.event("n1", Result.SUCCESS, T0);
+      RotationEvent b = Wire.event("n1", Result.SUCCESS, T0.plusSeconds(5));
+      RotationEvent c = Wire.event("n1", Result.SUCCESS, T0.plusSeconds(9));
+      store.append(List.of(b, a, c)).get();
+      List<RotationEvent> seen = new ArrayList<>();
+      store.forEachSince(T0.plusSeconds(5), seen::add);
+      assertThat(seen).containsExactly(c, b);
+    }
+  }
+
+  @Test
+  void retentionDeletesOldEventsInBatchesAndKeepsRecentOnes() throws Exception {
+    try (HistoryStore store = open(Duration.ofDays(2), clock)) {
+      List<RotationEvent> old = new ArrayList<>();
+      for (int i = 0; i < SqlHistoryStore.SWEEP_BATCH * 2 + 17; i++) {
+        old.add(event("n" + (i % 50), "g", Result.SUCCESS, T0.plusMillis(i)));
+      }
+      store.append(old).get();
+      clock.advance(Duration.ofDays(4));
+      RotationEvent recent = Wire.event("n1", Result.SUCCESS, clock.instant());
+      store.append(List.of(recent)).get();
+      store.sweep(clock.instant());
+      assertThat(store.query(RotationQuery.all(10)).items()).containsExactly(recent);
+      assertThat(store.size()).isEqualTo(1);
+      assertThat(store.contains(old.get(0).eventId())).isFalse();
+      assertThat(store.contains(recent.eventId())).isTrue();
+    }
+  }
+
+  @Test
+  void nodeSnapshotIsReplacedAndSurvivesReopening() throws Exception {
+    SavedNode n1 = new SavedNode(Wire.heartbeat("n1", T0, 0.4), T0, Duration.ofSeconds(20));
+    SavedNode n2 = new SavedNode(Wire.heartbeat("n2", T0, 0.5), T0, Duration.ofSeconds(15));
+    try (HistoryStore store = open()) {
+      assertThat(store.loadNodes()).isEmpty();
+      store.saveNodes(List.of(n1, n2));
+      store.saveNodes(List.of(n2));
+    }
+    try (HistoryStore store = open()) {
+      assertThat(store.loadNodes()).containsExactly(n2);
+    }
+  }
+
+  @Test
+  void appendsToAClosedStoreFailWithAnIOException() throws Exception {
+    HistoryStore store = open();
+    store.close();
+    assertThatThrownBy(() -> store.append(List.of(Wire.event("n1", Result.SUCCESS, T0))).get())
+        .isInstanceOf(ExecutionException.class)
+        .hasCauseInstanceOf(IOException.class);
+  }
+}
