@@ -24,14 +24,6 @@ public record RotationQuery(
     return new RotationQuery(null, null, null, null, null, limit);
   }
 
-  boolean matches(RotationEvent e) {
-    return (node == null || node.equals(e.nodeId()))
-        && (group == null || group.equals(e.group()))
-        && (path == null || path.equals(e.path()))
-        && (result == null || result == e.result())
-        && (since == null || !e.finishedAt().isBefore(since));
-  }
-
   /** The same filters, for the page after {@code next}. */
   public RotationQuery after(Cursor next, int pageLimit) {
     return new RotationQuery(node, group, path, result, since, next, pageLimit);

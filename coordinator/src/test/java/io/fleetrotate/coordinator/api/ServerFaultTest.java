@@ -7,13 +7,16 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import io.fleetrotate.config.advice.AdvicePolicy;
 import io.fleetrotate.coordinator.Http;
 import io.fleetrotate.coordinator.MutableClock;
 import io.fleetrotate.coordinator.TestCoordinators;
+import io.fleetrotate.coordinator.advice.FleetAdvisor;
+import io.fleetrotate.coordinator.advice.FleetGrowth;
 import io.fleetrotate.coordinator.alert.AlertEngine;
 import io.fleetrotate.coordinator.config.CoordinatorConfig;
 import io.fleetrotate.coordinator.fleet.FleetState;
-import io.fleetrotate.coordinator.history.FileHistoryStore;
+import io.fleetrotate.coordinator.history.SqlHistoryStore;
 import io.fleetrotate.coordinator.metrics.CoordinatorMetrics;
 import io.fleetrotate.proto.WireCodec;
 import io.vertx.core.Vertx;
@@ -38,7 +41,7 @@ class ServerFaultTest {
 
   @TempDir Path dir;
   Vertx vertx;
-  FileHistoryStore history;
+  SqlHistoryStore history;
   Http http;
   ListAppender<ILoggingEvent> logged = new ListAppender<>();
   Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
@@ -48,7 +51,7 @@ class ServerFaultTest {
     MutableClock clock = new MutableClock(T0);
     CoordinatorConfig config = TestCoordinators.config(dir);
     FleetState fleet = new FleetState(clock, 3, 10, 60);
-    history = FileHistoryStore.open(dir, config.store().retention(), clock);
+    history = SqlHistoryStore.openEmbedded(dir, config.store().retention(), clock);
     ApiDependencies deps =
         new ApiDependencies(
             config,
@@ -61,7 +64,8 @@ class ServerFaultTest {
             new WireCodec(),
             () -> {
               throw new IllegalStateException("the cluster view broke");
-            });
+            },
+            new FleetAdvisor(fleet, new FleetGrowth(), AdvicePolicy.DEFAULTS));
     vertx = Vertx.vertx();
     ApiVerticle api = new ApiVerticle(deps, 0);
     vertx.deployVerticle(api).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);

@@ -1,8 +1,8 @@
 package io.fleetrotate.agent.config;
 
-import io.fleetrotate.config.PemFiles;
 import io.fleetrotate.config.Addresses;
 import io.fleetrotate.config.ConfigSchema;
+import io.fleetrotate.config.PemFiles;
 import io.fleetrotate.config.ScalarType;
 import io.fleetrotate.config.Sizes;
 import io.fleetrotate.config.TlsConfig;

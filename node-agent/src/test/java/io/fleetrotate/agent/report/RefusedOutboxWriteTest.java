@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.fleetrotate.agent.config.AgentConfig;
 import io.fleetrotate.agent.config.ConfigLoader;
-import io.fleetrotate.lock.LocalFleetLock;
 import io.fleetrotate.agent.rotate.RotationOutcome;
 import io.fleetrotate.agent.watch.Agent;
 import io.fleetrotate.agent.watch.AgentMetrics;
+import io.fleetrotate.lock.LocalFleetLock;
 import io.fleetrotate.proto.Result;
 import io.fleetrotate.proto.WireCodec;
 import java.io.IOException;
