@@ -50,13 +50,7 @@ class PrometheusConfigTest {
 
   @Test
   void promtoolAcceptsTheAlertRules() throws Exception {
-    ComposeTools.require(PROMTOOL, "apt-get install prometheus");
-    ComposeTools.Result r =
-        ComposeTools.run(
-            List.of(PROMTOOL.toString(), "check", "rules", "deploy/prometheus/alerts.yml"),
-            Map.of(),
-            Duration.ofMinutes(1));
-    assertThat(r.exit()).as(r.output()).isZero();
+    ComposeTools.Result r = promtool("check", "rules", "deploy/prometheus/alerts.yml");
     assertThat(r.output()).contains("SUCCESS: 8 rules found");
   }
 
@@ -67,18 +61,22 @@ class PrometheusConfigTest {
    */
   @Test
   void promtoolUnitTestsOfTheLockOutageAlertPass() throws Exception {
-    ComposeTools.require(PROMTOOL, "apt-get install prometheus");
-    ComposeTools.Result r =
-        ComposeTools.run(
-            List.of(PROMTOOL.toString(), "test", "rules", "deploy/prometheus/alerts-test.yml"),
-            Map.of(),
-            Duration.ofMinutes(1));
-    System.out.print(r.output());
-    assertThat(r.exit()).as(r.output()).isZero();
+    ComposeTools.Result r = promtool("test", "rules", "deploy/prometheus/alerts-test.yml");
     assertThat(r.output()).contains("SUCCESS");
     assertThat(Files.readString(ComposeProject.file("deploy/prometheus/alerts-test.yml")))
         .contains(
             "alertname: FleetrotateLockServiceDown", "alertname: FleetrotateRotationSuccessLow");
+  }
+
+  /** Runs promtool in the repository root; it must succeed. */
+  private static ComposeTools.Result promtool(String... args) throws Exception {
+    ComposeTools.require(PROMTOOL, "apt-get install prometheus");
+    List<String> command = new java.util.ArrayList<>(List.of(PROMTOOL.toString()));
+    command.addAll(List.of(args));
+    ComposeTools.Result r = ComposeTools.run(command, Map.of(), Duration.ofMinutes(1));
+    System.out.print(r.output());
+    assertThat(r.exit()).as(r.output()).isZero();
+    return r;
   }
 
   @Test

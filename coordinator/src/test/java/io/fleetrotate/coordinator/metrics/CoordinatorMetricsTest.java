@@ -8,14 +8,12 @@ import io.fleetrotate.coordinator.Wire;
 import io.fleetrotate.coordinator.alert.AlertEngine;
 import io.fleetrotate.coordinator.fleet.FleetState;
 import io.fleetrotate.proto.DiskUsage;
-import io.fleetrotate.proto.FailureReason;
 import io.fleetrotate.proto.FileStatus;
 import io.fleetrotate.proto.LockState;
 import io.fleetrotate.proto.NodeHeartbeat;
 import io.fleetrotate.proto.ProtocolVersion;
 import io.fleetrotate.proto.Result;
 import io.fleetrotate.proto.RotationEvent;
-import io.fleetrotate.proto.Trigger;
 import io.fleetrotate.testsupport.Promtool;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -104,25 +102,7 @@ class CoordinatorMetricsTest {
             List.of(),
             new LockState("redis", null)));
     RotationEvent ok = Wire.event("waiting", Result.SUCCESS, T0);
-    RotationEvent deferred =
-        new RotationEvent(
-            ProtocolVersion.CURRENT,
-            UUID.randomUUID(),
-            "waiting",
-            "g",
-            "/var/log/mcp/server.log",
-            Trigger.SIZE,
-            T0,
-            T0,
-            Result.SKIPPED,
-            FailureReason.LOCK_UNAVAILABLE,
-            "deferred until the redis lock service is reachable again",
-            0,
-            0,
-            "none",
-            "redis",
-            0,
-            0);
+    RotationEvent deferred = Wire.deferred("waiting", T0);
     for (RotationEvent e : List.of(ok, deferred)) {
       fleet.recordRotation(e);
       metrics.rotation(e);
@@ -134,7 +114,7 @@ class CoordinatorMetricsTest {
         .contains("fleetrotate_lock_available{node=\"fine\",backend=\"redis\"} 1")
         .doesNotContain("fleetrotate_lock_available{node=\"old\"")
         .contains(
-            "fleetrotate_rotations_total{node=\"waiting\",group=\"g\",result=\"SKIPPED\",reason=\"LOCK_UNAVAILABLE\"} 1")
+            "fleetrotate_rotations_total{node=\"waiting\",group=\"mcp-server\",result=\"SKIPPED\",reason=\"LOCK_UNAVAILABLE\"} 1")
         .contains("fleetrotate_node_rotation_success_ratio{node=\"waiting\"} 1");
     Promtool.assertMetricsClean(scrape, scratch);
   }
