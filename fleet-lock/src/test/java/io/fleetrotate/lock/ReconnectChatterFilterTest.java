@@ -26,7 +26,7 @@ class ReconnectChatterFilterTest {
     Logger lettuce = context.getLogger("io.lettuce.core.protocol.ConnectionWatchdog");
     Logger hazelcast =
         context.getLogger("com.hazelcast.client.impl.connection.tcp.TcpClientConnectionManager");
-    Logger agent = context.getLogger("io.fleetrotate.agent.watch.Agent");
+    Logger agent = context.getLogger("io.fleetrotate.agent.daemon.Agent");
     for (int i = 1; i <= 12; i++) {
       lettuce.warn("Cannot reconnect to [127.0.0.1:6379]: Connection refused");
       hazelcast.warn("Unable to get live cluster connection, attempt: {}", i);

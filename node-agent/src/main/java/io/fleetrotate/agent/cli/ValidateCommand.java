@@ -2,7 +2,7 @@ package io.fleetrotate.agent.cli;
 
 import io.fleetrotate.agent.config.AgentConfig;
 import io.fleetrotate.agent.config.ConfigLoader;
-import io.fleetrotate.agent.watch.UnwatchedPaths;
+import io.fleetrotate.agent.daemon.UnwatchedPaths;
 import java.util.List;
 import picocli.CommandLine.Command;
 

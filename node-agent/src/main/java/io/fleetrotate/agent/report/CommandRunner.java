@@ -1,9 +1,9 @@
 package io.fleetrotate.agent.report;
 
 import io.fleetrotate.agent.compress.ProgressListener;
+import io.fleetrotate.agent.daemon.Agent;
+import io.fleetrotate.agent.daemon.FileReport;
 import io.fleetrotate.agent.rotate.RotationOutcome;
-import io.fleetrotate.agent.watch.Agent;
-import io.fleetrotate.agent.watch.FileReport;
 import io.fleetrotate.proto.Command;
 import io.fleetrotate.proto.Trigger;
 import java.io.IOException;

@@ -1,7 +1,7 @@
 package io.fleetrotate.agent.report;
 
 import io.fleetrotate.agent.config.NodeConfig;
-import io.fleetrotate.agent.watch.FileReport;
+import io.fleetrotate.agent.daemon.FileReport;
 import io.fleetrotate.proto.DiskUsage;
 import io.fleetrotate.proto.FileStatus;
 import io.fleetrotate.proto.LockState;

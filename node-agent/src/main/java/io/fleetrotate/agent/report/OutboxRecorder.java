@@ -1,7 +1,7 @@
 package io.fleetrotate.agent.report;
 
+import io.fleetrotate.agent.daemon.RotationListener;
 import io.fleetrotate.agent.rotate.RotationOutcome;
-import io.fleetrotate.agent.watch.RotationListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -2,9 +2,9 @@ package io.fleetrotate.agent.report;
 
 import io.fleetrotate.agent.config.AgentConfig;
 import io.fleetrotate.agent.config.CoordinatorConfig;
-import io.fleetrotate.agent.watch.Agent;
-import io.fleetrotate.agent.watch.AgentDaemon;
-import io.fleetrotate.agent.watch.RotationListener;
+import io.fleetrotate.agent.daemon.Agent;
+import io.fleetrotate.agent.daemon.AgentDaemon;
+import io.fleetrotate.agent.daemon.RotationListener;
 import io.fleetrotate.config.Durations;
 import io.fleetrotate.proto.WireCodec;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -1,7 +1,7 @@
 package io.fleetrotate.agent.report;
 
-import io.fleetrotate.agent.watch.Agent;
-import io.fleetrotate.agent.watch.FileReport;
+import io.fleetrotate.agent.daemon.Agent;
+import io.fleetrotate.agent.daemon.FileReport;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

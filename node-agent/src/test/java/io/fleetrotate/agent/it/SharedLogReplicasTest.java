@@ -5,10 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import io.fleetrotate.agent.config.AgentConfig;
 import io.fleetrotate.agent.config.ConfigLoader;
+import io.fleetrotate.agent.daemon.Agent;
+import io.fleetrotate.agent.daemon.AgentMetrics;
+import io.fleetrotate.agent.daemon.RotationListener;
 import io.fleetrotate.agent.rotate.RotationOutcome;
-import io.fleetrotate.agent.watch.Agent;
-import io.fleetrotate.agent.watch.AgentMetrics;
-import io.fleetrotate.agent.watch.RotationListener;
 import io.fleetrotate.lock.FleetLock;
 import io.fleetrotate.lock.Lease;
 import io.fleetrotate.lock.LocalFleetLock;

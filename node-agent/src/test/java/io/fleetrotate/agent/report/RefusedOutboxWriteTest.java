@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.fleetrotate.agent.config.AgentConfig;
 import io.fleetrotate.agent.config.ConfigLoader;
+import io.fleetrotate.agent.daemon.Agent;
+import io.fleetrotate.agent.daemon.AgentMetrics;
 import io.fleetrotate.agent.rotate.RotationOutcome;
-import io.fleetrotate.agent.watch.Agent;
-import io.fleetrotate.agent.watch.AgentMetrics;
 import io.fleetrotate.lock.LocalFleetLock;
 import io.fleetrotate.proto.Result;
 import io.fleetrotate.proto.WireCodec;

@@ -5,9 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import io.fleetrotate.agent.config.AgentConfig;
 import io.fleetrotate.agent.config.ConfigLoader;
-import io.fleetrotate.agent.watch.Agent;
-import io.fleetrotate.agent.watch.AgentDaemon;
-import io.fleetrotate.agent.watch.AgentMetrics;
+import io.fleetrotate.agent.daemon.Agent;
+import io.fleetrotate.agent.daemon.AgentDaemon;
+import io.fleetrotate.agent.daemon.AgentMetrics;
 import io.fleetrotate.lock.LocalFleetLock;
 import io.fleetrotate.proto.Result;
 import io.fleetrotate.proto.RotationEvent;

@@ -1,4 +1,4 @@
-package io.fleetrotate.agent.watch;
+package io.fleetrotate.agent.daemon;
 
 import java.io.IOException;
 import java.nio.file.FileStore;

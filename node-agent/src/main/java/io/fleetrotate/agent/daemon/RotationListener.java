@@ -1,4 +1,4 @@
-package io.fleetrotate.agent.watch;
+package io.fleetrotate.agent.daemon;
 
 import io.fleetrotate.agent.rotate.RotationOutcome;
 

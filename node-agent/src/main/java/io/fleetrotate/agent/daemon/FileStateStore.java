@@ -1,4 +1,4 @@
-package io.fleetrotate.agent.watch;
+package io.fleetrotate.agent.daemon;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.core.type.TypeReference;

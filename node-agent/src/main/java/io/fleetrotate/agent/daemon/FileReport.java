@@ -1,4 +1,4 @@
-package io.fleetrotate.agent.watch;
+package io.fleetrotate.agent.daemon;
 
 import io.fleetrotate.proto.Trigger;
 import java.nio.file.Path;

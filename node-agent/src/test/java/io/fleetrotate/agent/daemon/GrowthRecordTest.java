@@ -1,4 +1,4 @@
-package io.fleetrotate.agent.watch;
+package io.fleetrotate.agent.daemon;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
