@@ -270,7 +270,8 @@ public final class HazelcastFleetLock implements FleetLock {
       long end = ticker.read() + nanos;
       while (true) {
         LeaseTable table = wake.latest();
-        LeaseTable.Holder mine = table == null ? null : table.holders().get(owner);
+        boolean news = table == null || last == null || table.version() > last.version();
+        LeaseTable.Holder mine = news && table != null ? table.holders().get(owner) : null;
         if (mine != null && last != null) {
           // Granted by a release after our last answered ask, so its TTL started no earlier.
           if (ticker.read() - lastWaitSent < ttl.toNanos() / 4) {
@@ -281,7 +282,8 @@ public final class HazelcastFleetLock implements FleetLock {
         long generation = wake.generation();
         if (generation != seen) {
           seen = generation;
-          if (worthAsking(table)) {
+          // A table no newer than our last ask (an event still in flight then) tells nothing new.
+          if (news && worthAsking(table)) {
             return null;
           }
           continue;
