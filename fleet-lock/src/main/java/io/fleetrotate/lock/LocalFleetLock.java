@@ -77,7 +77,11 @@ public final class LocalFleetLock implements FleetLock {
     } catch (IOException e) {
       throw unusable(e);
     }
-    return loop.acquire(group, timeout, new Driver(group, me));
+    try {
+      return loop.acquire(group, timeout, new Driver(group, me));
+    } finally {
+      me.leaveQuietly(); // served or not: out of the queue
+    }
   }
 
   /** One acquire: asks by trying the slots, polls, and leaves by removing its queue file. */
@@ -111,7 +115,7 @@ public final class LocalFleetLock implements FleetLock {
 
     @Override
     public void leave() {
-      me.leaveQuietly();
+      // acquire() removes the queue file once the loop is done, served or not.
     }
 
     @Override
@@ -209,7 +213,6 @@ public final class LocalFleetLock implements FleetLock {
       LocalLease lease = new LocalLease(group, nextToken(group), mine);
       open.add(lease);
       mine = null;
-      me.leaveQuietly(); // served: out of the queue
       return lease;
     } finally {
       closeQuietly(mine);

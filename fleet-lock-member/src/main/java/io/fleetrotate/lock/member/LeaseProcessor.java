@@ -34,9 +34,17 @@ abstract class LeaseProcessor<R> implements EntryProcessor<String, LeaseTable, R
     R result = apply(after, nowMillis);
     boolean changed = before == null ? !after.isEmpty() : !after.equals(before);
     if (changed) {
+      after.nextVersion();
       entry.setValue(after);
       written = after;
     }
+    return stamped(result, after.version());
+  }
+
+  /**
+   * The answer given with the version of the table it left; as it is, but for {@link TryAcquire}.
+   */
+  R stamped(R result, long version) {
     return result;
   }
 

@@ -28,8 +28,11 @@ public final class LeaseTable implements Serializable {
           .thenComparing(Map.Entry::getKey);
 
   private long fence;
-  private final LinkedHashMap<String, Holder> holders = new LinkedHashMap<>();
-  private final LinkedHashMap<String, Waiter> waiters = new LinkedHashMap<>();
+  private long version;
+  // Written by writeObject as plain fields: an entry event carries the table to every listening
+  // client, and Java serialization of the maps and records costs several times more.
+  private transient LinkedHashMap<String, Holder> holders = new LinkedHashMap<>();
+  private transient LinkedHashMap<String, Waiter> waiters = new LinkedHashMap<>();
 
   /**
    * A current grant.
@@ -61,9 +64,23 @@ public final class LeaseTable implements Serializable {
   public LeaseTable copy() {
     LeaseTable c = new LeaseTable();
     c.fence = fence;
+    c.version = version;
     c.holders.putAll(holders);
     c.waiters.putAll(waiters);
     return c;
+  }
+
+  /**
+   * How many times the table was written: each change a processor writes counts one. Not part of
+   * {@link #equals}: two tables with the same grants, queue and counter are the same state.
+   */
+  public long version() {
+    return version;
+  }
+
+  /** Counts one more write. */
+  void nextVersion() {
+    version++;
   }
 
   /** The last fencing token granted (0 before the first grant). */
@@ -242,6 +259,7 @@ public final class LeaseTable implements Serializable {
   public static LeaseTable merge(LeaseTable a, LeaseTable b) {
     LeaseTable m = a.copy();
     m.fence = Math.max(a.fence, b.fence);
+    m.version = Math.max(a.version, b.version);
     b.holders.forEach(
         (owner, h) ->
             m.holders.merge(
@@ -256,6 +274,41 @@ public final class LeaseTable implements Serializable {
   private void purgeExpired(long now) {
     holders.values().removeIf(h -> h.expiresAtMillis() <= now);
     waiters.values().removeIf(w -> w.expiresAtMillis() <= now);
+  }
+
+  private void writeObject(java.io.ObjectOutputStream out) throws java.io.IOException {
+    out.defaultWriteObject();
+    out.writeInt(holders.size());
+    for (Map.Entry<String, Holder> e : holders.entrySet()) {
+      out.writeUTF(e.getKey());
+      out.writeLong(e.getValue().token());
+      out.writeLong(e.getValue().expiresAtMillis());
+    }
+    out.writeInt(waiters.size());
+    for (Map.Entry<String, Waiter> e : waiters.entrySet()) {
+      Waiter w = e.getValue();
+      out.writeUTF(e.getKey());
+      out.writeLong(w.score());
+      out.writeLong(w.arrivalMillis());
+      out.writeLong(w.expiresAtMillis());
+      out.writeLong(w.ttlMillis());
+    }
+  }
+
+  private void readObject(java.io.ObjectInputStream in)
+      throws java.io.IOException, ClassNotFoundException {
+    in.defaultReadObject();
+    holders = new LinkedHashMap<>();
+    waiters = new LinkedHashMap<>();
+    int holderCount = in.readInt();
+    for (int i = 0; i < holderCount; i++) {
+      holders.put(in.readUTF(), new Holder(in.readLong(), in.readLong()));
+    }
+    int waiterCount = in.readInt();
+    for (int i = 0; i < waiterCount; i++) {
+      waiters.put(
+          in.readUTF(), new Waiter(in.readLong(), in.readLong(), in.readLong(), in.readLong()));
+    }
   }
 
   @Override

@@ -19,4 +19,9 @@ public final class TryAcquire extends LeaseProcessor<AcquireOutcome> {
   AcquireOutcome apply(LeaseTable table, long nowMillis) {
     return table.tryAcquire(request, nowMillis);
   }
+
+  @Override
+  AcquireOutcome stamped(AcquireOutcome result, long version) {
+    return result.withVersion(version);
+  }
 }

@@ -107,7 +107,21 @@ class LeaseProcessorTest {
     // The request travels inside the processor and yields the same decision.
     TryAcquire copy = roundTrip(new TryAcquire(REQUEST));
     Map.Entry<String, LeaseTable> fresh = new SimpleEntry<>("mcp", null);
-    assertThat(copy.process(fresh, 1_000)).isEqualTo(AcquireOutcome.granted(1));
+    // Stamped with the version of the table it wrote, the first.
+    assertThat(copy.process(fresh, 1_000)).isEqualTo(AcquireOutcome.granted(1).withVersion(1));
+    assertThat(fresh.getValue().version()).isEqualTo(1);
+  }
+
+  @Test
+  void aWaiterIsToldTheVersionItsAskLeftAndOnlyWritesCountOne() {
+    Map.Entry<String, LeaseTable> entry = new SimpleEntry<>("mcp", null);
+    new TryAcquire(REQUEST).process(entry, 1_000);
+    AcquireRequest other = new AcquireRequest("owner-2", 0.5, 600_000, 1, 2_000, 5_000, 0);
+    AcquireOutcome queued = new TryAcquire(other).process(entry, 1_010);
+    assertThat(queued.isGranted()).isFalse();
+    assertThat(queued.version()).isEqualTo(2).isEqualTo(entry.getValue().version());
+    // Asking again changes nothing: no write, the same version.
+    assertThat(new TryAcquire(other).process(entry, 1_020).version()).isEqualTo(2);
   }
 
   @SuppressWarnings("unchecked")

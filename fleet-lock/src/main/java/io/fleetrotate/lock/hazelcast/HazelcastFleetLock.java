@@ -40,6 +40,7 @@ import io.fleetrotate.lock.member.TryAcquire;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -212,7 +213,7 @@ public final class HazelcastFleetLock implements FleetLock {
     private Wakeups wake;
     private long seen;
     private long lastWaitSent;
-    private AcquireOutcome last;
+    private volatile AcquireOutcome last; // also read by the event thread (mayAct)
 
     Driver(String group, double priority) {
       this.group = group;
@@ -236,6 +237,7 @@ public final class HazelcastFleetLock implements FleetLock {
       if (wake == null) {
         awaitConnected(Math.min(timings.connectWait().toNanos(), answerWithinNanos));
         wake = wakeupsOf(group);
+        wake.pending.add(this);
       }
       seen = wake.generation();
       long sent = ticker.read();
@@ -270,7 +272,8 @@ public final class HazelcastFleetLock implements FleetLock {
       long end = ticker.read() + nanos;
       while (true) {
         LeaseTable table = wake.latest();
-        LeaseTable.Holder mine = table == null ? null : table.holders().get(owner);
+        boolean news = isNews(table);
+        LeaseTable.Holder mine = news && table != null ? table.holders().get(owner) : null;
         if (mine != null && last != null) {
           // Granted by a release after our last answered ask, so its TTL started no earlier.
           if (ticker.read() - lastWaitSent < ttl.toNanos() / 4) {
@@ -281,7 +284,8 @@ public final class HazelcastFleetLock implements FleetLock {
         long generation = wake.generation();
         if (generation != seen) {
           seen = generation;
-          if (worthAsking(table)) {
+          // A table no newer than our last ask (an event still in flight then) tells nothing new.
+          if (news && worthAsking(table)) {
             return null;
           }
           continue;
@@ -292,6 +296,21 @@ public final class HazelcastFleetLock implements FleetLock {
         }
         wake.awaitChange(seen, left);
       }
+    }
+
+    /** Whether {@code table} is newer than our last answered ask (unknown counts as news). */
+    private boolean isNews(LeaseTable table) {
+      AcquireOutcome answered = last;
+      return table == null || answered == null || table.version() > answered.version();
+    }
+
+    /**
+     * Whether this waiter would act on {@code table}: its grant, or a reason to ask again. Decided
+     * on the event thread, so that a change that concerns none of this client's waiters (another
+     * client's grant) wakes none of them.
+     */
+    boolean mayAct(LeaseTable table) {
+      return isNews(table) && (table.holders().containsKey(owner) || worthAsking(table));
     }
 
     /**
@@ -305,6 +324,9 @@ public final class HazelcastFleetLock implements FleetLock {
     }
 
     private Lease lease(long token, long requestedAt) {
+      if (wake != null) {
+        wake.pending.remove(this);
+      }
       highestToken.merge(group, token, Math::max);
       return watchdog.watch(
           new HazelcastLeaseHandle(HazelcastFleetLock.this, group, owner, token), requestedAt);
@@ -312,6 +334,9 @@ public final class HazelcastFleetLock implements FleetLock {
 
     @Override
     public void leave() {
+      if (wake != null) {
+        wake.pending.remove(this);
+      }
       // Leave the queue, and drop (and hand on) a grant whose answer was lost.
       releaseQuietly(group, owner, false);
     }
@@ -658,6 +683,7 @@ public final class HazelcastFleetLock implements FleetLock {
     java.util.UUID registered; // guarded by registration
     private long generation; // guarded by this
     private LeaseTable latest; // guarded by this
+    final Set<Driver> pending = ConcurrentHashMap.newKeySet();
 
     synchronized long generation() {
       return generation;
@@ -671,10 +697,17 @@ public final class HazelcastFleetLock implements FleetLock {
       changed(null);
     }
 
+    /**
+     * Records the change; wakes the waiters only when one of them would act on it (a thread woken
+     * for another client's grant only goes back to sleep, and there is one per waiting agent). One
+     * that sleeps through a change still finds it, by its generation, when its poll ends.
+     */
     private synchronized void changed(LeaseTable table) {
       latest = table;
       generation++;
-      notifyAll();
+      if (table == null || pending.stream().anyMatch(d -> d.mayAct(table))) {
+        notifyAll();
+      }
     }
 
     synchronized void awaitChange(long seen, long nanos) throws InterruptedException {
