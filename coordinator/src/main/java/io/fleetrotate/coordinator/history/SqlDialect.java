@@ -52,6 +52,8 @@ enum SqlDialect {
             "CREATE INDEX rotation_event_group ON rotation_event (grp, finished_ns, event_id)",
             "CREATE INDEX rotation_event_path ON rotation_event (path, finished_ns, event_id)",
             "CREATE INDEX rotation_event_result ON rotation_event (result, finished_ns, event_id)",
+            "CREATE INDEX rotation_event_node_result"
+                + " ON rotation_event (node, result, finished_ns, event_id)",
             "CREATE TABLE node_snapshot (node_id " + text + " PRIMARY KEY, body TEXT NOT NULL)",
             "CREATE TABLE legacy_import (segment " + text + " PRIMARY KEY)"));
   }
