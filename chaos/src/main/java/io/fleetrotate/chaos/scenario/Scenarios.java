@@ -276,11 +276,13 @@ public final class Scenarios {
       while (before(until)) {
         ctx.sleep(between(r, 3000, 7000));
         redis.process().kill();
+        Instant killed = Instant.now();
         Duration down = between(r, 2000, 6000);
         ctx.fault("kill -9 redis-server, down " + down.toMillis() + " ms");
         ctx.sleep(down);
         redis.process().start();
         redis.awaitReady(Duration.ofSeconds(30));
+        ctx.lockFault("redis-server killed", killed);
         ctx.fault("redis-server restarted (empty)");
       }
     }
@@ -316,10 +318,12 @@ public final class Scenarios {
       while (before(until)) {
         ctx.sleep(between(r, 3000, 6000));
         redis.process().pause();
+        Instant stopped = Instant.now();
         Duration paused = ttl.plus(between(r, 1000, 5000));
         ctx.fault("SIGSTOP redis-server for " + paused.toMillis() + " ms");
         ctx.sleep(paused);
         redis.process().resume();
+        ctx.lockFault("redis-server paused", stopped);
         ctx.fault("SIGCONT redis-server");
       }
     }
