@@ -67,6 +67,7 @@ class LockOutageTest {
   private final Logger outageLog = (Logger) LoggerFactory.getLogger(LockOutage.class);
   private final String cluster = "outage-" + UUID.randomUUID().toString().substring(0, 8);
   private HazelcastInstance member;
+  private Path live;
 
   @BeforeEach
   void captureLogs() {
@@ -84,28 +85,10 @@ class LockOutageTest {
 
   @Test
   void aRedisOutageIsOneDeferralPerFileOneWarnAndDegradedHealth() throws Exception {
-    Path logs = Files.createDirectories(dir.resolve("logs"));
-    Files.setPosixFilePermissions(logs, PosixFilePermissions.fromString("rwxr-x---"));
-    Path live = Files.writeString(logs.resolve("server.log"), "{\"seq\":1}\n");
-    Path yaml =
-        Files.writeString(
-            dir.resolve("agent.yaml"),
-            """
-            node: { id: outage-test, group: g }
-            stateDir: %s
-            checkInterval: 1s
-            http: { port: 0, bind: 127.0.0.1 }
-            lock:
-              backend: redis
-              redis: { uri: "%s" }
-              acquireTimeout: 5s
-            files:
-              - path: %s
-                trigger: { maxSize: 1KiB }
-                reopen: { method: copytruncate }
-            """
-                .formatted(dir.resolve("state"), redis.server().uri(), live));
-    AgentConfig config = ConfigLoader.load(yaml, Map.of());
+    AgentConfig config =
+        daemonWithOneLog(
+            "{ backend: redis, redis: { uri: \"%s\" }, acquireTimeout: 5s }"
+                .formatted(redis.server().uri()));
     AgentMetrics metrics = new AgentMetrics();
     List<RotationOutcome> events = new CopyOnWriteArrayList<>();
     try (FleetLock lock = FleetLocks.open(config)) {
@@ -189,28 +172,11 @@ class LockOutageTest {
       port = s.getLocalPort();
     }
     member = startMember(port);
-    Path logs = Files.createDirectories(dir.resolve("logs"));
-    Files.setPosixFilePermissions(logs, PosixFilePermissions.fromString("rwxr-x---"));
-    Path live = Files.writeString(logs.resolve("server.log"), "{\"seq\":1}\n");
-    Path yaml =
-        Files.writeString(
-            dir.resolve("agent.yaml"),
-            """
-            node: { id: hz-outage-test, group: g }
-            stateDir: %s
-            checkInterval: 1s
-            http: { port: 0, bind: 127.0.0.1 }
-            lock:
-              backend: hazelcast
-              hazelcast: { members: ["127.0.0.1:%d"], clusterName: %s }
-              acquireTimeout: 5s
-            files:
-              - path: %s
-                trigger: { maxSize: 1KiB }
-                reopen: { method: copytruncate }
-            """
-                .formatted(dir.resolve("state"), port, cluster, live));
-    AgentConfig config = ConfigLoader.load(yaml, Map.of());
+    AgentConfig config =
+        daemonWithOneLog(
+            "{ backend: hazelcast, acquireTimeout: 5s,"
+                + " hazelcast: { members: [\"127.0.0.1:%d\"], clusterName: %s } }"
+                    .formatted(port, cluster));
     AgentMetrics metrics = new AgentMetrics();
     List<RotationOutcome> events = new CopyOnWriteArrayList<>();
     try (FleetLock lock = FleetLocks.open(config)) {
@@ -275,6 +241,32 @@ class LockOutageTest {
     assertThat(LockOutage.maskPassword("rediss://user:s3cret@redis:6379"))
         .isEqualTo("rediss://***@redis:6379");
     assertThat(LockOutage.maskPassword("redis://redis:6379")).isEqualTo("redis://redis:6379");
+  }
+
+  /**
+   * A daemon (check interval 1 s, /health on a free port) with one log, {@link #live}, that the
+   * next append makes due; {@code lock} is the flow-style {@code lock} section.
+   */
+  private AgentConfig daemonWithOneLog(String lock) throws Exception {
+    Path logs = Files.createDirectories(dir.resolve("logs"));
+    Files.setPosixFilePermissions(logs, PosixFilePermissions.fromString("rwxr-x---"));
+    live = Files.writeString(logs.resolve("server.log"), "{\"seq\":1}\n");
+    Path yaml =
+        Files.writeString(
+            dir.resolve("agent.yaml"),
+            """
+            node: { id: outage-test, group: g }
+            stateDir: %s
+            checkInterval: 1s
+            http: { port: 0, bind: 127.0.0.1 }
+            lock: %s
+            files:
+              - path: %s
+                trigger: { maxSize: 1KiB }
+                reopen: { method: copytruncate }
+            """
+                .formatted(dir.resolve("state"), lock, live));
+    return ConfigLoader.load(yaml, Map.of());
   }
 
   private List<String> warnings() {
