@@ -25,6 +25,48 @@ public final class Invariants {
     v.addAll(RotationChecks.duplicateEventIds(run.history()));
     v.addAll(eventsPerNode(run));
     v.addAll(retention(run));
+    v.addAll(lockOutages(run));
+    return v;
+  }
+
+  /**
+   * A lock-service outage is a state, not a failure per check: while the harness kept the lock
+   * service unreachable, each node reported at most one non-success event per file. A rotation that
+   * held its lease when the fault began and stopped with LEASE_LOST ended once on its own account;
+   * it is not a report of the outage and is left out.
+   */
+  public static List<String> lockOutages(RunRecord run) {
+    List<String> v = new ArrayList<>();
+    for (LockFault f : run.lockFaults()) {
+      Map<String, List<Rotation>> perFile = new java.util.TreeMap<>();
+      for (Rotation r : run.history()) {
+        if (!r.succeeded()
+            && !"LEASE_LOST".equals(r.reason())
+            && !r.startedAt().isBefore(f.from())
+            && !r.startedAt().isAfter(f.to())) {
+          perFile.computeIfAbsent(r.node() + " " + r.path(), k -> new ArrayList<>()).add(r);
+        }
+      }
+      perFile.forEach(
+          (file, events) -> {
+            if (events.size() > 1) {
+              v.add(
+                  file.replaceFirst(" ", ": ")
+                      + " reported "
+                      + events.size()
+                      + " non-success events during one lock-service outage ("
+                      + f.what()
+                      + ", "
+                      + f.from()
+                      + " to "
+                      + f.to()
+                      + "), at most one is allowed: "
+                      + events.stream()
+                          .map(r -> r.result() + (r.reason() == null ? "" : "/" + r.reason()))
+                          .toList());
+            }
+          });
+    }
     return v;
   }
 

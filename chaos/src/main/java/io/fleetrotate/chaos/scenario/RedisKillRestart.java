@@ -24,9 +24,11 @@ final class RedisKillRestart extends Scenario {
     while (before(until)) {
       ctx.sleep(between(r, 3000, 7000));
       redis.process().kill();
+      Instant killed = Instant.now();
       hold(ctx, "kill -9 redis-server, down", between(r, 2000, 6000));
       redis.process().start();
       redis.awaitReady(Duration.ofSeconds(30));
+      ctx.lockFault("redis-server killed", killed);
       ctx.fault("redis-server restarted (empty)");
     }
   }

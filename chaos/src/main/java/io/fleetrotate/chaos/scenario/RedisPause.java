@@ -23,8 +23,10 @@ final class RedisPause extends Scenario {
     while (before(until)) {
       ctx.sleep(between(r, 3000, 6000));
       redis.process().pause();
+      Instant stopped = Instant.now();
       hold(ctx, "SIGSTOP redis-server", ttl.plus(between(r, 1000, 5000)));
       redis.process().resume();
+      ctx.lockFault("redis-server paused", stopped);
       ctx.fault("SIGCONT redis-server");
     }
   }

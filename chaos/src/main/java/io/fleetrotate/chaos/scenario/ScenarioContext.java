@@ -23,6 +23,7 @@ public final class ScenarioContext {
   private final Instant start = Instant.now();
   private final List<String> faults = new ArrayList<>();
   private final List<String> violations = new ArrayList<>();
+  private final List<io.fleetrotate.chaos.check.LockFault> lockFaults = new ArrayList<>();
   private final ClockSkews clockSkews = new ClockSkews();
   private ChaosFleet fleet;
 
@@ -97,6 +98,18 @@ public final class ScenarioContext {
 
   public synchronized List<String> violations() {
     return List.copyOf(violations);
+  }
+
+  /**
+   * Records that the lock service was unreachable from {@code from} until now (the fault is
+   * healed), for the checker's one-report-per-outage invariant.
+   */
+  public synchronized void lockFault(String what, Instant from) {
+    lockFaults.add(new io.fleetrotate.chaos.check.LockFault(what, from, Instant.now()));
+  }
+
+  public synchronized List<io.fleetrotate.chaos.check.LockFault> lockFaults() {
+    return List.copyOf(lockFaults);
   }
 
   /** The agents' clock offsets, to map their event times back to real time before checking. */

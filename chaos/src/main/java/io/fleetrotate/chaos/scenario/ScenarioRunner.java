@@ -94,6 +94,7 @@ public final class ScenarioRunner {
                 ctx.clockSkews().correct(record.history(), Instant.now()), record.nodes());
         notes.add("event times of agents whose clock was shifted are mapped back to real time");
       }
+      record = record.withLockFaults(ctx.lockFaults());
       violations.addAll(ctx.violations());
       violations.addAll(Invariants.check(record));
       notes.addAll(Invariants.notes(record));

@@ -5,6 +5,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
@@ -63,6 +64,9 @@ public final class AgentDaemon implements AutoCloseable {
             return t;
           });
   private final AtomicReference<Instant> lastCheck = new AtomicReference<>();
+  // When the check under way began (null between checks): one that waits for a lock service that
+  // does not answer takes seconds per file, and is not stuck for that.
+  private final AtomicReference<Instant> checkStarted = new AtomicReference<>();
   private final AtomicReference<String> lastError = new AtomicReference<>();
   private Vertx vertx;
   private HttpServer http;
@@ -118,8 +122,14 @@ public final class AgentDaemon implements AutoCloseable {
 
   private JsonObject health() {
     Instant last = lastCheck.get();
+    Instant running = checkStarted.get();
+    Instant now = clock.instant();
+    Duration window = config.checkInterval().multipliedBy(3);
     boolean fresh =
-        last != null && last.plus(config.checkInterval().multipliedBy(3)).isAfter(clock.instant());
+        last != null
+            && (last.plus(window).isAfter(now)
+                || running != null
+                    && running.plus(window).plus(config.lock().acquireTimeout()).isAfter(now));
     LockOutage.State lock = agent.lockState();
     // An unreachable lock service is a state: the agent is up, but due logs wait for it.
     String status = !fresh ? "STARTING" : lock.available() ? "UP" : "DEGRADED";
@@ -150,6 +160,7 @@ public final class AgentDaemon implements AutoCloseable {
   }
 
   private void check() {
+    checkStarted.set(clock.instant());
     try {
       agent.checkOnce();
       lastCheck.set(clock.instant());
@@ -157,6 +168,8 @@ public final class AgentDaemon implements AutoCloseable {
       // A bug must not stop the loop: log it and try again next interval.
       lastError.set(String.valueOf(e.getMessage()));
       log.error("check cycle failed", e);
+    } finally {
+      checkStarted.set(null);
     }
   }
 

@@ -71,9 +71,14 @@ final class GrowthRecord {
   /** Writes the samples beside the agent's state; a failure only costs the next estimate. */
   synchronized void save() {
     try {
-      Path tmp = file.resolveSibling(FILE + ".tmp");
-      Files.write(tmp, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(samples));
-      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      // A name of its own: status and the daemon may both save at once.
+      Path tmp = Files.createTempFile(file.getParent(), "." + FILE, ".tmp");
+      try {
+        Files.write(tmp, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(samples));
+        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } finally {
+        Files.deleteIfExists(tmp);
+      }
     } catch (IOException e) {
       log.debug("cannot save the growth estimates to {}: {}", file, e.getMessage());
     }

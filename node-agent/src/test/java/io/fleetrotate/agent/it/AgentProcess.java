@@ -9,13 +9,28 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The agent as a child JVM on the test classpath ({@link HookedAgentMain}), so tests can SIGKILL
- * it.
+ * The agent as a child JVM on the test classpath ({@link HookedAgentMain}, or another main class),
+ * so tests can SIGKILL it.
  */
-final class AgentProcess {
+public final class AgentProcess {
   private AgentProcess() {}
 
   static Process start(Path logFile, List<String> jvmArgs, String... args) throws IOException {
+    ProcessBuilder.Redirect log = ProcessBuilder.Redirect.appendTo(logFile.toFile());
+    return start(HookedAgentMain.class, jvmArgs, log, log, args);
+  }
+
+  /**
+   * Starts {@code main} with {@code args}; stdout and stderr go where {@code out} and {@code err}
+   * say (the same appending redirect for both merges them).
+   */
+  public static Process start(
+      Class<?> main,
+      List<String> jvmArgs,
+      ProcessBuilder.Redirect out,
+      ProcessBuilder.Redirect err,
+      String... args)
+      throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-Xshare:auto");
@@ -23,12 +38,9 @@ final class AgentProcess {
     cmd.addAll(jvmArgs);
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
-    cmd.add(HookedAgentMain.class.getName());
+    cmd.add(main.getName());
     cmd.addAll(List.of(args));
-    return new ProcessBuilder(cmd)
-        .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
-        .start();
+    return new ProcessBuilder(cmd).redirectOutput(out).redirectError(err).start();
   }
 
   /** Runs to completion and returns the exit code. */

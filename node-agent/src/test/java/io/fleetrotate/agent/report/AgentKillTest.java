@@ -3,6 +3,8 @@ package io.fleetrotate.agent.report;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.fleetrotate.agent.AgentMain;
+import io.fleetrotate.agent.it.AgentProcess;
 import io.fleetrotate.agent.report.FakeCoordinator.Failure;
 import io.fleetrotate.proto.RotationEvent;
 import io.fleetrotate.proto.Trigger;
@@ -11,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -27,18 +28,9 @@ class AgentKillTest {
   @TempDir Path dir;
 
   private Process run(Path config, Path output) throws IOException {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.add("-Xshare:auto");
-    cmd.add("-XX:TieredStopAtLevel=1");
-    cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
-    cmd.add("io.fleetrotate.agent.AgentMain");
-    cmd.addAll(List.of("run", "--config", config.toString()));
-    return new ProcessBuilder(cmd)
-        .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile()))
-        .start();
+    ProcessBuilder.Redirect log = ProcessBuilder.Redirect.appendTo(output.toFile());
+    return AgentProcess.start(
+        AgentMain.class, List.of(), log, log, "run", "--config", config.toString());
   }
 
   @Test

@@ -3,6 +3,7 @@ package io.fleetrotate.agent.report;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.fleetrotate.agent.it.AgentProcess;
 import io.fleetrotate.agent.it.HookedAgentMain;
 import io.fleetrotate.proto.RotationEvent;
 import java.io.IOException;
@@ -10,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -29,19 +29,9 @@ class EventKeptAcrossKillTest {
   @TempDir Path dir;
 
   private Process run(Path config, Path output, List<String> jvmArgs) throws IOException {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.add("-Xshare:auto");
-    cmd.add("-XX:TieredStopAtLevel=1");
-    cmd.addAll(jvmArgs);
-    cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
-    cmd.add(HookedAgentMain.class.getName());
-    cmd.addAll(List.of("run", "--config", config.toString()));
-    return new ProcessBuilder(cmd)
-        .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile()))
-        .start();
+    ProcessBuilder.Redirect log = ProcessBuilder.Redirect.appendTo(output.toFile());
+    return AgentProcess.start(
+        HookedAgentMain.class, jvmArgs, log, log, "run", "--config", config.toString());
   }
 
   private static List<Path> journals(Path journalDir) throws IOException {

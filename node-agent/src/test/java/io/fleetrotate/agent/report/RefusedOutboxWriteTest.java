@@ -1,13 +1,13 @@
 package io.fleetrotate.agent.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.fleetrotate.agent.config.AgentConfig;
 import io.fleetrotate.agent.config.ConfigLoader;
 import io.fleetrotate.agent.daemon.Agent;
 import io.fleetrotate.agent.daemon.AgentMetrics;
 import io.fleetrotate.agent.rotate.RotationOutcome;
+import io.fleetrotate.agent.rotate.live.TestFileSystems;
 import io.fleetrotate.lock.LocalFleetLock;
 import io.fleetrotate.proto.Result;
 import io.fleetrotate.proto.WireCodec;
@@ -19,9 +19,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,29 +30,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RefusedOutboxWriteTest {
   @TempDir Path dir;
-  private Path mount;
-
-  @AfterEach
-  void unmount() throws Exception {
-    if (mount != null) {
-      new ProcessBuilder("umount", mount.toString()).start().waitFor(10, TimeUnit.SECONDS);
-    }
-  }
-
-  private boolean mountTmpfs(Path at) throws Exception {
-    Process p =
-        new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", at.toString())
-            .redirectErrorStream(true)
-            .start();
-    String out = new String(p.getInputStream().readAllBytes());
-    boolean ok = p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
-    if (!ok) {
-      String why = "cannot mount a small tmpfs (needs root): " + out.trim();
-      System.out.println("RefusedOutboxWriteTest: " + why);
-      assertThat("true".equals(System.getenv("CI"))).as(why + " under CI=true").isFalse();
-    }
-    return ok;
-  }
 
   private static List<Path> journals(Path journalDir) throws IOException {
     try (Stream<Path> files = Files.list(journalDir)) {
@@ -69,8 +44,12 @@ class RefusedOutboxWriteTest {
     Path live = Files.writeString(logs.resolve("server.log"), "{\"seq\":1}\n".repeat(2_000));
     Path state = dir.resolve("state");
     Path outboxDir = Files.createDirectories(Reporter.outboxDir(state));
-    assumeTrue(mountTmpfs(outboxDir), "a tmpfs mount (root) is needed for a real full disk");
-    mount = outboxDir;
+    try (TestFileSystems.ScratchDir small = TestFileSystems.smallTmpfs(outboxDir, "64k")) {
+      fullOutbox(live, state, outboxDir);
+    }
+  }
+
+  private void fullOutbox(Path live, Path state, Path outboxDir) throws Exception {
     Path yaml =
         Files.writeString(
             dir.resolve("agent.yaml"),

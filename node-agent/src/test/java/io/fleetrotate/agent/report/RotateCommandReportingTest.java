@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fleetrotate.agent.AgentMain;
+import io.fleetrotate.agent.it.AgentProcess;
 import io.fleetrotate.proto.RotationEvent;
 import io.fleetrotate.proto.Trigger;
 import java.io.IOException;
@@ -12,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -60,18 +60,12 @@ class RotateCommandReportingTest {
   }
 
   private Process start(String name, String... args) throws IOException {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.add("-Xshare:auto");
-    cmd.add("-XX:TieredStopAtLevel=1");
-    cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
-    cmd.add(AgentMain.class.getName());
-    cmd.addAll(List.of(args));
-    return new ProcessBuilder(cmd)
-        .redirectOutput(dir.resolve(name + ".out").toFile())
-        .redirectError(dir.resolve(name + ".err").toFile())
-        .start();
+    return AgentProcess.start(
+        AgentMain.class,
+        List.of(),
+        ProcessBuilder.Redirect.to(dir.resolve(name + ".out").toFile()),
+        ProcessBuilder.Redirect.to(dir.resolve(name + ".err").toFile()),
+        args);
   }
 
   private Ran run(String name, String... args) throws Exception {

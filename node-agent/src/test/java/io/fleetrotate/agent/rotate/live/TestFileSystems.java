@@ -79,6 +79,19 @@ public final class TestFileSystems {
         mountPoint, "tmpfs", () -> run(List.of("umount", "-l", mountPoint.toString())));
   }
 
+  /**
+   * A tmpfs of {@code size} (e.g. {@code 64k}) mounted on the existing directory {@code at}, for a
+   * real full disk; needs root.
+   */
+  public static ScratchDir smallTmpfs(Path at, String size) throws Exception {
+    String failure =
+        run(List.of("mount", "-t", "tmpfs", "-o", "size=" + size, "tmpfs", at.toString()));
+    if (!failure.isEmpty()) {
+      unavailable("a real full disk needs a small tmpfs mount (root): " + failure.strip());
+    }
+    return new ScratchDir(at, "tmpfs", () -> run(List.of("umount", "-l", at.toString())));
+  }
+
   private static void unavailable(String why) {
     System.out.println("[fleetrotate test fixture] " + why);
     if ("true".equals(System.getenv("CI"))) {
