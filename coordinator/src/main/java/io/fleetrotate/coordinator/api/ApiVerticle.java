@@ -17,6 +17,7 @@ import io.fleetrotate.coordinator.fleet.TooManyCommandsException;
 import io.fleetrotate.coordinator.fleet.TrackedNode;
 import io.fleetrotate.coordinator.history.RotationPage;
 import io.fleetrotate.coordinator.history.RotationQuery;
+import io.fleetrotate.coordinator.mcp.McpEndpoint;
 import io.fleetrotate.coordinator.metrics.CoordinatorMetrics;
 import io.fleetrotate.proto.Command;
 import io.fleetrotate.proto.EventAck;
@@ -94,6 +95,7 @@ public final class ApiVerticle extends VerticleBase {
   private final ApiDependencies deps;
   private final Tokens tokens;
   private final FleetState fleet;
+  private final McpEndpoint mcp;
   private final byte[] openApi;
   private final int port;
   private HttpServer server;
@@ -109,6 +111,8 @@ public final class ApiVerticle extends VerticleBase {
     this.tokens = new Tokens(deps.config().auth());
     this.fleet = deps.fleet();
     this.openApi = openApiDocument();
+    String version = ApiVerticle.class.getPackage().getImplementationVersion();
+    this.mcp = new McpEndpoint(deps, version == null ? "dev" : version);
   }
 
   @Override
@@ -215,6 +219,10 @@ public final class ApiVerticle extends VerticleBase {
     r.get("/api/v1/rotations/export").handler(reader).handler(this::export);
     r.get("/api/v1/alerts").handler(reader).handler(this::alerts);
     r.get("/api/v1/advice").handler(reader).handler(this::advice);
+
+    // MCP, streamable HTTP without sessions: one JSON-RPC message per POST.
+    r.post("/mcp").handler(reader).handler(body).handler(this::mcp);
+    r.route("/mcp").handler(reader).handler(this::mcpMethodNotAllowed);
 
     // The dashboard (classpath webroot/): open, since the page sends the admin token itself.
     r.get("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false));
@@ -594,6 +602,16 @@ public final class ApiVerticle extends VerticleBase {
           }
           return new JsonObject().put("items", items);
         });
+  }
+
+  private void mcp(RoutingContext ctx) {
+    Tokens.Caller caller = ctx.get(Tokens.Caller.KEY);
+    mcp.post(vertx, ctx, caller != null && caller.scope() == Tokens.Scope.ADMIN);
+  }
+
+  private void mcpMethodNotAllowed(RoutingContext ctx) {
+    ctx.response().putHeader("allow", "POST");
+    error(ctx, 405, "the MCP endpoint takes POST only; it opens no event stream", null);
   }
 
   // ---- open endpoints ----

@@ -14,7 +14,7 @@ import io.vertx.core.json.JsonObject;
 import java.util.List;
 
 /** The JSON the admin API answers with; the shapes are those of openapi.json. */
-final class Views {
+public final class Views {
   static final List<String> CSV_COLUMNS =
       List.of(
           "eventId",
@@ -37,7 +37,7 @@ final class Views {
 
   private Views() {}
 
-  static JsonObject rotation(RotationEvent e) {
+  public static JsonObject rotation(RotationEvent e) {
     return new JsonObject()
         .put("eventId", e.eventId().toString())
         .put("node", e.nodeId())
@@ -126,7 +126,7 @@ final class Views {
         .put("fileCount", hb.files().size());
   }
 
-  static JsonObject nodeDetail(FleetState fleet, TrackedNode n, List<RotationEvent> recent) {
+  public static JsonObject nodeDetail(FleetState fleet, TrackedNode n, List<RotationEvent> recent) {
     NodeHeartbeat hb = n.heartbeat();
     JsonArray disks = new JsonArray();
     for (DiskUsage d : hb.disks()) {
@@ -162,7 +162,7 @@ final class Views {
         .put("recentRotations", rotations);
   }
 
-  static JsonObject command(String nodeId, Command c) {
+  public static JsonObject command(String nodeId, Command c) {
     return new JsonObject()
         .put("commandId", c.commandId().toString())
         .put("type", c.type().name())
@@ -181,11 +181,11 @@ final class Views {
         .put("unavailableSince", l.available() ? null : l.unavailableSince().toString());
   }
 
-  static Double ratioOrNull(SuccessTally t) {
+  public static Double ratioOrNull(SuccessTally t) {
     return t.attempts() == 0 ? null : t.ratio();
   }
 
-  static JsonObject tally(SuccessTally t) {
+  public static JsonObject tally(SuccessTally t) {
     return new JsonObject()
         .put("successes", t.successes())
         .put("failures", t.failures())
