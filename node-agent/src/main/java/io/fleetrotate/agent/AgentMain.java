@@ -1,5 +1,6 @@
 package io.fleetrotate.agent;
 
+import io.fleetrotate.agent.cli.AdviseCommand;
 import io.fleetrotate.agent.cli.AgentHooks;
 import io.fleetrotate.agent.cli.ImportLogrotateCommand;
 import io.fleetrotate.agent.cli.RotateCommand;
@@ -28,6 +29,7 @@ import picocli.CommandLine.Command;
       StatusCommand.class,
       RotateCommand.class,
       ImportLogrotateCommand.class,
+      AdviseCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {

@@ -118,7 +118,8 @@ class McpTypeScriptClientTest {
         .contains("argument ratio: write a number from 0.01 to 1");
     assertThat(out.getJsonObject("viewerRotate").getString("error"))
         .contains("rotate_now needs an admin token");
-    assertThat(out.getJsonObject("noToken").getString("error")).contains("missing or unknown token");
+    assertThat(out.getJsonObject("noToken").getString("error"))
+        .contains("missing or unknown token");
     // The dry run queued nothing, and the viewer's confirm did not either.
     assertThat(setup.coordinator.fleet().node("n1").orElseThrow().pendingCommands()).isZero();
   }
