@@ -12,7 +12,6 @@ import io.fleetrotate.coordinator.alert.Severity;
 import io.fleetrotate.coordinator.fleet.FleetState;
 import io.fleetrotate.coordinator.fleet.FleetState.FleetSummary;
 import io.fleetrotate.coordinator.fleet.HeartbeatOutcome;
-import io.fleetrotate.coordinator.fleet.NodeState;
 import io.fleetrotate.coordinator.fleet.TooManyCommandsException;
 import io.fleetrotate.coordinator.fleet.TrackedNode;
 import io.fleetrotate.coordinator.history.RotationPage;
@@ -382,13 +381,6 @@ public final class ApiVerticle extends VerticleBase {
         ctx,
         () -> {
           FleetSummary s = fleet.summary();
-          JsonObject nodes = new JsonObject();
-          int total = 0;
-          for (NodeState state : NodeState.values()) {
-            nodes.put(state.wireName(), s.nodes().get(state));
-            total += s.nodes().get(state);
-          }
-          nodes.put("total", total);
           Map<Severity, Integer> firing = deps.alerts().firingBySeverity();
           JsonObject bySeverity = new JsonObject();
           int firingTotal = 0;
@@ -398,7 +390,7 @@ public final class ApiVerticle extends VerticleBase {
           }
           return new JsonObject()
               .put("serverTime", fleet.clock().instant().toString())
-              .put("nodes", nodes)
+              .put("nodes", Views.nodeCounts(s))
               .put(
                   "diskUsedRatio",
                   new JsonObject()
@@ -406,13 +398,7 @@ public final class ApiVerticle extends VerticleBase {
                       .put("max", s.disk().max())
                       .put("p95", s.disk().p95())
                       .put("mean", s.disk().mean()))
-              .put(
-                  "rotations",
-                  new JsonObject()
-                      .put("successRatio1h", Views.ratioOrNull(s.lastHour()))
-                      .put("successRatio24h", Views.ratioOrNull(s.lastDay()))
-                      .put("lastHour", Views.tally(s.lastHour()))
-                      .put("lastDay", Views.tally(s.lastDay())))
+              .put("rotations", Views.rotationTotals(s))
               .put(
                   "alerts",
                   new JsonObject().put("firing", firingTotal).put("bySeverity", bySeverity));

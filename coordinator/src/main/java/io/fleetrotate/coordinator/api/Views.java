@@ -1,6 +1,7 @@
 package io.fleetrotate.coordinator.api;
 
 import io.fleetrotate.coordinator.fleet.FleetState;
+import io.fleetrotate.coordinator.fleet.NodeState;
 import io.fleetrotate.coordinator.fleet.SuccessTally;
 import io.fleetrotate.coordinator.fleet.TrackedNode;
 import io.fleetrotate.proto.Command;
@@ -179,6 +180,26 @@ public final class Views {
         .put("backend", l.backend())
         .put("available", l.available())
         .put("unavailableSince", l.available() ? null : l.unavailableSince().toString());
+  }
+
+  /** Nodes by state, and their total. */
+  public static JsonObject nodeCounts(FleetState.FleetSummary s) {
+    JsonObject nodes = new JsonObject();
+    int total = 0;
+    for (NodeState state : NodeState.values()) {
+      nodes.put(state.wireName(), s.nodes().get(state));
+      total += s.nodes().get(state);
+    }
+    return nodes.put("total", total);
+  }
+
+  /** The fleet's rotation success over the last hour and day. */
+  public static JsonObject rotationTotals(FleetState.FleetSummary s) {
+    return new JsonObject()
+        .put("successRatio1h", ratioOrNull(s.lastHour()))
+        .put("successRatio24h", ratioOrNull(s.lastDay()))
+        .put("lastHour", tally(s.lastHour()))
+        .put("lastDay", tally(s.lastDay()));
   }
 
   public static Double ratioOrNull(SuccessTally t) {

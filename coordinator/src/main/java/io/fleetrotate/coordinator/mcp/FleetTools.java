@@ -213,13 +213,8 @@ final class FleetTools {
 
   private Answer fleetSummary() {
     FleetSummary s = fleet.summary();
-    JsonObject nodes = new JsonObject();
-    int total = 0;
-    for (NodeState state : NodeState.values()) {
-      nodes.put(state.wireName(), s.nodes().get(state));
-      total += s.nodes().get(state);
-    }
-    nodes.put("total", total);
+    JsonObject nodes = Views.nodeCounts(s);
+    int total = nodes.getInteger("total");
 
     record Disk(String node, DiskUsage d) {}
     List<Disk> disks = new ArrayList<>();
@@ -273,13 +268,7 @@ final class FleetTools {
             .put("serverTime", fleet.clock().instant().toString())
             .put("nodes", nodes)
             .put("fullestDisks", fullest)
-            .put(
-                "rotations",
-                new JsonObject()
-                    .put("successRatio1h", Views.ratioOrNull(s.lastHour()))
-                    .put("successRatio24h", Views.ratioOrNull(s.lastDay()))
-                    .put("lastHour", Views.tally(s.lastHour()))
-                    .put("lastDay", Views.tally(s.lastDay())))
+            .put("rotations", Views.rotationTotals(s))
             .put(
                 "lockService",
                 new JsonObject()
