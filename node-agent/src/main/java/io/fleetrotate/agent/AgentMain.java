@@ -1,5 +1,6 @@
 package io.fleetrotate.agent;
 
+import io.fleetrotate.agent.cli.AdviseCommand;
 import io.fleetrotate.agent.cli.AgentHooks;
 import io.fleetrotate.agent.cli.ImportLogrotateCommand;
 import io.fleetrotate.agent.cli.RotateCommand;
@@ -30,6 +31,7 @@ import picocli.CommandLine.ScopeType;
       StatusCommand.class,
       RotateCommand.class,
       ImportLogrotateCommand.class,
+      AdviseCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {

@@ -115,7 +115,7 @@ public final class FleetAdvisor {
   }
 
   /** The mount holding {@code path}: the longest reported mount point that contains it. */
-  static Optional<DiskUsage> mountOf(String path, List<DiskUsage> disks) {
+  public static Optional<DiskUsage> mountOf(String path, List<DiskUsage> disks) {
     DiskUsage best = null;
     for (DiskUsage d : disks) {
       String m = d.mount();

@@ -14,6 +14,7 @@ import io.fleetrotate.coordinator.fleet.TooManyCommandsException;
 import io.fleetrotate.coordinator.fleet.TrackedNode;
 import io.fleetrotate.coordinator.history.RotationPage;
 import io.fleetrotate.coordinator.history.RotationQuery;
+import io.fleetrotate.coordinator.mcp.McpEndpoint;
 import io.fleetrotate.coordinator.metrics.CoordinatorMetrics;
 import io.fleetrotate.proto.Command;
 import io.fleetrotate.proto.EventAck;
@@ -92,6 +93,7 @@ public final class ApiVerticle extends VerticleBase {
   private final ApiDependencies deps;
   private final Tokens tokens;
   private final FleetState fleet;
+  private final McpEndpoint mcp;
   private final byte[] openApi;
   private final int port;
   private HttpServer server;
@@ -107,6 +109,8 @@ public final class ApiVerticle extends VerticleBase {
     this.tokens = new Tokens(deps.config().auth());
     this.fleet = deps.fleet();
     this.openApi = openApiDocument();
+    String version = ApiVerticle.class.getPackage().getImplementationVersion();
+    this.mcp = new McpEndpoint(deps, version == null ? "dev" : version);
   }
 
   @Override
@@ -229,6 +233,10 @@ public final class ApiVerticle extends VerticleBase {
         .handler(this::export);
     r.get("/api/v1/alerts").handler(reader).handler(this::alerts);
     r.get("/api/v1/advice").handler(reader).handler(this::advice);
+
+    // MCP, streamable HTTP without sessions: one JSON-RPC message per POST.
+    r.post("/mcp").handler(reader).handler(body).handler(this::mcp);
+    r.route("/mcp").handler(reader).handler(this::mcpMethodNotAllowed);
 
     // The dashboard (classpath webroot/): open, since the page sends the admin token itself.
     r.get("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false));
@@ -405,13 +413,7 @@ public final class ApiVerticle extends VerticleBase {
                       .put("max", s.disk().max())
                       .put("p95", s.disk().p95())
                       .put("mean", s.disk().mean()))
-              .put(
-                  "rotations",
-                  new JsonObject()
-                      .put("successRatio1h", Views.ratioOrNull(s.lastHour()))
-                      .put("successRatio24h", Views.ratioOrNull(s.lastDay()))
-                      .put("lastHour", Views.tally(s.lastHour()))
-                      .put("lastDay", Views.tally(s.lastDay())))
+              .put("rotations", Views.rotationTotals(s))
               .put(
                   "alerts",
                   new JsonObject().put("firing", firingTotal).put("bySeverity", bySeverity));
@@ -572,6 +574,16 @@ public final class ApiVerticle extends VerticleBase {
           }
           return new JsonObject().put("items", items);
         });
+  }
+
+  private void mcp(RoutingContext ctx) {
+    Tokens.Caller caller = ctx.get(Tokens.Caller.KEY);
+    mcp.post(vertx, ctx, caller != null && caller.scope() == Tokens.Scope.ADMIN);
+  }
+
+  private void mcpMethodNotAllowed(RoutingContext ctx) {
+    ctx.response().putHeader("allow", "POST");
+    error(ctx, 405, "the MCP endpoint takes POST only; it opens no event stream", null);
   }
 
   // ---- open endpoints ----

@@ -17,7 +17,7 @@ import java.util.List;
 import java.util.Map;
 
 /** The JSON the admin API answers with; the shapes are those of openapi.json. */
-final class Views {
+public final class Views {
   static final List<String> CSV_COLUMNS =
       List.of(
           "eventId",
@@ -40,7 +40,7 @@ final class Views {
 
   private Views() {}
 
-  static JsonObject rotation(RotationEvent e) {
+  public static JsonObject rotation(RotationEvent e) {
     return new JsonObject()
         .put("eventId", e.eventId().toString())
         .put("node", e.nodeId())
@@ -153,7 +153,7 @@ final class Views {
   }
 
   /** Node counts by state, and their total. */
-  static JsonObject nodeCounts(Map<NodeState, Integer> counts) {
+  public static JsonObject nodeCounts(Map<NodeState, Integer> counts) {
     JsonObject nodes = new JsonObject();
     int total = 0;
     for (NodeState state : NodeState.values()) {
@@ -179,7 +179,7 @@ final class Views {
                     g.lockUnavailableSince() == null ? null : g.lockUnavailableSince().toString()));
   }
 
-  static JsonObject nodeDetail(FleetState fleet, TrackedNode n, List<RotationEvent> recent) {
+  public static JsonObject nodeDetail(FleetState fleet, TrackedNode n, List<RotationEvent> recent) {
     NodeHeartbeat hb = n.heartbeat();
     JsonArray disks = new JsonArray();
     for (DiskUsage d : hb.disks()) {
@@ -209,7 +209,7 @@ final class Views {
         .put("recentRotations", rotations);
   }
 
-  static JsonObject command(String nodeId, Command c) {
+  public static JsonObject command(String nodeId, Command c) {
     return new JsonObject()
         .put("commandId", c.commandId().toString())
         .put("type", c.type().name())
@@ -228,11 +228,20 @@ final class Views {
         .put("unavailableSince", l.available() ? null : l.unavailableSince().toString());
   }
 
-  static Double ratioOrNull(SuccessTally t) {
+  /** The fleet's rotation success over the last hour and day. */
+  public static JsonObject rotationTotals(FleetState.FleetSummary s) {
+    return new JsonObject()
+        .put("successRatio1h", ratioOrNull(s.lastHour()))
+        .put("successRatio24h", ratioOrNull(s.lastDay()))
+        .put("lastHour", tally(s.lastHour()))
+        .put("lastDay", tally(s.lastDay()));
+  }
+
+  public static Double ratioOrNull(SuccessTally t) {
     return t.attempts() == 0 ? null : t.ratio();
   }
 
-  static JsonObject tally(SuccessTally t) {
+  public static JsonObject tally(SuccessTally t) {
     return new JsonObject()
         .put("successes", t.successes())
         .put("failures", t.failures())

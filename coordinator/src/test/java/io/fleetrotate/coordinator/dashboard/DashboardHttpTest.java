@@ -86,7 +86,7 @@ class DashboardHttpTest {
       assertThat(r.status()).as(m.group(1)).isEqualTo(200);
       found++;
     }
-    assertThat(found).isEqualTo(3);
+    assertThat(found).isEqualTo(4);
   }
 
   @Test

@@ -11,6 +11,10 @@ import io.fleetrotate.agent.rotate.RotationOutcome;
 import io.fleetrotate.agent.rotate.RotationSpec;
 import io.fleetrotate.agent.rotate.StepListener;
 import io.fleetrotate.agent.trigger.TriggerEvaluator;
+import io.fleetrotate.config.advice.Advice;
+import io.fleetrotate.config.advice.AdvicePolicy;
+import io.fleetrotate.config.advice.GrowthAdvisor;
+import io.fleetrotate.config.advice.GrowthRecord;
 import io.fleetrotate.lock.FleetLock;
 import io.fleetrotate.lock.Lease;
 import io.fleetrotate.lock.LeaseLostException;
@@ -60,7 +64,8 @@ public final class Agent {
   private final RotationEngine engine;
   private final FileStateStore store;
   private final AgentOwnFiles own;
-  private final GrowthRecord growth;
+  private final GrowthRate growth;
+  private final GrowthLog growthLog;
   private final Map<Path, String> untouchedFailures = new ConcurrentHashMap<>();
   // Finished rotations whose event the listener could not keep yet: their journals hold them.
   private final Map<String, Unreported> unreported = new java.util.LinkedHashMap<>();
@@ -92,7 +97,8 @@ public final class Agent {
     this.listener = listener;
     this.engine = new RotationEngine(config.stateDir(), clock, steps);
     this.store = FileStateStore.open(config.stateDir());
-    this.growth = GrowthRecord.open(config.stateDir());
+    this.growth = GrowthRate.open(config.stateDir());
+    this.growthLog = GrowthLog.open(config.stateDir());
     this.own = new AgentOwnFiles(config.stateDir(), clock.getZone());
     this.outage = new LockOutage(config.lock(), lock.backendName(), clock);
   }
@@ -582,6 +588,7 @@ public final class Agent {
         log.warn("cannot inspect {}: {}", w.path(), e.getMessage());
       }
     }
+    growthLog.save(now, false);
     try {
       store.saveIfNew();
     } catch (IOException e) {
@@ -597,6 +604,7 @@ public final class Agent {
     FileStateStore.FileState st = store.get(p, now);
     Instant since = st.sinceInstant();
     double rate = growth.update(p, size, now);
+    growthLog.observe(p, size, now);
     RotationSpec spec = SpecFactory.spec(w.entry(), p, config.node(), clock.getZone());
     List<Backup> backups = spec.naming().list();
     metrics.recordFile(p, size, rate);
@@ -622,5 +630,47 @@ public final class Agent {
         toSize,
         disk.mount(),
         disk.usedRatio());
+  }
+
+  /** One file's advice from the agent's own growth record, or why there is none. */
+  public record FileAdvice(Path path, Optional<Advice> advice, String note) {}
+
+  /**
+   * Advice for every watched file from its hourly growth as this agent recorded it ({@code
+   * stateDir/growth.json}) and its mount now. Records the sizes it finds, like {@link #status}.
+   */
+  public List<FileAdvice> advise(AdvicePolicy policy) {
+    Instant now = clock.instant();
+    List<FileAdvice> out = new ArrayList<>();
+    for (FileReport r : status()) {
+      Optional<GrowthRecord.Samples> samples = growthLog.samples(r.path());
+      if (samples.isEmpty()) {
+        out.add(
+            new FileAdvice(
+                r.path(),
+                Optional.empty(),
+                "no growth recorded yet: run the agent (agent run) for an hour or more first"));
+        continue;
+      }
+      try {
+        DiskUsageProbe.Usage disk = DiskUsageProbe.of(r.path());
+        out.add(
+            new FileAdvice(
+                r.path(),
+                Optional.of(
+                    GrowthAdvisor.advise(
+                        samples.get().hourlyGrowth(),
+                        samples.get().hoursMeasured(),
+                        new GrowthAdvisor.Mount(disk.totalBytes(), disk.usedBytes()),
+                        new GrowthAdvisor.Footprint(r.sizeBytes(), r.backupBytes()),
+                        policy)),
+                null));
+      } catch (IOException | IllegalArgumentException e) {
+        out.add(
+            new FileAdvice(r.path(), Optional.empty(), "cannot read its mount: " + e.getMessage()));
+      }
+    }
+    growthLog.save(now, true);
+    return out;
   }
 }

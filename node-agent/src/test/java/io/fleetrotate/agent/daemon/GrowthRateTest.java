@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Growth measured on a real file across agent instances (the daemon, then {@code status}): the
  * second process measures from the first one's sample, kept in the state directory.
  */
-class GrowthRecordTest {
+class GrowthRateTest {
   @TempDir Path dir;
 
   @Test

@@ -16,14 +16,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * How fast each watched file grows: the last size seen, when, and a rate smoothed over checks. Kept
- * in {@code stateDir/growth.json} so that a short-lived process ({@code status}) measures from the
- * daemon's last sample, or from its own previous run, rather than from nothing. A cache: not
+ * in {@code stateDir/growth-rate.json} so that a short-lived process ({@code status}) measures from
+ * the daemon's last sample, or from its own previous run, rather than from nothing. A cache: not
  * fsynced, and an unreadable file starts the estimates afresh.
  */
-final class GrowthRecord {
-  private static final Logger log = LoggerFactory.getLogger(GrowthRecord.class);
+final class GrowthRate {
+  private static final Logger log = LoggerFactory.getLogger(GrowthRate.class);
   private static final ObjectMapper JSON = new ObjectMapper();
-  static final String FILE = "growth.json";
+  static final String FILE = "growth-rate.json";
 
   /** The last sample of one file and its smoothed rate in bytes per second. */
   @JsonIgnoreProperties(ignoreUnknown = true)
@@ -32,12 +32,12 @@ final class GrowthRecord {
   private final Path file;
   private final Map<String, Sample> samples = new TreeMap<>();
 
-  private GrowthRecord(Path file) {
+  private GrowthRate(Path file) {
     this.file = file;
   }
 
-  static GrowthRecord open(Path stateDir) {
-    GrowthRecord g = new GrowthRecord(stateDir.resolve(FILE));
+  static GrowthRate open(Path stateDir) {
+    GrowthRate g = new GrowthRate(stateDir.resolve(FILE));
     if (Files.exists(g.file)) {
       try {
         g.samples.putAll(
