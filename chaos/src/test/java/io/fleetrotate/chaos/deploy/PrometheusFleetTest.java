@@ -140,7 +140,7 @@ class PrometheusFleetTest {
             .until(() -> rulesEvaluated(prometheus));
         JsonNode rules =
             prometheus.api("/api/v1/rules").path("data").path("groups").get(0).path("rules");
-        assertThat(rules.size()).isEqualTo(7);
+        assertThat(rules.size()).isEqualTo(8);
         for (JsonNode rule : rules) {
           assertThat(rule.path("health").asText())
               .as(rule.path("name").asText() + ": " + rule.path("lastError"))
