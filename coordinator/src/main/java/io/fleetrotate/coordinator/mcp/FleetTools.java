@@ -376,7 +376,7 @@ final class FleetTools {
       StringBuilder t =
           new StringBuilder()
               .append(risks.size())
-              .append(" mounts pass ")
+              .append(risks.size() == 1 ? " mount passes " : " mounts pass ")
               .append(percent(ratio))
               .append(" within ")
               .append(fmtHours(hours))
@@ -412,7 +412,7 @@ final class FleetTools {
         page.items().isEmpty()
             ? "No rotations match."
             : page.items().size()
-                + " rotations "
+                + (page.items().size() == 1 ? " rotation " : " rotations ")
                 + byResult
                 + ", newest "
                 + page.items().get(0).nodeId()
@@ -452,7 +452,7 @@ final class FleetTools {
     StringBuilder text =
         new StringBuilder()
             .append(failed.size())
-            .append(" failed rotations since ")
+            .append(failed.size() == 1 ? " failed rotation since " : " failed rotations since ")
             .append(since)
             .append(failed.isEmpty() ? "." : ":");
     byReason.entrySet().stream()
