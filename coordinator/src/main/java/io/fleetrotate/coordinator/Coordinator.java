@@ -7,6 +7,7 @@ import io.fleetrotate.coordinator.alert.AlertEngine;
 import io.fleetrotate.coordinator.alert.NoticeDispatcher;
 import io.fleetrotate.coordinator.api.ApiDependencies;
 import io.fleetrotate.coordinator.api.ApiVerticle;
+import io.fleetrotate.coordinator.cluster.ClusterCommands;
 import io.fleetrotate.coordinator.cluster.ClusterMember;
 import io.fleetrotate.coordinator.cluster.ClusterSync;
 import io.fleetrotate.coordinator.config.CoordinatorConfig;
@@ -144,6 +145,7 @@ public final class Coordinator implements AutoCloseable {
     }
     sync = new ClusterSync(member, fleet, history, events -> ingest(events, false));
     sync.start();
+    fleet.shareCommands(new ClusterCommands(member));
     fleet.onHeartbeat(
         node -> {
           growth.heartbeat(node);

@@ -16,7 +16,6 @@ import io.fleetrotate.coordinator.history.RotationPage;
 import io.fleetrotate.coordinator.history.RotationQuery;
 import io.fleetrotate.coordinator.mcp.McpEndpoint;
 import io.fleetrotate.coordinator.metrics.CoordinatorMetrics;
-import io.fleetrotate.proto.Command;
 import io.fleetrotate.proto.EventAck;
 import io.fleetrotate.proto.EventBatch;
 import io.fleetrotate.proto.HeartbeatReply;
@@ -302,12 +301,19 @@ public final class ApiVerticle extends VerticleBase {
       return;
     }
     deps.metrics().heartbeatAccepted();
-    HeartbeatReply reply =
-        new HeartbeatReply(
-            ProtocolVersion.CURRENT,
-            fleet.clock().instant(),
-            ((HeartbeatOutcome.Accepted) outcome).commands());
-    ctx.response().putHeader("content-type", JSON).end(Buffer.buffer(deps.codec().encode(reply)));
+    // With a cluster the commands come from the shared map: answered when it answers, on this
+    // request's context, without blocking it.
+    Future.fromCompletionStage(
+            ((HeartbeatOutcome.Accepted) outcome).commands(), vertx.getOrCreateContext())
+        .onSuccess(
+            commands -> {
+              HeartbeatReply reply =
+                  new HeartbeatReply(ProtocolVersion.CURRENT, fleet.clock().instant(), commands);
+              ctx.response()
+                  .putHeader("content-type", JSON)
+                  .end(Buffer.buffer(deps.codec().encode(reply)));
+            })
+        .onFailure(ctx::fail);
   }
 
   /**
@@ -457,12 +463,21 @@ public final class ApiVerticle extends VerticleBase {
   private void rotateNow(RoutingContext ctx) {
     String id = RequestChecks.nodeId(ctx);
     String path = RequestChecks.rotatePath(ctx);
-    Command command = fleet.queueRotate(id, path).orElseThrow(() -> unknownNode(id));
-    log.info("queued {} for node {} (path {})", command.type(), id, path == null ? "all" : path);
-    ctx.response()
-        .setStatusCode(202)
-        .putHeader("content-type", JSON)
-        .end(Views.command(id, command).toBuffer());
+    // On a worker: with a cluster, queuing is a round trip to the node's key owner.
+    blocking(() -> fleet.queueRotate(id, path).orElseThrow(() -> unknownNode(id)))
+        .onSuccess(
+            command -> {
+              log.info(
+                  "queued {} for node {} (path {})",
+                  command.type(),
+                  id,
+                  path == null ? "all" : path);
+              ctx.response()
+                  .setStatusCode(202)
+                  .putHeader("content-type", JSON)
+                  .end(Views.command(id, command).toBuffer());
+            })
+        .onFailure(ctx::fail);
   }
 
   private void rotations(RoutingContext ctx) {

@@ -202,7 +202,7 @@ public final class Views {
     SuccessTally hour = n.lastHour(fleet.clock().instant());
     return nodeSummary(fleet, n)
         .put("sentAt", hb.sentAt().toString())
-        .put("pendingCommands", n.pendingCommands())
+        .put("pendingCommands", fleet.pendingCommands(n.nodeId()))
         .put("successRatio1h", ratioOrNull(hour))
         .put("disks", disks)
         .put("files", files)

@@ -26,6 +26,7 @@ import java.util.Iterator;
 public final class ClusterMember implements AutoCloseable {
   static final String EVENTS_MAP = "fleetrotate-coordinator-events";
   static final String NODES_MAP = "fleetrotate-coordinator-nodes";
+  static final String COMMANDS_MAP = "fleetrotate-coordinator-commands";
 
   private final HazelcastInstance hazelcast;
 
@@ -55,6 +56,7 @@ public final class ClusterMember implements AutoCloseable {
     int ttl = (int) Math.min(Integer.MAX_VALUE, retention.toSeconds());
     config.addMapConfig(new MapConfig(EVENTS_MAP).setBackupCount(1).setTimeToLiveSeconds(ttl));
     config.addMapConfig(new MapConfig(NODES_MAP).setBackupCount(1).setTimeToLiveSeconds(ttl));
+    config.addMapConfig(new MapConfig(COMMANDS_MAP).setBackupCount(1).setTimeToLiveSeconds(ttl));
     // The agents' leases live on this member too: keep their fencing counters through a merge.
     LeaseMaps.configure(config);
     return new ClusterMember(Hazelcast.newHazelcastInstance(config));
@@ -75,7 +77,7 @@ public final class ClusterMember implements AutoCloseable {
     config.getNetworkConfig().setPublicAddress(settings.bind() + ":" + settings.port());
   }
 
-  /** Leases and two maps of fleet state are all the member serves. */
+  /** Leases and three maps of fleet state are all the member serves. */
   private static void turnOffWhatTheLockDoesNotUse(Config config) {
     config.getJetConfig().setEnabled(false).setResourceUploadEnabled(false);
     config.getNetworkConfig().getRestApiConfig().setEnabled(false);

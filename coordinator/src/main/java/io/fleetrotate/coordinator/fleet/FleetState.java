@@ -20,6 +20,8 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -57,6 +59,7 @@ public final class FleetState {
   private final Interner interner = new Interner();
   private final SuccessWindow fleetDay = new SuccessWindow(FLEET_BUCKET_MILLIS, DAY_BUCKETS);
   private volatile Consumer<TrackedNode> heartbeatListener = n -> {};
+  private volatile PendingCommands commands = new LocalCommands();
 
   /**
    * @param staleAfter missed heartbeats after which a node is stale
@@ -88,6 +91,14 @@ public final class FleetState {
   }
 
   /**
+   * Keeps pending commands in {@code shared} (the cluster's) instead of this coordinator's memory.
+   * Call before serving.
+   */
+  public void shareCommands(PendingCommands shared) {
+    this.commands = shared;
+  }
+
+  /**
    * Records a heartbeat unless the node exceeds its rate or is a new node beyond {@code maxNodes},
    * and hands over the node's pending commands.
    */
@@ -115,7 +126,7 @@ public final class FleetState {
       reporting.incrementAndGet();
     }
     heartbeatListener.accept(node);
-    return new HeartbeatOutcome.Accepted(node.drainCommands());
+    return new HeartbeatOutcome.Accepted(commands.take(node.nodeId()));
   }
 
   /** One line a minute at most while the cap refuses nodes; the metric counts every refusal. */
@@ -200,7 +211,8 @@ public final class FleetState {
   }
 
   /**
-   * Queues a rotate-now command for the node's next heartbeat.
+   * Queues a rotate-now command for the node's next heartbeat, to whichever coordinator of the
+   * cluster it reaches. May wait for the cluster: call it off the event loop.
    *
    * @param path the watched file, or null for all of them
    * @return the command, or empty if the node is unknown
@@ -212,10 +224,36 @@ public final class FleetState {
       return Optional.empty();
     }
     Command command = new Command(UUID.randomUUID(), CommandType.ROTATE_NOW, path);
-    if (!node.get().queue(command, MAX_PENDING_COMMANDS)) {
+    if (!commands.offer(nodeId, command, MAX_PENDING_COMMANDS)) {
       throw new TooManyCommandsException(nodeId, MAX_PENDING_COMMANDS);
     }
     return Optional.of(command);
+  }
+
+  /** The node's pending commands. May wait for the cluster: call it off the event loop. */
+  public int pendingCommands(String nodeId) {
+    return commands.count(nodeId);
+  }
+
+  /** Pending commands in each node's {@link TrackedNode}: a coordinator without a cluster. */
+  private final class LocalCommands implements PendingCommands {
+    @Override
+    public boolean offer(String nodeId, Command command, int max) {
+      TrackedNode node = nodes.get(nodeId);
+      return node != null && node.queue(command, max);
+    }
+
+    @Override
+    public CompletionStage<List<Command>> take(String nodeId) {
+      TrackedNode node = nodes.get(nodeId);
+      return CompletableFuture.completedFuture(node == null ? List.of() : node.drainCommands());
+    }
+
+    @Override
+    public int count(String nodeId) {
+      TrackedNode node = nodes.get(nodeId);
+      return node == null ? 0 : node.pendingCommands();
+    }
   }
 
   /** Fleet-wide successes and failures over the last hour. */

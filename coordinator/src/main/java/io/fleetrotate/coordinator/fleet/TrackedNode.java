@@ -88,7 +88,7 @@ public final class TrackedNode {
     return worst;
   }
 
-  public synchronized int pendingCommands() {
+  synchronized int pendingCommands() {
     return commands == null ? 0 : commands.size();
   }
 

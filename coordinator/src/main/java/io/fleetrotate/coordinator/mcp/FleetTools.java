@@ -613,7 +613,7 @@ final class FleetTools {
             .put("lease", new JsonObject().put("group", hb.group()).put("backend", backend))
             .put("lockAvailable", lockAvailable)
             .put("nodeState", fleet.state(n).wireName())
-            .put("pendingCommands", n.pendingCommands());
+            .put("pendingCommands", fleet.pendingCommands(id));
     String what =
         (files.size() == 1 ? files.get(0) : files.size() + " files")
             + " on "

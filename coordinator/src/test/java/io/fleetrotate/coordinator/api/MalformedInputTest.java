@@ -183,7 +183,7 @@ class MalformedInputTest {
             "{\"path\": \"/var/log/mcp/server.log\", \"path\": \"/etc/shadow\"}");
 
     assertOneSentence4xx(r.status(), r.body());
-    assertThat(coordinator.fleet().node("n1").orElseThrow().pendingCommands()).isZero();
+    assertThat(coordinator.fleet().pendingCommands("n1")).isZero();
   }
 
   @Test
@@ -195,7 +195,7 @@ class MalformedInputTest {
             "/api/v1/nodes/n1/rotate", ADMIN, "{\"path\": \"/var/log/mcp/server.log\"} {\"x\":1}");
 
     assertOneSentence4xx(r.status(), r.body());
-    assertThat(coordinator.fleet().node("n1").orElseThrow().pendingCommands()).isZero();
+    assertThat(coordinator.fleet().pendingCommands("n1")).isZero();
   }
 
   @Test
@@ -207,7 +207,7 @@ class MalformedInputTest {
 
     assertOneSentence4xx(r.status(), r.body());
     assertThat(r.json().getString("path")).isEqualTo("$.path");
-    assertThat(coordinator.fleet().node("n1").orElseThrow().pendingCommands()).isZero();
+    assertThat(coordinator.fleet().pendingCommands("n1")).isZero();
   }
 
   @Test

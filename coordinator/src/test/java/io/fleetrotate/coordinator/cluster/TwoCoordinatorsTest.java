@@ -10,8 +10,10 @@ import io.fleetrotate.coordinator.Http;
 import io.fleetrotate.coordinator.TestCoordinators;
 import io.fleetrotate.coordinator.Wire;
 import io.fleetrotate.coordinator.config.CoordinatorConfig;
+import io.fleetrotate.coordinator.fleet.FleetState;
 import io.fleetrotate.proto.Result;
 import io.fleetrotate.proto.RotationEvent;
+import io.vertx.core.json.JsonArray;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Path;
@@ -37,14 +39,9 @@ class TwoCoordinatorsTest {
 
   @Test
   void historyAndNodesPostedToOneAreServedByTheOtherAndSurviveItsLoss() throws Exception {
-    int portA = freePort();
-    int portB = freePort();
-    List<String> members = List.of("127.0.0.1:" + portA, "127.0.0.1:" + portB);
-    Coordinator a =
-        start(TestCoordinators.withHazelcast(TestCoordinators.config(dirA), portA, members));
-    Coordinator b =
-        start(TestCoordinators.withHazelcast(TestCoordinators.config(dirB), portB, members));
-    await().atMost(Duration.ofSeconds(60)).until(() -> a.cluster().get().members() == 2);
+    List<Coordinator> pair = startPair();
+    Coordinator a = pair.get(0);
+    Coordinator b = pair.get(1);
     Http httpA = new Http(a.port());
     Http httpB = new Http(b.port());
 
@@ -107,6 +104,73 @@ class TwoCoordinatorsTest {
   }
 
   @Test
+  void aCommandQueuedOnOneIsHandedOverOnceByWhicheverTheNodeReaches() throws Exception {
+    List<Coordinator> pair = startPair();
+    Http httpA = new Http(pair.get(0).port());
+    Http httpB = new Http(pair.get(1).port());
+    assertThat(heartbeat(httpA, "n1")).isEmpty();
+
+    Http.Response r =
+        httpA.post("/api/v1/nodes/n1/rotate", ADMIN, "{\"path\": \"/var/log/mcp/server.log\"}");
+    assertThat(r.status()).as(r.body()).isEqualTo(202);
+    String queued = r.json().getString("commandId");
+    assertThat(pair.get(1).fleet().pendingCommands("n1")).isEqualTo(1);
+
+    // The node's next heartbeat goes to B (a load balancer's choice): B hands the command over.
+    JsonArray delivered = heartbeat(httpB, "n1");
+    assertThat(delivered).hasSize(1);
+    assertThat(delivered.getJsonObject(0).getString("commandId")).isEqualTo(queued);
+    assertThat(delivered.getJsonObject(0).getString("type")).isEqualTo("ROTATE_NOW");
+    assertThat(delivered.getJsonObject(0).getString("path")).isEqualTo("/var/log/mcp/server.log");
+    // Once: neither coordinator hands it over again.
+    assertThat(heartbeat(httpA, "n1")).isEmpty();
+    assertThat(heartbeat(httpB, "n1")).isEmpty();
+    assertThat(pair.get(0).fleet().pendingCommands("n1")).isZero();
+  }
+
+  @Test
+  void thePendingLimitHoldsAcrossTheCluster() throws Exception {
+    List<Coordinator> pair = startPair();
+    Http httpA = new Http(pair.get(0).port());
+    Http httpB = new Http(pair.get(1).port());
+    heartbeat(httpA, "n1");
+    heartbeat(httpB, "n1");
+    for (int i = 0; i < FleetState.MAX_PENDING_COMMANDS; i++) {
+      queue(i % 2 == 0 ? httpA : httpB, "n1");
+    }
+
+    Http.Response refusedA = httpA.post("/api/v1/nodes/n1/rotate", ADMIN, "{}");
+    Http.Response refusedB = httpB.post("/api/v1/nodes/n1/rotate", ADMIN, "{}");
+
+    assertThat(refusedA.status()).isEqualTo(409);
+    assertThat(refusedB.status()).isEqualTo(409);
+    assertThat(refusedB.json().getString("error"))
+        .isEqualTo(
+            "node n1 already has 100 pending commands; wait for its next heartbeat to collect them");
+    assertThat(heartbeat(httpB, "n1")).hasSize(FleetState.MAX_PENDING_COMMANDS);
+    assertThat(httpA.post("/api/v1/nodes/n1/rotate", ADMIN, "{}").status()).isEqualTo(202);
+  }
+
+  @Test
+  void aCommandQueuedOnACoordinatorThatCrashesIsHandedOverByTheOther() throws Exception {
+    List<Coordinator> pair = startPair();
+    Coordinator a = pair.get(0);
+    Http httpA = new Http(a.port());
+    Http httpB = new Http(pair.get(1).port());
+    heartbeat(httpA, "n1");
+    String queued = queue(httpA, "n1");
+
+    a.cluster().get().terminate();
+    a.close();
+    running.remove(a);
+
+    JsonArray delivered = heartbeat(httpB, "n1");
+    assertThat(delivered).hasSize(1);
+    assertThat(delivered.getJsonObject(0).getString("commandId")).isEqualTo(queued);
+    assertThat(heartbeat(httpB, "n1")).isEmpty();
+  }
+
+  @Test
   void aCoordinatorThatRestartsAloneKeepsHistoryAndNodesFromItsDisk() throws Exception {
     int port = freePort();
     CoordinatorConfig config =
@@ -124,6 +188,38 @@ class TwoCoordinatorsTest {
     Http again = new Http(second.port());
     assertThat(again.get("/api/v1/rotations", ADMIN).json().getJsonArray("items")).hasSize(1);
     assertThat(again.get("/api/v1/nodes/n1", ADMIN).status()).isEqualTo(200);
+  }
+
+  /** A and B, each with its own store, joined in one cluster. */
+  private List<Coordinator> startPair() throws Exception {
+    int portA = freePort();
+    int portB = freePort();
+    List<String> members = List.of("127.0.0.1:" + portA, "127.0.0.1:" + portB);
+    Coordinator a =
+        start(TestCoordinators.withHazelcast(TestCoordinators.config(dirA), portA, members));
+    Coordinator b =
+        start(TestCoordinators.withHazelcast(TestCoordinators.config(dirB), portB, members));
+    await().atMost(Duration.ofSeconds(60)).until(() -> a.cluster().get().members() == 2);
+    // Partitions migrated and backed up: from here on a write survives the loss of either member.
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> a.cluster().get().hazelcast().getPartitionService().isClusterSafe());
+    return List.of(a, b);
+  }
+
+  /** Sends a heartbeat of {@code node}; returns the commands of the reply. */
+  private static JsonArray heartbeat(Http http, String node) {
+    Http.Response r =
+        http.post("/api/v1/heartbeats", AGENT, Wire.heartbeatJson(node, Instant.now(), 0.4));
+    assertThat(r.status()).as(r.body()).isEqualTo(200);
+    return r.json().getJsonArray("commands");
+  }
+
+  /** Queues a rotate-now of every file of {@code node}; returns the command id. */
+  private static String queue(Http http, String node) {
+    Http.Response r = http.post("/api/v1/nodes/" + node + "/rotate", ADMIN, "{}");
+    assertThat(r.status()).as(r.body()).isEqualTo(202);
+    return r.json().getString("commandId");
   }
 
   private Coordinator start(CoordinatorConfig config) throws Exception {

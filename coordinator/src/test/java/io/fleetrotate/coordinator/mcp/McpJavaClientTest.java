@@ -226,7 +226,7 @@ class McpJavaClientTest {
           .isInstanceOf(McpError.class)
           .hasMessageContaining("rotate_now needs an admin token");
     }
-    assertThat(coordinator.fleet().node("n1").orElseThrow().pendingCommands()).isZero();
+    assertThat(coordinator.fleet().pendingCommands("n1")).isZero();
     assertThat(http.get("/api/v1/advice?node=n1", VIEWER).status()).isEqualTo(200);
     assertThat(http.post("/api/v1/nodes/n1/rotate", VIEWER, "").status()).isEqualTo(403);
   }
@@ -244,7 +244,7 @@ class McpJavaClientTest {
           .isEqualTo(
               "Dry run: would rotate /var/log/mcp/server.log on n1 under the lease of group"
                   + " mcp-server (unknown). Call again with confirm: true to queue it.");
-      assertThat(coordinator.fleet().node("n1").orElseThrow().pendingCommands()).isZero();
+      assertThat(coordinator.fleet().pendingCommands("n1")).isZero();
 
       CallToolResult queued =
           c.callTool(
@@ -252,7 +252,7 @@ class McpJavaClientTest {
                   "rotate_now",
                   Map.of("node", "n1", "path", "/var/log/mcp/server.log", "confirm", true)));
       String id = structured(queued).getJsonObject("command").getString("commandId");
-      assertThat(coordinator.fleet().node("n1").orElseThrow().pendingCommands()).isEqualTo(1);
+      assertThat(coordinator.fleet().pendingCommands("n1")).isEqualTo(1);
 
       // The node's next heartbeat carries the command, once.
       clock.advance(Duration.ofSeconds(15));

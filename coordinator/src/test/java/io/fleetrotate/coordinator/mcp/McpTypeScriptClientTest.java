@@ -121,6 +121,6 @@ class McpTypeScriptClientTest {
     assertThat(out.getJsonObject("noToken").getString("error"))
         .contains("missing or unknown token");
     // The dry run queued nothing, and the viewer's confirm did not either.
-    assertThat(setup.coordinator.fleet().node("n1").orElseThrow().pendingCommands()).isZero();
+    assertThat(setup.coordinator.fleet().pendingCommands("n1")).isZero();
   }
 }
