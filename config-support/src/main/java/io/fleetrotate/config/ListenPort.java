@@ -31,28 +31,34 @@ public record ListenPort(String key, String bind, int port) {
       probe.bind(new InetSocketAddress(InetAddress.getByName(bind), port), 1);
       return Optional.empty();
     } catch (IOException | SecurityException e) {
-      if (e instanceof BindException && String.valueOf(e.getMessage()).contains("in use")) {
-        return Optional.of(
-            key
-                + " "
-                + port
-                + " is already in use on "
-                + bind
-                + "; stop the process listening there or set another "
-                + key
-                + ".");
-      }
-      return Optional.of(
-          key
-              + " "
-              + port
-              + " cannot be listened on at "
-              + bind
-              + " ("
-              + e.getMessage()
-              + "); set another "
-              + key
-              + " or bind address.");
+      return Optional.of(refusal(e));
     }
+  }
+
+  /**
+   * The sentence for {@code e}, the failure to listen on this port: what {@link #refuseInUse} says,
+   * and what a server that finds the port taken only when it binds (taken in between) says too.
+   */
+  public String refusal(Exception e) {
+    if (e instanceof BindException && String.valueOf(e.getMessage()).contains("in use")) {
+      return key
+          + " "
+          + port
+          + " is already in use on "
+          + bind
+          + "; stop the process listening there or set another "
+          + key
+          + ".";
+    }
+    return key
+        + " "
+        + port
+        + " cannot be listened on at "
+        + bind
+        + " ("
+        + e.getMessage()
+        + "); set another "
+        + key
+        + " or bind address.";
   }
 }

@@ -65,8 +65,16 @@ public final class AgentMain implements Runnable {
     if (!daemon && System.getProperty("fleetrotate.lib.level") == null) {
       System.setProperty("fleetrotate.lib.level", "OFF");
     }
+    String format;
+    try {
+      format = LogFormat.choose(args, System.getenv());
+    } catch (LogFormat.UnknownFormat e) {
+      // Before any logger exists: the logging configuration reads the format.
+      System.err.println(e.getMessage());
+      return CommandLine.ExitCode.USAGE;
+    }
     if (System.getProperty("fleetrotate.log.format") == null) {
-      System.setProperty("fleetrotate.log.format", LogFormat.choose(args, System.getenv()));
+      System.setProperty("fleetrotate.log.format", format);
     }
     return commandLine(hooks).execute(args);
   }

@@ -1,7 +1,6 @@
 package io.fleetrotate.agent;
 
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -19,30 +18,46 @@ final class LogFormat {
 
   private LogFormat() {}
 
+  /** A log format that is neither text nor json: the message is the one sentence to print. */
+  static final class UnknownFormat extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    UnknownFormat(String source, String value) {
+      super(source + " \"" + value + "\" is not a log format; allowed values: text, json.");
+    }
+  }
+
   /**
    * {@value #OPTION} on the command line, else {@value #ENV}, else text when a terminal is attached
-   * and JSON otherwise. A value that is neither is left to the option's parser, which names it.
+   * and JSON otherwise.
+   *
+   * @throws UnknownFormat when the option or the variable names neither format
    */
-  static String choose(String[] args, Map<String, String> env) {
+  static String choose(String[] args, Map<String, String> env) throws UnknownFormat {
     List<String> a = List.of(args);
     for (int i = 0; i < a.size(); i++) {
       String arg = a.get(i);
       if (arg.startsWith(OPTION + "=")) {
-        return known(arg.substring(OPTION.length() + 1));
+        return known(OPTION, arg.substring(OPTION.length() + 1));
       }
       if (arg.equals(OPTION) && i + 1 < a.size()) {
-        return known(a.get(i + 1));
+        return known(OPTION, a.get(i + 1));
       }
     }
     String fromEnv = env.get(ENV);
     if (fromEnv != null && !fromEnv.isBlank()) {
-      return known(fromEnv);
+      return known(ENV, fromEnv);
     }
     return System.console() != null ? Format.text.name() : Format.json.name();
   }
 
-  private static String known(String value) {
-    String v = value.strip().toLowerCase(Locale.ROOT);
-    return Format.text.name().equals(v) ? v : Format.json.name();
+  private static String known(String source, String value) throws UnknownFormat {
+    // Exactly as the option's parser takes it (case-sensitive).
+    for (Format f : Format.values()) {
+      if (f.name().equals(value)) {
+        return value;
+      }
+    }
+    throw new UnknownFormat(source, value);
   }
 }

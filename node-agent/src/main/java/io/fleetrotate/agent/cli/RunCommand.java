@@ -88,7 +88,14 @@ public final class RunCommand implements Callable<Integer> {
                     stopped.countDown();
                   },
                   "fleetrotate-shutdown"));
-      int port = daemon.start();
+      int port;
+      try {
+        port = daemon.start();
+      } catch (AgentDaemon.PortRefused e) {
+        // Taken since the start-up check: the same sentence as that check's.
+        spec.commandLine().getErr().println(config.file() + ": " + e.getMessage());
+        return ConfigOption.BAD_CONFIG;
+      }
       log.info(
           "fleetrotate agent {} started: node {}, group {}, {} file entries, http port {}, {}",
           AgentMain.version(),

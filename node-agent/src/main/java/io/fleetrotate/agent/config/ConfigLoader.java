@@ -26,10 +26,7 @@ public final class ConfigLoader {
 
   /** The HTTP server of /health and /metrics, unless it is off. */
   private static List<ListenPort> listens(AgentConfig c) {
-    HttpConfig http = c.http();
-    return http.enabled()
-        ? List.of(new ListenPort("http.port", http.bind(), http.port()))
-        : List.of();
+    return c.http().enabled() ? List.of(c.http().listenPort()) : List.of();
   }
 
   /** Loads {@code file}, substituting from this process' environment. */

@@ -1,5 +1,6 @@
 package io.fleetrotate.agent.config;
 
+import io.fleetrotate.config.ListenPort;
 import java.util.Objects;
 
 /**
@@ -15,5 +16,10 @@ public record HttpConfig(boolean enabled, String bind, int port) {
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port out of range: " + port);
     }
+  }
+
+  /** The port as the start-up check and the daemon's bind name it ({@code http.port}). */
+  public ListenPort listenPort() {
+    return new ListenPort("http.port", bind, port);
   }
 }

@@ -7,6 +7,7 @@ import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -84,32 +85,56 @@ public final class AgentDaemon implements AutoCloseable {
     this.companion = companion;
   }
 
-  /** Starts HTTP (if enabled) and the check loop; returns the HTTP port, or -1 without HTTP. */
+  /**
+   * The daemon cannot listen on its HTTP port (taken since the start-up check): the message is the
+   * one sentence that check prints, naming {@code http.port}.
+   */
+  public static final class PortRefused extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    PortRefused(String sentence, Throwable cause) {
+      super(sentence, cause);
+    }
+  }
+
+  /**
+   * Starts HTTP (if enabled) and the check loop; returns the HTTP port, or -1 without HTTP.
+   *
+   * @throws PortRefused when the HTTP port cannot be listened on; nothing was started
+   */
   public int start() throws Exception {
     int port = -1;
     if (config.http().enabled()) {
       vertx = Vertx.vertx();
-      http =
-          vertx
-              .createHttpServer()
-              .requestHandler(
-                  req -> {
-                    switch (req.path()) {
-                      case "/metrics" ->
-                          req.response()
-                              .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8")
-                              .end(metrics.scrape());
-                      case "/health" ->
-                          req.response()
-                              .putHeader("content-type", "application/json")
-                              .end(health().encode());
-                      default -> req.response().setStatusCode(404).end("not found\n");
-                    }
-                  })
-              .listen(config.http().port(), config.http().bind())
-              .toCompletionStage()
-              .toCompletableFuture()
-              .get(30, TimeUnit.SECONDS);
+      try {
+        http =
+            vertx
+                .createHttpServer()
+                .requestHandler(
+                    req -> {
+                      switch (req.path()) {
+                        case "/metrics" ->
+                            req.response()
+                                .putHeader(
+                                    "content-type", "text/plain; version=0.0.4; charset=utf-8")
+                                .end(metrics.scrape());
+                        case "/health" ->
+                            req.response()
+                                .putHeader("content-type", "application/json")
+                                .end(health().encode());
+                        default -> req.response().setStatusCode(404).end("not found\n");
+                      }
+                    })
+                .listen(config.http().port(), config.http().bind())
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(30, TimeUnit.SECONDS);
+      } catch (ExecutionException e) {
+        Exception why = e.getCause() instanceof Exception c ? c : e;
+        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        vertx = null;
+        throw new PortRefused(config.http().listenPort().refusal(why), why);
+      }
       port = http.actualPort();
       log.info("serving /health and /metrics on {}:{}", config.http().bind(), port);
     }

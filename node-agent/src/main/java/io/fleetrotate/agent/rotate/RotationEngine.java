@@ -26,6 +26,7 @@ import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -112,21 +113,25 @@ public final class RotationEngine {
   }
 
   /**
-   * The event of the finished rotation {@code rotationId} is kept by whoever reports it: its
-   * journal, which held the outcome until now, goes away. Nothing for any other outcome.
+   * The event of the ended rotation {@code rotationId} (succeeded or failed) is kept by whoever
+   * reports it: its journal, which held the outcome until now, goes away. Nothing for any other
+   * outcome.
    */
   public void eventKept(String rotationId) throws IOException {
     RotationJournal.discard(journalDir, rotationId);
   }
 
-  /** What the {@link RotationStep#DONE} record keeps of a finished rotation beyond its plan. */
+  /** What the {@link RotationStep#DONE} record keeps of an ended rotation beyond its plan. */
   private static Map<String, String> finishedDetails(RotationOutcome o) {
-    return Map.of(
-        "message", o.message(),
-        "bytesBefore", Long.toString(o.bytesBefore()),
-        "bytesAfter", Long.toString(o.bytesAfter()),
-        "codec", o.codec(),
-        "finishedAt", o.finishedAt().toString());
+    Map<String, String> d = new LinkedHashMap<>();
+    d.put("result", o.result().name());
+    o.reason().ifPresent(r -> d.put("reason", r.name()));
+    d.put("message", o.message());
+    d.put("bytesBefore", Long.toString(o.bytesBefore()));
+    d.put("bytesAfter", Long.toString(o.bytesAfter()));
+    d.put("codec", o.codec());
+    d.put("finishedAt", o.finishedAt().toString());
+    return d;
   }
 
   /** A rotation found in the journal, to be finished by {@link #resume}. */
@@ -150,9 +155,9 @@ public final class RotationEngine {
     }
 
     /**
-     * The outcome of a rotation that finished before the kill (its journal ends with {@link
-     * RotationStep#DONE}): nothing is left to do but report it. Empty for a rotation to {@link
-     * #resume}.
+     * The outcome of a rotation that ended, succeeded or failed, before the kill (its journal ends
+     * with {@link RotationStep#DONE}): nothing is left to do but report it. Empty for a rotation to
+     * {@link #resume}.
      */
     public Optional<RotationOutcome> finished() {
       if (pending.lastStep() != RotationStep.DONE) {
@@ -166,8 +171,8 @@ public final class RotationEngine {
               Path.of(plan.livePath()),
               plan.group(),
               Trigger.valueOf(plan.trigger()),
-              Result.SUCCESS,
-              Optional.empty(),
+              Result.valueOf(d.getOrDefault("result", Result.SUCCESS.name())),
+              Optional.ofNullable(d.get("reason")).map(FailureReason::valueOf),
               d.getOrDefault("message", "rotated"),
               Long.parseLong(d.getOrDefault("bytesBefore", "0")),
               Long.parseLong(d.getOrDefault("bytesAfter", "0")),
@@ -214,10 +219,8 @@ public final class RotationEngine {
       run.plan = plan;
       run.bytesBefore = size;
       lease.checkValid();
-      try (RotationJournal journal = RotationJournal.begin(journalDir, plan, clock, steps)) {
-        run.journal = journal;
-        return run.from(RotationStep.BEGIN, Map.of());
-      }
+      run.journal = RotationJournal.begin(journalDir, plan, clock, steps);
+      return run.from(RotationStep.BEGIN, Map.of());
     } catch (RotationFailure f) {
       return run.failed(f);
     } catch (LeaseLostException e) {
@@ -225,7 +228,7 @@ public final class RotationEngine {
     } catch (IOException e) {
       return run.failed(classify(e, "rotating " + spec.liveFile()));
     } finally {
-      run.closeLive();
+      run.close();
     }
   }
 
@@ -241,8 +244,8 @@ public final class RotationEngine {
             ProgressListener.NONE,
             Instant.parse(plan.startedAt()));
     run.plan = plan;
-    try (RotationJournal journal = RotationJournal.resume(pending, clock, steps)) {
-      run.journal = journal;
+    try {
+      run.journal = RotationJournal.resume(pending, clock, steps);
       log.info(
           "resuming rotation {} of {} after step {}",
           plan.rotationId(),
@@ -256,7 +259,7 @@ public final class RotationEngine {
     } catch (IOException e) {
       return run.failed(classify(e, "resuming the rotation of " + plan.livePath()));
     } finally {
-      run.closeLive();
+      run.close();
     }
   }
 
@@ -435,7 +438,23 @@ public final class RotationEngine {
       return live;
     }
 
-    void closeLive() {
+    /**
+     * Closes what the run holds. The journal is closed only here, after {@link #failed} could still
+     * end it.
+     */
+    void close() {
+      closeLive();
+      if (journal != null) {
+        try {
+          journal.close();
+        } catch (IOException e) {
+          log.debug(
+              "closing the journal of rotation {} failed: {}", plan.rotationId(), e.getMessage());
+        }
+      }
+    }
+
+    private void closeLive() {
       if (live != null) {
         try {
           live.close();
@@ -482,18 +501,32 @@ public final class RotationEngine {
       }
       compressPending();
       prune();
-      RotationOutcome done = outcome(Result.SUCCESS, null, note.isEmpty() ? "rotated" : note);
+      return end(outcome(Result.SUCCESS, null, note.isEmpty() ? "rotated" : note));
+    }
+
+    /**
+     * Ends the journal with {@code o} in its {@link RotationStep#DONE} record: the journal keeps
+     * the outcome until its event is kept elsewhere ({@link RotationEngine#eventKept}), across a
+     * kill. The same for a success and a failure.
+     */
+    private RotationOutcome end(RotationOutcome o) {
       try {
-        journal.record(RotationStep.DONE, finishedDetails(done));
+        journal.record(RotationStep.DONE, finishedDetails(o));
+        return o;
       } catch (IOException e) {
-        // The rotation is done all the same; only a kill before its event is written loses it now.
+        // The rotation has ended all the same; only a kill before its event is written loses it
+        // now.
         log.warn(
             "cannot journal the end of rotation {} ({}); its event is not kept across a kill",
             plan.rotationId(),
             e.getMessage());
-        journal.complete();
       }
-      return done;
+      try {
+        journal.complete();
+      } catch (IOException e) {
+        log.warn("could not remove the journal of rotation {}", plan.rotationId(), e);
+      }
+      return o;
     }
 
     private void move() throws IOException, RotationFailure, LeaseLostException, MoveSkipped {
@@ -692,7 +725,6 @@ public final class RotationEngine {
           spec.reopener().reopen();
         } catch (ReopenFailure e) {
           // The backup is safe under its name; it stays uncompressed while the server holds it.
-          journal.complete();
           throw new RotationFailure(FailureReason.REOPEN_FAILED, e.getMessage(), e);
         }
       }
@@ -886,16 +918,10 @@ public final class RotationEngine {
                   FailureReason.LEASE_LOST, superseded.get() + "; " + f.getMessage(), f);
         }
       }
-      if (journal != null && f.reason != FailureReason.REOPEN_FAILED) {
-        try {
-          // Every failure we catch leaves the files consistent at a step boundary.
-          journal.complete();
-        } catch (IOException e) {
-          log.warn("could not remove the journal of rotation {}", plan.rotationId(), e);
-        }
-      }
       log.warn("rotation of {} failed: {}", spec.liveFile(), f.getMessage());
-      return outcome(Result.FAILED, f.reason, f.getMessage());
+      RotationOutcome o = outcome(Result.FAILED, f.reason, f.getMessage());
+      // Every failure we catch leaves the files consistent at a step boundary: nothing to resume.
+      return journal == null ? o : end(o);
     }
 
     /** Why this rotation's lease no longer stands (lost, or a higher token in the fence). */

@@ -21,10 +21,10 @@ import java.util.Map;
  * announces (or after the step it confirms) runs. After a crash, {@link #pending} tells the engine
  * where every unfinished rotation stopped, so it can finish or undo it.
  *
- * <p>A successful rotation's last record ({@link RotationStep#DONE}) carries its outcome, and the
- * journal stays until that outcome's event is kept elsewhere ({@link #discard}): a kill between the
- * end of the rotation and the write of its event leaves the event here, to be handed over at the
- * next start.
+ * <p>A rotation's last record ({@link RotationStep#DONE}) carries its outcome, success or failure,
+ * and the journal stays until that outcome's event is kept elsewhere ({@link #discard}): a kill
+ * between the end of the rotation and the write of its event leaves the event here, to be handed
+ * over at the next start.
  */
 final class RotationJournal implements AutoCloseable {
 
@@ -133,8 +133,8 @@ final class RotationJournal implements AutoCloseable {
   }
 
   /**
-   * The rotations in {@code dir} that finished ({@link RotationStep#DONE}) and whose event is not
-   * yet kept. Only reads: another process may be writing the other journals.
+   * The rotations in {@code dir} that ended ({@link RotationStep#DONE}) and whose event is not yet
+   * kept. Only reads: another process may be writing the other journals.
    */
   static List<Pending> finished(Path dir) throws IOException {
     return scan(dir, false).stream().filter(p -> p.lastStep() == RotationStep.DONE).toList();

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -31,6 +32,18 @@ public final class AgentProcess {
       ProcessBuilder.Redirect err,
       String... args)
       throws IOException {
+    return start(main, jvmArgs, Map.of(), out, err, args);
+  }
+
+  /** As above, with {@code env} added to the child's environment. */
+  public static Process start(
+      Class<?> main,
+      List<String> jvmArgs,
+      Map<String, String> env,
+      ProcessBuilder.Redirect out,
+      ProcessBuilder.Redirect err,
+      String... args)
+      throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-Xshare:auto");
@@ -40,12 +53,20 @@ public final class AgentProcess {
     cmd.add(System.getProperty("java.class.path"));
     cmd.add(main.getName());
     cmd.addAll(List.of(args));
-    return new ProcessBuilder(cmd).redirectOutput(out).redirectError(err).start();
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out).redirectError(err);
+    pb.environment().putAll(env);
+    return pb.start();
   }
 
   /** Runs to completion and returns the exit code. */
   static int run(Path logFile, String... args) throws Exception {
-    Process p = start(logFile, List.of(), args);
+    return run(logFile, Map.of(), args);
+  }
+
+  /** As above, with {@code env} added to the child's environment. */
+  static int run(Path logFile, Map<String, String> env, String... args) throws Exception {
+    ProcessBuilder.Redirect log = ProcessBuilder.Redirect.appendTo(logFile.toFile());
+    Process p = start(HookedAgentMain.class, List.of(), env, log, log, args);
     assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("agent finished").isTrue();
     return p.exitValue();
   }

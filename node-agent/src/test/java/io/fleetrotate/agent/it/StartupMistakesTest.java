@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -51,6 +52,21 @@ class StartupMistakesTest {
                   + " another http.port.");
       assertThat(stateDir).doesNotExist();
     }
+  }
+
+  @Test
+  void anUnknownLogFormatIsOneSentenceWithExit2() throws Exception {
+    Path option = dir.resolve("option.txt");
+    assertThat(AgentProcess.run(option, "--log-format=xml", "--version")).isEqualTo(2);
+    assertThat(Files.readAllLines(option, StandardCharsets.UTF_8))
+        .containsExactly("--log-format \"xml\" is not a log format; allowed values: text, json.");
+
+    Path env = dir.resolve("env.txt");
+    assertThat(AgentProcess.run(env, Map.of("FLEETROTATE_LOG_FORMAT", "yaml"), "--version"))
+        .isEqualTo(2);
+    assertThat(Files.readAllLines(env, StandardCharsets.UTF_8))
+        .containsExactly(
+            "FLEETROTATE_LOG_FORMAT \"yaml\" is not a log format; allowed values: text, json.");
   }
 
   @Test

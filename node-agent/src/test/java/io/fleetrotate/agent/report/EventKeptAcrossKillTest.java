@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.fleetrotate.agent.it.AgentProcess;
 import io.fleetrotate.agent.it.HookedAgentMain;
+import io.fleetrotate.proto.FailureReason;
+import io.fleetrotate.proto.Result;
 import io.fleetrotate.proto.RotationEvent;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -19,9 +21,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code agent run} as a child JVM, SIGKILLed at the instant a rotation has ended and its event is
- * not yet in the outbox (right after the journal's DONE record): the next run finds the event in
- * the journal, and the coordinator receives it exactly once.
+ * {@code agent run} as a child JVM, SIGKILLed at the instant a rotation has ended (succeeded or
+ * failed) and its event is not yet in the outbox (right after the journal's DONE record): the next
+ * run finds the event in the journal, and the coordinator receives it exactly once.
  */
 class EventKeptAcrossKillTest {
   private static final Duration DEADLINE = Duration.ofSeconds(90);
@@ -45,9 +47,47 @@ class EventKeptAcrossKillTest {
 
   @Test
   void aKillBetweenTheEndOfARotationAndItsEventLosesNothingAndDuplicatesNothing() throws Exception {
+    Path live = liveLog();
+    RotationEvent e = killedAtDoneThenRestarted(live, "reopen: { method: copytruncate }");
+    assertThat(e.result()).isEqualTo(Result.SUCCESS);
+    assertThat(e.path()).isEqualTo(live.toString());
+    assertThat(e.bytesBefore()).isEqualTo(10L * 200_000);
+  }
+
+  /**
+   * A failure that touched the log (moved aside, then the server's reload command failed) ends its
+   * journal as a success does: its FAILED event survives the kill, once.
+   */
+  @Test
+  void aKillRightAfterAFailedRotationLosesNotItsEventAndDuplicatesNothing() throws Exception {
+    Path live = liveLog();
+    RotationEvent e =
+        killedAtDoneThenRestarted(
+            live, "reopen: { method: command, command: [\"/bin/false\"], timeout: 10s }");
+    assertThat(e.result()).isEqualTo(Result.FAILED);
+    assertThat(e.reason()).isEqualTo(FailureReason.REOPEN_FAILED);
+    assertThat(e.path()).isEqualTo(live.toString());
+    assertThat(e.bytesBefore()).isEqualTo(10L * 200_000);
+    try (Stream<Path> files = Files.list(live.getParent())) {
+      assertThat(files.filter(f -> f.getFileName().toString().matches("server\\.log\\.\\d{8}.*")))
+          .as("the moved log is kept whole and uncompressed")
+          .singleElement()
+          .satisfies(b -> assertThat(b).hasSize(10L * 200_000));
+    }
+  }
+
+  private Path liveLog() throws IOException {
     Path logs = Files.createDirectories(dir.resolve("logs"));
     Files.setPosixFilePermissions(logs, PosixFilePermissions.fromString("rwxr-x---"));
-    Path live = Files.writeString(logs.resolve("server.log"), "{\"seq\":1}\n".repeat(200_000));
+    return Files.writeString(logs.resolve("server.log"), "{\"seq\":1}\n".repeat(200_000));
+  }
+
+  /**
+   * Runs the agent until {@code live}'s rotation has journaled its end, SIGKILLs it there, checks
+   * the event is only in the journal, runs it again and returns the one event the coordinator
+   * stored (received once, not twice).
+   */
+  private RotationEvent killedAtDoneThenRestarted(Path live, String reopen) throws Exception {
     Path state = dir.resolve("state");
     Path outbox = Reporter.outboxDir(state);
     Path journalDir = state.resolve("journal");
@@ -65,9 +105,9 @@ class EventKeptAcrossKillTest {
               files:
                 - path: %s
                   trigger: { maxSize: 1MiB }
-                  reopen: { method: copytruncate }
+                  %s
               """
-                  .formatted(state, coordinator.url(), FakeCoordinator.TOKEN, live));
+                  .formatted(state, coordinator.url(), FakeCoordinator.TOKEN, live, reopen));
 
       Process first = run(config, output, List.of("-Dfleetrotate.test.pauseAfter=DONE"));
       Path marker = journalDir.resolve("paused-after-DONE");
@@ -97,9 +137,8 @@ class EventKeptAcrossKillTest {
       }
       RotationEvent e = coordinator.stored().get(0);
       assertThat(e.eventId()).isEqualTo(rotationId);
-      assertThat(e.path()).isEqualTo(live.toString());
-      assertThat(e.bytesBefore()).isEqualTo(10L * 200_000);
       assertThat(coordinator.received()).as("sent once, not twice").hasSize(1);
+      return e;
     }
   }
 }

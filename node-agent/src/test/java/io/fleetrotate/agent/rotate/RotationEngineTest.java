@@ -316,6 +316,13 @@ class RotationEngineTest {
     assertThat(o.result()).isEqualTo(Result.FAILED);
     assertThat(o.reason()).contains(FailureReason.REOPEN_FAILED);
     assertThat(Files.readString(logs.resolve("server.log.20261121-020000"))).isEqualTo(lines(100));
+    // As a success's, the failure's outcome stays in its journal until its event is kept.
+    RotationEngine.PendingRotation ended = engine().pending().get(0);
+    assertThat(ended.lastStep()).isEqualTo(RotationStep.DONE.name());
+    assertThat(ended.finished()).contains(o);
+    assertThat(engine().finishedUnreported()).containsExactly(o);
+    engine().eventKept(o.rotationId());
+    assertThat(RotationJournal.pending(dir.resolve("state/journal"))).isEmpty();
   }
 
   @Test
@@ -402,7 +409,10 @@ class RotationEngineTest {
     assertThat(names(logs)).containsExactly("server.log");
     assertThat(FenceFile.of(live, clock).read().orElseThrow().token()).isEqualTo(43);
     assertThat(Files.readString(live)).isEqualTo(lines(100));
-    assertThat(RotationJournal.pending(dir.resolve("state/journal"))).isEmpty();
+    // Nothing to resume: the journal only keeps the failure's outcome until its event is kept.
+    assertThat(engine().pending())
+        .singleElement()
+        .satisfies(p -> assertThat(p.finished()).contains(o));
   }
 
   @Test
