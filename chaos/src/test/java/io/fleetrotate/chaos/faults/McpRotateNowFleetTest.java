@@ -67,11 +67,7 @@ class McpRotateNowFleetTest {
       assertThat(agent.backups()).isEmpty();
 
       JsonNode queued =
-          tool(
-              mcp,
-              admin,
-              "rotate_now",
-              Map.of("node", "node-1", "path", path, "confirm", true));
+          tool(mcp, admin, "rotate_now", Map.of("node", "node-1", "path", path, "confirm", true));
       assertThat(queued.path("isError").asBoolean(false)).as(queued.toString()).isFalse();
       await("the agent runs the command and reports it")
           .atMost(Duration.ofSeconds(60))
@@ -112,7 +108,8 @@ class McpRotateNowFleetTest {
       throws Exception {
     String body =
         JSON.writeValueAsString(
-            Map.of("jsonrpc", "2.0", "id", ids.incrementAndGet(), "method", method, "params", params));
+            Map.of(
+                "jsonrpc", "2.0", "id", ids.incrementAndGet(), "method", method, "params", params));
     HttpResponse<String> r =
         http.send(
             HttpRequest.newBuilder(mcp)
