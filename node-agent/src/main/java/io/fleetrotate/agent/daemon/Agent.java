@@ -396,22 +396,7 @@ public final class Agent {
   }
 
   private RotationOutcome skipped(RotationSpec spec, Trigger trigger, Lease lease, String why) {
-    Instant now = clock.instant();
-    return new RotationOutcome(
-        UUID.randomUUID().toString(),
-        spec.liveFile(),
-        spec.group(),
-        trigger,
-        Result.SKIPPED,
-        Optional.empty(),
-        why,
-        0,
-        0,
-        "none",
-        now,
-        now,
-        lease.fencingToken(),
-        Optional.empty());
+    return untouched(spec, trigger, Result.SKIPPED, Optional.empty(), why, lease.fencingToken());
   }
 
   /** {@code token} when the fence of {@code live} holds it (this agent's own step), else 0. */
@@ -430,41 +415,43 @@ public final class Agent {
 
   /** A rotation put off until the lock service is reachable again: SKIPPED, not FAILED. */
   private RotationOutcome deferred(RotationSpec spec, Trigger trigger, String backend, String why) {
-    Instant now = clock.instant();
-    return new RotationOutcome(
-        UUID.randomUUID().toString(),
-        spec.liveFile(),
-        spec.group(),
+    return untouched(
+        spec,
         trigger,
         Result.SKIPPED,
         Optional.of(FailureReason.LOCK_UNAVAILABLE),
         "deferred until the " + backend + " lock service is reachable again: " + why,
-        0,
-        0,
-        "none",
-        now,
-        now,
-        0,
-        Optional.empty());
+        0);
   }
 
   private RotationOutcome notRotated(
       RotationSpec spec, Trigger trigger, FailureReason reason, String why) {
+    return untouched(spec, trigger, Result.FAILED, Optional.of(reason), why, 0);
+  }
+
+  /** An outcome for a file the agent left as it was: nothing moved, nothing compressed. */
+  private RotationOutcome untouched(
+      RotationSpec spec,
+      Trigger trigger,
+      Result result,
+      Optional<FailureReason> reason,
+      String why,
+      long fencingToken) {
     Instant now = clock.instant();
     return new RotationOutcome(
         UUID.randomUUID().toString(),
         spec.liveFile(),
         spec.group(),
         trigger,
-        Result.FAILED,
-        Optional.of(reason),
+        result,
+        reason,
         why,
         0,
         0,
         "none",
         now,
         now,
-        0,
+        fencingToken,
         Optional.empty());
   }
 
