@@ -62,8 +62,10 @@ class McpRotateNowFleetTest {
 
       JsonNode dry = tool(mcp, admin, "rotate_now", Map.of("node", "node-1", "path", path));
       assertThat(dry.path("structuredContent").path("dryRun").asBoolean()).isTrue();
-      Thread.sleep(3000); // three heartbeats: a dry run must not have queued anything
-      assertThat(manual(coordinator, path)).isEmpty();
+      await("three heartbeats pass and a dry run has queued nothing")
+          .during(Duration.ofSeconds(3))
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> manual(coordinator, path).isEmpty());
       assertThat(agent.backups()).isEmpty();
 
       JsonNode queued =
@@ -73,7 +75,10 @@ class McpRotateNowFleetTest {
           .atMost(Duration.ofSeconds(60))
           .pollInterval(Duration.ofMillis(500))
           .until(() -> manual(coordinator, path).size() == 1);
-      Thread.sleep(5000); // five more heartbeats: the command must not come back
+      await("five more heartbeats pass and the command does not come back")
+          .during(Duration.ofSeconds(5))
+          .atMost(Duration.ofSeconds(8))
+          .until(() -> manual(coordinator, path).size() == 1);
       List<Rotation> rotations = manual(coordinator, path);
       assertThat(rotations).hasSize(1);
       assertThat(rotations.get(0).succeeded()).as(rotations.toString()).isTrue();
