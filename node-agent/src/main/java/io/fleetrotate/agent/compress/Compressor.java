@@ -1,5 +1,6 @@
 package io.fleetrotate.agent.compress;
 
+import io.fleetrotate.agent.os.Durable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedByInterruptException;
@@ -354,7 +355,7 @@ public final class Compressor {
 
     void force(FileChannel out) throws TargetWriteException {
       try {
-        out.force(true);
+        Durable.SYSTEM.fsync(target, () -> out.force(true));
       } catch (IOException e) {
         throw new TargetWriteException("Cannot fsync " + target + ": " + e.getMessage(), e);
       }

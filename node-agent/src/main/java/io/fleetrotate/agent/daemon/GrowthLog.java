@@ -2,12 +2,12 @@ package io.fleetrotate.agent.daemon;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fleetrotate.agent.os.Durable;
 import io.fleetrotate.config.advice.GrowthRecord;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -70,10 +70,8 @@ final class GrowthLog {
     }
     Map<String, String> out = new TreeMap<>();
     records.forEach((path, r) -> out.put(path.toString(), r.encode()));
-    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
     try {
-      Files.write(tmp, JSON.writeValueAsBytes(out));
-      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      Durable.SYSTEM.replaceCache(file, JSON.writeValueAsBytes(out));
       savedAt = now;
     } catch (IOException e) {
       log.warn("cannot save the growth record {}: {}", file, e.getMessage());

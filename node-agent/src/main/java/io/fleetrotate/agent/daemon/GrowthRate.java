@@ -3,10 +3,10 @@ package io.fleetrotate.agent.daemon;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fleetrotate.agent.os.Durable;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -71,14 +71,8 @@ final class GrowthRate {
   /** Writes the samples beside the agent's state; a failure only costs the next estimate. */
   synchronized void save() {
     try {
-      // A name of its own: status and the daemon may both save at once.
-      Path tmp = Files.createTempFile(file.getParent(), "." + FILE, ".tmp");
-      try {
-        Files.write(tmp, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(samples));
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } finally {
-        Files.deleteIfExists(tmp);
-      }
+      Durable.SYSTEM.replaceCache(
+          file, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(samples));
     } catch (IOException e) {
       log.debug("cannot save the growth estimates to {}: {}", file, e.getMessage());
     }

@@ -3,11 +3,11 @@ package io.fleetrotate.agent.report;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fleetrotate.agent.os.Durable;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -90,10 +90,8 @@ public final class LastReports {
     ObjectNode tree = JSON.createObjectNode();
     put(tree, "heartbeat", heartbeat);
     put(tree, "events", events);
-    Path temp = file.resolveSibling("." + file.getFileName() + ".tmp");
     try {
-      Files.write(temp, JSON.writeValueAsBytes(tree));
-      Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      Durable.SYSTEM.replaceCache(file, JSON.writeValueAsBytes(tree));
     } catch (IOException e) {
       log.debug("cannot write {}: {}", file, e.getMessage());
     }

@@ -1,10 +1,10 @@
 package io.fleetrotate.agent.report;
 
+import io.fleetrotate.agent.os.Durable;
 import io.fleetrotate.proto.RotationEvent;
 import io.fleetrotate.proto.WireCodec;
 import io.fleetrotate.proto.WireFormatException;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
@@ -12,7 +12,6 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -71,7 +70,7 @@ public final class Outbox implements AutoCloseable {
   private final Path dir;
   private final Path rejectedDir;
   private final WireCodec codec;
-  private final OutboxSync sync;
+  private final Durable durable;
   private final int warnAbove;
   private final FileChannel lockChannel;
   private final FileLock lock;
@@ -90,14 +89,14 @@ public final class Outbox implements AutoCloseable {
   private Outbox(
       Path dir,
       WireCodec codec,
-      OutboxSync sync,
+      Durable durable,
       int warnAbove,
       FileChannel lockChannel,
       FileLock lock) {
     this.dir = dir;
     this.rejectedDir = dir.resolve(REJECTED);
     this.codec = codec;
-    this.sync = sync;
+    this.durable = durable;
     this.warnAbove = warnAbove;
     this.lockChannel = lockChannel;
     this.lock = lock;
@@ -105,10 +104,10 @@ public final class Outbox implements AutoCloseable {
 
   /** Opens (creating if needed) the outbox in {@code dir}, recovering what a crash left. */
   static Outbox open(Path dir, WireCodec codec, int warnAbove) throws IOException {
-    return open(dir, codec, OutboxSync.FSYNC, warnAbove);
+    return open(dir, codec, Durable.SYSTEM, warnAbove);
   }
 
-  static Outbox open(Path dir, WireCodec codec, OutboxSync sync, int warnAbove) throws IOException {
+  static Outbox open(Path dir, WireCodec codec, Durable durable, int warnAbove) throws IOException {
     Files.createDirectories(dir.resolve(REJECTED));
     FileChannel lockChannel =
         FileChannel.open(dir.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
@@ -125,7 +124,7 @@ public final class Outbox implements AutoCloseable {
               + dir
               + "; give each agent its own stateDir");
     }
-    Outbox outbox = new Outbox(dir, codec, sync, warnAbove, lockChannel, lock);
+    Outbox outbox = new Outbox(dir, codec, durable, warnAbove, lockChannel, lock);
     try {
       outbox.recover();
     } catch (IOException | RuntimeException e) {
@@ -171,7 +170,7 @@ public final class Outbox implements AutoCloseable {
       }
     }
     if (changed) {
-      sync.directory(dir);
+      durable.fsyncDirectory(dir);
     }
     nextSequence = Math.max(highest, savedSequence()) + 1;
     if (!pending.isEmpty()) {
@@ -220,10 +219,8 @@ public final class Outbox implements AutoCloseable {
       Files.delete(temp);
       return false;
     }
-    try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-      sync.file(temp, ch);
-    }
-    Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+    durable.fsyncExisting(temp);
+    Durable.moveAtomically(temp, target);
     log.info("kept the whole event in {} that an interrupted write left", temp);
     return true;
   }
@@ -239,19 +236,8 @@ public final class Outbox implements AutoCloseable {
     Path temp = dir.resolve("." + name(seq) + ".tmp");
     Path target = fileOf(seq);
     try {
-      try (FileChannel ch =
-          FileChannel.open(
-              temp,
-              StandardOpenOption.CREATE,
-              StandardOpenOption.TRUNCATE_EXISTING,
-              StandardOpenOption.WRITE)) {
-        ByteBuffer buffer = ByteBuffer.wrap(json);
-        while (buffer.hasRemaining()) {
-          ch.write(buffer);
-        }
-        sync.file(temp, ch);
-      }
-      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+      durable.writeSynced(temp, json);
+      Durable.moveAtomically(temp, target);
     } catch (IOException e) {
       try {
         Files.deleteIfExists(temp);
@@ -264,7 +250,7 @@ public final class Outbox implements AutoCloseable {
     track(seq, event.eventId());
     try {
       // The rename is in the directory; a crash before this fsync could undo it.
-      sync.directory(dir);
+      durable.fsyncDirectory(dir);
     } catch (IOException e) {
       // The event is in place and will be sent; writing it again would only duplicate it.
       log.error("cannot fsync the outbox directory {}: {}", dir, e.getMessage());
@@ -403,7 +389,7 @@ public final class Outbox implements AutoCloseable {
         failure = ex;
       }
     }
-    sync.directory(dir);
+    durable.fsyncDirectory(dir);
     if (failure != null) {
       throw failure;
     }
@@ -421,10 +407,8 @@ public final class Outbox implements AutoCloseable {
     Path from = fileOf(seq);
     Path to = rejectedDir.resolve(name(seq));
     Files.writeString(rejectedDir.resolve(name(seq) + ".reason"), why + "\n");
-    Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    durable.rename(from, to);
     untrack(seq);
-    sync.directory(rejectedDir);
-    sync.directory(dir);
     log.error("moved the rotation event in {} to {}: {}", from, to, why);
   }
 

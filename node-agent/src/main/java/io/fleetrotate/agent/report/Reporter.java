@@ -5,6 +5,7 @@ import io.fleetrotate.agent.config.CoordinatorConfig;
 import io.fleetrotate.agent.daemon.Agent;
 import io.fleetrotate.agent.daemon.AgentDaemon;
 import io.fleetrotate.agent.daemon.RotationListener;
+import io.fleetrotate.agent.os.Durable;
 import io.fleetrotate.config.Durations;
 import io.fleetrotate.proto.WireCodec;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -86,7 +87,7 @@ public final class Reporter implements AgentDaemon.Companion {
         clock,
         agentVersion,
         ReportSettings.DEFAULTS,
-        OutboxSync.FSYNC);
+        Durable.SYSTEM);
   }
 
   static Reporter open(
@@ -96,10 +97,10 @@ public final class Reporter implements AgentDaemon.Companion {
       Clock clock,
       String agentVersion,
       ReportSettings settings,
-      OutboxSync sync)
+      Durable durable)
       throws IOException {
     Outbox outbox =
-        Outbox.open(outboxDir(config.stateDir()), new WireCodec(), sync, settings.warnAbove());
+        Outbox.open(outboxDir(config.stateDir()), new WireCodec(), durable, settings.warnAbove());
     return new Reporter(config, coordinator, registry, clock, agentVersion, settings, outbox);
   }
 

@@ -1,5 +1,6 @@
 package io.fleetrotate.agent.rotate;
 
+import io.fleetrotate.agent.os.Durable;
 import io.fleetrotate.lock.FencedException;
 import io.fleetrotate.lock.Lease;
 import java.io.IOException;
@@ -204,7 +205,7 @@ public final class FenceFile {
     // Overwrite, then cut: a crash in between leaves the new line first, which is what is read.
     ch.write(ByteBuffer.wrap(line), 0);
     ch.truncate(line.length);
-    ch.force(false);
+    Durable.SYSTEM.fsync(file, () -> ch.force(false));
   }
 
   /** What the fence holds now, if anything. */

@@ -7,6 +7,7 @@ import io.fleetrotate.agent.compress.Compressor;
 import io.fleetrotate.agent.compress.ProgressListener;
 import io.fleetrotate.agent.config.Accounts;
 import io.fleetrotate.agent.config.Codec;
+import io.fleetrotate.agent.os.Durable;
 import io.fleetrotate.agent.reopen.ReopenFailure;
 import io.fleetrotate.agent.rotate.live.FileHandle;
 import io.fleetrotate.agent.rotate.live.NewFileAttributes;
@@ -537,7 +538,7 @@ public final class RotationEngine {
       try (FenceFile.Admission step = guard()) {
         journal.record(RotationStep.MOVING);
         try {
-          Durable.renameDurably(spec.liveFile(), backup());
+          Durable.SYSTEM.rename(spec.liveFile(), backup());
         } catch (IOException e) {
           throw classify(e, "renaming " + spec.liveFile() + " to " + backup());
         }
@@ -611,7 +612,7 @@ public final class RotationEngine {
       if (!done) {
         if (plan.move() != RotationSpec.Move.RENAME) {
           Files.deleteIfExists(backup);
-          Durable.fsyncDirectory(backup.getParent());
+          Durable.SYSTEM.fsyncDirectory(backup.getParent());
         }
         return new LiveMover.Moved(0, Optional.of("rolled back an interrupted rotation"), true);
       }
@@ -691,7 +692,7 @@ public final class RotationEngine {
       } catch (java.nio.file.FileAlreadyExistsException racedByTheServer) {
         return;
       }
-      Durable.fsyncDirectory(spec.liveFile().getParent());
+      Durable.SYSTEM.fsyncDirectory(spec.liveFile().getParent());
     }
 
     /**
@@ -753,7 +754,7 @@ public final class RotationEngine {
       Path source = Path.of(details.get("source"));
       if (Files.exists(Path.of(details.get("target")), LinkOption.NOFOLLOW_LINKS)) {
         Files.deleteIfExists(source);
-        Durable.fsyncDirectory(source.getParent());
+        Durable.SYSTEM.fsyncDirectory(source.getParent());
       }
     }
 
@@ -879,12 +880,12 @@ public final class RotationEngine {
           throw e;
         }
         try (FenceFile.Admission step = admitted) {
-          Durable.renameDurably(tmp, target);
+          Durable.SYSTEM.rename(tmp, target);
           journal.record(
               RotationStep.COMPRESSED,
               Map.of("source", source.toString(), "target", target.toString()));
           Files.delete(source);
-          Durable.fsyncDirectory(source.getParent());
+          Durable.SYSTEM.fsyncDirectory(source.getParent());
           journal.record(RotationStep.BACKUP_DELETED);
         }
         return r;
@@ -917,7 +918,7 @@ public final class RotationEngine {
             }
           }
         }
-        Durable.fsyncDirectory(spec.naming().backupDir());
+        Durable.SYSTEM.fsyncDirectory(spec.naming().backupDir());
       }
     }
 

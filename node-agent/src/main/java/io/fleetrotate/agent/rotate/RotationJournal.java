@@ -2,6 +2,7 @@ package io.fleetrotate.agent.rotate;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fleetrotate.agent.os.Durable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -62,7 +63,7 @@ final class RotationJournal implements AutoCloseable {
     Path file = dir.resolve(plan.rotationId() + SUFFIX);
     FileChannel channel =
         FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-    Durable.fsyncDirectory(dir);
+    Durable.SYSTEM.fsyncDirectory(dir);
     RotationJournal journal = new RotationJournal(file, channel, clock, plan, steps);
     Map<String, String> fields = new LinkedHashMap<>();
     fields.put("plan", JSON.writeValueAsString(plan));
@@ -101,7 +102,7 @@ final class RotationJournal implements AutoCloseable {
     while (buf.hasRemaining()) {
       channel.write(buf);
     }
-    channel.force(false);
+    Durable.SYSTEM.fsync(file, () -> channel.force(false));
     steps.afterStep(step, plan.rotationId(), file);
   }
 
@@ -109,7 +110,7 @@ final class RotationJournal implements AutoCloseable {
   void complete() throws IOException {
     channel.close();
     Files.deleteIfExists(file);
-    Durable.fsyncDirectory(file.getParent());
+    Durable.SYSTEM.fsyncDirectory(file.getParent());
   }
 
   @Override
@@ -123,7 +124,7 @@ final class RotationJournal implements AutoCloseable {
    */
   static void discard(Path dir, String rotationId) throws IOException {
     if (Files.deleteIfExists(dir.resolve(rotationId + SUFFIX))) {
-      Durable.fsyncDirectory(dir);
+      Durable.SYSTEM.fsyncDirectory(dir);
     }
   }
 

@@ -8,6 +8,7 @@ import io.fleetrotate.agent.config.AgentConfig;
 import io.fleetrotate.agent.config.ConfigLoader;
 import io.fleetrotate.agent.daemon.Agent;
 import io.fleetrotate.agent.daemon.AgentMetrics;
+import io.fleetrotate.agent.os.Durable;
 import io.fleetrotate.lock.LocalFleetLock;
 import io.fleetrotate.proto.Trigger;
 import java.nio.file.Files;
@@ -73,7 +74,7 @@ class DrainOnHeartbeatTest {
               Clock.systemUTC(),
               "test",
               LONG_BACKOFF,
-              OutboxSync.FSYNC);
+              Durable.SYSTEM);
       try {
         Agent agent = new Agent(c, lock, Clock.systemUTC(), metrics, reporter.listener());
         coordinator.stop();

@@ -7,12 +7,12 @@ import static io.fleetrotate.agent.report.TestEvents.range;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.fleetrotate.agent.os.Durable;
 import io.fleetrotate.agent.report.FakeCoordinator.EventRequest;
 import io.fleetrotate.agent.report.FakeCoordinator.Failure;
 import io.fleetrotate.proto.RotationEvent;
 import io.fleetrotate.proto.WireCodec;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -59,7 +59,7 @@ class OutboxReplayerTest {
     return s;
   }
 
-  private Sending open(OutboxSync sync) throws IOException {
+  private Sending open(Durable sync) throws IOException {
     Sending s = Sending.open(dir, coordinator.url(), Sending.FAST, sync);
     opened.add(s);
     return s;
@@ -81,20 +81,21 @@ class OutboxReplayerTest {
   @Test
   void anEventIsFsyncedAndRenamedIntoTheOutboxBeforeTheCoordinatorSeesIt() throws Exception {
     List<String> syncs = Collections.synchronizedList(new ArrayList<>());
-    OutboxSync recording =
-        new OutboxSync() {
-          @Override
-          public void file(Path file, FileChannel channel) throws IOException {
-            OutboxSync.FSYNC.file(file, channel);
-            syncs.add("file " + file.getFileName() + " " + channel.size() + " bytes");
-          }
+    Durable recording =
+        new Durable(
+            new Durable.Fsync() {
+              @Override
+              public void file(Path file, Durable.Syncable bytes) throws IOException {
+                bytes.sync();
+                syncs.add("file " + file.getFileName() + " " + Files.size(file) + " bytes");
+              }
 
-          @Override
-          public void directory(Path d) throws IOException {
-            OutboxSync.FSYNC.directory(d);
-            syncs.add("directory " + d.getFileName());
-          }
-        };
+              @Override
+              public void directory(Path d) throws IOException {
+                Durable.Fsync.super.directory(d);
+                syncs.add("directory " + d.getFileName());
+              }
+            });
     List<String> seenAtSend = new ArrayList<>();
     List<String> onDiskAtSend = new ArrayList<>();
     coordinator.onEvents(
@@ -264,7 +265,7 @@ class OutboxReplayerTest {
   void aRefusalThatNamesNoEventIsNarrowedDownToTheOneEventAtFault() throws Exception {
     List<RotationEvent> eight = events(1, 8);
     coordinator.refuseWithoutSayingWhich(eight.get(5).eventId());
-    Sending s = Sending.open(dir, coordinator.url(), Sending.FAST, OutboxSync.FSYNC);
+    Sending s = Sending.open(dir, coordinator.url(), Sending.FAST, Durable.SYSTEM);
     opened.add(s);
     eight.forEach(s.outbox::record);
 
@@ -293,7 +294,7 @@ class OutboxReplayerTest {
   @Test
   void aBatchTooLargeForTheCoordinatorIsSplit() throws Exception {
     coordinator.limitBatchesTo(3);
-    Sending s = Sending.open(dir, coordinator.url(), Sending.FAST, OutboxSync.FSYNC);
+    Sending s = Sending.open(dir, coordinator.url(), Sending.FAST, Durable.SYSTEM);
     opened.add(s);
     events(1, 10).forEach(s.outbox::record);
 
@@ -342,21 +343,14 @@ class OutboxReplayerTest {
   @Test
   void eventsTheDiskRefusesWaitInMemoryInOrderAndAreWrittenWhenItRecovers() throws Exception {
     AtomicBoolean diskFull = new AtomicBoolean(true);
-    OutboxSync failing =
-        new OutboxSync() {
-          @Override
-          public void file(Path file, FileChannel channel) throws IOException {
-            if (diskFull.get()) {
-              throw new IOException("No space left on device");
-            }
-            OutboxSync.FSYNC.file(file, channel);
-          }
-
-          @Override
-          public void directory(Path d) throws IOException {
-            OutboxSync.FSYNC.directory(d);
-          }
-        };
+    Durable failing =
+        new Durable(
+            (file, bytes) -> {
+              if (diskFull.get()) {
+                throw new IOException("No space left on device");
+              }
+              bytes.sync();
+            });
     Sending s = open(failing);
     s.replayer.start();
 

@@ -9,6 +9,7 @@ import io.fleetrotate.agent.config.ConfigLoader;
 import io.fleetrotate.agent.daemon.Agent;
 import io.fleetrotate.agent.daemon.AgentMetrics;
 import io.fleetrotate.agent.daemon.RotationListener;
+import io.fleetrotate.agent.os.Durable;
 import io.fleetrotate.lock.LocalFleetLock;
 import io.fleetrotate.proto.Command;
 import io.fleetrotate.proto.CommandType;
@@ -98,7 +99,7 @@ class ReporterTest {
             Clock.systemUTC(),
             "test-version",
             Sending.FAST,
-            OutboxSync.FSYNC);
+            Durable.SYSTEM);
     RotationListener reporting = reporter.listener();
     agent =
         new Agent(

@@ -1,6 +1,7 @@
 package io.fleetrotate.agent.report;
 
 import io.fleetrotate.agent.config.CoordinatorConfig;
+import io.fleetrotate.agent.os.Durable;
 import io.fleetrotate.proto.WireCodec;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -29,7 +30,7 @@ final class Sending implements AutoCloseable {
   final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private boolean stopped;
 
-  private Sending(Path dir, URI url, ReportSettings settings, OutboxSync sync) throws IOException {
+  private Sending(Path dir, URI url, ReportSettings settings, Durable sync) throws IOException {
     WireCodec codec = new WireCodec();
     outbox = Outbox.open(dir, codec, sync, settings.warnAbove());
     last = new LastReports(dir.resolve(LastReports.FILE), Clock.systemUTC());
@@ -42,8 +43,7 @@ final class Sending implements AutoCloseable {
   }
 
   /** Opened, not started. */
-  static Sending open(Path dir, URI url, ReportSettings settings, OutboxSync sync)
-      throws IOException {
+  static Sending open(Path dir, URI url, ReportSettings settings, Durable sync) throws IOException {
     return new Sending(dir, url, settings, sync);
   }
 
@@ -52,7 +52,7 @@ final class Sending implements AutoCloseable {
   }
 
   static Sending start(Path dir, URI url, ReportSettings settings) throws IOException {
-    Sending s = open(dir, url, settings, OutboxSync.FSYNC);
+    Sending s = open(dir, url, settings, Durable.SYSTEM);
     s.replayer.start();
     return s;
   }

@@ -1,5 +1,6 @@
 package io.fleetrotate.agent.rotate.live;
 
+import io.fleetrotate.agent.os.Durable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.FileAlreadyExistsException;
@@ -36,20 +37,21 @@ public final class LiveFileMover {
   // How far past a collapse cut the rest of the cut line is looked for.
   private static final int MAX_LINE_COMPLETION = 64 * 1024;
 
-  /** Makes the backup durable; a seam so tests can see when it happens and what it covers. */
-  @FunctionalInterface
-  interface BackupFsync {
-    void force(FileHandle backup) throws IOException;
-  }
-
-  private final BackupFsync backupFsync;
+  private final Durable durable;
 
   public LiveFileMover() {
-    this(backup -> backup.force(true));
+    this(Durable.SYSTEM);
   }
 
-  LiveFileMover(BackupFsync backupFsync) {
-    this.backupFsync = backupFsync;
+  /**
+   * @param durable fsyncs the backup (a test may watch when, and what each covers)
+   */
+  LiveFileMover(Durable durable) {
+    this.durable = durable;
+  }
+
+  private void fsync(FileHandle backup) throws IOException {
+    durable.fsync(backup.path(), () -> backup.force(true));
   }
 
   /**
@@ -114,7 +116,7 @@ public final class LiveFileMover {
     boolean liveMayHaveChanged = false;
     try (backupChannel) {
       long copied = copyUntilCaughtUp(liveChannel, backupChannel, 0, size -> size, live);
-      backupFsync.force(backupChannel);
+      fsync(backupChannel);
       beforeCut.run(copied);
       liveMayHaveChanged = true;
       return finishByTruncating(liveChannel, backupChannel, copied, live, Optional.empty());
@@ -161,7 +163,7 @@ public final class LiveFileMover {
       long copied =
           copyUntilCaughtUp(
               liveChannel, backupChannel, 0, s -> collapsibleLength(s, blockSize), live);
-      backupFsync.force(backupChannel);
+      fsync(backupChannel);
       beforeCut.run(copied);
       liveMayHaveChanged = true;
       Optional<String> cannotCollapse = RangeCollapser.collapseFront(liveChannel, copied);
@@ -277,7 +279,7 @@ public final class LiveFileMover {
     while (rest.hasRemaining()) {
       at += backup.write(rest, at);
     }
-    backupFsync.force(backup);
+    fsync(backup);
     byte[] blanks = new byte[newline];
     java.util.Arrays.fill(blanks, (byte) ' ');
     ByteBuffer blank = ByteBuffer.wrap(blanks);
@@ -313,7 +315,7 @@ public final class LiveFileMover {
       }
     }
     live.truncate(0);
-    backupFsync.force(backup);
+    fsync(backup);
     return MoveResult.copyTruncated(copied, lastSeenSize, fallbackReason);
   }
 

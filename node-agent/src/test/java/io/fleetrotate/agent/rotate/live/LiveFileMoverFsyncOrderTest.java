@@ -3,6 +3,7 @@ package io.fleetrotate.agent.rotate.live;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.fleetrotate.agent.os.Durable;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -36,10 +37,11 @@ class LiveFileMoverFsyncOrderTest {
     List<SyncSeen> syncs = new ArrayList<>();
     LiveFileMover mover =
         new LiveFileMover(
-            backup -> {
-              backup.force(true);
-              syncs.add(new SyncSeen(backup.size(), Files.size(live)));
-            });
+            new Durable(
+                (backup, bytes) -> {
+                  bytes.sync();
+                  syncs.add(new SyncSeen(Files.size(backup), Files.size(live)));
+                }));
 
     MoveResult result = mover.copyTruncate(live, tempDir.resolve("server.log.1"));
 
@@ -57,10 +59,11 @@ class LiveFileMoverFsyncOrderTest {
       List<SyncSeen> syncs = new ArrayList<>();
       LiveFileMover mover =
           new LiveFileMover(
-              backup -> {
-                backup.force(true);
-                syncs.add(new SyncSeen(backup.size(), Files.size(live)));
-              });
+              new Durable(
+                  (backup, bytes) -> {
+                    bytes.sync();
+                    syncs.add(new SyncSeen(Files.size(backup), Files.size(live)));
+                  }));
 
       MoveResult result = mover.collapse(live, ext4.path().resolve("server.log.1"));
 
@@ -81,10 +84,11 @@ class LiveFileMoverFsyncOrderTest {
     List<String> steps = new ArrayList<>();
     LiveFileMover mover =
         new LiveFileMover(
-            backup -> {
-              backup.force(true);
-              steps.add("fsync " + backup.size());
-            });
+            new Durable(
+                (backup, bytes) -> {
+                  bytes.sync();
+                  steps.add("fsync " + Files.size(backup));
+                }));
 
     mover.move(
         live,
@@ -128,12 +132,13 @@ class LiveFileMoverFsyncOrderTest {
     int[] syncCount = {0};
     LiveFileMover mover =
         new LiveFileMover(
-            channel -> {
-              channel.force(true);
-              if (syncCount[0]++ == 0) {
-                Files.write(live, LATE_LINE, StandardOpenOption.APPEND);
-              }
-            });
+            new Durable(
+                (channel, bytes) -> {
+                  bytes.sync();
+                  if (syncCount[0]++ == 0) {
+                    Files.write(live, LATE_LINE, StandardOpenOption.APPEND);
+                  }
+                }));
 
     MoveResult result = mover.copyTruncate(live, backup);
 
@@ -153,10 +158,11 @@ class LiveFileMoverFsyncOrderTest {
     Path backup = tempDir.resolve("server.log.1");
     LiveFileMover mover =
         new LiveFileMover(
-            channel -> {
-              channel.force(true);
-              Files.write(live, LATE_LINE, StandardOpenOption.APPEND);
-            });
+            new Durable(
+                (channel, bytes) -> {
+                  bytes.sync();
+                  Files.write(live, LATE_LINE, StandardOpenOption.APPEND);
+                }));
 
     MoveResult result = mover.copyTruncate(live, backup);
 
