@@ -9,4 +9,13 @@ interface CompressedSink {
 
   /** Writes all remaining bytes of {@code compressed}, or throws. */
   void write(ByteBuffer compressed) throws IOException;
+
+  /** Writes what an encoder put in {@code output} so far and empties it for more. */
+  default void drain(ByteBuffer output) throws IOException {
+    output.flip();
+    if (output.hasRemaining()) {
+      write(output);
+    }
+    output.clear();
+  }
 }

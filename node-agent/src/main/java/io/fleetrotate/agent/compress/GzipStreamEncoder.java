@@ -75,11 +75,7 @@ final class GzipStreamEncoder implements StreamEncoder {
   }
 
   private void drain() throws IOException {
-    output.flip();
-    if (output.hasRemaining()) {
-      sink.write(output);
-    }
-    output.clear();
+    sink.drain(output);
   }
 
   @Override

@@ -65,11 +65,7 @@ final class ZstdStreamEncoder implements StreamEncoder {
   }
 
   private void drain() throws IOException {
-    output.flip();
-    if (output.hasRemaining()) {
-      sink.write(output);
-    }
-    output.clear();
+    sink.drain(output);
   }
 
   @Override

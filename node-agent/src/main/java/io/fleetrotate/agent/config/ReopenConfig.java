@@ -4,6 +4,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -18,8 +19,13 @@ public sealed interface ReopenConfig {
   /** The file's reopen when none is written. */
   ReopenConfig DEFAULT = new CopyTruncate();
 
-  /** The {@code method} as written in the configuration: {@code signal}, {@code http}, ... */
-  String methodName();
+  /**
+   * The {@code method} as written in the configuration: {@code signal}, {@code http}, ... Each
+   * record is named for its method, so this is the record's name in lower case.
+   */
+  default String methodName() {
+    return getClass().getSimpleName().toLowerCase(Locale.ROOT);
+  }
 
   /**
    * Rename the log, then send a signal to the writer, which reopens its log on it.
@@ -37,11 +43,6 @@ public sealed interface ReopenConfig {
         throw new IllegalArgumentException("a signal reopen needs exactly one of pid and pidFile");
       }
     }
-
-    @Override
-    public String methodName() {
-      return "signal";
-    }
   }
 
   /**
@@ -57,11 +58,6 @@ public sealed interface ReopenConfig {
       Objects.requireNonNull(url, "url");
       Objects.requireNonNull(httpMethod, "httpMethod");
       Objects.requireNonNull(timeout, "timeout");
-    }
-
-    @Override
-    public String methodName() {
-      return "http";
     }
   }
 
@@ -79,38 +75,18 @@ public sealed interface ReopenConfig {
       }
       Objects.requireNonNull(timeout, "timeout");
     }
-
-    @Override
-    public String methodName() {
-      return "command";
-    }
   }
 
   /** Copy the log to the backup, then truncate it in place; the writer notices nothing. */
-  record CopyTruncate() implements ReopenConfig {
-    @Override
-    public String methodName() {
-      return "copytruncate";
-    }
-  }
+  record CopyTruncate() implements ReopenConfig {}
 
   /**
    * Like {@link CopyTruncate}, the log keeps its inode and the writer its descriptor; the copied
    * range is then cut from the front of the log in place (fallocate collapse-range), so lines
    * written during the copy stay. Needs a file system that supports it (ext4, XFS).
    */
-  record Collapse() implements ReopenConfig {
-    @Override
-    public String methodName() {
-      return "collapse";
-    }
-  }
+  record Collapse() implements ReopenConfig {}
 
   /** Rename the log and do nothing else: the writer opens a new file by itself. */
-  record None() implements ReopenConfig {
-    @Override
-    public String methodName() {
-      return "none";
-    }
-  }
+  record None() implements ReopenConfig {}
 }

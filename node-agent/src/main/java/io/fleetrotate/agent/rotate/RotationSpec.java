@@ -16,6 +16,7 @@ import java.util.Set;
  * @param compression empty for {@code codec: none}
  * @param delayCompress keep the newest backup uncompressed until the next rotation
  * @param create the new live file to create after a rename, if the configuration asks for one
+ *     ({@link NewLiveFile#NONE} leaves it to the server)
  * @param writerGrace how long to wait, after a rename and reopen, for the server to close the
  *     backup before compressing it (compression is deferred past that, never forced)
  */
@@ -31,32 +32,6 @@ public record RotationSpec(
     boolean allowWorldWritable,
     Duration writerGrace,
     NewLiveFile create) {
-
-  /** A spec that leaves creating the new live file to the server. */
-  public RotationSpec(
-      Path liveFile,
-      String group,
-      Move move,
-      Reopener reopener,
-      Optional<CompressionRequest> compression,
-      boolean delayCompress,
-      BackupNaming naming,
-      RetentionPolicy retention,
-      boolean allowWorldWritable,
-      Duration writerGrace) {
-    this(
-        liveFile,
-        group,
-        move,
-        reopener,
-        compression,
-        delayCompress,
-        naming,
-        retention,
-        allowWorldWritable,
-        writerGrace,
-        NewLiveFile.NONE);
-  }
 
   /**
    * After a rename, the new empty live file the agent creates before the reopen, with these

@@ -9,6 +9,7 @@ import io.fleetrotate.agent.compress.CompressionRequest;
 import io.fleetrotate.agent.compress.Compressor;
 import io.fleetrotate.agent.compress.ProgressListener;
 import io.fleetrotate.agent.rotate.live.LiveFileMover;
+import io.fleetrotate.agent.rotate.live.LiveMoveMethod;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -46,7 +47,7 @@ class BackupCreationTest {
     Path live = Files.write(logs().resolve("app.log"), LOG);
     Path backup = Files.createSymbolicLink(live.resolveSibling("app.log.20261121-020000"), outside);
 
-    assertThatThrownBy(() -> new LiveFileMover().copyTruncate(live, backup))
+    assertThatThrownBy(() -> new LiveFileMover().move(live, backup, LiveMoveMethod.COPY_TRUNCATE))
         .isInstanceOf(FileAlreadyExistsException.class)
         .hasMessageContaining("backup already exists");
 
@@ -61,7 +62,7 @@ class BackupCreationTest {
     Path target = dir.resolve("outside-created-by-root");
     Path backup = Files.createSymbolicLink(live.resolveSibling("app.log.20261121-020000"), target);
 
-    assertThatThrownBy(() -> new LiveFileMover().copyTruncate(live, backup))
+    assertThatThrownBy(() -> new LiveFileMover().move(live, backup, LiveMoveMethod.COPY_TRUNCATE))
         .isInstanceOf(FileAlreadyExistsException.class);
 
     assertThat(target).doesNotExist();

@@ -89,7 +89,8 @@ class DiskFullTest {
             new BackupNaming(live, logs, "yyyyMMdd-HHmmss", ZoneOffset.UTC),
             RetentionPolicy.KEEP_ALL,
             false,
-            Duration.ofSeconds(1));
+            Duration.ofSeconds(1),
+            RotationSpec.NewLiveFile.NONE);
     RotationEngine engine =
         new RotationEngine(
             dir.resolve("journal"), clock, new Compressor(), new LiveFileMoverAdapter());

@@ -81,7 +81,8 @@ class RotationEngineTest {
         new BackupNaming(live, live.getParent(), "yyyyMMdd-HHmmss", ZoneOffset.UTC),
         keep,
         false,
-        Duration.ofSeconds(2));
+        Duration.ofSeconds(2),
+        RotationSpec.NewLiveFile.NONE);
   }
 
   private static String lines(int n) {
@@ -219,7 +220,8 @@ class RotationEngineTest {
             refused.naming(),
             refused.retention(),
             true,
-            refused.writerGrace());
+            refused.writerGrace(),
+            RotationSpec.NewLiveFile.NONE);
     assertThat(engine().rotate(allowed, Trigger.SIZE, LEASE, ProgressListener.NONE).result())
         .isEqualTo(Result.SUCCESS);
   }

@@ -85,7 +85,8 @@ class RotationJournalFormatTest {
         new BackupNaming(live, live.getParent(), "yyyyMMdd-HHmmss", ZoneOffset.UTC),
         RetentionPolicy.KEEP_ALL,
         false,
-        Duration.ofSeconds(2));
+        Duration.ofSeconds(2),
+        RotationSpec.NewLiveFile.NONE);
   }
 
   private RotationEngine engine() {

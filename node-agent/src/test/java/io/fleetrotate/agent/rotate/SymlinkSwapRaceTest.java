@@ -90,7 +90,8 @@ class SymlinkSwapRaceTest {
             new BackupNaming(live, logs, "yyyyMMdd-HHmmss", ZoneOffset.UTC),
             RetentionPolicy.KEEP_ALL,
             false,
-            Duration.ZERO);
+            Duration.ZERO,
+            RotationSpec.NewLiveFile.NONE);
     RotationEngine engine =
         new RotationEngine(
             base.resolve("state/journal"),

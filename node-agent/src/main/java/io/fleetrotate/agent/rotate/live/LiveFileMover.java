@@ -101,13 +101,8 @@ public final class LiveFileMover {
    * zero. Lines written between the final copy and the truncate are lost; the result tells the part
    * of them it saw.
    *
-   * @throws java.nio.file.NoSuchFileException when {@code live} does not exist
    * @throws FileAlreadyExistsException when {@code backup} exists
    */
-  public MoveResult copyTruncate(Path live, Path backup) throws IOException {
-    return move(live, backup, LiveMoveMethod.COPY_TRUNCATE, BeforeCut.NONE);
-  }
-
   private MoveResult copyTruncate(
       FileHandle liveChannel, Path backup, NewFileAttributes attributes, BeforeCut beforeCut)
       throws IOException {
@@ -129,16 +124,11 @@ public final class LiveFileMover {
   /**
    * Copies the largest block-aligned prefix of {@code live} (short of its end) to the new file
    * {@code backup}, fsyncs it, then cuts exactly that prefix out of {@code live}. Where the
-   * filesystem cannot collapse, finishes as {@link #copyTruncate} and says so in the result. A file
-   * of one block or less is left alone and the result says it was skipped.
+   * filesystem cannot collapse, finishes as a copy-truncate and says so in the result. A file of
+   * one block or less is left alone and the result says it was skipped.
    *
-   * @throws java.nio.file.NoSuchFileException when {@code live} does not exist
    * @throws FileAlreadyExistsException when {@code backup} exists
    */
-  public MoveResult collapse(Path live, Path backup) throws IOException {
-    return move(live, backup, LiveMoveMethod.COLLAPSE, BeforeCut.NONE);
-  }
-
   private MoveResult collapse(
       FileHandle liveChannel, Path backup, NewFileAttributes attributes, BeforeCut beforeCut)
       throws IOException {

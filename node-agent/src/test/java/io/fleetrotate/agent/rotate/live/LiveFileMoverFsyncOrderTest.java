@@ -43,7 +43,8 @@ class LiveFileMoverFsyncOrderTest {
                   syncs.add(new SyncSeen(Files.size(backup), Files.size(live)));
                 }));
 
-    MoveResult result = mover.copyTruncate(live, tempDir.resolve("server.log.1"));
+    MoveResult result =
+        mover.move(live, tempDir.resolve("server.log.1"), LiveMoveMethod.COPY_TRUNCATE);
 
     assertThat(syncs).hasSizeGreaterThanOrEqualTo(2);
     assertThat(syncs.get(0)).isEqualTo(new SyncSeen(content.length, content.length));
@@ -65,7 +66,8 @@ class LiveFileMoverFsyncOrderTest {
                     syncs.add(new SyncSeen(Files.size(backup), Files.size(live)));
                   }));
 
-      MoveResult result = mover.collapse(live, ext4.path().resolve("server.log.1"));
+      MoveResult result =
+          mover.move(live, ext4.path().resolve("server.log.1"), LiveMoveMethod.COLLAPSE);
 
       long aligned =
           LiveFileMover.collapsibleLength(content.length, Files.getFileStore(live).getBlockSize());
@@ -140,7 +142,7 @@ class LiveFileMoverFsyncOrderTest {
                   }
                 }));
 
-    MoveResult result = mover.copyTruncate(live, backup);
+    MoveResult result = mover.move(live, backup, LiveMoveMethod.COPY_TRUNCATE);
 
     assertThat(Files.readString(backup, StandardCharsets.US_ASCII))
         .isEqualTo(
@@ -164,7 +166,7 @@ class LiveFileMoverFsyncOrderTest {
                   Files.write(live, LATE_LINE, StandardOpenOption.APPEND);
                 }));
 
-    MoveResult result = mover.copyTruncate(live, backup);
+    MoveResult result = mover.move(live, backup, LiveMoveMethod.COPY_TRUNCATE);
 
     // The line appended during the bulk fsync is copied before the cut; the one appended during
     // the fsync after the cut stays in the live file.

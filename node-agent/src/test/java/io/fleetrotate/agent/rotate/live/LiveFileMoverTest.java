@@ -26,7 +26,7 @@ class LiveFileMoverTest {
     Path live = Files.write(tempDir.resolve("server.log"), content);
     Path backup = tempDir.resolve("server.log.1");
 
-    MoveResult result = mover.copyTruncate(live, backup);
+    MoveResult result = mover.move(live, backup, LiveMoveMethod.COPY_TRUNCATE);
 
     assertThat(Files.readAllBytes(backup)).isEqualTo(content);
     assertThat(live).isEmptyFile();
@@ -47,7 +47,7 @@ class LiveFileMoverTest {
     Path live = Files.write(tempDir.resolve("server.log"), content);
     Path backup = Files.writeString(tempDir.resolve("server.log.1"), "older rotation\n");
 
-    assertThatThrownBy(() -> mover.copyTruncate(live, backup))
+    assertThatThrownBy(() -> mover.move(live, backup, LiveMoveMethod.COPY_TRUNCATE))
         .isInstanceOf(FileAlreadyExistsException.class)
         .hasMessage(
             backup
@@ -63,8 +63,9 @@ class LiveFileMoverTest {
     Path live = tempDir.resolve("server.log");
     Path backup = tempDir.resolve("server.log.1");
 
-    assertThatThrownBy(() -> mover.collapse(live, backup)).isInstanceOf(NoSuchFileException.class);
-    assertThatThrownBy(() -> mover.copyTruncate(live, backup))
+    assertThatThrownBy(() -> mover.move(live, backup, LiveMoveMethod.COLLAPSE))
+        .isInstanceOf(NoSuchFileException.class);
+    assertThatThrownBy(() -> mover.move(live, backup, LiveMoveMethod.COPY_TRUNCATE))
         .isInstanceOf(NoSuchFileException.class);
     assertThat(backup).doesNotExist();
   }
@@ -78,7 +79,7 @@ class LiveFileMoverTest {
       Path live = Files.write(ext4.path().resolve("server.log"), content);
       Path backup = ext4.path().resolve("server.log.1");
 
-      MoveResult result = mover.collapse(live, backup);
+      MoveResult result = mover.move(live, backup, LiveMoveMethod.COLLAPSE);
 
       int aligned = (int) ((content.length / blockSize) * blockSize);
       assertThat(content[aligned - 1]).as("the cut falls inside a line").isNotEqualTo((byte) '\n');
@@ -109,7 +110,7 @@ class LiveFileMoverTest {
       Path live = Files.write(ext4.path().resolve("server.log"), content);
       Path backup = ext4.path().resolve("server.log.1");
 
-      MoveResult result = mover.collapse(live, backup);
+      MoveResult result = mover.move(live, backup, LiveMoveMethod.COLLAPSE);
 
       assertThat(result.methodUsed()).isEqualTo(LiveMoveMethod.COLLAPSE);
       assertThat(result.bytesCopied()).isEqualTo(2L * blockSize);
@@ -125,7 +126,7 @@ class LiveFileMoverTest {
     Files.write(live, content);
     Path backup = tempDir.resolve("server.log.1");
 
-    MoveResult result = mover.collapse(live, backup);
+    MoveResult result = mover.move(live, backup, LiveMoveMethod.COLLAPSE);
 
     assertThat(result.skipped()).isTrue();
     assertThat(result.skippedReason())
@@ -149,7 +150,7 @@ class LiveFileMoverTest {
       Path live = Files.write(tmpfs.path().resolve("server.log"), content);
       Path backup = tmpfs.path().resolve("server.log.1");
 
-      MoveResult result = mover.collapse(live, backup);
+      MoveResult result = mover.move(live, backup, LiveMoveMethod.COLLAPSE);
 
       assertThat(result.fellBackToCopyTruncate()).isTrue();
       assertThat(result.methodUsed()).isEqualTo(LiveMoveMethod.COPY_TRUNCATE);

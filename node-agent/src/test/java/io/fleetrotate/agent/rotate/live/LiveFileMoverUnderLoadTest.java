@@ -46,7 +46,7 @@ class LiveFileMoverUnderLoadTest {
         for (int i = 1; i <= ROTATIONS; i++) {
           awaitSize(live, ROTATE_AT_BYTES);
           Path backup = ext4.path().resolve("server.log." + i);
-          MoveResult result = mover.collapse(live, backup);
+          MoveResult result = mover.move(live, backup, LiveMoveMethod.COLLAPSE);
           assertThat(result.methodUsed()).as(result.toString()).isEqualTo(LiveMoveMethod.COLLAPSE);
           assertThat(result.bytesCopied()).isGreaterThanOrEqualTo(ROTATE_AT_BYTES - 4096);
           backups.add(backup);
@@ -78,7 +78,7 @@ class LiveFileMoverUnderLoadTest {
       for (int i = 1; i <= ROTATIONS; i++) {
         awaitSize(live, ROTATE_AT_BYTES);
         Path backup = tempDir.resolve("server.log." + i);
-        results.add(mover.copyTruncate(live, backup));
+        results.add(mover.move(live, backup, LiveMoveMethod.COPY_TRUNCATE));
         backups.add(backup);
       }
       assertThat(writer.isRunning()).as("the writer ran through all rotations").isTrue();
