@@ -19,6 +19,7 @@ import java.util.Collection;
 import java.util.Deque;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.NavigableSet;
 import java.util.Set;
@@ -426,7 +427,7 @@ public final class Outbox implements AutoCloseable {
   }
 
   private static String name(long seq) {
-    return String.format("%020d.json", seq);
+    return String.format(Locale.ROOT, "%020d.json", seq);
   }
 
   /**

@@ -53,6 +53,17 @@ class ReopenConfigTest {
   }
 
   @Test
+  void eachRecordNamesTheMethodItIsReadFrom() throws Exception {
+    for (String method : List.of("copytruncate", "collapse", "none")) {
+      assertThat(reopen("{ method: " + method + " }").methodName()).isEqualTo(method);
+    }
+    assertThat(reopen("{ method: signal, pid: 4242 }").methodName()).isEqualTo("signal");
+    assertThat(reopen("{ method: http, url: \"http://a/r\" }").methodName()).isEqualTo("http");
+    assertThat(reopen("{ method: command, command: [/bin/true] }").methodName())
+        .isEqualTo("command");
+  }
+
+  @Test
   void signalWithoutPidOrPidFileIsAnError() {
     ConfigError error = reopenError("{ method: signal, signal: HUP }");
 
