@@ -166,21 +166,23 @@ public final class RotationEngine {
       RotationPlan plan = pending.plan();
       Map<String, String> d = pending.details();
       return Optional.of(
-          new RotationOutcome(
-              plan.rotationId(),
-              Path.of(plan.livePath()),
-              plan.group(),
-              Trigger.valueOf(plan.trigger()),
+          RotationOutcome.ended(
+              new RotationOutcome.Attempt(
+                  plan.rotationId(),
+                  Path.of(plan.livePath()),
+                  plan.group(),
+                  Trigger.valueOf(plan.trigger()),
+                  plan.fencingToken(),
+                  Instant.parse(plan.startedAt())),
               Result.valueOf(d.getOrDefault("result", Result.SUCCESS.name())),
               Optional.ofNullable(d.get("reason")).map(FailureReason::valueOf),
               d.getOrDefault("message", "rotated"),
-              Long.parseLong(d.getOrDefault("bytesBefore", "0")),
-              Long.parseLong(d.getOrDefault("bytesAfter", "0")),
-              d.getOrDefault("codec", plan.codec()),
-              Instant.parse(plan.startedAt()),
-              Instant.parse(d.getOrDefault("finishedAt", plan.startedAt())),
-              plan.fencingToken(),
-              Optional.of(Path.of(plan.backupPath()))));
+              new RotationOutcome.Work(
+                  Long.parseLong(d.getOrDefault("bytesBefore", "0")),
+                  Long.parseLong(d.getOrDefault("bytesAfter", "0")),
+                  d.getOrDefault("codec", plan.codec()),
+                  Optional.of(Path.of(plan.backupPath()))),
+              Instant.parse(d.getOrDefault("finishedAt", plan.startedAt()))));
     }
   }
 
@@ -402,7 +404,7 @@ public final class RotationEngine {
     long bytesAfter;
     String codec = "none";
     String note = "";
-    FenceFile fence;
+    FenceView fence;
     boolean reopenerChecked;
     FileHandle live;
 
@@ -421,7 +423,7 @@ public final class RotationEngine {
     private FenceFile.Admission guard() throws LeaseLostException, IOException {
       lease.checkValid();
       if (fence == null) {
-        fence = FenceFile.of(spec.liveFile(), clock);
+        fence = FenceView.of(spec.liveFile(), clock);
       }
       return fence.admit(lease);
     }
@@ -935,10 +937,8 @@ public final class RotationEngine {
         return Optional.empty();
       }
       try {
-        Optional<FenceFile.Entry> e = FenceFile.of(spec.liveFile(), clock).read();
-        if (e.isPresent()
-            && e.get().group().equals(lease.group())
-            && e.get().token() > lease.fencingToken()) {
+        Optional<FenceFile.Entry> e = FenceView.of(spec.liveFile(), clock).ahead(lease);
+        if (e.isPresent()) {
           return Optional.of(
               e.get().holder()
                   + " rotated this file under the higher token "
@@ -953,21 +953,23 @@ public final class RotationEngine {
     }
 
     RotationOutcome outcome(Result result, FailureReason reason, String message) {
-      return new RotationOutcome(
-          plan == null ? UUID.randomUUID().toString() : plan.rotationId(),
-          spec.liveFile(),
-          spec.group(),
-          trigger,
+      return RotationOutcome.ended(
+          new RotationOutcome.Attempt(
+              plan == null ? UUID.randomUUID().toString() : plan.rotationId(),
+              spec.liveFile(),
+              spec.group(),
+              trigger,
+              lease.fencingToken(),
+              started),
           result,
           Optional.ofNullable(reason),
           message,
-          bytesBefore,
-          bytesAfter,
-          codec,
-          started,
-          clock.instant(),
-          lease.fencingToken(),
-          plan == null ? Optional.empty() : Optional.of(backup()));
+          new RotationOutcome.Work(
+              bytesBefore,
+              bytesAfter,
+              codec,
+              plan == null ? Optional.empty() : Optional.of(backup())),
+          clock.instant());
     }
   }
 
