@@ -1,23 +1,18 @@
 package io.fleetrotate.agent.cli;
 
 import io.fleetrotate.agent.config.AgentConfig;
-import io.fleetrotate.agent.config.ConfigLoader;
 import io.fleetrotate.agent.config.FileConfig;
 import io.fleetrotate.agent.daemon.Agent;
-import io.fleetrotate.agent.daemon.AgentMetrics;
 import io.fleetrotate.agent.daemon.FileReport;
-import io.fleetrotate.agent.daemon.RotationListener;
 import io.fleetrotate.agent.daemon.UnwatchedPaths;
 import io.fleetrotate.agent.report.LastReports;
 import io.fleetrotate.agent.report.Outbox;
 import io.fleetrotate.agent.report.Reporter;
 import io.fleetrotate.config.Sizes;
 import io.fleetrotate.config.cli.ConfigOption;
-import io.fleetrotate.lock.FleetLock;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -43,55 +38,49 @@ public final class StatusCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    PrintWriter out = spec.commandLine().getOut();
-    AgentConfig c = config.loadOrReport(ConfigLoader.FILE, spec.commandLine().getErr());
-    if (c == null) {
-      return ConfigOption.BAD_CONFIG;
-    }
+    return ReadingAgent.run(config, spec, StatusCommand::print);
+  }
+
+  private static void print(AgentConfig c, Agent agent, PrintWriter out) {
     UnwatchedPaths.of(c).forEach(out::println);
-    Clock clock = Clock.systemDefaultZone();
-    try (FleetLock lock = c.lock().open(c.stateDir())) {
-      Agent agent = new Agent(c, lock, clock, new AgentMetrics(), RotationListener.NONE);
-      List<FileReport> reports = agent.status();
-      if (reports.isEmpty()) {
-        out.println(
-            "no watched file exists yet: "
-                + c.files().stream().map(FileConfig::path).collect(Collectors.joining(", ")));
-      }
-      Instant now = clock.instant();
-      for (FileReport r : reports) {
-        out.printf(
-            "%s%n  size %s, growing %s/s, %d backups (%s), disk %s %.0f%% used%n",
-            r.path(),
-            Sizes.format(r.sizeBytes()),
-            Sizes.format(Math.round(r.growthBytesPerSecond())),
-            r.backupCount(),
-            Sizes.format(r.backupBytes()),
-            r.mount(),
-            r.diskUsedRatio() * 100);
-        out.printf(
-            "  last rotation: %s%n",
-            r.lastRotation().map(t -> t + " (" + r.lastResult().orElse("?") + ")").orElse("never"));
-        if (r.dueNow().isPresent()) {
-          out.printf("  due now: %s trigger%n", r.dueNow().get());
-        } else {
-          List<String> next = new ArrayList<>(List.of("  not due"));
-          r.bytesToSizeTrigger().ifPresent(b -> next.add("size trigger in " + Sizes.format(b)));
-          r.nextTimed()
-              .ifPresent(
-                  t ->
-                      next.add(
-                          "next timed trigger at "
-                              + t
-                              + " (in "
-                              + human(Duration.between(now, t))
-                              + ")"));
-          out.println(String.join("; ", next));
-        }
+    List<FileReport> reports = agent.status();
+    if (reports.isEmpty()) {
+      out.println(
+          "no watched file exists yet: "
+              + c.files().stream().map(FileConfig::path).collect(Collectors.joining(", ")));
+    }
+    Instant now = Instant.now();
+    for (FileReport r : reports) {
+      out.printf(
+          "%s%n  size %s, growing %s/s, %d backups (%s), disk %s %.0f%% used%n",
+          r.path(),
+          Sizes.format(r.sizeBytes()),
+          Sizes.format(Math.round(r.growthBytesPerSecond())),
+          r.backupCount(),
+          Sizes.format(r.backupBytes()),
+          r.mount(),
+          r.diskUsedRatio() * 100);
+      out.printf(
+          "  last rotation: %s%n",
+          r.lastRotation().map(t -> t + " (" + r.lastResult().orElse("?") + ")").orElse("never"));
+      if (r.dueNow().isPresent()) {
+        out.printf("  due now: %s trigger%n", r.dueNow().get());
+      } else {
+        List<String> next = new ArrayList<>(List.of("  not due"));
+        r.bytesToSizeTrigger().ifPresent(b -> next.add("size trigger in " + Sizes.format(b)));
+        r.nextTimed()
+            .ifPresent(
+                t ->
+                    next.add(
+                        "next timed trigger at "
+                            + t
+                            + " (in "
+                            + human(Duration.between(now, t))
+                            + ")"));
+        out.println(String.join("; ", next));
       }
     }
     printReporting(out, c);
-    return 0;
   }
 
   /** Reads what the daemon leaves under stateDir/outbox; cheap, and safe while it runs. */

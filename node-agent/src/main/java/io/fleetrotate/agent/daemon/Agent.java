@@ -52,7 +52,6 @@ public final class Agent {
   private final Map<Path, String> untouchedFailures = new ConcurrentHashMap<>();
   // Finished rotations whose event the listener could not keep yet: their journals hold them.
   private final Map<String, Unreported> unreported = new java.util.LinkedHashMap<>();
-  private final LockOutage outage;
   private final LeasedRotation leased;
 
   public Agent(
@@ -84,13 +83,12 @@ public final class Agent {
     this.growth = GrowthRate.open(config.stateDir());
     this.growthLog = GrowthLog.open(config.stateDir());
     this.own = new AgentOwnFiles(config.stateDir(), clock.getZone());
-    this.outage = new LockOutage(config.lock(), lock.backendName(), clock);
-    this.leased = new LeasedRotation(config.lock(), lock, clock, metrics, engine, store, outage);
+    this.leased = new LeasedRotation(config.lock(), lock, clock, metrics, engine, store);
   }
 
   /** Whether the lock service is reachable, as the last lease request found it. */
   public LockOutage.State lockState() {
-    return outage.state();
+    return leased.lockState();
   }
 
   /** A live file and the configuration entry that watches it. */

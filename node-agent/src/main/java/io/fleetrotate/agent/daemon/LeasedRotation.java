@@ -69,15 +69,19 @@ final class LeasedRotation {
       Clock clock,
       AgentMetrics metrics,
       RotationEngine engine,
-      FileStateStore store,
-      LockOutage outage) {
+      FileStateStore store) {
     this.config = config;
     this.lock = lock;
     this.clock = clock;
     this.metrics = metrics;
     this.engine = engine;
     this.store = store;
-    this.outage = outage;
+    this.outage = new LockOutage(config, lock.backendName(), clock);
+  }
+
+  /** Whether the lock service is reachable, as the last lease request found it. */
+  LockOutage.State lockState() {
+    return outage.state();
   }
 
   Ended rotate(

@@ -24,17 +24,15 @@ public final class FenceView {
   /** The token of a fence that could not be read. */
   public static final long UNKNOWN_TOKEN = -1;
 
-  private final Path liveFile;
   private final FenceFile fence;
-
-  private FenceView(Path liveFile, FenceFile fence) {
-    this.liveFile = liveFile;
-    this.fence = fence;
-  }
 
   /** The fence of {@code liveFile}; {@code clock} stamps what this agent records in it. */
   public static FenceView of(Path liveFile, Clock clock) {
-    return new FenceView(liveFile, FenceFile.of(liveFile, clock));
+    return new FenceView(FenceFile.of(liveFile, clock));
+  }
+
+  private FenceView(FenceFile fence) {
+    this.fence = fence;
   }
 
   /** See {@link FenceFile#admit}. */
@@ -52,7 +50,7 @@ public final class FenceView {
     try {
       return read().map(FenceFile.Entry::token).orElse(0L);
     } catch (IOException e) {
-      log.warn("cannot read the fence of {}: {}", liveFile, e.getMessage());
+      log.warn("cannot read the fence {}: {}", fence.path(), e.getMessage());
       return UNKNOWN_TOKEN;
     }
   }

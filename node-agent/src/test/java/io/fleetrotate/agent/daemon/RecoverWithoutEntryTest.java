@@ -115,18 +115,12 @@ class RecoverWithoutEntryTest {
   }
 
   private AgentConfig config(String entries) throws Exception {
-    Path yaml =
-        Files.writeString(
-            dir.resolve("agent.yaml"),
-            """
-            node: { id: recover-test, group: g }
-            stateDir: %s
-            http: { enabled: false }
-            files:
-            %s
-            """
-                .formatted(dir.resolve("state"), entries));
-    return ConfigLoader.load(yaml, Map.of());
+    String yaml =
+        "node: { id: recover-test, group: g }\nstateDir: "
+            + dir.resolve("state")
+            + "\nhttp: { enabled: false }\nfiles:\n"
+            + entries;
+    return ConfigLoader.load(Files.writeString(dir.resolve("agent.yaml"), yaml), Map.of());
   }
 
   /** The one backup in {@code logs}: neither a live log nor a fence. */
