@@ -4,14 +4,9 @@ import io.fleetrotate.agent.config.AgentConfig;
 import io.fleetrotate.agent.daemon.Agent;
 import io.fleetrotate.config.advice.Advice;
 import io.fleetrotate.config.advice.AdvicePolicy;
-import io.fleetrotate.config.cli.ConfigOption;
 import java.io.PrintWriter;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 @Command(
     name = "advise",
@@ -22,16 +17,10 @@ import picocli.CommandLine.Spec;
       "through a P95 burst, rotations come at most hourly, backups cover 7 days.",
       "Prints agent.yaml keys with one comment of reasoning per value. Rotates nothing."
     })
-public final class AdviseCommand implements Callable<Integer> {
-  @Mixin ConfigOption config;
-  @Spec CommandSpec spec;
+public final class AdviseCommand extends ReadingCommand {
 
   @Override
-  public Integer call() throws Exception {
-    return ReadingAgent.run(config, spec, AdviseCommand::advise);
-  }
-
-  private static void advise(AgentConfig c, Agent agent, PrintWriter out) {
+  void look(AgentConfig c, Agent agent, PrintWriter out) {
     List<Agent.FileAdvice> advice = agent.advise(AdvicePolicy.DEFAULTS);
     if (advice.isEmpty()) {
       int n = c.files().size();

@@ -9,7 +9,6 @@ import io.fleetrotate.agent.report.LastReports;
 import io.fleetrotate.agent.report.Outbox;
 import io.fleetrotate.agent.report.Reporter;
 import io.fleetrotate.config.Sizes;
-import io.fleetrotate.config.cli.ConfigOption;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -17,12 +16,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 @Command(
     name = "status",
@@ -32,16 +27,10 @@ import picocli.CommandLine.Spec;
       "then the events waiting for the coordinator and how the last report went.",
       "Reads only; rotates nothing."
     })
-public final class StatusCommand implements Callable<Integer> {
-  @Mixin ConfigOption config;
-  @Spec CommandSpec spec;
+public final class StatusCommand extends ReadingCommand {
 
   @Override
-  public Integer call() throws Exception {
-    return ReadingAgent.run(config, spec, StatusCommand::print);
-  }
-
-  private static void print(AgentConfig c, Agent agent, PrintWriter out) {
+  void look(AgentConfig c, Agent agent, PrintWriter out) {
     UnwatchedPaths.of(c).forEach(out::println);
     List<FileReport> reports = agent.status();
     if (reports.isEmpty()) {

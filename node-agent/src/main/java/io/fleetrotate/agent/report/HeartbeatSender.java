@@ -109,13 +109,7 @@ final class HeartbeatSender {
     try {
       r = link.client().post(CoordinatorClient.HEARTBEATS, link.codec().encode(heartbeat), timeout);
     } catch (IOException e) {
-      failed(
-          "unreachable",
-          "cannot reach the coordinator at "
-              + link.client().url()
-              + " ("
-              + OutboxReplayer.describe(e)
-              + ")");
+      failed("unreachable", link.unreachable(e));
       return;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -132,13 +126,7 @@ final class HeartbeatSender {
     try {
       reply = link.codec().decodeReply(r.body());
     } catch (WireFormatException e) {
-      failed(
-          "bad_reply",
-          "the coordinator at "
-              + link.client().url()
-              + " answered a heartbeat with an unreadable reply ("
-              + e.getMessage()
-              + ")");
+      failed("bad_reply", link.unreadable("a heartbeat with an unreadable reply", e));
       return;
     }
     link.metrics().heartbeat("ok");

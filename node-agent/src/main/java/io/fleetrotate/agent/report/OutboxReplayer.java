@@ -4,9 +4,6 @@ import io.fleetrotate.proto.EventAck;
 import io.fleetrotate.proto.RotationEvent;
 import io.fleetrotate.proto.WireFormatException;
 import java.io.IOException;
-import java.net.ConnectException;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -199,10 +196,7 @@ final class OutboxReplayer implements AutoCloseable {
     try {
       r = link.client().post(CoordinatorClient.EVENTS, body, timeout);
     } catch (IOException e) {
-      return failure(
-          "unreachable",
-          "cannot reach the coordinator at " + link.client().url() + " (" + describe(e) + ")",
-          Optional.empty());
+      return failure("unreachable", link.unreachable(e), Optional.empty());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return Optional.of(Duration.ZERO);
@@ -229,11 +223,7 @@ final class OutboxReplayer implements AutoCloseable {
     } catch (WireFormatException e) {
       return failure(
           "bad_reply",
-          "the coordinator at "
-              + link.client().url()
-              + " answered events with an unreadable acknowledgement ("
-              + e.getMessage()
-              + ")",
+          link.unreadable("events with an unreadable acknowledgement", e),
           Optional.empty());
     }
     Set<UUID> ids = new HashSet<>(ack.accepted());
@@ -340,21 +330,6 @@ final class OutboxReplayer implements AutoCloseable {
     }
     backoff.reset();
     link.last().events(true, "ok");
-  }
-
-  /** Why a request got no answer, in a few words. */
-  static String describe(IOException e) {
-    if (e instanceof HttpConnectTimeoutException) {
-      return "connection timed out";
-    }
-    if (e instanceof HttpTimeoutException) {
-      return "no answer in time";
-    }
-    if (e instanceof ConnectException) {
-      return "connection refused";
-    }
-    String m = e.getMessage();
-    return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
   }
 
   /** Stops the sending thread; pending events stay in the outbox. */

@@ -9,33 +9,34 @@ import io.fleetrotate.config.cli.ConfigOption;
 import io.fleetrotate.lock.FleetLock;
 import java.io.PrintWriter;
 import java.time.Clock;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /**
- * The agent as the commands that only look ({@code status}, {@code advise}) use it: the
- * configuration loaded (or its error printed), the configured lock open while the look lasts,
- * nothing rotated.
+ * A command that only looks at the agent ({@code status}, {@code advise}): the configuration loaded
+ * (or its error printed, exit code 2), the configured lock open while the look lasts, nothing
+ * rotated.
  */
-final class ReadingAgent {
-  /** What a command does with the agent, printing to {@code out}. */
-  @FunctionalInterface
-  interface Look {
-    void at(AgentConfig config, Agent agent, PrintWriter out) throws Exception;
-  }
+abstract class ReadingCommand implements Callable<Integer> {
+  @Mixin ConfigOption config;
+  @Spec CommandSpec spec;
 
-  private ReadingAgent() {}
+  /** What the command prints about {@code agent}, built from {@code c}. */
+  abstract void look(AgentConfig c, Agent agent, PrintWriter out) throws Exception;
 
-  /** Runs {@code look} on the agent of {@code option}'s configuration; returns the exit code. */
-  static int run(ConfigOption option, CommandSpec spec, Look look) throws Exception {
+  @Override
+  public final Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
-    AgentConfig c = option.loadOrReport(ConfigLoader.FILE, spec.commandLine().getErr());
+    AgentConfig c = config.loadOrReport(ConfigLoader.FILE, spec.commandLine().getErr());
     if (c == null) {
       return ConfigOption.BAD_CONFIG;
     }
     try (FleetLock lock = c.lock().open(c.stateDir())) {
       Agent agent =
           new Agent(c, lock, Clock.systemDefaultZone(), new AgentMetrics(), RotationListener.NONE);
-      look.at(c, agent, out);
+      look(c, agent, out);
     }
     out.flush();
     return 0;
