@@ -33,8 +33,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One host's agent: finds the watched files, decides which are due, and rotates each under a lease
- * of its group. Not thread-safe: one worker thread drives it (the daemon's scheduler, or the CLI).
+ * One host's agent: finds the watched files, decides which are due, has each rotated under a lease
+ * of its group ({@link LeasedRotation}), and remembers and reports how each rotation ended. Not
+ * thread-safe: one worker thread drives it (the daemon's scheduler, or the CLI).
  */
 public final class Agent {
   private static final Logger log = LoggerFactory.getLogger(Agent.class);
@@ -112,7 +113,12 @@ public final class Agent {
     return all;
   }
 
-  /** Finishes or undoes every rotation a crash interrupted. Call once before the first check. */
+  /**
+   * Finishes or undoes every rotation a crash interrupted. Call once before the first check. A
+   * rotation whose file no entry of {@code files[]} watches any more is left as its journal has it
+   * (with a WARN): another entry's reopen, compression and retention could do harm, and its own
+   * entry, put back, finishes it at the next start.
+   */
   public List<RotationOutcome> recover() throws IOException {
     List<RotationOutcome> done = new ArrayList<>();
     for (RotationEngine.PendingRotation p : engine.pending()) {
