@@ -1,33 +1,23 @@
 package io.fleetrotate.agent.cli;
 
 import io.fleetrotate.agent.config.AgentConfig;
-import io.fleetrotate.agent.config.ConfigLoader;
 import io.fleetrotate.agent.config.FileConfig;
 import io.fleetrotate.agent.daemon.Agent;
-import io.fleetrotate.agent.daemon.AgentMetrics;
 import io.fleetrotate.agent.daemon.FileReport;
-import io.fleetrotate.agent.daemon.RotationListener;
 import io.fleetrotate.agent.daemon.UnwatchedPaths;
 import io.fleetrotate.agent.report.LastReports;
 import io.fleetrotate.agent.report.Outbox;
 import io.fleetrotate.agent.report.Reporter;
 import io.fleetrotate.config.Sizes;
-import io.fleetrotate.config.cli.ConfigOption;
-import io.fleetrotate.lock.FleetLock;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 @Command(
     name = "status",
@@ -37,61 +27,49 @@ import picocli.CommandLine.Spec;
       "then the events waiting for the coordinator and how the last report went.",
       "Reads only; rotates nothing."
     })
-public final class StatusCommand implements Callable<Integer> {
-  @Mixin ConfigOption config;
-  @Spec CommandSpec spec;
+public final class StatusCommand extends ReadingCommand {
 
   @Override
-  public Integer call() throws Exception {
-    PrintWriter out = spec.commandLine().getOut();
-    AgentConfig c = config.loadOrReport(ConfigLoader.FILE, spec.commandLine().getErr());
-    if (c == null) {
-      return ConfigOption.BAD_CONFIG;
-    }
+  void look(AgentConfig c, Agent agent, PrintWriter out) {
     UnwatchedPaths.of(c).forEach(out::println);
-    Clock clock = Clock.systemDefaultZone();
-    try (FleetLock lock = c.lock().open(c.stateDir())) {
-      Agent agent = new Agent(c, lock, clock, new AgentMetrics(), RotationListener.NONE);
-      List<FileReport> reports = agent.status();
-      if (reports.isEmpty()) {
-        out.println(
-            "no watched file exists yet: "
-                + c.files().stream().map(FileConfig::path).collect(Collectors.joining(", ")));
-      }
-      Instant now = clock.instant();
-      for (FileReport r : reports) {
-        out.printf(
-            "%s%n  size %s, growing %s/s, %d backups (%s), disk %s %.0f%% used%n",
-            r.path(),
-            Sizes.format(r.sizeBytes()),
-            Sizes.format(Math.round(r.growthBytesPerSecond())),
-            r.backupCount(),
-            Sizes.format(r.backupBytes()),
-            r.mount(),
-            r.diskUsedRatio() * 100);
-        out.printf(
-            "  last rotation: %s%n",
-            r.lastRotation().map(t -> t + " (" + r.lastResult().orElse("?") + ")").orElse("never"));
-        if (r.dueNow().isPresent()) {
-          out.printf("  due now: %s trigger%n", r.dueNow().get());
-        } else {
-          List<String> next = new ArrayList<>(List.of("  not due"));
-          r.bytesToSizeTrigger().ifPresent(b -> next.add("size trigger in " + Sizes.format(b)));
-          r.nextTimed()
-              .ifPresent(
-                  t ->
-                      next.add(
-                          "next timed trigger at "
-                              + t
-                              + " (in "
-                              + human(Duration.between(now, t))
-                              + ")"));
-          out.println(String.join("; ", next));
-        }
+    List<FileReport> reports = agent.status();
+    if (reports.isEmpty()) {
+      out.println(
+          "no watched file exists yet: "
+              + c.files().stream().map(FileConfig::path).collect(Collectors.joining(", ")));
+    }
+    Instant now = Instant.now();
+    for (FileReport r : reports) {
+      out.printf(
+          "%s%n  size %s, growing %s/s, %d backups (%s), disk %s %.0f%% used%n",
+          r.path(),
+          Sizes.format(r.sizeBytes()),
+          Sizes.format(Math.round(r.growthBytesPerSecond())),
+          r.backupCount(),
+          Sizes.format(r.backupBytes()),
+          r.mount(),
+          r.diskUsedRatio() * 100);
+      out.printf(
+          "  last rotation: %s%n",
+          r.lastRotation().map(t -> t + " (" + r.lastResult().orElse("?") + ")").orElse("never"));
+      if (r.dueNow().isPresent()) {
+        out.printf("  due now: %s trigger%n", r.dueNow().get());
+      } else {
+        List<String> next = new ArrayList<>(List.of("  not due"));
+        r.bytesToSizeTrigger().ifPresent(b -> next.add("size trigger in " + Sizes.format(b)));
+        r.nextTimed()
+            .ifPresent(
+                t ->
+                    next.add(
+                        "next timed trigger at "
+                            + t
+                            + " (in "
+                            + human(Duration.between(now, t))
+                            + ")"));
+        out.println(String.join("; ", next));
       }
     }
     printReporting(out, c);
-    return 0;
   }
 
   /** Reads what the daemon leaves under stateDir/outbox; cheap, and safe while it runs. */

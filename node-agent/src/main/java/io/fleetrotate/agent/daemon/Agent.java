@@ -3,9 +3,8 @@ package io.fleetrotate.agent.daemon;
 import io.fleetrotate.agent.compress.ProgressListener;
 import io.fleetrotate.agent.config.AgentConfig;
 import io.fleetrotate.agent.config.FileConfig;
-import io.fleetrotate.agent.config.LockConfig;
 import io.fleetrotate.agent.rotate.Backup;
-import io.fleetrotate.agent.rotate.FenceFile;
+import io.fleetrotate.agent.rotate.FenceView;
 import io.fleetrotate.agent.rotate.RotationEngine;
 import io.fleetrotate.agent.rotate.RotationOutcome;
 import io.fleetrotate.agent.rotate.RotationSpec;
@@ -16,12 +15,6 @@ import io.fleetrotate.config.advice.AdvicePolicy;
 import io.fleetrotate.config.advice.GrowthAdvisor;
 import io.fleetrotate.config.advice.GrowthRecord;
 import io.fleetrotate.lock.FleetLock;
-import io.fleetrotate.lock.Lease;
-import io.fleetrotate.lock.LeaseLostException;
-import io.fleetrotate.lock.LockRefusedException;
-import io.fleetrotate.lock.LockTimeoutException;
-import io.fleetrotate.lock.LockUnavailableException;
-import io.fleetrotate.proto.FailureReason;
 import io.fleetrotate.proto.Result;
 import io.fleetrotate.proto.Trigger;
 import java.io.IOException;
@@ -32,29 +25,20 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One host's agent: finds the watched files, decides which are due, and rotates each under a lease
- * of its group. Not thread-safe: one worker thread drives it (the daemon's scheduler, or the CLI).
+ * One host's agent: finds the watched files, decides which are due, has each rotated under a lease
+ * of its group ({@link LeasedRotation}), and remembers and reports how each rotation ended. Not
+ * thread-safe: one worker thread drives it (the daemon's scheduler, or the CLI).
  */
 public final class Agent {
   private static final Logger log = LoggerFactory.getLogger(Agent.class);
-
-  /**
-   * Triggers that are checked again once the lease is granted. A manual rotation, a coordinator's
-   * command and an emergency rotation are carried out whatever the file looks like by then.
-   */
-  private static final Set<Trigger> RECHECKED =
-      EnumSet.of(Trigger.SIZE, Trigger.SCHEDULE, Trigger.AGE);
 
   private final AgentConfig config;
   private final FleetLock lock;
@@ -69,7 +53,7 @@ public final class Agent {
   private final Map<Path, String> untouchedFailures = new ConcurrentHashMap<>();
   // Finished rotations whose event the listener could not keep yet: their journals hold them.
   private final Map<String, Unreported> unreported = new java.util.LinkedHashMap<>();
-  private final LockOutage outage;
+  private final LeasedRotation leased;
 
   public Agent(
       AgentConfig config,
@@ -100,12 +84,12 @@ public final class Agent {
     this.growth = GrowthRate.open(config.stateDir());
     this.growthLog = GrowthLog.open(config.stateDir());
     this.own = new AgentOwnFiles(config.stateDir(), clock.getZone());
-    this.outage = new LockOutage(config.lock(), lock.backendName(), clock);
+    this.leased = new LeasedRotation(config.lock(), lock, clock, metrics, engine, store);
   }
 
   /** Whether the lock service is reachable, as the last lease request found it. */
   public LockOutage.State lockState() {
-    return outage.state();
+    return leased.lockState();
   }
 
   /** A live file and the configuration entry that watches it. */
@@ -129,7 +113,12 @@ public final class Agent {
     return all;
   }
 
-  /** Finishes or undoes every rotation a crash interrupted. Call once before the first check. */
+  /**
+   * Finishes or undoes every rotation a crash interrupted. Call once before the first check. A
+   * rotation whose file no entry of {@code files[]} watches any more is left as its journal has it
+   * (with a WARN): another entry's reopen, compression and retention could do harm, and its own
+   * entry, put back, finishes it at the next start.
+   */
   public List<RotationOutcome> recover() throws IOException {
     List<RotationOutcome> done = new ArrayList<>();
     for (RotationEngine.PendingRotation p : engine.pending()) {
@@ -138,22 +127,30 @@ public final class Agent {
         // Killed before its event was kept: the journal's last record is the event.
         log.info(
             "reporting the rotation of {} that finished before the agent stopped", p.liveFile());
-        finish(finished.get(), 0, Optional.empty());
+        finish(new LeasedRotation.Ended(finished.get(), 0, Optional.empty(), true));
         done.add(finished.get());
         continue;
       }
       Optional<Watched> w = findEntry(p.liveFile());
-      FileConfig entry = w.map(Watched::entry).orElse(config.files().get(0));
-      RotationSpec spec = SpecFactory.spec(entry, p.liveFile(), config.node(), clock.getZone());
-      long start = System.nanoTime();
-      try (Lease lease = lock.acquire(p.group(), 1.0, config.lock().acquireTimeout())) {
-        long waited = (System.nanoTime() - start) / 1_000_000;
-        RotationOutcome o = engine.resume(p, spec, lease);
-        finish(o, waited, Optional.empty());
-        done.add(o);
-      } catch (LockUnavailableException | LockTimeoutException e) {
+      if (w.isEmpty()) {
+        // Another entry's settings (reopen, compression, retention) could do harm: leave it.
         log.warn(
-            "cannot finish the interrupted rotation of {} yet: {}", p.liveFile(), e.getMessage());
+            "the interrupted rotation of {} (stopped after {}) is left unfinished in {}: no entry"
+                + " of files[] in {} watches that file any more; put its entry back to finish it",
+            p.liveFile(),
+            p.lastStep(),
+            config.stateDir().resolve("journal"),
+            config.source());
+        continue;
+      }
+      RotationSpec spec = spec(w.get().entry(), p.liveFile());
+      try {
+        Optional<LeasedRotation.Ended> e = leased.resume(p, spec);
+        e.ifPresent(
+            ended -> {
+              finish(ended);
+              done.add(ended.outcome());
+            });
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         break;
@@ -181,7 +178,7 @@ public final class Agent {
     long start = System.nanoTime();
     reportAgain();
     List<RotationOutcome> outcomes = new ArrayList<>();
-    for (FileReport r : status()) {
+    for (FileReport r : sampleGrowth()) {
       if (r.dueNow().isPresent()) {
         findEntry(r.path())
             .ifPresent(
@@ -220,239 +217,16 @@ public final class Agent {
 
   private RotationOutcome rotate(
       Watched w, Trigger trigger, double diskRatio, ProgressListener progress) {
-    RotationSpec spec = SpecFactory.spec(w.entry(), w.path(), config.node(), clock.getZone());
-    LockConfig lc = config.lock();
-    String backend = lock.backendName();
-    boolean recheck = RECHECKED.contains(trigger);
-    long fenceWhenAsked = recheck ? fenceToken(w.path()) : RotatedElsewhere.UNKNOWN_TOKEN;
-    Instant askedAt = clock.instant();
-    long start = System.nanoTime();
-    RotationOutcome o;
-    try (Lease lease = lock.acquire(spec.group(), diskRatio, lc.acquireTimeout())) {
-      outage.reachable();
-      long granted = System.nanoTime();
-      metrics.recordLockWait(spec.group(), backend, "granted", Duration.ofNanos(granted - start));
-      Optional<Skip> skip = Optional.empty();
-      try {
-        if (recheck) {
-          skip = notDueAnyMore(w, lease, fenceWhenAsked, askedAt);
-        }
-        if (skip.isPresent()) {
-          o = skipped(spec, trigger, lease, skip.get().why());
-        } else {
-          o = engine.rotate(spec, trigger, lease, progress);
-          raiseCounterIfFenceIsAhead(o, lease);
-        }
-      } finally {
-        metrics.recordLockHold(
-            spec.group(), backend, Duration.ofNanos(System.nanoTime() - granted));
-      }
-      finish(o, (granted - start) / 1_000_000, skip.flatMap(Skip::countFrom));
-      return o;
-    } catch (LockRefusedException e) {
-      // The service answered: whatever it said, it is reachable.
-      outage.reachable();
-      // A misconfiguration, not an outage: rotating without a lease would not be an emergency
-      // measure but a silent bypass of the lock, so never here.
-      metrics.recordLockWait(spec.group(), backend, "refused", since(start));
-      log.error("lock service refused {}: {}", w.path(), e.getMessage());
-      o = notRotated(spec, trigger, FailureReason.CONFIG_ERROR, e.getMessage());
-    } catch (LockUnavailableException e) {
-      metrics.recordLockWait(spec.group(), backend, "unavailable", since(start));
-      boolean first = outage.unavailable(w.path(), e.getMessage());
-      if (lc.onUnavailable() == LockConfig.OnUnavailable.ROTATE_WHEN_CRITICAL
-          && diskRatio >= lc.criticalDiskRatio()) {
-        log.warn(
-            "lock service unreachable and {} is {}% full: rotating {} without a lease",
-            w.path(), Math.round(diskRatio * 100), w.path());
-        o = engine.rotate(spec, Trigger.EMERGENCY, EmergencyLease.of(spec.group()), progress);
-      } else {
-        o = deferred(spec, trigger, backend, e.getMessage());
-        if (!first) {
-          // Reported once per file per outage: the outage is a state, not a failure per check.
-          return o;
-        }
-      }
-    } catch (LockTimeoutException e) {
-      outage.reachable();
-      metrics.recordLockWait(spec.group(), backend, "timeout", since(start));
-      o = notRotated(spec, trigger, FailureReason.LOCK_TIMEOUT, e.getMessage());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      o =
-          notRotated(
-              spec, trigger, FailureReason.LOCK_TIMEOUT, "interrupted while waiting for a lease");
+    RotationSpec spec = spec(w.entry(), w.path());
+    LeasedRotation.Ended e = leased.rotate(w, spec, trigger, diskRatio, progress);
+    if (e.report()) {
+      finish(e);
     }
-    finish(o, (System.nanoTime() - start) / 1_000_000, Optional.empty());
-    return o;
+    return e.outcome();
   }
 
-  /**
-   * Why a file that was due when this agent asked for its lease is not any more, and when its
-   * schedule and age clocks should count from, if another holder rotated it.
-   */
-  private record Skip(String why, Optional<Instant> countFrom) {}
-
-  /**
-   * Re-evaluates the triggers of a file found due before the lease was granted. Replicas on a
-   * shared log volume all find the same file due, and the first to get the lease rotates it: the
-   * current size decides the size trigger, and another holder's rotation recorded in the fence
-   * restarts the schedule and age clocks. Any doubt (an unreadable fence or file) rotates as
-   * decided.
-   */
-  private Optional<Skip> notDueAnyMore(
-      Watched w, Lease lease, long fenceWhenAsked, Instant askedAt) {
-    Path live = w.path();
-    try {
-      Instant now = clock.instant();
-      FileStateStore.FileState st = store.get(live, now);
-      Instant since = st.sinceInstant();
-      Optional<RotatedElsewhere> other =
-          FenceFile.of(live, clock)
-              .read()
-              .filter(e -> e.group().equals(lease.group()))
-              // A token at or above the lease's is not a rotation before this grant: the engine's
-              // fence check decides what to do about it.
-              .filter(e -> e.token() > 0 && e.token() < lease.fencingToken())
-              .filter(e -> st.ownFenceToken() == null || e.token() != st.ownFenceToken())
-              .flatMap(e -> RotatedElsewhere.find(e, fenceWhenAsked, askedAt, now, since));
-      long size = Files.size(live);
-      Instant countFrom = other.map(RotatedElsewhere::countFrom).orElse(since);
-      if (TriggerEvaluator.due(w.entry().trigger(), size, countFrom, now).isPresent()) {
-        return Optional.empty();
-      }
-      String why =
-          other
-              .map(r -> r.sentence(live))
-              .orElse(
-                  live
-                      + " shrank to "
-                      + size
-                      + " bytes while this agent waited for the lease, and it is not due any"
-                      + " more");
-      return Optional.of(new Skip(why, other.map(RotatedElsewhere::countFrom)));
-    } catch (IOException e) {
-      log.warn("cannot check again whether {} is still due: {}", live, e.getMessage());
-      return Optional.empty();
-    }
-  }
-
-  /** The token the fence of {@code live} holds: 0 without one, unknown when unreadable. */
-  private long fenceToken(Path live) {
-    try {
-      return FenceFile.of(live, clock).read().map(FenceFile.Entry::token).orElse(0L);
-    } catch (IOException e) {
-      log.warn("cannot read the fence of {}: {}", live, e.getMessage());
-      return RotatedElsewhere.UNKNOWN_TOKEN;
-    }
-  }
-
-  private static Duration since(long startNanos) {
-    return Duration.ofNanos(System.nanoTime() - startNanos);
-  }
-
-  /**
-   * A fence that refuses a lease the lock service still honours means the service's counter went
-   * backwards (its data was lost, or a split brain merged): raise it past the fence so that the
-   * next grant is admitted. A lease that is really stale (its holder was paused) is left alone.
-   */
-  private void raiseCounterIfFenceIsAhead(RotationOutcome o, Lease lease) {
-    if (o.reason().orElse(null) != FailureReason.LEASE_LOST) {
-      return;
-    }
-    try {
-      lease.checkValid();
-      Optional<FenceFile.Entry> fenced = FenceFile.of(o.liveFile(), clock).read();
-      if (fenced.isPresent()
-          && fenced.get().group().equals(lease.group())
-          && fenced.get().token() == Long.MAX_VALUE) {
-        // Raising the counter there would make its next grant wrap around.
-        log.error(
-            "{} records token {}, the largest a fencing counter can hold; the counter of group {}"
-                + " is not raised to it: reset the counter and remove the fence file",
-            FenceFile.pathFor(o.liveFile()),
-            Long.MAX_VALUE,
-            lease.group());
-        return;
-      }
-      if (fenced.isPresent()
-          && fenced.get().group().equals(lease.group())
-          && fenced.get().token() > lease.fencingToken()) {
-        log.warn(
-            "the {} lock service granted token {} for group {} but {} already records {}: raising"
-                + " its counter",
-            lock.backendName(),
-            lease.fencingToken(),
-            lease.group(),
-            FenceFile.pathFor(o.liveFile()),
-            fenced.get().token());
-        lock.raiseFencingToken(lease.group(), fenced.get().token());
-      }
-    } catch (LeaseLostException really) {
-      // A stale holder: the fence did its job.
-    } catch (IOException | LockUnavailableException e) {
-      log.warn("cannot raise the fencing counter of group {}: {}", lease.group(), e.getMessage());
-    }
-  }
-
-  private RotationOutcome skipped(RotationSpec spec, Trigger trigger, Lease lease, String why) {
-    return untouched(spec, trigger, Result.SKIPPED, Optional.empty(), why, lease.fencingToken());
-  }
-
-  /** {@code token} when the fence of {@code live} holds it (this agent's own step), else 0. */
-  private long fencedBy(Path live, long token) {
-    if (token <= 0) {
-      return 0;
-    }
-    try {
-      return FenceFile.of(live, clock).read().filter(e -> e.token() == token).isPresent()
-          ? token
-          : 0;
-    } catch (IOException e) {
-      return 0;
-    }
-  }
-
-  /** A rotation put off until the lock service is reachable again: SKIPPED, not FAILED. */
-  private RotationOutcome deferred(RotationSpec spec, Trigger trigger, String backend, String why) {
-    return untouched(
-        spec,
-        trigger,
-        Result.SKIPPED,
-        Optional.of(FailureReason.LOCK_UNAVAILABLE),
-        "deferred until the " + backend + " lock service is reachable again: " + why,
-        0);
-  }
-
-  private RotationOutcome notRotated(
-      RotationSpec spec, Trigger trigger, FailureReason reason, String why) {
-    return untouched(spec, trigger, Result.FAILED, Optional.of(reason), why, 0);
-  }
-
-  /** An outcome for a file the agent left as it was: nothing moved, nothing compressed. */
-  private RotationOutcome untouched(
-      RotationSpec spec,
-      Trigger trigger,
-      Result result,
-      Optional<FailureReason> reason,
-      String why,
-      long fencingToken) {
-    Instant now = clock.instant();
-    return new RotationOutcome(
-        UUID.randomUUID().toString(),
-        spec.liveFile(),
-        spec.group(),
-        trigger,
-        result,
-        reason,
-        why,
-        0,
-        0,
-        "none",
-        now,
-        now,
-        fencingToken,
-        Optional.empty());
+  private RotationSpec spec(FileConfig entry, Path live) {
+    return SpecFactory.spec(entry, live, config.node(), clock.getZone());
   }
 
   /**
@@ -463,7 +237,7 @@ public final class Agent {
    * is reported and starts over. Only the periodic triggers (size, schedule, age) are folded so.
    */
   private boolean repeatsLastUntouchedFailure(RotationOutcome o) {
-    if (!RECHECKED.contains(o.trigger())) {
+    if (!LeasedRotation.RECHECKED.contains(o.trigger())) {
       return false; // asked for (rotate now, a command, an emergency): always answered
     }
     if (o.result() != Result.FAILED || o.backup().isPresent()) {
@@ -474,11 +248,10 @@ public final class Agent {
     return failure.equals(untouchedFailures.put(o.liveFile(), failure));
   }
 
-  /**
-   * @param rotatedElsewhereAt when another holder rotated the file, for a rotation skipped because
-   *     of it: the schedule and age clocks count from then
-   */
-  private void finish(RotationOutcome o, long lockWaitMs, Optional<Instant> rotatedElsewhereAt) {
+  /** Remembers, counts, logs and reports how a rotation ended. */
+  private void finish(LeasedRotation.Ended ended) {
+    RotationOutcome o = ended.outcome();
+    Optional<Instant> rotatedElsewhereAt = ended.rotatedElsewhereAt();
     if (repeatsLastUntouchedFailure(o)) {
       log.debug("{} is still not rotated: {}", o.liveFile(), o.message());
       return;
@@ -492,7 +265,7 @@ public final class Agent {
             o.finishedAt(),
             o.result().name(),
             o.succeeded(),
-            fencedBy(o.liveFile(), o.fencingToken()));
+            FenceView.of(o.liveFile(), clock).holds(o.fencingToken()) ? o.fencingToken() : 0);
       }
     } catch (IOException e) {
       log.error("cannot save the agent state: {}", e.getMessage());
@@ -512,7 +285,7 @@ public final class Agent {
           o.codec(),
           o.fencingToken());
     }
-    report(new Unreported(o, lock.backendName(), lockWaitMs));
+    report(new Unreported(o, lock.backendName(), ended.lockWaitMs()));
   }
 
   /** An outcome on its way to the listener, with what it is told beside. */
@@ -557,8 +330,24 @@ public final class Agent {
     }
   }
 
-  /** The state of every watched file, updating growth and disk metrics on the way. */
+  /**
+   * The state of every watched file. Only reads: the growth rate is estimated from the last sample
+   * the daemon took, and nothing is recorded or saved (see {@link #sampleGrowth}).
+   */
   public List<FileReport> status() {
+    return inspect(false);
+  }
+
+  /**
+   * The daemon's periodic look at every watched file: as {@link #status}, and records what it saw
+   * (the first sight of a file, which starts its age and schedule clocks; a growth sample; the file
+   * and disk metrics) in the state directory and the metrics.
+   */
+  public List<FileReport> sampleGrowth() {
+    return inspect(true);
+  }
+
+  private List<FileReport> inspect(boolean sample) {
     Instant now = clock.instant();
     List<FileReport> reports = new ArrayList<>();
     // Files of one directory share a filesystem: look it up once per directory per check.
@@ -570,32 +359,42 @@ public final class Agent {
           disk = DiskUsageProbe.of(w.path());
           disks.put(w.path().getParent(), disk);
         }
-        reports.add(report(w, now, disk));
+        reports.add(report(w, now, disk, sample));
       } catch (IOException e) {
         log.warn("cannot inspect {}: {}", w.path(), e.getMessage());
       }
     }
-    growthLog.save(now, false);
-    try {
-      store.saveIfNew();
-    } catch (IOException e) {
-      log.error("cannot save the agent state: {}", e.getMessage());
+    if (sample) {
+      growthLog.save(now, false);
+      try {
+        store.saveIfNew();
+      } catch (IOException e) {
+        log.error("cannot save the agent state: {}", e.getMessage());
+      }
+      growth.save();
     }
-    growth.save();
     return reports;
   }
 
-  private FileReport report(Watched w, Instant now, DiskUsageProbe.Usage disk) throws IOException {
+  private FileReport report(Watched w, Instant now, DiskUsageProbe.Usage disk, boolean sample)
+      throws IOException {
     Path p = w.path();
     long size = Files.size(p);
-    FileStateStore.FileState st = store.get(p, now);
+    FileStateStore.FileState st;
+    double rate;
+    if (sample) {
+      st = store.get(p, now);
+      rate = growth.update(p, size, now);
+      growthLog.observe(p, size, now);
+      metrics.recordFile(p, size, rate);
+      metrics.recordDisk(disk.mount(), disk.usedRatio());
+    } else {
+      st = store.peek(p, now);
+      rate = growth.estimate(p, size, now);
+    }
     Instant since = st.sinceInstant();
-    double rate = growth.update(p, size, now);
-    growthLog.observe(p, size, now);
-    RotationSpec spec = SpecFactory.spec(w.entry(), p, config.node(), clock.getZone());
+    RotationSpec spec = spec(w.entry(), p);
     List<Backup> backups = spec.naming().list();
-    metrics.recordFile(p, size, rate);
-    metrics.recordDisk(disk.mount(), disk.usedRatio());
     var t = w.entry().trigger();
     Optional<Long> toSize =
         t.maxSizeBytes().isPresent()
@@ -624,12 +423,13 @@ public final class Agent {
 
   /**
    * Advice for every watched file from its hourly growth as this agent recorded it ({@code
-   * stateDir/growth.json}) and its mount now. Records the sizes it finds, like {@link #status}.
+   * stateDir/growth.json}) and its mount now. Records the sizes it finds, like {@link
+   * #sampleGrowth}.
    */
   public List<FileAdvice> advise(AdvicePolicy policy) {
     Instant now = clock.instant();
     List<FileAdvice> out = new ArrayList<>();
-    for (FileReport r : status()) {
+    for (FileReport r : sampleGrowth()) {
       Optional<GrowthRecord.Samples> samples = growthLog.samples(r.path());
       if (samples.isEmpty()) {
         out.add(

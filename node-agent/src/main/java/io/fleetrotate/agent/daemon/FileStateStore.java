@@ -64,8 +64,19 @@ final class FileStateStore {
 
   /** The file's state, first seen now if the agent never saw it before. */
   synchronized FileState get(Path live, Instant now) {
-    return states.computeIfAbsent(
-        live.toString(), k -> new FileState(now.toString(), null, null, null));
+    return states.computeIfAbsent(live.toString(), k -> firstSeen(now));
+  }
+
+  /**
+   * The file's state; for a file the agent never saw, as if first seen now, without recording it.
+   */
+  synchronized FileState peek(Path live, Instant now) {
+    FileState st = states.get(live.toString());
+    return st != null ? st : firstSeen(now);
+  }
+
+  private static FileState firstSeen(Instant now) {
+    return new FileState(now.toString(), null, null, null);
   }
 
   /**

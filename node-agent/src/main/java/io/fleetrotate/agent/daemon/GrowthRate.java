@@ -16,9 +16,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * How fast each watched file grows: the last size seen, when, and a rate smoothed over checks. Kept
- * in {@code stateDir/growth-rate.json} so that a short-lived process ({@code status}) measures from
- * the daemon's last sample, or from its own previous run, rather than from nothing. A cache: not
- * fsynced, and an unreadable file starts the estimates afresh.
+ * in {@code stateDir/growth-rate.json} so that a short-lived process ({@code status}) estimates
+ * from the daemon's last sample rather than from nothing; only the daemon's checks and {@code
+ * advise} record samples. A cache: not fsynced, and an unreadable file starts the estimates afresh.
  */
 final class GrowthRate {
   private static final Logger log = LoggerFactory.getLogger(GrowthRate.class);
@@ -50,10 +50,10 @@ final class GrowthRate {
   }
 
   /**
-   * Bytes per second, smoothed over samples; a shrinking file (rotated) keeps the last estimate and
-   * restarts the measure from its new size.
+   * Bytes per second, smoothed over samples, with {@code size} seen now as the next sample; a
+   * shrinking file (rotated) keeps the last estimate. Records nothing.
    */
-  synchronized double update(Path live, long size, Instant now) {
+  synchronized double estimate(Path live, long size, Instant now) {
     Sample last = samples.get(live.toString());
     double rate = last == null ? 0 : last.rate();
     if (last != null && size >= last.size()) {
@@ -64,6 +64,15 @@ final class GrowthRate {
         rate = rate == 0 ? sample : 0.7 * rate + 0.3 * sample;
       }
     }
+    return rate;
+  }
+
+  /**
+   * As {@link #estimate}, and records the sample: a shrinking file restarts the measure from its
+   * new size.
+   */
+  synchronized double update(Path live, long size, Instant now) {
+    double rate = estimate(live, size, now);
     samples.put(live.toString(), new Sample(size, now.toString(), rate));
     return rate;
   }

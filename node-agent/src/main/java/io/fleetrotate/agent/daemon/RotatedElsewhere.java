@@ -1,6 +1,7 @@
 package io.fleetrotate.agent.daemon;
 
 import io.fleetrotate.agent.rotate.FenceFile;
+import io.fleetrotate.agent.rotate.FenceView;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Optional;
@@ -24,14 +25,11 @@ import java.util.Optional;
 record RotatedElsewhere(
     String holder, long token, Instant recordedAt, Instant countFrom, boolean whileWaiting) {
 
-  /** A fence token that could not be read when the agent asked for its lease. */
-  static final long UNKNOWN_TOKEN = -1;
-
   /**
    * @param fence what the fence holds now, already known to be another holder's rotation in this
    *     file's group
    * @param tokenWhenAsked the fence's token when this agent asked for its lease: 0 without a fence,
-   *     {@link #UNKNOWN_TOKEN} when it could not be read
+   *     {@link FenceView#UNKNOWN_TOKEN} when it could not be read
    * @param since when this agent's own schedule and age clocks started (its last successful
    *     rotation, or when it first saw the file)
    * @return empty when the fence did not change while this agent waited and shows nothing newer
@@ -39,7 +37,8 @@ record RotatedElsewhere(
    */
   static Optional<RotatedElsewhere> find(
       FenceFile.Entry fence, long tokenWhenAsked, Instant askedAt, Instant now, Instant since) {
-    boolean whileWaiting = tokenWhenAsked != UNKNOWN_TOKEN && tokenWhenAsked != fence.token();
+    boolean whileWaiting =
+        tokenWhenAsked != FenceView.UNKNOWN_TOKEN && tokenWhenAsked != fence.token();
     Instant at = fence.at().isAfter(now) ? now : fence.at();
     if (whileWaiting && at.isBefore(askedAt)) {
       at = askedAt;

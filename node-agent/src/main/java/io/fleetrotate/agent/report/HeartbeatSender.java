@@ -4,7 +4,6 @@ import io.fleetrotate.agent.config.NodeConfig;
 import io.fleetrotate.config.Durations;
 import io.fleetrotate.proto.HeartbeatReply;
 import io.fleetrotate.proto.NodeHeartbeat;
-import io.fleetrotate.proto.WireCodec;
 import io.fleetrotate.proto.WireFormatException;
 import java.io.IOException;
 import java.time.Clock;
@@ -25,15 +24,11 @@ import org.slf4j.LoggerFactory;
 final class HeartbeatSender {
   private static final Logger log = LoggerFactory.getLogger(HeartbeatSender.class);
 
-  private final CoordinatorClient client;
-  private final WireCodec codec;
+  private final CoordinatorLink link;
   private final NodeConfig node;
   private final String agentVersion;
   private final Duration interval;
   private final Clock clock;
-  private final ReportSettings settings;
-  private final ReportMetrics metrics;
-  private final LastReports last;
   private final StatusSnapshots status;
   private final CommandRunner commands;
   private final Runnable answered;
@@ -43,27 +38,19 @@ final class HeartbeatSender {
   private int failures;
 
   HeartbeatSender(
-      CoordinatorClient client,
-      WireCodec codec,
+      CoordinatorLink link,
       NodeConfig node,
       String agentVersion,
       Duration interval,
       Clock clock,
-      ReportSettings settings,
-      ReportMetrics metrics,
-      LastReports last,
       StatusSnapshots status,
       CommandRunner commands,
       Runnable answered) {
-    this.client = client;
-    this.codec = codec;
+    this.link = link;
     this.node = node;
     this.agentVersion = agentVersion;
     this.interval = interval;
     this.clock = clock;
-    this.settings = settings;
-    this.metrics = metrics;
-    this.last = last;
     this.status = status;
     this.commands = commands;
     this.answered = answered;
@@ -108,25 +95,21 @@ final class HeartbeatSender {
               node,
               agentVersion,
               clock.instant(),
-              status.current(settings.statusWait()),
+              status.current(link.settings().statusWait()),
               status.lockState());
     } catch (IllegalArgumentException e) {
       failed("invalid", "cannot build a heartbeat: " + e.getMessage());
       return;
     }
     Duration timeout =
-        interval.compareTo(settings.requestTimeout()) < 0 ? interval : settings.requestTimeout();
+        interval.compareTo(link.settings().requestTimeout()) < 0
+            ? interval
+            : link.settings().requestTimeout();
     CoordinatorResponse r;
     try {
-      r = client.post(CoordinatorClient.HEARTBEATS, codec.encode(heartbeat), timeout);
+      r = link.client().post(CoordinatorClient.HEARTBEATS, link.codec().encode(heartbeat), timeout);
     } catch (IOException e) {
-      failed(
-          "unreachable",
-          "cannot reach the coordinator at "
-              + client.url()
-              + " ("
-              + OutboxReplayer.describe(e)
-              + ")");
+      failed("unreachable", link.unreachable(e));
       return;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -136,28 +119,24 @@ final class HeartbeatSender {
       if (r.status() == 429) {
         notBefore = System.nanoTime() + r.retryAfter().orElse(interval).toNanos();
       }
-      failed(Outcomes.of(r.status()), Outcomes.describe(client.url(), "heartbeats", r));
+      failed(Outcomes.of(r.status()), Outcomes.describe(link.client().url(), "heartbeats", r));
       return;
     }
     HeartbeatReply reply;
     try {
-      reply = codec.decodeReply(r.body());
+      reply = link.codec().decodeReply(r.body());
     } catch (WireFormatException e) {
-      failed(
-          "bad_reply",
-          "the coordinator at "
-              + client.url()
-              + " answered a heartbeat with an unreadable reply ("
-              + e.getMessage()
-              + ")");
+      failed("bad_reply", link.unreadable("a heartbeat with an unreadable reply", e));
       return;
     }
-    metrics.heartbeat("ok");
-    last.heartbeat(true, "ok");
+    link.metrics().heartbeat("ok");
+    link.last().heartbeat(true, "ok");
     answered.run();
     if (failing != null) {
       log.info(
-          "heartbeats reach the coordinator at {} again, after {} failed", client.url(), failures);
+          "heartbeats reach the coordinator at {} again, after {} failed",
+          link.client().url(),
+          failures);
       failing = null;
       failures = 0;
     }
@@ -165,8 +144,8 @@ final class HeartbeatSender {
   }
 
   private void failed(String outcome, String message) {
-    metrics.heartbeat(outcome);
-    last.heartbeat(false, message);
+    link.metrics().heartbeat(outcome);
+    link.last().heartbeat(false, message);
     failures++;
     if (!outcome.equals(failing)) {
       failing = outcome;

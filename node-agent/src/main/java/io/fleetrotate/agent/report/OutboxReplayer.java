@@ -2,12 +2,8 @@ package io.fleetrotate.agent.report;
 
 import io.fleetrotate.proto.EventAck;
 import io.fleetrotate.proto.RotationEvent;
-import io.fleetrotate.proto.WireCodec;
 import io.fleetrotate.proto.WireFormatException;
 import java.io.IOException;
-import java.net.ConnectException;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -45,11 +41,7 @@ final class OutboxReplayer implements AutoCloseable {
   private static final long IDLE_RECHECK_NANOS = TimeUnit.SECONDS.toNanos(30);
 
   private final Outbox outbox;
-  private final CoordinatorClient client;
-  private final WireCodec codec;
-  private final ReportMetrics metrics;
-  private final LastReports last;
-  private final ReportSettings settings;
+  private final CoordinatorLink link;
   private final Backoff backoff;
   private final Object monitor = new Object();
   private boolean stopped; // guarded by monitor
@@ -64,22 +56,12 @@ final class OutboxReplayer implements AutoCloseable {
   private boolean retryAfterGiven; // the last send's wait came from a Retry-After
   private Thread thread;
 
-  OutboxReplayer(
-      Outbox outbox,
-      CoordinatorClient client,
-      WireCodec codec,
-      ReportMetrics metrics,
-      LastReports last,
-      ReportSettings settings) {
+  OutboxReplayer(Outbox outbox, CoordinatorLink link) {
     this.outbox = outbox;
-    this.client = client;
-    this.codec = codec;
-    this.metrics = metrics;
-    this.last = last;
-    this.settings = settings;
-    this.backoff = new Backoff(settings.initialBackoff(), settings.maxBackoff());
-    this.batchLimit = settings.maxBatch();
-    this.batchCeiling = settings.maxBatch();
+    this.link = link;
+    this.backoff = new Backoff(link.settings().initialBackoff(), link.settings().maxBackoff());
+    this.batchLimit = link.settings().maxBatch();
+    this.batchCeiling = link.settings().maxBatch();
   }
 
   synchronized void start() {
@@ -187,7 +169,7 @@ final class OutboxReplayer implements AutoCloseable {
         }
         return;
       }
-      Duration timeout = settings.requestTimeout();
+      Duration timeout = link.settings().requestTimeout();
       if (remaining < timeout.toNanos()) {
         timeout = Duration.ofNanos(remaining);
       }
@@ -205,19 +187,16 @@ final class OutboxReplayer implements AutoCloseable {
     List<RotationEvent> events = batch.stream().map(Outbox.Entry::event).toList();
     byte[] body;
     try {
-      body = codec.encodeEvents(events);
+      body = link.codec().encodeEvents(events);
     } catch (IllegalArgumentException e) {
       // Over the document size limit: send less per request.
       return tooLarge(batch, e.getMessage());
     }
     CoordinatorResponse r;
     try {
-      r = client.post(CoordinatorClient.EVENTS, body, timeout);
+      r = link.client().post(CoordinatorClient.EVENTS, body, timeout);
     } catch (IOException e) {
-      return failure(
-          "unreachable",
-          "cannot reach the coordinator at " + client.url() + " (" + describe(e) + ")",
-          Optional.empty());
+      return failure("unreachable", link.unreachable(e), Optional.empty());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return Optional.of(Duration.ZERO);
@@ -227,11 +206,12 @@ final class OutboxReplayer implements AutoCloseable {
       case 400 -> invalid(batch, r);
       case 413 -> tooLarge(batch, "HTTP 413: " + r.error());
       case 429 ->
-          failure("rate_limited", Outcomes.describe(client.url(), "events", r), r.retryAfter());
+          failure(
+              "rate_limited", Outcomes.describe(link.client().url(), "events", r), r.retryAfter());
       default ->
           failure(
               Outcomes.of(r.status()),
-              Outcomes.describe(client.url(), "events", r),
+              Outcomes.describe(link.client().url(), "events", r),
               Optional.empty());
     };
   }
@@ -239,15 +219,11 @@ final class OutboxReplayer implements AutoCloseable {
   private Optional<Duration> acknowledged(List<Outbox.Entry> batch, CoordinatorResponse r) {
     EventAck ack;
     try {
-      ack = codec.decodeAck(r.body());
+      ack = link.codec().decodeAck(r.body());
     } catch (WireFormatException e) {
       return failure(
           "bad_reply",
-          "the coordinator at "
-              + client.url()
-              + " answered events with an unreadable acknowledgement ("
-              + e.getMessage()
-              + ")",
+          link.unreadable("events with an unreadable acknowledgement", e),
           Optional.empty());
     }
     Set<UUID> ids = new HashSet<>(ack.accepted());
@@ -261,25 +237,25 @@ final class OutboxReplayer implements AutoCloseable {
               + " a restart, and the coordinator ignores duplicates",
           e.getMessage());
     }
-    metrics.eventsSent(stored.size());
+    link.metrics().eventsSent(stored.size());
     if (stored.isEmpty()) {
       return failure(
           "not_accepted",
           "the coordinator at "
-              + client.url()
+              + link.client().url()
               + " acknowledged none of "
               + batch.size()
               + " events; sending them again",
           Optional.empty());
     }
-    metrics.eventBatch("ok");
+    link.metrics().eventBatch("ok");
     recovered();
     batchLimit = Math.min(batchCeiling, batchLimit * 2);
     return Optional.empty();
   }
 
   private Optional<Duration> invalid(List<Outbox.Entry> batch, CoordinatorResponse r) {
-    metrics.eventBatch("invalid");
+    link.metrics().eventBatch("invalid");
     OptionalInt index = r.eventIndex();
     if (index.isPresent() && index.getAsInt() < batch.size()) {
       return reject(batch.get(index.getAsInt()), "the coordinator refused it: " + r.error());
@@ -293,7 +269,7 @@ final class OutboxReplayer implements AutoCloseable {
   }
 
   private Optional<Duration> tooLarge(List<Outbox.Entry> batch, String why) {
-    metrics.eventBatch("too_large");
+    link.metrics().eventBatch("too_large");
     if (batch.size() > 1) {
       batchCeiling = Math.min(batchCeiling, batch.size() - 1);
       batchLimit = Math.max(1, batch.size() / 2);
@@ -318,15 +294,15 @@ final class OutboxReplayer implements AutoCloseable {
           e.getMessage());
       return Optional.of(backoff.next());
     }
-    metrics.eventRejected();
-    last.events(false, "refused event " + entry.event().eventId() + ", moved to rejected/");
+    link.metrics().eventRejected();
+    link.last().events(false, "refused event " + entry.event().eventId() + ", moved to rejected/");
     return Optional.empty();
   }
 
   private Optional<Duration> failure(
       String outcome, String message, Optional<Duration> retryAfter) {
-    metrics.eventBatch(outcome);
-    last.events(false, message);
+    link.metrics().eventBatch(outcome);
+    link.last().events(false, message);
     Duration wait = retryAfter.orElseGet(backoff::next);
     retryAfterGiven = retryAfter.isPresent();
     if (!outcome.equals(failing)) {
@@ -349,26 +325,11 @@ final class OutboxReplayer implements AutoCloseable {
 
   private void recovered() {
     if (failing != null) {
-      log.info("the coordinator at {} takes events again", client.url());
+      log.info("the coordinator at {} takes events again", link.client().url());
       failing = null;
     }
     backoff.reset();
-    last.events(true, "ok");
-  }
-
-  /** Why a request got no answer, in a few words. */
-  static String describe(IOException e) {
-    if (e instanceof HttpConnectTimeoutException) {
-      return "connection timed out";
-    }
-    if (e instanceof HttpTimeoutException) {
-      return "no answer in time";
-    }
-    if (e instanceof ConnectException) {
-      return "connection refused";
-    }
-    String m = e.getMessage();
-    return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
+    link.last().events(true, "ok");
   }
 
   /** Stops the sending thread; pending events stay in the outbox. */

@@ -2,6 +2,7 @@ package io.fleetrotate.agent.report;
 
 import io.fleetrotate.agent.config.AgentConfig;
 import io.fleetrotate.agent.config.CoordinatorConfig;
+import io.fleetrotate.agent.config.NodeConfig;
 import io.fleetrotate.agent.daemon.Agent;
 import io.fleetrotate.agent.daemon.AgentDaemon;
 import io.fleetrotate.agent.daemon.RotationListener;
@@ -12,6 +13,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,16 +32,12 @@ import org.slf4j.LoggerFactory;
 public final class Reporter implements AgentDaemon.Companion {
   private static final Logger log = LoggerFactory.getLogger(Reporter.class);
 
-  private final AgentConfig config;
-  private final CoordinatorConfig coordinator;
+  private final NodeConfig node;
+  private final Duration heartbeat;
   private final Clock clock;
   private final String agentVersion;
-  private final ReportSettings settings;
-  private final WireCodec codec = new WireCodec();
   private final Outbox outbox;
-  private final LastReports last;
-  private final ReportMetrics metrics;
-  private final CoordinatorClient client;
+  private final CoordinatorLink link;
   private final OutboxReplayer replayer;
   private final OutboxRecorder recorder;
   private HeartbeatSender heartbeats;
@@ -48,23 +46,18 @@ public final class Reporter implements AgentDaemon.Companion {
   private Reporter(
       AgentConfig config,
       CoordinatorConfig coordinator,
-      MeterRegistry registry,
       Clock clock,
       String agentVersion,
-      ReportSettings settings,
-      Outbox outbox)
-      throws IOException {
-    this.config = config;
-    this.coordinator = coordinator;
+      Outbox outbox,
+      CoordinatorLink link) {
+    this.node = config.node();
+    this.heartbeat = coordinator.heartbeat();
     this.clock = clock;
     this.agentVersion = agentVersion;
-    this.settings = settings;
     this.outbox = outbox;
-    this.last = new LastReports(outbox.directory().resolve(LastReports.FILE), clock);
-    this.metrics = new ReportMetrics(registry, outbox, last);
-    this.client = new CoordinatorClient(coordinator, settings.requestTimeout(), clock);
-    this.replayer = new OutboxReplayer(outbox, client, codec, metrics, last, settings);
-    this.recorder = new OutboxRecorder(outbox, config.node().id(), replayer::wake);
+    this.link = link;
+    this.replayer = new OutboxReplayer(outbox, link);
+    this.recorder = new OutboxRecorder(outbox, node.id(), replayer::wake);
   }
 
   /**
@@ -101,7 +94,15 @@ public final class Reporter implements AgentDaemon.Companion {
       throws IOException {
     Outbox outbox =
         Outbox.open(outboxDir(config.stateDir()), new WireCodec(), durable, settings.warnAbove());
-    return new Reporter(config, coordinator, registry, clock, agentVersion, settings, outbox);
+    LastReports last = new LastReports(outbox.directory().resolve(LastReports.FILE), clock);
+    CoordinatorLink link =
+        new CoordinatorLink(
+            new CoordinatorClient(coordinator, settings.requestTimeout(), clock),
+            new WireCodec(),
+            settings,
+            new ReportMetrics(registry, outbox, last),
+            last);
+    return new Reporter(config, coordinator, clock, agentVersion, outbox, link);
   }
 
   /** Where the outbox of an agent with this {@code stateDir} lives. */
@@ -123,18 +124,14 @@ public final class Reporter implements AgentDaemon.Companion {
     if (heartbeats != null) {
       throw new IllegalStateException("already started");
     }
-    CommandRunner commands = new CommandRunner(agent, worker, metrics);
+    CommandRunner commands = new CommandRunner(agent, worker, link.metrics());
     heartbeats =
         new HeartbeatSender(
-            client,
-            codec,
-            config.node(),
+            link,
+            node,
             agentVersion,
-            coordinator.heartbeat(),
+            heartbeat,
             clock,
-            settings,
-            metrics,
-            last,
             new StatusSnapshots(agent, worker),
             commands,
             replayer::coordinatorAnswered);
@@ -142,8 +139,8 @@ public final class Reporter implements AgentDaemon.Companion {
     heartbeats.start();
     log.info(
         "reporting to {} every {}; {} events wait in the outbox",
-        client.url(),
-        Durations.format(coordinator.heartbeat()),
+        link.client().url(),
+        Durations.format(heartbeat),
         outbox.pendingCount());
   }
 
@@ -177,11 +174,11 @@ public final class Reporter implements AgentDaemon.Companion {
     stopping();
     try {
       replayer.stop();
-      replayer.flush(settings.flushDeadline());
+      replayer.flush(link.settings().flushDeadline());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {
-      metrics.close();
+      link.metrics().close();
       try {
         outbox.close();
       } catch (IOException e) {

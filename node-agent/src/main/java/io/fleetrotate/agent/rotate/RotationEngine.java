@@ -167,21 +167,23 @@ public final class RotationEngine {
       RotationPlan plan = pending.plan();
       Map<String, String> d = pending.details();
       return Optional.of(
-          new RotationOutcome(
-              plan.rotationId(),
-              Path.of(plan.livePath()),
-              plan.group(),
-              plan.trigger(),
+          RotationOutcome.ended(
+              new RotationOutcome.Attempt(
+                  plan.rotationId(),
+                  Path.of(plan.livePath()),
+                  plan.group(),
+                  plan.trigger(),
+                  plan.fencingToken(),
+                  Instant.parse(plan.startedAt())),
               Result.valueOf(d.getOrDefault("result", Result.SUCCESS.name())),
               Optional.ofNullable(d.get("reason")).map(FailureReason::valueOf),
               d.getOrDefault("message", "rotated"),
-              Long.parseLong(d.getOrDefault("bytesBefore", "0")),
-              Long.parseLong(d.getOrDefault("bytesAfter", "0")),
-              d.getOrDefault("codec", plan.codec().wireName()),
-              Instant.parse(plan.startedAt()),
-              Instant.parse(d.getOrDefault("finishedAt", plan.startedAt())),
-              plan.fencingToken(),
-              Optional.of(Path.of(plan.backupPath()))));
+              new RotationOutcome.Work(
+                  Long.parseLong(d.getOrDefault("bytesBefore", "0")),
+                  Long.parseLong(d.getOrDefault("bytesAfter", "0")),
+                  d.getOrDefault("codec", plan.codec().wireName()),
+                  Optional.of(Path.of(plan.backupPath()))),
+              Instant.parse(d.getOrDefault("finishedAt", plan.startedAt()))));
     }
   }
 
@@ -324,10 +326,8 @@ public final class RotationEngine {
       return Optional.empty();
     }
     try {
-      Optional<FenceFile.Entry> e = FenceFile.of(spec.liveFile(), clock).read();
-      if (e.isPresent()
-          && e.get().group().equals(lease.group())
-          && e.get().token() > lease.fencingToken()) {
+      Optional<FenceFile.Entry> e = FenceView.of(spec.liveFile(), clock).ahead(lease);
+      if (e.isPresent()) {
         return Optional.of(
             e.get().holder()
                 + " rotated this file under the higher token "
@@ -402,7 +402,7 @@ public final class RotationEngine {
     private final ProgressListener progress;
     private final RotationJournal journal;
     private final RotationPlan plan;
-    private final FenceFile fence;
+    private final FenceView fence;
 
     /**
      * This run began the rotation (rather than resuming it after a kill): the live file and, for a
@@ -426,7 +426,7 @@ public final class RotationEngine {
       this.progress = progress;
       this.journal = journal;
       this.plan = journal.plan();
-      this.fence = FenceFile.of(spec.liveFile(), clock);
+      this.fence = FenceView.of(spec.liveFile(), clock);
       this.live = live;
       this.fresh = fresh;
       this.tally = tally;
@@ -953,21 +953,20 @@ public final class RotationEngine {
     }
 
     private RotationOutcome outcome(Result result, FailureReason reason, String message) {
-      return new RotationOutcome(
-          plan.rotationId(),
-          spec.liveFile(),
-          spec.group(),
-          plan.trigger(),
+      return RotationOutcome.ended(
+          new RotationOutcome.Attempt(
+              plan.rotationId(),
+              spec.liveFile(),
+              spec.group(),
+              plan.trigger(),
+              lease.fencingToken(),
+              Instant.parse(plan.startedAt())),
           result,
           Optional.ofNullable(reason),
           message,
-          tally.bytesBefore(),
-          tally.bytesAfter(),
-          tally.codec(),
-          Instant.parse(plan.startedAt()),
-          clock.instant(),
-          lease.fencingToken(),
-          Optional.of(backup()));
+          new RotationOutcome.Work(
+              tally.bytesBefore(), tally.bytesAfter(), tally.codec(), Optional.of(backup())),
+          clock.instant());
     }
   }
 

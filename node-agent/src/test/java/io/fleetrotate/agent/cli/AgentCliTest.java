@@ -100,7 +100,8 @@ class AgentCliTest {
   }
 
   @Test
-  void statusMeasuresGrowthSinceTheLastSampleAndEndsNoLineWithASemicolon() throws Exception {
+  void statusMeasuresGrowthSinceTheLastRecordedSampleAndEndsNoLineWithASemicolon()
+      throws Exception {
     Path c = config("{ maxSize: 1GiB }");
     assertThat(run("status", "--config", c.toString())).isZero();
     assertThat(out.toString())
@@ -108,7 +109,8 @@ class AgentCliTest {
         .contains("matches no file yet");
 
     Path growing = Files.writeString(logs.resolve("growing.log"), "line\n".repeat(1000));
-    assertThat(run("status", "--config", c.toString())).isZero();
+    // status records nothing; advise, like the daemon's check, records a growth sample.
+    assertThat(run("advise", "--config", c.toString())).isZero();
     Files.writeString(growing, "x".repeat(1 << 20), java.nio.file.StandardOpenOption.APPEND);
     out.getBuffer().setLength(0);
     assertThat(run("status", "--config", c.toString())).isZero();

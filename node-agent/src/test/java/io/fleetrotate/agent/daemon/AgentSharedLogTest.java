@@ -335,7 +335,7 @@ class AgentSharedLogTest {
       Files.createFile(live);
     }
     for (Agent agent : agents) {
-      agent.status();
+      agent.sampleGrowth();
     }
   }
 

@@ -3,6 +3,7 @@ package io.fleetrotate.agent.daemon;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fleetrotate.agent.rotate.FenceFile;
+import io.fleetrotate.agent.rotate.FenceView;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -81,7 +82,7 @@ class RotatedElsewhereTest {
   void anUnreadableFenceWhenAskingIsNotTakenForAChangeWhileWaiting() {
     Instant behind = ASKED.minus(Duration.ofMinutes(10));
     RotatedElsewhere r =
-        RotatedElsewhere.find(fence(8, behind), RotatedElsewhere.UNKNOWN_TOKEN, ASKED, NOW, SINCE)
+        RotatedElsewhere.find(fence(8, behind), FenceView.UNKNOWN_TOKEN, ASKED, NOW, SINCE)
             .orElseThrow();
     assertThat(r.whileWaiting()).isFalse();
     assertThat(r.countFrom()).isEqualTo(behind);

@@ -97,7 +97,7 @@ class CoordinatorTlsTest {
                         "cannot reach the coordinator at "
                             + client.url()
                             + " ("
-                            + OutboxReplayer.describe((IOException) e)
+                            + CoordinatorLink.describe((IOException) e)
                             + ")")
                     .isEqualTo(
                         "cannot reach the coordinator at "

@@ -314,9 +314,16 @@ class ReporterTest {
     coordinator.fail(FakeCoordinator.Failure.NONE);
 
     await().atMost(DEADLINE).until(() -> !coordinator.heartbeats().isEmpty());
-    assertThat(LastReports.read(Reporter.outboxDir(config.stateDir())))
-        .hasValueSatisfying(
-            s -> assertThat(s.heartbeat()).hasValueSatisfying(h -> assertThat(h.ok()).isTrue()));
+    // The coordinator has the heartbeat before the agent has read its answer and noted it.
+    await()
+        .atMost(DEADLINE)
+        .untilAsserted(
+            () ->
+                assertThat(LastReports.read(Reporter.outboxDir(config.stateDir())))
+                    .hasValueSatisfying(
+                        s ->
+                            assertThat(s.heartbeat())
+                                .hasValueSatisfying(h -> assertThat(h.ok()).isTrue())));
   }
 
   @Test

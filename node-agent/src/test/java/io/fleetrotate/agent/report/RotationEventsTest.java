@@ -19,21 +19,14 @@ class RotationEventsTest {
 
   private static RotationOutcome outcome(
       String id, Result result, Optional<FailureReason> reason, String message) {
-    return new RotationOutcome(
-        id,
-        Path.of("/var/log/mcp/server.log"),
-        "mcp",
-        Trigger.SIZE,
+    return RotationOutcome.ended(
+        new RotationOutcome.Attempt(
+            id, Path.of("/var/log/mcp/server.log"), "mcp", Trigger.SIZE, 42, T),
         result,
         reason,
         message,
-        1_000,
-        120,
-        "zstd",
-        T,
-        T.plusSeconds(2),
-        42,
-        Optional.empty());
+        new RotationOutcome.Work(1_000, 120, "zstd", Optional.empty()),
+        T.plusSeconds(2));
   }
 
   @Test

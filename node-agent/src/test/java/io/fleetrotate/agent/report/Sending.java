@@ -39,7 +39,8 @@ final class Sending implements AutoCloseable {
         new CoordinatorConfig(url, Optional.of(FakeCoordinator.TOKEN), Duration.ofSeconds(1));
     CoordinatorClient client =
         new CoordinatorClient(config, settings.requestTimeout(), Clock.systemUTC());
-    replayer = new OutboxReplayer(outbox, client, codec, metrics, last, settings);
+    replayer =
+        new OutboxReplayer(outbox, new CoordinatorLink(client, codec, settings, metrics, last));
   }
 
   /** Opened, not started. */
