@@ -9,18 +9,18 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 
 /** The few fsync and rename primitives that make each rotation step durable. */
-final class Durable {
+public final class Durable {
   private Durable() {}
 
   /** Makes a directory's entries (creations, renames, deletions) durable. */
-  static void fsyncDirectory(Path dir) throws IOException {
+  public static void fsyncDirectory(Path dir) throws IOException {
     try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
       ch.force(true);
     }
   }
 
   /** Atomic rename within one directory (or filesystem), then fsync of the target directory. */
-  static void renameDurably(Path from, Path to) throws IOException {
+  public static void renameDurably(Path from, Path to) throws IOException {
     try {
       Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
     } catch (AtomicMoveNotSupportedException e) {
@@ -36,5 +36,24 @@ final class Durable {
     if (!from.getParent().equals(to.getParent())) {
       fsyncDirectory(from.getParent());
     }
+  }
+
+  /** Replaces {@code file} with {@code bytes} so that a kill leaves the old or the new content. */
+  public static void writeAtomically(Path file, byte[] bytes) throws IOException {
+    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+    try (FileChannel ch =
+        FileChannel.open(
+            tmp,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.TRUNCATE_EXISTING,
+            StandardOpenOption.WRITE,
+            java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(bytes);
+      while (buf.hasRemaining()) {
+        ch.write(buf);
+      }
+      ch.force(true);
+    }
+    renameDurably(tmp, file);
   }
 }

@@ -1,5 +1,7 @@
 package io.fleetrotate.agent.rotate;
 
+import io.fleetrotate.agent.ahead.AheadLock;
+import io.fleetrotate.agent.ahead.AheadPartial;
 import io.fleetrotate.agent.compress.CompressionFailure;
 import io.fleetrotate.agent.compress.CompressionRequest;
 import io.fleetrotate.agent.compress.CompressionResult;
@@ -191,6 +193,7 @@ public final class RotationEngine {
     RotationPlan plan = null;
     Run run = new Run(spec, trigger, lease, progress, started);
     try {
+      run.holdCompressAhead();
       FileHandle.Stat checked = checkRotatable(spec);
       run.live = openChecked(spec, Optional.of(checked));
       long size = checked.size();
@@ -245,6 +248,7 @@ public final class RotationEngine {
             Instant.parse(plan.startedAt()));
     run.plan = plan;
     try {
+      run.holdCompressAhead();
       run.journal = RotationJournal.resume(pending, clock, steps);
       log.info(
           "resuming rotation {} of {} after step {}",
@@ -405,6 +409,7 @@ public final class RotationEngine {
     FenceFile fence;
     boolean reopenerChecked;
     FileHandle live;
+    AheadLock compressAhead;
 
     Run(RotationSpec spec, Trigger trigger, Lease lease, ProgressListener p, Instant started) {
       this.spec = spec;
@@ -430,6 +435,14 @@ public final class RotationEngine {
       return Path.of(plan.backupPath());
     }
 
+    /**
+     * Keeps the background compress-ahead writer away from this log's partial until the rotation
+     * ends, so the partial still matches the file when the backup is compressed.
+     */
+    void holdCompressAhead() throws IOException {
+      compressAhead = AheadLock.acquire(journalDir.getParent());
+    }
+
     /** The live file, held since the check (or opened now when a resumed rotation moves it). */
     private FileHandle live() throws IOException, RotationFailure {
       if (live == null) {
@@ -444,6 +457,13 @@ public final class RotationEngine {
      */
     void close() {
       closeLive();
+      if (compressAhead != null) {
+        try {
+          compressAhead.close();
+        } catch (IOException e) {
+          log.debug("releasing the compress-ahead lock failed: {}", e.getMessage());
+        }
+      }
       if (journal != null) {
         try {
           journal.close();
@@ -760,7 +780,7 @@ public final class RotationEngine {
           }
           continue;
         }
-        CompressionResult r = compressOne(b.path(), request);
+        CompressionResult r = compressOne(b.path(), request, current);
         if (current) {
           codec = r.codecUsed().name().toLowerCase();
           bytesAfter = r.bytesOut();
@@ -797,7 +817,7 @@ public final class RotationEngine {
       return true;
     }
 
-    private CompressionResult compressOne(Path source, CompressionRequest request)
+    private CompressionResult compressOne(Path source, CompressionRequest request, boolean current)
         throws IOException, RotationFailure, LeaseLostException {
       for (int attempt = 1; ; attempt++) {
         guard().close();
@@ -809,7 +829,9 @@ public final class RotationEngine {
                 "source", source.toString(), "tmp", tmp.toString(), "target", target.toString()));
         CompressionResult r;
         try {
-          r = compressor.compress(source, tmp, request, progress);
+          Optional<CompressionResult> ahead =
+              current ? fromPartial(source, tmp, request) : Optional.empty();
+          r = ahead.isPresent() ? ahead.get() : compressor.compress(source, tmp, request, progress);
         } catch (CompressionFailure f) {
           Files.deleteIfExists(tmp);
           throw new RotationFailure(
@@ -851,6 +873,23 @@ public final class RotationEngine {
           journal.record(RotationStep.BACKUP_DELETED);
         }
         return r;
+      }
+    }
+
+    /**
+     * The backup as the compress-ahead partial plus its compressed tail, when the partial covers
+     * the start of {@code source}: after a rename the backup is the file the partial was read from,
+     * after a copy it holds the live file's first bytes. Empty: compress from scratch.
+     */
+    private Optional<CompressionResult> fromPartial(
+        Path source, Path tmp, CompressionRequest request) throws IOException, RotationFailure {
+      try (FileHandle src = FileHandle.openForReading(source)) {
+        FileHandle.FileIdentity coveredFile =
+            spec.move() == RotationSpec.Move.RENAME
+                ? src.opened().identity()
+                : live().opened().identity();
+        return AheadPartial.of(spec.liveFile(), compressor)
+            .handOver(src::read, coveredFile, src.size(), tmp, request);
       }
     }
 
