@@ -18,21 +18,31 @@ import java.util.concurrent.locks.ReentrantLock;
  * a partial being handed over. The writer holds it for one frame at a time and skips when busy.
  */
 public final class AheadLock implements AutoCloseable {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(AheadLock.class);
   private static final ConcurrentHashMap<Path, ReentrantLock> IN_JVM = new ConcurrentHashMap<>();
 
   private final ReentrantLock local;
   private final FileChannel channel;
-  private final FileLock fileLock;
 
-  private AheadLock(ReentrantLock local, FileChannel channel, FileLock fileLock) {
+  private AheadLock(ReentrantLock local, FileChannel channel) {
     this.local = local;
     this.channel = channel;
-    this.fileLock = fileLock;
   }
 
-  /** Waits for the lock of the agent whose state directory is {@code stateDir}. */
-  public static AheadLock acquire(Path stateDir) throws IOException {
-    return take(stateDir, true).orElseThrow();
+  /**
+   * Waits for the lock of the agent whose state directory is {@code stateDir}. When its file
+   * cannot be locked (an unwritable state directory, which the journal reports anyway), only this
+   * JVM's writer is kept away, and the partial's checks still stand between a race and a backup.
+   */
+  public static AheadLock acquire(Path stateDir) {
+    try {
+      return take(stateDir, true).orElseThrow();
+    } catch (IOException e) {
+      log.warn("cannot lock {} for compress-ahead: {}", stateDir, e.toString());
+      ReentrantLock local = local(stateDir);
+      local.lock();
+      return new AheadLock(local, null);
+    }
   }
 
   /** The lock if nobody holds it now. */
@@ -40,16 +50,24 @@ public final class AheadLock implements AutoCloseable {
     return take(stateDir, false);
   }
 
+  private static Path lockFile(Path stateDir) {
+    return stateDir.toAbsolutePath().normalize().resolve("compress-ahead.lock");
+  }
+
+  private static ReentrantLock local(Path stateDir) {
+    return IN_JVM.computeIfAbsent(lockFile(stateDir), f -> new ReentrantLock());
+  }
+
   private static Optional<AheadLock> take(Path stateDir, boolean wait) throws IOException {
-    Path file = stateDir.toAbsolutePath().normalize().resolve("compress-ahead.lock");
-    ReentrantLock local = IN_JVM.computeIfAbsent(file, f -> new ReentrantLock());
+    Path file = lockFile(stateDir);
+    ReentrantLock local = local(stateDir);
     if (wait) {
       local.lock();
     } else if (!local.tryLock()) {
       return Optional.empty();
     }
     if (local.getHoldCount() > 1) {
-      return Optional.of(new AheadLock(local, null, null)); // the file lock is held further out
+      return Optional.of(new AheadLock(local, null)); // the file lock is held further out
     }
     FileChannel channel = null;
     try {
@@ -63,7 +81,7 @@ public final class AheadLock implements AutoCloseable {
         local.unlock();
         return Optional.empty();
       }
-      return Optional.of(new AheadLock(local, channel, held));
+      return Optional.of(new AheadLock(local, channel));
     } catch (IOException | RuntimeException e) {
       if (channel != null) {
         channel.close();
@@ -73,13 +91,15 @@ public final class AheadLock implements AutoCloseable {
     }
   }
 
+  /** Releases the lock; never throws (closing the channel releases the file lock anyway). */
   @Override
-  public void close() throws IOException {
+  public void close() {
     try {
-      if (fileLock != null) {
-        fileLock.release();
+      if (channel != null) {
         channel.close();
       }
+    } catch (IOException e) {
+      log.debug("closing the compress-ahead lock failed: {}", e.toString());
     } finally {
       local.unlock();
     }

@@ -1,5 +1,6 @@
 package io.fleetrotate.agent.config;
 
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Optional;
 
 /** How rotated backups are compressed ({@code files[].compress.codec}). */
@@ -22,7 +23,11 @@ public enum Codec {
     this.defaultLevel = defaultLevel;
   }
 
-  /** The name used in configuration and on the wire: {@code zstd}, {@code gzip}, {@code none}. */
+  /**
+   * The name used in configuration, journals and on the wire: {@code zstd}, {@code gzip}, {@code
+   * none} (Jackson reads it back through this method too).
+   */
+  @JsonValue
   public String wireName() {
     return wireName;
   }

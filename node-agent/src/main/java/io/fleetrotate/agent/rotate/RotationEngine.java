@@ -8,6 +8,7 @@ import io.fleetrotate.agent.compress.CompressionResult;
 import io.fleetrotate.agent.compress.Compressor;
 import io.fleetrotate.agent.compress.ProgressListener;
 import io.fleetrotate.agent.config.Accounts;
+import io.fleetrotate.agent.config.Codec;
 import io.fleetrotate.agent.reopen.ReopenFailure;
 import io.fleetrotate.agent.rotate.live.FileHandle;
 import io.fleetrotate.agent.rotate.live.NewFileAttributes;
@@ -24,7 +25,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.time.Clock;
 import java.time.Instant;
@@ -152,8 +152,8 @@ public final class RotationEngine {
       return pending.plan().group();
     }
 
-    public String lastStep() {
-      return pending.lastStep().name();
+    public RotationStep lastStep() {
+      return pending.lastStep();
     }
 
     /**
@@ -172,13 +172,13 @@ public final class RotationEngine {
               plan.rotationId(),
               Path.of(plan.livePath()),
               plan.group(),
-              Trigger.valueOf(plan.trigger()),
+              plan.trigger(),
               Result.valueOf(d.getOrDefault("result", Result.SUCCESS.name())),
               Optional.ofNullable(d.get("reason")).map(FailureReason::valueOf),
               d.getOrDefault("message", "rotated"),
               Long.parseLong(d.getOrDefault("bytesBefore", "0")),
               Long.parseLong(d.getOrDefault("bytesAfter", "0")),
-              d.getOrDefault("codec", plan.codec()),
+              d.getOrDefault("codec", plan.codec().wireName()),
               Instant.parse(plan.startedAt()),
               Instant.parse(d.getOrDefault("finishedAt", plan.startedAt())),
               plan.fencingToken(),
@@ -189,192 +189,181 @@ public final class RotationEngine {
   /** Rotates {@code spec.liveFile()} now, under {@code lease}. Never throws: see the outcome. */
   public RotationOutcome rotate(
       RotationSpec spec, Trigger trigger, Lease lease, ProgressListener progress) {
+    // The compress-ahead writer keeps away until the backup is compressed (see AheadLock).
+    try (AheadLock held = AheadLock.acquire(journalDir.getParent())) {
+      return rotateHeld(spec, trigger, lease, progress);
+    }
+  }
+
+  private RotationOutcome rotateHeld(
+      RotationSpec spec, Trigger trigger, Lease lease, ProgressListener progress) {
     Instant started = clock.instant();
-    RotationPlan plan = null;
-    Run run = new Run(spec, trigger, lease, progress, started);
+    FileHandle live = null;
+    FileHandle.Stat checked;
+    RotationJournal journal;
     try {
-      run.holdCompressAhead();
-      FileHandle.Stat checked = checkRotatable(spec);
-      run.live = openChecked(spec, Optional.of(checked));
-      long size = checked.size();
+      checked = RotatableFile.check(spec);
+      live = RotatableFile.open(spec, Optional.of(checked));
       if (spec.move() == RotationSpec.Move.RENAME) {
-        // A server that cannot be told (a dead or wrong pid) must not leave the log moved aside.
-        try {
-          spec.reopener().check(spec.liveFile());
-          run.reopenerChecked = true;
-        } catch (ReopenFailure e) {
-          throw new RotationFailure(FailureReason.REOPEN_FAILED, e.getMessage(), e);
-        }
+        checkReopener(spec);
       }
-      Path backup = spec.naming().newBackup(started);
-      plan =
-          new RotationPlan(
-              UUID.randomUUID().toString(),
-              spec.group(),
-              spec.liveFile().toString(),
-              backup.toString(),
-              spec.move().wireName(),
-              spec.compression().map(c -> c.codec().name().toLowerCase()).orElse("none"),
-              spec.compression().map(CompressionRequest::level).orElse(0),
-              trigger.name(),
-              lease.fencingToken(),
-              started.toString());
-      run.plan = plan;
-      run.bytesBefore = size;
+      RotationPlan plan = newPlan(spec, trigger, lease, started);
       lease.checkValid();
-      run.journal = RotationJournal.begin(journalDir, plan, clock, steps);
+      journal = RotationJournal.begin(journalDir, plan, clock, steps);
+    } catch (RotationFailure | LeaseLostException | IOException e) {
+      closeQuietly(live, spec.liveFile());
+      RotationFailure f = asFailure(e, "rotating " + spec.liveFile());
+      return notJournaled(spec, trigger, lease, started, Optional.empty(), f);
+    }
+    try (Run run =
+        new Run(spec, lease, progress, journal, live, true, Tally.moved(checked.size()))) {
       return run.from(RotationStep.BEGIN, Map.of());
-    } catch (RotationFailure f) {
-      return run.failed(f);
-    } catch (LeaseLostException e) {
-      return run.failed(new RotationFailure(FailureReason.LEASE_LOST, e.getMessage(), e));
-    } catch (IOException e) {
-      return run.failed(classify(e, "rotating " + spec.liveFile()));
-    } finally {
-      run.close();
     }
   }
 
   /** Finishes (or undoes) a rotation a crash interrupted, under a fresh lease of its group. */
   public RotationOutcome resume(PendingRotation p, RotationSpec spec, Lease lease) {
+    try (AheadLock held = AheadLock.acquire(journalDir.getParent())) {
+      return resumeHeld(p, spec, lease);
+    }
+  }
+
+  private RotationOutcome resumeHeld(PendingRotation p, RotationSpec spec, Lease lease) {
     RotationJournal.Pending pending = p.pending;
     RotationPlan plan = pending.plan();
-    Run run =
-        new Run(
-            spec,
-            Trigger.valueOf(plan.trigger()),
-            lease,
-            ProgressListener.NONE,
-            Instant.parse(plan.startedAt()));
-    run.plan = plan;
+    RotationJournal journal;
     try {
-      run.holdCompressAhead();
-      run.journal = RotationJournal.resume(pending, clock, steps);
-      log.info(
-          "resuming rotation {} of {} after step {}",
-          plan.rotationId(),
-          plan.livePath(),
-          pending.lastStep());
-      return run.from(pending.lastStep(), pending.details());
-    } catch (RotationFailure f) {
-      return run.failed(f);
-    } catch (LeaseLostException e) {
-      return run.failed(new RotationFailure(FailureReason.LEASE_LOST, e.getMessage(), e));
+      journal = RotationJournal.resume(pending, clock, steps);
     } catch (IOException e) {
-      return run.failed(classify(e, "resuming the rotation of " + plan.livePath()));
-    } finally {
-      run.close();
+      RotationFailure f = asFailure(e, "resuming the rotation of " + plan.livePath());
+      return notJournaled(
+          spec, plan.trigger(), lease, Instant.parse(plan.startedAt()), Optional.of(plan), f);
     }
+    log.info(
+        "resuming rotation {} of {} after step {}",
+        plan.rotationId(),
+        plan.livePath(),
+        pending.lastStep());
+    try (Run run =
+        new Run(spec, lease, ProgressListener.NONE, journal, null, false, Tally.NOTHING)) {
+      return run.from(pending.lastStep(), pending.details());
+    }
+  }
+
+  /** The plan of a new rotation of {@code spec}, fixed before anything is touched. */
+  private static RotationPlan newPlan(
+      RotationSpec spec, Trigger trigger, Lease lease, Instant started) throws IOException {
+    return new RotationPlan(
+        UUID.randomUUID().toString(),
+        spec.group(),
+        spec.liveFile().toString(),
+        spec.naming().newBackup(started).toString(),
+        spec.move(),
+        spec.compression()
+            .map(c -> Codec.fromWireName(c.codec().toString()).orElseThrow())
+            .orElse(Codec.NONE),
+        spec.compression().map(CompressionRequest::level).orElse(0),
+        trigger,
+        lease.fencingToken(),
+        started.toString());
+  }
+
+  /** A server that cannot be told (a dead or wrong pid) must not leave the log moved aside. */
+  private static void checkReopener(RotationSpec spec) throws RotationFailure {
+    try {
+      spec.reopener().check(spec.liveFile());
+    } catch (ReopenFailure e) {
+      throw new RotationFailure(FailureReason.REOPEN_FAILED, e.getMessage(), e);
+    }
+  }
+
+  /** The one sentence an operator reads for what stopped a rotation. */
+  private static RotationFailure asFailure(Exception e, String doing) {
+    if (e instanceof RotationFailure f) {
+      return f;
+    }
+    if (e instanceof LeaseLostException lost) {
+      return new RotationFailure(FailureReason.LEASE_LOST, lost.getMessage(), lost);
+    }
+    return classify((IOException) e, doing);
+  }
+
+  /** The outcome of a rotation that failed before (or without) a journal to end. */
+  private RotationOutcome notJournaled(
+      RotationSpec spec,
+      Trigger trigger,
+      Lease lease,
+      Instant started,
+      Optional<RotationPlan> plan,
+      RotationFailure f) {
+    RotationFailure why = explained(f, spec, lease);
+    log.warn("rotation of {} failed: {}", spec.liveFile(), why.getMessage());
+    return new RotationOutcome(
+        plan.map(RotationPlan::rotationId).orElseGet(() -> UUID.randomUUID().toString()),
+        spec.liveFile(),
+        spec.group(),
+        trigger,
+        Result.FAILED,
+        Optional.of(why.reason),
+        why.getMessage(),
+        0,
+        0,
+        Codec.NONE.wireName(),
+        started,
+        clock.instant(),
+        lease.fencingToken(),
+        plan.map(pl -> Path.of(pl.backupPath())));
   }
 
   /**
-   * Refuses symbolic links, non-regular files and world-writable directories. What it returns is
-   * only a first look by name: {@link #openChecked} holds the file and checks it is this one.
+   * A file that vanished under a holder whose lease is gone was most likely taken over by the next
+   * holder (a paused or cut-off agent on a shared volume): say so, not "I/O error".
    */
-  private static FileHandle.Stat checkRotatable(RotationSpec spec)
-      throws RotationFailure, IOException {
-    Path live = spec.liveFile();
-    FileHandle.Stat attrs;
-    try {
-      attrs = FileHandle.statNoFollow(live);
-    } catch (NoSuchFileException e) {
-      throw new RotationFailure(FailureReason.IO_ERROR, live + " does not exist", e);
+  private RotationFailure explained(RotationFailure f, RotationSpec spec, Lease lease) {
+    if (f.reason != FailureReason.IO_ERROR && f.reason != FailureReason.COMPRESSION_FAILED) {
+      return f;
     }
-    if (attrs.isSymbolicLink()) {
-      throw symbolicLinkRefused(live, null);
-    }
-    if (!attrs.isRegularFile()) {
-      throw new RotationFailure(
-          FailureReason.CONFIG_ERROR, "refusing to rotate " + live + ": not a regular file", null);
-    }
-    for (Path dir : List.of(live.getParent(), spec.naming().backupDir())) {
-      if (Files.isSymbolicLink(dir)) {
-        throw new RotationFailure(
-            FailureReason.CONFIG_ERROR,
-            "refusing to rotate " + live + ": directory " + dir + " is a symbolic link",
-            null);
-      }
-      if (!spec.allowWorldWritable() && isWorldWritable(dir)) {
-        throw new RotationFailure(
-            FailureReason.CONFIG_ERROR,
-            "refusing to rotate "
-                + live
-                + ": directory "
-                + dir
-                + " is world-writable, so another user could plant a file under a backup's name;"
-                + " fix its permissions or set allowWorldWritable: true on this file entry",
-            null);
-      }
-    }
-    return attrs;
+    return superseded(spec, lease)
+        .map(why -> new RotationFailure(FailureReason.LEASE_LOST, why + "; " + f.getMessage(), f))
+        .orElse(f);
   }
 
-  private static RotationFailure symbolicLinkRefused(Path live, Throwable cause) {
-    return new RotationFailure(
-        FailureReason.CONFIG_ERROR,
-        "refusing to rotate "
-            + live
-            + ": it is a symbolic link; configure the path of the real file",
-        cause);
+  /** Why this rotation's lease no longer stands (lost, or a higher token in the fence). */
+  private Optional<String> superseded(RotationSpec spec, Lease lease) {
+    try {
+      lease.checkValid();
+    } catch (LeaseLostException e) {
+      return Optional.of("the lease was lost (" + e.getMessage() + ")");
+    }
+    if (lease.fencingToken() <= 0) {
+      return Optional.empty();
+    }
+    try {
+      Optional<FenceFile.Entry> e = FenceFile.of(spec.liveFile(), clock).read();
+      if (e.isPresent()
+          && e.get().group().equals(lease.group())
+          && e.get().token() > lease.fencingToken()) {
+        return Optional.of(
+            e.get().holder()
+                + " rotated this file under the higher token "
+                + e.get().token()
+                + " at "
+                + e.get().at());
+      }
+    } catch (IOException unreadable) {
+      // No evidence either way: keep the I/O error as it is.
+    }
+    return Optional.empty();
   }
 
-  /**
-   * Opens the live file once, {@code O_NOFOLLOW}, and checks on the descriptor that it is a regular
-   * file with one name and, when given, the device and inode {@code checked} saw. Everything the
-   * rotation does to the live file then goes through this descriptor: a user who can write the
-   * directory and swaps the name for a symbolic link or another file cannot redirect it.
-   */
-  private static FileHandle openChecked(RotationSpec spec, Optional<FileHandle.Stat> checked)
-      throws RotationFailure, IOException {
-    Path live = spec.liveFile();
-    FileHandle handle;
+  private static void closeQuietly(FileHandle handle, Path name) {
+    if (handle == null) {
+      return;
+    }
     try {
-      handle =
-          spec.move() == RotationSpec.Move.RENAME
-              ? FileHandle.openForReading(live)
-              : FileHandle.openExisting(live);
-    } catch (FileHandle.NotARegularFileException e) {
-      if (e.symbolicLink()) {
-        throw symbolicLinkRefused(live, e);
-      }
-      throw new RotationFailure(
-          FailureReason.CONFIG_ERROR, "refusing to rotate " + live + ": not a regular file", e);
-    } catch (NoSuchFileException e) {
-      throw new RotationFailure(FailureReason.IO_ERROR, live + " does not exist", e);
-    }
-    FileHandle.Stat opened = handle.opened();
-    String refusal = null;
-    if (checked.isPresent() && !checked.get().identity().equals(opened.identity())) {
-      refusal =
-          "it was replaced between the check ("
-              + checked.get().identity()
-              + ") and the open ("
-              + opened.identity()
-              + "); someone else is changing this directory";
-    } else if (opened.links() == 0) {
-      refusal =
-          "it was removed or replaced as it was opened; someone else is changing this directory";
-    } else if (opened.links() != 1) {
-      refusal =
-          "it has "
-              + opened.links()
-              + " hard links, so another name shares its bytes; give the log a single name";
-    }
-    if (refusal != null) {
       handle.close();
-      throw new RotationFailure(
-          FailureReason.CONFIG_ERROR, "refusing to rotate " + live + ": " + refusal, null);
-    }
-    return handle;
-  }
-
-  private static boolean isWorldWritable(Path dir) throws IOException {
-    try {
-      PosixFileAttributes a =
-          Files.readAttributes(dir, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-      return a.permissions().contains(PosixFilePermission.OTHERS_WRITE);
-    } catch (UnsupportedOperationException notPosix) {
-      return false;
+    } catch (IOException e) {
+      log.debug("closing {} failed: {}", name, e.getMessage());
     }
   }
 
@@ -393,30 +382,103 @@ public final class RotationEngine {
     return new RotationFailure(FailureReason.IO_ERROR, "I/O error " + doing + ": " + text, e);
   }
 
-  /** One rotation in progress: the steps from wherever the journal says it stands. */
-  private final class Run {
-    final RotationSpec spec;
-    final Trigger trigger;
-    final Lease lease;
-    final ProgressListener progress;
-    final Instant started;
-    RotationPlan plan;
-    RotationJournal journal;
-    long bytesBefore;
-    long bytesAfter;
-    String codec = "none";
-    String note = "";
-    FenceFile fence;
-    boolean reopenerChecked;
-    FileHandle live;
-    AheadLock compressAhead;
+  /**
+   * What the steps so far tell the outcome: the bytes moved out of the live file, the bytes the
+   * backup keeps, the codec used and a note for the operator. Each step returns a new one.
+   */
+  private record Tally(long bytesBefore, long bytesAfter, String codec, String note) {
+    static final Tally NOTHING = moved(0);
 
-    Run(RotationSpec spec, Trigger trigger, Lease lease, ProgressListener p, Instant started) {
+    static Tally moved(long bytes) {
+      return new Tally(bytes, 0, Codec.NONE.wireName(), "");
+    }
+
+    Tally movedFrom(LiveMover.Moved moved) {
+      return new Tally(moved.bytesCopied(), bytesAfter, codec, moved.note().orElse(note));
+    }
+
+    Tally kept(long bytes, String codecUsed, Optional<String> why) {
+      return new Tally(bytesBefore, bytes, codecUsed, why.orElse(note));
+    }
+
+    String message() {
+      return note.isEmpty() ? "rotated" : note;
+    }
+  }
+
+  /**
+   * One rotation in progress: one method per journal step, run from wherever the journal says it
+   * stands. What the rotation is (spec, lease, plan, journal) is fixed; only the held live file and
+   * the {@link Tally} change as steps complete.
+   */
+  private final class Run implements AutoCloseable {
+    private final RotationSpec spec;
+    private final Lease lease;
+    private final ProgressListener progress;
+    private final RotationJournal journal;
+    private final RotationPlan plan;
+    private final FenceFile fence;
+
+    /**
+     * This run began the rotation (rather than resuming it after a kill): the live file and, for a
+     * rename, the reopener were checked before the move.
+     */
+    private final boolean fresh;
+
+    private FileHandle live;
+    private Tally tally;
+
+    Run(
+        RotationSpec spec,
+        Lease lease,
+        ProgressListener progress,
+        RotationJournal journal,
+        FileHandle live,
+        boolean fresh,
+        Tally tally) {
       this.spec = spec;
-      this.trigger = trigger;
       this.lease = lease;
-      this.progress = p;
-      this.started = started;
+      this.progress = progress;
+      this.journal = journal;
+      this.plan = journal.plan();
+      this.fence = FenceFile.of(spec.liveFile(), clock);
+      this.live = live;
+      this.fresh = fresh;
+      this.tally = tally;
+    }
+
+    /** Runs the steps after {@code last}; never throws: a failure ends the journal too. */
+    RotationOutcome from(RotationStep last, Map<String, String> details) {
+      try {
+        return steps(last, details);
+      } catch (RotationFailure | LeaseLostException | IOException e) {
+        return failed(
+            asFailure(e, (fresh ? "rotating " : "resuming the rotation of ") + spec.liveFile()));
+      }
+    }
+
+    private RotationOutcome steps(RotationStep last, Map<String, String> details)
+        throws IOException, RotationFailure, LeaseLostException {
+      LiveMover.Moved moved =
+          switch (last) {
+            case BEGIN -> move();
+            case MOVING, COPIED -> finishInterruptedMove(last);
+            case MOVED, REOPENED, COMPRESSING, COMPRESSED, BACKUP_DELETED, DONE -> movedBefore();
+          };
+      if (moved.skipped()) {
+        journal.complete();
+        return outcome(Result.SKIPPED, null, moved.note().orElse("nothing to move"));
+      }
+      tally = tally.movedFrom(moved);
+      switch (last) {
+        case BEGIN, MOVING, COPIED, MOVED -> reopen();
+        case COMPRESSING -> Files.deleteIfExists(Path.of(details.get("tmp")));
+        case COMPRESSED -> finishInterruptedCompression(details);
+        case REOPENED, BACKUP_DELETED, DONE -> {}
+      }
+      compressPending();
+      prune();
+      return end(outcome(Result.SUCCESS, null, tally.message()));
     }
 
     /**
@@ -425,103 +487,32 @@ public final class RotationEngine {
      */
     private FenceFile.Admission guard() throws LeaseLostException, IOException {
       lease.checkValid();
-      if (fence == null) {
-        fence = FenceFile.of(spec.liveFile(), clock);
-      }
       return fence.admit(lease);
     }
 
-    Path backup() {
+    private Path backup() {
       return Path.of(plan.backupPath());
-    }
-
-    /**
-     * Keeps the background compress-ahead writer away from this log's partial until the rotation
-     * ends, so the partial still matches the file when the backup is compressed.
-     */
-    void holdCompressAhead() throws IOException {
-      compressAhead = AheadLock.acquire(journalDir.getParent());
     }
 
     /** The live file, held since the check (or opened now when a resumed rotation moves it). */
     private FileHandle live() throws IOException, RotationFailure {
       if (live == null) {
-        live = openChecked(spec, Optional.empty());
+        live = RotatableFile.open(spec, Optional.empty());
       }
       return live;
     }
 
-    /**
-     * Closes what the run holds. The journal is closed only here, after {@link #failed} could still
-     * end it.
-     */
-    void close() {
-      closeLive();
-      if (compressAhead != null) {
-        try {
-          compressAhead.close();
-        } catch (IOException e) {
-          log.debug("releasing the compress-ahead lock failed: {}", e.getMessage());
-        }
+    /** Closes what the run holds, after {@link #failed} could still end the journal. */
+    @Override
+    public void close() {
+      closeQuietly(live, spec.liveFile());
+      live = null;
+      try {
+        journal.close();
+      } catch (IOException e) {
+        log.debug(
+            "closing the journal of rotation {} failed: {}", plan.rotationId(), e.getMessage());
       }
-      if (journal != null) {
-        try {
-          journal.close();
-        } catch (IOException e) {
-          log.debug(
-              "closing the journal of rotation {} failed: {}", plan.rotationId(), e.getMessage());
-        }
-      }
-    }
-
-    private void closeLive() {
-      if (live != null) {
-        try {
-          live.close();
-        } catch (IOException e) {
-          log.debug("closing {} failed: {}", spec.liveFile(), e.getMessage());
-        }
-        live = null;
-      }
-    }
-
-    RotationOutcome from(RotationStep last, Map<String, String> details)
-        throws IOException, RotationFailure, LeaseLostException {
-      if (last == RotationStep.BEGIN
-          || last == RotationStep.MOVING
-          || last == RotationStep.COPIED) {
-        if (last != RotationStep.BEGIN && !finishInterruptedMove(last)) {
-          journal.complete();
-          return outcome(Result.SKIPPED, null, "rolled back an interrupted rotation");
-        }
-        if (last == RotationStep.BEGIN) {
-          try {
-            move();
-          } catch (MoveSkipped skipped) {
-            journal.complete();
-            return outcome(Result.SKIPPED, null, skipped.getMessage());
-          }
-        }
-      }
-      if (bytesBefore == 0) {
-        bytesBefore = regularFileSize(backup());
-      }
-      if (last.ordinal() < RotationStep.REOPENED.ordinal()) {
-        reopen();
-      }
-      if (last == RotationStep.COMPRESSING) {
-        Files.deleteIfExists(Path.of(details.get("tmp")));
-      }
-      if (last == RotationStep.COMPRESSED) {
-        Path source = Path.of(details.get("source"));
-        if (Files.exists(Path.of(details.get("target")), LinkOption.NOFOLLOW_LINKS)) {
-          Files.deleteIfExists(source);
-          Durable.fsyncDirectory(source.getParent());
-        }
-      }
-      compressPending();
-      prune();
-      return end(outcome(Result.SUCCESS, null, note.isEmpty() ? "rotated" : note));
     }
 
     /**
@@ -549,22 +540,32 @@ public final class RotationEngine {
       return o;
     }
 
-    private void move() throws IOException, RotationFailure, LeaseLostException, MoveSkipped {
+    /** MOVING, (COPIED,) MOVED: the live file's bytes go to the backup. */
+    private LiveMover.Moved move() throws IOException, RotationFailure, LeaseLostException {
+      return switch (plan.move()) {
+        case RENAME -> rename();
+        case COPYTRUNCATE, COLLAPSE -> copyAndCut();
+      };
+    }
+
+    private LiveMover.Moved rename() throws IOException, RotationFailure, LeaseLostException {
       FileHandle held = live();
-      if (spec.move() == RotationSpec.Move.RENAME) {
-        try (FenceFile.Admission step = guard()) {
-          journal.record(RotationStep.MOVING);
-          try {
-            Durable.renameDurably(spec.liveFile(), backup());
-          } catch (IOException e) {
-            throw classify(e, "renaming " + spec.liveFile() + " to " + backup());
-          }
-          checkRenamedIsHeld(held);
-          bytesBefore = held.size();
-          journal.record(RotationStep.MOVED, Map.of("bytes", Long.toString(bytesBefore)));
+      try (FenceFile.Admission step = guard()) {
+        journal.record(RotationStep.MOVING);
+        try {
+          Durable.renameDurably(spec.liveFile(), backup());
+        } catch (IOException e) {
+          throw classify(e, "renaming " + spec.liveFile() + " to " + backup());
         }
-        return;
+        checkRenamedIsHeld(held);
+        long bytes = held.size();
+        journal.record(RotationStep.MOVED, Map.of("bytes", Long.toString(bytes)));
+        return new LiveMover.Moved(bytes, Optional.empty(), false);
       }
+    }
+
+    private LiveMover.Moved copyAndCut() throws IOException, RotationFailure, LeaseLostException {
+      FileHandle held = live();
       NewFileAttributes backupAttributes = newFileAttributes(); // an unknown owner fails here
       guard().close();
       journal.record(RotationStep.MOVING);
@@ -575,7 +576,7 @@ public final class RotationEngine {
             mover.move(
                 held,
                 backup(),
-                spec.move(),
+                plan.move(),
                 backupAttributes,
                 copied -> {
                   try {
@@ -599,12 +600,40 @@ public final class RotationEngine {
           cut[0].close();
         }
       }
-      moved.note().ifPresent(n -> note = n);
-      if (moved.skipped()) {
-        throw new MoveSkipped(moved.note().orElse("nothing to move"));
+      if (!moved.skipped()) {
+        journal.record(RotationStep.MOVED, Map.of("bytes", Long.toString(moved.bytesCopied())));
       }
-      bytesBefore = moved.bytesCopied();
-      journal.record(RotationStep.MOVED, Map.of("bytes", Long.toString(bytesBefore)));
+      return moved;
+    }
+
+    /** A rotation resumed after its move: what the backup holds. */
+    private LiveMover.Moved movedBefore() throws IOException {
+      return new LiveMover.Moved(regularFileSize(backup()), Optional.empty(), false);
+    }
+
+    /**
+     * The move a crash interrupted after MOVING or COPIED: carried on (MOVED recorded) when it
+     * finished, undone (skipped) otherwise.
+     */
+    private LiveMover.Moved finishInterruptedMove(RotationStep last) throws IOException {
+      Path backup = backup();
+      boolean backupExists = Files.exists(backup, LinkOption.NOFOLLOW_LINKS);
+      boolean done =
+          switch (plan.move()) {
+            case RENAME -> backupExists;
+            case COPYTRUNCATE, COLLAPSE ->
+                last == RotationStep.COPIED && backupExists && cutHappened();
+          };
+      if (!done) {
+        if (plan.move() != RotationSpec.Move.RENAME) {
+          Files.deleteIfExists(backup);
+          Durable.fsyncDirectory(backup.getParent());
+        }
+        return new LiveMover.Moved(0, Optional.of("rolled back an interrupted rotation"), true);
+      }
+      long bytes = regularFileSize(backup);
+      journal.record(RotationStep.MOVED, Map.of("bytes", Long.toString(bytes)));
+      return new LiveMover.Moved(bytes, Optional.empty(), false);
     }
 
     /**
@@ -694,26 +723,6 @@ public final class RotationEngine {
       }
     }
 
-    /** True when the move finished before the crash (carry on), false when it was undone. */
-    private boolean finishInterruptedMove(RotationStep last) throws IOException {
-      Path backup = backup();
-      boolean backupExists = Files.exists(backup, LinkOption.NOFOLLOW_LINKS);
-      if (spec.move() == RotationSpec.Move.RENAME || "rename".equals(plan.move())) {
-        if (!backupExists) {
-          return false;
-        }
-        journal.record(RotationStep.MOVED, Map.of("bytes", Long.toString(regularFileSize(backup))));
-        return true;
-      }
-      if (last == RotationStep.MOVING || !backupExists || !cutHappened()) {
-        Files.deleteIfExists(backup);
-        Durable.fsyncDirectory(backup.getParent());
-        return false;
-      }
-      journal.record(RotationStep.MOVED, Map.of("bytes", Long.toString(regularFileSize(backup))));
-      return true;
-    }
-
     /** Whether the live file no longer starts with the backup's bytes, i.e. it was cut. */
     private boolean cutHappened() throws IOException {
       Path backup = backup();
@@ -734,11 +743,12 @@ public final class RotationEngine {
       }
     }
 
+    /** REOPENED: after a rename, the server lets go of the file moved to the backup. */
     private void reopen() throws IOException, RotationFailure {
-      if (spec.move() == RotationSpec.Move.RENAME) {
+      if (plan.move() == RotationSpec.Move.RENAME) {
         createLiveFile();
         try {
-          if (!reopenerChecked && Files.exists(backup(), LinkOption.NOFOLLOW_LINKS)) {
+          if (!fresh && Files.exists(backup(), LinkOption.NOFOLLOW_LINKS)) {
             // Resuming after a crash: the server still writes the file moved to the backup.
             spec.reopener().check(backup());
           }
@@ -751,10 +761,25 @@ public final class RotationEngine {
       journal.record(RotationStep.REOPENED);
     }
 
-    /** Compresses every uncompressed backup of this log that nobody writes to any more. */
+    /**
+     * COMPRESSED after a kill: the compressed file is in place, so its source goes, as {@link
+     * #compressOne} would have done next.
+     */
+    private void finishInterruptedCompression(Map<String, String> details) throws IOException {
+      Path source = Path.of(details.get("source"));
+      if (Files.exists(Path.of(details.get("target")), LinkOption.NOFOLLOW_LINKS)) {
+        Files.deleteIfExists(source);
+        Durable.fsyncDirectory(source.getParent());
+      }
+    }
+
+    /**
+     * COMPRESSING, COMPRESSED, BACKUP_DELETED for every uncompressed backup of this log that nobody
+     * writes to any more; the tally tells what became of this rotation's backup.
+     */
     private void compressPending() throws IOException, RotationFailure, LeaseLostException {
       if (spec.compression().isEmpty()) {
-        bytesAfter = sizeOrZero(backup());
+        tally = tally.kept(regularFileSize(backup()), Codec.NONE.wireName(), Optional.empty());
         return;
       }
       CompressionRequest request = spec.compression().get();
@@ -768,30 +793,38 @@ public final class RotationEngine {
         boolean current = b.path().equals(backup());
         if (spec.delayCompress() && newest.isPresent() && newest.get().equals(b)) {
           if (current) {
-            note = "compression delayed until the next rotation (compress.delay)";
-            bytesAfter = b.sizeBytes();
+            tally =
+                tally.kept(
+                    b.sizeBytes(),
+                    tally.codec(),
+                    Optional.of("compression delayed until the next rotation (compress.delay)"));
           }
           continue;
         }
         if (!writerLetGo(b.path(), current)) {
           if (current) {
-            note = "compression deferred: a process still writes to " + b.path();
-            bytesAfter = sizeOrZero(b.path());
+            tally =
+                tally.kept(
+                    regularFileSize(b.path()),
+                    tally.codec(),
+                    Optional.of("compression deferred: a process still writes to " + b.path()));
           }
           continue;
         }
         CompressionResult r = compressOne(b.path(), request, current);
         if (current) {
-          codec = r.codecUsed().name().toLowerCase();
-          bytesAfter = r.bytesOut();
-          r.fallbackReason().ifPresent(why -> note = "fell back to gzip: " + why);
+          tally =
+              tally.kept(
+                  r.bytesOut(),
+                  r.codecUsed().toString(),
+                  r.fallbackReason().map(why -> "fell back to gzip: " + why));
         }
       }
-      if (bytesAfter == 0 && !Files.exists(backup(), LinkOption.NOFOLLOW_LINKS)) {
+      if (tally.bytesAfter() == 0 && !Files.exists(backup(), LinkOption.NOFOLLOW_LINKS)) {
         // Resumed after the current backup was already compressed.
         for (Backup b : spec.naming().list()) {
           if (b.path().getFileName().toString().startsWith(backup().getFileName() + ".")) {
-            bytesAfter = b.sizeBytes();
+            tally = tally.kept(b.sizeBytes(), tally.codec(), Optional.empty());
           }
         }
       }
@@ -947,71 +980,29 @@ public final class RotationEngine {
     }
 
     RotationOutcome failed(RotationFailure f) {
-      if (f.reason == FailureReason.IO_ERROR || f.reason == FailureReason.COMPRESSION_FAILED) {
-        // A file that vanished under a holder whose lease is gone was most likely taken over by
-        // the next holder (a paused or cut-off agent on a shared volume): say so, not "I/O error".
-        Optional<String> superseded = superseded();
-        if (superseded.isPresent()) {
-          f =
-              new RotationFailure(
-                  FailureReason.LEASE_LOST, superseded.get() + "; " + f.getMessage(), f);
-        }
-      }
-      log.warn("rotation of {} failed: {}", spec.liveFile(), f.getMessage());
-      RotationOutcome o = outcome(Result.FAILED, f.reason, f.getMessage());
+      RotationFailure why = explained(f, spec, lease);
+      log.warn("rotation of {} failed: {}", spec.liveFile(), why.getMessage());
       // Every failure we catch leaves the files consistent at a step boundary: nothing to resume.
-      return journal == null ? o : end(o);
+      return end(outcome(Result.FAILED, why.reason, why.getMessage()));
     }
 
-    /** Why this rotation's lease no longer stands (lost, or a higher token in the fence). */
-    private Optional<String> superseded() {
-      try {
-        lease.checkValid();
-      } catch (LeaseLostException e) {
-        return Optional.of("the lease was lost (" + e.getMessage() + ")");
-      }
-      if (lease.fencingToken() <= 0) {
-        return Optional.empty();
-      }
-      try {
-        Optional<FenceFile.Entry> e = FenceFile.of(spec.liveFile(), clock).read();
-        if (e.isPresent()
-            && e.get().group().equals(lease.group())
-            && e.get().token() > lease.fencingToken()) {
-          return Optional.of(
-              e.get().holder()
-                  + " rotated this file under the higher token "
-                  + e.get().token()
-                  + " at "
-                  + e.get().at());
-        }
-      } catch (IOException unreadable) {
-        // No evidence either way: keep the I/O error as it is.
-      }
-      return Optional.empty();
-    }
-
-    RotationOutcome outcome(Result result, FailureReason reason, String message) {
+    private RotationOutcome outcome(Result result, FailureReason reason, String message) {
       return new RotationOutcome(
-          plan == null ? UUID.randomUUID().toString() : plan.rotationId(),
+          plan.rotationId(),
           spec.liveFile(),
           spec.group(),
-          trigger,
+          plan.trigger(),
           result,
           Optional.ofNullable(reason),
           message,
-          bytesBefore,
-          bytesAfter,
-          codec,
-          started,
+          tally.bytesBefore(),
+          tally.bytesAfter(),
+          tally.codec(),
+          Instant.parse(plan.startedAt()),
           clock.instant(),
           lease.fencingToken(),
-          plan == null ? Optional.empty() : Optional.of(backup()));
+          Optional.of(backup()));
     }
-  }
-
-  private static long sizeOrZero(Path p) throws IOException {
-    return regularFileSize(p);
   }
 
   /** The size of the regular file named {@code p}; 0 when it is missing or anything else. */
@@ -1031,15 +1022,6 @@ public final class RotationEngine {
       bits |= 0400 >> p.ordinal();
     }
     return bits;
-  }
-
-  /** The live file was left alone (too small to collapse); the rotation is skipped. */
-  private static final class MoveSkipped extends Exception {
-    private static final long serialVersionUID = 1L;
-
-    MoveSkipped(String why) {
-      super(why);
-    }
   }
 
   /** Carries a lease loss out of the mover's callback, which may only throw IOException. */

@@ -1,20 +1,21 @@
 package io.fleetrotate.agent.rotate;
 
+import io.fleetrotate.agent.config.Codec;
+import io.fleetrotate.proto.Trigger;
+
 /**
  * What a rotation will do, fixed before it touches anything and written first to its journal. Paths
- * and times are strings so the journal stays readable by hand.
- *
- * @param move {@code rename}, {@code copytruncate} or {@code collapse}
- * @param codec {@code zstd}, {@code gzip} or {@code none}
+ * and times are strings so the journal stays readable by hand; the move and codec are written by
+ * their wire names ({@code rename}, {@code zstd}), the trigger by its name ({@code SIZE}).
  */
 record RotationPlan(
     String rotationId,
     String group,
     String livePath,
     String backupPath,
-    String move,
-    String codec,
+    RotationSpec.Move move,
+    Codec codec,
     int level,
-    String trigger,
+    Trigger trigger,
     long fencingToken,
     String startedAt) {}

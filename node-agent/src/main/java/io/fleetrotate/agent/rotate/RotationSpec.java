@@ -1,10 +1,12 @@
 package io.fleetrotate.agent.rotate;
 
+import com.fasterxml.jackson.annotation.JsonValue;
 import io.fleetrotate.agent.compress.CompressionRequest;
 import io.fleetrotate.agent.reopen.Reopener;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 
@@ -79,8 +81,10 @@ public record RotationSpec(
     /** Copy, then collapse the copied blocks out of the live file: nothing lost (ext4, xfs). */
     COLLAPSE;
 
+    /** The name in configuration and journals (read back by Jackson through this method too). */
+    @JsonValue
     public String wireName() {
-      return name().toLowerCase(java.util.Locale.ROOT);
+      return name().toLowerCase(Locale.ROOT);
     }
   }
 }

@@ -3,6 +3,7 @@ package io.fleetrotate.agent.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.fleetrotate.agent.rotate.RotationStep;
 import io.fleetrotate.agent.rotate.live.TestFileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,35 +31,33 @@ class CrashRecoveryTest {
 
   static Stream<Arguments> steps() {
     Stream<Arguments> signal =
-        Stream.of(
-                "BEGIN",
-                "MOVING",
-                "MOVED",
-                "REOPENED",
-                "COMPRESSING",
-                "COMPRESSED",
-                "BACKUP_DELETED",
-                "DONE")
+        Stream.of(RotationStep.values())
+            .filter(s -> s != RotationStep.COPIED)
             .map(s -> Arguments.of("signal", s));
     Stream<Arguments> copying =
         Stream.of("copytruncate", "collapse")
             .flatMap(
                 m ->
-                    Stream.of("MOVING", "COPIED", "MOVED", "COMPRESSING", "DONE")
+                    Stream.of(
+                            RotationStep.MOVING,
+                            RotationStep.COPIED,
+                            RotationStep.MOVED,
+                            RotationStep.COMPRESSING,
+                            RotationStep.DONE)
                         .map(s -> Arguments.of(m, s)));
     return Stream.concat(signal, copying);
   }
 
   @ParameterizedTest(name = "{0} mode, killed after {1}")
   @MethodSource("steps")
-  void aKillAtAnyStepIsFinishedOrUndoneWithoutLosingALine(String mode, String step)
+  void aKillAtAnyStepIsFinishedOrUndoneWithoutLosingALine(String mode, RotationStep step)
       throws Exception {
     try (TestFileSystems.ScratchDir scratch = TestFileSystems.collapsing(dir)) {
       killAndRecover(mode, step, Files.createDirectories(scratch.path().resolve("logs")));
     }
   }
 
-  private void killAndRecover(String mode, String step, Path logs) throws Exception {
+  private void killAndRecover(String mode, RotationStep step, Path logs) throws Exception {
     Path log = logs.resolve("server.log");
     Path pidFile = dir.resolve("writer.pid");
     Path config = dir.resolve("agent.yaml");

@@ -39,7 +39,7 @@ class RotationEngineTest {
   @TempDir Path dir;
   private final Clock clock = Clock.fixed(Instant.parse("2026-11-21T02:00:00Z"), ZoneOffset.UTC);
 
-  private static final Lease LEASE =
+  static final Lease LEASE =
       new Lease() {
         @Override
         public String group() {
@@ -92,7 +92,7 @@ class RotationEngineTest {
     return sb.toString();
   }
 
-  private static String zstdDecompress(Path zst) throws Exception {
+  static String zstdDecompress(Path zst) throws Exception {
     Process p = new ProcessBuilder("zstd", "-dcq", zst.toString()).start();
     byte[] out = p.getInputStream().readAllBytes();
     assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
@@ -318,7 +318,7 @@ class RotationEngineTest {
     assertThat(Files.readString(logs.resolve("server.log.20261121-020000"))).isEqualTo(lines(100));
     // As a success's, the failure's outcome stays in its journal until its event is kept.
     RotationEngine.PendingRotation ended = engine().pending().get(0);
-    assertThat(ended.lastStep()).isEqualTo(RotationStep.DONE.name());
+    assertThat(ended.lastStep()).isEqualTo(RotationStep.DONE);
     assertThat(ended.finished()).contains(o);
     assertThat(engine().finishedUnreported()).containsExactly(o);
     engine().eventKept(o.rotationId());

@@ -2,6 +2,8 @@ package io.fleetrotate.agent.rotate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fleetrotate.agent.config.Codec;
+import io.fleetrotate.proto.Trigger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,10 +26,10 @@ class RotationJournalTest {
         "mcp",
         "/l/server.log",
         "/l/server.log.20261121-020000",
-        "rename",
-        "zstd",
+        RotationSpec.Move.RENAME,
+        Codec.ZSTD,
         3,
-        "SIZE",
+        Trigger.SIZE,
         7,
         startedAt);
   }
