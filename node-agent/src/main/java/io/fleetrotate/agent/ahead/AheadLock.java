@@ -30,9 +30,9 @@ public final class AheadLock implements AutoCloseable {
   }
 
   /**
-   * Waits for the lock of the agent whose state directory is {@code stateDir}. When its file
-   * cannot be locked (an unwritable state directory, which the journal reports anyway), only this
-   * JVM's writer is kept away, and the partial's checks still stand between a race and a backup.
+   * Waits for the lock of the agent whose state directory is {@code stateDir}. When its file cannot
+   * be locked (an unwritable state directory, which the journal reports anyway), only this JVM's
+   * writer is kept away, and the partial's checks still stand between a race and a backup.
    */
   public static AheadLock acquire(Path stateDir) {
     try {
