@@ -126,25 +126,30 @@ CONF
   echo
 }
 
+# agent_yaml DIR REOPEN MAX_SIZE KEEP LEVEL: a daemon config for DIR/logs/server.log in DIR/agent.yaml
+agent_yaml() {
+  cat >"$1/agent.yaml" <<YAML
+node: { id: bench, group: bench }
+stateDir: $1/state
+checkInterval: 1s
+http: { enabled: false }
+lock: { backend: local }
+files:
+  - path: $1/logs/server.log
+    trigger: { maxSize: $3 }
+    retention: { keep: $4 }
+    compress: { codec: zstd, level: $5 }
+    reopen: $2
+YAML
+}
+
 # run_agent_loss MODE -> prints "missing duplicated rotations"
 run_agent_loss() {
   local mode=$1 d=$WORK/p2-$1
   rm -rf "$d"; mkdir -p "$d/logs" "$d/state"; chmod 750 "$d/logs"
   local reopen="{ method: $mode }"
   [ "$mode" = signal ] && reopen="{ method: signal, signal: HUP, pidFile: $d/writer.pid }"
-  cat >"$d/agent.yaml" <<YAML
-node: { id: bench, group: bench }
-stateDir: $d/state
-checkInterval: 1s
-http: { enabled: false }
-lock: { backend: local }
-files:
-  - path: $d/logs/server.log
-    trigger: { maxSize: 1MiB }
-    retention: { keep: 1000 }
-    compress: { codec: zstd, level: 1 }
-    reopen: $reopen
-YAML
+  agent_yaml "$d" "$reopen" 1MiB 1000 1
   python3 "$TOOLS/seq-writer.py" "$d/logs/server.log" --rate 50000 --seconds 12 >"$d/writer.out" &
   local writer=$!
   echo $writer >"$d/writer.pid"
@@ -270,19 +275,7 @@ run_ahead() {
   local reopen="{ method: $mode }"
   [ "$mode" = signal ] && reopen="{ method: signal, signal: HUP, pidFile: $d/writer.pid }"
   local max_mb=$(( SIZE_MB * 90 / 100 ))
-  cat >"$d/agent.yaml" <<YAML
-node: { id: bench, group: bench }
-stateDir: $d/state
-checkInterval: 1s
-http: { enabled: false }
-lock: { backend: local }
-files:
-  - path: $d/logs/server.log
-    trigger: { maxSize: ${max_mb}MiB }
-    retention: { keep: 10 }
-    compress: { codec: zstd, level: 3 }
-    reopen: $reopen
-YAML
+  agent_yaml "$d" "$reopen" "${max_mb}MiB" 10 3
   : >"$d/logs/server.log"
   java -jar "$JAR" run --config "$d/agent.yaml" 2>"$d/agent.log" &
   local agent=$!

@@ -6,9 +6,7 @@ import io.fleetrotate.agent.ahead.AheadPartial;
 import io.fleetrotate.agent.compress.CompressionRequest;
 import io.fleetrotate.agent.compress.Compressor;
 import io.fleetrotate.agent.compress.ProgressListener;
-import io.fleetrotate.agent.reopen.NoneReopener;
 import io.fleetrotate.agent.rotate.live.TestFileSystems;
-import io.fleetrotate.lock.Lease;
 import io.fleetrotate.proto.Result;
 import io.fleetrotate.proto.Trigger;
 import java.io.ByteArrayOutputStream;
@@ -17,10 +15,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,25 +32,6 @@ class RotationEngineAheadTest {
   @TempDir Path dir;
   private final Clock clock = Clock.fixed(Instant.parse("2026-11-21T02:00:00Z"), ZoneOffset.UTC);
   private final CompressionRequest zstd = CompressionRequest.zstd(3);
-
-  private static final Lease LEASE =
-      new Lease() {
-        @Override
-        public String group() {
-          return "g";
-        }
-
-        @Override
-        public long fencingToken() {
-          return 7;
-        }
-
-        @Override
-        public void checkValid() {}
-
-        @Override
-        public void close() {}
-      };
 
   private static byte[] lines(int from, int to) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -92,7 +69,8 @@ class RotationEngineAheadTest {
       RotationOutcome o =
           new RotationEngine(
                   dir.resolve("state/journal"), clock, new Compressor(), new LiveFileMoverAdapter())
-              .rotate(spec(live, move), Trigger.SIZE, LEASE, ProgressListener.NONE);
+              .rotate(
+                  TestSpecs.zstd(live, move), Trigger.SIZE, TestSpecs.LEASE, ProgressListener.NONE);
 
       assertThat(o.result()).as(o.message()).isEqualTo(Result.SUCCESS);
       Path backup = logs.resolve("server.log.20261121-020000.zst");
@@ -112,19 +90,5 @@ class RotationEngineAheadTest {
             .noneMatch(AheadPartial::isPartialFile);
       }
     }
-  }
-
-  private static RotationSpec spec(Path live, RotationSpec.Move move) {
-    return new RotationSpec(
-        live,
-        "g",
-        move,
-        NoneReopener.INSTANCE,
-        Optional.of(CompressionRequest.zstd(3)),
-        false,
-        new BackupNaming(live, live.getParent(), "yyyyMMdd-HHmmss", ZoneOffset.UTC),
-        RetentionPolicy.KEEP_ALL,
-        false,
-        Duration.ofSeconds(2));
   }
 }
