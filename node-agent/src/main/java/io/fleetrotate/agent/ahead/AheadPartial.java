@@ -43,6 +43,7 @@ public final class AheadPartial {
   private static final String MARK = ".fleetrotate-partial";
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Logger log = LoggerFactory.getLogger(AheadPartial.class);
+  private static final Object AGENT_UID = agentUid();
 
   private final Path live;
   private final Path header;
@@ -232,6 +233,13 @@ public final class AheadPartial {
     if (length < h.compressedLength()) {
       return Optional.of("its frames are shorter than its header says");
     }
+    // The log's directory may be writable by a less trusted user: frames under a second name or
+    // another owner are not the ones this agent wrote.
+    java.util.Map<String, Object> owner =
+        Files.readAttributes(data(request), "unix:nlink,uid", LinkOption.NOFOLLOW_LINKS);
+    if (!Integer.valueOf(1).equals(owner.get("nlink")) || !owner.get("uid").equals(AGENT_UID)) {
+      return Optional.of("its frames have another link or another owner than this agent");
+    }
     if (lastBlockCrc(source, h.covered()) != h.lastBlockCrc()) {
       return Optional.of("the log's bytes before " + h.covered() + " were rewritten");
     }
@@ -260,6 +268,14 @@ public final class AheadPartial {
 
   private void writeHeader(PartialHeader h) throws IOException {
     Durable.writeAtomically(header, JSON.writeValueAsBytes(h));
+  }
+
+  private static Object agentUid() {
+    try {
+      return Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+    } catch (IOException | UnsupportedOperationException e) {
+      return -1; // never matches: no partial is trusted
+    }
   }
 
   static long lastBlockCrc(RangeSource source, long end) throws IOException {

@@ -173,6 +173,21 @@ class AheadPartialTest {
   }
 
   @Test
+  void framesWithASecondNameAreNeverWrittenTo() throws Exception {
+    Path live = Files.write(dir.resolve("server.log"), lines(0, 6000));
+    AheadPartial p = partial(live);
+    catchUp(p, zstd);
+    // Someone who can write the log directory links the partial's name to a file of theirs.
+    Path victim = Files.copy(p.data(zstd), dir.resolve("victim"));
+    byte[] before = Files.readAllBytes(victim);
+    Files.delete(p.data(zstd));
+    Files.createLink(p.data(zstd), victim);
+
+    assertThat(handOver(p, live, dir.resolve("out.tmp"), zstd)).isEmpty();
+    assertThat(Files.readAllBytes(victim)).isEqualTo(before);
+  }
+
+  @Test
   void anUnreadableHeaderDiscardsThePartial() throws Exception {
     Path live = Files.write(dir.resolve("server.log"), lines(0, 6000));
     AheadPartial p = partial(live);
