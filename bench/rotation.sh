@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Rotation benchmark: fleetrotate's agent side by side with the zstd CLI and logrotate, in one run.
 #
-#   bench/rotation.sh [--runs N] [--size-mb MB] [--part 1|2|3|all]
+#   bench/rotation.sh [--runs N] [--size-mb MB] [--part 1|2|3|4|all]
 #
 # Part 1: one rotation of a realistic 1 GiB MCP log (gen-mcp-log.py): `./fleetrotate agent rotate
 #         --now` (whole process, JVM start included; with and without the class-data archive) vs
@@ -9,6 +9,11 @@
 # Part 2: lines lost and duplicated over ~10 rotations of a log written at 50,000 lines/s:
 #         agent signal / copytruncate / collapse vs logrotate copytruncate.
 # Part 3: idle footprint of the agent daemon watching 100 files: RSS and CPU time per check.
+# Part 4: compress-ahead. The realistic log written live at ~100 MB/s under `agent run`, rotated by
+#         size, for rename+signal, copytruncate and collapse: rotation wall time vs `zstd -3 -T1`
+#         on the same bytes, agent CPU (first write to finished backup) vs the CLI's, bytes the agent
+#         wrote during the rotation (/proc/PID/io) vs the log size, backup size vs the CLI's, and
+#         the agent's CPU per second through the run (max and median), to show no spike.
 # Prints medians and ratios as a Markdown table. Needs: java 17+, python3, zstd, logrotate.
 set -euo pipefail
 
@@ -22,7 +27,7 @@ while [ $# -gt 0 ]; do
     --runs) RUNS=$2; shift 2 ;;
     --size-mb) SIZE_MB=$2; shift 2 ;;
     --part) PART=$2; shift 2 ;;
-    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
     *) echo "unknown option $1; see --help" >&2; exit 2 ;;
   esac
 done
@@ -121,25 +126,30 @@ CONF
   echo
 }
 
+# agent_yaml DIR REOPEN MAX_SIZE KEEP LEVEL: a daemon config for DIR/logs/server.log in DIR/agent.yaml
+agent_yaml() {
+  cat >"$1/agent.yaml" <<YAML
+node: { id: bench, group: bench }
+stateDir: $1/state
+checkInterval: 1s
+http: { enabled: false }
+lock: { backend: local }
+files:
+  - path: $1/logs/server.log
+    trigger: { maxSize: $3 }
+    retention: { keep: $4 }
+    compress: { codec: zstd, level: $5 }
+    reopen: $2
+YAML
+}
+
 # run_agent_loss MODE -> prints "missing duplicated rotations"
 run_agent_loss() {
   local mode=$1 d=$WORK/p2-$1
   rm -rf "$d"; mkdir -p "$d/logs" "$d/state"; chmod 750 "$d/logs"
   local reopen="{ method: $mode }"
   [ "$mode" = signal ] && reopen="{ method: signal, signal: HUP, pidFile: $d/writer.pid }"
-  cat >"$d/agent.yaml" <<YAML
-node: { id: bench, group: bench }
-stateDir: $d/state
-checkInterval: 1s
-http: { enabled: false }
-lock: { backend: local }
-files:
-  - path: $d/logs/server.log
-    trigger: { maxSize: 1MiB }
-    retention: { keep: 1000 }
-    compress: { codec: zstd, level: 1 }
-    reopen: $reopen
-YAML
+  agent_yaml "$d" "$reopen" 1MiB 1000 1
   python3 "$TOOLS/seq-writer.py" "$d/logs/server.log" --rate 50000 --seconds 12 >"$d/writer.out" &
   local writer=$!
   echo $writer >"$d/writer.pid"
@@ -223,10 +233,122 @@ YAML
   echo
 }
 
+# The source copied into the live log at RATE MB/s in 1 MiB writes (O_APPEND), reopening on SIGHUP;
+# stays alive (holding the log) until killed once the whole source is written.
+live_writer() {
+  exec python3 - "$1" "$2" "$3" <<'PY'
+import os, signal, sys, time
+src, path, rate = sys.argv[1], sys.argv[2], float(sys.argv[3]) * 1e6
+reopen = False
+def hup(*_):
+    global reopen
+    reopen = True
+signal.signal(signal.SIGHUP, hup)
+fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+done, t0 = 0, time.monotonic()
+with open(src, "rb") as f:
+    while True:
+        chunk = f.read(1 << 20)
+        if not chunk:
+            break
+        if reopen:
+            os.close(fd); fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644); reopen = False
+        os.write(fd, chunk)
+        done += len(chunk)
+        ahead = done / rate - (time.monotonic() - t0)
+        if ahead > 0:
+            time.sleep(ahead)
+while True:  # a server idles holding its log, and still reopens when told
+    time.sleep(0.05)
+    if reopen:
+        os.close(fd); fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644); reopen = False
+PY
+}
+
+cpu_ticks() { awk '{print $14+$15}' "/proc/$1/stat"; }
+write_bytes() { awk '/^write_bytes/ {print $2}' "/proc/$1/io"; }
+
+# run_ahead MODE -> prints "rotation_s agent_cpu_s written_bytes log_bytes backup_bytes cpu_max cpu_median"
+run_ahead() {
+  local mode=$1 src=$2 d=$WORK/p4-$1
+  rm -rf "$d"; mkdir -p "$d/logs" "$d/state"; chmod 750 "$d/logs"
+  local reopen="{ method: $mode }"
+  [ "$mode" = signal ] && reopen="{ method: signal, signal: HUP, pidFile: $d/writer.pid }"
+  local max_mb=$(( SIZE_MB * 90 / 100 ))
+  agent_yaml "$d" "$reopen" "${max_mb}MiB" 10 3
+  : >"$d/logs/server.log"
+  java -jar "$JAR" run --config "$d/agent.yaml" 2>"$d/agent.log" &
+  local agent=$!
+  sleep 3 # JVM start, outside the measured window
+  local tck; tck=$(getconf CLK_TCK)
+  local c0; c0=$(cpu_ticks $agent)
+  live_writer "$src" "$d/logs/server.log" 100 &
+  local writer=$!
+  echo $writer >"$d/writer.pid"
+  local prev=$c0 samples=() t_begin="" w0="" backup=""
+  local give_up=$(( $(date +%s) + 600 ))
+  while [ -z "$backup" ]; do
+    sleep 0.05
+    [ "$(date +%s)" -lt "$give_up" ] || { echo "bench: no backup of $mode after 10 minutes; see $d/agent.log" >&2; kill $writer $agent; exit 1; }
+    if [ -z "$t_begin" ] && ls "$d"/state/journal/*.journal >/dev/null 2>&1; then
+      t_begin=$(now); w0=$(write_bytes $agent)
+    fi
+    backup=$(ls "$d"/logs/server.log.*.zst 2>/dev/null | head -1 || true)
+    local t; t=$(date +%s)
+    if [ "$t" != "${last_t:-}" ]; then
+      local c; c=$(cpu_ticks $agent); samples+=($(( c - prev ))); prev=$c; last_t=$t
+    fi
+  done
+  local t_end; t_end=$(now)
+  local w1; w1=$(write_bytes $agent)
+  local c1; c1=$(cpu_ticks $agent)
+  kill $writer; wait $writer 2>/dev/null || true
+  sleep 1; kill -TERM $agent; wait $agent || true
+  zstd -dcq "$backup" >"$d/rotated.log"
+  local log_bytes; log_bytes=$(stat -c %s "$d/rotated.log")
+  python3 - "$t_begin" "$t_end" "$c0" "$c1" "$tck" "$w0" "$w1" "$log_bytes" "$(stat -c %s "$backup")" "${samples[@]}" <<'PY'
+import statistics, sys
+a = sys.argv[1:]
+tb, te, c0, c1, tck, w0, w1, log, bk = float(a[0]), float(a[1]), int(a[2]), int(a[3]), int(a[4]), int(a[5]), int(a[6]), int(a[7]), int(a[8])
+per_s = [int(x) / tck for x in a[9:]] or [0]
+print("%.3f %.2f %d %d %d %.2f %.2f" % (te - tb, (c1 - c0) / tck, w1 - w0, log, bk, max(per_s), statistics.median(per_s)))
+PY
+}
+
+part4() {
+  local src=$WORK/source-$SIZE_MB.log
+  [ -f "$src" ] || python3 "$TOOLS/gen-mcp-log.py" "$src" "$SIZE_MB" --seed 42 >/dev/null
+  echo "## Part 4: compress-ahead, $SIZE_MB MiB written live at ~100 MB/s, rotated by size (medians of $RUNS)"
+  echo
+  echo "| method | rotation s | zstd CLI s | ratio | agent CPU s | CLI CPU s | ratio | written during rotation / log | backup / CLI size | agent CPU/s max, median |"
+  echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"
+  for mode in signal copytruncate collapse; do
+    local rot=() cpu=() wr=() cli=() clicpu=() size_ratio="" cpumax="" cpumed=""
+    for i in $(seq 1 "$RUNS"); do
+      read -r r c w l b mx md < <(run_ahead "$mode" "$src")
+      local d=$WORK/p4-$mode
+      /usr/bin/time -f "%e %U %S" -o "$d/cli.time" zstd -3 -T1 -q -f "$d/rotated.log" -o "$d/cli.zst"
+      read -r ce cu cs <"$d/cli.time"
+      rot+=("$r"); cpu+=("$c"); wr+=("$(python3 -c "print($w/$l)")"); cli+=("$ce")
+      clicpu+=("$(python3 -c "print($cu+$cs)")")
+      size_ratio=$(ratio "$b" "$(stat -c %s "$d/cli.zst")"); cpumax=$mx; cpumed=$md
+      rm -f "$d/rotated.log" "$d/cli.zst"
+    done
+    local mr mc mw mcli mclicpu
+    mr=$(median "${rot[@]}"); mc=$(median "${cpu[@]}"); mw=$(median "${wr[@]}")
+    mcli=$(median "${cli[@]}"); mclicpu=$(median "${clicpu[@]}")
+    echo "| $mode | $mr | $mcli | $(ratio "$mr" "$mcli") | $mc | $mclicpu | $(ratio "$mc" "$mclicpu") | $mw | $size_ratio | $cpumax, $cpumed |"
+  done
+  echo
+  echo "load while measuring: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo
+}
+
 case "$PART" in
   1) part1 ;;
   2) part2 ;;
   3) part3 ;;
-  all) part1; part2; part3 ;;
-  *) echo "--part is 1, 2, 3 or all" >&2; exit 2 ;;
+  4) part4 ;;
+  all) part1; part2; part3; part4 ;;
+  *) echo "--part is 1, 2, 3, 4 or all" >&2; exit 2 ;;
 esac

@@ -149,6 +149,59 @@ public final class Compressor {
     }
   }
 
+  /**
+   * Compresses the range {@code from..to} of {@code source} into one self-contained frame (a zstd
+   * frame or a gzip member) appended at {@code target}'s position. Concatenated frames decode as
+   * one stream with {@code zstd -d} and {@code gzip -d}, which is what compress-ahead builds on.
+   * The codec is the requested one, never a fallback; nothing is fsynced.
+   *
+   * @return the compressed bytes appended
+   * @throws java.io.InterruptedIOException when the calling thread is interrupted between chunks
+   * @throws IOException when the source ends before {@code to}, or on any read or write failure
+   */
+  public long appendFrame(
+      RangeSource source, long from, long to, FileChannel target, CompressionRequest request)
+      throws IOException {
+    if (request.codec() == CompressionCodec.ZSTD && zstd.unavailableReason().isPresent()) {
+      throw new IOException(zstd.unavailableReason().get());
+    }
+    StreamEncoder.Factory encoders =
+        request.codec() == CompressionCodec.ZSTD ? zstdEncoders : gzipEncoders;
+    long[] written = new long[1];
+    CompressedSink sink =
+        compressed -> {
+          written[0] += compressed.remaining();
+          while (compressed.hasRemaining()) {
+            target.write(compressed);
+          }
+        };
+    ThroughputLimiter limiter =
+        request.maxBytesPerSecond() > 0
+            ? ThroughputLimiter.forReads(
+                request.maxBytesPerSecond(), READ_BUFFER_BYTES, nanoTime, sleeper)
+            : null;
+    ByteBuffer chunk = ByteBuffer.allocateDirect(READ_BUFFER_BYTES);
+    try (StreamEncoder encoder = encoders.open(sink, request.level(), to - from)) {
+      for (long at = from; at < to; ) {
+        if (Thread.currentThread().isInterrupted()) {
+          throw new java.io.InterruptedIOException("compressing ahead was interrupted");
+        }
+        chunk.clear().limit((int) Math.min(READ_BUFFER_BYTES, to - at));
+        int read = source.read(chunk, at);
+        if (read <= 0) {
+          throw new IOException("the source ended at byte " + at + ", before " + to);
+        }
+        at += read;
+        if (limiter != null) {
+          limiter.acquire(read);
+        }
+        encoder.encode(chunk.flip());
+      }
+      encoder.finish();
+    }
+    return written[0];
+  }
+
   private CompressionResult result(
       CompressionCodec codec, int level, Written written, long startNanos, String fallbackReason) {
     Duration elapsed = Duration.ofNanos(nanoTime.getAsLong() - startNanos);

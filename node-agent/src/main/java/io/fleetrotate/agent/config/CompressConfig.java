@@ -13,12 +13,14 @@ import java.util.OptionalLong;
  *     writers that may still append to it after the reopen
  * @param maxBytesPerSecond read at most this many uncompressed bytes per second; empty means as
  *     fast as possible
+ * @param ahead compress a growing log in the background so a rotation only compresses its tail
+ *     (default true for zstd and gzip, whose frames and members concatenate; false with delay)
  */
 public record CompressConfig(
-    Codec codec, int level, boolean delay, OptionalLong maxBytesPerSecond) {
+    Codec codec, int level, boolean delay, OptionalLong maxBytesPerSecond, boolean ahead) {
   /** The compression of a file written without a {@code compress} section. */
   public static final CompressConfig DEFAULT =
-      new CompressConfig(Codec.ZSTD, Codec.ZSTD.defaultLevel(), false, OptionalLong.empty());
+      new CompressConfig(Codec.ZSTD, Codec.ZSTD.defaultLevel(), false, OptionalLong.empty(), true);
 
   public CompressConfig {
     Objects.requireNonNull(codec, "codec");

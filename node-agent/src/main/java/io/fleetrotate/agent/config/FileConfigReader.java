@@ -331,22 +331,29 @@ final class FileConfigReader {
 
   private CompressConfig readCompress(YamlMap file) {
     YamlMap m = file.section("compress");
-    m.allowOnly(List.of("codec", "level", "delay", "maxBytesPerSecond"));
+    m.allowOnly(List.of("codec", "level", "delay", "maxBytesPerSecond", "ahead"));
     Codec codec = m.get("codec", CODEC, Codec.ZSTD);
     if (codec == Codec.NONE) {
-      for (String key : List.of("level", "delay", "maxBytesPerSecond")) {
+      for (String key : List.of("level", "delay", "maxBytesPerSecond", "ahead")) {
         if (m.has(key)) {
           m.error(key, "has no effect with codec none; remove it or choose zstd or gzip");
         }
       }
-      return new CompressConfig(Codec.NONE, 0, false, OptionalLong.empty());
+      return new CompressConfig(Codec.NONE, 0, false, OptionalLong.empty(), false);
     }
     int level =
         m.get(
             "level", ScalarType.integer(codec.minLevel(), codec.maxLevel()), codec.defaultLevel());
     boolean delay = m.get("delay", ScalarType.BOOLEAN, false);
     OptionalLong rate = optionalLong(m.get("maxBytesPerSecond", RATE));
-    return new CompressConfig(codec, level, delay, rate);
+    boolean ahead = m.get("ahead", ScalarType.BOOLEAN, !delay);
+    if (ahead && delay) {
+      m.error(
+          "ahead",
+          "cannot be true with delay: true, since the delayed backup is still written after the"
+              + " rotation; set ahead: false or delay: false");
+    }
+    return new CompressConfig(codec, level, delay, rate, ahead);
   }
 
   private ReopenConfig readReopen(YamlMap file) {

@@ -64,6 +64,7 @@ public final class AgentDaemon implements AutoCloseable {
             t.setDaemon(false);
             return t;
           });
+  private final CompressAheadLoop compressAhead;
   private final AtomicReference<Instant> lastCheck = new AtomicReference<>();
   // When the check under way began (null between checks): one that waits for a lock service that
   // does not answer takes seconds per file, and is not stuck for that.
@@ -83,6 +84,7 @@ public final class AgentDaemon implements AutoCloseable {
     this.metrics = metrics;
     this.clock = clock;
     this.companion = companion;
+    this.compressAhead = new CompressAheadLoop(config, clock.getZone());
   }
 
   /**
@@ -139,6 +141,7 @@ public final class AgentDaemon implements AutoCloseable {
       log.info("serving /health and /metrics on {}:{}", config.http().bind(), port);
     }
     companion.start(agent, worker);
+    compressAhead.start();
     worker.execute(this::recover);
     worker.scheduleWithFixedDelay(
         this::check, 0, config.checkInterval().toMillis(), TimeUnit.MILLISECONDS);
@@ -201,6 +204,7 @@ public final class AgentDaemon implements AutoCloseable {
   @Override
   public void close() throws Exception {
     companion.stopping();
+    compressAhead.close();
     worker.shutdown();
     if (!worker.awaitTermination(60, TimeUnit.SECONDS)) {
       worker.shutdownNow();

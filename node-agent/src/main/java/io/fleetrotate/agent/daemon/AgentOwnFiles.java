@@ -1,5 +1,6 @@
 package io.fleetrotate.agent.daemon;
 
+import io.fleetrotate.agent.ahead.AheadPartial;
 import io.fleetrotate.agent.config.BackupConfig;
 import io.fleetrotate.agent.rotate.BackupNaming;
 import io.fleetrotate.agent.rotate.FenceFile;
@@ -37,6 +38,9 @@ final class AgentOwnFiles {
     }
     String name = abs.getFileName().toString();
     if (name.startsWith(".") && HIDDEN_SUFFIXES.stream().anyMatch(name::endsWith)) {
+      return true;
+    }
+    if (AheadPartial.isPartialFile(name)) {
       return true;
     }
     if (JOURNAL.matcher(name).matches()) {

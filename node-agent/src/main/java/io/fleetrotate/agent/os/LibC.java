@@ -45,4 +45,7 @@ public interface LibC extends Library {
 
   /** A {@code struct group *} (static storage of the C library), or null when there is none. */
   Pointer getgrnam(byte[] name);
+
+  /** On Linux, {@code who} 0 with {@code which} 0 (PRIO_PROCESS) sets the calling thread's nice. */
+  int setpriority(int which, int who, int prio) throws LastErrorException;
 }

@@ -1,5 +1,7 @@
 package io.fleetrotate.agent.rotate;
 
+import io.fleetrotate.agent.ahead.AheadLock;
+import io.fleetrotate.agent.ahead.AheadPartial;
 import io.fleetrotate.agent.compress.CompressionFailure;
 import io.fleetrotate.agent.compress.CompressionRequest;
 import io.fleetrotate.agent.compress.CompressionResult;
@@ -190,6 +192,14 @@ public final class RotationEngine {
   /** Rotates {@code spec.liveFile()} now, under {@code lease}. Never throws: see the outcome. */
   public RotationOutcome rotate(
       RotationSpec spec, Trigger trigger, Lease lease, ProgressListener progress) {
+    // The compress-ahead writer keeps away until the backup is compressed (see AheadLock).
+    try (AheadLock held = AheadLock.acquire(journalDir.getParent())) {
+      return rotateHeld(spec, trigger, lease, progress);
+    }
+  }
+
+  private RotationOutcome rotateHeld(
+      RotationSpec spec, Trigger trigger, Lease lease, ProgressListener progress) {
     Instant started = clock.instant();
     FileHandle live = null;
     FileHandle.Stat checked;
@@ -216,6 +226,12 @@ public final class RotationEngine {
 
   /** Finishes (or undoes) a rotation a crash interrupted, under a fresh lease of its group. */
   public RotationOutcome resume(PendingRotation p, RotationSpec spec, Lease lease) {
+    try (AheadLock held = AheadLock.acquire(journalDir.getParent())) {
+      return resumeHeld(p, spec, lease);
+    }
+  }
+
+  private RotationOutcome resumeHeld(PendingRotation p, RotationSpec spec, Lease lease) {
     RotationJournal.Pending pending = p.pending;
     RotationPlan plan = pending.plan();
     RotationJournal journal;
@@ -796,7 +812,7 @@ public final class RotationEngine {
           }
           continue;
         }
-        CompressionResult r = compressOne(b.path(), request);
+        CompressionResult r = compressOne(b.path(), request, current);
         if (current) {
           tally =
               tally.kept(
@@ -835,7 +851,7 @@ public final class RotationEngine {
       return true;
     }
 
-    private CompressionResult compressOne(Path source, CompressionRequest request)
+    private CompressionResult compressOne(Path source, CompressionRequest request, boolean current)
         throws IOException, RotationFailure, LeaseLostException {
       for (int attempt = 1; ; attempt++) {
         guard().close();
@@ -847,7 +863,9 @@ public final class RotationEngine {
                 "source", source.toString(), "tmp", tmp.toString(), "target", target.toString()));
         CompressionResult r;
         try {
-          r = compressor.compress(source, tmp, request, progress);
+          Optional<CompressionResult> ahead =
+              current ? fromPartial(source, tmp, request) : Optional.empty();
+          r = ahead.isPresent() ? ahead.get() : compressor.compress(source, tmp, request, progress);
         } catch (CompressionFailure f) {
           Files.deleteIfExists(tmp);
           throw new RotationFailure(
@@ -889,6 +907,23 @@ public final class RotationEngine {
           journal.record(RotationStep.BACKUP_DELETED);
         }
         return r;
+      }
+    }
+
+    /**
+     * The backup as the compress-ahead partial plus its compressed tail, when the partial covers
+     * the start of {@code source}: after a rename the backup is the file the partial was read from,
+     * after a copy it holds the live file's first bytes. Empty: compress from scratch.
+     */
+    private Optional<CompressionResult> fromPartial(
+        Path source, Path tmp, CompressionRequest request) throws IOException, RotationFailure {
+      try (FileHandle src = FileHandle.openForReading(source)) {
+        FileHandle.FileIdentity coveredFile =
+            spec.move() == RotationSpec.Move.RENAME
+                ? src.opened().identity()
+                : live().opened().identity();
+        return AheadPartial.of(spec.liveFile(), compressor)
+            .handOver(src::read, coveredFile, src.size(), tmp, request);
       }
     }
 

@@ -16,7 +16,11 @@ public enum RotationStep {
   MOVED,
   /** The server was told to reopen its log. */
   REOPENED,
-  /** About to compress the backup into a temporary file. */
+  /**
+   * About to compress the backup into a temporary file. A compress-ahead partial, when one covers
+   * the backup, is renamed to that temporary file after this record; resuming deletes it either way
+   * and compresses from scratch.
+   */
   COMPRESSING,
   /** The compressed backup is durable under its final name. */
   COMPRESSED,

@@ -359,6 +359,29 @@ class ConfigErrorsTest {
   }
 
   @Test
+  void compressAheadWithDelayIsRefused() {
+    ConfigError error =
+        ConfigFiles.onlyError(
+            dir,
+            ConfigFiles.ONE_FILE + "    compress: { codec: zstd, delay: true, ahead: true }\n");
+
+    assertThat(error.keyPath()).isEqualTo("files[0].compress.ahead");
+    assertThat(error.message())
+        .isEqualTo(
+            "cannot be true with delay: true, since the delayed backup is still written after the"
+                + " rotation; set ahead: false or delay: false");
+  }
+
+  @Test
+  void compressAheadMustBeABoolean() {
+    ConfigError error =
+        ConfigFiles.onlyError(dir, ConfigFiles.ONE_FILE + "    compress: { ahead: sometimes }\n");
+
+    assertThat(error.keyPath()).isEqualTo("files[0].compress.ahead");
+    assertThat(error.message()).contains("true").contains("false");
+  }
+
+  @Test
   void compressSettingsThatNoneIgnoresAreRefused() {
     ConfigError error =
         ConfigFiles.onlyError(

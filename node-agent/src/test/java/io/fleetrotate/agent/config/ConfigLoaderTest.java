@@ -64,7 +64,7 @@ class ConfigLoaderTest {
             new RetentionConfig(
                 OptionalInt.of(30), Optional.of(Duration.ofDays(30)), OptionalLong.of(5L << 30)));
     assertThat(server.compress())
-        .isEqualTo(new CompressConfig(Codec.ZSTD, 3, false, OptionalLong.empty()));
+        .isEqualTo(new CompressConfig(Codec.ZSTD, 3, false, OptionalLong.empty(), true));
     assertThat(server.reopen())
         .isEqualTo(
             new ReopenConfig.Signal(
@@ -95,7 +95,7 @@ class ConfigLoaderTest {
     assertThat(file.trigger().rotateEmpty()).isFalse();
     assertThat(file.retention().keep()).hasValue(30);
     assertThat(file.compress())
-        .isEqualTo(new CompressConfig(Codec.ZSTD, 3, false, OptionalLong.empty()));
+        .isEqualTo(new CompressConfig(Codec.ZSTD, 3, false, OptionalLong.empty(), true));
     assertThat(file.reopen()).isEqualTo(new ReopenConfig.CopyTruncate());
     assertThat(file.backup()).isEqualTo(new BackupConfig("yyyyMMdd-HHmmss", Optional.empty()));
     assertThat(file.create()).isEqualTo(CreateConfig.DEFAULT);
@@ -121,7 +121,7 @@ class ConfigLoaderTest {
                 + "    compress: { codec: gzip, delay: true, maxBytesPerSecond: 50MiB/s }\n");
 
     assertThat(config.files().get(0).compress())
-        .isEqualTo(new CompressConfig(Codec.GZIP, 6, true, OptionalLong.of(50L << 20)));
+        .isEqualTo(new CompressConfig(Codec.GZIP, 6, true, OptionalLong.of(50L << 20), false));
     assertThat(Codec.GZIP.extension()).isEqualTo(".gz");
     assertThat(Codec.ZSTD.extension()).isEqualTo(".zst");
     assertThat(Codec.NONE.extension()).isEmpty();

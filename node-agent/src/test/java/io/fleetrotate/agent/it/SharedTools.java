@@ -27,6 +27,12 @@ final class SharedTools {
   /** Starts seq-writer.py appending to {@code log}; returns the running process. */
   static Process startWriter(Path log, int linesPerSecond, double seconds, Path output)
       throws IOException {
+    return startWriter(log, linesPerSecond, seconds, 120, output);
+  }
+
+  /** As above, with {@code padBytes} of padding in each line. */
+  static Process startWriter(
+      Path log, int linesPerSecond, double seconds, int padBytes, Path output) throws IOException {
     return new ProcessBuilder(
             "python3",
             dir().resolve("seq-writer.py").toString(),
@@ -34,7 +40,9 @@ final class SharedTools {
             "--rate",
             Integer.toString(linesPerSecond),
             "--seconds",
-            Double.toString(seconds))
+            Double.toString(seconds),
+            "--pad",
+            Integer.toString(padBytes))
         .redirectErrorStream(true)
         .redirectOutput(output.toFile())
         .start();

@@ -2,21 +2,17 @@ package io.fleetrotate.agent.rotate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fleetrotate.agent.compress.CompressionRequest;
 import io.fleetrotate.agent.compress.Compressor;
 import io.fleetrotate.agent.config.Codec;
-import io.fleetrotate.agent.reopen.NoneReopener;
 import io.fleetrotate.proto.Result;
 import io.fleetrotate.proto.Trigger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -75,18 +71,7 @@ class RotationJournalFormatTest {
   }
 
   private RotationSpec spec(RotationSpec.Move move) {
-    return new RotationSpec(
-        live,
-        "g",
-        move,
-        NoneReopener.INSTANCE,
-        Optional.of(CompressionRequest.zstd(3)),
-        false,
-        new BackupNaming(live, live.getParent(), "yyyyMMdd-HHmmss", ZoneOffset.UTC),
-        RetentionPolicy.KEEP_ALL,
-        false,
-        Duration.ofSeconds(2),
-        RotationSpec.NewLiveFile.NONE);
+    return TestSpecs.zstd(live, move);
   }
 
   private RotationEngine engine() {

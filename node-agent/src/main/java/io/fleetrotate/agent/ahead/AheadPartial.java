@@ -1,0 +1,295 @@
+package io.fleetrotate.agent.ahead;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fleetrotate.agent.compress.CompressionRequest;
+import io.fleetrotate.agent.compress.CompressionResult;
+import io.fleetrotate.agent.compress.Compressor;
+import io.fleetrotate.agent.compress.RangeSource;
+import io.fleetrotate.agent.os.Durable;
+import io.fleetrotate.agent.rotate.live.FileHandle;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.zip.CRC32C;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The compress-ahead partial of one live log: {@code .<log>.fleetrotate-partial.zst} (or {@code
+ * .gz}) beside it, concatenated frames of {@link #FRAME_SPAN} uncompressed bytes each, and {@code
+ * .<log>.fleetrotate-partial.json}, the {@link PartialHeader} saying what they cover.
+ *
+ * <p>The partial is a cache, never the only copy of anything: the header is replaced only after the
+ * frame it counts is fsynced, so a kill leaves at worst a torn frame past the covered length, which
+ * is cut off. Before any use, the header must match the file being compressed (device, inode, size
+ * not below the covered length, the CRC32C of the covered range's last block, codec and level); on
+ * any doubt the partial is deleted and the file is compressed from scratch.
+ *
+ * <p>Callers hold the {@link AheadLock}. Runs on the calling (worker) thread: file I/O, fsync and
+ * compression.
+ */
+public final class AheadPartial {
+  /** Uncompressed bytes per frame: only whole spans are compressed ahead. */
+  public static final long FRAME_SPAN = 16L << 20;
+
+  static final int CHECK_BLOCK = 4096;
+  private static final String MARK = ".fleetrotate-partial";
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Logger log = LoggerFactory.getLogger(AheadPartial.class);
+  private static final Object AGENT_UID = agentUid();
+
+  private final Path live;
+  private final Path header;
+  private final Compressor compressor;
+  private final long frameSpan;
+
+  AheadPartial(Path live, Compressor compressor, long frameSpan) {
+    this.live = live;
+    this.header = live.resolveSibling("." + live.getFileName() + MARK + ".json");
+    this.compressor = compressor;
+    this.frameSpan = frameSpan;
+  }
+
+  /** The partial of {@code live}, whether or not it exists yet. */
+  public static AheadPartial of(Path live, Compressor compressor) {
+    return new AheadPartial(live, compressor, FRAME_SPAN);
+  }
+
+  /** Whether a file name is one of a partial's files (never a log to rotate). */
+  public static boolean isPartialFile(String fileName) {
+    return fileName.startsWith(".") && fileName.contains(MARK);
+  }
+
+  Path data(CompressionRequest request) {
+    return live.resolveSibling("." + live.getFileName() + MARK + request.codec().fileExtension());
+  }
+
+  Path header() {
+    return header;
+  }
+
+  /**
+   * Compresses the live log's next whole span into the partial, if the log has one beyond what the
+   * partial covers; a partial that no longer matches the log is discarded first.
+   *
+   * @return whether a frame was added (call again to catch up)
+   */
+  public boolean advance(CompressionRequest request) throws IOException {
+    FileHandle source;
+    try {
+      source = FileHandle.openForReading(live);
+    } catch (NoSuchFileException | FileHandle.NotARegularFileException gone) {
+      return false;
+    }
+    try (source) {
+      long size = source.size();
+      Optional<PartialHeader> h = readHeader();
+      if (h.isPresent()) {
+        Optional<String> doubt =
+            doubt(h.get(), source.opened().identity(), size, source::read, request);
+        if (doubt.isPresent()) {
+          discard(doubt.get());
+          h = Optional.empty();
+        }
+      }
+      long covered = h.map(PartialHeader::covered).orElse(0L);
+      if (size - covered < frameSpan) {
+        return false;
+      }
+      Path data = data(request);
+      if (h.isEmpty()) {
+        Files.deleteIfExists(data); // frames no header vouches for
+      }
+      try (FileChannel out =
+          FileChannel.open(
+              data,
+              StandardOpenOption.CREATE,
+              StandardOpenOption.WRITE,
+              LinkOption.NOFOLLOW_LINKS)) {
+        long start = h.map(PartialHeader::compressedLength).orElse(0L);
+        out.truncate(start); // a frame torn by a kill after the last header
+        out.position(start);
+        long end = covered + frameSpan;
+        compressor.appendFrame(source::read, covered, end, out, request);
+        out.force(true);
+        FileHandle.FileIdentity id = source.opened().identity();
+        writeHeader(
+            new PartialHeader(
+                PartialHeader.VERSION,
+                id.device(),
+                id.inode(),
+                end,
+                out.size(),
+                lastBlockCrc(source::read, end),
+                request.codec().name(),
+                request.level()));
+      }
+      return true;
+    }
+  }
+
+  /**
+   * Hands the partial over to a rotation: when it covers a prefix of {@code source} (whose bytes
+   * came from the file {@code coveredFile}: the same file after a rename, the live file for a
+   * copy), it is renamed to {@code tmp} and only the rest of {@code source} is compressed onto it,
+   * then {@code tmp} is fsynced. Otherwise the partial is discarded.
+   *
+   * @return the result, or empty when the caller must compress {@code source} from scratch (no
+   *     partial, a partial in doubt, or a failure while finishing it; {@code tmp} is then gone)
+   */
+  public Optional<CompressionResult> handOver(
+      RangeSource source,
+      FileHandle.FileIdentity coveredFile,
+      long size,
+      Path tmp,
+      CompressionRequest request) {
+    long started = System.nanoTime();
+    try {
+      Optional<PartialHeader> h = readHeader();
+      if (h.isEmpty()) {
+        return Optional.empty();
+      }
+      Optional<String> doubt = doubt(h.get(), coveredFile, size, source, request);
+      if (doubt.isPresent()) {
+        discard(doubt.get());
+        return Optional.empty();
+      }
+      Durable.SYSTEM.rename(data(request), tmp);
+      Files.deleteIfExists(header);
+      try (FileChannel out =
+          FileChannel.open(tmp, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
+        out.truncate(h.get().compressedLength());
+        out.position(h.get().compressedLength());
+        for (long at = h.get().covered(); at < size; at += frameSpan) {
+          compressor.appendFrame(source, at, Math.min(size, at + frameSpan), out, request);
+        }
+        out.force(true);
+        log.info(
+            "reused the compress-ahead partial of {}: {} of {} bytes were already compressed",
+            live,
+            h.get().covered(),
+            size);
+        return Optional.of(
+            new CompressionResult(
+                request.codec(),
+                request.level(),
+                size,
+                out.size(),
+                Duration.ofNanos(System.nanoTime() - started),
+                Optional.empty()));
+      }
+    } catch (IOException e) {
+      log.warn(
+          "could not finish the backup of {} from its compress-ahead partial ({}); compressing it"
+              + " from scratch",
+          live,
+          e.toString());
+      try {
+        Files.deleteIfExists(tmp);
+        discard("it could not be used");
+      } catch (IOException again) {
+        e.addSuppressed(again);
+      }
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * Why {@code h} cannot be trusted to cover the first bytes of {@code source}; empty if it can.
+   */
+  private Optional<String> doubt(
+      PartialHeader h,
+      FileHandle.FileIdentity file,
+      long size,
+      RangeSource source,
+      CompressionRequest request)
+      throws IOException {
+    if (h.version() != PartialHeader.VERSION) {
+      return Optional.of("its header has version " + h.version());
+    }
+    if (h.device() != file.device() || h.inode() != file.inode()) {
+      return Optional.of("it was written from another file (the log was replaced)");
+    }
+    if (!h.codec().equals(request.codec().name()) || h.level() != request.level()) {
+      return Optional.of("it was written with another codec or level");
+    }
+    if (size < h.covered()) {
+      return Optional.of(
+          "the log holds " + size + " bytes, fewer than the " + h.covered() + " it covers");
+    }
+    long length;
+    try {
+      length = Files.size(data(request));
+    } catch (NoSuchFileException e) {
+      return Optional.of("its frames are missing");
+    }
+    if (length < h.compressedLength()) {
+      return Optional.of("its frames are shorter than its header says");
+    }
+    // The log's directory may be writable by a less trusted user: frames under a second name or
+    // another owner are not the ones this agent wrote.
+    java.util.Map<String, Object> owner =
+        Files.readAttributes(data(request), "unix:nlink,uid", LinkOption.NOFOLLOW_LINKS);
+    if (!Integer.valueOf(1).equals(owner.get("nlink")) || !owner.get("uid").equals(AGENT_UID)) {
+      return Optional.of("its frames have another link or another owner than this agent");
+    }
+    if (lastBlockCrc(source, h.covered()) != h.lastBlockCrc()) {
+      return Optional.of("the log's bytes before " + h.covered() + " were rewritten");
+    }
+    return Optional.empty();
+  }
+
+  /** Deletes the partial (both files); nothing depends on it. */
+  void discard(String why) throws IOException {
+    log.info("discarding the compress-ahead partial of {}: {}", live, why);
+    for (String ext : new String[] {".zst", ".gz"}) {
+      Files.deleteIfExists(live.resolveSibling("." + live.getFileName() + MARK + ext));
+    }
+    Files.deleteIfExists(header);
+  }
+
+  private Optional<PartialHeader> readHeader() throws IOException {
+    try {
+      return Optional.of(JSON.readValue(Files.readAllBytes(header), PartialHeader.class));
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    } catch (com.fasterxml.jackson.core.JacksonException e) {
+      discard("its header is unreadable (" + e.getOriginalMessage() + ")");
+      return Optional.empty();
+    }
+  }
+
+  private void writeHeader(PartialHeader h) throws IOException {
+    Durable.SYSTEM.replace(header, JSON.writeValueAsBytes(h));
+  }
+
+  private static Object agentUid() {
+    try {
+      return Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+    } catch (IOException | UnsupportedOperationException e) {
+      return -1; // never matches: no partial is trusted
+    }
+  }
+
+  static long lastBlockCrc(RangeSource source, long end) throws IOException {
+    int n = (int) Math.min(CHECK_BLOCK, end);
+    ByteBuffer block = ByteBuffer.allocate(n);
+    long at = end - n;
+    while (block.hasRemaining()) {
+      int read = source.read(block, at + block.position());
+      if (read <= 0) {
+        return -1; // shorter than the header says: never matches a stored CRC
+      }
+    }
+    CRC32C crc = new CRC32C();
+    crc.update(block.flip());
+    return crc.getValue();
+  }
+}

@@ -1,0 +1,200 @@
+package io.fleetrotate.agent.ahead;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fleetrotate.agent.compress.CompressionCodec;
+import io.fleetrotate.agent.compress.CompressionRequest;
+import io.fleetrotate.agent.compress.CompressionResult;
+import io.fleetrotate.agent.compress.Compressor;
+import io.fleetrotate.agent.rotate.live.FileHandle;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** The partial on real files, decoded by the real {@code zstd} and {@code gzip} command lines. */
+class AheadPartialTest {
+  private static final int SPAN = 64 * 1024;
+
+  @TempDir Path dir;
+
+  private final CompressionRequest zstd = CompressionRequest.zstd(3);
+
+  private static byte[] lines(int from, int to) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = from; i < to; i++) {
+      sb.append("{\"seq\":")
+          .append(i)
+          .append(",\"msg\":\"tool call completed in ")
+          .append(i % 97)
+          .append(" ms\"}\n");
+    }
+    return sb.toString().getBytes(StandardCharsets.UTF_8);
+  }
+
+  private AheadPartial partial(Path live) {
+    return new AheadPartial(live, new Compressor(), SPAN);
+  }
+
+  /** Advances until caught up; returns the frames added. */
+  private static int catchUp(AheadPartial p, CompressionRequest r) throws IOException {
+    int frames = 0;
+    while (p.advance(r)) {
+      frames++;
+    }
+    return frames;
+  }
+
+  private static byte[] decode(CompressionCodec codec, Path file) throws Exception {
+    String tool = codec == CompressionCodec.ZSTD ? "zstd" : "gzip";
+    Process p = new ProcessBuilder(tool, "-dc", file.toString()).start();
+    byte[] out = p.getInputStream().readAllBytes();
+    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(tool + " -dc " + file).isZero();
+    return out;
+  }
+
+  private Optional<CompressionResult> handOver(
+      AheadPartial p, Path source, Path tmp, CompressionRequest r) throws IOException {
+    try (FileHandle src = FileHandle.openForReading(source)) {
+      return p.handOver(src::read, src.opened().identity(), src.size(), tmp, r);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(CompressionCodec.class)
+  void thePartialPlusTheTailDecodesWithTheCliToExactlyTheRotatedBytes(CompressionCodec codec)
+      throws Exception {
+    CompressionRequest request = CompressionRequest.of(codec);
+    Path live = Files.write(dir.resolve("server.log"), lines(0, 6000));
+    AheadPartial p = partial(live);
+    int frames = catchUp(p, request);
+    assertThat(frames).isEqualTo((int) (Files.size(live) / SPAN));
+    assertThat(p.data(request)).exists();
+    Files.write(live, lines(6000, 7000), StandardOpenOption.APPEND); // the tail, not covered yet
+
+    Path tmp = dir.resolve("server.log.1" + codec.fileExtension() + ".tmp");
+    Optional<CompressionResult> r = handOver(p, live, tmp, request);
+
+    assertThat(r).isPresent();
+    byte[] expected = Files.readAllBytes(live);
+    assertThat(r.get().bytesIn()).isEqualTo(expected.length);
+    assertThat(r.get().bytesOut()).isEqualTo(Files.size(tmp));
+    assertThat(decode(codec, tmp)).isEqualTo(expected);
+    assertThat(p.data(request)).as("handed over, not copied").doesNotExist();
+    assertThat(p.header()).doesNotExist();
+  }
+
+  @Test
+  void lessThanAWholeSpanIsLeftForTheRotation() throws Exception {
+    Path live = Files.write(dir.resolve("server.log"), Arrays.copyOf(lines(0, 4000), SPAN - 1));
+    assertThat(partial(live).advance(zstd)).isFalse();
+    assertThat(partial(live).header()).doesNotExist();
+  }
+
+  @Test
+  void aTruncatedLogDiscardsThePartial() throws Exception {
+    Path live = Files.write(dir.resolve("server.log"), lines(0, 6000));
+    AheadPartial p = partial(live);
+    catchUp(p, zstd);
+    try (RandomAccessFile f = new RandomAccessFile(live.toFile(), "rw")) {
+      f.setLength(SPAN / 2);
+    }
+
+    assertThat(handOver(p, live, dir.resolve("out.tmp"), zstd)).isEmpty();
+    assertThat(p.data(zstd)).doesNotExist();
+    assertThat(p.header()).doesNotExist();
+    assertThat(dir.resolve("out.tmp")).doesNotExist();
+  }
+
+  @Test
+  void aLogRewrittenInPlaceDiscardsThePartial() throws Exception {
+    Path live = Files.write(dir.resolve("server.log"), lines(0, 6000));
+    AheadPartial p = partial(live);
+    catchUp(p, zstd);
+    byte[] rewritten = lines(100_000, 106_000); // longer lines: covers more than the partial did
+    try (RandomAccessFile f = new RandomAccessFile(live.toFile(), "rw")) {
+      f.write(rewritten);
+    }
+
+    assertThat(handOver(p, live, dir.resolve("out.tmp"), zstd)).isEmpty();
+    assertThat(p.header()).doesNotExist();
+  }
+
+  @Test
+  void aReplacedLogStartsAFreshPartial() throws Exception {
+    Path live = Files.write(dir.resolve("server.log"), lines(0, 6000));
+    AheadPartial p = partial(live);
+    catchUp(p, zstd);
+    Path other = Files.write(dir.resolve("other"), lines(0, 6000)); // same bytes, another inode
+    Files.move(other, live, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+
+    assertThat(p.advance(zstd)).as("the old partial is discarded, a new one begun").isTrue();
+    catchUp(p, zstd);
+    Path tmp = dir.resolve("out.tmp");
+    assertThat(handOver(p, live, tmp, zstd)).isPresent();
+    assertThat(decode(CompressionCodec.ZSTD, tmp)).isEqualTo(Files.readAllBytes(live));
+  }
+
+  @Test
+  void aPartialOfAnotherFileIsNeverUsed() throws Exception {
+    Path live = Files.write(dir.resolve("server.log"), lines(0, 6000));
+    AheadPartial p = partial(live);
+    catchUp(p, zstd);
+    Path copy = Files.write(dir.resolve("copy"), Files.readAllBytes(live));
+
+    assertThat(handOver(p, copy, dir.resolve("out.tmp"), zstd)).isEmpty();
+  }
+
+  @Test
+  void aFrameTornByAKillIsCutOff() throws Exception {
+    Path live = Files.write(dir.resolve("server.log"), lines(0, 6000));
+    AheadPartial p = partial(live);
+    catchUp(p, zstd);
+    // A kill after the frame was appended but before the header counted it.
+    Files.write(
+        p.data(zstd),
+        new byte[] {0x28, (byte) 0xb5, 0x2f, (byte) 0xfd, 1, 2, 3},
+        StandardOpenOption.APPEND);
+    Files.write(p.header().resolveSibling(p.header().getFileName() + ".tmp"), new byte[] {'{'});
+
+    Path tmp = dir.resolve("out.tmp");
+    assertThat(handOver(p, live, tmp, zstd)).isPresent();
+    assertThat(decode(CompressionCodec.ZSTD, tmp)).isEqualTo(Files.readAllBytes(live));
+  }
+
+  @Test
+  void framesWithASecondNameAreNeverWrittenTo() throws Exception {
+    Path live = Files.write(dir.resolve("server.log"), lines(0, 6000));
+    AheadPartial p = partial(live);
+    catchUp(p, zstd);
+    // Someone who can write the log directory links the partial's name to a file of theirs.
+    Path victim = Files.copy(p.data(zstd), dir.resolve("victim"));
+    byte[] before = Files.readAllBytes(victim);
+    Files.delete(p.data(zstd));
+    Files.createLink(p.data(zstd), victim);
+
+    assertThat(handOver(p, live, dir.resolve("out.tmp"), zstd)).isEmpty();
+    assertThat(Files.readAllBytes(victim)).isEqualTo(before);
+  }
+
+  @Test
+  void anUnreadableHeaderDiscardsThePartial() throws Exception {
+    Path live = Files.write(dir.resolve("server.log"), lines(0, 6000));
+    AheadPartial p = partial(live);
+    catchUp(p, zstd);
+    Files.writeString(p.header(), "{not json");
+
+    assertThat(handOver(p, live, dir.resolve("out.tmp"), zstd)).isEmpty();
+    assertThat(p.data(zstd)).doesNotExist();
+  }
+}

@@ -1,0 +1,201 @@
+package io.fleetrotate.agent.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * SIGKILL around compress-ahead, with real processes: {@code agent run} builds the partial while
+ * the sequence writer fills the log, then {@code rotate --now} rotates it. Wherever the kill falls,
+ * the recovery run leaves a backup that the real {@code zstd -d} decodes to exactly the rotated
+ * bytes, and every line is found once; {@code zstd -lv} shows whether the partial was reused (more
+ * than one frame) or discarded (one frame, compressed from scratch).
+ */
+class CompressAheadCrashTest {
+  private static final long SPAN = 16L << 20;
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir Path dir;
+
+  enum Kill {
+    /** {@code agent run} killed while it appends a frame to the partial. */
+    DURING_COMPRESS_AHEAD(true),
+    /** The rotation killed once COMPRESSING is journaled, before the partial is handed over. */
+    BEFORE_HAND_OVER(true),
+    /** Killed with the partial renamed to the temporary file and the tail half compressed. */
+    DURING_HAND_OVER(false),
+    /** Killed once the backup made from the partial is durable under its name. */
+    AFTER_HAND_OVER(true),
+    /**
+     * The log was truncated (below what the partial covers); the rotation killed at COMPRESSING.
+     */
+    AFTER_TRUNCATION(false);
+
+    final boolean reused;
+
+    Kill(boolean reused) {
+      this.reused = reused;
+    }
+  }
+
+  @ParameterizedTest(name = "killed {0}")
+  @EnumSource(Kill.class)
+  void aKillAroundCompressAheadLeavesTheExactBackup(Kill kill) throws Exception {
+    Path logs = Files.createDirectories(dir.resolve("logs"));
+    Path log = logs.resolve("server.log");
+    Path header = logs.resolve(".server.log.fleetrotate-partial.json");
+    Path partial = logs.resolve(".server.log.fleetrotate-partial.zst");
+    Path config = dir.resolve("agent.yaml");
+    Files.writeString(
+        config,
+        """
+        node: { id: ahead-crash, group: g }
+        stateDir: %s
+        checkInterval: 1s
+        http: { enabled: false }
+        lock: { backend: local }
+        files:
+          - path: %s
+            trigger: { maxSize: 100GiB }
+            retention: { keep: 100 }
+            compress: { codec: zstd, level: 3%s }
+            reopen: { method: none }
+        """
+            .formatted(
+                dir.resolve("state"),
+                log,
+                kill == Kill.DURING_HAND_OVER ? ", maxBytesPerSecond: 4MiB" : ""));
+    Path agentLog = dir.resolve("agent.log");
+    Path writerOut = dir.resolve("writer.out");
+    // Long lines: the writer (python) is bound by lines per second, the test needs 16 MiB spans.
+    Process writer = SharedTools.startWriter(log, 20_000, 3, 1500, writerOut);
+    Process daemon = AgentProcess.start(agentLog, List.of(), "run", "--config", config.toString());
+    try {
+      await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(header) || !daemon.isAlive());
+      assertThat(header).as("a partial was written; see " + agentLog).exists();
+      if (kill == Kill.DURING_COMPRESS_AHEAD) {
+        // The next frame is due: kill as soon as the partial is seen longer than its header
+        // counts (a frame appended, not yet counted), or after a few seconds of looking.
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .until(() -> Files.size(log) >= covered(header) + SPAN);
+        await()
+            .atMost(Duration.ofSeconds(5))
+            .pollInterval(Duration.ofMillis(2))
+            .failFast(() -> !daemon.isAlive())
+            .ignoreExceptions()
+            .until(() -> Files.size(partial) > compressedLength(header) || !writer.isAlive());
+      } else {
+        SharedTools.awaitWriter(writer, writerOut);
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .until(() -> covered(header) == Files.size(log) / SPAN * SPAN);
+      }
+    } finally {
+      daemon.destroyForcibly();
+      assertThat(daemon.waitFor(10, TimeUnit.SECONDS)).isTrue();
+    }
+    long last = SharedTools.awaitWriter(writer, writerOut);
+    assertThat(Files.size(log)).as("the log spans more than a frame").isGreaterThan(SPAN);
+
+    if (kill == Kill.AFTER_TRUNCATION) {
+      last = truncateToLine(log, covered(header) / 2);
+    }
+    byte[] rotated = Files.readAllBytes(log);
+
+    if (kill == Kill.DURING_COMPRESS_AHEAD) {
+      assertThat(AgentProcess.run(agentLog, "rotate", "--config", config.toString(), "--now"))
+          .isZero();
+    } else {
+      String step = kill == Kill.AFTER_HAND_OVER ? "COMPRESSED" : "COMPRESSING";
+      List<String> jvm = new ArrayList<>(List.of("-Dfleetrotate.test.pauseAfter=" + step));
+      if (kill == Kill.DURING_HAND_OVER) {
+        jvm.add("-Dfleetrotate.test.pauseMillis=1");
+      }
+      Process agent =
+          AgentProcess.start(agentLog, jvm, "rotate", "--config", config.toString(), "--now");
+      Path marker = dir.resolve("state/journal/paused-after-" + step);
+      await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(marker) || !agent.isAlive());
+      assertThat(marker).as("paused after " + step + "; see " + agentLog).exists();
+      if (kill == Kill.DURING_HAND_OVER) {
+        await().atMost(Duration.ofSeconds(10)).until(() -> !Files.exists(partial));
+        assertThat(backups(log)).as("killed before the backup was complete").isEmpty();
+      }
+      agent.destroyForcibly();
+      assertThat(agent.waitFor(10, TimeUnit.SECONDS)).isTrue();
+      Files.delete(marker);
+      assertThat(AgentProcess.run(agentLog, "rotate", "--config", config.toString())).isZero();
+    }
+
+    try (Stream<Path> journals = Files.list(dir.resolve("state/journal"))) {
+      assertThat(journals.filter(p -> p.toString().endsWith(".journal"))).isEmpty();
+    }
+    List<Path> backups = backups(log);
+    assertThat(backups).as("one backup; see " + agentLog).hasSize(1);
+    Path backup = backups.get(0);
+    assertThat(zstd("-dcq", backup))
+        .as("the backup decodes to the rotated bytes")
+        .isEqualTo(rotated);
+    String frames = new String(zstd("-lv", backup), StandardCharsets.UTF_8);
+    if (kill.reused) {
+      assertThat(frames).as("the partial was reused").doesNotContain("# Zstandard Frames: 1\n");
+    } else {
+      assertThat(frames).as("compressed from scratch").contains("# Zstandard Frames: 1\n");
+    }
+    List<Path> files = SharedTools.logAndBackups(log); // the live log is gone: no create
+    assertThat(SharedTools.countLost(last, files)).as("missing, duplicated").containsExactly(0, 0);
+  }
+
+  private static List<Path> backups(Path log) throws Exception {
+    return SharedTools.logAndBackups(log).stream()
+        .filter(p -> p.getFileName().toString().endsWith(".zst"))
+        .toList();
+  }
+
+  private static long covered(Path header) throws Exception {
+    return JSON.readTree(header.toFile()).get("covered").asLong();
+  }
+
+  private static long compressedLength(Path header) throws Exception {
+    JsonNode h = JSON.readTree(header.toFile());
+    return h.get("compressedLength").asLong();
+  }
+
+  /** Cuts the log after the line that ends at or after {@code at}; returns that line's number. */
+  private static long truncateToLine(Path log, long at) throws Exception {
+    try (RandomAccessFile f = new RandomAccessFile(log.toFile(), "rw")) {
+      f.seek(at);
+      f.readLine();
+      long end = f.getFilePointer();
+      byte[] head = new byte[(int) Math.min(end, 4096)];
+      f.seek(end - head.length);
+      f.readFully(head);
+      f.setLength(end);
+      String tail = new String(head, StandardCharsets.US_ASCII);
+      int lastLine = tail.lastIndexOf("{\"seq\":");
+      return Long.parseLong(tail.substring(lastLine + 7, tail.indexOf(',', lastLine)));
+    }
+  }
+
+  private static byte[] zstd(String option, Path file) throws Exception {
+    Process p = new ProcessBuilder("zstd", option, file.toString()).start();
+    byte[] out = p.getInputStream().readAllBytes();
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as("zstd " + option + " " + file).isZero();
+    return out;
+  }
+}
