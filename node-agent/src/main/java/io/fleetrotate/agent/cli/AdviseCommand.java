@@ -40,7 +40,8 @@ public final class AdviseCommand implements Callable<Integer> {
     }
     try (FleetLock lock = c.lock().open(c.stateDir())) {
       Agent agent =
-          new Agent(c, lock, Clock.systemDefaultZone(), new AgentMetrics(), RotationListener.NONE);
+          new Agent(
+              c, lock, Clock.systemDefaultZone(), AgentMetrics.oneShot(), RotationListener.NONE);
       List<Agent.FileAdvice> advice = agent.advise(AdvicePolicy.DEFAULTS);
       if (advice.isEmpty()) {
         int n = c.files().size();
