@@ -7,8 +7,4 @@ public class LeaseLostException extends Exception {
   public LeaseLostException(String message) {
     super(message);
   }
-
-  public LeaseLostException(String message, Throwable cause) {
-    super(message, cause);
-  }
 }

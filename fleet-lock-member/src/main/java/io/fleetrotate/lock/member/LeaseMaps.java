@@ -74,6 +74,7 @@ public final class LeaseMaps {
                 RaiseFence.class.getName(),
                 StoreState.class.getName(),
                 LeaseMergePolicy.class.getName(),
+                ConcernsClient.class.getName(),
                 // LeaseTable's holders and waiters.
                 java.util.HashMap.class.getName(),
                 java.util.LinkedHashMap.class.getName())

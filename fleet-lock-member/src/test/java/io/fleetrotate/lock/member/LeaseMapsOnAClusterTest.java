@@ -5,9 +5,12 @@ import static org.awaitility.Awaitility.await;
 
 import com.hazelcast.config.Config;
 import com.hazelcast.config.MapConfig;
+import com.hazelcast.core.EntryEvent;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
+import com.hazelcast.map.listener.EntryAddedListener;
+import com.hazelcast.map.listener.EntryUpdatedListener;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -15,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
@@ -61,6 +65,46 @@ class LeaseMapsOnAClusterTest {
         .isFalse();
     assertThat(leases.executeOnKey(group, new Release("holder"))).isTrue();
     assertThat(leases.executeOnKey(group, new TryAcquire(request("next"))).token()).isEqualTo(2);
+  }
+
+  @Test
+  void aChangeReachesOnlyTheListenersItConcerns() throws Exception {
+    startTwoMembers();
+    String group = groupOwnedBy(members.get(1));
+    // Registered on the other member: the filter travels to the partition owner and runs there.
+    IMap<String, LeaseTable> leases = members.get(0).getMap(LeaseMaps.LEASES);
+    List<String> toA = new CopyOnWriteArrayList<>();
+    List<String> toB = new CopyOnWriteArrayList<>();
+    leases.addEntryListener(holdersInto(toA), new ConcernsClient("a/", 1), group, true);
+    leases.addEntryListener(holdersInto(toB), new ConcernsClient("b/", 1), group, true);
+
+    leases.executeOnKey(group, new TryAcquire(request("a/1")));
+    leases.executeOnKey(group, new TryAcquire(request("b/1")));
+    assertThat(leases.executeOnKey(group, new Release("a/1", 1))).as("hands on to b/1").isTrue();
+
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(() -> assertThat(toB).containsExactly("[b/1]"));
+    assertThat(toA)
+        .as("a's grant and b's arrival behind it (a holds), not b's grant")
+        .containsExactly("[a/1]", "[a/1]");
+  }
+
+  private static EntryAddedListener<String, LeaseTable> holdersInto(List<String> seen) {
+    return new Holders(seen);
+  }
+
+  private record Holders(List<String> seen)
+      implements EntryAddedListener<String, LeaseTable>, EntryUpdatedListener<String, LeaseTable> {
+    @Override
+    public void entryAdded(EntryEvent<String, LeaseTable> event) {
+      seen.add(event.getValue().holders().keySet().toString());
+    }
+
+    @Override
+    public void entryUpdated(EntryEvent<String, LeaseTable> event) {
+      seen.add(event.getValue().holders().keySet().toString());
+    }
   }
 
   private static AcquireRequest request(String owner) {

@@ -27,10 +27,12 @@ import io.fleetrotate.lock.LockClosedException;
 import io.fleetrotate.lock.LockRefusedException;
 import io.fleetrotate.lock.LockTimeoutException;
 import io.fleetrotate.lock.LockUnavailableException;
+import io.fleetrotate.lock.OwnedGrant;
 import io.fleetrotate.lock.QueueOrder;
 import io.fleetrotate.lock.Ticker;
 import io.fleetrotate.lock.member.AcquireOutcome;
 import io.fleetrotate.lock.member.AcquireRequest;
+import io.fleetrotate.lock.member.ConcernsClient;
 import io.fleetrotate.lock.member.LeaseMaps;
 import io.fleetrotate.lock.member.LeaseTable;
 import io.fleetrotate.lock.member.RaiseFence;
@@ -60,10 +62,12 @@ import org.slf4j.LoggerFactory;
  * {@link Release} check the owner id, and the table's counter gives each grant its fencing token. A
  * {@link Release} also hands the free place to the first waiter. A waiter sleeps on its group's
  * entry events, which carry the table: the event of a release that granted it is its grant (no
- * further round trip), and a waiter the change leaves queued behind a full group sleeps on. It asks
- * again when a place may be free, when the first grant is due to expire, and at least every {@link
- * HazelcastLockTimings#poll()} (events are lost while the client reconnects), which also keeps its
- * place in the queue alive.
+ * further round trip), and a waiter the change leaves queued behind a full group sleeps on. The
+ * member filters the events ({@link ConcernsClient}): a client hears of a change only when it
+ * grants one of its waiters or frees a place, so a grant is not sent after a fan-out to every other
+ * waiting client. It asks again when a place may be free, when the first grant is due to expire,
+ * and at least every {@link HazelcastLockTimings#poll()} (events are lost while the client
+ * reconnects), which also keeps its place in the queue alive.
  *
  * <p>The IMap is AP: during a split brain both halves may grant the same group, and a merge may
  * lower the counter. Fencing contains that (see {@code docs/hazelcast-consistency.md}); this client
@@ -86,6 +90,9 @@ public final class HazelcastFleetLock implements FleetLock {
   private final HazelcastLockTimings timings;
   private final Map<String, Wakeups> wakeups = new ConcurrentHashMap<>();
   private final Map<String, Long> highestToken = new ConcurrentHashMap<>();
+  // Every owner id this client sends starts with it: the member sends a group's changes only to
+  // the clients they concern (ConcernsClient).
+  private final String ownerPrefix = UUID.randomUUID() + "/";
   private final Object connection = new Object();
   private boolean connected; // guarded by connection
   private String refusal; // guarded by connection: why the cluster refused this client, if it did
@@ -208,7 +215,7 @@ public final class HazelcastFleetLock implements FleetLock {
    */
   private final class Driver implements AcquireDriver {
     private final String group;
-    private final String owner = UUID.randomUUID().toString();
+    private final String owner = ownerPrefix + UUID.randomUUID();
     private final AcquireRequest request;
     private Wakeups wake;
     private long seen;
@@ -328,8 +335,7 @@ public final class HazelcastFleetLock implements FleetLock {
         wake.pending.remove(this);
       }
       highestToken.merge(group, token, Math::max);
-      return watchdog.watch(
-          new HazelcastLeaseHandle(HazelcastFleetLock.this, group, owner, token), requestedAt);
+      return watchdog.watch(handle(group, owner, token), requestedAt);
     }
 
     @Override
@@ -406,7 +412,27 @@ public final class HazelcastFleetLock implements FleetLock {
     client.getLifecycleService().terminate();
   }
 
-  boolean renew(String group, String owner, Duration ttl) throws LockUnavailableException {
+  /** The handle of the grant {@code token} of {@code owner}, as the watchdog holds it. */
+  OwnedGrant<String> handle(String group, String owner, long token) {
+    return new OwnedGrant<>(group, token, owner, grants);
+  }
+
+  /** Renews and gives back this client's grants, each known by its owner id. */
+  private final OwnedGrant.Backend<String> grants =
+      new OwnedGrant.Backend<>() {
+        @Override
+        public boolean renew(OwnedGrant<String> grant, Duration ttl)
+            throws LockUnavailableException {
+          return HazelcastFleetLock.this.renew(grant.group(), grant.owner(), ttl);
+        }
+
+        @Override
+        public void release(OwnedGrant<String> grant) {
+          releaseQuietly(grant.group(), grant.owner(), true);
+        }
+      };
+
+  private boolean renew(String group, String owner, Duration ttl) throws LockUnavailableException {
     // The watchdog renews every lease of this client on one thread: keep each call short.
     Duration bound = min(timings.callTimeout(), ttl.dividedBy(4));
     try {
@@ -422,7 +448,7 @@ public final class HazelcastFleetLock implements FleetLock {
    *
    * @param held whether a lease was handed out (a failure to release it is worth a warning)
    */
-  void releaseQuietly(String group, String owner, boolean held) {
+  private void releaseQuietly(String group, String owner, boolean held) {
     // Also called by a thread that was interrupted: wait for the answer all the same.
     boolean interrupted = Thread.interrupted();
     try {
@@ -525,7 +551,9 @@ public final class HazelcastFleetLock implements FleetLock {
     synchronized (w.registration) {
       if (w.registered == null) {
         try {
-          w.registered = leases().addEntryListener(w, group, true);
+          w.registered =
+              leases()
+                  .addEntryListener(w, new ConcernsClient(ownerPrefix, maxConcurrent), group, true);
         } catch (RuntimeException e) {
           throw unavailable(e);
         }
@@ -670,10 +698,11 @@ public final class HazelcastFleetLock implements FleetLock {
   }
 
   /**
-   * The waiters of one group sleep here; any change of the group's entry wakes them all, and {@link
-   * #latest} is the table the change left (null when unknown: the entry was removed, or the client
-   * reconnected and may have missed events). A generation counter read before asking the cluster
-   * means an event that arrives between the answer and the sleep is not lost.
+   * The waiters of one group sleep here; any change of the group's entry that the member sends
+   * wakes them all, and {@link #latest} is the table the change left (null when unknown: the entry
+   * was removed, or the client reconnected and may have missed events). A generation counter read
+   * before asking the cluster means an event that arrives between the answer and the sleep is not
+   * lost.
    */
   private final class Wakeups
       implements EntryAddedListener<String, LeaseTable>,

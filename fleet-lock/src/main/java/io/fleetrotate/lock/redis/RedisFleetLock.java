@@ -9,6 +9,7 @@ import io.fleetrotate.lock.LockClosedException;
 import io.fleetrotate.lock.LockRefusedException;
 import io.fleetrotate.lock.LockTimeoutException;
 import io.fleetrotate.lock.LockUnavailableException;
+import io.fleetrotate.lock.OwnedGrant;
 import io.fleetrotate.lock.QueueOrder;
 import io.fleetrotate.lock.Ticker;
 import java.security.SecureRandom;
@@ -327,10 +328,10 @@ public final class RedisFleetLock implements FleetLock {
    * Sends the owner-checked release and returns without waiting for the answer: the next command of
    * this client queues behind it on the same connection, and {@link #close()} waits for it.
    */
-  void release(RedisLeaseHandle handle) {
+  private void release(OwnedGrant<String> handle) {
     CompletableFuture<Object> release;
     try {
-      release = releaseAsync(handle.keys(), handle.token());
+      release = releaseAsync(RedisKeys.of(handle.group()), handle.owner());
     } catch (LockUnavailableException | RuntimeException e) {
       cannotRelease(handle, e);
       return;
@@ -345,7 +346,7 @@ public final class RedisFleetLock implements FleetLock {
         });
   }
 
-  private static void cannotRelease(RedisLeaseHandle handle, Throwable why) {
+  private static void cannotRelease(OwnedGrant<String> handle, Throwable why) {
     log.warn(
         "could not give back the lease of group {} (token {}); it expires by its TTL: {}",
         handle.group(),
@@ -372,7 +373,21 @@ public final class RedisFleetLock implements FleetLock {
   }
 
   private Lease lease(RedisKeys keys, String token, long fence, long requestedAtNanos) {
-    return watchdog.watch(new RedisLeaseHandle(this, keys, token, fence), requestedAtNanos);
+    return watchdog.watch(
+        new OwnedGrant<>(keys.group(), fence, token, new Grants()), requestedAtNanos);
+  }
+
+  /** Renews and gives back this client's grants, each known by its random token. */
+  private final class Grants implements OwnedGrant.Backend<String> {
+    @Override
+    public boolean renew(OwnedGrant<String> grant, Duration ttl) throws LockUnavailableException {
+      return RedisFleetLock.this.renew(RedisKeys.of(grant.group()), grant.owner(), ttl);
+    }
+
+    @Override
+    public void release(OwnedGrant<String> grant) {
+      RedisFleetLock.this.release(grant);
+    }
   }
 
   private CompletableFuture<Object> releaseAsync(RedisKeys keys, String token)

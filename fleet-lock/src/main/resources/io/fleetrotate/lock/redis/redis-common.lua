@@ -46,26 +46,26 @@ local function ttlOf(token)
   return tonumber(string.match(token, '^(%d+):'))
 end
 
+-- Drops the tokens of the sorted set byExpiry whose expiry has passed, from it and, with the
+-- command drop ('HDEL' or 'ZREM'), from the key also; returns how many the key left counts.
+local function purge(byExpiry, drop, also, left)
+  clock()
+  local gone = redis.call('ZRANGEBYSCORE', byExpiry, '-inf', nowMs, 'LIMIT', 0, 1000)
+  if #gone > 0 then
+    redis.call('ZREM', byExpiry, unpack(gone))
+    redis.call(drop, also, unpack(gone))
+  end
+  return redis.call('ZCARD', left)
+end
+
 -- Drops holders past their expiry; returns how many are left.
 local function purgeHolders()
-  clock()
-  local dead = redis.call('ZRANGEBYSCORE', holders, '-inf', nowMs, 'LIMIT', 0, 1000)
-  if #dead > 0 then
-    redis.call('ZREM', holders, unpack(dead))
-    redis.call('HDEL', grants, unpack(dead))
-  end
-  return redis.call('ZCARD', holders)
+  return purge(holders, 'HDEL', grants, holders)
 end
 
 -- Drops waiters that stopped refreshing their entry; returns how many are left.
 local function purgeWaiters()
-  clock()
-  local gone = redis.call('ZRANGEBYSCORE', waiting, '-inf', nowMs, 'LIMIT', 0, 1000)
-  if #gone > 0 then
-    redis.call('ZREM', waiting, unpack(gone))
-    redis.call('ZREM', queue, unpack(gone))
-  end
-  return redis.call('ZCARD', queue)
+  return purge(waiting, 'ZREM', queue, queue)
 end
 
 -- Adds a holder. Its fencing token is one more than the last, and never below the server clock

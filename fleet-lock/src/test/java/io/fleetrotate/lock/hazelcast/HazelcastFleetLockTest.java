@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.fleetrotate.lock.Lease;
+import io.fleetrotate.lock.LeaseHandle;
 import io.fleetrotate.lock.LockTimeoutException;
 import io.fleetrotate.lock.LockUnavailableException;
 import io.fleetrotate.lock.QueueOrder;
@@ -151,8 +152,7 @@ class HazelcastFleetLockTest {
     HazelcastFleetLock owner = client(cluster.agentConfig(), TTL);
     HazelcastFleetLock other = client(cluster.agentConfig(), TTL);
     try (Lease held = owner.acquire(group, 0.5, Duration.ofSeconds(5))) {
-      HazelcastLeaseHandle forged =
-          new HazelcastLeaseHandle(owner, group, "not-the-owner", held.fencingToken());
+      LeaseHandle forged = owner.handle(group, "not-the-owner", held.fencingToken());
       assertThat(forged.renew(TTL)).isFalse();
       forged.release();
 

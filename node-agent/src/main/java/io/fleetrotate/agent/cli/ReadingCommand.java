@@ -35,7 +35,7 @@ abstract class ReadingCommand implements Callable<Integer> {
     }
     try (FleetLock lock = c.lock().open(c.stateDir())) {
       Agent agent =
-          new Agent(c, lock, Clock.systemDefaultZone(), new AgentMetrics(), RotationListener.NONE);
+          new Agent(c, lock, Clock.systemDefaultZone(), AgentMetrics.oneShot(), RotationListener.NONE);
       look(c, agent, out);
     }
     out.flush();

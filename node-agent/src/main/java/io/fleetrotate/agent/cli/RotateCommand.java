@@ -72,7 +72,7 @@ public final class RotateCommand implements Callable<Integer> {
       return ConfigOption.BAD_CONFIG;
     }
     List<RotationOutcome> outcomes = new ArrayList<>();
-    AgentMetrics metrics = new AgentMetrics();
+    AgentMetrics metrics = AgentMetrics.oneShot();
     Reporting reporting = Reporting.open(c, metrics, hooks);
     try (FleetLock lock = hooks.lock().apply(c.lock().open(c.stateDir()))) {
       Agent agent = new Agent(c, lock, hooks.clock(), metrics, reporting.listener(), hooks.steps());

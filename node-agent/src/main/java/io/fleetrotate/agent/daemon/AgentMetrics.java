@@ -18,8 +18,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * prefix; gauges per file and per mount are backed by values updated at each check.
  */
 public final class AgentMetrics {
-  private final PrometheusMeterRegistry registry =
-      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final boolean recording;
+  private PrometheusMeterRegistry registry; // guarded by this; made at first use
   private final Map<String, AtomicLong> fileSizes = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> fileGrowthMilli = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> lastSuccess = new ConcurrentHashMap<>();
@@ -27,25 +27,50 @@ public final class AgentMetrics {
   private final Timer checkTimer;
 
   public AgentMetrics() {
-    checkTimer =
-        Timer.builder("fleetrotate_agent_check")
-            .description("Time one check cycle takes (all watched files)")
-            .register(registry);
+    this(true);
   }
 
-  public PrometheusMeterRegistry registry() {
+  private AgentMetrics(boolean recording) {
+    this.recording = recording;
+    checkTimer =
+        recording
+            ? Timer.builder("fleetrotate_agent_check")
+                .description("Time one check cycle takes (all watched files)")
+                .register(registry())
+            : null;
+  }
+
+  /**
+   * The metrics of a one-shot command, which nobody scrapes: records nothing, and makes no registry
+   * unless {@link #registry()} is asked for one (making it is a large part of the start of {@code
+   * rotate --now}).
+   */
+  public static AgentMetrics oneShot() {
+    return new AgentMetrics(false);
+  }
+
+  public synchronized PrometheusMeterRegistry registry() {
+    if (registry == null) {
+      registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    }
     return registry;
   }
 
   public String scrape() {
-    return registry.scrape();
+    return registry().scrape();
   }
 
   void recordCheck(Duration d) {
+    if (!recording) {
+      return;
+    }
     checkTimer.record(d);
   }
 
   void recordLockWait(String group, String backend, String outcome, Duration waited) {
+    if (!recording) {
+      return;
+    }
     Timer.builder("fleetrotate_lock_wait")
         .description(
             "Time spent waiting for a lease, by outcome (granted, timeout, unavailable, refused)")
@@ -55,11 +80,14 @@ public final class AgentMetrics {
         .publishPercentileHistogram()
         .minimumExpectedValue(Duration.ofMillis(1))
         .maximumExpectedValue(Duration.ofMinutes(30))
-        .register(registry)
+        .register(registry())
         .record(waited);
   }
 
   void recordLockHold(String group, String backend, Duration held) {
+    if (!recording) {
+      return;
+    }
     Timer.builder("fleetrotate_lock_hold")
         .description("Time a lease was held, grant to release")
         .tag("group", group)
@@ -67,18 +95,21 @@ public final class AgentMetrics {
         .publishPercentileHistogram()
         .minimumExpectedValue(Duration.ofMillis(1))
         .maximumExpectedValue(Duration.ofMinutes(30))
-        .register(registry)
+        .register(registry())
         .record(held);
   }
 
   void recordRotation(RotationOutcome o) {
+    if (!recording) {
+      return;
+    }
     String reason = o.reason().map(Enum::name).orElse("none");
     Counter.builder("fleetrotate_rotations")
         .description("Rotations by group, result and failure reason")
         .tag("group", o.group())
         .tag("result", o.result().name())
         .tag("reason", reason)
-        .register(registry)
+        .register(registry())
         .increment();
     Timer.builder("fleetrotate_rotation_duration")
         .description("Wall time of a rotation, move to prune")
@@ -86,23 +117,23 @@ public final class AgentMetrics {
         .publishPercentileHistogram()
         .minimumExpectedValue(Duration.ofMillis(1))
         .maximumExpectedValue(Duration.ofMinutes(10))
-        .register(registry)
+        .register(registry())
         .record(o.duration());
     if (o.succeeded()) {
       Counter.builder("fleetrotate_rotation_input_bytes")
           .baseUnit("bytes")
           .description("Bytes moved out of live logs")
-          .register(registry)
+          .register(registry())
           .increment(o.bytesBefore());
       Counter.builder("fleetrotate_rotation_output_bytes")
           .baseUnit("bytes")
           .description("Bytes the resulting backups take")
-          .register(registry)
+          .register(registry())
           .increment(o.bytesAfter());
       if (o.bytesBefore() > 0 && !"none".equals(o.codec())) {
         DistributionSummary.builder("fleetrotate_compression_ratio")
             .description("Compressed size over original size, per rotation")
-            .register(registry)
+            .register(registry())
             .record((double) o.bytesAfter() / o.bytesBefore());
       }
       gauge(
@@ -116,6 +147,9 @@ public final class AgentMetrics {
   }
 
   void recordFile(Path live, long sizeBytes, double growthBytesPerSecond) {
+    if (!recording) {
+      return;
+    }
     gauge(fileSizes, live, "fleetrotate_file_size_bytes", "Size of a watched log", 1)
         .set(sizeBytes);
     gauge(
@@ -128,6 +162,9 @@ public final class AgentMetrics {
   }
 
   void recordDisk(String mount, double usedRatio) {
+    if (!recording) {
+      return;
+    }
     diskUsedMicro
         .computeIfAbsent(
             mount,
@@ -136,7 +173,7 @@ public final class AgentMetrics {
               Gauge.builder("fleetrotate_disk_used_ratio", v, x -> x.get() / 1e6)
                   .description("Used fraction of a log mount")
                   .tag("mount", m)
-                  .register(registry);
+                  .register(registry());
               return v;
             })
         .set(Math.round(usedRatio * 1e6));
@@ -151,7 +188,7 @@ public final class AgentMetrics {
           Gauge.builder(name, v, x -> x.get() / scale)
               .description(help)
               .tag("path", p)
-              .register(registry);
+              .register(registry());
           return v;
         });
   }

@@ -4,12 +4,12 @@ import io.fleetrotate.agent.os.Durable;
 import io.fleetrotate.lock.FencedException;
 import io.fleetrotate.lock.Lease;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -271,8 +271,14 @@ public final class FenceFile {
     }
   }
 
+  /** pid@host, as the JVM names itself, without starting JMX or resolving the host's name. */
   private static String holderName() {
-    String name = ManagementFactory.getRuntimeMXBean().getName(); // pid@host
-    return name.replace(' ', '_');
+    String host;
+    try {
+      host = Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
+    } catch (IOException | RuntimeException e) {
+      host = "localhost";
+    }
+    return (ProcessHandle.current().pid() + "@" + host).replace(' ', '_');
   }
 }
