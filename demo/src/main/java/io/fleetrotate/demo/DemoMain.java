@@ -1,6 +1,7 @@
 package io.fleetrotate.demo;
 
 import io.fleetrotate.chaos.DurationConverter;
+import io.fleetrotate.chaos.HomeOption;
 import io.fleetrotate.chaos.fleet.FleetJars;
 import io.fleetrotate.chaos.fleet.RedisNode;
 import java.io.IOException;
@@ -14,6 +15,7 @@ import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -103,13 +105,7 @@ public final class DemoMain implements Callable<Integer> {
       description = "How often to print the rotations so far (default ${DEFAULT-VALUE}).")
   Duration summaryEvery;
 
-  @Option(
-      names = "--home",
-      paramLabel = "DIR",
-      description =
-          "The fleetrotate checkout whose node-agent and coordinator jars to run. Default: the"
-              + " one this jar was built in.")
-  Path home;
+  @Mixin HomeOption home;
 
   @Spec CommandSpec spec;
 
@@ -138,7 +134,7 @@ public final class DemoMain implements Callable<Integer> {
     }
     FleetJars jars;
     try {
-      jars = home != null ? FleetJars.at(home) : FleetJars.locate();
+      jars = home.jars();
     } catch (IllegalStateException e) {
       spec.commandLine().getErr().println("fleetrotate demo: " + e.getMessage());
       return 2;
