@@ -4,6 +4,8 @@ import io.fleetrotate.chaos.DurationConverter;
 import io.fleetrotate.chaos.HomeOption;
 import io.fleetrotate.chaos.fleet.FleetJars;
 import io.fleetrotate.chaos.fleet.RedisNode;
+import io.fleetrotate.config.Sizes;
+import io.fleetrotate.config.ValueFormatException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -126,8 +128,10 @@ public final class DemoMain implements Callable<Integer> {
     if (rate < 1 || rate > 100_000) {
       throw usage("--rate must be between 1 and 100000 lines per second (got " + rate + ")");
     }
-    if (!maxSize.matches("\\d+(\\.\\d+)?(B|KiB|MiB|GiB)?")) {
-      throw usage("--max-size must be a size such as 256KiB or 1MiB (got " + maxSize + ")");
+    try {
+      Sizes.parse(maxSize);
+    } catch (ValueFormatException e) {
+      throw usage("--max-size: " + e.getMessage());
     }
     if (summaryEvery.compareTo(Duration.ofSeconds(1)) < 0) {
       throw usage("--summary-every must be at least 1s");
