@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -77,8 +78,7 @@ public final class ChaosMain implements Callable<Integer> {
       description = "Seconds of faults per scenario (default: 20 quick, 120 soak).")
   Integer faultSeconds;
 
-  @Option(names = "--home", description = "The fleetrotate checkout (default: found from here).")
-  Path home;
+  @Mixin HomeOption home;
 
   @Option(
       names = "--out",
@@ -116,7 +116,7 @@ public final class ChaosMain implements Callable<Integer> {
     }
     long s = seed != null ? seed : new SecureRandom().nextLong();
     System.out.println("chaos: seed " + s + " (rerun with --seed " + s + "), profile " + profile);
-    FleetJars jars = home != null ? FleetJars.at(home) : FleetJars.locate();
+    FleetJars jars = home.jars();
     Path outDir = out != null ? out : jars.home().resolve("chaos/target");
     Path runs =
         outDir

@@ -1,41 +1,28 @@
 package io.fleetrotate.chaos;
 
+import io.fleetrotate.config.Durations;
+import io.fleetrotate.config.ValueFormatException;
 import java.time.Duration;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import picocli.CommandLine;
 
 /**
- * Durations on the command lines of {@code ./fleetrotate chaos} and {@code ./fleetrotate demo}, as
- * in the configuration files: 500ms, 90s, 5m, 1h30m.
+ * Durations on the command lines of {@code ./fleetrotate chaos} and {@code ./fleetrotate demo},
+ * read as the configuration files read them ({@link Durations}): 500ms, 90s, 5m, 1h30m; more than
+ * zero.
  */
 public final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
-  private static final Pattern PART = Pattern.compile("(\\d+)(ms|s|m|h)");
-
   @Override
   public Duration convert(String value) {
-    Matcher m = PART.matcher(value);
-    Duration total = Duration.ZERO;
-    int end = 0;
-    while (m.find()) {
-      if (m.start() != end) {
-        break;
-      }
-      long n = Long.parseLong(m.group(1));
-      total =
-          total.plus(
-              switch (m.group(2)) {
-                case "ms" -> Duration.ofMillis(n);
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                default -> Duration.ofHours(n);
-              });
-      end = m.end();
+    Duration d;
+    try {
+      d = Durations.parse(value);
+    } catch (ValueFormatException e) {
+      throw new CommandLine.TypeConversionException(e.getMessage());
     }
-    if (end != value.length() || value.isEmpty() || total.isZero()) {
+    if (d.isZero()) {
       throw new CommandLine.TypeConversionException(
-          "'" + value + "' is not a duration; write e.g. 90s, 5m or 1h30m");
+          Durations.format(d) + " is too short: write a duration of more than zero, e.g. 90s");
     }
-    return total;
+    return d;
   }
 }

@@ -44,25 +44,13 @@ public final class Durations {
 
   /** Unit spellings people write, mapped to the unit to suggest instead. */
   private static final Map<String, String> SUGGESTED_UNIT =
-      Map.ofEntries(
-          Map.entry("sec", "s"),
-          Map.entry("secs", "s"),
-          Map.entry("second", "s"),
-          Map.entry("seconds", "s"),
-          Map.entry("min", "m"),
-          Map.entry("mins", "m"),
-          Map.entry("minute", "m"),
-          Map.entry("minutes", "m"),
-          Map.entry("hr", "h"),
-          Map.entry("hrs", "h"),
-          Map.entry("hour", "h"),
-          Map.entry("hours", "h"),
-          Map.entry("day", "d"),
-          Map.entry("days", "d"),
-          Map.entry("week", "w"),
-          Map.entry("weeks", "w"),
-          Map.entry("msec", "ms"),
-          Map.entry("millis", "ms"));
+      Suggestions.unitSpellings(
+          "s", "sec secs second seconds",
+          "m", "min mins minute minutes",
+          "h", "hr hrs hour hours",
+          "d", "day days",
+          "w", "week weeks",
+          "ms", "msec millis");
 
   private static final Pattern PART = Pattern.compile("(\\d+)([a-z]+)");
   private static final Pattern WHOLE = Pattern.compile("(?:\\d+[a-z]+)+");

@@ -23,22 +23,12 @@ public final class Sizes {
 
   /** Units people write that mean a power of 1024 here, mapped to the unit to suggest instead. */
   private static final Map<String, String> SUGGESTED_UNIT =
-      Map.ofEntries(
-          Map.entry("b", "B"),
-          Map.entry("k", "KiB"),
-          Map.entry("kb", "KiB"),
-          Map.entry("kib", "KiB"),
-          Map.entry("m", "MiB"),
-          Map.entry("mb", "MiB"),
-          Map.entry("mib", "MiB"),
-          Map.entry("g", "GiB"),
-          Map.entry("gb", "GiB"),
-          Map.entry("gib", "GiB"),
-          Map.entry("t", "TiB"),
-          Map.entry("tb", "TiB"),
-          Map.entry("tib", "TiB"),
-          Map.entry("bytes", "B"),
-          Map.entry("byte", "B"));
+      Suggestions.unitSpellings(
+          "B", "b byte bytes",
+          "KiB", "k kb kib",
+          "MiB", "m mb mib",
+          "GiB", "g gb gib",
+          "TiB", "t tb tib");
 
   private static final Pattern SIZE = Pattern.compile("(\\d+)(?:\\.(\\d+))?([A-Za-z]*)");
   private static final Pattern LOOSE = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*([A-Za-z]*)");

@@ -1,7 +1,9 @@
 package io.fleetrotate.config;
 
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /** Finds the known word a mistyped one was probably meant to be. */
@@ -28,6 +30,21 @@ public final class Suggestions {
     }
     int allowed = Math.max(1, Math.min(3, best.length() / 3));
     return bestDistance <= allowed ? Optional.of(best) : Optional.empty();
+  }
+
+  /**
+   * A table of the unit spellings people write, each mapped to the unit to suggest instead.
+   *
+   * @param unitThenSpellings pairs of a unit and its spellings, lower case and separated by spaces
+   */
+  static Map<String, String> unitSpellings(String... unitThenSpellings) {
+    Map<String, String> table = new HashMap<>();
+    for (int i = 0; i < unitThenSpellings.length; i += 2) {
+      for (String spelling : unitThenSpellings[i + 1].split(" ")) {
+        table.put(spelling, unitThenSpellings[i]);
+      }
+    }
+    return Map.copyOf(table);
   }
 
   /** Optimal string alignment distance: insertions, deletions, substitutions, transpositions. */

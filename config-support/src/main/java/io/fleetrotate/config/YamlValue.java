@@ -16,28 +16,14 @@ import org.yaml.snakeyaml.nodes.Tag;
  *
  * <p>Values are read from the node's text, not through YAML's own typing: {@code mode: 0640} stays
  * "0640" rather than becoming YAML 1.1's octal 416, and {@code on}/{@code no} stay words.
+ *
+ * @param node the node
+ * @param path its key path, e.g. {@code files[1].trigger}
+ * @param keyLine the line of the key holding this value, or of the list item: where a mapping read
+ *     from this value reports its missing keys
+ * @param ctx where mistakes go, and the environment to substitute from
  */
-public final class YamlValue {
-  private final Node node;
-  private final String path;
-  private final int keyLine;
-  private final ReadContext ctx;
-
-  /**
-   * @param keyLine the line of the key holding this value, or of the list item: where a mapping
-   *     read from this value reports its missing keys
-   */
-  public YamlValue(Node node, String path, int keyLine, ReadContext ctx) {
-    this.node = node;
-    this.path = path;
-    this.keyLine = keyLine;
-    this.ctx = ctx;
-  }
-
-  public String path() {
-    return path;
-  }
-
+public record YamlValue(Node node, String path, int keyLine, ReadContext ctx) {
   public int line() {
     return lineOf(node);
   }

@@ -1,8 +1,11 @@
 package io.fleetrotate.demo;
 
 import io.fleetrotate.chaos.DurationConverter;
+import io.fleetrotate.chaos.HomeOption;
 import io.fleetrotate.chaos.fleet.FleetJars;
 import io.fleetrotate.chaos.fleet.RedisNode;
+import io.fleetrotate.config.Sizes;
+import io.fleetrotate.config.ValueFormatException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +17,7 @@ import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -103,13 +107,7 @@ public final class DemoMain implements Callable<Integer> {
       description = "How often to print the rotations so far (default ${DEFAULT-VALUE}).")
   Duration summaryEvery;
 
-  @Option(
-      names = "--home",
-      paramLabel = "DIR",
-      description =
-          "The fleetrotate checkout whose node-agent and coordinator jars to run. Default: the"
-              + " one this jar was built in.")
-  Path home;
+  @Mixin HomeOption home;
 
   @Spec CommandSpec spec;
 
@@ -130,15 +128,17 @@ public final class DemoMain implements Callable<Integer> {
     if (rate < 1 || rate > 100_000) {
       throw usage("--rate must be between 1 and 100000 lines per second (got " + rate + ")");
     }
-    if (!maxSize.matches("\\d+(\\.\\d+)?(B|KiB|MiB|GiB)?")) {
-      throw usage("--max-size must be a size such as 256KiB or 1MiB (got " + maxSize + ")");
+    try {
+      Sizes.parse(maxSize);
+    } catch (ValueFormatException e) {
+      throw usage("--max-size: " + e.getMessage());
     }
     if (summaryEvery.compareTo(Duration.ofSeconds(1)) < 0) {
       throw usage("--summary-every must be at least 1s");
     }
     FleetJars jars;
     try {
-      jars = home != null ? FleetJars.at(home) : FleetJars.locate();
+      jars = home.jars();
     } catch (IllegalStateException e) {
       spec.commandLine().getErr().println("fleetrotate demo: " + e.getMessage());
       return 2;

@@ -25,11 +25,17 @@ public final class RedisServerProcess implements AutoCloseable {
   private final Path log;
   public final int port;
 
-  private RedisServerProcess(Process process, Path dir, Path log, int port) {
-    this.process = process;
+  /** Starts {@code command} in {@code dir}, its output in {@code dir/redis.log}. */
+  private RedisServerProcess(List<String> command, Path dir, int port) throws IOException {
     this.dir = dir;
-    this.log = log;
+    this.log = dir.resolve("redis.log");
     this.port = port;
+    this.process =
+        new ProcessBuilder(command)
+            .directory(dir.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .start();
   }
 
   /** Starts {@code redis-server --port <free> ... extra} and waits until it is ready. */
@@ -39,7 +45,6 @@ public final class RedisServerProcess implements AutoCloseable {
 
   public static RedisServerProcess start(int port, String... extra) throws IOException {
     Path dir = Files.createTempDirectory("fleetrotate-redis-test-");
-    Path log = dir.resolve("redis.log");
     List<String> cmd = new ArrayList<>();
     cmd.addAll(
         List.of(
@@ -55,26 +60,7 @@ public final class RedisServerProcess implements AutoCloseable {
             "--dir",
             dir.toString()));
     cmd.addAll(List.of(extra));
-    Process p =
-        new ProcessBuilder(cmd)
-            .directory(dir.toFile())
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile())
-            .start();
-    RedisServerProcess server = new RedisServerProcess(p, dir, log, port);
-    try {
-      await()
-          .atMost(Duration.ofSeconds(20))
-          .pollInterval(Duration.ofMillis(20))
-          .until(() -> !p.isAlive() || server.log().contains("Ready to accept connections"));
-      if (!p.isAlive()) {
-        throw new IllegalStateException("redis-server " + cmd + " exited:\n" + server.log());
-      }
-    } catch (RuntimeException e) {
-      server.close();
-      throw e;
-    }
-    return server;
+    return launch(cmd, dir, port, "Ready to accept connections");
   }
 
   /**
@@ -98,27 +84,33 @@ public final class RedisServerProcess implements AutoCloseable {
                 + " 1\nsentinel down-after-milliseconds "
                 + master
                 + " 1000\n");
-    Path log = dir.resolve("redis.log");
-    Process p =
-        new ProcessBuilder("redis-server", conf.toString(), "--sentinel")
-            .directory(dir.toFile())
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile())
-            .start();
-    RedisServerProcess sentinel = new RedisServerProcess(p, dir, log, port);
+    return launch(
+        List.of("redis-server", conf.toString(), "--sentinel"),
+        dir,
+        port,
+        "+monitor master " + master);
+  }
+
+  /**
+   * Starts {@code command} and waits until its log holds {@code readyLine}; stops it and fails with
+   * its log when it exits first or is not ready in 20 s.
+   */
+  private static RedisServerProcess launch(
+      List<String> command, Path dir, int port, String readyLine) throws IOException {
+    RedisServerProcess server = new RedisServerProcess(command, dir, port);
     try {
       await()
           .atMost(Duration.ofSeconds(20))
           .pollInterval(Duration.ofMillis(20))
-          .until(() -> !p.isAlive() || sentinel.log().contains("+monitor master " + master));
-      if (!p.isAlive()) {
-        throw new IllegalStateException("redis-server --sentinel exited:\n" + sentinel.log());
+          .until(() -> !server.process.isAlive() || server.log().contains(readyLine));
+      if (!server.process.isAlive()) {
+        throw new IllegalStateException(String.join(" ", command) + " exited:\n" + server.log());
       }
     } catch (RuntimeException e) {
-      sentinel.close();
+      server.close();
       throw e;
     }
-    return sentinel;
+    return server;
   }
 
   public String log() {

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.function.Consumer;
 
 /**
  * What one agent of the fleet watches and how it rotates: one log, written by its own simulated MCP
@@ -48,34 +49,27 @@ public record AgentSpec(
   }
 
   public AgentSpec group(String g) {
-    return new AgentSpec(
-        nodeId, g, coordinator, lock, checkInterval, heartbeat, maxSize, retention, codec, rate);
+    return with(d -> d.group = g);
   }
 
   public AgentSpec reportingTo(CoordinatorNode c) {
-    Optional<URI> url = Optional.of(c.url());
-    return new AgentSpec(
-        nodeId, group, url, lock, checkInterval, heartbeat, maxSize, retention, codec, rate);
+    return with(d -> d.coordinator = Optional.of(c.url()));
   }
 
   public AgentSpec lock(LockSpec l) {
-    return new AgentSpec(
-        nodeId, group, coordinator, l, checkInterval, heartbeat, maxSize, retention, codec, rate);
+    return with(d -> d.lock = l);
   }
 
-  public AgentSpec checkInterval(Duration d) {
-    return new AgentSpec(
-        nodeId, group, coordinator, lock, d, heartbeat, maxSize, retention, codec, rate);
+  public AgentSpec checkInterval(Duration i) {
+    return with(d -> d.checkInterval = i);
   }
 
-  public AgentSpec heartbeat(Duration d) {
-    return new AgentSpec(
-        nodeId, group, coordinator, lock, checkInterval, d, maxSize, retention, codec, rate);
+  public AgentSpec heartbeat(Duration h) {
+    return with(d -> d.heartbeat = h);
   }
 
   public AgentSpec maxSize(String size) {
-    return new AgentSpec(
-        nodeId, group, coordinator, lock, checkInterval, heartbeat, size, retention, codec, rate);
+    return with(d -> d.maxSize = size);
   }
 
   /** Keeps the newest {@code k} backups, with no size limit. */
@@ -84,28 +78,64 @@ public record AgentSpec(
   }
 
   public AgentSpec retention(Retention r) {
-    return new AgentSpec(
-        nodeId, group, coordinator, lock, checkInterval, heartbeat, maxSize, r, codec, rate);
+    return with(d -> d.retention = r);
   }
 
   public AgentSpec codec(String c) {
-    return new AgentSpec(
-        nodeId, group, coordinator, lock, checkInterval, heartbeat, maxSize, retention, c, rate);
+    return with(d -> d.codec = c);
   }
 
   /** The MCP server's write rate, in lines per second; 0 starts no server. */
   public AgentSpec rate(int lines) {
-    return new AgentSpec(
-        nodeId,
-        group,
-        coordinator,
-        lock,
-        checkInterval,
-        heartbeat,
-        maxSize,
-        retention,
-        codec,
-        lines);
+    return with(d -> d.rate = lines);
+  }
+
+  /** This spec with what {@code change} sets on a copy of its components. */
+  private AgentSpec with(Consumer<Draft> change) {
+    Draft d = new Draft(this);
+    change.accept(d);
+    return d.spec();
+  }
+
+  /** The components of a spec being changed, so that each wither names only its own. */
+  private static final class Draft {
+    private final String nodeId;
+    String group;
+    Optional<URI> coordinator;
+    LockSpec lock;
+    Duration checkInterval;
+    Duration heartbeat;
+    String maxSize;
+    Retention retention;
+    String codec;
+    int rate;
+
+    Draft(AgentSpec s) {
+      nodeId = s.nodeId;
+      group = s.group;
+      coordinator = s.coordinator;
+      lock = s.lock;
+      checkInterval = s.checkInterval;
+      heartbeat = s.heartbeat;
+      maxSize = s.maxSize;
+      retention = s.retention;
+      codec = s.codec;
+      rate = s.rate;
+    }
+
+    AgentSpec spec() {
+      return new AgentSpec(
+          nodeId,
+          group,
+          coordinator,
+          lock,
+          checkInterval,
+          heartbeat,
+          maxSize,
+          retention,
+          codec,
+          rate);
+    }
   }
 
   /** The agent's YAML for the given paths, HTTP address and port. */

@@ -1,18 +1,12 @@
 package io.fleetrotate.coordinator.cli;
 
-import io.fleetrotate.config.cli.ConfigOption;
 import io.fleetrotate.coordinator.Coordinator;
 import io.fleetrotate.coordinator.config.ConfigLoader;
 import io.fleetrotate.coordinator.config.CoordinatorConfig;
 import java.time.Clock;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 @Command(
     name = "run",
@@ -22,18 +16,15 @@ import picocli.CommandLine.Spec;
       "Logs are JSON lines on stderr. Exit code 2 for a bad configuration or a port in use,",
       "1 if it cannot start otherwise."
     })
-public final class RunCommand implements Callable<Integer> {
+public final class RunCommand extends io.fleetrotate.config.cli.RunCommand<CoordinatorConfig> {
   private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
 
-  @Mixin ConfigOption config;
-  @Spec CommandSpec spec;
+  public RunCommand() {
+    super(ConfigLoader.FILE);
+  }
 
   @Override
-  public Integer call() throws Exception {
-    CoordinatorConfig c = config.loadForStart(ConfigLoader.FILE, spec.commandLine().getErr());
-    if (c == null) {
-      return ConfigOption.BAD_CONFIG;
-    }
+  protected int run(CoordinatorConfig c) throws InterruptedException {
     Coordinator coordinator;
     try {
       coordinator = Coordinator.start(c, Clock.systemUTC());
@@ -45,17 +36,7 @@ public final class RunCommand implements Callable<Integer> {
       log.debug("start failure", e);
       return 1;
     }
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  log.info("stopping");
-                  coordinator.close();
-                  stopped.countDown();
-                },
-                "fleetrotate-shutdown"));
-    stopped.await();
+    closeAtShutdown(coordinator).await();
     return 0;
   }
 }

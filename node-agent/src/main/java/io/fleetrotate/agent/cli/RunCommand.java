@@ -13,14 +13,10 @@ import io.fleetrotate.config.cli.ConfigOption;
 import io.fleetrotate.lock.FleetLock;
 import java.io.IOException;
 import java.time.Clock;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 @Command(
     name = "run",
@@ -31,11 +27,8 @@ import picocli.CommandLine.Spec;
       "With a coordinator section, sends heartbeats and rotation events (kept in",
       "stateDir/outbox until acknowledged) and carries out the coordinator's commands."
     })
-public final class RunCommand implements Callable<Integer> {
+public final class RunCommand extends io.fleetrotate.config.cli.RunCommand<AgentConfig> {
   private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
-
-  @Mixin ConfigOption config;
-  @Spec CommandSpec spec;
 
   private final AgentHooks hooks;
 
@@ -45,19 +38,15 @@ public final class RunCommand implements Callable<Integer> {
 
   /** The daemon composed with {@code hooks} instead of the production clock, lock and steps. */
   public RunCommand(AgentHooks hooks) {
+    super(ConfigLoader.FILE);
     this.hooks = hooks;
   }
 
   @Override
-  public Integer call() throws Exception {
-    AgentConfig c = config.loadForStart(ConfigLoader.FILE, spec.commandLine().getErr());
-    if (c == null) {
-      return ConfigOption.BAD_CONFIG;
-    }
+  protected int run(AgentConfig c) throws Exception {
     UnwatchedPaths.of(c).forEach(log::warn);
     Clock clock = hooks.clock();
     AgentMetrics metrics = new AgentMetrics();
-    CountDownLatch stopped = new CountDownLatch(1);
     try (FleetLock lock = hooks.lock().apply(c.lock().open(c.stateDir()))) {
       Reporter reporter = null;
       if (c.coordinator().isPresent()) {
@@ -75,19 +64,7 @@ public final class RunCommand implements Callable<Integer> {
       AgentDaemon daemon =
           new AgentDaemon(
               c, agent, metrics, clock, reporter == null ? AgentDaemon.Companion.NONE : reporter);
-      Runtime.getRuntime()
-          .addShutdownHook(
-              new Thread(
-                  () -> {
-                    log.info("stopping");
-                    try {
-                      daemon.close();
-                    } catch (Exception e) {
-                      log.warn("unclean stop: {}", e.getMessage());
-                    }
-                    stopped.countDown();
-                  },
-                  "fleetrotate-shutdown"));
+      CountDownLatch stopped = closeAtShutdown(daemon);
       int port;
       try {
         port = daemon.start();
