@@ -143,7 +143,14 @@ public final class Coordinator implements AutoCloseable {
     if (member == null) {
       return;
     }
-    sync = new ClusterSync(member, fleet, history, events -> ingest(events, false));
+    sync =
+        new ClusterSync(
+            member,
+            fleet,
+            history,
+            config.store().postgres().isPresent(),
+            events -> ingest(events, false),
+            this::count);
     sync.start();
     fleet.shareCommands(new ClusterCommands(member));
     fleet.onHeartbeat(

@@ -21,12 +21,14 @@ import java.util.Iterator;
  * listens on {@code hazelcast.bind} only (loopback by default), accepts Java-serialized objects of
  * the lease classes only ({@link LeaseMaps#serializationFilter()}), and runs nothing but maps: no
  * Jet, no SQL, no REST or Memcache endpoint, no user code deployment, no Management Center
- * scripting, console or data access.
+ * scripting, console or data access. Besides the lease maps it holds the fleet-state maps and one
+ * topic (new events, announced when the members share one database).
  */
 public final class ClusterMember implements AutoCloseable {
   static final String EVENTS_MAP = "fleetrotate-coordinator-events";
   static final String NODES_MAP = "fleetrotate-coordinator-nodes";
   static final String COMMANDS_MAP = "fleetrotate-coordinator-commands";
+  static final String EVENTS_TOPIC = "fleetrotate-coordinator-new-events";
 
   private final HazelcastInstance hazelcast;
 

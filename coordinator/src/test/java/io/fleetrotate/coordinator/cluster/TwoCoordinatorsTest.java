@@ -10,9 +10,12 @@ import io.fleetrotate.coordinator.Http;
 import io.fleetrotate.coordinator.TestCoordinators;
 import io.fleetrotate.coordinator.Wire;
 import io.fleetrotate.coordinator.config.CoordinatorConfig;
+import io.fleetrotate.coordinator.config.CoordinatorConfig.Postgres;
+import io.fleetrotate.coordinator.config.CoordinatorConfig.Store;
 import io.fleetrotate.coordinator.fleet.FleetState;
 import io.fleetrotate.proto.Result;
 import io.fleetrotate.proto.RotationEvent;
+import io.fleetrotate.testsupport.PostgresServer;
 import io.vertx.core.json.JsonArray;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -22,7 +25,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,9 +37,14 @@ class TwoCoordinatorsTest {
   @TempDir Path dirB;
   final List<Coordinator> running = new ArrayList<>();
 
+  PostgresServer postgres;
+
   @AfterEach
   void stop() {
     running.forEach(Coordinator::close);
+    if (postgres != null) {
+      postgres.close();
+    }
   }
 
   @Test
@@ -190,21 +200,100 @@ class TwoCoordinatorsTest {
     assertThat(again.get("/api/v1/nodes/n1", ADMIN).status()).isEqualTo(200);
   }
 
+  @Test
+  void onOnePostgresTheHistoryIsSharedThroughTheDatabaseAndSurvivesTheLossOfAMember()
+      throws Exception {
+    var bin = PostgresServer.binaries();
+    Assumptions.assumeTrue(bin.isPresent(), "PostgreSQL is not installed");
+    postgres = PostgresServer.start(bin.get());
+    Optional<Postgres> shared =
+        Optional.of(new Postgres(postgres.jdbcUrl("postgres"), PostgresServer.USER, "", 2));
+    List<Coordinator> pair = startPair(shared);
+    Coordinator a = pair.get(0);
+    Coordinator b = pair.get(1);
+    Http httpA = new Http(a.port());
+    Http httpB = new Http(b.port());
+
+    Instant now = Instant.now();
+    List<RotationEvent> events = new ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      events.add(
+          Wire.event(
+              "n" + (i % 3), i % 10 == 0 ? Result.FAILED : Result.SUCCESS, now.minusSeconds(i)));
+    }
+    assertThat(httpA.post("/api/v1/events", AGENT, Wire.eventsJson(events)).status())
+        .isEqualTo(200);
+    // Served by B at once, from the database; no member's heap holds the history.
+    assertThat(httpB.get("/api/v1/rotations?limit=100", ADMIN).json().getJsonArray("items"))
+        .hasSize(30);
+    assertThat(a.cluster().get().hazelcast().getMap(ClusterMember.EVENTS_MAP).size()).isZero();
+    // B counts them once, from A's announcement.
+    await().atMost(Duration.ofSeconds(30)).until(() -> b.fleet().lastHour().attempts() == 30);
+    // A duplicate posted to B is acked, stored once and not counted again.
+    assertThat(
+            httpB
+                .post("/api/v1/events", AGENT, Wire.eventsJson(events.subList(0, 5)))
+                .json()
+                .getJsonArray("accepted"))
+        .hasSize(5);
+    assertThat(httpB.get("/api/v1/rotations/export?format=json", ADMIN).array()).hasSize(30);
+    assertThat(b.fleet().lastHour().attempts()).isEqualTo(30);
+
+    heartbeat(httpA, "n1");
+    String queued = queue(httpA, "n1");
+    a.cluster().get().terminate();
+    a.close();
+    running.remove(a);
+
+    assertThat(httpB.get("/api/v1/rotations/export?format=json", ADMIN).array()).hasSize(30);
+    JsonArray delivered = heartbeat(httpB, "n1");
+    assertThat(delivered).hasSize(1);
+    assertThat(delivered.getJsonObject(0).getString("commandId")).isEqualTo(queued);
+    assertThat(heartbeat(httpB, "n1")).isEmpty();
+    assertThat(
+            httpB
+                .post(
+                    "/api/v1/events",
+                    AGENT,
+                    Wire.eventsJson(List.of(Wire.event("n1", Result.SUCCESS, Instant.now()))))
+                .status())
+        .isEqualTo(200);
+    assertThat(httpB.get("/api/v1/rotations/export?format=json", ADMIN).array()).hasSize(31);
+  }
+
   /** A and B, each with its own store, joined in one cluster. */
   private List<Coordinator> startPair() throws Exception {
+    return startPair(Optional.empty());
+  }
+
+  /** A and B joined in one cluster, each with its own embedded store or both on {@code shared}. */
+  private List<Coordinator> startPair(Optional<Postgres> shared) throws Exception {
     int portA = freePort();
     int portB = freePort();
     List<String> members = List.of("127.0.0.1:" + portA, "127.0.0.1:" + portB);
-    Coordinator a =
-        start(TestCoordinators.withHazelcast(TestCoordinators.config(dirA), portA, members));
-    Coordinator b =
-        start(TestCoordinators.withHazelcast(TestCoordinators.config(dirB), portB, members));
+    Coordinator a = start(clustered(dirA, shared, portA, members));
+    Coordinator b = start(clustered(dirB, shared, portB, members));
     await().atMost(Duration.ofSeconds(60)).until(() -> a.cluster().get().members() == 2);
     // Partitions migrated and backed up: from here on a write survives the loss of either member.
     await()
         .atMost(Duration.ofSeconds(60))
         .until(() -> a.cluster().get().hazelcast().getPartitionService().isClusterSafe());
     return List.of(a, b);
+  }
+
+  private static CoordinatorConfig clustered(
+      Path dir, Optional<Postgres> shared, int port, List<String> members) {
+    CoordinatorConfig c =
+        TestCoordinators.withHazelcast(TestCoordinators.config(dir), port, members);
+    return new CoordinatorConfig(
+        c.source(),
+        c.http(),
+        c.auth(),
+        c.hazelcast(),
+        new Store(dir, c.store().retention(), shared),
+        c.liveness(),
+        c.alerts(),
+        c.rateLimit());
   }
 
   /** Sends a heartbeat of {@code node}; returns the commands of the reply. */
