@@ -39,7 +39,7 @@ class NoticeDispatcherTest {
     URI dead = URI.create("http://127.0.0.1:1/nothing-listens-here");
     MutableClock clock = new MutableClock(T0);
     FleetState fleet = new FleetState(clock, 3, 10, 1_000);
-    try (NoticeDispatcher dispatcher = new NoticeDispatcher(List.of(dead, good), () -> true)) {
+    try (NoticeDispatcher dispatcher = new NoticeDispatcher(List.of(dead, good))) {
       AlertEngine engine =
           new AlertEngine(TestCoordinators.RULES, Duration.ofMinutes(5), fleet, clock, dispatcher);
       fleet.heartbeat(Wire.heartbeat("n1", T0, 0.99));
@@ -66,24 +66,35 @@ class NoticeDispatcherTest {
   }
 
   @Test
-  void aCoordinatorThatIsNotTheLeaderSendsNothing() {
-    List<Notice> none = new CopyOnWriteArrayList<>();
+  void aCoordinatorThatDoesNotDecideSendsNothingAndServesTheStatesHeld() {
+    List<Notice> sent = new CopyOnWriteArrayList<>();
     MutableClock clock = new MutableClock(T0);
     FleetState fleet = new FleetState(clock, 3, 10, 1_000);
-    try (NoticeDispatcher dispatcher = new NoticeDispatcher(List.of(), () -> false)) {
-      AlertEngine engine =
-          new AlertEngine(
-              TestCoordinators.RULES,
-              Duration.ofMinutes(5),
-              fleet,
-              clock,
-              n -> {
-                dispatcher.accept(n);
-                none.add(n);
-              });
-      fleet.heartbeat(Wire.heartbeat("n1", T0, 0.99));
-      assertThat(engine.evaluate()).hasSize(1);
-      assertThat(engine.firing()).hasSize(1);
-    }
+    FiringStates shared = FiringStates.local();
+    AlertEngine leader =
+        new AlertEngine(
+            TestCoordinators.RULES,
+            Duration.ofMinutes(5),
+            fleet,
+            clock,
+            sent::add,
+            shared,
+            () -> true);
+    AlertEngine follower =
+        new AlertEngine(
+            TestCoordinators.RULES,
+            Duration.ofMinutes(5),
+            fleet,
+            clock,
+            sent::add,
+            shared,
+            () -> false);
+    fleet.heartbeat(Wire.heartbeat("n1", T0, 0.99));
+
+    assertThat(follower.evaluate()).isEmpty();
+    assertThat(follower.firing()).isEmpty();
+    assertThat(leader.evaluate()).hasSize(1);
+    assertThat(follower.firing()).extracting(a -> a.key().rule()).containsExactly("diskUsedRatio");
+    assertThat(sent).hasSize(1);
   }
 }
