@@ -15,7 +15,7 @@ import io.fleetrotate.coordinator.config.CoordinatorConfig.Store;
 import io.fleetrotate.coordinator.fleet.FleetState;
 import io.fleetrotate.proto.Result;
 import io.fleetrotate.proto.RotationEvent;
-import io.fleetrotate.testsupport.PostgresServer;
+import io.fleetrotate.testsupport.ManagedPostgres;
 import io.vertx.core.json.JsonArray;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -37,7 +37,7 @@ class TwoCoordinatorsTest {
   @TempDir Path dirB;
   final List<Coordinator> running = new ArrayList<>();
 
-  PostgresServer postgres;
+  ManagedPostgres postgres;
 
   @AfterEach
   void stop() {
@@ -203,11 +203,12 @@ class TwoCoordinatorsTest {
   @Test
   void onOnePostgresTheHistoryIsSharedThroughTheDatabaseAndSurvivesTheLossOfAMember()
       throws Exception {
-    var bin = PostgresServer.binaries();
-    Assumptions.assumeTrue(bin.isPresent(), "PostgreSQL is not installed");
-    postgres = PostgresServer.start(bin.get());
+    postgres = ManagedPostgres.start().orElse(null);
+    Assumptions.assumeTrue(
+        postgres != null, "no PostgreSQL: neither Docker's postgres:17 nor installed");
     Optional<Postgres> shared =
-        Optional.of(new Postgres(postgres.jdbcUrl("postgres"), PostgresServer.USER, "", 2));
+        Optional.of(
+            new Postgres(postgres.jdbcUrl("postgres"), postgres.user(), postgres.password(), 2));
     List<Coordinator> pair = startPair(shared);
     Coordinator a = pair.get(0);
     Coordinator b = pair.get(1);
