@@ -1,7 +1,6 @@
 package io.fleetrotate.testsupport;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -25,7 +24,8 @@ public final class SmallTmpfs implements AutoCloseable {
    */
   public static SmallTmpfs mount(Path at, String size) throws IOException, InterruptedException {
     String failure =
-        run(List.of("mount", "-t", "tmpfs", "-o", "size=" + size, "tmpfs", at.toString()));
+        SystemCommands.run(
+            List.of("mount", "-t", "tmpfs", "-o", "size=" + size, "tmpfs", at.toString()));
     if (!failure.isEmpty()) {
       String why = "a real full disk needs a small tmpfs mount (root): " + failure.strip();
       System.out.println("[fleetrotate test fixture] " + why);
@@ -60,19 +60,6 @@ public final class SmallTmpfs implements AutoCloseable {
 
   @Override
   public void close() throws IOException, InterruptedException {
-    run(List.of("umount", "-l", at.toString()));
-  }
-
-  /** Runs a command; returns "" on success, else what it printed and its status. */
-  private static String run(List<String> command) throws IOException, InterruptedException {
-    Process p;
-    try {
-      p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    } catch (IOException e) {
-      return command.get(0) + ": " + e.getMessage();
-    }
-    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    int status = p.waitFor();
-    return status == 0 ? "" : String.join(" ", command) + " exited " + status + ": " + output;
+    SystemCommands.run(List.of("umount", "-l", at.toString()));
   }
 }

@@ -5,25 +5,19 @@ import static io.fleetrotate.coordinator.Http.AGENT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.sun.net.httpserver.HttpServer;
 import io.fleetrotate.coordinator.Coordinator;
 import io.fleetrotate.coordinator.Http;
 import io.fleetrotate.coordinator.TestCoordinators;
+import io.fleetrotate.coordinator.WebhookReceiver;
 import io.fleetrotate.coordinator.Wire;
 import io.fleetrotate.coordinator.config.CoordinatorConfig;
 import io.vertx.core.json.JsonObject;
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,40 +31,26 @@ class ClusterAlertsTest {
   @TempDir Path dirA;
   @TempDir Path dirB;
   final List<Coordinator> running = new ArrayList<>();
-  final List<JsonObject> received = new CopyOnWriteArrayList<>();
-  HttpServer webhook;
+  WebhookReceiver webhook;
 
   @AfterEach
   void stop() {
     running.forEach(Coordinator::close);
     if (webhook != null) {
-      webhook.stop(0);
+      webhook.close();
     }
   }
 
   @Test
   void eachFiringAndResolveIsNotifiedOnceByTheClusterThroughALeaderChange() throws Exception {
-    webhook = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    webhook.createContext(
-        "/hook",
-        exchange -> {
-          received.add(
-              new JsonObject(
-                  new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)));
-          exchange.sendResponseHeaders(204, -1);
-          exchange.close();
-        });
-    webhook.start();
-    URI hook = URI.create("http://127.0.0.1:" + webhook.getAddress().getPort() + "/hook");
-    int portA = freePort();
-    int portB = freePort();
-    List<String> members = List.of("127.0.0.1:" + portA, "127.0.0.1:" + portB);
-    Coordinator a = start(config(dirA, hook, portA, members));
-    Coordinator b = start(config(dirB, hook, portB, members));
-    await().atMost(Duration.ofSeconds(60)).until(() -> a.cluster().get().members() == 2);
-    await()
-        .atMost(Duration.ofSeconds(60))
-        .until(() -> a.cluster().get().hazelcast().getPartitionService().isClusterSafe());
+    webhook = new WebhookReceiver();
+    List<Coordinator> pair =
+        Clusters.startPair(
+            running,
+            (port, members) -> config(dirA, webhook.url(), port, members),
+            (port, members) -> config(dirB, webhook.url(), port, members));
+    Coordinator a = pair.get(0);
+    Coordinator b = pair.get(1);
     Http httpA = new Http(a.port());
     Http httpB = new Http(b.port());
 
@@ -96,9 +76,7 @@ class ClusterAlertsTest {
                     .isEqualTo(a.alerts().firing().get(0).since().toString()));
 
     // The leader is lost; B leads, knows it was notified, and notifies the resolve once.
-    a.cluster().get().terminate();
-    a.close();
-    running.remove(a);
+    Clusters.crash(running, a);
     await().atMost(Duration.ofSeconds(60)).until(() -> b.cluster().get().isLeader());
     b.alerts().evaluate();
     assertThat(b.alerts().firing()).hasSize(1);
@@ -120,7 +98,7 @@ class ClusterAlertsTest {
 
   /** Disk notices of n1 received, of one kind. */
   private long notices(String kind) {
-    return received.stream()
+    return webhook.received().stream()
         .filter(j -> j.getString("rule").equals("diskUsedRatio"))
         .filter(j -> j.getString("node").equals("n1"))
         .filter(j -> j.getString("kind").equals(kind))
@@ -130,17 +108,5 @@ class ClusterAlertsTest {
   private static CoordinatorConfig config(Path dir, URI hook, int port, List<String> members) {
     return TestCoordinators.withHazelcast(
         TestCoordinators.withWebhooks(TestCoordinators.config(dir), List.of(hook)), port, members);
-  }
-
-  private Coordinator start(CoordinatorConfig config) throws Exception {
-    Coordinator c = Coordinator.start(config, Clock.systemUTC());
-    running.add(c);
-    return c;
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
   }
 }

@@ -17,10 +17,7 @@ import io.fleetrotate.proto.Result;
 import io.fleetrotate.proto.RotationEvent;
 import io.fleetrotate.testsupport.ManagedPostgres;
 import io.vertx.core.json.JsonArray;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -55,16 +52,11 @@ class TwoCoordinatorsTest {
     Http httpA = new Http(a.port());
     Http httpB = new Http(b.port());
 
-    Instant now = Instant.now();
-    List<RotationEvent> events = new ArrayList<>();
-    for (int i = 0; i < 30; i++) {
-      events.add(
-          Wire.event(
-              "n" + (i % 3), i % 10 == 0 ? Result.FAILED : Result.SUCCESS, now.minusSeconds(i)));
-    }
-    assertThat(httpA.post("/api/v1/events", AGENT, Wire.eventsJson(events)).status())
-        .isEqualTo(200);
-    assertThat(httpA.post("/api/v1/heartbeats", AGENT, Wire.heartbeatJson("n0", now, 0.4)).status())
+    List<RotationEvent> events = postThirtyEvents(httpA);
+    assertThat(
+            httpA
+                .post("/api/v1/heartbeats", AGENT, Wire.heartbeatJson("n0", Instant.now(), 0.4))
+                .status())
         .isEqualTo(200);
     // Acknowledged means shared: the cluster already holds every acked event, without waiting.
     assertThat(b.cluster().get().hazelcast().getMap(ClusterMember.EVENTS_MAP).size()).isEqualTo(30);
@@ -92,9 +84,7 @@ class TwoCoordinatorsTest {
     assertThat(b.history().size()).isEqualTo(30);
 
     // A crashes: B keeps the whole history and keeps accepting heartbeats and events.
-    a.cluster().get().terminate();
-    a.close();
-    running.remove(a);
+    Clusters.crash(running, a);
     assertThat(httpB.get("/api/v1/rotations/export?format=json", ADMIN).array()).hasSize(30);
     assertThat(
             httpB
@@ -170,9 +160,7 @@ class TwoCoordinatorsTest {
     heartbeat(httpA, "n1");
     String queued = queue(httpA, "n1");
 
-    a.cluster().get().terminate();
-    a.close();
-    running.remove(a);
+    Clusters.crash(running, a);
 
     JsonArray delivered = heartbeat(httpB, "n1");
     assertThat(delivered).hasSize(1);
@@ -182,7 +170,7 @@ class TwoCoordinatorsTest {
 
   @Test
   void aCoordinatorThatRestartsAloneKeepsHistoryAndNodesFromItsDisk() throws Exception {
-    int port = freePort();
+    int port = Clusters.freePort();
     CoordinatorConfig config =
         TestCoordinators.withHazelcast(
             TestCoordinators.config(dirA), port, List.of("127.0.0.1:" + port));
@@ -215,15 +203,7 @@ class TwoCoordinatorsTest {
     Http httpA = new Http(a.port());
     Http httpB = new Http(b.port());
 
-    Instant now = Instant.now();
-    List<RotationEvent> events = new ArrayList<>();
-    for (int i = 0; i < 30; i++) {
-      events.add(
-          Wire.event(
-              "n" + (i % 3), i % 10 == 0 ? Result.FAILED : Result.SUCCESS, now.minusSeconds(i)));
-    }
-    assertThat(httpA.post("/api/v1/events", AGENT, Wire.eventsJson(events)).status())
-        .isEqualTo(200);
+    List<RotationEvent> events = postThirtyEvents(httpA);
     // Served by B at once, from the database; no member's heap holds the history.
     assertThat(httpB.get("/api/v1/rotations?limit=100", ADMIN).json().getJsonArray("items"))
         .hasSize(30);
@@ -242,9 +222,7 @@ class TwoCoordinatorsTest {
 
     heartbeat(httpA, "n1");
     String queued = queue(httpA, "n1");
-    a.cluster().get().terminate();
-    a.close();
-    running.remove(a);
+    Clusters.crash(running, a);
 
     assertThat(httpB.get("/api/v1/rotations/export?format=json", ADMIN).array()).hasSize(30);
     JsonArray delivered = heartbeat(httpB, "n1");
@@ -269,17 +247,10 @@ class TwoCoordinatorsTest {
 
   /** A and B joined in one cluster, each with its own embedded store or both on {@code shared}. */
   private List<Coordinator> startPair(Optional<Postgres> shared) throws Exception {
-    int portA = freePort();
-    int portB = freePort();
-    List<String> members = List.of("127.0.0.1:" + portA, "127.0.0.1:" + portB);
-    Coordinator a = start(clustered(dirA, shared, portA, members));
-    Coordinator b = start(clustered(dirB, shared, portB, members));
-    await().atMost(Duration.ofSeconds(60)).until(() -> a.cluster().get().members() == 2);
-    // Partitions migrated and backed up: from here on a write survives the loss of either member.
-    await()
-        .atMost(Duration.ofSeconds(60))
-        .until(() -> a.cluster().get().hazelcast().getPartitionService().isClusterSafe());
-    return List.of(a, b);
+    return Clusters.startPair(
+        running,
+        (port, members) -> clustered(dirA, shared, port, members),
+        (port, members) -> clustered(dirB, shared, port, members));
   }
 
   private static CoordinatorConfig clustered(
@@ -295,6 +266,19 @@ class TwoCoordinatorsTest {
         c.liveness(),
         c.alerts(),
         c.rateLimit());
+  }
+
+  /** Posts 30 events of 3 nodes in the last half minute, 3 of them failed; returns them. */
+  private static List<RotationEvent> postThirtyEvents(Http http) {
+    Instant now = Instant.now();
+    List<RotationEvent> events = new ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      events.add(
+          Wire.event(
+              "n" + (i % 3), i % 10 == 0 ? Result.FAILED : Result.SUCCESS, now.minusSeconds(i)));
+    }
+    assertThat(http.post("/api/v1/events", AGENT, Wire.eventsJson(events)).status()).isEqualTo(200);
+    return events;
   }
 
   /** Sends a heartbeat of {@code node}; returns the commands of the reply. */
@@ -313,14 +297,6 @@ class TwoCoordinatorsTest {
   }
 
   private Coordinator start(CoordinatorConfig config) throws Exception {
-    Coordinator c = Coordinator.start(config, Clock.systemUTC());
-    running.add(c);
-    return c;
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
+    return Clusters.start(running, config);
   }
 }
