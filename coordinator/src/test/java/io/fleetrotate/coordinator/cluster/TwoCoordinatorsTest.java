@@ -91,14 +91,7 @@ class TwoCoordinatorsTest {
                 .post("/api/v1/heartbeats", AGENT, Wire.heartbeatJson("n1", Instant.now(), 0.5))
                 .status())
         .isEqualTo(200);
-    assertThat(
-            httpB
-                .post(
-                    "/api/v1/events",
-                    AGENT,
-                    Wire.eventsJson(List.of(Wire.event("n1", Result.SUCCESS, Instant.now()))))
-                .status())
-        .isEqualTo(200);
+    postOneEvent(httpB);
     assertThat(httpB.get("/api/v1/nodes", ADMIN).json().getInteger("count")).isEqualTo(2);
     await().atMost(Duration.ofSeconds(60)).until(() -> b.cluster().get().isLeader());
   }
@@ -229,14 +222,7 @@ class TwoCoordinatorsTest {
     assertThat(delivered).hasSize(1);
     assertThat(delivered.getJsonObject(0).getString("commandId")).isEqualTo(queued);
     assertThat(heartbeat(httpB, "n1")).isEmpty();
-    assertThat(
-            httpB
-                .post(
-                    "/api/v1/events",
-                    AGENT,
-                    Wire.eventsJson(List.of(Wire.event("n1", Result.SUCCESS, Instant.now()))))
-                .status())
-        .isEqualTo(200);
+    postOneEvent(httpB);
     assertThat(httpB.get("/api/v1/rotations/export?format=json", ADMIN).array()).hasSize(31);
   }
 
@@ -279,6 +265,11 @@ class TwoCoordinatorsTest {
     }
     assertThat(http.post("/api/v1/events", AGENT, Wire.eventsJson(events)).status()).isEqualTo(200);
     return events;
+  }
+
+  private static void postOneEvent(Http http) {
+    List<RotationEvent> one = List.of(Wire.event("n1", Result.SUCCESS, Instant.now()));
+    assertThat(http.post("/api/v1/events", AGENT, Wire.eventsJson(one)).status()).isEqualTo(200);
   }
 
   /** Sends a heartbeat of {@code node}; returns the commands of the reply. */
