@@ -75,12 +75,7 @@ class TwoCoordinatorsTest {
     assertThat(httpB.get("/health", null).json().getJsonObject("cluster").getInteger("members"))
         .isEqualTo(2);
     // A duplicate posted to B is acked and not counted again.
-    assertThat(
-            httpB
-                .post("/api/v1/events", AGENT, Wire.eventsJson(events.subList(0, 5)))
-                .json()
-                .getJsonArray("accepted"))
-        .hasSize(5);
+    postFiveAgain(httpB, events);
     assertThat(b.history().size()).isEqualTo(30);
 
     // A crashes: B keeps the whole history and keeps accepting heartbeats and events.
@@ -204,12 +199,7 @@ class TwoCoordinatorsTest {
     // B counts them once, from A's announcement.
     await().atMost(Duration.ofSeconds(30)).until(() -> b.fleet().lastHour().attempts() == 30);
     // A duplicate posted to B is acked, stored once and not counted again.
-    assertThat(
-            httpB
-                .post("/api/v1/events", AGENT, Wire.eventsJson(events.subList(0, 5)))
-                .json()
-                .getJsonArray("accepted"))
-        .hasSize(5);
+    postFiveAgain(httpB, events);
     assertThat(httpB.get("/api/v1/rotations/export?format=json", ADMIN).array()).hasSize(30);
     assertThat(b.fleet().lastHour().attempts()).isEqualTo(30);
 
@@ -265,6 +255,12 @@ class TwoCoordinatorsTest {
     }
     assertThat(http.post("/api/v1/events", AGENT, Wire.eventsJson(events)).status()).isEqualTo(200);
     return events;
+  }
+
+  /** Posts the first five of {@code events} again: each is acknowledged as a duplicate. */
+  private static void postFiveAgain(Http http, List<RotationEvent> events) {
+    Http.Response r = http.post("/api/v1/events", AGENT, Wire.eventsJson(events.subList(0, 5)));
+    assertThat(r.json().getJsonArray("accepted")).hasSize(5);
   }
 
   private static void postOneEvent(Http http) {
