@@ -8,6 +8,7 @@ import io.fleetrotate.coordinator.alert.NoticeDispatcher;
 import io.fleetrotate.coordinator.api.ApiDependencies;
 import io.fleetrotate.coordinator.api.ApiVerticle;
 import io.fleetrotate.coordinator.cluster.ClusterCommands;
+import io.fleetrotate.coordinator.cluster.ClusterFiringStates;
 import io.fleetrotate.coordinator.cluster.ClusterMember;
 import io.fleetrotate.coordinator.cluster.ClusterSync;
 import io.fleetrotate.coordinator.config.CoordinatorConfig;
@@ -76,12 +77,21 @@ public final class Coordinator implements AutoCloseable {
             config.limits().maxNodes());
     fleet.onHeartbeat(growth::heartbeat);
     this.metrics = new CoordinatorMetrics(fleet);
-    // In a cluster every coordinator evaluates alerts, the oldest member sends the notices.
-    this.dispatcher =
-        new NoticeDispatcher(config.alerts().webhooks(), () -> member == null || member.isLeader());
+    this.dispatcher = new NoticeDispatcher(config.alerts().webhooks());
+    // In a cluster the oldest member evaluates alerts and sends the notices; the firing states are
+    // the cluster's, so its successor carries on where it stopped and every member serves them.
     this.alerts =
-        new AlertEngine(
-            config.alerts().rules(), config.alerts().cooldown(), fleet, clock, dispatcher);
+        member == null
+            ? new AlertEngine(
+                config.alerts().rules(), config.alerts().cooldown(), fleet, clock, dispatcher)
+            : new AlertEngine(
+                config.alerts().rules(),
+                config.alerts().cooldown(),
+                fleet,
+                clock,
+                dispatcher,
+                new ClusterFiringStates(member),
+                member::isLeader);
     metrics.alerts(alerts);
     this.vertx = Vertx.vertx();
   }
@@ -143,7 +153,14 @@ public final class Coordinator implements AutoCloseable {
     if (member == null) {
       return;
     }
-    sync = new ClusterSync(member, fleet, history, events -> ingest(events, false));
+    sync =
+        new ClusterSync(
+            member,
+            fleet,
+            history,
+            config.store().postgres().isPresent(),
+            events -> ingest(events, false),
+            this::count);
     sync.start();
     fleet.shareCommands(new ClusterCommands(member));
     fleet.onHeartbeat(

@@ -25,7 +25,7 @@ import java.util.stream.Stream;
  * {@value #USER}. Run as root, the server runs as the {@code postgres} user (PostgreSQL refuses
  * root). Fsync stays on, so {@link #kill()} then {@link #restart()} is a real crash and recovery.
  */
-public final class PostgresServer implements AutoCloseable {
+public final class PostgresServer implements ManagedPostgres {
   public static final String USER = "fleetrotate";
   private static final String HOST = "127.0.0.1";
   private static final Path VERSIONS = Path.of("/usr/lib/postgresql");
@@ -117,12 +117,23 @@ public final class PostgresServer implements AutoCloseable {
     return port;
   }
 
-  /** A JDBC URL of a database on this server; {@code postgres} always exists. */
+  @Override
+  public String user() {
+    return USER;
+  }
+
+  /** None: the server trusts local connections. */
+  @Override
+  public String password() {
+    return "";
+  }
+
+  @Override
   public String jdbcUrl(String database) {
     return "jdbc:postgresql://" + HOST + ":" + port + "/" + database;
   }
 
-  /** Creates a database for one test. */
+  @Override
   public void createDatabase(String name) {
     run(List.of(bin.resolve("createdb").toString(), "-h", HOST, "-p", "" + port, "-U", USER, name));
   }

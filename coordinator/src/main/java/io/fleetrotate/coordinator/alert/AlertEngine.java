@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
@@ -55,63 +56,82 @@ public final class AlertEngine {
   private final FleetState fleet;
   private final Clock clock;
   private final Consumer<Notice> sink;
-  private final Map<AlertKey, Firing> firing = new LinkedHashMap<>();
+  private final FiringStates states;
+  private final BooleanSupplier decides;
   private final Deque<Notice> recent = new ArrayDeque<>();
   private final Map<Rule, Check> table = table();
 
-  private static final class Firing {
-    Alert alert;
-    Instant lastNotified;
-
-    Firing(Alert alert, Instant lastNotified) {
-      this.alert = alert;
-      this.lastNotified = lastNotified;
-    }
-  }
-
   /**
+   * An engine of one coordinator, holding its own firing states.
+   *
    * @param sink receives every notice, on the evaluating thread; it must not block (send on another
    *     thread)
    */
   public AlertEngine(
       AlertRules rules, Duration cooldown, FleetState fleet, Clock clock, Consumer<Notice> sink) {
+    this(rules, cooldown, fleet, clock, sink, FiringStates.local(), () -> true);
+  }
+
+  /**
+   * @param states where the firing alerts are held (shared by a cluster's members)
+   * @param decides whether this coordinator evaluates now: in a cluster, the leader alone does, so
+   *     that members whose views of the fleet differ by a heartbeat do not fire and resolve in
+   *     turn; the others serve the states it holds
+   */
+  public AlertEngine(
+      AlertRules rules,
+      Duration cooldown,
+      FleetState fleet,
+      Clock clock,
+      Consumer<Notice> sink,
+      FiringStates states,
+      BooleanSupplier decides) {
     this.rules = rules;
     this.cooldown = cooldown;
     this.fleet = fleet;
     this.clock = clock;
     this.sink = sink;
+    this.states = states;
+    this.decides = decides;
   }
 
-  /** Evaluates every rule now and sends the notices that follow; returns them. */
+  /**
+   * Evaluates every rule now, if this coordinator decides, and sends the notices that follow (each
+   * only when its state change won); returns them.
+   */
   public synchronized List<Notice> evaluate() {
+    if (!decides.getAsBoolean()) {
+      return List.of();
+    }
     Instant now = clock.instant();
     Map<AlertKey, Alert> current = conditions(now);
+    Map<AlertKey, Firing> held = states.all();
     List<Notice> notices = new ArrayList<>();
     for (Alert alert : current.values()) {
-      Firing f = firing.get(alert.key());
+      Firing f = held.get(alert.key());
       if (f == null) {
-        firing.put(alert.key(), new Firing(alert, now));
-        notices.add(new Notice(Notice.Kind.FIRED, alert, now));
+        if (states.fire(new Firing(alert, now))) {
+          notices.add(new Notice(Notice.Kind.FIRED, alert, now));
+        }
         continue;
       }
-      f.alert =
+      Alert updated =
           new Alert(
               alert.key(),
               alert.severity(),
               alert.summary(),
               alert.value(),
               alert.threshold(),
-              f.alert.since());
-      if (!now.isBefore(f.lastNotified.plus(cooldown))) {
-        f.lastNotified = now;
-        notices.add(new Notice(Notice.Kind.REPEATED, f.alert, now));
+              f.alert().since());
+      boolean repeat = !now.isBefore(f.lastNotified().plus(cooldown));
+      Firing next = new Firing(updated, repeat ? now : f.lastNotified());
+      if (!next.equals(f) && states.replace(f, next) && repeat) {
+        notices.add(new Notice(Notice.Kind.REPEATED, updated, now));
       }
     }
-    for (var it = firing.entrySet().iterator(); it.hasNext(); ) {
-      var e = it.next();
-      if (!current.containsKey(e.getKey())) {
-        it.remove();
-        notices.add(new Notice(Notice.Kind.RESOLVED, e.getValue().alert, now));
+    for (Firing f : held.values()) {
+      if (!current.containsKey(f.alert().key()) && states.resolve(f)) {
+        notices.add(new Notice(Notice.Kind.RESOLVED, f.alert(), now));
       }
     }
     for (Notice n : notices) {
@@ -124,10 +144,12 @@ public final class AlertEngine {
     return notices;
   }
 
-  /** The alerts firing as of the last evaluation, most severe first. */
-  public synchronized List<Alert> firing() {
+  /**
+   * The alerts firing as of the last evaluation (the cluster's, in a cluster), most severe first.
+   */
+  public List<Alert> firing() {
     List<Alert> out = new ArrayList<>();
-    firing.values().forEach(f -> out.add(f.alert));
+    states.all().values().forEach(f -> out.add(f.alert()));
     out.sort(
         Comparator.comparing(Alert::severity)
             .thenComparing(Alert::since)
@@ -136,15 +158,19 @@ public final class AlertEngine {
   }
 
   /** How many alerts fire, by severity (every severity present, possibly 0). */
-  public synchronized Map<Severity, Integer> firingBySeverity() {
+  public Map<Severity, Integer> firingBySeverity() {
     Map<Severity, Integer> counts = new EnumMap<>(Severity.class);
     for (Severity s : Severity.values()) {
       counts.put(s, 0);
     }
-    firing.values().forEach(f -> counts.merge(f.alert.severity(), 1, Integer::sum));
+    states.all().values().forEach(f -> counts.merge(f.alert().severity(), 1, Integer::sum));
     return counts;
   }
 
+  /**
+   * The last notices this coordinator sent (fired, repeated, resolved), newest first. In a cluster
+   * they are the leader's: another member lists those it sent while it led.
+   */
   /** The last notices sent (fired, repeated, resolved), newest first. */
   public synchronized List<Notice> recentNotices() {
     return List.copyOf(recent);

@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,15 +19,14 @@ import org.slf4j.LoggerFactory;
  * are called asynchronously on their own threads; a failing or slow one is logged and never holds
  * up evaluation or the HTTP API.
  *
- * <p>In a cluster of coordinators every member evaluates the alerts (so a new leader already knows
- * what fires), but only the one {@code deliver} names sends, so each notice goes out once.
+ * <p>It sends every notice it is given: in a cluster of coordinators the {@link AlertEngine} of the
+ * leader alone makes them, each once (see {@link FiringStates}).
  */
 public final class NoticeDispatcher implements Consumer<Notice>, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger("io.fleetrotate.coordinator.alerts");
   private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
   private final List<URI> webhooks;
-  private final BooleanSupplier deliver;
   private final ExecutorService executor =
       Executors.newFixedThreadPool(
           2,
@@ -39,17 +37,13 @@ public final class NoticeDispatcher implements Consumer<Notice>, AutoCloseable {
           });
   private final HttpClient http;
 
-  public NoticeDispatcher(List<URI> webhooks, BooleanSupplier deliver) {
+  public NoticeDispatcher(List<URI> webhooks) {
     this.webhooks = webhooks;
-    this.deliver = deliver;
     this.http = HttpClient.newBuilder().connectTimeout(TIMEOUT).executor(executor).build();
   }
 
   @Override
   public void accept(Notice notice) {
-    if (!deliver.getAsBoolean()) {
-      return;
-    }
     var json = Notices.json(notice);
     log.info(
         "alert {} {}: {}",

@@ -21,12 +21,15 @@ import java.util.Iterator;
  * listens on {@code hazelcast.bind} only (loopback by default), accepts Java-serialized objects of
  * the lease classes only ({@link LeaseMaps#serializationFilter()}), and runs nothing but maps: no
  * Jet, no SQL, no REST or Memcache endpoint, no user code deployment, no Management Center
- * scripting, console or data access.
+ * scripting, console or data access. Besides the lease maps it holds the fleet-state maps and one
+ * topic (new events, announced when the members share one database).
  */
 public final class ClusterMember implements AutoCloseable {
   static final String EVENTS_MAP = "fleetrotate-coordinator-events";
   static final String NODES_MAP = "fleetrotate-coordinator-nodes";
   static final String COMMANDS_MAP = "fleetrotate-coordinator-commands";
+  static final String ALERTS_MAP = "fleetrotate-coordinator-alerts";
+  static final String EVENTS_TOPIC = "fleetrotate-coordinator-new-events";
 
   private final HazelcastInstance hazelcast;
 
@@ -57,6 +60,7 @@ public final class ClusterMember implements AutoCloseable {
     config.addMapConfig(new MapConfig(EVENTS_MAP).setBackupCount(1).setTimeToLiveSeconds(ttl));
     config.addMapConfig(new MapConfig(NODES_MAP).setBackupCount(1).setTimeToLiveSeconds(ttl));
     config.addMapConfig(new MapConfig(COMMANDS_MAP).setBackupCount(1).setTimeToLiveSeconds(ttl));
+    config.addMapConfig(new MapConfig(ALERTS_MAP).setBackupCount(1));
     // The agents' leases live on this member too: keep their fencing counters through a merge.
     LeaseMaps.configure(config);
     return new ClusterMember(Hazelcast.newHazelcastInstance(config));
@@ -102,7 +106,7 @@ public final class ClusterMember implements AutoCloseable {
     return hazelcast.getCluster().getMembers().size();
   }
 
-  /** True on the oldest member: the one that sends alert notices for the cluster. */
+  /** True on the oldest member: the one that evaluates alerts and sends their notices. */
   public boolean isLeader() {
     if (!hazelcast.getLifecycleService().isRunning()) {
       return false;

@@ -241,7 +241,7 @@ public final class SqlHistoryStore implements HistoryStore {
         c.commit();
         return fresh;
       } catch (SQLException | RuntimeException e) {
-        rollbackQuietly(c);
+        discard(c);
         throw e;
       }
     }
@@ -402,7 +402,7 @@ public final class SqlHistoryStore implements HistoryStore {
               insert.executeBatch();
               c.commit();
             } catch (SQLException | RuntimeException e) {
-              rollbackQuietly(c);
+              discard(c);
               throw e;
             }
           }
@@ -541,6 +541,16 @@ public final class SqlHistoryStore implements HistoryStore {
       throw new UncheckedIOException(
           new IOException("the history database cannot be read: " + e.getMessage(), e));
     }
+  }
+
+  /**
+   * Rolls back a failed write and retires its connection. SQLite rolls back by itself on a full
+   * disk, and xerial's driver then loses track: reused, the connection would run the next batch
+   * without a transaction (each insert committed alone, the commit refused).
+   */
+  private void discard(Connection c) {
+    rollbackQuietly(c);
+    pool.evictConnection(c);
   }
 
   private static void rollbackQuietly(Connection c) {

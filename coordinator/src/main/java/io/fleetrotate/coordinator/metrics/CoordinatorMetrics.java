@@ -46,28 +46,22 @@ public final class CoordinatorMetrics {
 
   public CoordinatorMetrics(FleetState fleet) {
     this.fleet = fleet;
-    heartbeats =
-        Counter.builder("fleetrotate_heartbeats_received")
-            .description("Heartbeats accepted from agents")
-            .register(registry);
+    heartbeats = counter("fleetrotate_heartbeats_received", "Heartbeats accepted from agents");
     heartbeatsLimited =
-        Counter.builder("fleetrotate_heartbeats_rate_limited")
-            .description("Heartbeats refused with 429 because a node sent too many")
-            .register(registry);
+        counter(
+            "fleetrotate_heartbeats_rate_limited",
+            "Heartbeats refused with 429 because a node sent too many");
     heartbeatsOverNodeCap =
-        Counter.builder("fleetrotate_heartbeats_over_node_cap")
-            .description("Heartbeats refused with 429 because a new node exceeded limits.maxNodes")
-            .register(registry);
-    eventsNew =
-        Counter.builder("fleetrotate_events_received")
-            .description("Rotation events received, by whether the event id was new")
-            .tag("outcome", "new")
-            .register(registry);
-    eventsDuplicate =
-        Counter.builder("fleetrotate_events_received")
-            .description("Rotation events received, by whether the event id was new")
-            .tag("outcome", "duplicate")
-            .register(registry);
+        counter(
+            "fleetrotate_heartbeats_over_node_cap",
+            "Heartbeats refused with 429 because a new node exceeded limits.maxNodes");
+    String received = "Rotation events received, by whether the event id was new";
+    eventsNew = counter("fleetrotate_events_received", received, "outcome", "new");
+    eventsDuplicate = counter("fleetrotate_events_received", received, "outcome", "duplicate");
+  }
+
+  private Counter counter(String name, String description, String... tags) {
+    return Counter.builder(name).description(description).tags(tags).register(registry);
   }
 
   public void alerts(AlertEngine alerts) {

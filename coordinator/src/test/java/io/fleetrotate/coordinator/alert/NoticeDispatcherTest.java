@@ -3,15 +3,13 @@ package io.fleetrotate.coordinator.alert;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.sun.net.httpserver.HttpServer;
 import io.fleetrotate.coordinator.MutableClock;
 import io.fleetrotate.coordinator.TestCoordinators;
+import io.fleetrotate.coordinator.WebhookReceiver;
 import io.fleetrotate.coordinator.Wire;
 import io.fleetrotate.coordinator.fleet.FleetState;
 import io.vertx.core.json.JsonObject;
-import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -23,23 +21,13 @@ class NoticeDispatcherTest {
 
   @Test
   void noticesArePostedToEveryWebhookAndAFailingOneDoesNotStopTheOthers() throws Exception {
-    List<JsonObject> received = new CopyOnWriteArrayList<>();
-    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    server.createContext(
-        "/hook",
-        exchange -> {
-          received.add(
-              new JsonObject(
-                  new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)));
-          exchange.sendResponseHeaders(204, -1);
-          exchange.close();
-        });
-    server.start();
-    URI good = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/hook");
+    WebhookReceiver server = new WebhookReceiver();
+    List<JsonObject> received = server.received();
+    URI good = server.url();
     URI dead = URI.create("http://127.0.0.1:1/nothing-listens-here");
     MutableClock clock = new MutableClock(T0);
     FleetState fleet = new FleetState(clock, 3, 10, 1_000);
-    try (NoticeDispatcher dispatcher = new NoticeDispatcher(List.of(dead, good), () -> true)) {
+    try (NoticeDispatcher dispatcher = new NoticeDispatcher(List.of(dead, good))) {
       AlertEngine engine =
           new AlertEngine(TestCoordinators.RULES, Duration.ofMinutes(5), fleet, clock, dispatcher);
       fleet.heartbeat(Wire.heartbeat("n1", T0, 0.99));
@@ -61,29 +49,37 @@ class NoticeDispatcherTest {
                 assertThat(j.getString("rule")).isEqualTo("diskUsedRatio");
               });
     } finally {
-      server.stop(0);
+      server.close();
     }
   }
 
   @Test
-  void aCoordinatorThatIsNotTheLeaderSendsNothing() {
-    List<Notice> none = new CopyOnWriteArrayList<>();
+  void aCoordinatorThatDoesNotDecideSendsNothingAndServesTheStatesHeld() {
+    List<Notice> sent = new CopyOnWriteArrayList<>();
     MutableClock clock = new MutableClock(T0);
     FleetState fleet = new FleetState(clock, 3, 10, 1_000);
-    try (NoticeDispatcher dispatcher = new NoticeDispatcher(List.of(), () -> false)) {
-      AlertEngine engine =
+    FiringStates shared = FiringStates.local();
+    AlertEngine[] engines = new AlertEngine[2];
+    for (int i = 0; i < 2; i++) {
+      boolean decides = i == 0;
+      engines[i] =
           new AlertEngine(
               TestCoordinators.RULES,
               Duration.ofMinutes(5),
               fleet,
               clock,
-              n -> {
-                dispatcher.accept(n);
-                none.add(n);
-              });
-      fleet.heartbeat(Wire.heartbeat("n1", T0, 0.99));
-      assertThat(engine.evaluate()).hasSize(1);
-      assertThat(engine.firing()).hasSize(1);
+              sent::add,
+              shared,
+              () -> decides);
     }
+    AlertEngine leader = engines[0];
+    AlertEngine follower = engines[1];
+    fleet.heartbeat(Wire.heartbeat("n1", T0, 0.99));
+
+    assertThat(follower.evaluate()).isEmpty();
+    assertThat(follower.firing()).isEmpty();
+    assertThat(leader.evaluate()).hasSize(1);
+    assertThat(follower.firing()).extracting(a -> a.key().rule()).containsExactly("diskUsedRatio");
+    assertThat(sent).hasSize(1);
   }
 }

@@ -10,19 +10,21 @@ import io.fleetrotate.coordinator.Http;
 import io.fleetrotate.coordinator.TestCoordinators;
 import io.fleetrotate.coordinator.Wire;
 import io.fleetrotate.coordinator.config.CoordinatorConfig;
+import io.fleetrotate.coordinator.config.CoordinatorConfig.Postgres;
+import io.fleetrotate.coordinator.config.CoordinatorConfig.Store;
 import io.fleetrotate.coordinator.fleet.FleetState;
 import io.fleetrotate.proto.Result;
 import io.fleetrotate.proto.RotationEvent;
+import io.fleetrotate.testsupport.ManagedPostgres;
 import io.vertx.core.json.JsonArray;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,9 +34,14 @@ class TwoCoordinatorsTest {
   @TempDir Path dirB;
   final List<Coordinator> running = new ArrayList<>();
 
+  ManagedPostgres postgres;
+
   @AfterEach
   void stop() {
     running.forEach(Coordinator::close);
+    if (postgres != null) {
+      postgres.close();
+    }
   }
 
   @Test
@@ -45,16 +52,11 @@ class TwoCoordinatorsTest {
     Http httpA = new Http(a.port());
     Http httpB = new Http(b.port());
 
-    Instant now = Instant.now();
-    List<RotationEvent> events = new ArrayList<>();
-    for (int i = 0; i < 30; i++) {
-      events.add(
-          Wire.event(
-              "n" + (i % 3), i % 10 == 0 ? Result.FAILED : Result.SUCCESS, now.minusSeconds(i)));
-    }
-    assertThat(httpA.post("/api/v1/events", AGENT, Wire.eventsJson(events)).status())
-        .isEqualTo(200);
-    assertThat(httpA.post("/api/v1/heartbeats", AGENT, Wire.heartbeatJson("n0", now, 0.4)).status())
+    List<RotationEvent> events = postThirtyEvents(httpA);
+    assertThat(
+            httpA
+                .post("/api/v1/heartbeats", AGENT, Wire.heartbeatJson("n0", Instant.now(), 0.4))
+                .status())
         .isEqualTo(200);
     // Acknowledged means shared: the cluster already holds every acked event, without waiting.
     assertThat(b.cluster().get().hazelcast().getMap(ClusterMember.EVENTS_MAP).size()).isEqualTo(30);
@@ -73,32 +75,18 @@ class TwoCoordinatorsTest {
     assertThat(httpB.get("/health", null).json().getJsonObject("cluster").getInteger("members"))
         .isEqualTo(2);
     // A duplicate posted to B is acked and not counted again.
-    assertThat(
-            httpB
-                .post("/api/v1/events", AGENT, Wire.eventsJson(events.subList(0, 5)))
-                .json()
-                .getJsonArray("accepted"))
-        .hasSize(5);
+    postFiveAgain(httpB, events);
     assertThat(b.history().size()).isEqualTo(30);
 
     // A crashes: B keeps the whole history and keeps accepting heartbeats and events.
-    a.cluster().get().terminate();
-    a.close();
-    running.remove(a);
+    Clusters.crash(running, a);
     assertThat(httpB.get("/api/v1/rotations/export?format=json", ADMIN).array()).hasSize(30);
     assertThat(
             httpB
                 .post("/api/v1/heartbeats", AGENT, Wire.heartbeatJson("n1", Instant.now(), 0.5))
                 .status())
         .isEqualTo(200);
-    assertThat(
-            httpB
-                .post(
-                    "/api/v1/events",
-                    AGENT,
-                    Wire.eventsJson(List.of(Wire.event("n1", Result.SUCCESS, Instant.now()))))
-                .status())
-        .isEqualTo(200);
+    postOneEvent(httpB);
     assertThat(httpB.get("/api/v1/nodes", ADMIN).json().getInteger("count")).isEqualTo(2);
     await().atMost(Duration.ofSeconds(60)).until(() -> b.cluster().get().isLeader());
   }
@@ -160,9 +148,7 @@ class TwoCoordinatorsTest {
     heartbeat(httpA, "n1");
     String queued = queue(httpA, "n1");
 
-    a.cluster().get().terminate();
-    a.close();
-    running.remove(a);
+    Clusters.crash(running, a);
 
     JsonArray delivered = heartbeat(httpB, "n1");
     assertThat(delivered).hasSize(1);
@@ -172,7 +158,7 @@ class TwoCoordinatorsTest {
 
   @Test
   void aCoordinatorThatRestartsAloneKeepsHistoryAndNodesFromItsDisk() throws Exception {
-    int port = freePort();
+    int port = Clusters.freePort();
     CoordinatorConfig config =
         TestCoordinators.withHazelcast(
             TestCoordinators.config(dirA), port, List.of("127.0.0.1:" + port));
@@ -190,21 +176,96 @@ class TwoCoordinatorsTest {
     assertThat(again.get("/api/v1/nodes/n1", ADMIN).status()).isEqualTo(200);
   }
 
+  @Test
+  void onOnePostgresTheHistoryIsSharedThroughTheDatabaseAndSurvivesTheLossOfAMember()
+      throws Exception {
+    postgres = ManagedPostgres.start().orElse(null);
+    Assumptions.assumeTrue(
+        postgres != null, "no PostgreSQL: neither Docker's postgres:17 nor installed");
+    Optional<Postgres> shared =
+        Optional.of(
+            new Postgres(postgres.jdbcUrl("postgres"), postgres.user(), postgres.password(), 2));
+    List<Coordinator> pair = startPair(shared);
+    Coordinator a = pair.get(0);
+    Coordinator b = pair.get(1);
+    Http httpA = new Http(a.port());
+    Http httpB = new Http(b.port());
+
+    List<RotationEvent> events = postThirtyEvents(httpA);
+    // Served by B at once, from the database; no member's heap holds the history.
+    assertThat(httpB.get("/api/v1/rotations?limit=100", ADMIN).json().getJsonArray("items"))
+        .hasSize(30);
+    assertThat(a.cluster().get().hazelcast().getMap(ClusterMember.EVENTS_MAP).size()).isZero();
+    // B counts them once, from A's announcement.
+    await().atMost(Duration.ofSeconds(30)).until(() -> b.fleet().lastHour().attempts() == 30);
+    // A duplicate posted to B is acked, stored once and not counted again.
+    postFiveAgain(httpB, events);
+    assertThat(httpB.get("/api/v1/rotations/export?format=json", ADMIN).array()).hasSize(30);
+    assertThat(b.fleet().lastHour().attempts()).isEqualTo(30);
+
+    heartbeat(httpA, "n1");
+    String queued = queue(httpA, "n1");
+    Clusters.crash(running, a);
+
+    assertThat(httpB.get("/api/v1/rotations/export?format=json", ADMIN).array()).hasSize(30);
+    JsonArray delivered = heartbeat(httpB, "n1");
+    assertThat(delivered).hasSize(1);
+    assertThat(delivered.getJsonObject(0).getString("commandId")).isEqualTo(queued);
+    assertThat(heartbeat(httpB, "n1")).isEmpty();
+    postOneEvent(httpB);
+    assertThat(httpB.get("/api/v1/rotations/export?format=json", ADMIN).array()).hasSize(31);
+  }
+
   /** A and B, each with its own store, joined in one cluster. */
   private List<Coordinator> startPair() throws Exception {
-    int portA = freePort();
-    int portB = freePort();
-    List<String> members = List.of("127.0.0.1:" + portA, "127.0.0.1:" + portB);
-    Coordinator a =
-        start(TestCoordinators.withHazelcast(TestCoordinators.config(dirA), portA, members));
-    Coordinator b =
-        start(TestCoordinators.withHazelcast(TestCoordinators.config(dirB), portB, members));
-    await().atMost(Duration.ofSeconds(60)).until(() -> a.cluster().get().members() == 2);
-    // Partitions migrated and backed up: from here on a write survives the loss of either member.
-    await()
-        .atMost(Duration.ofSeconds(60))
-        .until(() -> a.cluster().get().hazelcast().getPartitionService().isClusterSafe());
-    return List.of(a, b);
+    return startPair(Optional.empty());
+  }
+
+  /** A and B joined in one cluster, each with its own embedded store or both on {@code shared}. */
+  private List<Coordinator> startPair(Optional<Postgres> shared) throws Exception {
+    return Clusters.startPair(
+        running,
+        (port, members) -> clustered(dirA, shared, port, members),
+        (port, members) -> clustered(dirB, shared, port, members));
+  }
+
+  private static CoordinatorConfig clustered(
+      Path dir, Optional<Postgres> shared, int port, List<String> members) {
+    CoordinatorConfig c =
+        TestCoordinators.withHazelcast(TestCoordinators.config(dir), port, members);
+    return new CoordinatorConfig(
+        c.source(),
+        c.http(),
+        c.auth(),
+        c.hazelcast(),
+        new Store(dir, c.store().retention(), shared),
+        c.liveness(),
+        c.alerts(),
+        c.rateLimit());
+  }
+
+  /** Posts 30 events of 3 nodes in the last half minute, 3 of them failed; returns them. */
+  private static List<RotationEvent> postThirtyEvents(Http http) {
+    Instant now = Instant.now();
+    List<RotationEvent> events = new ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      events.add(
+          Wire.event(
+              "n" + (i % 3), i % 10 == 0 ? Result.FAILED : Result.SUCCESS, now.minusSeconds(i)));
+    }
+    assertThat(http.post("/api/v1/events", AGENT, Wire.eventsJson(events)).status()).isEqualTo(200);
+    return events;
+  }
+
+  /** Posts the first five of {@code events} again: each is acknowledged as a duplicate. */
+  private static void postFiveAgain(Http http, List<RotationEvent> events) {
+    Http.Response r = http.post("/api/v1/events", AGENT, Wire.eventsJson(events.subList(0, 5)));
+    assertThat(r.json().getJsonArray("accepted")).hasSize(5);
+  }
+
+  private static void postOneEvent(Http http) {
+    List<RotationEvent> one = List.of(Wire.event("n1", Result.SUCCESS, Instant.now()));
+    assertThat(http.post("/api/v1/events", AGENT, Wire.eventsJson(one)).status()).isEqualTo(200);
   }
 
   /** Sends a heartbeat of {@code node}; returns the commands of the reply. */
@@ -223,14 +284,6 @@ class TwoCoordinatorsTest {
   }
 
   private Coordinator start(CoordinatorConfig config) throws Exception {
-    Coordinator c = Coordinator.start(config, Clock.systemUTC());
-    running.add(c);
-    return c;
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
+    return Clusters.start(running, config);
   }
 }

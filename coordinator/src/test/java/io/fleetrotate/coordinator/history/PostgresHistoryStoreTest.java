@@ -1,6 +1,6 @@
 package io.fleetrotate.coordinator.history;
 
-import io.fleetrotate.testsupport.PostgresServer;
+import io.fleetrotate.testsupport.ManagedPostgres;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -10,16 +10,19 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.TestInfo;
 
-/** The store contract against a real PostgreSQL server, one fresh database per test. */
+/**
+ * The store contract against a real PostgreSQL server, one fresh database per test: the upstream
+ * {@code postgres:17} image through Testcontainers where Docker has it, else the installed server.
+ */
 class PostgresHistoryStoreTest extends HistoryStoreContract {
-  static PostgresServer server;
+  static ManagedPostgres server;
   String database;
 
   @BeforeAll
   static void startServer() {
-    var bin = PostgresServer.binaries();
-    Assumptions.assumeTrue(bin.isPresent(), "PostgreSQL is not installed");
-    server = PostgresServer.start(bin.get());
+    server = ManagedPostgres.start().orElse(null);
+    Assumptions.assumeTrue(
+        server != null, "no PostgreSQL: neither Docker's postgres:17 nor installed");
   }
 
   @AfterAll
@@ -38,6 +41,6 @@ class PostgresHistoryStoreTest extends HistoryStoreContract {
   @Override
   HistoryStore open(Duration retention, Clock clock) throws IOException {
     return SqlHistoryStore.openPostgres(
-        server.jdbcUrl(database), PostgresServer.USER, "", 2, retention, clock);
+        server.jdbcUrl(database), server.user(), server.password(), 2, retention, clock);
   }
 }

@@ -7,10 +7,10 @@ import io.fleetrotate.agent.config.ConfigLoader;
 import io.fleetrotate.agent.daemon.Agent;
 import io.fleetrotate.agent.daemon.AgentMetrics;
 import io.fleetrotate.agent.rotate.RotationOutcome;
-import io.fleetrotate.agent.rotate.live.TestFileSystems;
 import io.fleetrotate.lock.LocalFleetLock;
 import io.fleetrotate.proto.Result;
 import io.fleetrotate.proto.WireCodec;
+import io.fleetrotate.testsupport.SmallTmpfs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,12 +44,13 @@ class RefusedOutboxWriteTest {
     Path live = Files.writeString(logs.resolve("server.log"), "{\"seq\":1}\n".repeat(2_000));
     Path state = dir.resolve("state");
     Path outboxDir = Files.createDirectories(Reporter.outboxDir(state));
-    try (TestFileSystems.ScratchDir small = TestFileSystems.smallTmpfs(outboxDir, "64k")) {
-      fullOutbox(live, state, outboxDir);
+    try (SmallTmpfs small = SmallTmpfs.mount(outboxDir, "64k")) {
+      fullOutbox(live, state, small);
     }
   }
 
-  private void fullOutbox(Path live, Path state, Path outboxDir) throws Exception {
+  private void fullOutbox(Path live, Path state, SmallTmpfs disk) throws Exception {
+    Path outboxDir = disk.path();
     Path yaml =
         Files.writeString(
             dir.resolve("agent.yaml"),
@@ -67,8 +68,7 @@ class RefusedOutboxWriteTest {
     WireCodec codec = new WireCodec();
     try (Outbox outbox = Outbox.open(outboxDir, codec, 100_000);
         LocalFleetLock lock = new LocalFleetLock(dir.resolve("locks"), 1)) {
-      Path filler = outboxDir.resolve("filler");
-      fill(filler);
+      Path filler = disk.fill("filler");
       Agent agent =
           new Agent(
               c,
@@ -95,18 +95,6 @@ class RefusedOutboxWriteTest {
       assertThat(journals(state.resolve("journal"))).isEmpty();
       agent.checkOnce();
       assertThat(outbox.peek(10)).as("written once").hasSize(1);
-    }
-  }
-
-  private static void fill(Path filler) throws IOException {
-    byte[] block = new byte[4096];
-    try (var out = Files.newOutputStream(filler)) {
-      while (true) {
-        out.write(block);
-        out.flush();
-      }
-    } catch (IOException full) {
-      // The filesystem is full.
     }
   }
 }

@@ -2,8 +2,8 @@ package io.fleetrotate.agent.rotate.live;
 
 import static org.assertj.core.api.Assertions.fail;
 
+import io.fleetrotate.testsupport.SystemCommands;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -40,10 +40,12 @@ public final class TestFileSystems {
     Path image = tempDir.resolve("ext4.img");
     Path mountPoint = Files.createDirectory(tempDir.resolve("ext4"));
     String failure =
-        run(List.of("truncate", "-s", "64M", image.toString()))
-            + run(List.of("mkfs.ext4", "-q", image.toString()));
+        SystemCommands.run(List.of("truncate", "-s", "64M", image.toString()))
+            + SystemCommands.run(List.of("mkfs.ext4", "-q", image.toString()));
     if (failure.isEmpty()) {
-      failure = run(List.of("mount", "-o", "loop", image.toString(), mountPoint.toString()));
+      failure =
+          SystemCommands.run(
+              List.of("mount", "-o", "loop", image.toString(), mountPoint.toString()));
     }
     if (!failure.isEmpty()) {
       unavailable(
@@ -54,7 +56,9 @@ public final class TestFileSystems {
               + "); run as root with loop devices, or point java.io.tmpdir at ext4");
     }
     return new ScratchDir(
-        mountPoint, "ext4", () -> run(List.of("umount", "-l", mountPoint.toString())));
+        mountPoint,
+        "ext4",
+        () -> SystemCommands.run(List.of("umount", "-l", mountPoint.toString())));
   }
 
   /** A directory on tmpfs, where collapsing is not supported: /dev/shm, or a tmpfs mount. */
@@ -67,7 +71,8 @@ public final class TestFileSystems {
       return new ScratchDir(dir, "tmpfs", () -> deleteTree(dir));
     }
     Path mountPoint = Files.createDirectory(tempDir.resolve("tmpfs"));
-    String failure = run(List.of("mount", "-t", "tmpfs", "tmpfs", mountPoint.toString()));
+    String failure =
+        SystemCommands.run(List.of("mount", "-t", "tmpfs", "tmpfs", mountPoint.toString()));
     if (!failure.isEmpty()) {
       unavailable(
           "the fallback test needs a tmpfs directory; /dev/shm is not one and mounting tmpfs"
@@ -76,20 +81,9 @@ public final class TestFileSystems {
               + ")");
     }
     return new ScratchDir(
-        mountPoint, "tmpfs", () -> run(List.of("umount", "-l", mountPoint.toString())));
-  }
-
-  /**
-   * A tmpfs of {@code size} (e.g. {@code 64k}) mounted on the existing directory {@code at}, for a
-   * real full disk; needs root.
-   */
-  public static ScratchDir smallTmpfs(Path at, String size) throws Exception {
-    String failure =
-        run(List.of("mount", "-t", "tmpfs", "-o", "size=" + size, "tmpfs", at.toString()));
-    if (!failure.isEmpty()) {
-      unavailable("a real full disk needs a small tmpfs mount (root): " + failure.strip());
-    }
-    return new ScratchDir(at, "tmpfs", () -> run(List.of("umount", "-l", at.toString())));
+        mountPoint,
+        "tmpfs",
+        () -> SystemCommands.run(List.of("umount", "-l", mountPoint.toString())));
   }
 
   private static void unavailable(String why) {
@@ -98,19 +92,6 @@ public final class TestFileSystems {
       fail(why);
     }
     Assumptions.abort(why);
-  }
-
-  /** Runs a command; returns "" on success, else what it printed and its status. */
-  private static String run(List<String> command) throws IOException, InterruptedException {
-    Process p;
-    try {
-      p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    } catch (IOException e) {
-      return command.get(0) + ": " + e.getMessage();
-    }
-    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    int status = p.waitFor();
-    return status == 0 ? "" : String.join(" ", command) + " exited " + status + ": " + output;
   }
 
   private static void deleteTree(Path dir) throws IOException {
