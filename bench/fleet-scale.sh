@@ -113,7 +113,8 @@ hazelcast: { enabled: false }
 store: $store_yaml
 limits: { maxNodes: $((AGENTS > 10000 ? AGENTS : 10000)) }
 YAML
-  java -Xmx384m -Dfleetrotate.log.level=WARN -jar "$JAR" run --config "$dir/coordinator.yaml" >"$dir/coordinator.log" 2>&1 &
+  # shellcheck disable=SC2086 # BENCH_JAVA_OPTS: extra JVM options, e.g. a JFR recording
+  java -Xmx384m ${BENCH_JAVA_OPTS:-} -Dfleetrotate.log.level=WARN -jar "$JAR" run --config "$dir/coordinator.yaml" >"$dir/coordinator.log" 2>&1 &
   PID=$!
   PIDS+=("$PID")
   for _ in $(seq 1 300); do
