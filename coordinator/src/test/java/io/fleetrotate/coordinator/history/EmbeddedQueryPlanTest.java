@@ -53,6 +53,7 @@ class EmbeddedQueryPlanTest {
             q("mcp-host-1", null, null, Result.SUCCESS, null),
             "rotation_event_node"),
         Arguments.of("FAILED", q(null, null, null, Result.FAILED, null), "rotation_event_unusual"),
+        Arguments.of("SUCCESS", q(null, null, null, Result.SUCCESS, null), "rotation_event_time"),
         Arguments.of("group", q(null, "mcp-server", null, null, null), "rotation_event_group"),
         Arguments.of(
             "path", q(null, null, "/var/log/mcp/server.log", null, null), "rotation_event_path"));
