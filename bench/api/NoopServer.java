@@ -10,7 +10,9 @@ import io.vertx.core.AbstractVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.SecurityPolicyHandler;
 
 public final class NoopServer {
   /** As the coordinator's default http.maxBodyBytes (WireLimits.MAX_DOCUMENT_BYTES). */
@@ -32,15 +34,18 @@ public final class NoopServer {
                   @Override
                   public void start() {
                     Router r = Router.router(vertx);
+                    // A security-policy handler, as the coordinator's TokenCheck: Vert.x web
+                    // allows only those before a body handler.
+                    SecurityPolicyHandler token =
+                        (RoutingContext ctx) -> {
+                          if (!expected.equals(ctx.request().getHeader("authorization"))) {
+                            ctx.response().setStatusCode(401).end();
+                          } else {
+                            ctx.next();
+                          }
+                        };
                     r.post("/noop")
-                        .handler(
-                            ctx -> {
-                              if (!expected.equals(ctx.request().getHeader("authorization"))) {
-                                ctx.response().setStatusCode(401).end();
-                              } else {
-                                ctx.next();
-                              }
-                            })
+                        .handler(token)
                         .handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES))
                         .handler(
                             ctx ->

@@ -14,6 +14,12 @@ enum SqlDialect {
   // Byte order for ids, so the keyset order does not depend on the server's locale.
   POSTGRES("BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY", "TEXT COLLATE \"C\"");
 
+  /**
+   * The condition of the partial result indexes; a query must contain it word for word for SQLite
+   * to use them.
+   */
+  static final String UNUSUAL_RESULT = "result <> 'SUCCESS'";
+
   private final String rowId;
   private final String text;
 
@@ -55,6 +61,18 @@ enum SqlDialect {
             "CREATE INDEX rotation_event_node_result"
                 + " ON rotation_event (node, result, finished_ns, event_id)",
             "CREATE TABLE node_snapshot (node_id " + text + " PRIMARY KEY, body TEXT NOT NULL)",
-            "CREATE TABLE legacy_import (segment " + text + " PRIMARY KEY)"));
+            "CREATE TABLE legacy_import (segment " + text + " PRIMARY KEY)"),
+        // Version 2, for ingest: nearly every rotation succeeds, so the result indexes hold only
+        // the others (failed, skipped) and cost little per insert; a query for those names the
+        // index's condition (UNUSUAL_RESULT), a query for successes reads the node or time index.
+        List.of(
+            "DROP INDEX rotation_event_result",
+            "DROP INDEX rotation_event_node_result",
+            "CREATE INDEX rotation_event_unusual ON rotation_event (result, finished_ns, event_id)"
+                + " WHERE "
+                + UNUSUAL_RESULT,
+            "CREATE INDEX rotation_event_node_unusual"
+                + " ON rotation_event (node, result, finished_ns, event_id) WHERE "
+                + UNUSUAL_RESULT));
   }
 }

@@ -1,0 +1,273 @@
+// The load of bench/fleet-scale.sh: a simulated fleet of agents posting heartbeats (3 files each,
+// every 15 s per agent) and back-dated rotation events in agent-sized batches, and the timed
+// queries of an operator. JDK only (java.net.http); run as a single source file:
+//
+//   java bench/fleet/FleetLoad.java ingest URL TOKEN --agents N --from A --to B --total T
+//        --epoch-ms E [--batch B] [--concurrency C] [--heartbeats URL] [--register] [--no-ack]
+//   java bench/fleet/FleetLoad.java query URL ADMIN_TOKEN --agents N [--samples S]
+//
+// Event i is the same in every run and against every endpoint (id, node, path, time and result
+// derive from i), so the no-op server gets the very batches the coordinator got. Events span
+// 30 days before --epoch-ms evenly: event i finishes at epoch - 30d + i * 30d / total.
+// Prints one "name value" line per figure; exits 1 on any answer other than 200 or an ack that
+// does not list every event of its batch.
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+
+public final class FleetLoad {
+  static final Duration SPAN = Duration.ofDays(30);
+  static final Duration HEARTBEAT_EVERY = Duration.ofSeconds(15);
+  static final String[] FILES = {
+    "/var/log/mcp-server/server.log", "/var/log/mcp-server/errors.log", "/var/log/mcp-server/access.log"
+  };
+
+  final HttpClient http =
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
+  final AtomicLong failures = new AtomicLong();
+
+  public static void main(String[] args) throws Exception {
+    if (args.length < 3) {
+      System.err.println("usage: FleetLoad ingest|query URL TOKEN [options]; see the header of this file");
+      System.exit(2);
+    }
+    Map<String, String> opts = new HashMap<>();
+    for (int i = 3; i < args.length; i++) {
+      if (args[i].equals("--register") || args[i].equals("--no-ack")) {
+        opts.put(args[i].substring(2), "true");
+      } else if (args[i].startsWith("--") && i + 1 < args.length) {
+        opts.put(args[i].substring(2), args[++i]);
+      } else {
+        System.err.println("FleetLoad: unexpected argument " + args[i] + "; options are --name value");
+        System.exit(2);
+      }
+    }
+    FleetLoad load = new FleetLoad();
+    switch (args[0]) {
+      case "ingest" -> load.ingest(args[1], args[2], opts);
+      case "query" -> load.query(args[1], args[2], opts);
+      default -> {
+        System.err.println("FleetLoad: the command is ingest or query, not " + args[0]);
+        System.exit(2);
+      }
+    }
+    if (load.failures.get() > 0) {
+      System.err.println("FleetLoad: " + load.failures.get() + " requests failed");
+      System.exit(1);
+    }
+    System.exit(0);
+  }
+
+  // ---- ingest ----
+
+  void ingest(String url, String token, Map<String, String> o) throws Exception {
+    int agents = Integer.parseInt(o.getOrDefault("agents", "10000"));
+    long from = Long.parseLong(o.getOrDefault("from", "0"));
+    long to = Long.parseLong(o.get("to"));
+    long total = Long.parseLong(o.getOrDefault("total", "" + to));
+    long epochMs = Long.parseLong(o.get("epoch-ms"));
+    int batch = Integer.parseInt(o.getOrDefault("batch", "500"));
+    int concurrency = Integer.parseInt(o.getOrDefault("concurrency", "8"));
+    String heartbeats = o.get("heartbeats");
+    boolean ack = !o.containsKey("no-ack");
+    Instant start = Instant.ofEpochMilli(epochMs).minus(SPAN);
+    long stepNanos = SPAN.toNanos() / Math.max(1, total);
+
+    ScheduledExecutorService beats = null;
+    if (heartbeats != null) {
+      if (o.containsKey("register")) {
+        // Every agent known before the first event, as a fleet that has been running.
+        Semaphore slots = new Semaphore(concurrency);
+        for (int a = 0; a < agents; a++) {
+          send(slots, post(heartbeats, token, heartbeat(a)), r -> r.statusCode() == 200);
+        }
+        slots.acquire(concurrency);
+      }
+      // Each agent every 15 s, spread evenly, while the events flow.
+      beats = Executors.newSingleThreadScheduledExecutor();
+      long periodNanos = HEARTBEAT_EVERY.toNanos() / agents;
+      AtomicLong next = new AtomicLong();
+      Semaphore beatSlots = new Semaphore(4);
+      beats.scheduleAtFixedRate(
+          () -> {
+            int a = (int) (next.getAndIncrement() % agents);
+            if (beatSlots.tryAcquire()) {
+              send(beatSlots, post(heartbeats, token, heartbeat(a)), r -> r.statusCode() == 200);
+            }
+          },
+          0,
+          Math.max(1, periodNanos),
+          TimeUnit.NANOSECONDS);
+    }
+
+    Semaphore slots = new Semaphore(concurrency);
+    long t0 = System.nanoTime();
+    for (long i = from; i < to; i += batch) {
+      long end = Math.min(to, i + batch);
+      StringBuilder body = new StringBuilder((int) (end - i) * 420).append('[');
+      for (long n = i; n < end; n++) {
+        if (n > i) {
+          body.append(',');
+        }
+        event(body, n, agents, start.plusNanos(n * stepNanos));
+      }
+      String json = body.append(']').toString();
+      int size = (int) (end - i);
+      // The coordinator's ack lists every id (4 dashes each); the no-op server answers {}.
+      send(slots, post(url, token, json), r -> r.statusCode() == 200 && (!ack || count(r.body(), "-") >= size * 4));
+    }
+    slots.acquire(concurrency);
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    if (beats != null) {
+      beats.shutdownNow();
+    }
+    System.out.printf("events %d%n", to - from);
+    System.out.printf("seconds %.3f%n", seconds);
+    System.out.printf("events_per_s %.0f%n", (to - from) / seconds);
+  }
+
+  static int count(String s, String what) {
+    int n = 0;
+    for (int i = s.indexOf(what); i >= 0; i = s.indexOf(what, i + 1)) {
+      n++;
+    }
+    return n;
+  }
+
+  static void event(StringBuilder b, long n, int agents, Instant finishedAt) {
+    long h = mix(n);
+    boolean failed = Long.remainderUnsigned(h, 50) == 0;
+    UUID id = new UUID((mix(h) & ~0xF000L) | 0x4000L, (h & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L);
+    int node = (int) (n % agents);
+    b.append("{\"protocolVersion\":\"1.0\",\"eventId\":\"").append(id)
+        .append("\",\"nodeId\":\"").append(nodeId(node))
+        .append("\",\"group\":\"mcp-server-").append(node % 20)
+        .append("\",\"path\":\"").append(FILES[(int) ((n / agents) % 3)])
+        .append("\",\"trigger\":\"SIZE\",\"startedAt\":\"").append(finishedAt.minusSeconds(2))
+        .append("\",\"finishedAt\":\"").append(finishedAt)
+        .append(failed ? "\",\"result\":\"FAILED\",\"reason\":\"IO_ERROR\"" : "\",\"result\":\"SUCCESS\"")
+        .append(",\"bytesBefore\":104857600,\"bytesAfter\":10485760,\"codec\":\"zstd\",")
+        .append("\"lockBackend\":\"hazelcast\",\"lockWaitMs\":120,\"fencingToken\":").append(n + 1)
+        .append('}');
+  }
+
+  static String nodeId(int node) {
+    return String.format("mcp-host-%05d", node);
+  }
+
+  static String heartbeat(int a) {
+    StringBuilder b =
+        new StringBuilder(900)
+            .append("{\"protocolVersion\":\"1.0\",\"nodeId\":\"").append(nodeId(a))
+            .append("\",\"group\":\"mcp-server-").append(a % 20)
+            .append("\",\"agentVersion\":\"0.1.0\",\"sentAt\":\"").append(Instant.now())
+            .append("\",\"disks\":[{\"mount\":\"/var/log\",\"totalBytes\":107374182400,\"usedBytes\":")
+            .append(40_000_000_000L + a * 1_000_000L).append("}],\"files\":[");
+    for (int f = 0; f < FILES.length; f++) {
+      b.append(f == 0 ? "" : ",").append("{\"path\":\"").append(FILES[f])
+          .append("\",\"sizeBytes\":73400320,\"growthBytesPerSecond\":1234.5,\"backupCount\":30,")
+          .append("\"backupBytes\":1610612736}");
+    }
+    return b.append("]}").toString();
+  }
+
+  /** SplitMix64's finalizer: a fixed, well-spread function of n. */
+  static long mix(long n) {
+    long z = n + 0x9E3779B97F4A7C15L;
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    return z ^ (z >>> 31);
+  }
+
+  HttpRequest post(String url, String token, String body) {
+    return HttpRequest.newBuilder(URI.create(url))
+        .header("authorization", "Bearer " + token)
+        .header("content-type", "application/json")
+        .timeout(Duration.ofMinutes(2))
+        .POST(HttpRequest.BodyPublishers.ofString(body))
+        .build();
+  }
+
+  void send(Semaphore slots, HttpRequest request, Function<HttpResponse<String>, Boolean> ok) {
+    slots.acquireUninterruptibly();
+    CompletableFuture<HttpResponse<String>> f;
+    try {
+      f = http.sendAsync(request, HttpResponse.BodyHandlers.ofString());
+    } catch (RuntimeException e) {
+      slots.release();
+      throw e;
+    }
+    f.whenComplete(
+        (r, e) -> {
+          if (e != null || !ok.apply(r)) {
+            if (failures.incrementAndGet() <= 5) {
+              System.err.println(
+                  "FleetLoad: " + request.uri() + ": " + (e != null ? e : r.statusCode() + " " + clip(r.body())));
+            }
+          }
+          slots.release();
+        });
+  }
+
+  static String clip(String s) {
+    return s.length() > 300 ? s.substring(0, 300) + "..." : s;
+  }
+
+  // ---- queries ----
+
+  void query(String base, String token, Map<String, String> o) throws Exception {
+    int agents = Integer.parseInt(o.getOrDefault("agents", "10000"));
+    int samples = Integer.parseInt(o.getOrDefault("samples", "200"));
+    java.util.Random r = new java.util.Random(42);
+    Map<String, Function<Integer, String>> queries = new java.util.LinkedHashMap<>();
+    queries.put("newest_page", i -> "/api/v1/rotations?limit=100");
+    queries.put("node", i -> "/api/v1/rotations?limit=100&node=" + nodeId(r.nextInt(agents)));
+    queries.put("node_failed", i -> "/api/v1/rotations?limit=100&result=FAILED&node=" + nodeId(r.nextInt(agents)));
+    queries.put("fleet", i -> "/api/v1/fleet");
+    queries.put("metrics", i -> "/metrics");
+    for (var q : queries.entrySet()) {
+      int n = q.getKey().equals("metrics") ? Math.max(5, samples / 10) : samples;
+      for (int i = 0; i < 5; i++) {
+        get(base + q.getValue().apply(i), token); // warm-up
+      }
+      long[] nanos = new long[n];
+      long bytes = 0;
+      for (int i = 0; i < n; i++) {
+        String url = base + q.getValue().apply(i);
+        long t0 = System.nanoTime();
+        bytes += get(url, token);
+        nanos[i] = System.nanoTime() - t0;
+      }
+      Arrays.sort(nanos);
+      System.out.printf("%s_p50_ms %.2f%n", q.getKey(), nanos[n / 2] / 1e6);
+      System.out.printf("%s_p99_ms %.2f%n", q.getKey(), nanos[Math.min(n - 1, (int) Math.ceil(n * 0.99) - 1)] / 1e6);
+      System.out.printf("%s_bytes %d%n", q.getKey(), bytes / n);
+    }
+  }
+
+  long get(String url, String token) throws Exception {
+    HttpResponse<byte[]> r =
+        http.send(
+            HttpRequest.newBuilder(URI.create(url)).header("authorization", "Bearer " + token).build(),
+            HttpResponse.BodyHandlers.ofByteArray());
+    if (r.statusCode() != 200) {
+      failures.incrementAndGet();
+      System.err.println("FleetLoad: GET " + url + ": " + r.statusCode() + " " + clip(new String(r.body())));
+    }
+    return r.body().length;
+  }
+}
