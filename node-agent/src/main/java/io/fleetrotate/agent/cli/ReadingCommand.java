@@ -35,7 +35,8 @@ abstract class ReadingCommand implements Callable<Integer> {
     }
     try (FleetLock lock = c.lock().open(c.stateDir())) {
       Agent agent =
-          new Agent(c, lock, Clock.systemDefaultZone(), AgentMetrics.oneShot(), RotationListener.NONE);
+          new Agent(
+              c, lock, Clock.systemDefaultZone(), AgentMetrics.oneShot(), RotationListener.NONE);
       look(c, agent, out);
     }
     out.flush();
