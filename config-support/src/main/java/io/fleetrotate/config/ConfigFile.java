@@ -11,8 +11,13 @@ import java.util.function.Function;
  *     coordinator}
  * @param loader loads a file with this process' environment
  * @param listens the ports a loaded configuration makes its owner listen on, checked before start
+ * @param summary what a valid configuration sets up, in one line, completing "FILE is valid: ..."
  */
-public record ConfigFile<T>(String owner, Loader<T> loader, Function<T, List<ListenPort>> listens) {
+public record ConfigFile<T>(
+    String owner,
+    Loader<T> loader,
+    Function<T, List<ListenPort>> listens,
+    Function<T, String> summary) {
   /** Loads a file, or fails with every mistake in it. */
   @FunctionalInterface
   public interface Loader<T> {

@@ -71,10 +71,11 @@ public final class Coordinator implements AutoCloseable {
     this.fleet =
         new FleetState(
             clock,
-            config.liveness().staleAfter(),
-            config.liveness().downAfter(),
-            config.rateLimit().heartbeatsPerNodePerMinute(),
-            config.limits().maxNodes());
+            new FleetState.NodeLimits(
+                config.liveness().staleAfter(),
+                config.liveness().downAfter(),
+                config.rateLimit().heartbeatsPerNodePerMinute(),
+                config.limits().maxNodes()));
     fleet.onHeartbeat(growth::heartbeat);
     this.metrics = new CoordinatorMetrics(fleet);
     this.dispatcher = new NoticeDispatcher(config.alerts().webhooks());

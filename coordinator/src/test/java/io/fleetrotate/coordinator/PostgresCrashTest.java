@@ -64,7 +64,8 @@ class PostgresCrashTest {
                 Optional.of(new Postgres(server.jdbcUrl("postgres"), PostgresServer.USER, "", 2))),
             base.liveness(),
             base.alerts(),
-            base.rateLimit());
+            base.rateLimit(),
+            CoordinatorConfig.Limits.DEFAULTS);
     coordinator = Coordinator.start(config, new MutableClock(T0));
     Http http = new Http(coordinator.port());
 

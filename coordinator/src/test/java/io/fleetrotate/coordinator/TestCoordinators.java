@@ -34,7 +34,8 @@ public final class TestCoordinators {
         new Store(storeDir, Duration.ofDays(30)),
         new Liveness(3, 10),
         new Alerts(Duration.ofMinutes(5), List.of(), RULES),
-        new RateLimit(60));
+        new RateLimit(60),
+        CoordinatorConfig.Limits.DEFAULTS);
   }
 
   public static CoordinatorConfig withMaxBody(CoordinatorConfig c, int bytes) {
@@ -46,7 +47,8 @@ public final class TestCoordinators {
         c.store(),
         c.liveness(),
         c.alerts(),
-        c.rateLimit());
+        c.rateLimit(),
+        CoordinatorConfig.Limits.DEFAULTS);
   }
 
   public static CoordinatorConfig withClosedMetrics(CoordinatorConfig c) {
@@ -58,7 +60,8 @@ public final class TestCoordinators {
         c.store(),
         c.liveness(),
         c.alerts(),
-        c.rateLimit());
+        c.rateLimit(),
+        CoordinatorConfig.Limits.DEFAULTS);
   }
 
   public static CoordinatorConfig withWebhooks(CoordinatorConfig c, List<URI> hooks) {
@@ -70,7 +73,8 @@ public final class TestCoordinators {
         c.store(),
         c.liveness(),
         new Alerts(c.alerts().cooldown(), hooks, c.alerts().rules()),
-        c.rateLimit());
+        c.rateLimit(),
+        CoordinatorConfig.Limits.DEFAULTS);
   }
 
   public static CoordinatorConfig withHazelcast(
@@ -83,6 +87,7 @@ public final class TestCoordinators {
         c.store(),
         c.liveness(),
         c.alerts(),
-        c.rateLimit());
+        c.rateLimit(),
+        CoordinatorConfig.Limits.DEFAULTS);
   }
 }

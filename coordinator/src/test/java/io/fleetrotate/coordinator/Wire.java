@@ -35,13 +35,8 @@ public final class Wire {
             new FileStatus("/var/log/mcp/server.log", 1000, 10.0, 3, 3000, null, null),
             new FileStatus("/var/log/mcp/errors.log", 10, 0.0, 1, 10, null, null),
             new FileStatus(
-                "/var/log/mcp/access.log",
-                500,
-                1.0,
-                2,
-                1000,
-                at.minusSeconds(60),
-                Result.SUCCESS)));
+                "/var/log/mcp/access.log", 500, 1.0, 2, 1000, at.minusSeconds(60), Result.SUCCESS)),
+        null);
   }
 
   public static String heartbeatJson(String node, Instant at, double usedRatio) {

@@ -24,18 +24,6 @@ public record NodeHeartbeat(
     List<DiskUsage> disks,
     List<FileStatus> files,
     LockState lock) {
-  /** A heartbeat without the lock state, as agents before protocol 1.1 send it. */
-  public NodeHeartbeat(
-      String protocolVersion,
-      String nodeId,
-      String group,
-      String agentVersion,
-      Instant sentAt,
-      List<DiskUsage> disks,
-      List<FileStatus> files) {
-    this(protocolVersion, nodeId, group, agentVersion, sentAt, disks, files, null);
-  }
-
   public NodeHeartbeat {
     Rules.protocolVersion("protocolVersion", protocolVersion);
     Rules.id("nodeId", nodeId);

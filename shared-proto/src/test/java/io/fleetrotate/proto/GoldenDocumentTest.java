@@ -100,7 +100,8 @@ class GoldenDocumentTest {
                     1_610_612_736L,
                     Instant.parse("2026-11-21T02:00:03.125Z"),
                     Result.SUCCESS),
-                new FileStatus("/var/log/mcp-server/errors.log", 0, 0.0, 0, 0, null, null)));
+                new FileStatus("/var/log/mcp-server/errors.log", 0, 0.0, 0, 0, null, null)),
+            null);
 
     assertThat(codec.decodeHeartbeat(Golden.bytes(Golden.HEARTBEAT))).isEqualTo(expected);
   }

@@ -55,7 +55,8 @@ class RecordRulesTest {
 
   @Test
   void heartbeatOfAnotherMajorVersionCannotBeBuilt() {
-    assertThatThrownBy(() -> new NodeHeartbeat("2.0", "n", "g", "0.1.0", T0, List.of(), List.of()))
+    assertThatThrownBy(
+            () -> new NodeHeartbeat("2.0", "n", "g", "0.1.0", T0, List.of(), List.of(), null))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("protocolVersion: unsupported major version 2; this build speaks 1.x");
   }
@@ -110,7 +111,7 @@ class RecordRulesTest {
     FileStatus neverRotated = new FileStatus("/var/log/a.log", 0, 0.0, 0, 0, null, null);
     NodeHeartbeat heartbeat =
         new NodeHeartbeat(
-            ProtocolVersion.CURRENT, "n", "g", "0.1.0", T0, List.of(), List.of(neverRotated));
+            ProtocolVersion.CURRENT, "n", "g", "0.1.0", T0, List.of(), List.of(neverRotated), null);
     Command rotateAll = new Command(UUID.randomUUID(), CommandType.ROTATE_NOW, null);
 
     JsonNode file = Golden.tree(codec.encode(heartbeat)).at("/files/0");
@@ -137,7 +138,8 @@ class RecordRulesTest {
             "0.1.0",
             T0,
             List.of(new DiskUsage("/", 10, 5)),
-            List.of());
+            List.of(),
+            null);
 
     JsonNode disk = Golden.tree(codec.encode(heartbeat)).at("/disks/0");
     JsonNode event = Golden.tree(codec.encode(event(Result.SUCCESS, null, 10, 5)));

@@ -98,7 +98,9 @@ final class WireArbitraries {
             instants(),
             disks().list().ofMaxSize(4),
             files().list().ofMaxSize(6))
-        .as(NodeHeartbeat::new);
+        .as(
+            (version, node, group, agent, sentAt, disks, files) ->
+                new NodeHeartbeat(version, node, group, agent, sentAt, disks, files, null));
   }
 
   private record Identity(

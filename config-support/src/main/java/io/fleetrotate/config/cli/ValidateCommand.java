@@ -11,7 +11,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code validate}: loads a configuration without running anything and prints every error, or the
- * warnings and a one-line summary. Each side subclasses it with its file and summary.
+ * warnings and the file's one-line {@link ConfigFile#summary}. Each side subclasses it with its
+ * file.
  */
 @Command(
     name = "validate",
@@ -21,7 +22,7 @@ import picocli.CommandLine.Spec;
       "Prints every error with file:line, the key path and what is allowed; exit code 2 if any.",
       "Prints a WARN line for each thing that is allowed but will not work yet."
     })
-public abstract class ValidateCommand<T> implements Callable<Integer> {
+public class ValidateCommand<T> implements Callable<Integer> {
   @Mixin protected ConfigOption config;
   @Spec protected CommandSpec spec;
 
@@ -30,9 +31,6 @@ public abstract class ValidateCommand<T> implements Callable<Integer> {
   protected ValidateCommand(ConfigFile<T> kind) {
     this.kind = kind;
   }
-
-  /** What a valid configuration sets up, completing "FILE is valid: ...". */
-  protected abstract String summary(T config);
 
   /** What is allowed but will not work yet, one sentence each; none by default. */
   protected List<String> warnings(T config) {
@@ -47,7 +45,7 @@ public abstract class ValidateCommand<T> implements Callable<Integer> {
     }
     PrintWriter out = spec.commandLine().getOut();
     warnings(c).forEach(w -> out.println("WARN " + w));
-    out.println(config.file() + " is valid: " + summary(c));
+    out.println(config.file() + " is valid: " + kind.summary().apply(c));
     return 0;
   }
 }

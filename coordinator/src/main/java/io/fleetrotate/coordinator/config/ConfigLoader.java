@@ -18,7 +18,8 @@ import java.util.Map;
 public final class ConfigLoader {
   /** The coordinator's configuration file, for the shared command line. */
   public static final ConfigFile<CoordinatorConfig> FILE =
-      new ConfigFile<>("coordinator", ConfigLoader::load, ConfigLoader::listens);
+      new ConfigFile<>(
+          "coordinator", ConfigLoader::load, ConfigLoader::listens, ConfigLoader::summary);
 
   private ConfigLoader() {}
 
@@ -29,6 +30,17 @@ public final class ConfigLoader {
         ? List.of(
             http, new ListenPort("hazelcast.port", c.hazelcast().bind(), c.hazelcast().port()))
         : List.of(http);
+  }
+
+  private static String summary(CoordinatorConfig c) {
+    return String.format(
+        "http %s:%d, store %s, hazelcast %s, %d agent and %d admin token(s)",
+        c.http().bind(),
+        c.http().port(),
+        c.store().dir(),
+        c.hazelcast().enabled() ? c.hazelcast().bind() + ":" + c.hazelcast().port() : "off",
+        c.auth().agentTokens().size(),
+        c.auth().adminTokens().size());
   }
 
   /** Loads {@code file}, substituting from this process' environment. */

@@ -24,19 +24,6 @@ public record CoordinatorConfig(
     RateLimit rateLimit,
     Limits limits) {
 
-  /** A configuration with the default {@link Limits}. */
-  public CoordinatorConfig(
-      Path source,
-      Http http,
-      Auth auth,
-      Hazelcast hazelcast,
-      Store store,
-      Liveness liveness,
-      Alerts alerts,
-      RateLimit rateLimit) {
-    this(source, http, auth, hazelcast, store, liveness, alerts, rateLimit, Limits.DEFAULTS);
-  }
-
   /**
    * @param maxBodyBytes the largest request body accepted; larger ones get 413
    * @param tls PEM certificate and key; without it the coordinator speaks plain HTTP

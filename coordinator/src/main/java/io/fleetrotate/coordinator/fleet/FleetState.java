@@ -47,10 +47,7 @@ public final class FleetState {
   private static final int HOUR_BUCKETS = 12;
 
   private final Clock clock;
-  private final int staleAfter;
-  private final int downAfter;
-  private final int heartbeatsPerMinute;
-  private final int maxNodes;
+  private final NodeLimits limits;
   private final Object newNodes = new Object();
   private long lastCapLog = Long.MIN_VALUE / 2; // guarded by newNodes
   private final ConcurrentHashMap<String, TrackedNode> nodes = new ConcurrentHashMap<>();
@@ -62,23 +59,18 @@ public final class FleetState {
   private volatile PendingCommands commands = new LocalCommands();
 
   /**
+   * When a node counts as stale or down, and how much the fleet state takes from nodes.
+   *
    * @param staleAfter missed heartbeats after which a node is stale
    * @param downAfter missed heartbeats after which a node is down
-   */
-  public FleetState(Clock clock, int staleAfter, int downAfter, int heartbeatsPerMinute) {
-    this(clock, staleAfter, downAfter, heartbeatsPerMinute, Integer.MAX_VALUE);
-  }
-
-  /**
+   * @param heartbeatsPerMinute heartbeats a node may send per minute; faster ones are refused
    * @param maxNodes how many nodes may be tracked; a heartbeat from a node beyond them is refused
    */
-  public FleetState(
-      Clock clock, int staleAfter, int downAfter, int heartbeatsPerMinute, int maxNodes) {
+  public record NodeLimits(int staleAfter, int downAfter, int heartbeatsPerMinute, int maxNodes) {}
+
+  public FleetState(Clock clock, NodeLimits limits) {
     this.clock = clock;
-    this.staleAfter = staleAfter;
-    this.downAfter = downAfter;
-    this.heartbeatsPerMinute = heartbeatsPerMinute;
-    this.maxNodes = maxNodes;
+    this.limits = limits;
   }
 
   public Clock clock() {
@@ -109,15 +101,15 @@ public final class FleetState {
       synchronized (newNodes) {
         node = nodes.get(heartbeat.nodeId());
         if (node == null) {
-          if (nodes.size() >= maxNodes) {
+          if (nodes.size() >= limits.maxNodes()) {
             logNodeCap(heartbeat.nodeId());
-            return new HeartbeatOutcome.OverNodeCap(maxNodes);
+            return new HeartbeatOutcome.OverNodeCap(limits.maxNodes());
           }
           node = nodes.computeIfAbsent(heartbeat.nodeId(), TrackedNode::new);
         }
       }
     }
-    long wait = node.takeHeartbeatToken(clock.millis() * 1_000_000L, heartbeatsPerMinute);
+    long wait = node.takeHeartbeatToken(clock.millis() * 1_000_000L, limits.heartbeatsPerMinute());
     if (wait > 0) {
       return new HeartbeatOutcome.RateLimited(wait);
     }
@@ -139,7 +131,7 @@ public final class FleetState {
               + " (fleetrotate_heartbeats_over_node_cap_total counts the refusals)",
           nodeId,
           nodes.size(),
-          maxNodes);
+          limits.maxNodes());
     }
   }
 
@@ -201,10 +193,10 @@ public final class FleetState {
   NodeState state(TrackedNode node, long nowMillis) {
     long age = nowMillis - node.lastHeartbeatMillis();
     long interval = node.intervalMillis();
-    if (age > interval * downAfter) {
+    if (age > interval * limits.downAfter()) {
       return NodeState.DOWN;
     }
-    if (age > interval * staleAfter) {
+    if (age > interval * limits.staleAfter()) {
       return NodeState.STALE;
     }
     return NodeState.UP;

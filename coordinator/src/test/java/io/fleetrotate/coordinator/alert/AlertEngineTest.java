@@ -23,7 +23,8 @@ class AlertEngineTest {
   static final Instant T0 = Instant.parse("2026-11-21T09:00:00Z");
 
   MutableClock clock = new MutableClock(T0);
-  FleetState fleet = new FleetState(clock, 3, 10, 1_000_000);
+  FleetState fleet =
+      new FleetState(clock, new FleetState.NodeLimits(3, 10, 1_000_000, Integer.MAX_VALUE));
   List<Notice> sent = new ArrayList<>();
   AlertEngine engine =
       new AlertEngine(TestCoordinators.RULES, Duration.ofMinutes(5), fleet, clock, sent::add);
@@ -121,7 +122,8 @@ class AlertEngineTest {
             "0.1.0",
             T0,
             List.of(new DiskUsage("/var/log", 100, 10)),
-            List.of(new FileStatus("/var/log/fast.log", 1, 20_000.0, 0, 0, null, null)));
+            List.of(new FileStatus("/var/log/fast.log", 1, 20_000.0, 0, 0, null, null)),
+            null);
     fleet.heartbeat(hb);
     RotationEvent slow =
         Wire.event(UUID.randomUUID(), "n1", "g", Result.SUCCESS, T0, Duration.ofSeconds(31));

@@ -26,7 +26,8 @@ class NoticeDispatcherTest {
     URI good = server.url();
     URI dead = URI.create("http://127.0.0.1:1/nothing-listens-here");
     MutableClock clock = new MutableClock(T0);
-    FleetState fleet = new FleetState(clock, 3, 10, 1_000);
+    FleetState fleet =
+        new FleetState(clock, new FleetState.NodeLimits(3, 10, 1_000, Integer.MAX_VALUE));
     try (NoticeDispatcher dispatcher = new NoticeDispatcher(List.of(dead, good))) {
       AlertEngine engine =
           new AlertEngine(TestCoordinators.RULES, Duration.ofMinutes(5), fleet, clock, dispatcher);
@@ -57,7 +58,8 @@ class NoticeDispatcherTest {
   void aCoordinatorThatDoesNotDecideSendsNothingAndServesTheStatesHeld() {
     List<Notice> sent = new CopyOnWriteArrayList<>();
     MutableClock clock = new MutableClock(T0);
-    FleetState fleet = new FleetState(clock, 3, 10, 1_000);
+    FleetState fleet =
+        new FleetState(clock, new FleetState.NodeLimits(3, 10, 1_000, Integer.MAX_VALUE));
     FiringStates shared = FiringStates.local();
     AlertEngine[] engines = new AlertEngine[2];
     for (int i = 0; i < 2; i++) {

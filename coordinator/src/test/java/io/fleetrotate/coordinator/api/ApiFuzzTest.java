@@ -49,7 +49,8 @@ class ApiFuzzTest {
             config.store(),
             config.liveness(),
             config.alerts(),
-            new io.fleetrotate.coordinator.config.CoordinatorConfig.RateLimit(60_000));
+            new io.fleetrotate.coordinator.config.CoordinatorConfig.RateLimit(60_000),
+            config.limits());
     coordinator = Coordinator.start(config, Clock.systemUTC());
     http = new Http(coordinator.port());
     http.post("/api/v1/heartbeats", AGENT, Wire.heartbeatJson("n1", T0, 0.5));

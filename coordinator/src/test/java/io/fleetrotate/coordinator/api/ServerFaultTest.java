@@ -50,7 +50,8 @@ class ServerFaultTest {
   void start() throws Exception {
     MutableClock clock = new MutableClock(T0);
     CoordinatorConfig config = TestCoordinators.config(dir);
-    FleetState fleet = new FleetState(clock, 3, 10, 60);
+    FleetState fleet =
+        new FleetState(clock, new FleetState.NodeLimits(3, 10, 60, Integer.MAX_VALUE));
     history = SqlHistoryStore.openEmbedded(dir, config.store().retention(), clock);
     ApiDependencies deps =
         new ApiDependencies(

@@ -56,7 +56,8 @@ class SlowClientTest {
             c.store(),
             c.liveness(),
             c.alerts(),
-            c.rateLimit());
+            c.rateLimit(),
+            CoordinatorConfig.Limits.DEFAULTS);
     coordinator = Coordinator.start(fast, new MutableClock(T0));
   }
 

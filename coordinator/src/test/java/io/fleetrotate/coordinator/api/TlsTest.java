@@ -64,7 +64,8 @@ class TlsTest {
             plain.store(),
             plain.liveness(),
             plain.alerts(),
-            plain.rateLimit());
+            plain.rateLimit(),
+            CoordinatorConfig.Limits.DEFAULTS);
     try (Coordinator coordinator = Coordinator.start(c, Clock.systemUTC())) {
       URI fleet = URI.create("https://127.0.0.1:" + coordinator.port() + "/api/v1/fleet");
       HttpClient trusting = HttpClient.newBuilder().sslContext(trusting(cert)).build();

@@ -58,7 +58,8 @@ class TokenBindingTest {
                 c.store(),
                 c.liveness(),
                 c.alerts(),
-                c.rateLimit()),
+                c.rateLimit(),
+                CoordinatorConfig.Limits.DEFAULTS),
             clock);
     http = new Http(coordinator.port());
   }

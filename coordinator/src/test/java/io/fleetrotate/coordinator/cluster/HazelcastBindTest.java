@@ -53,7 +53,8 @@ class HazelcastBindTest {
                 c.store(),
                 c.liveness(),
                 c.alerts(),
-                c.rateLimit()),
+                c.rateLimit(),
+                CoordinatorConfig.Limits.DEFAULTS),
             Clock.systemUTC());
 
     assertThat(connects("127.0.0.2", port)).isTrue();

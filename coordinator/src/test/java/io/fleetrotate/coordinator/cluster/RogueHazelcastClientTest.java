@@ -133,7 +133,8 @@ class RogueHazelcastClientTest {
         c.store(),
         c.liveness(),
         c.alerts(),
-        c.rateLimit());
+        c.rateLimit(),
+        c.limits());
   }
 
   private void start(CoordinatorConfig config) throws Exception {

@@ -241,7 +241,8 @@ class TwoCoordinatorsTest {
         new Store(dir, c.store().retention(), shared),
         c.liveness(),
         c.alerts(),
-        c.rateLimit());
+        c.rateLimit(),
+        CoordinatorConfig.Limits.DEFAULTS);
   }
 
   /** Posts 30 events of 3 nodes in the last half minute, 3 of them failed; returns them. */

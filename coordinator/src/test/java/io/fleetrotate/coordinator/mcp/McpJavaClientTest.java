@@ -57,7 +57,8 @@ class McpJavaClientTest {
         c.store(),
         c.liveness(),
         c.alerts(),
-        c.rateLimit());
+        c.rateLimit(),
+        CoordinatorConfig.Limits.DEFAULTS);
   }
 
   @BeforeEach

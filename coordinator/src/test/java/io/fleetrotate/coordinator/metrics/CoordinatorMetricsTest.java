@@ -29,7 +29,8 @@ class CoordinatorMetricsTest {
 
   @TempDir Path scratch;
   MutableClock clock = new MutableClock(T0);
-  FleetState fleet = new FleetState(clock, 3, 10, 1_000_000);
+  FleetState fleet =
+      new FleetState(clock, new FleetState.NodeLimits(3, 10, 1_000_000, Integer.MAX_VALUE));
   CoordinatorMetrics metrics = new CoordinatorMetrics(fleet);
 
   @Test
@@ -46,7 +47,8 @@ class CoordinatorMetricsTest {
             "1",
             T0,
             List.of(new DiskUsage("/mnt/with space", 10, 1)),
-            List.of(new FileStatus("/var/log/quote\"and\\back.log", 1, -2.5, 0, 0, null, null))));
+            List.of(new FileStatus("/var/log/quote\"and\\back.log", 1, -2.5, 0, 0, null, null)),
+            null));
     for (Result r : Result.values()) {
       RotationEvent e =
           Wire.event(UUID.randomUUID(), "n1", "mcp-server", r, T0, Duration.ofSeconds(40));

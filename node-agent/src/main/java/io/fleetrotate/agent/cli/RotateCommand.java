@@ -146,16 +146,7 @@ public final class RotateCommand implements Callable<Integer> {
    * a running daemon owns the outbox, each rotation's event stays in its journal and the daemon
    * sends it at its next check.
    */
-  private static final class Reporting {
-    private final Reporter reporter;
-    private final AgentConfig config;
-    private final String note;
-
-    private Reporting(Reporter reporter, AgentConfig config, String note) {
-      this.reporter = reporter;
-      this.config = config;
-      this.note = note;
-    }
+  private record Reporting(Reporter reporter, AgentConfig config, String note) {
 
     static Reporting open(AgentConfig c, AgentMetrics metrics, AgentHooks hooks) {
       if (c.coordinator().isEmpty()) {

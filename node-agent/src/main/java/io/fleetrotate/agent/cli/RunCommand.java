@@ -62,8 +62,7 @@ public final class RunCommand extends io.fleetrotate.config.cli.RunCommand<Agent
       RotationListener listener = reporter == null ? RotationListener.NONE : reporter.listener();
       Agent agent = new Agent(c, lock, clock, metrics, listener, hooks.steps());
       AgentDaemon daemon =
-          new AgentDaemon(
-              c, agent, metrics, clock, reporter == null ? AgentDaemon.Companion.NONE : reporter);
+          new AgentDaemon(agent, reporter == null ? AgentDaemon.Companion.NONE : reporter);
       CountDownLatch stopped = closeAtShutdown(daemon);
       int port;
       try {

@@ -15,7 +15,7 @@ import java.util.Optional;
  * @param fallbackReason why zstd was requested but gzip was written, if it was
  */
 public record CompressionResult(
-    CompressionCodec codecUsed,
+    Codec codecUsed,
     int level,
     long bytesIn,
     long bytesOut,

@@ -117,26 +117,22 @@ public final class Compressor {
       ProgressThrottle throttle = new ProgressThrottle(progress, size, nanoTime);
       Job job = new Job(source, target, in, size, request.maxBytesPerSecond(), throttle);
       Optional<String> fallbackReason = Optional.empty();
-      if (request.codec() == CompressionCodec.ZSTD) {
+      if (request.codec() == Codec.ZSTD) {
         fallbackReason = zstd.unavailableReason();
         if (fallbackReason.isEmpty()) {
           try {
             Written written = job.write(zstdEncoders, request.level());
-            return result(CompressionCodec.ZSTD, request.level(), written, startNanos, null);
+            return result(Codec.ZSTD, request.level(), written, startNanos, null);
           } catch (CodecFailure e) {
             fallbackReason = Optional.of("zstd failed: " + e.getCause());
           }
         }
         log.warn("Writing gzip instead of zstd for {}: {}", source, fallbackReason.get());
       }
-      int gzipLevel =
-          request.codec() == CompressionCodec.GZIP
-              ? request.level()
-              : CompressionCodec.GZIP.defaultLevel();
+      int gzipLevel = request.codec() == Codec.GZIP ? request.level() : Codec.GZIP.defaultLevel();
       try {
         Written written = job.write(gzipEncoders, gzipLevel);
-        return result(
-            CompressionCodec.GZIP, gzipLevel, written, startNanos, fallbackReason.orElse(null));
+        return result(Codec.GZIP, gzipLevel, written, startNanos, fallbackReason.orElse(null));
       } catch (CodecFailure e) {
         String prefix = fallbackReason.map(r -> r + "; then gzip failed: ").orElse("gzip failed: ");
         throw new CompressionFailure(
@@ -162,11 +158,10 @@ public final class Compressor {
   public long appendFrame(
       RangeSource source, long from, long to, FileChannel target, CompressionRequest request)
       throws IOException {
-    if (request.codec() == CompressionCodec.ZSTD && zstd.unavailableReason().isPresent()) {
+    if (request.codec() == Codec.ZSTD && zstd.unavailableReason().isPresent()) {
       throw new IOException(zstd.unavailableReason().get());
     }
-    StreamEncoder.Factory encoders =
-        request.codec() == CompressionCodec.ZSTD ? zstdEncoders : gzipEncoders;
+    StreamEncoder.Factory encoders = request.codec() == Codec.ZSTD ? zstdEncoders : gzipEncoders;
     long[] written = new long[1];
     CompressedSink sink =
         compressed -> {
@@ -203,7 +198,7 @@ public final class Compressor {
   }
 
   private CompressionResult result(
-      CompressionCodec codec, int level, Written written, long startNanos, String fallbackReason) {
+      Codec codec, int level, Written written, long startNanos, String fallbackReason) {
     Duration elapsed = Duration.ofNanos(nanoTime.getAsLong() - startNanos);
     return new CompressionResult(
         codec,

@@ -1,5 +1,6 @@
 package io.fleetrotate.agent.config;
 
+import io.fleetrotate.agent.compress.Codec;
 import java.util.Objects;
 import java.util.OptionalLong;
 

@@ -20,13 +20,23 @@ import java.util.function.Supplier;
 public final class ConfigLoader {
   /** The agent's configuration file, for the shared command line. */
   public static final ConfigFile<AgentConfig> FILE =
-      new ConfigFile<>("agent", ConfigLoader::load, ConfigLoader::listens);
+      new ConfigFile<>("agent", ConfigLoader::load, ConfigLoader::listens, ConfigLoader::summary);
 
   private ConfigLoader() {}
 
   /** The HTTP server of /health and /metrics, unless it is off. */
   private static List<ListenPort> listens(AgentConfig c) {
     return c.http().enabled() ? List.of(c.http().listenPort()) : List.of();
+  }
+
+  private static String summary(AgentConfig c) {
+    return String.format(
+        "node %s, group %s, %d file entr%s, lock backend %s",
+        c.node().id(),
+        c.node().group(),
+        c.files().size(),
+        c.files().size() == 1 ? "y" : "ies",
+        c.lock().backend().wireName());
   }
 
   /** Loads {@code file}, substituting from this process' environment. */

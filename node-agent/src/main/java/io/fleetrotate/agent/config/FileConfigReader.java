@@ -1,5 +1,6 @@
 package io.fleetrotate.agent.config;
 
+import io.fleetrotate.agent.compress.Codec;
 import io.fleetrotate.config.ScalarType;
 import io.fleetrotate.config.Sizes;
 import io.fleetrotate.config.ValueFormatException;

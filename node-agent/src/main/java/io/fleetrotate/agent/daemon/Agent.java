@@ -87,6 +87,18 @@ public final class Agent {
     this.leased = new LeasedRotation(config.lock(), lock, clock, metrics, engine, store);
   }
 
+  AgentConfig config() {
+    return config;
+  }
+
+  Clock clock() {
+    return clock;
+  }
+
+  AgentMetrics metrics() {
+    return metrics;
+  }
+
   /** Whether the lock service is reachable, as the last lease request found it. */
   public LockOutage.State lockState() {
     return leased.lockState();

@@ -73,16 +73,15 @@ public final class AgentDaemon implements AutoCloseable {
   private Vertx vertx;
   private HttpServer http;
 
-  public AgentDaemon(AgentConfig config, Agent agent, AgentMetrics metrics, Clock clock) {
-    this(config, agent, metrics, clock, Companion.NONE);
-  }
-
-  public AgentDaemon(
-      AgentConfig config, Agent agent, AgentMetrics metrics, Clock clock, Companion companion) {
-    this.config = config;
+  /**
+   * Runs {@code agent}'s checks, with the agent's configuration, clock and metrics; {@code
+   * companion} starts and stops with the daemon.
+   */
+  public AgentDaemon(Agent agent, Companion companion) {
     this.agent = agent;
-    this.metrics = metrics;
-    this.clock = clock;
+    this.config = agent.config();
+    this.metrics = agent.metrics();
+    this.clock = agent.clock();
     this.companion = companion;
     this.compressAhead = new CompressAheadLoop(config, clock.getZone());
   }

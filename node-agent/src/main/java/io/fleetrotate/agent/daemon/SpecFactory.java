@@ -1,8 +1,7 @@
 package io.fleetrotate.agent.daemon;
 
-import io.fleetrotate.agent.compress.CompressionCodec;
+import io.fleetrotate.agent.compress.Codec;
 import io.fleetrotate.agent.compress.CompressionRequest;
-import io.fleetrotate.agent.config.Codec;
 import io.fleetrotate.agent.config.CompressConfig;
 import io.fleetrotate.agent.config.FileConfig;
 import io.fleetrotate.agent.config.NodeConfig;
@@ -72,8 +71,7 @@ final class SpecFactory {
     if (c.codec() == Codec.NONE) {
       return Optional.empty();
     }
-    CompressionCodec codec =
-        c.codec() == Codec.ZSTD ? CompressionCodec.ZSTD : CompressionCodec.GZIP;
-    return Optional.of(new CompressionRequest(codec, c.level(), c.maxBytesPerSecond().orElse(0)));
+    return Optional.of(
+        new CompressionRequest(c.codec(), c.level(), c.maxBytesPerSecond().orElse(0)));
   }
 }

@@ -73,7 +73,7 @@ public final class Outbox implements AutoCloseable {
   private final WireCodec codec;
   private final Durable durable;
   private final int warnAbove;
-  private final FileChannel lockChannel;
+  // Held while open; its channel is the one opened on .lock.
   private final FileLock lock;
   private final NavigableSet<Long> pending = new ConcurrentSkipListSet<>();
   // The skip list's size() walks every entry; this counts them instead.
@@ -87,19 +87,12 @@ public final class Outbox implements AutoCloseable {
   private boolean writeFailing;
   private volatile int unwrittenCount;
 
-  private Outbox(
-      Path dir,
-      WireCodec codec,
-      Durable durable,
-      int warnAbove,
-      FileChannel lockChannel,
-      FileLock lock) {
+  private Outbox(Path dir, WireCodec codec, Durable durable, int warnAbove, FileLock lock) {
     this.dir = dir;
     this.rejectedDir = dir.resolve(REJECTED);
     this.codec = codec;
     this.durable = durable;
     this.warnAbove = warnAbove;
-    this.lockChannel = lockChannel;
     this.lock = lock;
   }
 
@@ -125,7 +118,7 @@ public final class Outbox implements AutoCloseable {
               + dir
               + "; give each agent its own stateDir");
     }
-    Outbox outbox = new Outbox(dir, codec, durable, warnAbove, lockChannel, lock);
+    Outbox outbox = new Outbox(dir, codec, durable, warnAbove, lock);
     try {
       outbox.recover();
     } catch (IOException | RuntimeException e) {
@@ -474,7 +467,7 @@ public final class Outbox implements AutoCloseable {
         lock.release();
       }
     } finally {
-      lockChannel.close();
+      lock.channel().close();
     }
     synchronized (this) {
       if (!unwritten.isEmpty()) {

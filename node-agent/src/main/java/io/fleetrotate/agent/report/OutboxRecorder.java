@@ -11,18 +11,8 @@ import org.slf4j.LoggerFactory;
  * never throws into the agent: the rotation has happened whatever reporting makes of it. It answers
  * false while the disk refuses the outbox's write, so that the rotation's journal keeps the event.
  */
-final class OutboxRecorder implements RotationListener {
+record OutboxRecorder(Outbox outbox, String nodeId, Runnable wake) implements RotationListener {
   private static final Logger log = LoggerFactory.getLogger(OutboxRecorder.class);
-
-  private final Outbox outbox;
-  private final String nodeId;
-  private final Runnable wake;
-
-  OutboxRecorder(Outbox outbox, String nodeId, Runnable wake) {
-    this.outbox = outbox;
-    this.nodeId = nodeId;
-    this.wake = wake;
-  }
 
   @Override
   public boolean rotated(RotationOutcome outcome, String lockBackend, long lockWaitMs) {

@@ -2,13 +2,13 @@ package io.fleetrotate.agent.rotate;
 
 import io.fleetrotate.agent.ahead.AheadLock;
 import io.fleetrotate.agent.ahead.AheadPartial;
+import io.fleetrotate.agent.compress.Codec;
 import io.fleetrotate.agent.compress.CompressionFailure;
 import io.fleetrotate.agent.compress.CompressionRequest;
 import io.fleetrotate.agent.compress.CompressionResult;
 import io.fleetrotate.agent.compress.Compressor;
 import io.fleetrotate.agent.compress.ProgressListener;
 import io.fleetrotate.agent.config.Accounts;
-import io.fleetrotate.agent.config.Codec;
 import io.fleetrotate.agent.os.Durable;
 import io.fleetrotate.agent.reopen.ReopenFailure;
 import io.fleetrotate.agent.rotate.live.FileHandle;
@@ -262,9 +262,7 @@ public final class RotationEngine {
         spec.liveFile().toString(),
         spec.naming().newBackup(started).toString(),
         spec.move(),
-        spec.compression()
-            .map(c -> Codec.fromWireName(c.codec().toString()).orElseThrow())
-            .orElse(Codec.NONE),
+        spec.compression().map(CompressionRequest::codec).orElse(Codec.NONE),
         spec.compression().map(CompressionRequest::level).orElse(0),
         trigger,
         lease.fencingToken(),

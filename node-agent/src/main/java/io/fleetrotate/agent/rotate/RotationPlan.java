@@ -1,6 +1,6 @@
 package io.fleetrotate.agent.rotate;
 
-import io.fleetrotate.agent.config.Codec;
+import io.fleetrotate.agent.compress.Codec;
 import io.fleetrotate.proto.Trigger;
 
 /**

@@ -2,7 +2,7 @@ package io.fleetrotate.agent.ahead;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fleetrotate.agent.compress.CompressionCodec;
+import io.fleetrotate.agent.compress.Codec;
 import io.fleetrotate.agent.compress.CompressionRequest;
 import io.fleetrotate.agent.compress.CompressionResult;
 import io.fleetrotate.agent.compress.Compressor;
@@ -54,8 +54,8 @@ class AheadPartialTest {
     return frames;
   }
 
-  private static byte[] decode(CompressionCodec codec, Path file) throws Exception {
-    String tool = codec == CompressionCodec.ZSTD ? "zstd" : "gzip";
+  private static byte[] decode(Codec codec, Path file) throws Exception {
+    String tool = codec == Codec.ZSTD ? "zstd" : "gzip";
     Process p = new ProcessBuilder(tool, "-dc", file.toString()).start();
     byte[] out = p.getInputStream().readAllBytes();
     assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
@@ -71,8 +71,10 @@ class AheadPartialTest {
   }
 
   @ParameterizedTest
-  @EnumSource(CompressionCodec.class)
-  void thePartialPlusTheTailDecodesWithTheCliToExactlyTheRotatedBytes(CompressionCodec codec)
+  @EnumSource(
+      value = Codec.class,
+      names = {"ZSTD", "GZIP"})
+  void thePartialPlusTheTailDecodesWithTheCliToExactlyTheRotatedBytes(Codec codec)
       throws Exception {
     CompressionRequest request = CompressionRequest.of(codec);
     Path live = Files.write(dir.resolve("server.log"), lines(0, 6000));
@@ -142,7 +144,7 @@ class AheadPartialTest {
     catchUp(p, zstd);
     Path tmp = dir.resolve("out.tmp");
     assertThat(handOver(p, live, tmp, zstd)).isPresent();
-    assertThat(decode(CompressionCodec.ZSTD, tmp)).isEqualTo(Files.readAllBytes(live));
+    assertThat(decode(Codec.ZSTD, tmp)).isEqualTo(Files.readAllBytes(live));
   }
 
   @Test
@@ -169,7 +171,7 @@ class AheadPartialTest {
 
     Path tmp = dir.resolve("out.tmp");
     assertThat(handOver(p, live, tmp, zstd)).isPresent();
-    assertThat(decode(CompressionCodec.ZSTD, tmp)).isEqualTo(Files.readAllBytes(live));
+    assertThat(decode(Codec.ZSTD, tmp)).isEqualTo(Files.readAllBytes(live));
   }
 
   @Test

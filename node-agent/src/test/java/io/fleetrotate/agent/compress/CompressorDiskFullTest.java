@@ -31,7 +31,7 @@ class CompressorDiskFullTest {
     "ZSTD, Disk quota exceeded",
     "GZIP, No space left on device"
   })
-  void fullDiskDeletesThePartialTargetAndDoesNotFallBack(CompressionCodec codec, String errno)
+  void fullDiskDeletesThePartialTargetAndDoesNotFallBack(Codec codec, String errno)
       throws Exception {
     Path source = randomFile(dir, "noise.log", 4 * MIB, 11);
     String before = sha256(source);

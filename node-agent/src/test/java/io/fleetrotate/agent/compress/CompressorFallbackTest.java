@@ -35,8 +35,8 @@ class CompressorFallbackTest {
     CompressionResult result =
         compressor.compress(source, target, CompressionRequest.zstd(3), ProgressListener.NONE);
 
-    assertThat(result.codecUsed()).isEqualTo(CompressionCodec.GZIP);
-    assertThat(result.level()).isEqualTo(CompressionCodec.GZIP.defaultLevel());
+    assertThat(result.codecUsed()).isEqualTo(Codec.GZIP);
+    assertThat(result.level()).isEqualTo(Codec.GZIP.defaultLevel());
     assertThat(result.fallbackReason()).hasValue("zstd native library unavailable: test");
     assertThat(startsWith(target, GZIP_MAGIC)).isTrue();
     assertThat(Files.mismatch(gunzipWithJdk(target), source)).isEqualTo(-1L);
@@ -60,7 +60,7 @@ class CompressorFallbackTest {
       }
     }
 
-    assertThat(result.codecUsed()).isEqualTo(CompressionCodec.GZIP);
+    assertThat(result.codecUsed()).isEqualTo(Codec.GZIP);
     assertThat(result.fallbackReason())
         .hasValueSatisfying(r -> assertThat(r).contains(ZstdAvailability.DISABLE_PROPERTY));
     assertThat(Files.mismatch(gunzipWithJdk(target), source)).isEqualTo(-1L);
@@ -90,7 +90,7 @@ class CompressorFallbackTest {
 
     assertThat(zstdBytesWritten[0]).as("zstd wrote a partial file first").isGreaterThan(MIB);
     assertThat(attempts).hasValue(2);
-    assertThat(result.codecUsed()).isEqualTo(CompressionCodec.GZIP);
+    assertThat(result.codecUsed()).isEqualTo(Codec.GZIP);
     assertThat(result.fallbackReason())
         .hasValueSatisfying(r -> assertThat(r).contains("Corrupted block detected"));
     assertThat(startsWith(target, GZIP_MAGIC)).isTrue();

@@ -27,9 +27,9 @@ class CompressorGzipTest {
 
     CompressionResult result =
         compressor.compress(
-            source, target, CompressionRequest.of(CompressionCodec.GZIP), ProgressListener.NONE);
+            source, target, CompressionRequest.of(Codec.GZIP), ProgressListener.NONE);
 
-    assertThat(result.codecUsed()).isEqualTo(CompressionCodec.GZIP);
+    assertThat(result.codecUsed()).isEqualTo(Codec.GZIP);
     assertThat(result.level()).isEqualTo(6);
     assertThat(result.fallbackReason()).isEmpty();
     assertThat(result.bytesOut()).isEqualTo(Files.size(target));

@@ -38,10 +38,7 @@ public final class CompressorVsCli {
     Path source = Path.of(args[0]);
     int runs = args.length > 1 ? Integer.parseInt(args[1]) : 5;
     int workers = args.length > 2 ? Integer.parseInt(args[2]) : Compressor.ZSTD_WORKERS;
-    CompressionCodec codec =
-        args.length > 3
-            ? CompressionCodec.valueOf(args[3].toUpperCase(Locale.ROOT))
-            : CompressionCodec.ZSTD;
+    Codec codec = args.length > 3 ? Codec.valueOf(args[3].toUpperCase(Locale.ROOT)) : Codec.ZSTD;
     int level = codec.defaultLevel();
     Path dir = Files.createTempDirectory("compress-bench");
     Path cliOut = dir.resolve("cli.out");
@@ -56,7 +53,7 @@ public final class CompressorVsCli {
             NanoSleeper.PARKING);
     CompressionRequest request = CompressionRequest.of(codec);
     List<String> cliCommand =
-        codec == CompressionCodec.ZSTD
+        codec == Codec.ZSTD
             ? List.of(
                 "zstd", "-" + level, "-T1", "-q", "-f", "-o", cliOut.toString(), source.toString())
             : List.of(

@@ -35,7 +35,7 @@ class CompressorZstdTest {
 
     CompressionResult result = compress(source, target);
 
-    assertThat(result.codecUsed()).isEqualTo(CompressionCodec.ZSTD);
+    assertThat(result.codecUsed()).isEqualTo(Codec.ZSTD);
     assertThat(result.fallbackReason()).isEmpty();
     assertThat(result.level()).isEqualTo(3);
     assertThat(result.bytesIn()).isEqualTo(Files.size(source));

@@ -62,7 +62,7 @@ class ProgressReportingTest {
             CompressionRequest.zstd(3),
             (done, total) -> reports.add(new Report(done, total)));
 
-    assertThat(result.codecUsed()).isEqualTo(CompressionCodec.GZIP);
+    assertThat(result.codecUsed()).isEqualTo(Codec.GZIP);
     assertThat(reports)
         .extracting(Report::done)
         .contains(5L * MIB)

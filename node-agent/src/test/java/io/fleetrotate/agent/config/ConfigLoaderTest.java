@@ -2,6 +2,7 @@ package io.fleetrotate.agent.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fleetrotate.agent.compress.Codec;
 import io.fleetrotate.lock.LockBackend;
 import io.fleetrotate.lock.hazelcast.HazelcastConfig;
 import io.fleetrotate.lock.redis.RedisConfig;
@@ -122,9 +123,9 @@ class ConfigLoaderTest {
 
     assertThat(config.files().get(0).compress())
         .isEqualTo(new CompressConfig(Codec.GZIP, 6, true, OptionalLong.of(50L << 20), false));
-    assertThat(Codec.GZIP.extension()).isEqualTo(".gz");
-    assertThat(Codec.ZSTD.extension()).isEqualTo(".zst");
-    assertThat(Codec.NONE.extension()).isEmpty();
+    assertThat(Codec.GZIP.fileExtension()).isEqualTo(".gz");
+    assertThat(Codec.ZSTD.fileExtension()).isEqualTo(".zst");
+    assertThat(Codec.NONE.fileExtension()).isEmpty();
   }
 
   @Test

@@ -3,6 +3,7 @@ package io.fleetrotate.agent.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.groups.Tuple.tuple;
 
+import io.fleetrotate.agent.compress.Codec;
 import io.fleetrotate.config.ConfigError;
 import io.fleetrotate.lock.LockBackend;
 import io.fleetrotate.lock.redis.RedisConfig;

@@ -63,7 +63,7 @@ class AgentDaemonTest {
     try (LocalFleetLock lock = new LocalFleetLock(dir.resolve("locks"), 1)) {
       Agent agent =
           new Agent(c, lock, Clock.systemUTC(), metrics, (o, backend, waitMs) -> seen.add(o));
-      try (AgentDaemon daemon = new AgentDaemon(c, agent, metrics, Clock.systemUTC())) {
+      try (AgentDaemon daemon = new AgentDaemon(agent, AgentDaemon.Companion.NONE)) {
         int port = daemon.start();
 
         await().atMost(Duration.ofSeconds(30)).until(() -> !seen.isEmpty());

@@ -106,8 +106,7 @@ class GrowthRateTest {
     try (LocalFleetLock lock = new LocalFleetLock(dir.resolve("locks"), 1)) {
       Agent agent =
           new Agent(config, lock, Clock.systemUTC(), new AgentMetrics(), RotationListener.NONE);
-      try (AgentDaemon daemon =
-          new AgentDaemon(config, agent, new AgentMetrics(), Clock.systemUTC())) {
+      try (AgentDaemon daemon = new AgentDaemon(agent, AgentDaemon.Companion.NONE)) {
         daemon.start();
         await()
             .atMost(Duration.ofSeconds(20))

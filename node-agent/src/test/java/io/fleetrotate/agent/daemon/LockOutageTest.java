@@ -93,7 +93,7 @@ class LockOutageTest {
     List<RotationOutcome> events = new CopyOnWriteArrayList<>();
     try (FleetLock lock = config.lock().open(config.stateDir())) {
       Agent agent = new Agent(config, lock, Clock.systemUTC(), metrics, (o, b, w) -> events.add(o));
-      try (AgentDaemon daemon = new AgentDaemon(config, agent, metrics, Clock.systemUTC())) {
+      try (AgentDaemon daemon = new AgentDaemon(agent, AgentDaemon.Companion.NONE)) {
         int port = daemon.start();
         await().atMost(Duration.ofSeconds(10)).until(() -> status(port).equals("UP"));
 
@@ -181,7 +181,7 @@ class LockOutageTest {
     List<RotationOutcome> events = new CopyOnWriteArrayList<>();
     try (FleetLock lock = config.lock().open(config.stateDir())) {
       Agent agent = new Agent(config, lock, Clock.systemUTC(), metrics, (o, b, w) -> events.add(o));
-      try (AgentDaemon daemon = new AgentDaemon(config, agent, metrics, Clock.systemUTC())) {
+      try (AgentDaemon daemon = new AgentDaemon(agent, AgentDaemon.Companion.NONE)) {
         int httpPort = daemon.start();
         await().atMost(Duration.ofSeconds(30)).until(() -> status(httpPort).equals("UP"));
 

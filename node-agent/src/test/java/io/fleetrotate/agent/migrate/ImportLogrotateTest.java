@@ -5,7 +5,7 @@ import static io.fleetrotate.agent.migrate.Imports.write;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.fleetrotate.agent.config.Codec;
+import io.fleetrotate.agent.compress.Codec;
 import io.fleetrotate.agent.config.FileConfig;
 import io.fleetrotate.agent.config.ReopenConfig;
 import java.nio.file.Path;

@@ -59,7 +59,7 @@ class ReportingDaemonTest {
               c, c.coordinator().orElseThrow(), metrics.registry(), Clock.systemUTC(), "test");
       try (LocalFleetLock lock = new LocalFleetLock(dir.resolve("locks"), 1)) {
         Agent agent = new Agent(c, lock, Clock.systemUTC(), metrics, reporter.listener());
-        try (AgentDaemon daemon = new AgentDaemon(c, agent, metrics, Clock.systemUTC(), reporter)) {
+        try (AgentDaemon daemon = new AgentDaemon(agent, reporter)) {
           int port = daemon.start();
 
           await().atMost(Duration.ofSeconds(30)).until(() -> !coordinator.stored().isEmpty());

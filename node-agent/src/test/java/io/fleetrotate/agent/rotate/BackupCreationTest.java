@@ -3,7 +3,7 @@ package io.fleetrotate.agent.rotate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.fleetrotate.agent.compress.CompressionCodec;
+import io.fleetrotate.agent.compress.Codec;
 import io.fleetrotate.agent.compress.CompressionFailure;
 import io.fleetrotate.agent.compress.CompressionRequest;
 import io.fleetrotate.agent.compress.Compressor;
@@ -81,7 +81,7 @@ class BackupCreationTest {
                     .compress(
                         backup,
                         tmp,
-                        new CompressionRequest(CompressionCodec.GZIP, 1, 0),
+                        new CompressionRequest(Codec.GZIP, 1, 0),
                         ProgressListener.NONE))
         .isInstanceOf(CompressionFailure.class);
 
@@ -101,7 +101,7 @@ class BackupCreationTest {
                     .compress(
                         backup,
                         target,
-                        new CompressionRequest(CompressionCodec.GZIP, 1, 0),
+                        new CompressionRequest(Codec.GZIP, 1, 0),
                         ProgressListener.NONE))
         .isInstanceOf(CompressionFailure.class);
 

@@ -2,8 +2,8 @@ package io.fleetrotate.agent.rotate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fleetrotate.agent.compress.Codec;
 import io.fleetrotate.agent.compress.Compressor;
-import io.fleetrotate.agent.config.Codec;
 import io.fleetrotate.proto.Result;
 import io.fleetrotate.proto.Trigger;
 import java.nio.file.Files;

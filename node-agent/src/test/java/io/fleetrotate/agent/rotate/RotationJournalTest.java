@@ -2,7 +2,7 @@ package io.fleetrotate.agent.rotate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fleetrotate.agent.config.Codec;
+import io.fleetrotate.agent.compress.Codec;
 import io.fleetrotate.proto.Trigger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -3,7 +3,7 @@ package io.fleetrotate.agent.rotate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fleetrotate.agent.compress.CompressionCodec;
+import io.fleetrotate.agent.compress.Codec;
 import io.fleetrotate.agent.compress.CompressionRequest;
 import io.fleetrotate.agent.compress.Compressor;
 import io.fleetrotate.agent.compress.ProgressListener;
@@ -85,7 +85,7 @@ class SymlinkSwapRaceTest {
             "g",
             move,
             NoneReopener.INSTANCE,
-            Optional.of(new CompressionRequest(CompressionCodec.GZIP, 1, 0)),
+            Optional.of(new CompressionRequest(Codec.GZIP, 1, 0)),
             false,
             new BackupNaming(live, logs, "yyyyMMdd-HHmmss", ZoneOffset.UTC),
             RetentionPolicy.KEEP_ALL,
