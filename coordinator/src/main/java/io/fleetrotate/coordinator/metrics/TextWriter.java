@@ -1,11 +1,25 @@
 package io.fleetrotate.coordinator.metrics;
 
-/** Writes Prometheus text format (0.0.4) samples without building objects per sample. */
-final class TextWriter {
-  private final StringBuilder out;
+import java.nio.charset.StandardCharsets;
 
-  TextWriter(StringBuilder out) {
-    this.out = out;
+/**
+ * Writes Prometheus text format (0.0.4) samples without building objects per sample, into an {@link
+ * Exposition} in pieces of a few kilobytes; {@link #flush} after the last.
+ */
+final class TextWriter {
+  private static final int FLUSH_CHARS = 16 * 1024;
+
+  private final StringBuilder out = new StringBuilder(FLUSH_CHARS + 1024);
+  private final Exposition sink;
+
+  TextWriter(Exposition sink) {
+    this.sink = sink;
+  }
+
+  /** Hands what is written so far to the exposition. */
+  void flush() {
+    sink.write(out.toString().getBytes(StandardCharsets.UTF_8));
+    out.setLength(0);
   }
 
   void family(String name, String type, String help) {
@@ -31,6 +45,9 @@ final class TextWriter {
     out.append(' ');
     value(value);
     out.append('\n');
+    if (out.length() >= FLUSH_CHARS) {
+      flush();
+    }
   }
 
   private void value(double v) {
