@@ -142,9 +142,7 @@ public final class CoordinatorMetrics {
     } catch (IOException e) {
       throw new UncheckedIOException("an exposition in memory cannot fail to write", e);
     }
-    TextWriter w = new TextWriter(out);
-    renderFleet(w);
-    w.flush();
+    renderFleet(new TextWriter(out));
     return out;
   }
 

@@ -1,64 +1,59 @@
 package io.fleetrotate.coordinator.metrics;
 
-import java.nio.charset.StandardCharsets;
-
 /**
- * Writes Prometheus text format (0.0.4) samples without building objects per sample, into an {@link
- * Exposition} in pieces of a few kilobytes; {@link #flush} after the last.
+ * Writes Prometheus text format (0.0.4) samples straight into an {@link Exposition}, without
+ * building objects per sample.
  */
 final class TextWriter {
-  private static final int FLUSH_CHARS = 16 * 1024;
+  private final Exposition out;
+  private final StringBuilder escaped = new StringBuilder();
 
-  private final StringBuilder out = new StringBuilder(FLUSH_CHARS + 1024);
-  private final Exposition sink;
-
-  TextWriter(Exposition sink) {
-    this.sink = sink;
-  }
-
-  /** Hands what is written so far to the exposition. */
-  void flush() {
-    sink.write(out.toString().getBytes(StandardCharsets.UTF_8));
-    out.setLength(0);
+  TextWriter(Exposition out) {
+    this.out = out;
   }
 
   void family(String name, String type, String help) {
-    out.append("# HELP ").append(name).append(' ').append(help).append('\n');
-    out.append("# TYPE ").append(name).append(' ').append(type).append('\n');
+    out.text("# HELP ");
+    out.text(name);
+    out.write(' ');
+    out.text(help);
+    out.text("\n# TYPE ");
+    out.text(name);
+    out.write(' ');
+    out.text(type);
+    out.write('\n');
   }
 
   /** One sample; {@code labels} alternates names and values. */
   void sample(String name, double value, String... labels) {
-    out.append(name);
+    out.text(name);
     if (labels.length > 0) {
-      out.append('{');
+      out.write('{');
       for (int i = 0; i < labels.length; i += 2) {
         if (i > 0) {
-          out.append(',');
+          out.write(',');
         }
-        out.append(labels[i]).append("=\"");
+        out.text(labels[i]);
+        out.text("=\"");
         escape(labels[i + 1]);
-        out.append('"');
+        out.write('"');
       }
-      out.append('}');
+      out.write('}');
     }
-    out.append(' ');
+    out.write(' ');
     value(value);
-    out.append('\n');
-    if (out.length() >= FLUSH_CHARS) {
-      flush();
-    }
+    out.write('\n');
   }
 
   private void value(double v) {
     if (Double.isNaN(v)) {
-      out.append("NaN");
+      out.text("NaN");
     } else if (Double.isInfinite(v)) {
-      out.append(v > 0 ? "+Inf" : "-Inf");
+      out.text(v > 0 ? "+Inf" : "-Inf");
     } else if (v == Math.rint(v) && Math.abs(v) < 1e15) {
-      out.append((long) v);
+      out.number((long) v);
     } else {
-      out.append(v);
+      out.text(Double.toString(v));
     }
   }
 
@@ -69,28 +64,31 @@ final class TextWriter {
    */
   private void escape(String s) {
     if (isPlain(s)) {
-      out.append(s);
+      out.text(s);
       return;
     }
+    StringBuilder e = escaped;
+    e.setLength(0);
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
       switch (c) {
-        case '\\' -> out.append("\\\\");
-        case '"' -> out.append("\\\"");
-        case '\n' -> out.append("\\n");
+        case '\\' -> e.append("\\\\");
+        case '"' -> e.append("\\\"");
+        case '\n' -> e.append("\\n");
         default -> {
           if (Character.isHighSurrogate(c)
               && i + 1 < s.length()
               && Character.isLowSurrogate(s.charAt(i + 1))) {
-            out.append(c).append(s.charAt(++i));
+            e.append(c).append(s.charAt(++i));
           } else if (Character.isISOControl(c) || Character.isSurrogate(c)) {
-            out.append('?');
+            e.append('?');
           } else {
-            out.append(c);
+            e.append(c);
           }
         }
       }
     }
+    out.text(e.toString());
   }
 
   private static boolean isPlain(String s) {

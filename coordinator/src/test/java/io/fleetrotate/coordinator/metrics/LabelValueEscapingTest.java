@@ -25,9 +25,7 @@ class LabelValueEscapingTest {
 
   private static String written(Consumer<TextWriter> samples) {
     Exposition out = new Exposition();
-    TextWriter w = new TextWriter(out);
-    samples.accept(w);
-    w.flush();
+    samples.accept(new TextWriter(out));
     return out.text();
   }
 }
