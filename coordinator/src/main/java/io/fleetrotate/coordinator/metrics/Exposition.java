@@ -56,22 +56,48 @@ public final class Exposition extends OutputStream {
     }
   }
 
-  /** Appends {@code s} as UTF-8: byte by byte while it is ASCII, as it nearly always is. */
+  /** Appends {@code s} as UTF-8. */
   void text(String s) {
+    if (isAscii(s)) {
+      ascii(s);
+    } else {
+      write(s.getBytes(StandardCharsets.UTF_8));
+    }
+  }
+
+  private static boolean isAscii(String s) {
     for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (c >= 0x80) {
-        write(s.substring(i).getBytes(StandardCharsets.UTF_8));
-        return;
+      if (s.charAt(i) >= 0x80) {
+        return false;
       }
-      write(c);
+    }
+    return true;
+  }
+
+  /**
+   * Appends {@code s}, which must be ASCII (names, numbers, checked label values): copied as its
+   * chars' low bytes, which for ASCII is its UTF-8, in one array copy per chunk.
+   */
+  @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int): exact for ASCII
+  void ascii(String s) {
+    int from = 0;
+    while (from < s.length()) {
+      if (pos == chunk.length) {
+        full.add(chunk);
+        chunk = new byte[CHUNK_BYTES];
+        pos = 0;
+      }
+      int n = Math.min(s.length() - from, chunk.length - pos);
+      s.getBytes(from, from + n, chunk, pos);
+      pos += n;
+      from += n;
     }
   }
 
   /** Appends {@code v} in decimal. */
   void number(long v) {
     if (v == Long.MIN_VALUE) {
-      text(Long.toString(v));
+      ascii(Long.toString(v));
       return;
     }
     if (v < 0) {

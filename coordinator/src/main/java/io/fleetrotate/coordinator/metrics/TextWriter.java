@@ -12,29 +12,30 @@ final class TextWriter {
     this.out = out;
   }
 
+  /** Names, types and help texts are the coordinator's own, in ASCII. */
   void family(String name, String type, String help) {
-    out.text("# HELP ");
-    out.text(name);
+    out.ascii("# HELP ");
+    out.ascii(name);
     out.write(' ');
-    out.text(help);
-    out.text("\n# TYPE ");
-    out.text(name);
+    out.ascii(help);
+    out.ascii("\n# TYPE ");
+    out.ascii(name);
     out.write(' ');
-    out.text(type);
+    out.ascii(type);
     out.write('\n');
   }
 
   /** One sample; {@code labels} alternates names and values. */
   void sample(String name, double value, String... labels) {
-    out.text(name);
+    out.ascii(name);
     if (labels.length > 0) {
       out.write('{');
       for (int i = 0; i < labels.length; i += 2) {
         if (i > 0) {
           out.write(',');
         }
-        out.text(labels[i]);
-        out.text("=\"");
+        out.ascii(labels[i]);
+        out.ascii("=\"");
         escape(labels[i + 1]);
         out.write('"');
       }
@@ -47,13 +48,13 @@ final class TextWriter {
 
   private void value(double v) {
     if (Double.isNaN(v)) {
-      out.text("NaN");
+      out.ascii("NaN");
     } else if (Double.isInfinite(v)) {
-      out.text(v > 0 ? "+Inf" : "-Inf");
+      out.ascii(v > 0 ? "+Inf" : "-Inf");
     } else if (v == Math.rint(v) && Math.abs(v) < 1e15) {
       out.number((long) v);
     } else {
-      out.text(Double.toString(v));
+      out.ascii(Double.toString(v));
     }
   }
 
@@ -64,7 +65,7 @@ final class TextWriter {
    */
   private void escape(String s) {
     if (isPlain(s)) {
-      out.text(s);
+      out.ascii(s);
       return;
     }
     StringBuilder e = escaped;
@@ -91,10 +92,11 @@ final class TextWriter {
     out.text(e.toString());
   }
 
+  /** ASCII that needs no escape: written as it is. */
   private static boolean isPlain(String s) {
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
-      if (c == '\\' || c == '"' || Character.isISOControl(c) || Character.isSurrogate(c)) {
+      if (c >= 0x7f || c < 0x20 || c == '\\' || c == '"') {
         return false;
       }
     }
