@@ -7,6 +7,7 @@ import io.fleetrotate.coordinator.alert.AlertEngine;
 import io.fleetrotate.coordinator.alert.NoticeDispatcher;
 import io.fleetrotate.coordinator.api.ApiDependencies;
 import io.fleetrotate.coordinator.api.ApiVerticle;
+import io.fleetrotate.coordinator.api.Unavailable;
 import io.fleetrotate.coordinator.cluster.ClusterCommands;
 import io.fleetrotate.coordinator.cluster.ClusterFiringStates;
 import io.fleetrotate.coordinator.cluster.ClusterMember;
@@ -175,13 +176,20 @@ public final class Coordinator implements AutoCloseable {
     if (member == null) {
       return new JsonObject().put("cluster", new JsonObject().put("enabled", false));
     }
-    return new JsonObject()
-        .put(
-            "cluster",
-            new JsonObject()
-                .put("enabled", true)
-                .put("members", member.members())
-                .put("leader", member.isLeader()));
+    JsonObject cluster = new JsonObject().put("enabled", true);
+    try {
+      cluster
+          .put("members", member.members())
+          .put("leader", member.isLeader())
+          .put("available", true);
+    } catch (RuntimeException e) {
+      if (Unavailable.sentence(e).isEmpty()) {
+        throw e;
+      }
+      // Health says what is wrong rather than failing: this member is out of its cluster.
+      cluster.put("available", false);
+    }
+    return new JsonObject().put("cluster", cluster);
   }
 
   private void serve() throws Exception {

@@ -16,6 +16,7 @@ import io.fleetrotate.coordinator.history.RotationPage;
 import io.fleetrotate.coordinator.history.RotationQuery;
 import io.fleetrotate.coordinator.mcp.McpEndpoint;
 import io.fleetrotate.coordinator.metrics.CoordinatorMetrics;
+import io.fleetrotate.coordinator.metrics.Exposition;
 import io.fleetrotate.proto.EventAck;
 import io.fleetrotate.proto.EventBatch;
 import io.fleetrotate.proto.HeartbeatReply;
@@ -43,7 +44,6 @@ import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -69,7 +69,6 @@ public final class ApiVerticle extends VerticleBase {
   private static final int INLINE_DECODE_BYTES = 64 * 1024;
   private static final int RECENT_ROTATIONS = 20;
   private static final int EXPORT_PAGE_ROWS = 500;
-  private static final String STORE_RETRY_AFTER_SECONDS = "5";
   // Admin bodies are held to the wire codec's standard: one value per key, nothing after the
   // document.
   private static final ObjectMapper MAPPER =
@@ -614,13 +613,35 @@ public final class ApiVerticle extends VerticleBase {
     ctx.response().putHeader("content-type", JSON).end(health.toBuffer());
   }
 
+  /**
+   * Rendered on a worker, and compressed there for a scraper that accepts gzip (as Prometheus does:
+   * the server's own compressor would spend an event loop's time on megabytes), then sent chunk by
+   * chunk (several megabytes at ten thousand nodes).
+   */
   private void metrics(RoutingContext ctx) {
-    blocking(() -> deps.metrics().scrape())
+    String accepted = ctx.request().getHeader("accept-encoding");
+    boolean gzip = accepted != null && accepted.toLowerCase(java.util.Locale.ROOT).contains("gzip");
+    blocking(
+            () -> {
+              Exposition text = deps.metrics().exposition();
+              return gzip ? text.gzipped() : text;
+            })
         .onSuccess(
-            text ->
-                ctx.response()
-                    .putHeader("content-type", CoordinatorMetrics.contentType())
-                    .end(text))
+            text -> {
+              HttpServerResponse response =
+                  ctx.response()
+                      .putHeader("content-type", CoordinatorMetrics.contentType())
+                      .putHeader("content-length", Long.toString(text.length()));
+              if (gzip) {
+                // Already encoded: the server's compressor leaves it as it is.
+                response.putHeader("content-encoding", "gzip");
+              }
+              List<Buffer> chunks = text.chunks();
+              for (int i = 0; i < chunks.size() - 1; i++) {
+                response.write(chunks.get(i));
+              }
+              response.end(chunks.get(chunks.size() - 1));
+            })
         .onFailure(ctx::fail);
   }
 
@@ -704,14 +725,14 @@ public final class ApiVerticle extends VerticleBase {
       ctx.response().putHeader("connection", "close");
       ctx.addEndHandler(ignored -> ctx.request().connection().close());
       error(ctx, 400, "the request is not valid HTTP (malformed framing or body); resend it", null);
-    } else if (t instanceof IOException || t instanceof UncheckedIOException) {
-      log.error(
-          "storage failed while serving {} {}", ctx.request().method(), ctx.request().path(), t);
+    } else if (t != null && Unavailable.sentence(t).isPresent()) {
+      log.warn(
+          "answered 503 to {} {}: {}", ctx.request().method(), ctx.request().path(), t.toString());
       // Agents keep the events in their outbox and send them again after the Retry-After.
       if (!ctx.response().headWritten()) {
-        ctx.response().putHeader("retry-after", STORE_RETRY_AFTER_SECONDS);
+        ctx.response().putHeader("retry-after", Unavailable.RETRY_AFTER_SECONDS);
       }
-      error(ctx, 503, "the coordinator cannot store data right now; retry later", null);
+      error(ctx, 503, Unavailable.sentence(t).get(), null);
     } else {
       log.error("bug while serving {} {}", ctx.request().method(), ctx.request().path(), t);
       error(ctx, 500, "internal error; the coordinator logged the details", null);

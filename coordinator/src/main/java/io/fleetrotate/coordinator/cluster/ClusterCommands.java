@@ -64,8 +64,7 @@ public final class ClusterCommands implements PendingCommands {
 
   @Override
   public CompletionStage<List<Command>> take(String nodeId) {
-    return map.removeAsync(nodeId)
-        .toCompletableFuture()
+    return ClusterMember.started(() -> map.removeAsync(nodeId))
         .orTimeout(TAKE_TIMEOUT_SECONDS, TimeUnit.SECONDS)
         .handle(
             (held, error) -> {

@@ -10,6 +10,9 @@ import io.fleetrotate.coordinator.config.CoordinatorConfig;
 import io.fleetrotate.lock.member.LeaseMaps;
 import java.time.Duration;
 import java.util.Iterator;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 
 /**
  * The coordinator's embedded Hazelcast member. It is what agents join as clients for their lock
@@ -113,6 +116,18 @@ public final class ClusterMember implements AutoCloseable {
     }
     Iterator<Member> it = hazelcast.getCluster().getMembers().iterator();
     return it.hasNext() && it.next().localMember();
+  }
+
+  /**
+   * The stage of an asynchronous cluster operation; failed, not thrown, when the operation refuses
+   * at once (this member shut down or left the cluster), so callers handle one kind of failure.
+   */
+  static <T> CompletableFuture<T> started(Supplier<CompletionStage<T>> operation) {
+    try {
+      return operation.get().toCompletableFuture();
+    } catch (RuntimeException notRunning) {
+      return CompletableFuture.failedFuture(notRunning);
+    }
   }
 
   /** Leaves the cluster gracefully, handing this member's partitions to the others. */

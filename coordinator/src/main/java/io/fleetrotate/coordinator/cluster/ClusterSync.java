@@ -167,8 +167,8 @@ public final class ClusterSync {
       return CompletableFuture.completedFuture(null);
     }
     if (sharedStore) {
-      announced
-          .publishAsync(new String(codec.encodeEvents(fresh), StandardCharsets.UTF_8))
+      String json = new String(codec.encodeEvents(fresh), StandardCharsets.UTF_8);
+      ClusterMember.started(() -> announced.publishAsync(json))
           .whenComplete(
               (ok, error) -> {
                 if (error != null) {
@@ -184,9 +184,7 @@ public final class ClusterSync {
     for (RotationEvent e : fresh) {
       batch.put(e.eventId().toString(), new String(codec.encode(e), StandardCharsets.UTF_8));
     }
-    return events
-        .putAllAsync(batch)
-        .toCompletableFuture()
+    return ClusterMember.started(() -> events.putAllAsync(batch))
         .orTimeout(PUBLISH_TIMEOUT_SECONDS, java.util.concurrent.TimeUnit.SECONDS)
         .handle(
             (ok, error) -> {

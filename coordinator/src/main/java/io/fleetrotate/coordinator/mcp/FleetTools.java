@@ -9,6 +9,7 @@ import io.fleetrotate.coordinator.alert.Notices;
 import io.fleetrotate.coordinator.api.ApiDependencies;
 import io.fleetrotate.coordinator.api.ApiException;
 import io.fleetrotate.coordinator.api.QueryParams;
+import io.fleetrotate.coordinator.api.Unavailable;
 import io.fleetrotate.coordinator.api.Views;
 import io.fleetrotate.coordinator.fleet.FleetState;
 import io.fleetrotate.coordinator.fleet.FleetState.FleetSummary;
@@ -42,6 +43,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.BiFunction;
@@ -175,6 +177,13 @@ final class FleetTools {
     } catch (McpError e) {
       throw e;
     } catch (RuntimeException e) {
+      Optional<String> unavailable = Unavailable.sentence(e);
+      if (unavailable.isPresent()) {
+        log.warn("MCP tool {}: {}", name, e.toString());
+        throw McpError.builder(McpSchema.ErrorCodes.INTERNAL_ERROR)
+            .message(unavailable.get())
+            .build();
+      }
       log.error("MCP tool {} failed", name, e);
       throw McpError.builder(McpSchema.ErrorCodes.INTERNAL_ERROR)
           .message("internal error in " + name + "; the coordinator logged the details")

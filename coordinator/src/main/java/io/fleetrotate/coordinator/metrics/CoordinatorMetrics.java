@@ -2,6 +2,7 @@ package io.fleetrotate.coordinator.metrics;
 
 import io.fleetrotate.coordinator.alert.AlertEngine;
 import io.fleetrotate.coordinator.alert.Severity;
+import io.fleetrotate.coordinator.api.Unavailable;
 import io.fleetrotate.coordinator.fleet.FleetState;
 import io.fleetrotate.coordinator.fleet.FleetState.FleetSummary;
 import io.fleetrotate.coordinator.fleet.NodeState;
@@ -17,10 +18,15 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The coordinator's Prometheus metrics, {@code fleetrotate_} prefixed.
@@ -32,6 +38,7 @@ import java.util.Map;
  * written once with its HELP and TYPE, in the text format {@code promtool check metrics} accepts.
  */
 public final class CoordinatorMetrics {
+  private static final Logger log = LoggerFactory.getLogger(CoordinatorMetrics.class);
   private static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
   private final PrometheusMeterRegistry registry =
@@ -124,18 +131,29 @@ public final class CoordinatorMetrics {
     }
   }
 
-  /** The whole exposition: Micrometer's meters, then the series rendered from the fleet state. */
-  public String scrape() {
-    StringBuilder out = new StringBuilder(64 * 1024 + fleet.allNodes().size() * 700);
-    out.append(registry.scrape());
-    renderFleet(out);
-    return out.toString();
+  /**
+   * The whole exposition, in chunks: Micrometer's meters, then the series rendered from the fleet
+   * state. Walks the whole fleet: call it on a worker thread.
+   */
+  public Exposition exposition() {
+    Exposition out = new Exposition();
+    try {
+      registry.scrape(out);
+    } catch (IOException e) {
+      throw new UncheckedIOException("an exposition in memory cannot fail to write", e);
+    }
+    renderFleet(new TextWriter(out));
+    return out;
   }
 
-  private void renderFleet(StringBuilder out) {
+  /** The whole exposition as one string. */
+  public String scrape() {
+    return exposition().text();
+  }
+
+  private void renderFleet(TextWriter w) {
     Instant now = fleet.clock().instant();
     FleetSummary summary = fleet.summary();
-    TextWriter w = new TextWriter(out);
 
     w.family("fleetrotate_nodes", "gauge", "Nodes by liveness state");
     for (NodeState s : NodeState.values()) {
@@ -157,12 +175,18 @@ public final class CoordinatorMetrics {
     w.sample("fleetrotate_fleet_rotation_success_ratio", ratio(summary.lastHour()), "window", "1h");
     w.sample("fleetrotate_fleet_rotation_success_ratio", ratio(summary.lastDay()), "window", "24h");
 
-    AlertEngine engine = alerts;
     w.family("fleetrotate_alerts_firing", "gauge", "Alerts firing, by severity");
-    Map<Severity, Integer> firing = engine == null ? Map.of() : engine.firingBySeverity();
-    for (Severity s : Severity.values()) {
-      w.sample("fleetrotate_alerts_firing", firing.getOrDefault(s, 0), "severity", s.wireName());
-    }
+    firingBySeverity()
+        .ifPresent(
+            firing -> {
+              for (Severity s : Severity.values()) {
+                w.sample(
+                    "fleetrotate_alerts_firing",
+                    firing.getOrDefault(s, 0),
+                    "severity",
+                    s.wireName());
+              }
+            });
 
     List<TrackedNode> nodes = fleet.nodes();
     w.family(
@@ -258,6 +282,26 @@ public final class CoordinatorMetrics {
       if (t.attempts() > 0) {
         w.sample("fleetrotate_node_rotation_success_ratio", t.ratio(), "node", n.nodeId());
       }
+    }
+  }
+
+  /**
+   * The alert counts; none while the cluster holding them cannot be reached: the family is then
+   * without samples and every other series is still served.
+   */
+  private Optional<Map<Severity, Integer>> firingBySeverity() {
+    AlertEngine engine = alerts;
+    if (engine == null) {
+      return Optional.of(Map.of());
+    }
+    try {
+      return Optional.of(engine.firingBySeverity());
+    } catch (RuntimeException e) {
+      if (Unavailable.sentence(e).isEmpty()) {
+        throw e;
+      }
+      log.warn("scrape without fleetrotate_alerts_firing: {}", e.toString());
+      return Optional.empty();
     }
   }
 

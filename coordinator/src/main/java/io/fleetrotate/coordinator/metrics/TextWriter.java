@@ -1,47 +1,60 @@
 package io.fleetrotate.coordinator.metrics;
 
-/** Writes Prometheus text format (0.0.4) samples without building objects per sample. */
+/**
+ * Writes Prometheus text format (0.0.4) samples straight into an {@link Exposition}, without
+ * building objects per sample.
+ */
 final class TextWriter {
-  private final StringBuilder out;
+  private final Exposition out;
+  private final StringBuilder escaped = new StringBuilder();
 
-  TextWriter(StringBuilder out) {
+  TextWriter(Exposition out) {
     this.out = out;
   }
 
+  /** Names, types and help texts are the coordinator's own, in ASCII. */
   void family(String name, String type, String help) {
-    out.append("# HELP ").append(name).append(' ').append(help).append('\n');
-    out.append("# TYPE ").append(name).append(' ').append(type).append('\n');
+    out.ascii("# HELP ");
+    out.ascii(name);
+    out.write(' ');
+    out.ascii(help);
+    out.ascii("\n# TYPE ");
+    out.ascii(name);
+    out.write(' ');
+    out.ascii(type);
+    out.write('\n');
   }
 
   /** One sample; {@code labels} alternates names and values. */
   void sample(String name, double value, String... labels) {
-    out.append(name);
+    out.ascii(name);
     if (labels.length > 0) {
-      out.append('{');
+      out.write('{');
       for (int i = 0; i < labels.length; i += 2) {
         if (i > 0) {
-          out.append(',');
+          out.write(',');
         }
-        out.append(labels[i]).append("=\"");
+        out.ascii(labels[i]);
+        out.ascii("=\"");
         escape(labels[i + 1]);
-        out.append('"');
+        out.write('"');
       }
-      out.append('}');
+      out.write('}');
     }
-    out.append(' ');
+    out.write(' ');
     value(value);
-    out.append('\n');
+    out.write('\n');
   }
 
   private void value(double v) {
     if (Double.isNaN(v)) {
-      out.append("NaN");
+      out.ascii("NaN");
     } else if (Double.isInfinite(v)) {
-      out.append(v > 0 ? "+Inf" : "-Inf");
+      out.ascii(v > 0 ? "+Inf" : "-Inf");
     } else if (v == Math.rint(v) && Math.abs(v) < 1e15) {
-      out.append((long) v);
+      out.number((long) v);
     } else {
-      out.append(v);
+      out.ascii(Double.toString(v));
     }
   }
 
@@ -52,34 +65,38 @@ final class TextWriter {
    */
   private void escape(String s) {
     if (isPlain(s)) {
-      out.append(s);
+      out.ascii(s);
       return;
     }
+    StringBuilder e = escaped;
+    e.setLength(0);
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
       switch (c) {
-        case '\\' -> out.append("\\\\");
-        case '"' -> out.append("\\\"");
-        case '\n' -> out.append("\\n");
+        case '\\' -> e.append("\\\\");
+        case '"' -> e.append("\\\"");
+        case '\n' -> e.append("\\n");
         default -> {
           if (Character.isHighSurrogate(c)
               && i + 1 < s.length()
               && Character.isLowSurrogate(s.charAt(i + 1))) {
-            out.append(c).append(s.charAt(++i));
+            e.append(c).append(s.charAt(++i));
           } else if (Character.isISOControl(c) || Character.isSurrogate(c)) {
-            out.append('?');
+            e.append('?');
           } else {
-            out.append(c);
+            e.append(c);
           }
         }
       }
     }
+    out.text(e.toString());
   }
 
+  /** ASCII that needs no escape: written as it is. */
   private static boolean isPlain(String s) {
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
-      if (c == '\\' || c == '"' || Character.isISOControl(c) || Character.isSurrogate(c)) {
+      if (c >= 0x7f || c < 0x20 || c == '\\' || c == '"') {
         return false;
       }
     }

@@ -7,12 +7,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fleetrotate.coordinator.Coordinator;
 import io.fleetrotate.coordinator.Http;
 import io.fleetrotate.coordinator.MutableClock;
+import io.fleetrotate.coordinator.Wire;
 import io.fleetrotate.coordinator.config.ConfigLoader;
 import io.fleetrotate.coordinator.config.CoordinatorConfig;
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Map;
+import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -102,5 +110,52 @@ class MetricsAuthTest {
     assertThat(probe.json().getString("status")).isEqualTo("UP");
     assertThat(probe.json().containsKey("nodes")).isFalse();
     assertThat(withToken.json().getInteger("nodes")).isZero();
+  }
+
+  /**
+   * A scraper that accepts gzip (Prometheus does) gets the exposition compressed on a worker
+   * thread, once, and whole; one that does not gets the text as it is.
+   */
+  @Test
+  void aScraperAcceptingGzipGetsTheWholeExpositionCompressedOnce() throws Exception {
+    start("");
+    for (int i = 0; i < 300; i++) {
+      assertThat(
+              http.post(
+                      "/api/v1/heartbeats",
+                      AGENT,
+                      Wire.heartbeatJson("n" + i, Instant.parse("2026-11-21T09:00:00Z"), 0.5))
+                  .status())
+          .isEqualTo(200);
+    }
+
+    HttpResponse<byte[]> gzipped = scrape("gzip, deflate");
+    assertThat(gzipped.statusCode()).isEqualTo(200);
+    assertThat(gzipped.headers().firstValue("content-encoding")).hasValue("gzip");
+    String text;
+    try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(gzipped.body()))) {
+      text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+    HttpResponse<byte[]> plain = scrape(null);
+    assertThat(plain.headers().firstValue("content-encoding")).isEmpty();
+    String plainText = new String(plain.body(), StandardCharsets.UTF_8);
+
+    assertThat(text)
+        .contains("fleetrotate_nodes{state=\"up\"} 300")
+        .contains("fleetrotate_node_disk_used_ratio{node=\"n299\"")
+        .endsWith("\n")
+        .isEqualTo(plainText);
+    assertThat(gzipped.body().length).isLessThan(plain.body().length / 4);
+  }
+
+  private HttpResponse<byte[]> scrape(String acceptEncoding) throws Exception {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + coordinator.port() + "/metrics"))
+            .header("authorization", "Bearer " + ADMIN);
+    if (acceptEncoding != null) {
+      request.header("accept-encoding", acceptEncoding);
+    }
+    return HttpClient.newHttpClient()
+        .send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
   }
 }
