@@ -83,18 +83,36 @@ public final class FleetLoad {
 
   // ---- ingest ----
 
+  /** Which events to send, from the options both ingest and preload take. */
+  record Range(int agents, long from, long to, int batch, int concurrency, Instant start, long stepNanos) {
+    static Range of(Map<String, String> o, int defaultBatch) {
+      long to = Long.parseLong(o.get("to"));
+      long total = Long.parseLong(o.getOrDefault("total", "" + to));
+      return new Range(
+          Integer.parseInt(o.getOrDefault("agents", "10000")),
+          Long.parseLong(o.getOrDefault("from", "0")),
+          to,
+          Integer.parseInt(o.getOrDefault("batch", "" + defaultBatch)),
+          Integer.parseInt(o.getOrDefault("concurrency", "8")),
+          Instant.ofEpochMilli(Long.parseLong(o.get("epoch-ms"))).minus(SPAN),
+          SPAN.toNanos() / Math.max(1, total));
+    }
+
+    /** Events [i, min(to, i + batch)) as the JSON array an agent posts. */
+    String batchAt(long i) {
+      return FleetLoad.batch(i, Math.min(to, i + batch), agents, start, stepNanos);
+    }
+  }
+
   void ingest(String url, String token, Map<String, String> o) throws Exception {
-    int agents = Integer.parseInt(o.getOrDefault("agents", "10000"));
-    long from = Long.parseLong(o.getOrDefault("from", "0"));
-    long to = Long.parseLong(o.get("to"));
-    long total = Long.parseLong(o.getOrDefault("total", "" + to));
-    long epochMs = Long.parseLong(o.get("epoch-ms"));
-    int batch = Integer.parseInt(o.getOrDefault("batch", "500"));
-    int concurrency = Integer.parseInt(o.getOrDefault("concurrency", "8"));
+    Range range = Range.of(o, 500);
+    int agents = range.agents();
+    long from = range.from();
+    long to = range.to();
+    int batch = range.batch();
+    int concurrency = range.concurrency();
     String heartbeats = o.get("heartbeats");
     boolean ack = !o.containsKey("no-ack");
-    Instant start = Instant.ofEpochMilli(epochMs).minus(SPAN);
-    long stepNanos = SPAN.toNanos() / Math.max(1, total);
 
     ScheduledExecutorService beats = null;
     if (heartbeats != null) {
@@ -126,9 +144,8 @@ public final class FleetLoad {
     Semaphore slots = new Semaphore(concurrency);
     long t0 = System.nanoTime();
     for (long i = from; i < to; i += batch) {
-      long end = Math.min(to, i + batch);
-      String json = batch(i, end, agents, start, stepNanos);
-      int size = (int) (end - i);
+      String json = range.batchAt(i);
+      int size = (int) (Math.min(to, i + batch) - i);
       // The coordinator's ack lists every id (4 dashes each); the no-op server answers {}.
       send(slots, post(url, token, json), r -> r.statusCode() == 200 && (!ack || count(r.body(), "-") >= size * 4));
     }
@@ -289,15 +306,9 @@ public final class FleetLoad {
 /** The preload command: back-dated events through the coordinator's own decoder and store. */
 final class Preload {
   static void run(String type, String where, Map<String, String> o) throws Exception {
-    int agents = Integer.parseInt(o.getOrDefault("agents", "10000"));
-    long from = Long.parseLong(o.getOrDefault("from", "0"));
-    long to = Long.parseLong(o.get("to"));
-    long total = Long.parseLong(o.getOrDefault("total", "" + to));
-    long epochMs = Long.parseLong(o.get("epoch-ms"));
-    int batch = Integer.parseInt(o.getOrDefault("batch", "10000"));
-    int concurrency = Integer.parseInt(o.getOrDefault("concurrency", "8"));
-    Instant start = Instant.ofEpochMilli(epochMs).minus(FleetLoad.SPAN);
-    long stepNanos = FleetLoad.SPAN.toNanos() / Math.max(1, total);
+    FleetLoad.Range range = FleetLoad.Range.of(o, 10_000);
+    long from = range.from();
+    long to = range.to();
     // The bench's coordinator keeps 31 days, so nothing preloaded is swept.
     java.time.Duration retention = FleetLoad.SPAN.plusDays(1);
     java.time.Clock clock = java.time.Clock.systemUTC();
@@ -316,15 +327,15 @@ final class Preload {
           new java.util.ArrayDeque<>();
       long stored = 0;
       long nextReport = from + 1_000_000;
-      for (long i = from; i < to; i += batch) {
-        long end = Math.min(to, i + batch);
-        String json = FleetLoad.batch(i, end, agents, start, stepNanos);
+      for (long i = from; i < to; i += range.batch()) {
+        long end = Math.min(to, i + range.batch());
+        String json = range.batchAt(i);
         var decoded = codec.decodeEventBatch(json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
         if (!decoded.rejected().isEmpty()) {
           throw new IllegalStateException("preload: the codec refused " + decoded.rejected().get(0));
         }
         flight.add(store.append(decoded.events()));
-        if (flight.size() >= concurrency) {
+        if (flight.size() >= range.concurrency()) {
           stored += flight.remove().get().size();
         }
         if (end >= nextReport) {
