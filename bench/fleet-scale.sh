@@ -2,7 +2,7 @@
 # The coordinator at fleet scale (issue 15), loopback only.
 #
 #   bench/fleet-scale.sh [--events N] [--agents N] [--runs N] [--store embedded|postgres|both]
-#                        [--batch N] [--concurrency N] [--samples N]
+#                        [--batch N] [--concurrency N] [--samples N] [--preload WINDOW]
 #
 # Defaults: the issue's fleet, 10,000 agents and 30 days of back-dated history (21,600,000 events:
 # 3 logs per agent rotating hourly), 3 runs, both stores. A full run is long (the events are
@@ -19,6 +19,15 @@
 # filter, node plus result=FAILED, /api/v1/fleet, /metrics. Then the same batches are posted to a
 # no-op endpoint (bench/api/NoopServer.java, the bench's own server: token check and body read,
 # no work), as the ceiling the machine allows. Figures are medians over the runs.
+#
+# --preload WINDOW: at full size all-HTTP ingest takes ~20 min per store per run, so the bulk goes
+# in without HTTP. Before each checkpoint C the coordinator is stopped and the events up to
+# C - WINDOW are preloaded by FleetLoad.java preload: the same JSON, decoded by the coordinator's
+# WireCodec and appended through its SqlHistoryStore (dedup by id, every index, group commit,
+# fsync) in batches of 10,000, 8 in flight. Then the coordinator starts on that store (its restart
+# time is printed: it reads the history back to count it), every agent registers again, and the
+# last WINDOW events before C go over HTTP as above: the ingest figure is that window's rate at
+# that history size. The preload rate is printed as preload_events_per_s.
 # Needs: java 17+ with jcmd, curl, python3; for postgres: Debian's postgresql (initdb, postgres).
 set -euo pipefail
 
@@ -30,6 +39,7 @@ STORES=both
 BATCH=500
 CONCURRENCY=8
 SAMPLES=200
+PRELOAD=0
 PORT=${BENCH_PORT:-18440}
 NOOP_PORT=${BENCH_NOOP_PORT:-18449}
 PG_PORT=${BENCH_PG_PORT:-18454}
@@ -42,6 +52,7 @@ while [ $# -gt 0 ]; do
     --batch) BATCH=$2; shift 2 ;;
     --concurrency) CONCURRENCY=$2; shift 2 ;;
     --samples) SAMPLES=$2; shift 2 ;;
+    --preload) PRELOAD=$2; shift 2 ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d'; exit 0 ;;
     *) echo "fleet-scale: unknown option $1; see --help" >&2; exit 2 ;;
   esac
@@ -49,6 +60,8 @@ done
 for n in "$EVENTS" "$AGENTS" "$RUNS" "$BATCH" "$CONCURRENCY" "$SAMPLES"; do
   [[ "$n" =~ ^[1-9][0-9]*$ ]] || { echo "fleet-scale: \"$n\" is not a count; give a whole number >= 1" >&2; exit 2; }
 done
+[ "$PRELOAD" = 0 ] || [[ "$PRELOAD" =~ ^[1-9][0-9]*$ ]] \
+  || { echo "fleet-scale: --preload \"$PRELOAD\" is not a count; give the HTTP window in events, e.g. 200000" >&2; exit 2; }
 [ "$BATCH" -le 10000 ] || { echo "fleet-scale: --batch $BATCH is above the coordinator's 10000 events per POST" >&2; exit 2; }
 case "$STORES" in
   embedded|postgres) ;;
@@ -71,7 +84,9 @@ WORK=${BENCH_WORK:-/tmp/fleetrotate-fleet-scale}
 rm -rf "$WORK"; mkdir -p "$WORK"
 AGENT=bench-agent-token-0123456789
 ADMIN=bench-admin-token-0123456789
-LOAD=(java -Xmx512m "$ROOT/bench/fleet/FleetLoad.java")
+# FleetLoad.java compiles against coordinator.jar (its preload command uses the store).
+LOAD=(java -Xmx512m -cp "$JAR" "$ROOT/bench/fleet/FleetLoad.java")
+PRELOADER=(java -Xmx2g -cp "$JAR" -Dfleetrotate.log.level=WARN "$ROOT/bench/fleet/FleetLoad.java" preload)
 RESULTS=$WORK/results.txt
 : >"$RESULTS"
 EPOCH_MS=$(($(date +%s) * 1000))
@@ -98,12 +113,12 @@ pg_start() {
 }
 pg_stop() { as_pg "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast stop >/dev/null 2>&1 || true; rm -rf "$PG_DIR"; PG_DIR=; }
 
-start_coordinator() { # store run -> sets PID
+pg_url() { echo "jdbc:postgresql://127.0.0.1:$PG_PORT/bench$1"; }
+start_coordinator() { # store run -> sets PID and STARTED_S
   local store=$1 run=$2 dir=$WORK/$1-$2
   mkdir -p "$dir/store"
   local store_yaml="{ dir: $dir/store, retention: 31d }"
   if [ "$store" = postgres ]; then
-    as_pg "$PG_BIN/createdb" -h 127.0.0.1 -p "$PG_PORT" -U fleetrotate "bench$run"
     store_yaml="{ type: postgres, dir: $dir/store, retention: 31d, url: \"jdbc:postgresql://127.0.0.1:$PG_PORT/bench$run\", user: fleetrotate }"
   fi
   cat >"$dir/coordinator.yaml" <<YAML
@@ -117,12 +132,14 @@ YAML
   java -Xmx384m ${BENCH_JAVA_OPTS:-} -Dfleetrotate.log.level=WARN -jar "$JAR" run --config "$dir/coordinator.yaml" >"$dir/coordinator.log" 2>&1 &
   PID=$!
   PIDS+=("$PID")
-  for _ in $(seq 1 300); do
-    curl -sf "http://127.0.0.1:$PORT/health" >/dev/null 2>&1 && return 0
+  local t0=$SECONDS
+  # A coordinator restarted on a big history reads it back before it listens.
+  for _ in $(seq 1 9000); do
+    curl -sf "http://127.0.0.1:$PORT/health" >/dev/null 2>&1 && { STARTED_S=$((SECONDS - t0)); return 0; }
     kill -0 "$PID" 2>/dev/null || { echo "fleet-scale: the coordinator did not start:"; cat "$dir/coordinator.log"; exit 1; }
     sleep 0.2
   done
-  echo "fleet-scale: the coordinator did not answer /health in 60 s"; exit 1
+  echo "fleet-scale: the coordinator did not answer /health in 30 min"; exit 1
 }
 stop() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
 
@@ -144,30 +161,47 @@ label() { python3 -c "import sys; n=int(sys.argv[1]); print(('%gM' % (n/1e6)) if
 
 run_store() { # store run
   local store=$1 run=$2 from=0 register=--register seconds_total=0
-  [ "$store" != postgres ] || pg_start
-  start_coordinator "$store" "$run"
+  [ "$store" != postgres ] || { pg_start; as_pg "$PG_BIN/createdb" -h 127.0.0.1 -p "$PG_PORT" -U fleetrotate "bench$run"; }
+  [ "$PRELOAD" != 0 ] || start_coordinator "$store" "$run"
   for to in $(checkpoints); do
-    local out
+    local out at
+    at=$(label "$to")
+    if [ "$PRELOAD" != 0 ]; then
+      local bulk=$((to - PRELOAD > from ? to - PRELOAD : from)) where=$WORK/$store-$run/store
+      [ "$store" = embedded ] || where=$(pg_url "$run")
+      if [ "$bulk" -gt "$from" ]; then
+        out=$("${PRELOADER[@]}" "$store" "$where" --agents "$AGENTS" --from "$from" --to "$bulk" \
+          --total "$EVENTS" --epoch-ms "$EPOCH_MS" --batch 10000 --concurrency 8 2>"$WORK/preload.log") \
+          || { echo "fleet-scale: the preload failed:"; tail -20 "$WORK/preload.log"; exit 1; }
+        record "$store" "$run" "$at" preload_events_per_s "$(echo "$out" | awk '/^events_per_s/ {print $2}')"
+        echo "$store run $run: preloaded $from..$bulk ($(date -u +%H:%M:%S), load $(cut -d' ' -f1 /proc/loadavg))" >&2
+        from=$bulk
+      fi
+      start_coordinator "$store" "$run"
+      record "$store" "$run" "$at" restart_s "$STARTED_S"
+      register=--register
+    fi
     out=$("${LOAD[@]}" ingest "http://127.0.0.1:$PORT/api/v1/events" "$AGENT" --agents "$AGENTS" \
       --from "$from" --to "$to" --total "$EVENTS" --epoch-ms "$EPOCH_MS" --batch "$BATCH" \
       --concurrency "$CONCURRENCY" --heartbeats "http://127.0.0.1:$PORT/api/v1/heartbeats" $register)
     register=
     seconds_total=$(python3 -c "print($seconds_total + $(echo "$out" | awk '/^seconds/ {print $2}'))")
-    local at
-    at=$(label "$to")
+    [ "$PRELOAD" = 0 ] || record "$store" "$run" "$at" http_ingest_events_per_s "$(echo "$out" | awk '/^events_per_s/ {print $2}')"
     stored=$(curl -sf -H "Authorization: Bearer $ADMIN" "http://127.0.0.1:$PORT/health" \
       | python3 -c 'import json,sys; print(json.load(sys.stdin)["events"])')
     [ "$stored" -eq "$to" ] || { echo "fleet-scale: $store holds $stored events after $to were acknowledged" >&2; exit 1; }
     memory "$store" "$run" "$at"
     "${LOAD[@]}" query "http://127.0.0.1:$PORT" "$ADMIN" --agents "$AGENTS" --samples "$SAMPLES" \
       | while read -r name value; do record "$store" "$run" "$at" "$name" "$value"; done
+    record "$store" "$run" "$at" load_average "$(cut -d' ' -f1 /proc/loadavg)"
     from=$to
+    [ "$PRELOAD" = 0 ] || stop "$PID"
   done
-  record "$store" "$run" all ingest_events_per_s "$(python3 -c "print('%.0f' % ($EVENTS / $seconds_total))")"
+  [ "$PRELOAD" != 0 ] || record "$store" "$run" all ingest_events_per_s "$(python3 -c "print('%.0f' % ($EVENTS / $seconds_total))")"
   if [ "$store" = embedded ]; then
     record "$store" "$run" all db_mib "$(du -sm "$WORK/$store-$run/store" | cut -f1)"
   fi
-  stop "$PID"
+  [ "$PRELOAD" != 0 ] || stop "$PID"
   [ "$store" != postgres ] || pg_stop
 }
 
@@ -180,7 +214,10 @@ run_noop() { # run
     kill -0 "$noop" 2>/dev/null || { echo "fleet-scale: the no-op server did not start:"; cat "$WORK/noop.log"; exit 1; }
     sleep 0.2
   done
-  "${LOAD[@]}" ingest "http://127.0.0.1:$NOOP_PORT/noop" "$AGENT" --agents "$AGENTS" --to "$EVENTS" \
+  # With --preload, the same batches as the last HTTP window.
+  local from=$((PRELOAD > 0 && EVENTS > PRELOAD ? EVENTS - PRELOAD : 0))
+  "${LOAD[@]}" ingest "http://127.0.0.1:$NOOP_PORT/noop" "$AGENT" --agents "$AGENTS" --from "$from" \
+    --to "$EVENTS" --total "$EVENTS" \
     --epoch-ms "$EPOCH_MS" --batch "$BATCH" --concurrency "$CONCURRENCY" --no-ack \
     | awk '/^events_per_s/ {print $2}' | { read -r v; record noop "$1" all ingest_events_per_s "$v"; }
   stop "$noop"
@@ -191,6 +228,7 @@ echo
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(java -version 2>&1 | head -1)"
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ); $EVENTS events over 30 days from $AGENTS agents (heartbeat every 15 s, 3 files);"
+[ "$PRELOAD" = 0 ] || echo "preloaded: before each checkpoint all but the last $PRELOAD events, written with the coordinator stopped through its WireCodec and SqlHistoryStore (dedup, indexes, group commit, fsync; no HTTP); those $PRELOAD over HTTP"
 echo "runs: $RUNS; stores: $STORES; batches of $BATCH events, $CONCURRENCY in flight; coordinator -Xmx384m; $SAMPLES samples per query"
 for run in $(seq 1 "$RUNS"); do
   for store in $STORES; do

@@ -5,6 +5,14 @@
 //   java bench/fleet/FleetLoad.java ingest URL TOKEN --agents N --from A --to B --total T
 //        --epoch-ms E [--batch B] [--concurrency C] [--heartbeats URL] [--register] [--no-ack]
 //   java bench/fleet/FleetLoad.java query URL ADMIN_TOKEN --agents N [--samples S]
+//   java -cp coordinator.jar bench/fleet/FleetLoad.java preload embedded|postgres DIR|JDBC_URL
+//        --agents N --from A --to B --total T --epoch-ms E [--batch B] [--concurrency C] [--user U]
+//
+// preload writes events [A, B) straight into a coordinator's store, with the coordinator stopped:
+// each batch is the same JSON, decoded by the coordinator's WireCodec (as POST /api/v1/events
+// does) and appended through its HistoryStore (SqlHistoryStore: dedup by event id, every index,
+// group commit, fsync), only without HTTP and the fleet state. It needs coordinator.jar on the
+// class path; the other commands do not use it.
 //
 // Event i is the same in every run and against every endpoint (id, node, path, time and result
 // derive from i), so the no-op server gets the very batches the coordinator got. Events span
@@ -60,8 +68,9 @@ public final class FleetLoad {
     switch (args[0]) {
       case "ingest" -> load.ingest(args[1], args[2], opts);
       case "query" -> load.query(args[1], args[2], opts);
+      case "preload" -> Preload.run(args[1], args[2], opts);
       default -> {
-        System.err.println("FleetLoad: the command is ingest or query, not " + args[0]);
+        System.err.println("FleetLoad: the command is ingest, query or preload, not " + args[0]);
         System.exit(2);
       }
     }
@@ -74,18 +83,36 @@ public final class FleetLoad {
 
   // ---- ingest ----
 
+  /** Which events to send, from the options both ingest and preload take. */
+  record Range(int agents, long from, long to, int batch, int concurrency, Instant start, long stepNanos) {
+    static Range of(Map<String, String> o, int defaultBatch) {
+      long to = Long.parseLong(o.get("to"));
+      long total = Long.parseLong(o.getOrDefault("total", "" + to));
+      return new Range(
+          Integer.parseInt(o.getOrDefault("agents", "10000")),
+          Long.parseLong(o.getOrDefault("from", "0")),
+          to,
+          Integer.parseInt(o.getOrDefault("batch", "" + defaultBatch)),
+          Integer.parseInt(o.getOrDefault("concurrency", "8")),
+          Instant.ofEpochMilli(Long.parseLong(o.get("epoch-ms"))).minus(SPAN),
+          SPAN.toNanos() / Math.max(1, total));
+    }
+
+    /** Events [i, min(to, i + batch)) as the JSON array an agent posts. */
+    String batchAt(long i) {
+      return FleetLoad.batch(i, Math.min(to, i + batch), agents, start, stepNanos);
+    }
+  }
+
   void ingest(String url, String token, Map<String, String> o) throws Exception {
-    int agents = Integer.parseInt(o.getOrDefault("agents", "10000"));
-    long from = Long.parseLong(o.getOrDefault("from", "0"));
-    long to = Long.parseLong(o.get("to"));
-    long total = Long.parseLong(o.getOrDefault("total", "" + to));
-    long epochMs = Long.parseLong(o.get("epoch-ms"));
-    int batch = Integer.parseInt(o.getOrDefault("batch", "500"));
-    int concurrency = Integer.parseInt(o.getOrDefault("concurrency", "8"));
+    Range range = Range.of(o, 500);
+    int agents = range.agents();
+    long from = range.from();
+    long to = range.to();
+    int batch = range.batch();
+    int concurrency = range.concurrency();
     String heartbeats = o.get("heartbeats");
     boolean ack = !o.containsKey("no-ack");
-    Instant start = Instant.ofEpochMilli(epochMs).minus(SPAN);
-    long stepNanos = SPAN.toNanos() / Math.max(1, total);
 
     ScheduledExecutorService beats = null;
     if (heartbeats != null) {
@@ -117,16 +144,8 @@ public final class FleetLoad {
     Semaphore slots = new Semaphore(concurrency);
     long t0 = System.nanoTime();
     for (long i = from; i < to; i += batch) {
-      long end = Math.min(to, i + batch);
-      StringBuilder body = new StringBuilder((int) (end - i) * 420).append('[');
-      for (long n = i; n < end; n++) {
-        if (n > i) {
-          body.append(',');
-        }
-        event(body, n, agents, start.plusNanos(n * stepNanos));
-      }
-      String json = body.append(']').toString();
-      int size = (int) (end - i);
+      String json = range.batchAt(i);
+      int size = (int) (Math.min(to, i + batch) - i);
       // The coordinator's ack lists every id (4 dashes each); the no-op server answers {}.
       send(slots, post(url, token, json), r -> r.statusCode() == 200 && (!ack || count(r.body(), "-") >= size * 4));
     }
@@ -138,6 +157,18 @@ public final class FleetLoad {
     System.out.printf("events %d%n", to - from);
     System.out.printf("seconds %.3f%n", seconds);
     System.out.printf("events_per_s %.0f%n", (to - from) / seconds);
+  }
+
+  /** Events [from, end) as the JSON array an agent posts. */
+  static String batch(long from, long end, int agents, Instant start, long stepNanos) {
+    StringBuilder body = new StringBuilder((int) (end - from) * 420).append('[');
+    for (long n = from; n < end; n++) {
+      if (n > from) {
+        body.append(',');
+      }
+      event(body, n, agents, start.plusNanos(n * stepNanos));
+    }
+    return body.append(']').toString();
   }
 
   static int count(String s, String what) {
@@ -269,5 +300,57 @@ public final class FleetLoad {
       System.err.println("FleetLoad: GET " + url + ": " + r.statusCode() + " " + clip(new String(r.body())));
     }
     return r.body().length;
+  }
+}
+
+/** The preload command: back-dated events through the coordinator's own decoder and store. */
+final class Preload {
+  static void run(String type, String where, Map<String, String> o) throws Exception {
+    FleetLoad.Range range = FleetLoad.Range.of(o, 10_000);
+    long from = range.from();
+    long to = range.to();
+    // The bench's coordinator keeps 31 days, so nothing preloaded is swept.
+    java.time.Duration retention = FleetLoad.SPAN.plusDays(1);
+    java.time.Clock clock = java.time.Clock.systemUTC();
+    io.fleetrotate.proto.WireCodec codec = new io.fleetrotate.proto.WireCodec();
+    long t0 = System.nanoTime();
+    try (io.fleetrotate.coordinator.history.HistoryStore store =
+        switch (type) {
+          case "embedded" -> io.fleetrotate.coordinator.history.SqlHistoryStore.openEmbedded(
+              java.nio.file.Path.of(where), retention, clock);
+          case "postgres" -> io.fleetrotate.coordinator.history.SqlHistoryStore.openPostgres(
+              where, o.getOrDefault("user", "fleetrotate"), null, 4, retention, clock);
+          default -> throw new IllegalArgumentException(
+              "preload: the store is embedded or postgres, not " + type);
+        }) {
+      java.util.ArrayDeque<java.util.concurrent.CompletableFuture<java.util.List<io.fleetrotate.proto.RotationEvent>>> flight =
+          new java.util.ArrayDeque<>();
+      long stored = 0;
+      long nextReport = from + 1_000_000;
+      for (long i = from; i < to; i += range.batch()) {
+        long end = Math.min(to, i + range.batch());
+        String json = range.batchAt(i);
+        var decoded = codec.decodeEventBatch(json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        if (!decoded.rejected().isEmpty()) {
+          throw new IllegalStateException("preload: the codec refused " + decoded.rejected().get(0));
+        }
+        flight.add(store.append(decoded.events()));
+        if (flight.size() >= range.concurrency()) {
+          stored += flight.remove().get().size();
+        }
+        if (end >= nextReport) {
+          System.err.printf(
+              "preload: %d events written, %.0f events/s%n", end, (end - from) / ((System.nanoTime() - t0) / 1e9));
+          nextReport += 1_000_000;
+        }
+      }
+      while (!flight.isEmpty()) {
+        stored += flight.remove().get().size();
+      }
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      System.out.printf("events %d%n", stored);
+      System.out.printf("seconds %.3f%n", seconds);
+      System.out.printf("events_per_s %.0f%n", stored / seconds);
+    }
   }
 }
