@@ -1,5 +1,13 @@
 package io.fleetrotate.agent.compress;
 
+import com.github.luben.zstd.ZstdInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.zip.GZIPInputStream;
+
 /**
  * The compressed formats this package writes. There is deliberately no {@code NONE}: when nothing
  * is to be compressed the rotation engine renames the file and never calls the {@link Compressor}.
@@ -41,6 +49,17 @@ public enum CompressionCodec {
 
   public int maxLevel() {
     return maxLevel;
+  }
+
+  /** The format whose suffix {@code file}'s name ends with, if any. */
+  public static Optional<CompressionCodec> ofFile(Path file) {
+    String name = file.getFileName().toString();
+    return Arrays.stream(values()).filter(c -> name.endsWith(c.fileExtension)).findFirst();
+  }
+
+  /** Decodes {@code compressed}, concatenated frames or members alike, as one stream. */
+  public InputStream decoding(InputStream compressed) throws IOException {
+    return this == ZSTD ? new ZstdInputStream(compressed) : new GZIPInputStream(compressed);
   }
 
   @Override
