@@ -198,4 +198,108 @@ class CompressAheadCrashTest {
     assertThat(p.exitValue()).as("zstd " + option + " " + file).isZero();
     return out;
   }
+
+  /**
+   * copytruncate and collapse with a partial write the compressed backup straight from the live
+   * file, with no uncompressed copy. SIGKILL of {@code rotate --now} once the compressed prefix is
+   * durable (COPIED, before the cut) or once the cut is done (MOVED), while the sequence writer
+   * appends: the recovery run undoes or finishes the rotation, and every line is found once
+   * (copytruncate may lose the few lines of its cut window, never duplicate one).
+   */
+  @ParameterizedTest(name = "{0}, killed after {1}")
+  @org.junit.jupiter.params.provider.CsvSource({
+    "copytruncate, COPIED",
+    "copytruncate, MOVED",
+    "collapse, COPIED",
+    "collapse, MOVED"
+  })
+  void aKillDuringACopyFromThePartialLosesNoLine(String mode, String step) throws Exception {
+    try (io.fleetrotate.agent.rotate.live.TestFileSystems.ScratchDir scratch =
+        io.fleetrotate.agent.rotate.live.TestFileSystems.collapsing(dir)) {
+      Path logs = Files.createDirectories(scratch.path().resolve("logs"));
+      Path log = logs.resolve("server.log");
+      Path config = dir.resolve("agent.yaml");
+      Files.writeString(
+          config,
+          """
+          node: { id: ahead-copy-crash, group: g }
+          stateDir: %s
+          http: { enabled: false }
+          lock: { backend: local }
+          files:
+            - path: %s
+              trigger: { maxSize: 100GiB }
+              retention: { keep: 100 }
+              compress: { codec: zstd, level: 3 }
+              reopen: { method: %s }
+          """
+              .formatted(dir.resolve("state"), log, mode));
+      Path agentLog = dir.resolve("agent.log");
+      Path writerOut = dir.resolve("writer.out");
+      Process writer = SharedTools.startWriter(log, 20_000, 8, 1500, writerOut);
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> Files.exists(log) && Files.size(log) > SPAN + (2 << 20));
+      io.fleetrotate.agent.compress.CompressionRequest zstd =
+          io.fleetrotate.agent.compress.CompressionRequest.zstd(3);
+      assertThat(
+              io.fleetrotate.agent.ahead.AheadPartial.of(
+                      log, new io.fleetrotate.agent.compress.Compressor())
+                  .advance(zstd))
+          .as("a partial of the first span")
+          .isTrue();
+
+      Process agent =
+          AgentProcess.start(
+              agentLog,
+              List.of("-Dfleetrotate.test.pauseAfter=" + step),
+              "rotate",
+              "--config",
+              config.toString(),
+              "--now");
+      Path marker = dir.resolve("state/journal/paused-after-" + step);
+      await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(marker) || !agent.isAlive());
+      assertThat(marker).as("paused after " + step + "; see " + agentLog).exists();
+      try (Stream<Path> journals = Files.list(dir.resolve("state/journal"))) {
+        Path journal =
+            journals.filter(p -> p.toString().endsWith(".journal")).findFirst().orElseThrow();
+        assertThat(Files.readString(journal))
+            .as("the backup is written from the partial")
+            .containsPattern("\"direct\":\"[^\"]+\"");
+      }
+      agent.destroyForcibly();
+      assertThat(agent.waitFor(10, TimeUnit.SECONDS)).isTrue();
+      Files.delete(marker);
+      assertThat(AgentProcess.run(agentLog, "rotate", "--config", config.toString())).isZero();
+
+      try (Stream<Path> journals = Files.list(dir.resolve("state/journal"))) {
+        assertThat(journals.filter(p -> p.toString().endsWith(".journal"))).isEmpty();
+      }
+      long last = SharedTools.awaitWriter(writer, writerOut);
+      try (Stream<Path> left = Files.list(logs)) {
+        assertThat(left.map(p -> p.getFileName().toString()))
+            .as("no temporary file, no raw copy")
+            .noneMatch(n -> n.endsWith(".tmp") || n.matches("server\\.log\\.\\d{8}-\\d{6}"));
+      }
+      List<Path> backups = backups(log);
+      if (step.equals("COPIED")) {
+        assertThat(backups).as("killed before the cut: rolled back").isEmpty();
+      } else {
+        assertThat(backups).as("one backup; see " + agentLog).hasSize(1);
+        assertThat(new String(zstd("-lv", backups.get(0)), StandardCharsets.UTF_8))
+            .as("the partial was reused")
+            .doesNotContain("# Zstandard Frames: 1\n");
+      }
+      long[] lost = SharedTools.countLost(last, SharedTools.logAndBackups(log));
+      System.out.printf(
+          "[figure] %s killed after %s: %d lines, %d missing, %d duplicated%n",
+          mode, step, last, lost[0], lost[1]);
+      if (mode.equals("copytruncate") && !step.equals("COPIED")) {
+        assertThat(lost[1]).as("duplicated").isZero();
+        assertThat(lost[0]).as("missing").isLessThan(last / 100);
+      } else {
+        assertThat(lost).as("missing, duplicated").containsExactly(0, 0);
+      }
+    }
+  }
 }
