@@ -10,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -59,26 +58,8 @@ class CompressAheadCrashTest {
     Path log = logs.resolve("server.log");
     Path header = logs.resolve(".server.log.fleetrotate-partial.json");
     Path partial = logs.resolve(".server.log.fleetrotate-partial.zst");
-    Path config = dir.resolve("agent.yaml");
-    Files.writeString(
-        config,
-        """
-        node: { id: ahead-crash, group: g }
-        stateDir: %s
-        checkInterval: 1s
-        http: { enabled: false }
-        lock: { backend: local }
-        files:
-          - path: %s
-            trigger: { maxSize: 100GiB }
-            retention: { keep: 100 }
-            compress: { codec: zstd, level: 3%s }
-            reopen: { method: none }
-        """
-            .formatted(
-                dir.resolve("state"),
-                log,
-                kill == Kill.DURING_HAND_OVER ? ", maxBytesPerSecond: 4MiB" : ""));
+    Path config =
+        config(log, "none", kill == Kill.DURING_HAND_OVER ? ", maxBytesPerSecond: 4MiB" : "");
     Path agentLog = dir.resolve("agent.log");
     Path writerOut = dir.resolve("writer.out");
     // Long lines: the writer (python) is bound by lines per second, the test needs 16 MiB spans.
@@ -122,28 +103,20 @@ class CompressAheadCrashTest {
           .isZero();
     } else {
       String step = kill == Kill.AFTER_HAND_OVER ? "COMPRESSED" : "COMPRESSING";
-      List<String> jvm = new ArrayList<>(List.of("-Dfleetrotate.test.pauseAfter=" + step));
-      if (kill == Kill.DURING_HAND_OVER) {
-        jvm.add("-Dfleetrotate.test.pauseMillis=1");
-      }
-      Process agent =
-          AgentProcess.start(agentLog, jvm, "rotate", "--config", config.toString(), "--now");
-      Path marker = dir.resolve("state/journal/paused-after-" + step);
-      await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(marker) || !agent.isAlive());
-      assertThat(marker).as("paused after " + step + "; see " + agentLog).exists();
+      PausedRotation agent =
+          kill == Kill.DURING_HAND_OVER
+              ? PausedRotation.start(
+                  agentLog, config, dir.resolve("state"), step, "-Dfleetrotate.test.pauseMillis=1")
+              : PausedRotation.start(agentLog, config, dir.resolve("state"), step);
       if (kill == Kill.DURING_HAND_OVER) {
         await().atMost(Duration.ofSeconds(10)).until(() -> !Files.exists(partial));
         assertThat(backups(log)).as("killed before the backup was complete").isEmpty();
       }
-      agent.destroyForcibly();
-      assertThat(agent.waitFor(10, TimeUnit.SECONDS)).isTrue();
-      Files.delete(marker);
+      agent.kill();
       assertThat(AgentProcess.run(agentLog, "rotate", "--config", config.toString())).isZero();
     }
 
-    try (Stream<Path> journals = Files.list(dir.resolve("state/journal"))) {
-      assertThat(journals.filter(p -> p.toString().endsWith(".journal"))).isEmpty();
-    }
+    PausedRotation.assertNoJournalLeft(dir.resolve("state"));
     List<Path> backups = backups(log);
     assertThat(backups).as("one backup; see " + agentLog).hasSize(1);
     Path backup = backups.get(0);
@@ -158,6 +131,26 @@ class CompressAheadCrashTest {
     }
     List<Path> files = SharedTools.logAndBackups(log); // the live log is gone: no create
     assertThat(SharedTools.countLost(last, files)).as("missing, duplicated").containsExactly(0, 0);
+  }
+
+  /** The agent's configuration: {@code log} rotated by hand only, zstd 3 plus {@code compress}. */
+  private Path config(Path log, String reopenMethod, String compress) throws Exception {
+    return Files.writeString(
+        dir.resolve("agent.yaml"),
+        """
+        node: { id: ahead-crash, group: g }
+        stateDir: %s
+        checkInterval: 1s
+        http: { enabled: false }
+        lock: { backend: local }
+        files:
+          - path: %s
+            trigger: { maxSize: 100GiB }
+            retention: { keep: 100 }
+            compress: { codec: zstd, level: 3%s }
+            reopen: { method: %s }
+        """
+            .formatted(dir.resolve("state"), log, compress, reopenMethod));
   }
 
   private static List<Path> backups(Path log) throws Exception {
@@ -218,22 +211,7 @@ class CompressAheadCrashTest {
         io.fleetrotate.agent.rotate.live.TestFileSystems.collapsing(dir)) {
       Path logs = Files.createDirectories(scratch.path().resolve("logs"));
       Path log = logs.resolve("server.log");
-      Path config = dir.resolve("agent.yaml");
-      Files.writeString(
-          config,
-          """
-          node: { id: ahead-copy-crash, group: g }
-          stateDir: %s
-          http: { enabled: false }
-          lock: { backend: local }
-          files:
-            - path: %s
-              trigger: { maxSize: 100GiB }
-              retention: { keep: 100 }
-              compress: { codec: zstd, level: 3 }
-              reopen: { method: %s }
-          """
-              .formatted(dir.resolve("state"), log, mode));
+      Path config = config(log, mode, "");
       Path agentLog = dir.resolve("agent.log");
       Path writerOut = dir.resolve("writer.out");
       Process writer = SharedTools.startWriter(log, 20_000, 8, 1500, writerOut);
@@ -249,32 +227,14 @@ class CompressAheadCrashTest {
           .as("a partial of the first span")
           .isTrue();
 
-      Process agent =
-          AgentProcess.start(
-              agentLog,
-              List.of("-Dfleetrotate.test.pauseAfter=" + step),
-              "rotate",
-              "--config",
-              config.toString(),
-              "--now");
-      Path marker = dir.resolve("state/journal/paused-after-" + step);
-      await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(marker) || !agent.isAlive());
-      assertThat(marker).as("paused after " + step + "; see " + agentLog).exists();
-      try (Stream<Path> journals = Files.list(dir.resolve("state/journal"))) {
-        Path journal =
-            journals.filter(p -> p.toString().endsWith(".journal")).findFirst().orElseThrow();
-        assertThat(Files.readString(journal))
-            .as("the backup is written from the partial")
-            .containsPattern("\"direct\":\"[^\"]+\"");
-      }
-      agent.destroyForcibly();
-      assertThat(agent.waitFor(10, TimeUnit.SECONDS)).isTrue();
-      Files.delete(marker);
+      PausedRotation agent = PausedRotation.start(agentLog, config, dir.resolve("state"), step);
+      assertThat(agent.journal())
+          .as("the backup is written from the partial")
+          .containsPattern("\"direct\":\"[^\"]+\"");
+      agent.kill();
       assertThat(AgentProcess.run(agentLog, "rotate", "--config", config.toString())).isZero();
 
-      try (Stream<Path> journals = Files.list(dir.resolve("state/journal"))) {
-        assertThat(journals.filter(p -> p.toString().endsWith(".journal"))).isEmpty();
-      }
+      PausedRotation.assertNoJournalLeft(dir.resolve("state"));
       long last = SharedTools.awaitWriter(writer, writerOut);
       try (Stream<Path> left = Files.list(logs)) {
         assertThat(left.map(p -> p.getFileName().toString()))
