@@ -639,8 +639,8 @@ public final class RotationEngine {
      * The compressed backup, begun from the live file's compress-ahead partial, into which the live
      * file's bytes are moved without an uncompressed copy: when compression is on and not delayed,
      * and the partial covers a prefix of the live file with more after it. MOVING is journaled here
-     * with the temporary file's name, before the partial becomes that file. Empty (and MOVING
-     * journaled without it) when the live file is to be copied as before.
+     * with the temporary file's name, before the partial becomes that file. Empty when the live
+     * file is to be copied as before; if MOVING named a temporary file, a later MOVING clears it.
      */
     private Optional<AheadBackup> directBackup(FileHandle held, NewFileAttributes attributes)
         throws IOException {
