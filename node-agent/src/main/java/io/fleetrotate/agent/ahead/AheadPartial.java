@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.zip.CRC32C;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -136,10 +137,66 @@ public final class AheadPartial {
   }
 
   /**
-   * Hands the partial over to a rotation: when it covers a prefix of {@code source} (whose bytes
-   * came from the file {@code coveredFile}: the same file after a rename, the live file for a
-   * copy), it is renamed to {@code tmp} and only the rest of {@code source} is compressed onto it,
-   * then {@code tmp} is fsynced. Otherwise the partial is discarded.
+   * How many of the first bytes of {@code source} (read from the file {@code coveredFile}, {@code
+   * size} bytes long) the partial holds, if it can be trusted to; changes nothing either way.
+   */
+  public OptionalLong covers(
+      RangeSource source,
+      FileHandle.FileIdentity coveredFile,
+      long size,
+      CompressionRequest request)
+      throws IOException {
+    Optional<PartialHeader> h = readHeader();
+    if (h.isEmpty() || doubt(h.get(), coveredFile, size, source, request).isPresent()) {
+      return OptionalLong.empty();
+    }
+    return OptionalLong.of(h.get().covered());
+  }
+
+  /**
+   * Takes the partial for a rotation's compressed backup: when it covers a prefix of {@code source}
+   * (whose bytes came from the file {@code coveredFile}: the same file after a rename, the live
+   * file for a copy), its frames are renamed to {@code tmp}, cut to what the header counts, and
+   * returned open for the rest. Otherwise the partial is discarded and the result is empty.
+   */
+  public Optional<AheadBackup> claim(
+      RangeSource source,
+      FileHandle.FileIdentity coveredFile,
+      long size,
+      Path tmp,
+      CompressionRequest request)
+      throws IOException {
+    Optional<PartialHeader> h = readHeader();
+    if (h.isEmpty()) {
+      return Optional.empty();
+    }
+    Optional<String> doubt = doubt(h.get(), coveredFile, size, source, request);
+    if (doubt.isPresent()) {
+      discard(doubt.get());
+      return Optional.empty();
+    }
+    Durable.SYSTEM.rename(data(request), tmp);
+    Files.deleteIfExists(header);
+    FileChannel out = FileChannel.open(tmp, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+    try {
+      out.truncate(h.get().compressedLength());
+      out.position(h.get().compressedLength());
+    } catch (IOException e) {
+      out.close();
+      throw e;
+    }
+    log.info(
+        "reusing the compress-ahead partial of {}: {} of {} bytes are already compressed",
+        live,
+        h.get().covered(),
+        size);
+    return Optional.of(
+        new AheadBackup(tmp, out, compressor, request, frameSpan, h.get().covered()));
+  }
+
+  /**
+   * Hands the partial over to a rotation: {@link #claim}s it and compresses the rest of {@code
+   * source} onto it, then fsyncs {@code tmp}.
    *
    * @return the result, or empty when the caller must compress {@code source} from scratch (no
    *     partial, a partial in doubt, or a failure while finishing it; {@code tmp} is then gone)
@@ -152,36 +209,19 @@ public final class AheadPartial {
       CompressionRequest request) {
     long started = System.nanoTime();
     try {
-      Optional<PartialHeader> h = readHeader();
-      if (h.isEmpty()) {
+      Optional<AheadBackup> claimed = claim(source, coveredFile, size, tmp, request);
+      if (claimed.isEmpty()) {
         return Optional.empty();
       }
-      Optional<String> doubt = doubt(h.get(), coveredFile, size, source, request);
-      if (doubt.isPresent()) {
-        discard(doubt.get());
-        return Optional.empty();
-      }
-      Durable.SYSTEM.rename(data(request), tmp);
-      Files.deleteIfExists(header);
-      try (FileChannel out =
-          FileChannel.open(tmp, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
-        out.truncate(h.get().compressedLength());
-        out.position(h.get().compressedLength());
-        for (long at = h.get().covered(); at < size; at += frameSpan) {
-          compressor.appendFrame(source, at, Math.min(size, at + frameSpan), out, request);
-        }
-        out.force(true);
-        log.info(
-            "reused the compress-ahead partial of {}: {} of {} bytes were already compressed",
-            live,
-            h.get().covered(),
-            size);
+      try (AheadBackup out = claimed.get()) {
+        out.appendFrom(source, size);
+        out.fsync();
         return Optional.of(
             new CompressionResult(
                 request.codec(),
                 request.level(),
                 size,
-                out.size(),
+                out.compressedSize(),
                 Duration.ofNanos(System.nanoTime() - started),
                 Optional.empty()));
       }

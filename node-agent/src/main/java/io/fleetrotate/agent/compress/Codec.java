@@ -1,6 +1,13 @@
 package io.fleetrotate.agent.compress;
 
 import com.fasterxml.jackson.annotation.JsonValue;
+import com.github.luben.zstd.ZstdInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.zip.GZIPInputStream;
 
 /**
  * How rotated backups are compressed ({@code files[].compress.codec}): the formats the {@link
@@ -56,6 +63,26 @@ public enum Codec {
   /** The level the format's own CLI uses when none is given: zstd 3, gzip 6 (0 for none). */
   public int defaultLevel() {
     return defaultLevel;
+  }
+
+  /** The compressed format whose suffix {@code file}'s name ends with, if any. */
+  public static Optional<Codec> ofFile(Path file) {
+    String name = file.getFileName().toString();
+    return Arrays.stream(values())
+        .filter(c -> c != NONE && name.endsWith(c.fileExtension))
+        .findFirst();
+  }
+
+  /**
+   * Decodes {@code compressed}, concatenated frames or members alike, as one stream ({@link #NONE}
+   * returns it as it is).
+   */
+  public InputStream decoding(InputStream compressed) throws IOException {
+    return switch (this) {
+      case ZSTD -> new ZstdInputStream(compressed);
+      case GZIP -> new GZIPInputStream(compressed);
+      case NONE -> compressed;
+    };
   }
 
   @Override

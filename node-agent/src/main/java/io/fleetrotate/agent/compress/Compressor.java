@@ -162,6 +162,35 @@ public final class Compressor {
       throw new IOException(zstd.unavailableReason().get());
     }
     StreamEncoder.Factory encoders = request.codec() == Codec.ZSTD ? zstdEncoders : gzipEncoders;
+    ThroughputLimiter limiter =
+        request.maxBytesPerSecond() > 0
+            ? ThroughputLimiter.forReads(
+                request.maxBytesPerSecond(), READ_BUFFER_BYTES, nanoTime, sleeper)
+            : null;
+    return append(encoders, request.level(), limiter, source, from, to, target);
+  }
+
+  /**
+   * As {@link #appendFrame}, but the frame stores the bytes uncompressed (zstd raw blocks, or a
+   * gzip member of stored deflate blocks), at the speed of a copy and with no rate limit: for the
+   * last bytes read from a live log right before it is truncated, where each microsecond of the
+   * copy is a microsecond in which appended lines can be lost.
+   */
+  public long appendStoredFrame(
+      RangeSource source, long from, long to, FileChannel target, Codec codec) throws IOException {
+    StreamEncoder.Factory encoders = codec == Codec.ZSTD ? StoredZstdEncoder::open : gzipEncoders;
+    return append(encoders, java.util.zip.Deflater.NO_COMPRESSION, null, source, from, to, target);
+  }
+
+  private long append(
+      StreamEncoder.Factory encoders,
+      int level,
+      ThroughputLimiter limiter,
+      RangeSource source,
+      long from,
+      long to,
+      FileChannel target)
+      throws IOException {
     long[] written = new long[1];
     CompressedSink sink =
         compressed -> {
@@ -170,18 +199,13 @@ public final class Compressor {
             target.write(compressed);
           }
         };
-    ThroughputLimiter limiter =
-        request.maxBytesPerSecond() > 0
-            ? ThroughputLimiter.forReads(
-                request.maxBytesPerSecond(), READ_BUFFER_BYTES, nanoTime, sleeper)
-            : null;
-    ByteBuffer chunk = ByteBuffer.allocateDirect(READ_BUFFER_BYTES);
-    try (StreamEncoder encoder = encoders.open(sink, request.level(), to - from)) {
+    ByteBuffer chunk = ByteBuffer.allocateDirect((int) Math.min(READ_BUFFER_BYTES, to - from + 1));
+    try (StreamEncoder encoder = encoders.open(sink, level, to - from)) {
       for (long at = from; at < to; ) {
         if (Thread.currentThread().isInterrupted()) {
           throw new java.io.InterruptedIOException("compressing ahead was interrupted");
         }
-        chunk.clear().limit((int) Math.min(READ_BUFFER_BYTES, to - at));
+        chunk.clear().limit((int) Math.min(chunk.capacity(), to - at));
         int read = source.read(chunk, at);
         if (read <= 0) {
           throw new IOException("the source ended at byte " + at + ", before " + to);

@@ -1,5 +1,6 @@
 package io.fleetrotate.agent.rotate;
 
+import io.fleetrotate.agent.rotate.live.BackupWriter;
 import io.fleetrotate.agent.rotate.live.FileHandle;
 import io.fleetrotate.agent.rotate.live.LiveFileMover;
 import io.fleetrotate.agent.rotate.live.LiveMoveMethod;
@@ -21,13 +22,25 @@ final class LiveFileMoverAdapter implements LiveMover {
       NewFileAttributes backupAttributes,
       BeforeCut beforeCut)
       throws IOException {
-    LiveMoveMethod method =
-        switch (mode) {
-          case COPYTRUNCATE -> LiveMoveMethod.COPY_TRUNCATE;
-          case COLLAPSE -> LiveMoveMethod.COLLAPSE;
-          case RENAME -> throw new IllegalArgumentException("a rename is not a live move");
-        };
-    MoveResult r = mover.move(live, backup, method, backupAttributes, beforeCut::run);
+    return moved(mover.move(live, backup, method(mode), backupAttributes, beforeCut::run));
+  }
+
+  @Override
+  public Moved move(
+      FileHandle live, BackupWriter backup, RotationSpec.Move mode, BeforeCut beforeCut)
+      throws IOException {
+    return moved(mover.move(live, backup, method(mode), beforeCut::run));
+  }
+
+  private static LiveMoveMethod method(RotationSpec.Move mode) {
+    return switch (mode) {
+      case COPYTRUNCATE -> LiveMoveMethod.COPY_TRUNCATE;
+      case COLLAPSE -> LiveMoveMethod.COLLAPSE;
+      case RENAME -> throw new IllegalArgumentException("a rename is not a live move");
+    };
+  }
+
+  private static Moved moved(MoveResult r) {
     if (r.skipped()) {
       return new Moved(0, r.skippedReason(), true);
     }

@@ -1,5 +1,6 @@
 package io.fleetrotate.agent.rotate;
 
+import io.fleetrotate.agent.rotate.live.BackupWriter;
 import io.fleetrotate.agent.rotate.live.FileHandle;
 import io.fleetrotate.agent.rotate.live.NewFileAttributes;
 import java.io.IOException;
@@ -31,5 +32,13 @@ interface LiveMover {
       RotationSpec.Move mode,
       NewFileAttributes backupAttributes,
       BeforeCut beforeCut)
+      throws IOException;
+
+  /**
+   * As {@link #move}, into {@code backup}, which may already hold the start of the live file (a
+   * compressed backup begun from a compress-ahead partial); closes it, and discards it when the
+   * live file is unchanged.
+   */
+  Moved move(FileHandle live, BackupWriter backup, RotationSpec.Move mode, BeforeCut beforeCut)
       throws IOException;
 }

@@ -1,5 +1,6 @@
 package io.fleetrotate.agent.rotate;
 
+import io.fleetrotate.agent.ahead.AheadBackup;
 import io.fleetrotate.agent.ahead.AheadLock;
 import io.fleetrotate.agent.ahead.AheadPartial;
 import io.fleetrotate.agent.compress.Codec;
@@ -34,6 +35,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -427,6 +429,17 @@ public final class RotationEngine {
     private FileHandle live;
     private Tally tally;
 
+    /**
+     * Copy methods with a usable compress-ahead partial: the temporary file the compressed backup
+     * is written into straight from the live file (no uncompressed copy), and its final name.
+     */
+    private Optional<Path> direct = Optional.empty();
+
+    private Path directTarget;
+
+    /** With {@link #direct}: the live file's bytes the backup held durably at COPIED. */
+    private long directCopied;
+
     Run(
         RotationSpec spec,
         Lease lease,
@@ -458,11 +471,15 @@ public final class RotationEngine {
 
     private RotationOutcome steps(RotationStep last, Map<String, String> details)
         throws IOException, RotationFailure, LeaseLostException {
+      direct = Optional.ofNullable(details.get("direct")).filter(d -> !d.isEmpty()).map(Path::of);
+      directTarget = Path.of(details.getOrDefault("directTarget", ""));
+      directCopied = Long.parseLong(details.getOrDefault("copied", "0"));
       LiveMover.Moved moved =
           switch (last) {
             case BEGIN -> move();
             case MOVING, COPIED -> finishInterruptedMove(last);
-            case MOVED, REOPENED, COMPRESSING, COMPRESSED, BACKUP_DELETED, DONE -> movedBefore();
+            case MOVED, REOPENED, COMPRESSING, COMPRESSED, BACKUP_DELETED, DONE ->
+                movedBefore(details);
           };
       if (moved.skipped()) {
         journal.complete();
@@ -476,6 +493,10 @@ public final class RotationEngine {
         case REOPENED, BACKUP_DELETED, DONE -> {}
       }
       compressPending();
+      if (direct.isPresent()) {
+        tally =
+            tally.kept(regularFileSize(directTarget), plan.codec().wireName(), Optional.empty());
+      }
       prune();
       return end(outcome(Result.SUCCESS, null, tally.message()));
     }
@@ -567,31 +588,34 @@ public final class RotationEngine {
       FileHandle held = live();
       NewFileAttributes backupAttributes = newFileAttributes(); // an unknown owner fails here
       guard().close();
-      journal.record(RotationStep.MOVING);
+      Optional<AheadBackup> into = directBackup(held, backupAttributes);
+      if (into.isEmpty()) {
+        journal.record(RotationStep.MOVING);
+      }
       LiveMover.Moved moved;
       FenceFile.Admission[] cut = new FenceFile.Admission[1];
+      LiveMover.BeforeCut beforeCut =
+          copied -> {
+            try {
+              cut[0] = guard(); // held through the cut, closed below
+            } catch (LeaseLostException e) {
+              throw new LeaseLostWhileMoving(e);
+            }
+            directCopied = copied;
+            journal.record(RotationStep.COPIED, Map.of("copied", Long.toString(copied)));
+          };
       try {
         moved =
-            mover.move(
-                held,
-                backup(),
-                plan.move(),
-                backupAttributes,
-                copied -> {
-                  try {
-                    cut[0] = guard(); // held through the cut, closed below
-                  } catch (LeaseLostException e) {
-                    throw new LeaseLostWhileMoving(e);
-                  }
-                  journal.record(RotationStep.COPIED, Map.of("copied", Long.toString(copied)));
-                });
+            into.isPresent()
+                ? moveDirect(held, into.get(), backupAttributes, beforeCut, cut)
+                : mover.move(held, backup(), plan.move(), backupAttributes, beforeCut);
       } catch (LeaseLostWhileMoving e) {
-        Files.deleteIfExists(backup());
+        deleteCopies();
         throw e.lost;
       } catch (IOException e) {
         // The live file is cut only after COPIED; before that the backup is a disposable copy.
         if (!cutHappened()) {
-          Files.deleteIfExists(backup());
+          deleteCopies();
         }
         throw classify(e, "copying " + spec.liveFile() + " to " + backup());
       } finally {
@@ -600,14 +624,126 @@ public final class RotationEngine {
         }
       }
       if (!moved.skipped()) {
+        if (direct.isPresent()) {
+          Durable.SYSTEM.rename(direct.get(), directTarget);
+        }
         journal.record(RotationStep.MOVED, Map.of("bytes", Long.toString(moved.bytesCopied())));
       }
       return moved;
     }
 
+    /**
+     * The compressed backup, begun from the live file's compress-ahead partial, into which the live
+     * file's bytes are moved without an uncompressed copy: when compression is on and not delayed,
+     * and the partial covers a prefix of the live file with more after it. MOVING is journaled here
+     * with the temporary file's name, before the partial becomes that file. Empty when the live
+     * file is to be copied as before; if MOVING named a temporary file, a later MOVING clears it.
+     */
+    private Optional<AheadBackup> directBackup(FileHandle held, NewFileAttributes attributes)
+        throws IOException {
+      Optional<CompressionRequest> request = spec.compression();
+      if (request.isEmpty() || spec.delayCompress()) {
+        return Optional.empty();
+      }
+      AheadPartial partial = AheadPartial.of(spec.liveFile(), compressor);
+      long size = held.size();
+      FileHandle.FileIdentity id = held.opened().identity();
+      OptionalLong covered = partial.covers(held::read, id, size, request.get());
+      if (covered.isEmpty() || covered.getAsLong() >= size) {
+        return Optional.empty();
+      }
+      Path target =
+          backup().resolveSibling(backup().getFileName() + request.get().codec().fileExtension());
+      Path tmp = BackupNaming.tempFor(target, plan.rotationId());
+      journal.record(
+          RotationStep.MOVING, Map.of("direct", tmp.toString(), "directTarget", target.toString()));
+      direct = Optional.of(tmp);
+      directTarget = target;
+      Optional<AheadBackup> claimed = Optional.empty();
+      try {
+        claimed = partial.claim(held::read, id, size, tmp, request.get());
+        if (claimed.isPresent()) {
+          try (FileHandle made = FileHandle.openExisting(tmp)) {
+            attributes.applyTo(made, Optional.of(held.opened()));
+          }
+          return claimed;
+        }
+      } catch (IOException e) {
+        log.warn(
+            "cannot begin the backup of {} from its compress-ahead partial ({}); copying it",
+            spec.liveFile(),
+            e.toString());
+        if (claimed.isPresent()) {
+          claimed.get().close();
+        }
+        Files.deleteIfExists(tmp);
+      }
+      return undoDirect();
+    }
+
+    /**
+     * Moves the live file into the backup begun from its partial; a failure before the cut (the
+     * live file unchanged) falls back to the uncompressed copy.
+     */
+    private LiveMover.Moved moveDirect(
+        FileHandle held,
+        AheadBackup into,
+        NewFileAttributes attributes,
+        LiveMover.BeforeCut beforeCut,
+        FenceFile.Admission[] cut)
+        throws IOException {
+      try {
+        return mover.move(held, into, plan.move(), beforeCut);
+      } catch (LeaseLostWhileMoving e) {
+        throw e;
+      } catch (IOException e) {
+        if (cut[0] != null) {
+          throw e; // the live file may have been cut: the backup stays as it is
+        }
+        log.warn(
+            "cannot write the backup of {} from its compress-ahead partial ({}); copying it",
+            spec.liveFile(),
+            e.toString());
+        Files.deleteIfExists(direct.orElseThrow());
+        undoDirect();
+        return mover.move(held, backup(), plan.move(), attributes, beforeCut);
+      }
+    }
+
+    /** Back to the uncompressed copy: journaled, so a resumed rotation undoes that one. */
+    private Optional<AheadBackup> undoDirect() throws IOException {
+      direct = Optional.empty();
+      journal.record(RotationStep.MOVING, Map.of("direct", "", "directTarget", ""));
+      return Optional.empty();
+    }
+
+    /** Deletes what holds a copy of the live file while the live file itself is unchanged. */
+    private void deleteCopies() throws IOException {
+      Files.deleteIfExists(backup());
+      if (direct.isPresent()) {
+        Files.deleteIfExists(direct.get());
+      }
+      Durable.SYSTEM.fsyncDirectory(backup().getParent());
+    }
+
+    /** The compressed backup written straight from the live file, under whichever name it has. */
+    private Optional<Path> directBackupFile() {
+      return direct
+          .filter(tmp -> Files.exists(tmp, LinkOption.NOFOLLOW_LINKS))
+          .or(
+              () ->
+                  direct
+                      .map(tmp -> directTarget)
+                      .filter(t -> Files.exists(t, LinkOption.NOFOLLOW_LINKS)));
+    }
+
     /** A rotation resumed after its move: what the backup holds. */
-    private LiveMover.Moved movedBefore() throws IOException {
-      return new LiveMover.Moved(regularFileSize(backup()), Optional.empty(), false);
+    private LiveMover.Moved movedBefore(Map<String, String> details) throws IOException {
+      long bytes =
+          direct.isPresent()
+              ? Long.parseLong(details.getOrDefault("bytes", "0"))
+              : regularFileSize(backup());
+      return new LiveMover.Moved(bytes, Optional.empty(), false);
     }
 
     /**
@@ -620,17 +756,18 @@ public final class RotationEngine {
       boolean done =
           switch (plan.move()) {
             case RENAME -> backupExists;
-            case COPYTRUNCATE, COLLAPSE ->
-                last == RotationStep.COPIED && backupExists && cutHappened();
+            case COPYTRUNCATE, COLLAPSE -> last == RotationStep.COPIED && cutHappened();
           };
       if (!done) {
         if (plan.move() != RotationSpec.Move.RENAME) {
-          Files.deleteIfExists(backup);
-          Durable.SYSTEM.fsyncDirectory(backup.getParent());
+          deleteCopies();
         }
         return new LiveMover.Moved(0, Optional.of("rolled back an interrupted rotation"), true);
       }
-      long bytes = regularFileSize(backup);
+      if (direct.isPresent() && Files.exists(direct.get(), LinkOption.NOFOLLOW_LINKS)) {
+        Durable.SYSTEM.rename(direct.get(), directTarget);
+      }
+      long bytes = direct.isPresent() ? directCopied : regularFileSize(backup);
       journal.record(RotationStep.MOVED, Map.of("bytes", Long.toString(bytes)));
       return new LiveMover.Moved(bytes, Optional.empty(), false);
     }
@@ -722,13 +859,19 @@ public final class RotationEngine {
       }
     }
 
-    /** Whether the live file no longer starts with the backup's bytes, i.e. it was cut. */
+    /**
+     * Whether the live file no longer starts with the backup's bytes, i.e. it was cut. A backup
+     * written straight from the live file is compared decoded, over the bytes it held at COPIED.
+     */
     private boolean cutHappened() throws IOException {
-      Path backup = backup();
-      if (!Files.exists(backup, LinkOption.NOFOLLOW_LINKS)) {
+      Optional<Path> copy =
+          direct.isPresent()
+              ? directBackupFile()
+              : Optional.of(backup()).filter(b -> Files.exists(b, LinkOption.NOFOLLOW_LINKS));
+      if (copy.isEmpty()) {
         return false;
       }
-      long backupSize = regularFileSize(backup);
+      long backupSize = direct.isPresent() ? directCopied : regularFileSize(copy.get());
       if (backupSize == 0) {
         return false;
       }
@@ -736,7 +879,11 @@ public final class RotationEngine {
         return true;
       }
       int n = (int) Math.min(backupSize, PREFIX_COMPARE_BYTES);
-      try (InputStream a = Files.newInputStream(backup, LinkOption.NOFOLLOW_LINKS);
+      InputStream stored = Files.newInputStream(copy.get(), LinkOption.NOFOLLOW_LINKS);
+      try (InputStream a =
+              direct.isPresent()
+                  ? Codec.ofFile(directTarget).orElseThrow().decoding(stored)
+                  : stored;
           InputStream b = Files.newInputStream(spec.liveFile(), LinkOption.NOFOLLOW_LINKS)) {
         return !java.util.Arrays.equals(a.readNBytes(n), b.readNBytes(n));
       }

@@ -8,11 +8,24 @@ package io.fleetrotate.agent.rotate;
 public enum RotationStep {
   /** The plan is written; nothing has been touched yet. */
   BEGIN,
-  /** About to move the live file aside (rename, copy+truncate or copy+collapse). */
+  /**
+   * About to move the live file aside (rename, copy+truncate or copy+collapse). For a copy with a
+   * compress-ahead partial, its {@code direct} detail names the temporary file the partial becomes,
+   * which the compressed backup is written into straight from the live file; resuming deletes it
+   * (an empty {@code direct} in a later MOVING record: the plain copy took over).
+   */
   MOVING,
-  /** Copy methods only: the backup holds a durable copy; the live file is about to be cut. */
+  /**
+   * Copy methods only: the backup holds a durable copy of the live file's first {@code copied}
+   * bytes (compressed, with {@code direct}); the live file is about to be cut. Resuming compares
+   * the backup's first bytes (decoded) with the live file's to tell whether the cut happened.
+   */
   COPIED,
-  /** The backup holds the moved bytes durably; the live file was renamed or cut. */
+  /**
+   * The backup holds the moved bytes durably; the live file was renamed or cut. With {@code
+   * direct}, the backup is already the compressed one under its final name, and the compression
+   * steps have nothing left to do for it.
+   */
   MOVED,
   /** The server was told to reopen its log. */
   REOPENED,

@@ -11,7 +11,6 @@ import java.nio.file.attribute.GroupPrincipal;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -95,26 +94,11 @@ class CrashRecoveryTest {
     Files.setPosixFilePermissions(log, PosixFilePermissions.fromString(LOG_MODE));
 
     Path agentLog = dir.resolve("agent.log");
-    Process agent =
-        AgentProcess.start(
-            agentLog,
-            List.of("-Dfleetrotate.test.pauseAfter=" + step),
-            "rotate",
-            "--config",
-            config.toString(),
-            "--now");
-    Path marker = dir.resolve("state/journal/paused-after-" + step);
-    await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(marker) || !agent.isAlive());
-    assertThat(marker).as("agent paused after " + step + "; see " + agentLog).exists();
-    agent.destroyForcibly();
-    assertThat(agent.waitFor(10, TimeUnit.SECONDS)).isTrue();
-    Files.delete(marker);
+    PausedRotation.start(agentLog, config, dir.resolve("state"), step.name()).kill();
 
     int exit = AgentProcess.run(agentLog, "rotate", "--config", config.toString());
     assertThat(exit).as("recovery run; see " + agentLog).isZero();
-    try (Stream<Path> journals = Files.list(dir.resolve("state/journal"))) {
-      assertThat(journals.filter(p -> p.toString().endsWith(".journal"))).isEmpty();
-    }
+    PausedRotation.assertNoJournalLeft(dir.resolve("state"));
 
     long last = SharedTools.awaitWriter(writer, writerOut);
     List<Path> files = SharedTools.logAndBackups(log);

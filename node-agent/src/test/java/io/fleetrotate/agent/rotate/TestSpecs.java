@@ -34,12 +34,17 @@ final class TestSpecs {
 
   /** zstd 3, backups beside the log, kept forever, no reopen. */
   static RotationSpec zstd(Path live, RotationSpec.Move move) {
+    return compressed(live, move, CompressionRequest.zstd(3));
+  }
+
+  /** As {@link #zstd}, compressed as {@code request} asks. */
+  static RotationSpec compressed(Path live, RotationSpec.Move move, CompressionRequest request) {
     return new RotationSpec(
         live,
         "g",
         move,
         NoneReopener.INSTANCE,
-        Optional.of(CompressionRequest.zstd(3)),
+        Optional.of(request),
         false,
         new BackupNaming(live, live.getParent(), "yyyyMMdd-HHmmss", ZoneOffset.UTC),
         RetentionPolicy.KEEP_ALL,

@@ -50,10 +50,6 @@ public final class LiveFileMover {
     this.durable = durable;
   }
 
-  private void fsync(FileHandle backup) throws IOException {
-    durable.fsync(backup.path(), () -> backup.force(true));
-  }
-
   /**
    * Runs once the backup holds a durable copy and before the live file is first cut: the rotation
    * journal records that point here. Throwing aborts the move; the live file is then untouched.
@@ -90,87 +86,100 @@ public final class LiveFileMover {
       NewFileAttributes backupAttributes,
       BeforeCut beforeCut)
       throws IOException {
-    return switch (method) {
-      case COPY_TRUNCATE -> copyTruncate(live, backup, backupAttributes, beforeCut);
-      case COLLAPSE -> collapse(live, backup, backupAttributes, beforeCut);
-    };
+    Optional<MoveResult> nothing = nothingToMove(live, method);
+    if (nothing.isPresent()) {
+      return nothing.get();
+    }
+    return move(live, createBackup(live, backup, backupAttributes), method, beforeCut);
   }
 
   /**
-   * Copies {@code live} to the new file {@code backup}, fsyncs it, then truncates {@code live} to
-   * zero. Lines written between the final copy and the truncate are lost; the result tells the part
-   * of them it saw.
-   *
-   * @throws FileAlreadyExistsException when {@code backup} exists
+   * Moves the file {@code live} holds open aside into {@code backup}, which may already hold the
+   * start of the live file ({@link BackupWriter#end()}); as the other {@code move} otherwise.
+   * Closes {@code backup}, and discards it when nothing was moved or the live file is unchanged.
    */
-  private MoveResult copyTruncate(
-      FileHandle liveChannel, Path backup, NewFileAttributes attributes, BeforeCut beforeCut)
+  public MoveResult move(
+      FileHandle live, BackupWriter backup, LiveMoveMethod method, BeforeCut beforeCut)
       throws IOException {
-    Path live = liveChannel.path();
-    FileHandle backupChannel = createBackup(liveChannel, backup, attributes);
     boolean liveMayHaveChanged = false;
-    try (backupChannel) {
-      long copied = copyUntilCaughtUp(liveChannel, backupChannel, 0, size -> size, live);
-      fsync(backupChannel);
+    try (backup) {
+      Optional<MoveResult> nothing = nothingToMove(live, method);
+      if (nothing.isPresent()) {
+        backup.discard();
+        return nothing.get();
+      }
+      long copied = copyUntilCaughtUp(live, backup, endFor(live, method));
+      backup.fsync();
       beforeCut.run(copied);
       liveMayHaveChanged = true;
-      return finishByTruncating(liveChannel, backupChannel, copied, live, Optional.empty());
-    } catch (IOException | RuntimeException e) {
-      deleteUnneededBackup(backup, liveMayHaveChanged, e);
-      throw e;
-    }
-  }
-
-  /**
-   * Copies the largest block-aligned prefix of {@code live} (short of its end) to the new file
-   * {@code backup}, fsyncs it, then cuts exactly that prefix out of {@code live}. Where the
-   * filesystem cannot collapse, finishes as a copy-truncate and says so in the result. A file of
-   * one block or less is left alone and the result says it was skipped.
-   *
-   * @throws FileAlreadyExistsException when {@code backup} exists
-   */
-  private MoveResult collapse(
-      FileHandle liveChannel, Path backup, NewFileAttributes attributes, BeforeCut beforeCut)
-      throws IOException {
-    Path live = liveChannel.path();
-    // The directory's filesystem is the file's: the block size is all that is read by name.
-    long blockSize = Files.getFileStore(live.toAbsolutePath().getParent()).getBlockSize();
-    long size = liveChannel.size();
-    if (collapsibleLength(size, blockSize) == 0) {
-      return MoveResult.skipped(
-          LiveMoveMethod.COLLAPSE,
-          "live file "
-              + live
-              + " holds "
-              + size
-              + " bytes, not more than one "
-              + blockSize
-              + "-byte filesystem block, so there is nothing to collapse yet");
-    }
-    FileHandle backupChannel = createBackup(liveChannel, backup, attributes);
-    boolean liveMayHaveChanged = false;
-    try (backupChannel) {
-      long copied =
-          copyUntilCaughtUp(
-              liveChannel, backupChannel, 0, s -> collapsibleLength(s, blockSize), live);
-      fsync(backupChannel);
-      beforeCut.run(copied);
-      liveMayHaveChanged = true;
-      Optional<String> cannotCollapse = RangeCollapser.collapseFront(liveChannel, copied);
+      if (method == LiveMoveMethod.COPY_TRUNCATE) {
+        return finishByTruncating(live, backup, Optional.empty());
+      }
+      // Read before the cut: the byte the backup ends with, i.e. whether a line was cut.
+      boolean endsALine = copied == 0 || byteAt(live, copied - 1) == '\n';
+      Optional<String> cannotCollapse = RangeCollapser.collapseFront(live, copied);
       if (cannotCollapse.isEmpty()) {
-        return MoveResult.collapsed(completeSplitLine(liveChannel, backupChannel, copied, live));
+        return MoveResult.collapsed(
+            endsALine ? copied : completeSplitLine(live, backup, copied, live.path()));
       }
       liveMayHaveChanged = false;
       log.warn(
           "{}; falling back to copytruncate, which may lose a few lines", cannotCollapse.get());
       // The aligned prefix already in the backup stays; copying goes on from where it stopped.
-      copied = copyUntilCaughtUp(liveChannel, backupChannel, copied, s -> s, live);
+      copyUntilCaughtUp(live, backup, s -> s);
       liveMayHaveChanged = true;
-      return finishByTruncating(liveChannel, backupChannel, copied, live, cannotCollapse);
+      return finishByTruncating(live, backup, cannotCollapse);
     } catch (IOException | RuntimeException e) {
-      deleteUnneededBackup(backup, liveMayHaveChanged, e);
+      discardUnneeded(backup, liveMayHaveChanged, e);
       throw e;
     }
+  }
+
+  /**
+   * Copytruncate copies the whole file. Collapse copies the largest block-aligned prefix short of
+   * its end, and then cuts exactly that prefix out; where the filesystem cannot collapse, it
+   * finishes as a copy-truncate and says so in the result.
+   */
+  private static LongUnaryOperator endFor(FileHandle live, LiveMoveMethod method)
+      throws IOException {
+    if (method == LiveMoveMethod.COPY_TRUNCATE) {
+      return size -> size;
+    }
+    long blockSize = blockSize(live);
+    return size -> collapsibleLength(size, blockSize);
+  }
+
+  /** The directory's filesystem is the file's: the block size is all that is read by name. */
+  private static long blockSize(FileHandle live) throws IOException {
+    return Files.getFileStore(live.path().toAbsolutePath().getParent()).getBlockSize();
+  }
+
+  /** A file of one block or less has nothing to collapse: it is left alone. */
+  private static Optional<MoveResult> nothingToMove(FileHandle live, LiveMoveMethod method)
+      throws IOException {
+    if (method != LiveMoveMethod.COLLAPSE) {
+      return Optional.empty();
+    }
+    long blockSize = blockSize(live);
+    long size = live.size();
+    if (collapsibleLength(size, blockSize) > 0) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        MoveResult.skipped(
+            LiveMoveMethod.COLLAPSE,
+            "live file "
+                + live.path()
+                + " holds "
+                + size
+                + " bytes, not more than one "
+                + blockSize
+                + "-byte filesystem block, so there is nothing to collapse yet"));
+  }
+
+  private static int byteAt(FileHandle file, long position) throws IOException {
+    ByteBuffer one = ByteBuffer.allocate(1);
+    return file.read(one, position) == 1 ? one.get(0) : -1;
   }
 
   /**
@@ -187,7 +196,7 @@ public final class LiveFileMover {
    * link under its name is refused, never followed or overwritten. Owner and mode are set on the
    * new descriptor.
    */
-  private static FileHandle createBackup(FileHandle live, Path backup, NewFileAttributes attributes)
+  private BackupWriter createBackup(FileHandle live, Path backup, NewFileAttributes attributes)
       throws IOException {
     FileHandle created;
     try {
@@ -203,29 +212,29 @@ public final class LiveFileMover {
     }
     try {
       attributes.applyTo(created, Optional.of(live.opened()));
-      return created;
+      return new RawBackup(created, durable);
     } catch (IOException | RuntimeException e) {
       created.close();
-      deleteUnneededBackup(backup, false, e);
+      Files.deleteIfExists(backup);
       throw e;
     }
   }
 
   /**
-   * Copies from {@code position} up to {@code endFor(size)} and again while the file grows, until a
-   * pass copies less than {@link #CAUGHT_UP_BYTES} or the passes run out.
+   * Copies from where the backup ends up to {@code endFor(size)} and again while the file grows,
+   * until a pass copies less than {@link #CAUGHT_UP_BYTES} or the passes run out.
    *
    * @return the position up to which the backup now holds the live file
    */
   private static long copyUntilCaughtUp(
-      FileHandle live, FileHandle backup, long position, LongUnaryOperator endFor, Path livePath)
-      throws IOException {
+      FileHandle live, BackupWriter backup, LongUnaryOperator endFor) throws IOException {
+    long position = backup.end();
     for (int pass = 0; pass < MAX_CATCH_UP_PASSES; pass++) {
-      long end = endFor.applyAsLong(sizeNotBelow(live, position, livePath));
+      long end = endFor.applyAsLong(sizeNotBelow(live, position, live.path()));
       if (end <= position) {
         break;
       }
-      copyRange(live, backup, position, end, livePath);
+      backup.append(live, end);
       long copiedThisPass = end - position;
       position = end;
       if (copiedThisPass < CAUGHT_UP_BYTES) {
@@ -244,12 +253,8 @@ public final class LiveFileMover {
    *
    * @return the bytes the backup now holds
    */
-  private long completeSplitLine(FileHandle live, FileHandle backup, long copied, Path livePath)
-      throws IOException {
-    ByteBuffer lastByte = ByteBuffer.allocate(1);
-    if (copied == 0 || backup.read(lastByte, copied - 1) != 1 || lastByte.get(0) == '\n') {
-      return copied;
-    }
+  private static long completeSplitLine(
+      FileHandle live, BackupWriter backup, long copied, Path livePath) throws IOException {
     ByteBuffer head = ByteBuffer.allocate(MAX_LINE_COMPLETION);
     int n = Math.max(0, live.read(head, 0));
     int newline = -1;
@@ -264,12 +269,8 @@ public final class LiveFileMover {
           "the line cut at byte {} of {} is not complete yet; it stays split", copied, livePath);
       return copied;
     }
-    ByteBuffer rest = head.flip().limit(newline + 1).slice();
-    long at = copied;
-    while (rest.hasRemaining()) {
-      at += backup.write(rest, at);
-    }
-    fsync(backup);
+    backup.appendBytes(head.flip().limit(newline + 1).slice());
+    backup.fsync();
     byte[] blanks = new byte[newline];
     java.util.Arrays.fill(blanks, (byte) ' ');
     ByteBuffer blank = ByteBuffer.wrap(blanks);
@@ -277,7 +278,7 @@ public final class LiveFileMover {
     while (blank.hasRemaining()) {
       pos += live.write(blank, pos);
     }
-    return at;
+    return backup.end();
   }
 
   /**
@@ -287,43 +288,27 @@ public final class LiveFileMover {
    * since sits in the page cache, which a crash of this process cannot lose, and is fsynced right
    * after the cut (only a power loss in between could cost those last few KiB).
    */
-  private MoveResult finishByTruncating(
-      FileHandle live,
-      FileHandle backup,
-      long copied,
-      Path livePath,
-      Optional<String> fallbackReason)
-      throws IOException {
-    long lastSeenSize = copied;
+  private static MoveResult finishByTruncating(
+      FileHandle live, BackupWriter backup, Optional<String> fallbackReason) throws IOException {
+    long copied = backup.end();
+    long lastSeenSize;
     for (int pass = 1; ; pass++) {
-      long end = sizeNotBelow(live, copied, livePath);
-      copyRange(live, backup, copied, end, livePath);
+      long end = sizeNotBelow(live, copied, live.path());
+      if (end > copied) {
+        backup.appendQuickly(live, end);
+      }
       copied = end;
-      lastSeenSize = sizeNotBelow(live, copied, livePath);
+      lastSeenSize = sizeNotBelow(live, copied, live.path());
       if (lastSeenSize == copied || pass >= MAX_FINAL_PASSES) {
         break;
       }
     }
     live.truncate(0);
-    fsync(backup);
+    backup.fsync();
     return MoveResult.copyTruncated(copied, lastSeenSize, fallbackReason);
   }
 
-  private static void copyRange(
-      FileHandle from, FileHandle to, long position, long end, Path livePath) throws IOException {
-    while (position < end) {
-      long n = from.copyTo(to, position, end);
-      if (n <= 0) {
-        // Nothing is copied past the end of the file: it shrank under us.
-        sizeNotBelow(from, end, livePath);
-        throw new IOException("copying " + livePath + " made no progress at byte " + position);
-      }
-      position += n;
-    }
-  }
-
-  private static long sizeNotBelow(FileHandle live, long position, Path livePath)
-      throws IOException {
+  static long sizeNotBelow(FileHandle live, long position, Path livePath) throws IOException {
     long size = live.size();
     if (size < position) {
       throw new IOException(
@@ -338,13 +323,13 @@ public final class LiveFileMover {
     return size;
   }
 
-  private static void deleteUnneededBackup(
-      Path backup, boolean liveMayHaveChanged, Exception failure) {
+  private static void discardUnneeded(
+      BackupWriter backup, boolean liveMayHaveChanged, Exception failure) {
     if (liveMayHaveChanged) {
       return;
     }
     try {
-      Files.deleteIfExists(backup);
+      backup.discard();
     } catch (IOException e) {
       failure.addSuppressed(e);
     }

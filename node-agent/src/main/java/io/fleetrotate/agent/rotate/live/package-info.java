@@ -32,5 +32,15 @@
  * refuses, and the mover finishes by copytruncate from where the copy stopped and reports {@link
  * io.fleetrotate.agent.rotate.live.MoveResult#fellBackToCopyTruncate()} with the reason. A file of
  * one block or less has nothing to collapse: it is left alone and the result says it was skipped.
+ *
+ * <h2>The backup</h2>
+ *
+ * Both methods write into a {@link io.fleetrotate.agent.rotate.live.BackupWriter}: a new
+ * uncompressed file, or, when the log has a compress-ahead partial, the compressed backup begun
+ * from it (the partial's frames already hold the covered prefix). Then the uncovered bytes are
+ * compressed straight from the live file's descriptor, and nothing is copied uncompressed: the
+ * bytes written at rotation are about the compressed tail's. The last bytes before a truncate are
+ * appended as a stored frame (no compression, the speed of a copy), so the copytruncate window is
+ * no longer than with a plain copy.
  */
 package io.fleetrotate.agent.rotate.live;

@@ -14,7 +14,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** The project's shared test tools: seq-writer.py writes numbered lines, count-lost.py checks. */
-final class SharedTools {
+public final class SharedTools {
 
   private SharedTools() {}
 
@@ -38,14 +38,14 @@ final class SharedTools {
   }
 
   /** A running seq-writer.py appending to one path with an O_APPEND descriptor. */
-  static final class SeqWriter implements AutoCloseable {
+  public static final class SeqWriter implements AutoCloseable {
     private final Process process;
 
     private SeqWriter(Process process) {
       this.process = process;
     }
 
-    static SeqWriter start(Path log, int linesPerSecond, double seconds) throws IOException {
+    public static SeqWriter start(Path log, int linesPerSecond, double seconds) throws IOException {
       return new SeqWriter(
           new ProcessBuilder(
                   "python3",
@@ -59,12 +59,12 @@ final class SharedTools {
               .start());
     }
 
-    boolean isRunning() {
+    public boolean isRunning() {
       return process.isAlive();
     }
 
     /** Waits for the writer to finish; returns the last sequence number it wrote. */
-    long lastSequenceNumber(Duration limit) throws IOException, InterruptedException {
+    public long lastSequenceNumber(Duration limit) throws IOException, InterruptedException {
       assertThat(process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS))
           .as("seq-writer finished within " + limit)
           .isTrue();
@@ -80,11 +80,11 @@ final class SharedTools {
   }
 
   /** What count-lost.py found over some files. */
-  record LossCount(long lines, long missing, long duplicated) {
+  public record LossCount(long lines, long missing, long duplicated) {
     private static final Pattern OUTPUT =
         Pattern.compile("lines=(\\d+) missing=(\\d+) duplicated=(\\d+)");
 
-    static LossCount over(long lastSequenceNumber, List<Path> files)
+    public static LossCount over(long lastSequenceNumber, List<Path> files)
         throws IOException, InterruptedException {
       List<String> command = new ArrayList<>();
       command.add("python3");
