@@ -17,14 +17,16 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.zip.CRC32C;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The compress-ahead partial of one live log: {@code .<log>.fleetrotate-partial.zst} (or {@code
- * .gz}) beside it, concatenated frames of {@link #FRAME_SPAN} uncompressed bytes each, and {@code
- * .<log>.fleetrotate-partial.json}, the {@link PartialHeader} saying what they cover.
+ * .gz}) beside it, concatenated frames of a fixed span of uncompressed bytes ({@link #FRAME_SPAN}
+ * unless {@code compress.aheadFrame} says otherwise), and {@code .<log>.fleetrotate-partial.json},
+ * the {@link PartialHeader} saying what they cover.
  *
  * <p>The partial is a cache, never the only copy of anything: the header is replaced only after the
  * frame it counts is fsynced, so a kill leaves at worst a torn frame past the covered length, which
@@ -36,14 +38,22 @@ import org.slf4j.LoggerFactory;
  * compression.
  */
 public final class AheadPartial {
-  /** Uncompressed bytes per frame: only whole spans are compressed ahead. */
+  /** Uncompressed bytes per frame by default: only whole spans are compressed ahead. */
   public static final long FRAME_SPAN = 16L << 20;
+
+  /** The smallest span: the block whose CRC vouches for the covered range. */
+  public static final long MIN_FRAME_SPAN = 4L << 10;
+
+  /** The largest span: beyond it a partial would rarely cover anything before a rotation. */
+  public static final long MAX_FRAME_SPAN = 1L << 30;
 
   static final int CHECK_BLOCK = 4096;
   private static final String MARK = ".fleetrotate-partial";
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Logger log = LoggerFactory.getLogger(AheadPartial.class);
   private static final Object AGENT_UID = agentUid();
+  private static final LongAdder HAND_OVERS = new LongAdder();
+  private static final LongAdder REUSED_BYTES = new LongAdder();
 
   private final Path live;
   private final Path header;
@@ -51,15 +61,40 @@ public final class AheadPartial {
   private final long frameSpan;
 
   AheadPartial(Path live, Compressor compressor, long frameSpan) {
+    if (frameSpan < MIN_FRAME_SPAN || frameSpan > MAX_FRAME_SPAN) {
+      throw new IllegalArgumentException(
+          "frame span " + frameSpan + " is outside " + MIN_FRAME_SPAN + ".." + MAX_FRAME_SPAN);
+    }
     this.live = live;
     this.header = live.resolveSibling("." + live.getFileName() + MARK + ".json");
     this.compressor = compressor;
     this.frameSpan = frameSpan;
   }
 
-  /** The partial of {@code live}, whether or not it exists yet. */
+  /**
+   * The partial of {@code live}, whether or not it exists yet, in frames of {@link #FRAME_SPAN}.
+   */
   public static AheadPartial of(Path live, Compressor compressor) {
-    return new AheadPartial(live, compressor, FRAME_SPAN);
+    return of(live, compressor, FRAME_SPAN);
+  }
+
+  /**
+   * As above, in frames of {@code frameSpan} uncompressed bytes ({@link #MIN_FRAME_SPAN}..{@link
+   * #MAX_FRAME_SPAN}). The span shapes only the frames written; a partial made with another span is
+   * handed over all the same.
+   */
+  public static AheadPartial of(Path live, Compressor compressor, long frameSpan) {
+    return new AheadPartial(live, compressor, frameSpan);
+  }
+
+  /** Partials handed over to a rotation by this process since it started. */
+  public static long handOvers() {
+    return HAND_OVERS.sum();
+  }
+
+  /** Uncompressed bytes those partials covered: compressed ahead instead of at rotation. */
+  public static long reusedBytes() {
+    return REUSED_BYTES.sum();
   }
 
   /** Whether a file name is one of a partial's files (never a log to rotate). */
@@ -171,6 +206,8 @@ public final class AheadPartial {
           compressor.appendFrame(source, at, Math.min(size, at + frameSpan), out, request);
         }
         out.force(true);
+        HAND_OVERS.increment();
+        REUSED_BYTES.add(h.get().covered());
         log.info(
             "reused the compress-ahead partial of {}: {} of {} bytes were already compressed",
             live,
