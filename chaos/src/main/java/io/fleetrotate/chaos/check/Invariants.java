@@ -265,6 +265,15 @@ public final class Invariants {
   /** What is reported without being a violation. */
   public static List<String> notes(RunRecord run) {
     List<String> notes = new ArrayList<>();
+    List<NodeRecord> counted =
+        run.nodes().stream().filter(n -> n.aheadHandOvers().isPresent()).toList();
+    if (!counted.isEmpty()) {
+      notes.add(
+          "compress-ahead: "
+              + counted.stream().mapToLong(n -> n.aheadHandOvers().getAsLong()).sum()
+              + " rotations made their backup from a partial, by the agents' own counts since"
+              + " their last start");
+    }
     for (NodeRecord n : run.nodes()) {
       long extra = (long) n.backups() + n.prunedBackups() - leavingABackup(run.history(), n.node());
       if (extra > 0 && extra <= lostAfterMoving(run.history(), n.node())) {

@@ -106,6 +106,10 @@ class InvariantsTest {
 
     List<NodeRecord> one = List.of(none.get(0), handedOver(legalNodes().get(1), 1));
     assertThat(Invariants.check(new RunRecord(legalHistory(), one))).isEmpty();
+    assertThat(Invariants.notes(new RunRecord(legalHistory(), one)))
+        .containsExactly(
+            "compress-ahead: 1 rotations made their backup from a partial, by the agents' own"
+                + " counts since their last start");
     // No agent answered: nothing is known, nothing is claimed.
     assertThat(Invariants.compressAhead(new RunRecord(legalHistory(), legalNodes()))).isEmpty();
     // Nothing rotated: nothing could have been handed over.
