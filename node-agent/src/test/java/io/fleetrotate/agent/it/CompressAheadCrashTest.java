@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fleetrotate.agent.rotate.live.TestFileSystems;
+import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -63,26 +64,12 @@ class CompressAheadCrashTest {
     Path log = logs.resolve("server.log");
     Path header = logs.resolve(".server.log.fleetrotate-partial.json");
     Path partial = logs.resolve(".server.log.fleetrotate-partial.zst");
-    Path config = dir.resolve("agent.yaml");
-    Files.writeString(
-        config,
-        """
-        node: { id: ahead-crash, group: g }
-        stateDir: %s
-        checkInterval: 1s
-        http: { enabled: false }
-        lock: { backend: local }
-        files:
-          - path: %s
-            trigger: { maxSize: 100GiB }
-            retention: { keep: 100 }
-            compress: { codec: zstd, level: 3%s }
-            reopen: { method: none }
-        """
-            .formatted(
-                dir.resolve("state"),
-                log,
-                kill == Kill.DURING_HAND_OVER ? ", maxBytesPerSecond: 4MiB" : ""));
+    Path config =
+        config(
+            log,
+            "100GiB",
+            kill == Kill.DURING_HAND_OVER ? ", maxBytesPerSecond: 4MiB" : "",
+            "{ method: none }");
     Path agentLog = dir.resolve("agent.log");
     Path writerOut = dir.resolve("writer.out");
     // Long lines: the writer (python) is bound by lines per second, the test needs 16 MiB spans.
@@ -199,30 +186,16 @@ class CompressAheadCrashTest {
     Path partial = logs.resolve(".server.log.fleetrotate-partial.zst");
     Path header = logs.resolve(".server.log.fleetrotate-partial.json");
     Path pidFile = dir.resolve("writer.pid");
-    Path config = dir.resolve("agent.yaml");
     // 512 KiB/s keeps the background writer busy (the writer makes about 300 KB/s) and a
     // rotation's tail compression long enough to be caught.
-    Files.writeString(
-        config,
-        """
-        node: { id: ahead-live, group: g }
-        stateDir: %s
-        checkInterval: 1s
-        http: { enabled: false }
-        lock: { backend: local }
-        files:
-          - path: %s
-            trigger: { maxSize: 1MiB }
-            retention: { keep: 100 }
-            compress: { codec: zstd, level: 3, aheadFrame: 64KiB, maxBytesPerSecond: 512KiB }
-            reopen: %s
-        """
-            .formatted(
-                dir.resolve("state"),
-                log,
-                mode.equals("signal")
-                    ? "{ method: signal, signal: HUP, pidFile: " + pidFile + " }"
-                    : "{ method: collapse }"));
+    Path config =
+        config(
+            log,
+            "1MiB",
+            ", aheadFrame: 64KiB, maxBytesPerSecond: 512KiB",
+            mode.equals("signal")
+                ? "{ method: signal, signal: HUP, pidFile: " + pidFile + " }"
+                : "{ method: collapse }");
     Path writerOut = dir.resolve("writer.out");
     Process writer = SharedTools.startWriter(log, 2000, 12, PAD, writerOut);
     Files.writeString(pidFile, Long.toString(writer.pid()));
@@ -335,6 +308,28 @@ class CompressAheadCrashTest {
     try (Stream<Path> s = Files.list(dir.resolve("state/journal"))) {
       return s.filter(p -> p.toString().endsWith(".journal")).toList();
     }
+  }
+
+  /** The agent's configuration: one log, rotated at {@code maxSize}, zstd 3 plus {@code more}. */
+  private Path config(Path log, String maxSize, String more, String reopen) throws IOException {
+    Path config = dir.resolve("agent.yaml");
+    Files.writeString(
+        config,
+        """
+        node: { id: ahead-crash, group: g }
+        stateDir: %s
+        checkInterval: 1s
+        http: { enabled: false }
+        lock: { backend: local }
+        files:
+          - path: %s
+            trigger: { maxSize: %s }
+            retention: { keep: 100 }
+            compress: { codec: zstd, level: 3%s }
+            reopen: %s
+        """
+            .formatted(dir.resolve("state"), log, maxSize, more, reopen));
+    return config;
   }
 
   private static List<Path> backups(Path log) throws Exception {
