@@ -26,7 +26,33 @@ public final class Invariants {
     v.addAll(eventsPerNode(run));
     v.addAll(retention(run));
     v.addAll(lockOutages(run));
+    v.addAll(compressAhead(run));
     return v;
+  }
+
+  /**
+   * Compress-ahead was exercised: when the fleet rotated successfully, at least one rotation made
+   * its backup from a compress-ahead partial, by the agents' own counts. Nodes whose agent did not
+   * answer are left out; when none answered there is nothing to check.
+   */
+  public static List<String> compressAhead(RunRecord run) {
+    List<NodeRecord> counted =
+        run.nodes().stream().filter(n -> n.aheadHandOvers().isPresent()).toList();
+    long succeeded =
+        run.history().stream()
+            .filter(Rotation::succeeded)
+            .filter(r -> counted.stream().anyMatch(n -> n.node().equals(r.node())))
+            .count();
+    long handedOver = counted.stream().mapToLong(n -> n.aheadHandOvers().getAsLong()).sum();
+    if (succeeded == 0 || handedOver > 0) {
+      return List.of();
+    }
+    return List.of(
+        "no rotation used a compress-ahead partial: "
+            + succeeded
+            + " successful rotations of "
+            + counted.stream().map(NodeRecord::node).toList()
+            + ", and fleetrotate_agent_ahead_handovers_total is 0 on each");
   }
 
   /**
@@ -239,6 +265,15 @@ public final class Invariants {
   /** What is reported without being a violation. */
   public static List<String> notes(RunRecord run) {
     List<String> notes = new ArrayList<>();
+    List<NodeRecord> counted =
+        run.nodes().stream().filter(n -> n.aheadHandOvers().isPresent()).toList();
+    if (!counted.isEmpty()) {
+      notes.add(
+          "compress-ahead: "
+              + counted.stream().mapToLong(n -> n.aheadHandOvers().getAsLong()).sum()
+              + " rotations made their backup from a partial, by the agents' own counts since"
+              + " their last start");
+    }
     for (NodeRecord n : run.nodes()) {
       long extra = (long) n.backups() + n.prunedBackups() - leavingABackup(run.history(), n.node());
       if (extra > 0 && extra <= lostAfterMoving(run.history(), n.node())) {

@@ -22,6 +22,10 @@ import java.util.OptionalLong;
  * @param liveBytes the live log's size at the end
  * @param liveBudgetBytes the most the live log may hold once every due rotation ran
  * @param outboxPending events still waiting in its outbox at the end
+ * @param aheadHandOvers compress-ahead partials its agent process (and those of agents sharing its
+ *     log) handed over to rotations since it last started ({@code
+ *     fleetrotate_agent_ahead_handovers_total}): a lower bound when one was restarted; empty when
+ *     no agent of the log answered
  */
 public record NodeRecord(
     String node,
@@ -37,7 +41,8 @@ public record NodeRecord(
     OptionalLong maxTotalSizeBytes,
     long liveBytes,
     long liveBudgetBytes,
-    long outboxPending) {
+    long outboxPending,
+    OptionalLong aheadHandOvers) {
 
   /** Copytruncate loses the lines written between the copy and the truncate, by design. */
   public boolean lossAllowed() {

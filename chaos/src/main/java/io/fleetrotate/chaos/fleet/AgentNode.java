@@ -235,8 +235,20 @@ public final class AgentNode {
 
   /** Rotations this agent process counted since it started, by its own {@code /metrics}. */
   public Optional<Long> rotationsCounted() {
-    return metrics()
-        .map(m -> (long) PrometheusText.sum(m, "fleetrotate_rotations_total", l -> true));
+    return counter("fleetrotate_rotations_total");
+  }
+
+  /**
+   * Compress-ahead partials this agent process handed over to rotations since it started, by its
+   * own {@code /metrics}.
+   */
+  public Optional<Long> aheadHandOvers() {
+    return counter("fleetrotate_agent_ahead_handovers_total");
+  }
+
+  /** A counter of this agent process's {@code /metrics}, summed over its labels. */
+  private Optional<Long> counter(String name) {
+    return metrics().map(m -> (long) PrometheusText.sum(m, name, l -> true));
   }
 
   /** Events waiting in the outbox directory ({@code <20 digits>.json}, not temporaries). */

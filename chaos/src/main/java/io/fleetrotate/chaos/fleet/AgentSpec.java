@@ -19,6 +19,8 @@ import java.util.function.Consumer;
  * @param maxSize the size trigger, in the agent's syntax (e.g. {@code 512KiB})
  * @param retention which backups retention keeps
  * @param codec zstd, gzip or none
+ * @param aheadFrame the compress-ahead frame span ({@code compress.aheadFrame}, e.g. {@code 4KiB});
+ *     empty keeps the agent's default
  * @param rate the MCP server's write rate, in lines per second; 0 starts no server
  */
 public record AgentSpec(
@@ -31,6 +33,7 @@ public record AgentSpec(
     String maxSize,
     Retention retention,
     String codec,
+    Optional<String> aheadFrame,
     int rate) {
 
   /** Defaults: group mcp-server, standalone, local lock, checks every 2s, 512KiB, 300 lines/s. */
@@ -45,6 +48,7 @@ public record AgentSpec(
         "512KiB",
         Retention.keep(30),
         "zstd",
+        Optional.empty(),
         300);
   }
 
@@ -85,6 +89,11 @@ public record AgentSpec(
     return with(d -> d.codec = c);
   }
 
+  /** The compress-ahead frame span, in the agent's syntax (e.g. {@code 4KiB}). */
+  public AgentSpec aheadFrame(String span) {
+    return with(d -> d.aheadFrame = Optional.of(span));
+  }
+
   /** The MCP server's write rate, in lines per second; 0 starts no server. */
   public AgentSpec rate(int lines) {
     return with(d -> d.rate = lines);
@@ -108,6 +117,7 @@ public record AgentSpec(
     String maxSize;
     Retention retention;
     String codec;
+    Optional<String> aheadFrame;
     int rate;
 
     Draft(AgentSpec s) {
@@ -120,6 +130,7 @@ public record AgentSpec(
       maxSize = s.maxSize;
       retention = s.retention;
       codec = s.codec;
+      aheadFrame = s.aheadFrame;
       rate = s.rate;
     }
 
@@ -134,6 +145,7 @@ public record AgentSpec(
           maxSize,
           retention,
           codec,
+          aheadFrame,
           rate);
     }
   }
@@ -160,7 +172,9 @@ public record AgentSpec(
     y.append("  - path: ").append(paths.log()).append('\n');
     y.append("    trigger: { maxSize: ").append(maxSize).append(" }\n");
     y.append("    retention: ").append(retention.yaml()).append('\n');
-    y.append("    compress: { codec: ").append(codec).append(" }\n");
+    y.append("    compress: { codec: ").append(codec);
+    aheadFrame.ifPresent(span -> y.append(", aheadFrame: ").append(span));
+    y.append(" }\n");
     if (rate > 0) {
       y.append("    reopen: { method: signal, signal: HUP, pidFile: ")
           .append(paths.pidFile())

@@ -61,6 +61,13 @@ public final class ChaosFleet implements AutoCloseable {
    */
   static final AgentSpec.Retention PRUNING = AgentSpec.Retention.keep(4).maxTotalSize(48 * 1024);
 
+  /**
+   * The agents' compress-ahead frame span: the smallest the agent allows, so that logs rotated at
+   * the 16 KiB trigger are partly compressed ahead (a backup holds about 45 KB, see {@link
+   * #PRUNING}) and every rotation may hand a partial over; at the default 16 MiB none would.
+   */
+  static final String AHEAD_FRAME = "4KiB";
+
   private static final Pattern LAST_SEQ = Pattern.compile("last seq (\\d+)");
   private static final Pattern DROPPED = Pattern.compile("dropped seq (\\d+)\\.\\.(\\d+)");
 
@@ -234,6 +241,7 @@ public final class ChaosFleet implements AutoCloseable {
               (options.maxSizeBytes() / 1024) + "KiB",
               sharing || !method.equals("collapse") ? KEEP_ALL : PRUNING,
               "zstd",
+              Optional.of(AHEAD_FRAME),
               sharing ? 0 : options.rate());
       AgentNode a = fleet.addAgent(spec);
       if (sharing) {
@@ -413,6 +421,7 @@ public final class ChaosFleet implements AutoCloseable {
     long written = lastSeq(a.mcpServer().orElseThrow().log());
     List<LineAudit.Range> dropped = dropped(a.mcpServer().orElseThrow().log());
     OptionalLong counted = OptionalLong.of(0);
+    OptionalLong handedOver = OptionalLong.empty();
     long outbox = 0;
     int pruned = 0;
     for (AgentNode x : concat(a, sharers)) {
@@ -422,6 +431,10 @@ public final class ChaosFleet implements AutoCloseable {
             c.isPresent() ? OptionalLong.of(counted.getAsLong() + c.get()) : OptionalLong.empty();
       } else {
         counted = OptionalLong.empty();
+      }
+      Optional<Long> h = x.aheadHandOvers();
+      if (h.isPresent()) {
+        handedOver = OptionalLong.of(handedOver.orElse(0) + h.get());
       }
       outbox += x.outboxFiles();
       pruned += x.prunedBackups().size();
@@ -446,7 +459,8 @@ public final class ChaosFleet implements AutoCloseable {
           a.spec().retention().maxTotalSizeBytes(),
           Files.exists(log) ? Files.size(log) : 0,
           options.maxSizeBytes(),
-          outbox);
+          outbox,
+          handedOver);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -74,7 +74,8 @@ class InvariantsTest {
         OptionalLong.empty(),
         10,
         1024,
-        0);
+        0,
+        OptionalLong.empty());
   }
 
   private static LineAudit exact(long n) {
@@ -92,6 +93,52 @@ class InvariantsTest {
   @Test
   void aLegalHistoryHasNoViolations() {
     assertThat(Invariants.check(new RunRecord(legalHistory(), legalNodes()))).isEmpty();
+  }
+
+  @Test
+  void aRunWhoseRotationsNeverUsedAPartialIsReported() {
+    List<NodeRecord> none = legalNodes().stream().map(n -> handedOver(n, 0)).toList();
+    assertThat(Invariants.check(new RunRecord(legalHistory(), none)))
+        .singleElement()
+        .asString()
+        .startsWith(
+            "no rotation used a compress-ahead partial: 3 successful rotations of [n1, n2]");
+
+    List<NodeRecord> one = List.of(none.get(0), handedOver(legalNodes().get(1), 1));
+    assertThat(Invariants.check(new RunRecord(legalHistory(), one))).isEmpty();
+    assertThat(Invariants.notes(new RunRecord(legalHistory(), one)))
+        .containsExactly(
+            "compress-ahead: 1 rotations made their backup from a partial, by the agents' own"
+                + " counts since their last start");
+    // No agent answered: nothing is known, nothing is claimed.
+    assertThat(Invariants.compressAhead(new RunRecord(legalHistory(), legalNodes()))).isEmpty();
+    // Nothing rotated: nothing could have been handed over.
+    assertThat(Invariants.compressAhead(new RunRecord(List.of(), none))).isEmpty();
+  }
+
+  private static NodeRecord handedOver(NodeRecord n, long count) {
+    return counted(n, n.agentCounted(), n.outboxPending(), OptionalLong.of(count));
+  }
+
+  /** {@code n} with what its agent counted, its outbox and its hand-overs replaced. */
+  private static NodeRecord counted(
+      NodeRecord n, OptionalLong agentCounted, long outboxPending, OptionalLong aheadHandOvers) {
+    return new NodeRecord(
+        n.node(),
+        n.group(),
+        n.reopen(),
+        n.lines(),
+        n.fence(),
+        agentCounted,
+        n.backups(),
+        n.backupBytes(),
+        n.prunedBackups(),
+        n.keep(),
+        n.maxTotalSizeBytes(),
+        n.liveBytes(),
+        n.liveBudgetBytes(),
+        outboxPending,
+        aheadHandOvers);
   }
 
   @Test
@@ -163,7 +210,8 @@ class InvariantsTest {
             OptionalLong.empty(),
             0,
             1024,
-            0);
+            0,
+            OptionalLong.empty());
     RunRecord run = new RunRecord(legalHistory(), List.of(legalNodes().get(0), ct));
     assertThat(Invariants.check(run)).isEmpty();
     assertThat(Invariants.notes(run)).singleElement().asString().contains("lost 7 of 400");
@@ -194,7 +242,8 @@ class InvariantsTest {
             OptionalLong.empty(),
             0,
             1024,
-            0);
+            0,
+            OptionalLong.empty());
     assertThat(Invariants.check(new RunRecord(legalHistory(), List.of(legalNodes().get(0), n2))))
         .containsExactly("n2: its agent counted 2 rotations, the coordinator holds 1");
   }
@@ -246,7 +295,8 @@ class InvariantsTest {
             OptionalLong.empty(),
             4096,
             1024,
-            2);
+            2,
+            OptionalLong.empty());
     List<Rotation> fiveUnleased =
         List.of(
             r("a", "n1", 0, 1, 0),
@@ -279,7 +329,8 @@ class InvariantsTest {
             OptionalLong.empty(),
             4096,
             1024,
-            0);
+            0,
+            OptionalLong.empty());
     // The server's pid file went with it: the agent checks the reopen target before the move and
     // leaves the log where it is; that failure left no backup, the earlier success one.
     List<Rotation> serverGone =
@@ -334,7 +385,8 @@ class InvariantsTest {
         OptionalLong.of(BUDGET),
         10,
         1024,
-        0);
+        0,
+        OptionalLong.empty());
   }
 
   @Test
@@ -449,22 +501,7 @@ class InvariantsTest {
   void aPrunedNodeStillReportsItsOutboxAndItsAgentsCount() throws IOException {
     LineAudit a = prunedFiles(500);
     NodeRecord n = pruningNode(a, 2, 12_000, 3, fiveRotations());
-    NodeRecord mismatched =
-        new NodeRecord(
-            n.node(),
-            n.group(),
-            n.reopen(),
-            n.lines(),
-            n.fence(),
-            OptionalLong.of(6),
-            n.backups(),
-            n.backupBytes(),
-            n.prunedBackups(),
-            n.keep(),
-            n.maxTotalSizeBytes(),
-            n.liveBytes(),
-            n.liveBudgetBytes(),
-            1);
+    NodeRecord mismatched = counted(n, OptionalLong.of(6), 1, OptionalLong.empty());
     assertThat(Invariants.check(new RunRecord(fiveRotations(), List.of(mismatched))))
         .containsExactlyInAnyOrder(
             "n1: 1 events never left its outbox",

@@ -3,6 +3,7 @@ package io.fleetrotate.chaos.fleet;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class AgentSpecTest {
@@ -19,6 +20,7 @@ class AgentSpecTest {
             .maxSize("1MiB")
             .retention(AgentSpec.Retention.keep(4).maxTotalSize(1024))
             .codec("gzip")
+            .aheadFrame("4KiB")
             .rate(0);
 
     assertThat(changed)
@@ -33,6 +35,7 @@ class AgentSpecTest {
                 "1MiB",
                 AgentSpec.Retention.keep(4).maxTotalSize(1024),
                 "gzip",
+                Optional.of("4KiB"),
                 0));
     AgentSpec gzip = base.codec("gzip");
     assertThat(gzip.codec()).isEqualTo("gzip");

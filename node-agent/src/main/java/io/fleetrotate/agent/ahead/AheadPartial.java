@@ -14,18 +14,28 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import io.fleetrotate.agent.os.ProcFs;
 import java.nio.file.StandardOpenOption;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.zip.CRC32C;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The compress-ahead partial of one live log: {@code .<log>.fleetrotate-partial.zst} (or {@code
- * .gz}) beside it, concatenated frames of {@link #FRAME_SPAN} uncompressed bytes each, and {@code
- * .<log>.fleetrotate-partial.json}, the {@link PartialHeader} saying what they cover.
+ * One agent's compress-ahead partial of one live log: {@code .<log>.fleetrotate-partial-<agent>.zst}
+ * (or {@code .gz}) beside it, concatenated frames of a fixed span of uncompressed bytes ({@link #FRAME_SPAN}
+ * unless {@code compress.aheadFrame} says otherwise), and {@code .<log>.fleetrotate-partial-<agent>.json},
+ * the {@link PartialHeader} saying what they cover. {@code <agent>} ({@link #agentTag}) names the
+ * agent by host and state directory: agents that watch one log on a shared volume each keep their
+ * own partial, which only their own {@link AheadLock} guards, and a partial whose log another agent
+ * rotated fails its checks and is discarded.
  *
  * <p>The partial is a cache, never the only copy of anything: the header is replaced only after the
  * frame it counts is fsynced, so a kill leaves at worst a torn frame past the covered length, which
@@ -37,30 +47,82 @@ import org.slf4j.LoggerFactory;
  * compression.
  */
 public final class AheadPartial {
-  /** Uncompressed bytes per frame: only whole spans are compressed ahead. */
+  /** Uncompressed bytes per frame by default: only whole spans are compressed ahead. */
   public static final long FRAME_SPAN = 16L << 20;
+
+  /** The smallest span: the block whose CRC vouches for the covered range. */
+  public static final long MIN_FRAME_SPAN = 4L << 10;
+
+  /** The largest span: beyond it a partial would rarely cover anything before a rotation. */
+  public static final long MAX_FRAME_SPAN = 1L << 30;
 
   static final int CHECK_BLOCK = 4096;
   private static final String MARK = ".fleetrotate-partial";
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Logger log = LoggerFactory.getLogger(AheadPartial.class);
   private static final Object AGENT_UID = agentUid();
+  private static final LongAdder HAND_OVERS = new LongAdder();
+  private static final LongAdder REUSED_BYTES = new LongAdder();
 
   private final Path live;
+  private final String mark;
   private final Path header;
   private final Compressor compressor;
   private final long frameSpan;
 
-  AheadPartial(Path live, Compressor compressor, long frameSpan) {
+  AheadPartial(Path live, Path stateDir, Compressor compressor, long frameSpan) {
+    if (frameSpan < MIN_FRAME_SPAN || frameSpan > MAX_FRAME_SPAN) {
+      throw new IllegalArgumentException(
+          "frame span " + frameSpan + " is outside " + MIN_FRAME_SPAN + ".." + MAX_FRAME_SPAN);
+    }
     this.live = live;
-    this.header = live.resolveSibling("." + live.getFileName() + MARK + ".json");
+    this.mark = MARK + "-" + agentTag(stateDir);
+    this.header = live.resolveSibling("." + live.getFileName() + mark + ".json");
     this.compressor = compressor;
     this.frameSpan = frameSpan;
   }
 
-  /** The partial of {@code live}, whether or not it exists yet. */
-  public static AheadPartial of(Path live, Compressor compressor) {
-    return new AheadPartial(live, compressor, FRAME_SPAN);
+  /**
+   * The partial of {@code live}, whether or not it exists yet, in frames of {@link #FRAME_SPAN}.
+   */
+  public static AheadPartial of(Path live, Path stateDir, Compressor compressor) {
+    return of(live, stateDir, compressor, FRAME_SPAN);
+  }
+
+  /**
+   * As above, in frames of {@code frameSpan} uncompressed bytes ({@link #MIN_FRAME_SPAN}..{@link
+   * #MAX_FRAME_SPAN}). The span shapes only the frames written; a partial made with another span is
+   * handed over all the same.
+   */
+  public static AheadPartial of(
+      Path live, Path stateDir, Compressor compressor, long frameSpan) {
+    return new AheadPartial(live, stateDir, compressor, frameSpan);
+  }
+
+  /**
+   * The agent's part of its partials' names: 12 hex digits of the SHA-256 of this host's name and
+   * the agent's state directory, so the daemon and a {@code rotate} command of one agent share a
+   * partial and no two agents do.
+   */
+  public static String agentTag(Path stateDir) {
+    String who = ProcFs.hostname() + "\0" + stateDir.toAbsolutePath().normalize();
+    try {
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256").digest(who.getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(digest, 0, 6);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java runtime has SHA-256", e);
+    }
+  }
+
+  /** Partials handed over to a rotation by this process since it started. */
+  public static long handOvers() {
+    return HAND_OVERS.sum();
+  }
+
+  /** Uncompressed bytes those partials covered: compressed ahead instead of at rotation. */
+  public static long reusedBytes() {
+    return REUSED_BYTES.sum();
   }
 
   /** Whether a file name is one of a partial's files (never a log to rotate). */
@@ -69,7 +131,7 @@ public final class AheadPartial {
   }
 
   Path data(CompressionRequest request) {
-    return live.resolveSibling("." + live.getFileName() + MARK + request.codec().fileExtension());
+    return live.resolveSibling("." + live.getFileName() + mark + request.codec().fileExtension());
   }
 
   Path header() {
@@ -185,6 +247,8 @@ public final class AheadPartial {
       out.close();
       throw e;
     }
+    HAND_OVERS.increment();
+    REUSED_BYTES.add(h.get().covered());
     log.info(
         "reusing the compress-ahead partial of {}: {} of {} bytes are already compressed",
         live,
@@ -290,7 +354,7 @@ public final class AheadPartial {
   void discard(String why) throws IOException {
     log.info("discarding the compress-ahead partial of {}: {}", live, why);
     for (String ext : new String[] {".zst", ".gz"}) {
-      Files.deleteIfExists(live.resolveSibling("." + live.getFileName() + MARK + ext));
+      Files.deleteIfExists(live.resolveSibling("." + live.getFileName() + mark + ext));
     }
     Files.deleteIfExists(header);
   }

@@ -1,5 +1,6 @@
 package io.fleetrotate.agent.config;
 
+import io.fleetrotate.agent.ahead.AheadPartial;
 import io.fleetrotate.agent.compress.Codec;
 import java.util.Objects;
 import java.util.OptionalLong;
@@ -16,18 +17,35 @@ import java.util.OptionalLong;
  *     fast as possible
  * @param ahead compress a growing log in the background so a rotation only compresses its tail
  *     (default true for zstd and gzip, whose frames and members concatenate; false with delay)
+ * @param aheadFrame uncompressed bytes per compress-ahead frame ({@link AheadPartial#FRAME_SPAN} by
+ *     default, {@link AheadPartial#MIN_FRAME_SPAN}..{@link AheadPartial#MAX_FRAME_SPAN}): a partial
+ *     covers only whole frames, so a log rotated below one frame's size never uses one
  */
 public record CompressConfig(
-    Codec codec, int level, boolean delay, OptionalLong maxBytesPerSecond, boolean ahead) {
+    Codec codec,
+    int level,
+    boolean delay,
+    OptionalLong maxBytesPerSecond,
+    boolean ahead,
+    long aheadFrame) {
   /** The compression of a file written without a {@code compress} section. */
   public static final CompressConfig DEFAULT =
-      new CompressConfig(Codec.ZSTD, Codec.ZSTD.defaultLevel(), false, OptionalLong.empty(), true);
+      new CompressConfig(
+          Codec.ZSTD,
+          Codec.ZSTD.defaultLevel(),
+          false,
+          OptionalLong.empty(),
+          true,
+          AheadPartial.FRAME_SPAN);
 
   public CompressConfig {
     Objects.requireNonNull(codec, "codec");
     Objects.requireNonNull(maxBytesPerSecond, "maxBytesPerSecond");
     if (level < codec.minLevel() || level > codec.maxLevel()) {
       throw new IllegalArgumentException(codec.wireName() + " level out of range: " + level);
+    }
+    if (aheadFrame < AheadPartial.MIN_FRAME_SPAN || aheadFrame > AheadPartial.MAX_FRAME_SPAN) {
+      throw new IllegalArgumentException("aheadFrame out of range: " + aheadFrame);
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.fleetrotate.agent.config;
 
+import io.fleetrotate.agent.ahead.AheadPartial;
 import io.fleetrotate.agent.compress.Codec;
 import io.fleetrotate.config.ScalarType;
 import io.fleetrotate.config.Sizes;
@@ -150,6 +151,19 @@ final class FileConfigReader {
               n -> n > 0,
               n -> "is zero; remove the key for no limit",
               "a size per second such as 50MiB");
+
+  private static final String AHEAD_FRAMES =
+      "a size from "
+          + Sizes.formatExact(AheadPartial.MIN_FRAME_SPAN)
+          + " to "
+          + Sizes.formatExact(AheadPartial.MAX_FRAME_SPAN)
+          + " such as 16MiB";
+
+  private static final ScalarType<Long> AHEAD_FRAME =
+      ScalarType.SIZE.check(
+          n -> n >= AheadPartial.MIN_FRAME_SPAN && n <= AheadPartial.MAX_FRAME_SPAN,
+          n -> "is out of range for a compress-ahead frame; write " + AHEAD_FRAMES,
+          AHEAD_FRAMES);
 
   private static final ScalarType<String> DATE_FORMAT =
       new ScalarType<>("a date pattern such as yyyyMMdd-HHmmss", FileConfigReader::checkDateFormat);
@@ -332,15 +346,16 @@ final class FileConfigReader {
 
   private CompressConfig readCompress(YamlMap file) {
     YamlMap m = file.section("compress");
-    m.allowOnly(List.of("codec", "level", "delay", "maxBytesPerSecond", "ahead"));
+    m.allowOnly(List.of("codec", "level", "delay", "maxBytesPerSecond", "ahead", "aheadFrame"));
     Codec codec = m.get("codec", CODEC, Codec.ZSTD);
     if (codec == Codec.NONE) {
-      for (String key : List.of("level", "delay", "maxBytesPerSecond", "ahead")) {
+      for (String key : List.of("level", "delay", "maxBytesPerSecond", "ahead", "aheadFrame")) {
         if (m.has(key)) {
           m.error(key, "has no effect with codec none; remove it or choose zstd or gzip");
         }
       }
-      return new CompressConfig(Codec.NONE, 0, false, OptionalLong.empty(), false);
+      return new CompressConfig(
+          Codec.NONE, 0, false, OptionalLong.empty(), false, AheadPartial.FRAME_SPAN);
     }
     int level =
         m.get(
@@ -354,7 +369,11 @@ final class FileConfigReader {
           "cannot be true with delay: true, since the delayed backup is still written after the"
               + " rotation; set ahead: false or delay: false");
     }
-    return new CompressConfig(codec, level, delay, rate, ahead);
+    long aheadFrame = m.get("aheadFrame", AHEAD_FRAME, AheadPartial.FRAME_SPAN);
+    if (!ahead && m.has("aheadFrame")) {
+      m.error("aheadFrame", "has no effect when ahead is false; remove it or set ahead: true");
+    }
+    return new CompressConfig(codec, level, delay, rate, ahead, aheadFrame);
   }
 
   private ReopenConfig readReopen(YamlMap file) {

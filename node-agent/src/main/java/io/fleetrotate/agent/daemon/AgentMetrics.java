@@ -1,8 +1,10 @@
 package io.fleetrotate.agent.daemon;
 
+import io.fleetrotate.agent.ahead.AheadPartial;
 import io.fleetrotate.agent.rotate.RotationOutcome;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -38,6 +40,17 @@ public final class AgentMetrics {
                 .description("Time one check cycle takes (all watched files)")
                 .register(registry())
             : null;
+    if (recording) {
+      FunctionCounter.builder(
+              "fleetrotate_agent_ahead_handovers", this, m -> AheadPartial.handOvers())
+          .description("Rotations that made their backup from a compress-ahead partial")
+          .register(registry());
+      FunctionCounter.builder(
+              "fleetrotate_agent_ahead_reused", this, m -> AheadPartial.reusedBytes())
+          .baseUnit("bytes")
+          .description("Log bytes those rotations found compressed ahead")
+          .register(registry());
+    }
   }
 
   /**

@@ -20,9 +20,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Compress-ahead in the background: on its own low-priority thread (nice 10), every few seconds,
- * appends each whole {@link AheadPartial#FRAME_SPAN} a watched log has grown by to its partial, at
- * {@code compress.maxBytesPerSecond} when set. One frame per {@link AheadLock} hold, and none while
- * a rotation holds it. Never on an event loop.
+ * appends each whole frame span ({@code compress.aheadFrame}) a watched log has grown by to its
+ * partial, at {@code compress.maxBytesPerSecond} when set. One frame per {@link AheadLock} hold,
+ * and none while a rotation holds it. Never on an event loop.
  */
 final class CompressAheadLoop implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(CompressAheadLoop.class);
@@ -73,7 +73,10 @@ final class CompressAheadLoop implements AutoCloseable {
       }
       try {
         for (Path live : WatchedFiles.expand(entry, own)) {
-          catchUp(AheadPartial.of(live, compressor), request.get(), live);
+          catchUp(
+              AheadPartial.of(live, config.stateDir(), compressor, entry.compress().aheadFrame()),
+              request.get(),
+              live);
         }
       } catch (IOException | RuntimeException e) {
         log.warn("compress-ahead of {} failed this pass: {}", entry.path(), e.toString());

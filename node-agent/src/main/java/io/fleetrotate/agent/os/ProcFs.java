@@ -17,6 +17,15 @@ public final class ProcFs {
     boolean matches(Path descriptor) throws IOException;
   }
 
+  /** This host's name as the kernel has it, without resolving it; "localhost" if unreadable. */
+  public static String hostname() {
+    try {
+      return Files.readString(PROC.resolve("sys/kernel/hostname")).strip();
+    } catch (IOException | RuntimeException e) {
+      return "localhost";
+    }
+  }
+
   /**
    * Whether one of {@code pid}'s open descriptors passes {@code check}. Descriptors that close
    * while being looked at, or that are not files, do not match; a process the agent may not inspect

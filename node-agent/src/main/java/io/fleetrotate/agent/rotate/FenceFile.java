@@ -3,6 +3,7 @@ package io.fleetrotate.agent.rotate;
 import io.fleetrotate.agent.os.Durable;
 import io.fleetrotate.lock.FencedException;
 import io.fleetrotate.lock.Lease;
+import io.fleetrotate.agent.os.ProcFs;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -273,12 +274,6 @@ public final class FenceFile {
 
   /** pid@host, as the JVM names itself, without starting JMX or resolving the host's name. */
   private static String holderName() {
-    String host;
-    try {
-      host = Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
-    } catch (IOException | RuntimeException e) {
-      host = "localhost";
-    }
-    return (ProcessHandle.current().pid() + "@" + host).replace(' ', '_');
+    return (ProcessHandle.current().pid() + "@" + ProcFs.hostname()).replace(' ', '_');
   }
 }

@@ -645,7 +645,7 @@ public final class RotationEngine {
       if (request.isEmpty() || spec.delayCompress()) {
         return Optional.empty();
       }
-      AheadPartial partial = AheadPartial.of(spec.liveFile(), compressor);
+      AheadPartial partial = AheadPartial.of(spec.liveFile(), journalDir.getParent(), compressor);
       long size = held.size();
       FileHandle.FileIdentity id = held.opened().identity();
       OptionalLong covered = partial.covers(held::read, id, size, request.get());
@@ -1067,7 +1067,7 @@ public final class RotationEngine {
             spec.move() == RotationSpec.Move.RENAME
                 ? src.opened().identity()
                 : live().opened().identity();
-        return AheadPartial.of(spec.liveFile(), compressor)
+        return AheadPartial.of(spec.liveFile(), journalDir.getParent(), compressor)
             .handOver(src::read, coveredFile, src.size(), tmp, request);
       }
     }

@@ -49,7 +49,7 @@ class AheadBackupUnderLoadTest {
             .atMost(Duration.ofSeconds(10))
             .pollInterval(Duration.ofMillis(5))
             .until(() -> Files.exists(live) && Files.size(live) >= ROTATE_AT_BYTES);
-        AheadPartial partial = new AheadPartial(live, compressor, SPAN);
+        AheadPartial partial = new AheadPartial(live, live.getParent(), compressor, SPAN);
         while (partial.advance(zstd)) {
           // whole spans only
         }

@@ -42,7 +42,7 @@ class AheadPartialTest {
   }
 
   private AheadPartial partial(Path live) {
-    return new AheadPartial(live, new Compressor(), SPAN);
+    return new AheadPartial(live, live.getParent(), new Compressor(), SPAN);
   }
 
   /** Advances until caught up; returns the frames added. */
@@ -68,6 +68,34 @@ class AheadPartialTest {
     try (FileHandle src = FileHandle.openForReading(source)) {
       return p.handOver(src::read, src.opened().identity(), src.size(), tmp, r);
     }
+  }
+
+  /**
+   * Two agents watching one log (replicas on a shared volume) each keep a partial of their own: one
+   * agent's background writer never writes into the partial the other hands over, and each hand-over
+   * decodes to exactly the log.
+   */
+  @Test
+  void agentsSharingALogKeepPartialsOfTheirOwn() throws Exception {
+    Path live = Files.write(dir.resolve("server.log"), lines(0, 9000));
+    AheadPartial first = new AheadPartial(live, dir.resolve("agent-1"), new Compressor(), SPAN);
+    AheadPartial second = new AheadPartial(live, dir.resolve("agent-2"), new Compressor(), SPAN);
+    assertThat(first.header()).isNotEqualTo(second.header());
+    assertThat(first.data(zstd)).isNotEqualTo(second.data(zstd));
+    assertThat(AheadPartial.isPartialFile(first.data(zstd).getFileName().toString())).isTrue();
+
+    assertThat(catchUp(first, zstd)).isPositive();
+    Files.write(live, lines(9000, 12000), StandardOpenOption.APPEND);
+    assertThat(catchUp(second, zstd)).isPositive();
+    assertThat(catchUp(first, zstd)).isPositive();
+
+    Path fromSecond = dir.resolve("second.zst.tmp");
+    assertThat(handOver(second, live, fromSecond, zstd)).isPresent();
+    assertThat(decode(Codec.ZSTD, fromSecond)).isEqualTo(Files.readAllBytes(live));
+    assertThat(first.data(zstd)).as("the other agent's partial is untouched").exists();
+    Path fromFirst = dir.resolve("first.zst.tmp");
+    assertThat(handOver(first, live, fromFirst, zstd)).isPresent();
+    assertThat(decode(Codec.ZSTD, fromFirst)).isEqualTo(Files.readAllBytes(live));
   }
 
   @ParameterizedTest

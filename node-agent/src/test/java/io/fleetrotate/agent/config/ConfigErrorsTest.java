@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Each kind of mistake, with the file, line, key path and sentence it is reported with. */
 class ConfigErrorsTest {
@@ -370,6 +372,33 @@ class ConfigErrorsTest {
         .isEqualTo(
             "cannot be true with delay: true, since the delayed backup is still written after the"
                 + " rotation; set ahead: false or delay: false");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"2KiB", "2GiB", "0"})
+  void aCompressAheadFrameOutsideItsRangeIsOneSentence(String span) {
+    ConfigError error =
+        ConfigFiles.onlyError(
+            dir, ConfigFiles.ONE_FILE + "    compress: { aheadFrame: " + span + " }\n");
+
+    assertThat(error.keyPath()).isEqualTo("files[0].compress.aheadFrame");
+    assertThat(error.message())
+        .isEqualTo(
+            "\""
+                + span
+                + "\" is out of range for a compress-ahead frame; write a size from 4KiB to 1GiB"
+                + " such as 16MiB");
+  }
+
+  @Test
+  void aCompressAheadFrameWithoutCompressAheadIsRefused() {
+    ConfigError error =
+        ConfigFiles.onlyError(
+            dir, ConfigFiles.ONE_FILE + "    compress: { ahead: false, aheadFrame: 1MiB }\n");
+
+    assertThat(error.keyPath()).isEqualTo("files[0].compress.aheadFrame");
+    assertThat(error.message())
+        .isEqualTo("has no effect when ahead is false; remove it or set ahead: true");
   }
 
   @Test

@@ -64,8 +64,7 @@ class ConfigLoaderTest {
         .isEqualTo(
             new RetentionConfig(
                 OptionalInt.of(30), Optional.of(Duration.ofDays(30)), OptionalLong.of(5L << 30)));
-    assertThat(server.compress())
-        .isEqualTo(new CompressConfig(Codec.ZSTD, 3, false, OptionalLong.empty(), true));
+    assertThat(server.compress()).isEqualTo(CompressConfig.DEFAULT);
     assertThat(server.reopen())
         .isEqualTo(
             new ReopenConfig.Signal(
@@ -95,8 +94,7 @@ class ConfigLoaderTest {
     assertThat(file.trigger().minSizeBytes()).isZero();
     assertThat(file.trigger().rotateEmpty()).isFalse();
     assertThat(file.retention().keep()).hasValue(30);
-    assertThat(file.compress())
-        .isEqualTo(new CompressConfig(Codec.ZSTD, 3, false, OptionalLong.empty(), true));
+    assertThat(file.compress()).isEqualTo(CompressConfig.DEFAULT);
     assertThat(file.reopen()).isEqualTo(new ReopenConfig.CopyTruncate());
     assertThat(file.backup()).isEqualTo(new BackupConfig("yyyyMMdd-HHmmss", Optional.empty()));
     assertThat(file.create()).isEqualTo(CreateConfig.DEFAULT);
@@ -114,6 +112,15 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void theCompressAheadFrameSpanIsReadAsASize() throws Exception {
+    AgentConfig config =
+        ConfigFiles.load(dir, ConfigFiles.ONE_FILE + "    compress: { aheadFrame: 64KiB }\n");
+
+    assertThat(config.files().get(0).compress().aheadFrame()).isEqualTo(64 * 1024);
+    assertThat(CompressConfig.DEFAULT.aheadFrame()).isEqualTo(16L << 20);
+  }
+
+  @Test
   void gzipWithoutLevelGetsLevelSix() throws Exception {
     AgentConfig config =
         ConfigFiles.load(
@@ -122,7 +129,7 @@ class ConfigLoaderTest {
                 + "    compress: { codec: gzip, delay: true, maxBytesPerSecond: 50MiB/s }\n");
 
     assertThat(config.files().get(0).compress())
-        .isEqualTo(new CompressConfig(Codec.GZIP, 6, true, OptionalLong.of(50L << 20), false));
+        .isEqualTo(new CompressConfig(Codec.GZIP, 6, true, OptionalLong.of(50L << 20), false, 16L << 20));
     assertThat(Codec.GZIP.fileExtension()).isEqualTo(".gz");
     assertThat(Codec.ZSTD.fileExtension()).isEqualTo(".zst");
     assertThat(Codec.NONE.fileExtension()).isEmpty();

@@ -5,17 +5,23 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fleetrotate.agent.rotate.live.TestFileSystems;
+import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * SIGKILL around compress-ahead, with real processes: {@code agent run} builds the partial while
@@ -56,10 +62,14 @@ class CompressAheadCrashTest {
   void aKillAroundCompressAheadLeavesTheExactBackup(Kill kill) throws Exception {
     Path logs = Files.createDirectories(dir.resolve("logs"));
     Path log = logs.resolve("server.log");
-    Path header = logs.resolve(".server.log.fleetrotate-partial.json");
-    Path partial = logs.resolve(".server.log.fleetrotate-partial.zst");
+    Path header = logs.resolve(".server.log.fleetrotate-partial-" + io.fleetrotate.agent.ahead.AheadPartial.agentTag(dir.resolve("state")) + ".json");
+    Path partial = logs.resolve(".server.log.fleetrotate-partial-" + io.fleetrotate.agent.ahead.AheadPartial.agentTag(dir.resolve("state")) + ".zst");
     Path config =
-        config(log, "none", kill == Kill.DURING_HAND_OVER ? ", maxBytesPerSecond: 4MiB" : "");
+        config(
+            log,
+            "100GiB",
+            kill == Kill.DURING_HAND_OVER ? ", maxBytesPerSecond: 4MiB" : "",
+            "{ method: none }");
     Path agentLog = dir.resolve("agent.log");
     Path writerOut = dir.resolve("writer.out");
     // Long lines: the writer (python) is bound by lines per second, the test needs 16 MiB spans.
@@ -133,10 +143,170 @@ class CompressAheadCrashTest {
     assertThat(SharedTools.countLost(last, files)).as("missing, duplicated").containsExactly(0, 0);
   }
 
-  /** The agent's configuration: {@code log} rotated by hand only, zstd 3 plus {@code compress}. */
-  private Path config(Path log, String reopenMethod, String compress) throws Exception {
-    return Files.writeString(
-        dir.resolve("agent.yaml"),
+  /** Where {@code agent run} is killed while the writer goes on writing. */
+  enum LiveKill {
+    /** The background writer mid-frame: a torn frame past what the header counts, if seen. */
+    DURING_COMPRESS_AHEAD,
+    /**
+     * A size-triggered rotation with the partial renamed into its backup and the tail half done.
+     */
+    DURING_HAND_OVER
+  }
+
+  static Stream<Arguments> liveKills() {
+    return Stream.of("signal", "collapse")
+        .flatMap(mode -> Stream.of(LiveKill.values()).map(kill -> Arguments.of(mode, kill)));
+  }
+
+  /**
+   * The agent as it runs in production: {@code agent run} compresses ahead in 64 KiB frames and
+   * rotates by size while the sequence writer keeps writing (reopened by SIGHUP, or never reopened
+   * with collapse). It is SIGKILLed once, started again, and runs until the writer is done: the
+   * backups decoded in order, then the live log, are exactly the bytes the writer wrote, so no line
+   * is lost or duplicated and each backup decodes to exactly the bytes it rotated.
+   */
+  @ParameterizedTest(name = "{0}, killed {1}")
+  @MethodSource("liveKills")
+  void aKillOfTheDaemonUnderALiveWriterLosesNoLine(String mode, LiveKill kill) throws Exception {
+    try (TestFileSystems.ScratchDir scratch = TestFileSystems.collapsing(dir)) {
+      killDaemonUnderLoad(mode, kill, Files.createDirectories(scratch.path().resolve("logs")));
+    }
+  }
+
+  private void killDaemonUnderLoad(String mode, LiveKill kill, Path logs) throws Exception {
+    Path log = logs.resolve("server.log");
+    Path partial = logs.resolve(".server.log.fleetrotate-partial-" + io.fleetrotate.agent.ahead.AheadPartial.agentTag(dir.resolve("state")) + ".zst");
+    Path header = logs.resolve(".server.log.fleetrotate-partial-" + io.fleetrotate.agent.ahead.AheadPartial.agentTag(dir.resolve("state")) + ".json");
+    Path pidFile = dir.resolve("writer.pid");
+    // 512 KiB/s keeps the background writer busy (the writer makes about 300 KB/s) and a
+    // rotation's tail compression long enough to be caught.
+    Path config =
+        config(
+            log,
+            "1MiB",
+            ", aheadFrame: 64KiB, maxBytesPerSecond: 512KiB",
+            mode.equals("signal")
+                ? "{ method: signal, signal: HUP, pidFile: " + pidFile + " }"
+                : "{ method: collapse }");
+    Path writerOut = dir.resolve("writer.out");
+    Process writer = SharedTools.startWriter(log, 2000, 12, PAD, writerOut);
+    Files.writeString(pidFile, Long.toString(writer.pid()));
+    Path agentLog = dir.resolve("agent.log");
+    Path marker = dir.resolve("state/journal/paused-after-COMPRESSING");
+    List<String> hooks =
+        kill == LiveKill.DURING_HAND_OVER
+            ? List.of(
+                "-Dfleetrotate.test.pauseAfter=COMPRESSING", "-Dfleetrotate.test.pauseMillis=1")
+            : List.of();
+    Process daemon = AgentProcess.start(agentLog, hooks, "run", "--config", config.toString());
+    try {
+      if (kill == LiveKill.DURING_COMPRESS_AHEAD) {
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .failFast(() -> !daemon.isAlive())
+            .until(() -> Files.exists(header));
+        await()
+            .atMost(Duration.ofSeconds(3))
+            .pollInterval(Duration.ofMillis(2))
+            .failFast(() -> !daemon.isAlive())
+            .ignoreExceptions()
+            .until(() -> Files.size(partial) > compressedLength(header));
+      } else {
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .failFast(() -> !daemon.isAlive())
+            .until(() -> Files.exists(marker));
+        await()
+            .atMost(Duration.ofSeconds(10))
+            .pollInterval(Duration.ofMillis(2))
+            .until(() -> !Files.exists(partial));
+        assertThat(backups(log)).as("killed before the backup was complete").isEmpty();
+      }
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      if (kill == LiveKill.DURING_HAND_OVER || !Files.exists(header)) {
+        throw e;
+      }
+      // No torn frame seen within 3 s: the kill falls wherever the background writer is.
+    } finally {
+      daemon.destroyForcibly();
+      assertThat(daemon.waitFor(10, TimeUnit.SECONDS)).isTrue();
+    }
+    Files.deleteIfExists(marker);
+
+    Process again = AgentProcess.start(agentLog, List.of(), "run", "--config", config.toString());
+    try {
+      long last = SharedTools.awaitWriter(writer, writerOut);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .failFast(() -> !again.isAlive())
+          .until(() -> journals().isEmpty() && backups(log).size() >= 2);
+      await().pollDelay(Duration.ofSeconds(2)).until(() -> journals().isEmpty());
+      again.destroy(); // SIGTERM: between rotations, a clean stop
+      assertThat(again.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(journals()).as("no rotation left unfinished; see " + agentLog).isEmpty();
+
+      List<String> decoded = new ArrayList<>();
+      boolean reused = false;
+      for (Path b : backups(log)) {
+        decoded.add(withoutBlankLines(zstd("-dcq", b)));
+        reused |= !new String(zstd("-lv", b), StandardCharsets.UTF_8).contains("Frames: 1\n");
+      }
+      decoded.sort(Comparator.comparingLong(CompressAheadCrashTest::firstSeq));
+      String all = String.join("", decoded) + withoutBlankLines(Files.readAllBytes(log));
+      assertThat(all)
+          .as("the backups in order, then the live log, hold exactly what the writer wrote")
+          .isEqualTo(written(last));
+      List<Path> files = SharedTools.logAndBackups(log);
+      assertThat(SharedTools.countLost(last, files))
+          .as("missing, duplicated across " + files)
+          .containsExactly(0, 0);
+      if (kill == LiveKill.DURING_COMPRESS_AHEAD) {
+        assertThat(reused).as("a backup was made from the partial; see " + agentLog).isTrue();
+      }
+    } finally {
+      again.destroyForcibly();
+      writer.destroyForcibly();
+    }
+  }
+
+  private static final int PAD = 120;
+
+  /** What seq-writer.py writes for lines 1..last, byte for byte. */
+  private static String written(long last) {
+    String pad = "x".repeat(PAD);
+    StringBuilder s = new StringBuilder();
+    for (long seq = 1; seq <= last; seq++) {
+      s.append("{\"seq\":").append(seq).append(",\"msg\":\"").append(pad).append("\"}\n");
+    }
+    return s.toString();
+  }
+
+  private static long firstSeq(String lines) {
+    return lines.startsWith("{\"seq\":")
+        ? Long.parseLong(lines.substring(7, lines.indexOf(',')))
+        : Long.MAX_VALUE;
+  }
+
+  /**
+   * The text without lines of spaces only: collapse moves the rest of the line its block-aligned
+   * cut falls in into the backup and blanks it at the head of the live file (see LiveFileMover).
+   * The writer never writes such a line.
+   */
+  private static String withoutBlankLines(byte[] bytes) {
+    return new String(bytes, StandardCharsets.US_ASCII).replaceAll("(?m)^ +\n", "");
+  }
+
+  private List<Path> journals() throws Exception {
+    try (Stream<Path> s = Files.list(dir.resolve("state/journal"))) {
+      return s.filter(p -> p.toString().endsWith(".journal")).toList();
+    }
+  }
+
+  /** The agent's configuration: one log, rotated at {@code maxSize}, zstd 3 plus {@code more}. */
+  private Path config(Path log, String maxSize, String more, String reopen) throws IOException {
+    Path config = dir.resolve("agent.yaml");
+    Files.writeString(
+        config,
         """
         node: { id: ahead-crash, group: g }
         stateDir: %s
@@ -145,12 +315,13 @@ class CompressAheadCrashTest {
         lock: { backend: local }
         files:
           - path: %s
-            trigger: { maxSize: 100GiB }
+            trigger: { maxSize: %s }
             retention: { keep: 100 }
             compress: { codec: zstd, level: 3%s }
-            reopen: { method: %s }
+            reopen: %s
         """
-            .formatted(dir.resolve("state"), log, compress, reopenMethod));
+            .formatted(dir.resolve("state"), log, maxSize, more, reopen));
+    return config;
   }
 
   private static List<Path> backups(Path log) throws Exception {
@@ -211,7 +382,7 @@ class CompressAheadCrashTest {
         io.fleetrotate.agent.rotate.live.TestFileSystems.collapsing(dir)) {
       Path logs = Files.createDirectories(scratch.path().resolve("logs"));
       Path log = logs.resolve("server.log");
-      Path config = config(log, mode, "");
+      Path config = config(log, "100GiB", "", "{ method: " + mode + " }");
       Path agentLog = dir.resolve("agent.log");
       Path writerOut = dir.resolve("writer.out");
       Process writer = SharedTools.startWriter(log, 20_000, 8, 1500, writerOut);
@@ -222,7 +393,7 @@ class CompressAheadCrashTest {
           io.fleetrotate.agent.compress.CompressionRequest.zstd(3);
       assertThat(
               io.fleetrotate.agent.ahead.AheadPartial.of(
-                      log, new io.fleetrotate.agent.compress.Compressor())
+                      log, dir.resolve("state"), new io.fleetrotate.agent.compress.Compressor())
                   .advance(zstd))
           .as("a partial of the first span")
           .isTrue();

@@ -58,7 +58,7 @@ class RotationEngineAheadTest {
     try (TestFileSystems.ScratchDir scratch = TestFileSystems.collapsing(dir)) {
       Path logs = Files.createDirectories(scratch.path().resolve("logs"));
       Path live = Files.write(logs.resolve("server.log"), lines(0, 700_000));
-      AheadPartial partial = AheadPartial.of(live, new Compressor());
+      AheadPartial partial = AheadPartial.of(live, dir.resolve("state"), new Compressor());
       int frames = 0;
       while (partial.advance(zstd)) {
         frames++;
@@ -131,7 +131,7 @@ class RotationEngineAheadTest {
           .isEqualTo(Result.SUCCESS);
       long plainWritten = writeBytes() - plainBefore;
       assertThat(plainWritten).as("a raw copy is counted").isGreaterThan(Files.size(live) * 9 / 10);
-      AheadPartial partial = AheadPartial.of(live, new Compressor());
+      AheadPartial partial = AheadPartial.of(live, dir.resolve("state"), new Compressor());
       while (partial.advance(zstd)) {
         // four whole spans: 64 MiB compressed ahead
       }
@@ -306,7 +306,7 @@ class RotationEngineAheadTest {
     try (TestFileSystems.ScratchDir scratch = TestFileSystems.collapsing(dir)) {
       Path logs = Files.createDirectories(scratch.path().resolve("logs"));
       Path live = Files.write(logs.resolve("server.log"), lines(0, 400_000));
-      AheadPartial partial = AheadPartial.of(live, new Compressor());
+      AheadPartial partial = AheadPartial.of(live, dir.resolve("state"), new Compressor());
       assertThat(partial.advance(zstd)).isTrue();
       byte[] original = Files.readAllBytes(live);
 
@@ -371,7 +371,7 @@ class RotationEngineAheadTest {
     try (TestFileSystems.ScratchDir scratch = TestFileSystems.collapsing(dir)) {
       Path logs = Files.createDirectories(scratch.path().resolve("logs"));
       Path live = Files.write(logs.resolve("server.log"), lines(0, 400_000));
-      assertThat(AheadPartial.of(live, new Compressor()).advance(gzip)).isTrue();
+      assertThat(AheadPartial.of(live, dir.resolve("state"), new Compressor()).advance(gzip)).isTrue();
       byte[] original = Files.readAllBytes(live);
 
       RotationOutcome o =
