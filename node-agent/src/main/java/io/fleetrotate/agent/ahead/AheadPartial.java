@@ -6,17 +6,17 @@ import io.fleetrotate.agent.compress.CompressionResult;
 import io.fleetrotate.agent.compress.Compressor;
 import io.fleetrotate.agent.compress.RangeSource;
 import io.fleetrotate.agent.os.Durable;
+import io.fleetrotate.agent.os.ProcFs;
 import io.fleetrotate.agent.rotate.live.FileHandle;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import io.fleetrotate.agent.os.ProcFs;
 import java.nio.file.StandardOpenOption;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
@@ -29,13 +29,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One agent's compress-ahead partial of one live log: {@code .<log>.fleetrotate-partial-<agent>.zst}
- * (or {@code .gz}) beside it, concatenated frames of a fixed span of uncompressed bytes ({@link #FRAME_SPAN}
- * unless {@code compress.aheadFrame} says otherwise), and {@code .<log>.fleetrotate-partial-<agent>.json},
- * the {@link PartialHeader} saying what they cover. {@code <agent>} ({@link #agentTag}) names the
- * agent by host and state directory: agents that watch one log on a shared volume each keep their
- * own partial, which only their own {@link AheadLock} guards, and a partial whose log another agent
- * rotated fails its checks and is discarded.
+ * One agent's compress-ahead partial of one live log: {@code
+ * .<log>.fleetrotate-partial-<agent>.zst} (or {@code .gz}) beside it, concatenated frames of a
+ * fixed span of uncompressed bytes ({@link #FRAME_SPAN} unless {@code compress.aheadFrame} says
+ * otherwise), and {@code .<log>.fleetrotate-partial-<agent>.json}, the {@link PartialHeader} saying
+ * what they cover. {@code <agent>} ({@link #agentTag}) names the agent by host and state directory:
+ * agents that watch one log on a shared volume each keep their own partial, which only their own
+ * {@link AheadLock} guards, and a partial whose log another agent rotated fails its checks and is
+ * discarded.
  *
  * <p>The partial is a cache, never the only copy of anything: the header is replaced only after the
  * frame it counts is fsynced, so a kill leaves at worst a torn frame past the covered length, which
@@ -94,8 +95,7 @@ public final class AheadPartial {
    * #MAX_FRAME_SPAN}). The span shapes only the frames written; a partial made with another span is
    * handed over all the same.
    */
-  public static AheadPartial of(
-      Path live, Path stateDir, Compressor compressor, long frameSpan) {
+  public static AheadPartial of(Path live, Path stateDir, Compressor compressor, long frameSpan) {
     return new AheadPartial(live, stateDir, compressor, frameSpan);
   }
 

@@ -1,16 +1,15 @@
 package io.fleetrotate.agent.rotate;
 
 import io.fleetrotate.agent.os.Durable;
+import io.fleetrotate.agent.os.ProcFs;
 import io.fleetrotate.lock.FencedException;
 import io.fleetrotate.lock.Lease;
-import io.fleetrotate.agent.os.ProcFs;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;

@@ -72,8 +72,8 @@ class AheadPartialTest {
 
   /**
    * Two agents watching one log (replicas on a shared volume) each keep a partial of their own: one
-   * agent's background writer never writes into the partial the other hands over, and each hand-over
-   * decodes to exactly the log.
+   * agent's background writer never writes into the partial the other hands over, and each
+   * hand-over decodes to exactly the log.
    */
   @Test
   void agentsSharingALogKeepPartialsOfTheirOwn() throws Exception {

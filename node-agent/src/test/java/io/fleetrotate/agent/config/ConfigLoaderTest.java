@@ -129,7 +129,8 @@ class ConfigLoaderTest {
                 + "    compress: { codec: gzip, delay: true, maxBytesPerSecond: 50MiB/s }\n");
 
     assertThat(config.files().get(0).compress())
-        .isEqualTo(new CompressConfig(Codec.GZIP, 6, true, OptionalLong.of(50L << 20), false, 16L << 20));
+        .isEqualTo(
+            new CompressConfig(Codec.GZIP, 6, true, OptionalLong.of(50L << 20), false, 16L << 20));
     assertThat(Codec.GZIP.fileExtension()).isEqualTo(".gz");
     assertThat(Codec.ZSTD.fileExtension()).isEqualTo(".zst");
     assertThat(Codec.NONE.fileExtension()).isEmpty();

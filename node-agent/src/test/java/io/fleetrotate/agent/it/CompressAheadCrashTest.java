@@ -62,8 +62,16 @@ class CompressAheadCrashTest {
   void aKillAroundCompressAheadLeavesTheExactBackup(Kill kill) throws Exception {
     Path logs = Files.createDirectories(dir.resolve("logs"));
     Path log = logs.resolve("server.log");
-    Path header = logs.resolve(".server.log.fleetrotate-partial-" + io.fleetrotate.agent.ahead.AheadPartial.agentTag(dir.resolve("state")) + ".json");
-    Path partial = logs.resolve(".server.log.fleetrotate-partial-" + io.fleetrotate.agent.ahead.AheadPartial.agentTag(dir.resolve("state")) + ".zst");
+    Path header =
+        logs.resolve(
+            ".server.log.fleetrotate-partial-"
+                + io.fleetrotate.agent.ahead.AheadPartial.agentTag(dir.resolve("state"))
+                + ".json");
+    Path partial =
+        logs.resolve(
+            ".server.log.fleetrotate-partial-"
+                + io.fleetrotate.agent.ahead.AheadPartial.agentTag(dir.resolve("state"))
+                + ".zst");
     Path config =
         config(
             log,
@@ -175,8 +183,16 @@ class CompressAheadCrashTest {
 
   private void killDaemonUnderLoad(String mode, LiveKill kill, Path logs) throws Exception {
     Path log = logs.resolve("server.log");
-    Path partial = logs.resolve(".server.log.fleetrotate-partial-" + io.fleetrotate.agent.ahead.AheadPartial.agentTag(dir.resolve("state")) + ".zst");
-    Path header = logs.resolve(".server.log.fleetrotate-partial-" + io.fleetrotate.agent.ahead.AheadPartial.agentTag(dir.resolve("state")) + ".json");
+    Path partial =
+        logs.resolve(
+            ".server.log.fleetrotate-partial-"
+                + io.fleetrotate.agent.ahead.AheadPartial.agentTag(dir.resolve("state"))
+                + ".zst");
+    Path header =
+        logs.resolve(
+            ".server.log.fleetrotate-partial-"
+                + io.fleetrotate.agent.ahead.AheadPartial.agentTag(dir.resolve("state"))
+                + ".json");
     Path pidFile = dir.resolve("writer.pid");
     // 512 KiB/s keeps the background writer busy (the writer makes about 300 KB/s) and a
     // rotation's tail compression long enough to be caught.
@@ -192,12 +208,19 @@ class CompressAheadCrashTest {
     Process writer = SharedTools.startWriter(log, 2000, 12, PAD, writerOut);
     Files.writeString(pidFile, Long.toString(writer.pid()));
     Path agentLog = dir.resolve("agent.log");
-    Path marker = dir.resolve("state/journal/paused-after-COMPRESSING");
+    // With signal the partial is handed over after COMPRESSING, while the tail is compressed (the
+    // kill falls in that work); collapse claims it in MOVING and has compressed the tail onto it by
+    // COPIED, where the kill falls before the live file is cut.
+    boolean signal = mode.equals("signal");
+    String handOver = signal ? "COMPRESSING" : "COPIED";
+    Path marker = dir.resolve("state/journal/paused-after-" + handOver);
     List<String> hooks =
-        kill == LiveKill.DURING_HAND_OVER
-            ? List.of(
-                "-Dfleetrotate.test.pauseAfter=COMPRESSING", "-Dfleetrotate.test.pauseMillis=1")
-            : List.of();
+        kill != LiveKill.DURING_HAND_OVER
+            ? List.of()
+            : signal
+                ? List.of(
+                    "-Dfleetrotate.test.pauseAfter=COMPRESSING", "-Dfleetrotate.test.pauseMillis=1")
+                : List.of("-Dfleetrotate.test.pauseAfter=COPIED");
     Process daemon = AgentProcess.start(agentLog, hooks, "run", "--config", config.toString());
     try {
       if (kill == LiveKill.DURING_COMPRESS_AHEAD) {
@@ -237,7 +260,7 @@ class CompressAheadCrashTest {
     try {
       long last = SharedTools.awaitWriter(writer, writerOut);
       await()
-          .atMost(Duration.ofSeconds(30))
+          .atMost(Duration.ofSeconds(60))
           .failFast(() -> !again.isAlive())
           .until(() -> journals().isEmpty() && backups(log).size() >= 2);
       await().pollDelay(Duration.ofSeconds(2)).until(() -> journals().isEmpty());

@@ -371,7 +371,8 @@ class RotationEngineAheadTest {
     try (TestFileSystems.ScratchDir scratch = TestFileSystems.collapsing(dir)) {
       Path logs = Files.createDirectories(scratch.path().resolve("logs"));
       Path live = Files.write(logs.resolve("server.log"), lines(0, 400_000));
-      assertThat(AheadPartial.of(live, dir.resolve("state"), new Compressor()).advance(gzip)).isTrue();
+      assertThat(AheadPartial.of(live, dir.resolve("state"), new Compressor()).advance(gzip))
+          .isTrue();
       byte[] original = Files.readAllBytes(live);
 
       RotationOutcome o =
