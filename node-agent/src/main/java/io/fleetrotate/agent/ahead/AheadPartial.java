@@ -180,7 +180,17 @@ public final class AheadPartial {
         out.truncate(start); // a frame torn by a kill after the last header
         out.position(start);
         long end = covered + frameSpan;
+        long endCrc = lastBlockCrc(source::read, end);
         compressor.appendFrame(source::read, covered, end, out, request);
+        // Another agent on a shared volume may collapse or truncate the log while the frame is
+        // read: the blocks on both sides of the read must hold what they held before it.
+        if (source.size() < end
+            || lastBlockCrc(source::read, end) != endCrc
+            || h.isPresent() && lastBlockCrc(source::read, covered) != h.get().lastBlockCrc()) {
+          out.close();
+          discard("the log changed while a frame of it was compressed");
+          return false;
+        }
         out.force(true);
         FileHandle.FileIdentity id = source.opened().identity();
         writeHeader(
@@ -190,7 +200,7 @@ public final class AheadPartial {
                 id.inode(),
                 end,
                 out.size(),
-                lastBlockCrc(source::read, end),
+                endCrc,
                 request.codec().name(),
                 request.level()));
       }

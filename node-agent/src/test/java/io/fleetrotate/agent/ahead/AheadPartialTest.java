@@ -98,6 +98,41 @@ class AheadPartialTest {
     assertThat(decode(Codec.ZSTD, fromFirst)).isEqualTo(Files.readAllBytes(live));
   }
 
+  /**
+   * Another agent collapses the shared log (the first frame's bytes leave it, the inode stays)
+   * while this one reads the next frame, slowed to about 4 s: that frame holds bytes from before
+   * and after the cut and its last block matches the shifted log, so only the blocks on both sides
+   * of the read, checked again after it, show the change. The partial is discarded, never handed
+   * over.
+   */
+  @Test
+  void aCollapseByAnotherAgentWhileAFrameIsReadDiscardsThePartial() throws Exception {
+    Path live = Files.write(dir.resolve("server.log"), lines(0, 9000));
+    AheadPartial p = partial(live);
+    assertThat(p.advance(zstd)).isTrue();
+    Thread otherAgent =
+        new Thread(
+            () -> {
+              try {
+                Thread.sleep(300);
+                byte[] all = Files.readAllBytes(live);
+                try (RandomAccessFile f = new RandomAccessFile(live.toFile(), "rw")) {
+                  f.write(all, SPAN, all.length - SPAN);
+                  f.setLength(all.length - SPAN);
+                }
+              } catch (IOException | InterruptedException e) {
+                throw new IllegalStateException(e);
+              }
+            });
+    otherAgent.start();
+    boolean added = p.advance(zstd.withMaxBytesPerSecond(SPAN / 4));
+    otherAgent.join();
+
+    assertThat(added).as("a frame read across another agent's cut is not kept").isFalse();
+    assertThat(p.header()).doesNotExist();
+    assertThat(handOver(p, live, dir.resolve("server.log.1.zst.tmp"), zstd)).isEmpty();
+  }
+
   @ParameterizedTest
   @EnumSource(
       value = Codec.class,
