@@ -121,7 +121,7 @@ public final class Compressor {
         fallbackReason = zstd.unavailableReason();
         if (fallbackReason.isEmpty()) {
           try {
-            Written written = job.write(zstdEncoders, request.level());
+            Written written = write(job, zstdEncoders, request.level());
             return result(Codec.ZSTD, request.level(), written, startNanos, null);
           } catch (CodecFailure e) {
             fallbackReason = Optional.of("zstd failed: " + e.getCause());
@@ -131,7 +131,7 @@ public final class Compressor {
       }
       int gzipLevel = request.codec() == Codec.GZIP ? request.level() : Codec.GZIP.defaultLevel();
       try {
-        Written written = job.write(gzipEncoders, gzipLevel);
+        Written written = write(job, gzipEncoders, gzipLevel);
         return result(Codec.GZIP, gzipLevel, written, startNanos, fallbackReason.orElse(null));
       } catch (CodecFailure e) {
         String prefix = fallbackReason.map(r -> r + "; then gzip failed: ").orElse("gzip failed: ");
@@ -162,12 +162,15 @@ public final class Compressor {
       throw new IOException(zstd.unavailableReason().get());
     }
     StreamEncoder.Factory encoders = request.codec() == Codec.ZSTD ? zstdEncoders : gzipEncoders;
-    ThroughputLimiter limiter =
-        request.maxBytesPerSecond() > 0
-            ? ThroughputLimiter.forReads(
-                request.maxBytesPerSecond(), READ_BUFFER_BYTES, nanoTime, sleeper)
-            : null;
-    return append(encoders, request.level(), limiter, source, from, to, target);
+    return append(
+        encoders, request.level(), limiter(request.maxBytesPerSecond()), source, from, to, target);
+  }
+
+  /** A fresh limiter for one pass over a source, or null for no limit ({@code 0}). */
+  private ThroughputLimiter limiter(long maxBytesPerSecond) {
+    return maxBytesPerSecond > 0
+        ? ThroughputLimiter.forReads(maxBytesPerSecond, READ_BUFFER_BYTES, nanoTime, sleeper)
+        : null;
   }
 
   /**
@@ -233,111 +236,93 @@ public final class Compressor {
         Optional.ofNullable(fallbackReason));
   }
 
-  /** One source being compressed; each attempt (zstd, then maybe gzip) rereads it from 0. */
-  private final class Job {
-    private final Path source;
-    private final Path target;
-    private final FileChannel in;
-    private final long size;
-    private final long maxBytesPerSecond;
-    private final ProgressThrottle progress;
-
-    Job(
-        Path source,
-        Path target,
-        FileChannel in,
-        long size,
-        long maxBytesPerSecond,
-        ProgressThrottle progress) {
-      this.source = source;
-      this.target = target;
-      this.in = in;
-      this.size = size;
-      this.maxBytesPerSecond = maxBytesPerSecond;
-      this.progress = progress;
-    }
-
-    /**
-     * One attempt with one codec. Every way out other than success deletes the target first.
-     *
-     * @throws CodecFailure when the codec itself failed and another codec may succeed
-     */
-    Written write(StreamEncoder.Factory encoders, int level)
-        throws CodecFailure, CompressionFailure {
-      try {
-        return writeUnchecked(encoders, level);
-      } catch (CodecFailure e) {
-        CompressionFailure notTheCodec = ioFailure(e.getCause(), false);
-        deletePartialTarget(notTheCodec);
-        if (notTheCodec != null) {
-          throw notTheCodec;
-        }
-        throw e;
-      } catch (Cancelled e) {
-        CompressionFailure failure = cancelled(e);
-        deletePartialTarget(failure);
-        throw failure;
-      } catch (IOException e) {
-        CompressionFailure failure = ioFailure(e, true);
-        deletePartialTarget(failure);
-        throw failure;
-      } catch (RuntimeException | Error e) {
-        // A bug (a throwing progress listener, say) still must not leave a partial file.
-        deletePartialTarget(null);
-        throw e;
+  /**
+   * One attempt with one codec: compresses {@code job}'s source from byte 0 into its target and
+   * fsyncs it. Every way out other than success deletes the target first.
+   *
+   * @throws CodecFailure when the codec itself failed and another codec may succeed
+   */
+  private Written write(Job job, StreamEncoder.Factory encoders, int level)
+      throws CodecFailure, CompressionFailure {
+    try {
+      return writeUnchecked(job, encoders, level);
+    } catch (CodecFailure e) {
+      CompressionFailure notTheCodec = job.ioFailure(e.getCause(), false);
+      job.deletePartialTarget(notTheCodec);
+      if (notTheCodec != null) {
+        throw notTheCodec;
       }
+      throw e;
+    } catch (Cancelled e) {
+      CompressionFailure failure = job.cancelled(e);
+      job.deletePartialTarget(failure);
+      throw failure;
+    } catch (IOException e) {
+      CompressionFailure failure = job.ioFailure(e, true);
+      job.deletePartialTarget(failure);
+      throw failure;
+    } catch (RuntimeException | Error e) {
+      // A bug (a throwing progress listener, say) still must not leave a partial file.
+      job.deletePartialTarget(null);
+      throw e;
     }
+  }
 
-    private Written writeUnchecked(StreamEncoder.Factory encoders, int level)
-        throws IOException, CodecFailure, Cancelled {
-      FileChannel out = openTarget();
-      try (out) {
-        TargetSink sink = new TargetSink(writePath.apply(fileSink(out)), target);
-        ThroughputLimiter limiter =
-            maxBytesPerSecond > 0
-                ? ThroughputLimiter.forReads(
-                    maxBytesPerSecond, READ_BUFFER_BYTES, nanoTime, sleeper)
-                : null;
-        ByteBuffer chunk = ByteBuffer.allocateDirect(READ_BUFFER_BYTES);
-        long done = 0;
-        StreamEncoder encoder = CodecFailure.attempt(() -> encoders.open(sink, level, size));
-        try {
-          while (true) {
-            if (Thread.currentThread().isInterrupted()) {
-              throw new Cancelled();
-            }
-            chunk.clear();
-            int read = read(chunk, done);
-            if (read < 0) {
-              break;
-            }
-            done += read;
-            if (limiter != null) {
-              limiter.acquire(read);
-            }
-            chunk.flip();
-            CodecFailure.attempt(
-                () -> {
-                  encoder.encode(chunk);
-                  return null;
-                });
-            progress.advanced(done);
+  private Written writeUnchecked(Job job, StreamEncoder.Factory encoders, int level)
+      throws IOException, CodecFailure, Cancelled {
+    FileChannel out = job.openTarget();
+    try (out) {
+      TargetSink sink = new TargetSink(writePath.apply(fileSink(out)), job.target());
+      ThroughputLimiter limiter = limiter(job.maxBytesPerSecond());
+      ByteBuffer chunk = ByteBuffer.allocateDirect(READ_BUFFER_BYTES);
+      long done = 0;
+      StreamEncoder encoder = CodecFailure.attempt(() -> encoders.open(sink, level, job.size()));
+      try {
+        while (true) {
+          if (Thread.currentThread().isInterrupted()) {
+            throw new Cancelled();
           }
+          chunk.clear();
+          int read = job.read(chunk, done);
+          if (read < 0) {
+            break;
+          }
+          done += read;
+          if (limiter != null) {
+            limiter.acquire(read);
+          }
+          chunk.flip();
           CodecFailure.attempt(
               () -> {
-                encoder.finish();
+                encoder.encode(chunk);
                 return null;
               });
-        } finally {
-          encoder.close();
+          job.progress().advanced(done);
         }
-        sink.force(out);
-        progress.finished(done);
-        return new Written(done, sink.bytesWritten());
+        CodecFailure.attempt(
+            () -> {
+              encoder.finish();
+              return null;
+            });
+      } finally {
+        encoder.close();
       }
+      sink.force(out);
+      job.progress().finished(done);
+      return new Written(done, sink.bytesWritten());
     }
+  }
 
-    private int read(ByteBuffer chunk, long position) throws SourceReadException {
+  /** One source being compressed; each attempt (zstd, then maybe gzip) rereads it from 0. */
+  private record Job(
+      Path source,
+      Path target,
+      FileChannel in,
+      long size,
+      long maxBytesPerSecond,
+      ProgressThrottle progress) {
+
+    int read(ByteBuffer chunk, long position) throws SourceReadException {
       try {
         return in.read(chunk, position);
       } catch (IOException e) {
@@ -345,7 +330,7 @@ public final class Compressor {
       }
     }
 
-    private FileChannel openTarget() throws TargetWriteException {
+    FileChannel openTarget() throws TargetWriteException {
       try {
         return FileChannel.open(
             target,
@@ -363,7 +348,7 @@ public final class Compressor {
      * Maps an I/O problem to the engine's terms, or returns null for an encoder error that is not
      * I/O at all (when {@code always} is false), so the caller may fall back to another codec.
      */
-    private CompressionFailure ioFailure(Throwable e, boolean always) {
+    CompressionFailure ioFailure(Throwable e, boolean always) {
       if (Thread.currentThread().isInterrupted() || causedBy(e, ClosedByInterruptException.class)) {
         return cancelled(e);
       }
@@ -379,11 +364,11 @@ public final class Compressor {
       return null;
     }
 
-    private CompressionFailure cancelled(Throwable e) {
+    CompressionFailure cancelled(Throwable e) {
       return Compressor.cancelled(source, e);
     }
 
-    private void deletePartialTarget(CompressionFailure failure) {
+    void deletePartialTarget(CompressionFailure failure) {
       try {
         Files.deleteIfExists(target);
       } catch (IOException e) {

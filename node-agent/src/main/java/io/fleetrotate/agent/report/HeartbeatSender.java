@@ -1,37 +1,34 @@
 package io.fleetrotate.agent.report;
 
-import io.fleetrotate.agent.config.NodeConfig;
 import io.fleetrotate.config.Durations;
 import io.fleetrotate.proto.HeartbeatReply;
 import io.fleetrotate.proto.NodeHeartbeat;
 import io.fleetrotate.proto.WireFormatException;
 import java.io.IOException;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends a heartbeat every {@code coordinator.heartbeat} on its own thread and hands the reply's
- * commands to the {@link CommandRunner}; each answered heartbeat is told to {@code answered} (the
- * outbox's sender, which then stops waiting out its backoff). A failed heartbeat is not retried
- * (the next one carries newer news); a 429 skips heartbeats until its {@code Retry-After} has
- * passed.
+ * Sends a heartbeat every {@code coordinator.heartbeat} on its own thread and hands each reply to
+ * {@code answered} (the {@link Reporter}: the commands it carries, and the outbox's sender, which
+ * then stops waiting out its backoff). What a heartbeat says is {@code heartbeat}'s: given how long
+ * it may wait for the agent's file reports, it builds the next one. A failed heartbeat is not
+ * retried (the next one carries newer news); a 429 skips heartbeats until its {@code Retry-After}
+ * has passed.
  */
 final class HeartbeatSender {
   private static final Logger log = LoggerFactory.getLogger(HeartbeatSender.class);
 
   private final CoordinatorLink link;
-  private final NodeConfig node;
-  private final String agentVersion;
   private final Duration interval;
-  private final Clock clock;
-  private final StatusSnapshots status;
-  private final CommandRunner commands;
-  private final Runnable answered;
+  private final Function<Duration, NodeHeartbeat> heartbeat;
+  private final Consumer<HeartbeatReply> answered;
   private ScheduledExecutorService timer;
   private long notBefore = System.nanoTime();
   private String failing;
@@ -39,20 +36,12 @@ final class HeartbeatSender {
 
   HeartbeatSender(
       CoordinatorLink link,
-      NodeConfig node,
-      String agentVersion,
       Duration interval,
-      Clock clock,
-      StatusSnapshots status,
-      CommandRunner commands,
-      Runnable answered) {
+      Function<Duration, NodeHeartbeat> heartbeat,
+      Consumer<HeartbeatReply> answered) {
     this.link = link;
-    this.node = node;
-    this.agentVersion = agentVersion;
     this.interval = interval;
-    this.clock = clock;
-    this.status = status;
-    this.commands = commands;
+    this.heartbeat = heartbeat;
     this.answered = answered;
   }
 
@@ -88,15 +77,9 @@ final class HeartbeatSender {
     if (System.nanoTime() - notBefore < 0) {
       return;
     }
-    NodeHeartbeat heartbeat;
+    NodeHeartbeat next;
     try {
-      heartbeat =
-          Heartbeats.build(
-              node,
-              agentVersion,
-              clock.instant(),
-              status.current(link.settings().statusWait()),
-              status.lockState());
+      next = heartbeat.apply(link.settings().statusWait());
     } catch (IllegalArgumentException e) {
       failed("invalid", "cannot build a heartbeat: " + e.getMessage());
       return;
@@ -107,7 +90,7 @@ final class HeartbeatSender {
             : link.settings().requestTimeout();
     CoordinatorResponse r;
     try {
-      r = link.client().post(CoordinatorClient.HEARTBEATS, link.codec().encode(heartbeat), timeout);
+      r = link.client().post(CoordinatorClient.HEARTBEATS, link.codec().encode(next), timeout);
     } catch (IOException e) {
       failed("unreachable", link.unreachable(e));
       return;
@@ -131,7 +114,6 @@ final class HeartbeatSender {
     }
     link.metrics().heartbeat("ok");
     link.last().heartbeat(true, "ok");
-    answered.run();
     if (failing != null) {
       log.info(
           "heartbeats reach the coordinator at {} again, after {} failed",
@@ -140,7 +122,7 @@ final class HeartbeatSender {
       failing = null;
       failures = 0;
     }
-    commands.accept(reply.commands());
+    answered.accept(reply);
   }
 
   private void failed(String outcome, String message) {

@@ -29,14 +29,9 @@ final class Heartbeats {
 
   /**
    * One entry per log mount (the files of a mount share one {@link DiskUsage}) and one per file,
-   * within the wire limits. Reads each mount's usage now, so call it off the rotation worker.
+   * within the wire limits, and the lock service's state ({@code lock}; null leaves it out). Reads
+   * each mount's usage now, so call it off the rotation worker.
    */
-  static NodeHeartbeat build(
-      NodeConfig node, String agentVersion, Instant sentAt, List<FileReport> reports) {
-    return build(node, agentVersion, sentAt, reports, null);
-  }
-
-  /** As above, with the lock service's state (null leaves it out). */
   static NodeHeartbeat build(
       NodeConfig node,
       String agentVersion,

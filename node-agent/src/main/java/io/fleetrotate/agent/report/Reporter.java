@@ -125,16 +125,18 @@ public final class Reporter implements AgentDaemon.Companion {
       throw new IllegalStateException("already started");
     }
     CommandRunner commands = new CommandRunner(agent, worker, link.metrics());
+    StatusSnapshots status = new StatusSnapshots(agent, worker);
     heartbeats =
         new HeartbeatSender(
             link,
-            node,
-            agentVersion,
             heartbeat,
-            clock,
-            new StatusSnapshots(agent, worker),
-            commands,
-            replayer::coordinatorAnswered);
+            wait ->
+                Heartbeats.build(
+                    node, agentVersion, clock.instant(), status.current(wait), status.lockState()),
+            reply -> {
+              replayer.coordinatorAnswered();
+              commands.accept(reply.commands());
+            });
     replayer.start();
     heartbeats.start();
     log.info(
