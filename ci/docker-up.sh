@@ -14,7 +14,7 @@
 # 3. builds a Debian base image from debootstrap once per machine (fleetrotate-ci/debian:bookworm);
 # 4. builds local stand-ins for the upstream images (ci/images/*/Dockerfile) and tags them with the
 #    upstream names, so that deploy/docker/*.Dockerfile, docker-compose.yml and the Testcontainers
-#    Redis fixture run unchanged. Users get the upstream images; only CI uses these.
+#    Redis and PostgreSQL fixtures run unchanged. Users get the upstream images; only CI uses these.
 # Each step prints its duration. When the engine cannot start it says why in one line and exits 1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -137,6 +137,7 @@ standins=(
   "maven-temurin maven:3.9.9-eclipse-temurin-17"
   "busybox busybox:1.36.1"
   "redis redis:7.2.5 redis:7"
+  "postgres postgres:17"
   "prometheus prom/prometheus:v2.53.2"
 )
 # The machine's CA certificates go into the Maven stand-in, since Maven Central is reached through

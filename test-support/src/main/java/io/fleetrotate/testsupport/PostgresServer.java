@@ -118,6 +118,11 @@ public final class PostgresServer implements ManagedPostgres {
   }
 
   @Override
+  public Source source() {
+    return Source.INSTALLED;
+  }
+
+  @Override
   public String user() {
     return USER;
   }
