@@ -39,8 +39,8 @@ import picocli.CommandLine.ScopeType;
 public final class AgentMain implements Runnable {
 
   /**
-   * The subcommands, in the order help lists them. Declared here rather than in {@code @Command}:
-   * a command line that names one builds only that one's model (see {@link #commandLine(String[],
+   * The subcommands, in the order help lists them. Declared here rather than in {@code @Command}: a
+   * command line that names one builds only that one's model (see {@link #commandLine(String[],
    * AgentHooks)}).
    */
   private static final List<Class<?>> SUBCOMMANDS =
@@ -103,9 +103,9 @@ public final class AgentMain implements Runnable {
 
   /**
    * The command line for {@code args}: when {@code args[0]} names a subcommand, only that one is
-   * registered (help excepted: it lists the others), since building picocli's model of every command (reflection over their options and
-   * mixins) was a tenth of a one-shot {@code rotate --now}'s start; otherwise all of them, for
-   * help, usage and the unknown-command message.
+   * registered (help excepted: it lists the others), since building picocli's model of every
+   * command (reflection over their options and mixins) was a tenth of a one-shot {@code rotate
+   * --now}'s start; otherwise all of them, for help, usage and the unknown-command message.
    */
   private static CommandLine commandLine(String[] args, AgentHooks hooks) {
     CommandLine line = new CommandLine(new AgentMain(), factory(hooks));

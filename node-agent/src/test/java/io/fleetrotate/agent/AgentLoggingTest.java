@@ -7,6 +7,7 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.Configurator;
 import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.util.LogbackMDCAdapter;
 import ch.qos.logback.core.ConsoleAppender;
 import io.fleetrotate.lock.ReconnectChatterFilter;
 import java.nio.charset.StandardCharsets;
@@ -36,6 +37,7 @@ class AgentLoggingTest {
   /** AgentMain sets these for the rest of the JVM; other tests in this one may have run it. */
   @BeforeEach
   void clearProperties() {
+    context.setMDCAdapter(new LogbackMDCAdapter());
     for (String p : PROPERTIES) {
       String value = System.clearProperty(p);
       if (value != null) {
@@ -85,7 +87,8 @@ class AgentLoggingTest {
     assertThat(context.getLogger("io.lettuce").getLevel()).isEqualTo(Level.OFF);
     ConsoleAppender<ILoggingEvent> out = (ConsoleAppender<ILoggingEvent>) root.getAppender("OUT");
     assertThat(out.getEncoder()).isInstanceOf(PatternLayoutEncoder.class);
-    assertThat(encode(out, "lock unreachable")).matches("\\d\\d:\\d\\d:\\d\\d\\.\\d{3} WARN  lock unreachable\\R");
+    assertThat(encode(out, "lock unreachable"))
+        .matches("\\d\\d:\\d\\d:\\d\\d\\.\\d{3} WARN  lock unreachable\\R");
   }
 
   private Configurator.ExecutionStatus configure() {
