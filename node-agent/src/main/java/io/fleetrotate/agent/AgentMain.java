@@ -7,6 +7,7 @@ import io.fleetrotate.agent.cli.RotateCommand;
 import io.fleetrotate.agent.cli.RunCommand;
 import io.fleetrotate.agent.cli.StatusCommand;
 import io.fleetrotate.agent.cli.ValidateCommand;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -25,15 +26,6 @@ import picocli.CommandLine.ScopeType;
           + " rotates it: move aside, reopen, compress, prune. Each step is journaled, so a crash"
           + " at any point is finished or undone at the next start."
     },
-    subcommands = {
-      RunCommand.class,
-      ValidateCommand.class,
-      StatusCommand.class,
-      RotateCommand.class,
-      ImportLogrotateCommand.class,
-      AdviseCommand.class,
-      CommandLine.HelpCommand.class
-    },
     footer = {
       "",
       "Examples:",
@@ -45,6 +37,21 @@ import picocli.CommandLine.ScopeType;
       "Exit codes: 0 success, 1 a rotation failed, 2 bad configuration or usage."
     })
 public final class AgentMain implements Runnable {
+
+  /**
+   * The subcommands, in the order help lists them. Declared here rather than in {@code @Command}: a
+   * command line that names one builds only that one's model (see {@link #commandLine(String[],
+   * AgentHooks)}).
+   */
+  private static final List<Class<?>> SUBCOMMANDS =
+      List.of(
+          RunCommand.class,
+          ValidateCommand.class,
+          StatusCommand.class,
+          RotateCommand.class,
+          ImportLogrotateCommand.class,
+          AdviseCommand.class,
+          CommandLine.HelpCommand.class);
 
   public static void main(String[] args) {
     System.exit(execute(args, AgentHooks.PRODUCTION));
@@ -76,7 +83,7 @@ public final class AgentMain implements Runnable {
     if (System.getProperty("fleetrotate.log.format") == null) {
       System.setProperty("fleetrotate.log.format", format);
     }
-    return commandLine(hooks).execute(args);
+    return commandLine(args, hooks).execute(args);
   }
 
   /** Declared for every command; read by {@link LogFormat#choose} before logging starts. */
@@ -91,25 +98,43 @@ public final class AgentMain implements Runnable {
   LogFormat.Format logFormat;
 
   public static CommandLine commandLine() {
-    return commandLine(AgentHooks.PRODUCTION);
+    return commandLine(new String[0], AgentHooks.PRODUCTION);
   }
 
-  private static CommandLine commandLine(AgentHooks hooks) {
+  /**
+   * The command line for {@code args}: when {@code args[0]} names a subcommand, only that one is
+   * registered (help excepted: it lists the others), since building picocli's model of every
+   * command (reflection over their options and mixins) was a tenth of a one-shot {@code rotate
+   * --now}'s start; otherwise all of them, for help, usage and the unknown-command message.
+   */
+  private static CommandLine commandLine(String[] args, AgentHooks hooks) {
+    CommandLine line = new CommandLine(new AgentMain(), factory(hooks));
+    String named = args.length > 0 ? args[0] : "";
+    List<Class<?>> chosen =
+        SUBCOMMANDS.stream()
+            .filter(c -> c != CommandLine.HelpCommand.class)
+            .filter(c -> c.getAnnotation(Command.class).name().equals(named))
+            .toList();
+    for (Class<?> subcommand : chosen.isEmpty() ? SUBCOMMANDS : chosen) {
+      line.addSubcommand(subcommand);
+    }
+    return line;
+  }
+
+  private static CommandLine.IFactory factory(AgentHooks hooks) {
     CommandLine.IFactory defaults = CommandLine.defaultFactory();
-    return new CommandLine(
-        new AgentMain(),
-        new CommandLine.IFactory() {
-          @Override
-          public <K> K create(Class<K> cls) throws Exception {
-            if (cls == RunCommand.class) {
-              return cls.cast(new RunCommand(hooks));
-            }
-            if (cls == RotateCommand.class) {
-              return cls.cast(new RotateCommand(hooks));
-            }
-            return defaults.create(cls);
-          }
-        });
+    return new CommandLine.IFactory() {
+      @Override
+      public <K> K create(Class<K> cls) throws Exception {
+        if (cls == RunCommand.class) {
+          return cls.cast(new RunCommand(hooks));
+        }
+        if (cls == RotateCommand.class) {
+          return cls.cast(new RotateCommand(hooks));
+        }
+        return defaults.create(cls);
+      }
+    };
   }
 
   @Override
