@@ -380,10 +380,9 @@ public abstract class FleetLockContract {
 
   @Test
   void aQueuedWaiterRidesOutAnOutageShorterThanTheBudget() throws Exception {
-    FleetLock holder = client();
-    FleetLock waiter = client();
-    Lease held = holder.acquire(group, 0.5, Duration.ofSeconds(5));
-    Future<Lease> waiting = queuedWaiter(waiter, Duration.ofSeconds(60));
+    Queued q = queuedBehindAHolder(Duration.ofSeconds(60));
+    Lease held = q.held();
+    Future<Lease> waiting = q.waiting();
     Duration outage = outageNoticedWithin().plusSeconds(1);
     interruptService();
     long restored;
@@ -407,10 +406,9 @@ public abstract class FleetLockContract {
 
   @Test
   void aQueuedWaiterGivesUpWithUnavailableOnceTheBudgetIsSpent() throws Exception {
-    FleetLock holder = client();
-    FleetLock waiter = client();
-    Lease held = holder.acquire(group, 0.5, Duration.ofSeconds(5));
-    Future<Lease> waiting = queuedWaiter(waiter, Duration.ofSeconds(90));
+    Queued q = queuedBehindAHolder(Duration.ofSeconds(90));
+    Lease held = q.held();
+    Future<Lease> waiting = q.waiting();
     // The first unanswered ask starts the budget; the last one may take an ask's bound to fail.
     Duration latest = OUTAGE_BUDGET.plus(askBound().multipliedBy(2)).plusMillis(1500);
     interruptService();
@@ -430,22 +428,28 @@ public abstract class FleetLockContract {
         await()
             .atMost(Duration.ofSeconds(30))
             .ignoreExceptionsInstanceOf(LockUnavailableException.class)
-            .until(() -> waiter.acquire(group, 0.5, Duration.ofSeconds(5)), Objects::nonNull)) {
+            .until(() -> q.waiter().acquire(group, 0.5, Duration.ofSeconds(5)), Objects::nonNull)) {
       after.checkValid();
     }
   }
 
+  /** A lease of {@link #group} and a waiter queued behind it, of another client. */
+  private record Queued(Lease held, FleetLock waiter, Future<Lease> waiting) {}
+
   /**
-   * A waiter of {@link #group} (held by another client) in the service's queue: its client has
-   * waited once before (connected, subscribed to its wake-ups), so its first ask is one round trip
-   * and is long answered when this returns.
+   * A client holding {@link #group} and another's waiter in the service's queue behind it: the
+   * waiter's client has waited once before (connected, subscribed to its wake-ups), so its first
+   * ask is one round trip and is long answered when this returns.
    */
-  private Future<Lease> queuedWaiter(FleetLock waiter, Duration timeout) {
+  private Queued queuedBehindAHolder(Duration timeout) throws Exception {
+    FleetLock holder = client();
+    FleetLock waiter = client();
+    Lease held = holder.acquire(group, 0.5, Duration.ofSeconds(5));
     assertThatThrownBy(() -> waiter.acquire(group, 0.5, Duration.ofMillis(300)))
         .isInstanceOf(LockTimeoutException.class);
     Future<Lease> waiting = pool.submit(() -> waiter.acquire(group, 0.5, timeout));
     await().pollDelay(Duration.ofSeconds(1)).until(() -> !waiting.isDone());
-    return waiting;
+    return new Queued(held, waiter, waiting);
   }
 
   private Void takeAndNote(FleetLock c, double priority, String name, List<String> served)
