@@ -53,7 +53,12 @@ public final class LocalFleetLock implements FleetLock {
   private volatile boolean closed;
 
   public LocalFleetLock(Path dir, int maxConcurrent) throws IOException {
-    this(dir, maxConcurrent, QueueOrder.defaults(), Clock.systemUTC(), new AcquireLoop(Ticker.SYSTEM));
+    this(
+        dir,
+        maxConcurrent,
+        QueueOrder.defaults(),
+        Clock.systemUTC(),
+        new AcquireLoop(Ticker.SYSTEM));
   }
 
   /**

@@ -77,7 +77,9 @@ public abstract class FleetLockContract {
     return Duration.ZERO;
   }
 
-  /** The acquire loop for {@link #open}: the system ticker and the tests' {@link #OUTAGE_BUDGET}. */
+  /**
+   * The acquire loop for {@link #open}: the system ticker and the tests' {@link #OUTAGE_BUDGET}.
+   */
   protected static AcquireLoop loop() {
     return new AcquireLoop(Ticker.SYSTEM, OUTAGE_BUDGET);
   }

@@ -42,9 +42,14 @@ public final class ClusterMember implements AutoCloseable {
 
   /** Starts a member and joins the configured peers (blocks until joined or alone). */
   public static ClusterMember start(CoordinatorConfig.Hazelcast settings, Duration retention) {
+    // Hazelcast's static loggers (the first start-up lines) read only this system property; the
+    // config's property reaches the instance's logging service alone. Without it a line goes
+    // through java.util.logging, not JSON (ClusterMemberLoggingTest).
+    if (System.getProperty("hazelcast.logging.type") == null) {
+      System.setProperty("hazelcast.logging.type", "slf4j");
+    }
     Config config = new Config();
     config.setClusterName(settings.clusterName());
-    // The member's logs go through slf4j (JSON by Logback); no JVM-global property needed.
     config.setProperty("hazelcast.logging.type", "slf4j");
     config.setProperty("hazelcast.phone.home.enabled", "false");
     // The coordinator shuts its member down itself, after saving state.
