@@ -279,15 +279,16 @@ public final class LocalFleetLock implements FleetLock {
    * write at offset 0 with no truncation, then forced to disk before the token is handed out. So:
    *
    * <ul>
-   *   <li>a process killed at any instant leaves either the old or the new value, never an empty or
-   *       partial file (a kill does not split a 20-byte write to a regular file: what the next
+   *   <li>a process killed at any instant leaves either the old or the new value, never a partial
+   *       file, nor an empty one once a value was written (a kill does not split a 20-byte write to a regular file: what the next
    *       process reads is what the page cache holds, the state before or after the write), so the
    *       counter never goes back ({@code LocalFenceCounterTest} reads every state the file passes
    *       through);
-   *   <li>a token handed out is durable: a power loss afterwards cannot bring an older value back;
+   *   <li>a token handed out is durable: a power loss afterwards cannot bring an older value back
+   *       (the directory is forced too when the write made the file, whose name is new);
    *   <li>a power loss during the write could only tear it inside the file's first sector, which
-   *       the disk writes whole; if it ever did, the next call fails with "corrupt" (the agent's
-   *       fence then refuses and repairs) rather than counting from zero.
+   *       the disk writes whole; if it ever did, the next acquire fails with a {@link
+   *       LockUnavailableException} naming the corrupt counter rather than counting from zero.
    * </ul>
    */
   private long updateCounter(String group, java.util.function.LongUnaryOperator update)
@@ -301,6 +302,7 @@ public final class LocalFleetLock implements FleetLock {
                 StandardOpenOption.WRITE);
         FileLock ignored = ch.lock()) {
       ByteBuffer buf = ByteBuffer.allocate(COUNTER_WIDTH + 1);
+      boolean made = ch.size() == 0;
       ch.read(buf, 0);
       String text = new String(buf.array(), 0, buf.position(), StandardCharsets.US_ASCII).trim();
       long next = update.applyAsLong(text.isEmpty() ? 0 : Long.parseLong(text));
@@ -312,6 +314,11 @@ public final class LocalFleetLock implements FleetLock {
         ch.write(out, out.position());
       }
       ch.force(false);
+      if (made) {
+        try (FileChannel parent = FileChannel.open(dir, StandardOpenOption.READ)) {
+          parent.force(true);
+        }
+      }
       return next;
     } catch (NumberFormatException e) {
       throw new IOException("fencing counter " + counter + " is corrupt: " + e.getMessage(), e);
