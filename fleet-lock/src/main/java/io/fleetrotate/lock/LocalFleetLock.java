@@ -280,10 +280,10 @@ public final class LocalFleetLock implements FleetLock {
    *
    * <ul>
    *   <li>a process killed at any instant leaves either the old or the new value, never a partial
-   *       file, nor an empty one once a value was written (a kill does not split a 20-byte write to a regular file: what the next
-   *       process reads is what the page cache holds, the state before or after the write), so the
-   *       counter never goes back ({@code LocalFenceCounterTest} reads every state the file passes
-   *       through);
+   *       file, nor an empty one once a value was written (a kill does not split a 20-byte write to
+   *       a regular file: what the next process reads is what the page cache holds, the state
+   *       before or after the write), so the counter never goes back ({@code LocalFenceCounterTest}
+   *       reads every state the file passes through);
    *   <li>a token handed out is durable: a power loss afterwards cannot bring an older value back
    *       (the directory is forced too when the write made the file, whose name is new);
    *   <li>a power loss during the write could only tear it inside the file's first sector, which
