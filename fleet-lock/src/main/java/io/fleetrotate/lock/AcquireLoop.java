@@ -16,8 +16,8 @@ import java.util.concurrent.TimeUnit;
  *       outage handling takes over;
  *   <li>once the waiter is queued, is asked again every 100 ms (sooner when the driver is woken,
  *       e.g. by a reconnection) for up to the {@linkplain FleetLock#OUTAGE_BUDGET outage budget},
- *       so that a waiter rides out a restart or a failover without losing its place; past the
- *       budget, the last failure is thrown;
+ *       so that a waiter rides out a restart or a failover (its place in the queue: see {@link
+ *       FleetLock}); past the budget, the last failure is thrown;
  *   <li>when the deadline passes during an outage, the failure is thrown, unless only the last ask
  *       went unanswered: then it is a {@link LockTimeoutException};
  *   <li>a {@link LockRefusedException} or a {@link LockClosedException} is thrown at once.
@@ -39,7 +39,11 @@ public final class AcquireLoop {
     this(ticker, FleetLock.OUTAGE_BUDGET);
   }
 
-  AcquireLoop(Ticker ticker, Duration outageBudget) {
+  /**
+   * With another outage budget than {@link FleetLock#OUTAGE_BUDGET}: for tests that pin the budget
+   * against a real service without waiting 15 s.
+   */
+  public AcquireLoop(Ticker ticker, Duration outageBudget) {
     this.ticker = ticker;
     this.outageBudgetNanos = outageBudget.toNanos();
   }

@@ -24,8 +24,18 @@ import java.time.Duration;
  *   <li><b>Outage budget.</b> An ask that the service does not answer on the first try of an {@link
  *       #acquire} throws {@link LockUnavailableException} at once. Once the caller waits in the
  *       queue, unanswered asks are retried for up to {@link #OUTAGE_BUDGET} (within the caller's
- *       timeout), so a waiter rides out a restart or a failover with its place; past it, {@link
- *       LockUnavailableException}. One budget for every backend, run by {@link AcquireLoop}.
+ *       timeout), so a waiter rides out a restart or a failover and is served once the service
+ *       answers again; past the budget, {@link LockUnavailableException}. One budget for every
+ *       backend, run by {@link AcquireLoop}. For the local backend the service is its lock
+ *       directory: an outage is that directory becoming unusable (an unmounted share).
+ *   <li><b>A waiter's place across an outage.</b> The service keeps a queued request only for the
+ *       backend's waiter TTL after its last answered ask (Redis: three polls and 0.5 s, at most 3.5
+ *       s; Hazelcast: {@code HazelcastLockTimings.waiterTtl}, 5 s), shorter than the budget on
+ *       purpose: a dead agent's request must not hold the queue up for 15 s. A service restarted
+ *       without its data drops every request at once. A waiter whose request was dropped rejoins at
+ *       its next answered ask as a newcomer of the same priority (that ask is its arrival): the
+ *       budget keeps the acquire going, not the place. The local backend's queue lives in the
+ *       directory, so a waiter keeps its place there.
  *   <li><b>Close.</b> {@link #close()} stops renewing and gives back every lease this client still
  *       holds (best effort, owner-checked on the service; a lease the service could not be told
  *       about expires by its TTL). A holder learns it at its next {@link Lease#checkValid()}, which

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -23,8 +24,9 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * The semantics every {@link FleetLock} backend must meet, run against each of them: a subclass
- * says how to open an independent client of one shared lock service (as separate agents would) and
- * how to make a client die without releasing.
+ * says how to open an independent client of one shared lock service (as separate agents would), how
+ * to make a client die without releasing, and how to take the real service away and bring it back
+ * (the outage budget).
  *
  * <p>Every test uses its own group, so backends need not be emptied between tests.
  */
@@ -33,6 +35,13 @@ public abstract class FleetLockContract {
 
   /** The lease TTL the tests ask for: short, so expiry is observable in seconds. */
   protected static final Duration TTL = Duration.ofSeconds(2);
+
+  /**
+   * The outage budget of every client the tests open ({@link #loop()}): shorter than {@link
+   * FleetLock#OUTAGE_BUDGET}, so that spending it takes seconds, and long enough for a restarted
+   * service and its reconnecting clients.
+   */
+  protected static final Duration OUTAGE_BUDGET = Duration.ofSeconds(10);
 
   private final List<FleetLock> clients = new CopyOnWriteArrayList<>();
   private ExecutorService pool;
@@ -47,6 +56,33 @@ public abstract class FleetLockContract {
    * service dropped.
    */
   protected abstract void crash(FleetLock client) throws Exception;
+
+  /**
+   * Takes the real lock service away from every client (kills or freezes the server, shuts the
+   * members down, unmounts the directory); returns once it is gone.
+   */
+  protected abstract void interruptService() throws Exception;
+
+  /** Brings the service back after {@link #interruptService()}; returns once it answers again. */
+  protected abstract void restoreService() throws Exception;
+
+  /** The longest one ask of this backend waits for an answer before it counts as unanswered. */
+  protected abstract Duration askBound();
+
+  /**
+   * How long after {@link #interruptService()} a queued waiter notices the outage: at once when the
+   * service refuses connections (the default); after {@link #askBound()} when it is frozen.
+   */
+  protected Duration outageNoticedWithin() {
+    return Duration.ZERO;
+  }
+
+  /**
+   * The acquire loop for {@link #open}: the system ticker and the tests' {@link #OUTAGE_BUDGET}.
+   */
+  protected static AcquireLoop loop() {
+    return new AcquireLoop(Ticker.SYSTEM, OUTAGE_BUDGET);
+  }
 
   /** How long after a holder's death its lease is granted again, at most. */
   protected Duration deadHolderReplacedWithin() {
@@ -342,6 +378,80 @@ public abstract class FleetLockContract {
           .hasCauseInstanceOf(LockClosedException.class);
       assertThat(held.fencingToken()).isPositive();
     }
+  }
+
+  @Test
+  void aQueuedWaiterRidesOutAnOutageShorterThanTheBudget() throws Exception {
+    Queued q = queuedBehindAHolder(Duration.ofSeconds(60));
+    Lease held = q.held();
+    Future<Lease> waiting = q.waiting();
+    Duration outage = outageNoticedWithin().plusSeconds(1);
+    interruptService();
+    long restored;
+    try {
+      // The outage itself: its length is what this test is about, not a wait for a condition.
+      Thread.sleep(outage.toMillis());
+      assertThat(waiting).as("a waiter neither served nor failed during an outage").isNotDone();
+    } finally {
+      restoreService();
+      restored = System.nanoTime();
+    }
+    held.close(); // the place it gives up, unless the service lost it with its data
+    try (Lease served = waiting.get(OUTAGE_BUDGET.toSeconds() + 10, TimeUnit.SECONDS)) {
+      served.checkValid();
+      assertThat(served.group()).isEqualTo(group);
+      assertThat(Duration.ofNanos(System.nanoTime() - restored))
+          .as("served once the service is back, within the budget")
+          .isLessThan(OUTAGE_BUDGET);
+    }
+  }
+
+  @Test
+  void aQueuedWaiterGivesUpWithUnavailableOnceTheBudgetIsSpent() throws Exception {
+    Queued q = queuedBehindAHolder(Duration.ofSeconds(90));
+    Lease held = q.held();
+    Future<Lease> waiting = q.waiting();
+    // The first unanswered ask starts the budget; the last one may take an ask's bound to fail.
+    Duration latest = OUTAGE_BUDGET.plus(askBound().multipliedBy(2)).plusMillis(1500);
+    interruptService();
+    long down = System.nanoTime();
+    try {
+      assertThatThrownBy(() -> waiting.get(latest.toMillis() + 10_000, TimeUnit.MILLISECONDS))
+          .hasCauseExactlyInstanceOf(LockUnavailableException.class);
+      assertThat(Duration.ofNanos(System.nanoTime() - down))
+          .as("gave up after the budget of %s, within an ask's bound or two", OUTAGE_BUDGET)
+          .isBetween(OUTAGE_BUDGET, latest);
+    } finally {
+      restoreService();
+    }
+    held.close();
+    // The client that gave up works again once it has reconnected to the restored service.
+    try (Lease after =
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .ignoreExceptionsInstanceOf(LockUnavailableException.class)
+            .until(() -> q.waiter().acquire(group, 0.5, Duration.ofSeconds(5)), Objects::nonNull)) {
+      after.checkValid();
+    }
+  }
+
+  /** A lease of {@link #group} and a waiter queued behind it, of another client. */
+  private record Queued(Lease held, FleetLock waiter, Future<Lease> waiting) {}
+
+  /**
+   * A client holding {@link #group} and another's waiter in the service's queue behind it: the
+   * waiter's client has waited once before (connected, subscribed to its wake-ups), so its first
+   * ask is one round trip and is long answered when this returns.
+   */
+  private Queued queuedBehindAHolder(Duration timeout) throws Exception {
+    FleetLock holder = client();
+    FleetLock waiter = client();
+    Lease held = holder.acquire(group, 0.5, Duration.ofSeconds(5));
+    assertThatThrownBy(() -> waiter.acquire(group, 0.5, Duration.ofMillis(300)))
+        .isInstanceOf(LockTimeoutException.class);
+    Future<Lease> waiting = pool.submit(() -> waiter.acquire(group, 0.5, timeout));
+    await().pollDelay(Duration.ofSeconds(1)).until(() -> !waiting.isDone());
+    return new Queued(held, waiter, waiting);
   }
 
   private Void takeAndNote(FleetLock c, double priority, String name, List<String> served)

@@ -277,9 +277,15 @@ final class RedisProcess implements ManagedRedis {
     }
   }
 
-  /** Java cannot send SIGSTOP or SIGCONT itself, so the shell's kill does it. */
   private void signal(String name) {
-    long pid = server.pid();
+    signal(server.pid(), name);
+  }
+
+  /**
+   * Sends SIG{@code name} to {@code pid}: Java cannot send SIGSTOP or SIGCONT itself, so the
+   * shell's kill does it.
+   */
+  static void signal(long pid, String name) {
     try {
       Process kill =
           new ProcessBuilder(

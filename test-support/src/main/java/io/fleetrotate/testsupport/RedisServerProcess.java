@@ -113,6 +113,16 @@ public final class RedisServerProcess implements AutoCloseable {
     return server;
   }
 
+  /** Freezes the server (SIGSTOP): connections stay open, nothing is answered until resumed. */
+  public void pause() {
+    RedisProcess.signal(process.pid(), "STOP");
+  }
+
+  /** Lets a paused server run again (SIGCONT). */
+  public void resume() {
+    RedisProcess.signal(process.pid(), "CONT");
+  }
+
   public String log() {
     try {
       return Files.readString(log);

@@ -42,7 +42,9 @@ public final class ClusterMember implements AutoCloseable {
 
   /** Starts a member and joins the configured peers (blocks until joined or alone). */
   public static ClusterMember start(CoordinatorConfig.Hazelcast settings, Duration retention) {
-    // Set before the first Hazelcast class logs, so that its start-up lines are JSON too.
+    // Hazelcast's static loggers (the first start-up lines) read only this system property; the
+    // config's property reaches the instance's logging service alone. Without it a line goes
+    // through java.util.logging, not JSON (ClusterMemberLoggingTest).
     if (System.getProperty("hazelcast.logging.type") == null) {
       System.setProperty("hazelcast.logging.type", "slf4j");
     }

@@ -187,6 +187,22 @@ class LeaseTableTest {
     assertThat(table.waiters()).isEmpty();
   }
 
+  /**
+   * FleetLock's "a waiter's place across an outage": a waiter whose client cannot reach the member
+   * keeps its place for its TTL; silent longer, it rejoins as a newcomer, behind those who kept
+   * asking.
+   */
+  @Test
+  void aWaiterSilentLongerThanItsTtlRejoinsBehindThoseWhoKeptAsking() {
+    table.tryAcquire(longLived("holder", 0.5), 0);
+    table.tryAcquire(ask("cutOff", 0.5), 100); // arrived first
+    table.tryAcquire(ask("later", 0.5), 200);
+    table.tryAcquire(ask("later", 0.5), 3_000); // keeps asking: its request is renewed
+    LeaseTable within = table.copy();
+    assertThat(within.tryAcquire(ask("cutOff", 0.5), 100 + WAITER_TTL - 1).ahead()).isZero();
+    assertThat(table.tryAcquire(ask("cutOff", 0.5), 100 + WAITER_TTL + 1).ahead()).isEqualTo(1);
+  }
+
   @Test
   void aWaiterIsRewrittenOnlyPastHalfItsLife() {
     table.tryAcquire(longLived("holder", 0.5), 0);

@@ -120,7 +120,7 @@ public final class HazelcastFleetLock implements FleetLock {
       Duration ttl,
       QueueOrder order,
       HazelcastLockTimings timings) {
-    this(config, maxConcurrent, ttl, order, timings, Ticker.SYSTEM);
+    this(config, maxConcurrent, ttl, order, timings, new AcquireLoop(Ticker.SYSTEM));
   }
 
   HazelcastFleetLock(
@@ -129,7 +129,7 @@ public final class HazelcastFleetLock implements FleetLock {
       Duration ttl,
       QueueOrder order,
       HazelcastLockTimings timings,
-      Ticker ticker) {
+      AcquireLoop loop) {
     if (maxConcurrent < 1) {
       throw new IllegalArgumentException("maxConcurrent must be >= 1, not " + maxConcurrent);
     }
@@ -141,8 +141,8 @@ public final class HazelcastFleetLock implements FleetLock {
     this.ttl = ttl;
     this.order = order;
     this.timings = timings;
-    this.ticker = ticker;
-    this.loop = new AcquireLoop(ticker);
+    this.ticker = loop.ticker();
+    this.loop = loop;
     this.watchdog = new LeaseWatchdog(ttl, ticker);
     try {
       this.client = HazelcastClient.newHazelcastClient(clientConfig(config, timings, this));

@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Leases from Redis (standalone, Sentinel or Cluster, see {@link RedisConfig}), through Lettuce and
- * three Lua scripts that use the server's clock ({@code TIME}) for every expiry.
+ * Lua scripts ({@link RedisScripts}, resources beside this class) that use the server's clock
+ * ({@code TIME}) for every expiry.
  *
  * <p>Keys of a group {@code g}, all with the hash tag {@code {g}} (one Cluster slot):
  *
@@ -119,17 +120,17 @@ public final class RedisFleetLock implements FleetLock {
    * @throws IllegalArgumentException the URI cannot be parsed, or an argument is out of range
    */
   public RedisFleetLock(RedisConfig config, int maxConcurrent, Duration ttl, QueueOrder order) {
-    this(config, maxConcurrent, ttl, order, Ticker.SYSTEM);
+    this(config, maxConcurrent, ttl, order, new AcquireLoop(Ticker.SYSTEM));
   }
 
-  /** With the time source of the acquire loop and the leases' deadlines. */
+  /** With the acquire loop, whose time source the leases' deadlines share. */
   public RedisFleetLock(
-      RedisConfig config, int maxConcurrent, Duration ttl, QueueOrder order, Ticker ticker) {
+      RedisConfig config, int maxConcurrent, Duration ttl, QueueOrder order, AcquireLoop loop) {
     if (maxConcurrent < 1) {
       throw new IllegalArgumentException("maxConcurrent must be >= 1, not " + maxConcurrent);
     }
-    this.ticker = ticker;
-    this.loop = new AcquireLoop(ticker);
+    this.ticker = loop.ticker();
+    this.loop = loop;
     this.watchdog = new LeaseWatchdog(ttl, ticker);
     this.ttl = ttl;
     this.ttlNanos = ttl.toNanos();
@@ -285,21 +286,11 @@ public final class RedisFleetLock implements FleetLock {
   @Override
   public void raiseFencingToken(String group, long atLeast) throws LockUnavailableException {
     RedisKeys keys = keysByGroup.computeIfAbsent(group, RedisKeys::of);
-    String script =
-        "local c = tonumber(redis.call('GET', KEYS[1]) or '0') "
-            + "if c < tonumber(ARGV[1]) then redis.call('SET', KEYS[1], ARGV[1]) return 1 end "
-            + "return 0";
     try {
       Long raised =
           await(
-              redis
-                  .commands(COMMAND_NANOS)
-                  .<Long>eval(
-                      script,
-                      io.lettuce.core.ScriptOutputType.INTEGER,
-                      new String[] {keys.fence()},
-                      Long.toString(atLeast))
-                  .toCompletableFuture(),
+              RedisScripts.RAISE_FENCE.call(
+                  redis.commands(COMMAND_NANOS), keys.keys(), Long.toString(atLeast)),
               COMMAND_NANOS);
       if (raised != null && raised == 1) {
         log.warn("raised the fencing counter of group {} to {}", group, atLeast);

@@ -24,7 +24,9 @@ enum RedisScripts {
   /** Owner-checked release (or leaving the queue), then hand-off to the next waiters. */
   RELEASE("redis-release.lua", ScriptOutputType.INTEGER),
   /** Owner-checked extension of a grant; 1 if extended, 0 if no longer held. */
-  RENEW("redis-renew.lua", ScriptOutputType.INTEGER);
+  RENEW("redis-renew.lua", ScriptOutputType.INTEGER),
+  /** Raises the group's fencing counter to at least a token; 1 if raised, 0 if already there. */
+  RAISE_FENCE("redis-raise-fence.lua", ScriptOutputType.INTEGER);
 
   private final String text;
   private final String sha;

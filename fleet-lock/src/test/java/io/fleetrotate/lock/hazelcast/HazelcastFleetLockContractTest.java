@@ -11,7 +11,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
 /**
- * The contract against a real two-member cluster (lease map with one backup), agents as clients.
+ * The contract against a real two-member cluster (lease map with one backup), agents as clients. An
+ * outage is every member killed and started again on its address, empty: holders and queue are gone
+ * with them, and the waiters rejoin at their first answered ask once their client has reconnected.
  */
 class HazelcastFleetLockContractTest extends ExpiringFleetLockContract {
 
@@ -33,7 +35,13 @@ class HazelcastFleetLockContractTest extends ExpiringFleetLockContract {
   @Override
   protected FleetLock open(int maxConcurrent, Duration ttl, QueueOrder order) throws Exception {
     HazelcastFleetLock lock =
-        new HazelcastFleetLock(cluster.agentConfig(), maxConcurrent, ttl, order);
+        new HazelcastFleetLock(
+            cluster.agentConfig(),
+            maxConcurrent,
+            ttl,
+            order,
+            HazelcastLockTimings.defaults(),
+            loop());
     assertThat(lock.awaitReady(Duration.ofSeconds(30)))
         .as("connected to the test cluster")
         .isTrue();
@@ -43,6 +51,21 @@ class HazelcastFleetLockContractTest extends ExpiringFleetLockContract {
   @Override
   protected void crash(FleetLock client) {
     ((HazelcastFleetLock) client).crash();
+  }
+
+  @Override
+  protected void interruptService() {
+    cluster.terminateAll();
+  }
+
+  @Override
+  protected void restoreService() {
+    cluster.restartAll();
+  }
+
+  @Override
+  protected Duration askBound() {
+    return HazelcastLockTimings.defaults().callTimeout();
   }
 
   @Override

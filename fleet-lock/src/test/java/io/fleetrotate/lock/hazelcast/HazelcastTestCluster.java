@@ -33,6 +33,7 @@ final class HazelcastTestCluster implements AutoCloseable {
   }
 
   private final String name;
+  private boolean leaseMapConfig = true;
   private final List<String> addresses = new ArrayList<>();
   private final List<HazelcastInstance> members = new ArrayList<>();
 
@@ -53,24 +54,46 @@ final class HazelcastTestCluster implements AutoCloseable {
     HazelcastTestCluster c =
         new HazelcastTestCluster(
             "fleetrotate-test-" + UUID.randomUUID().toString().substring(0, 8));
+    c.leaseMapConfig = leaseMapConfig;
     for (int i = 0; i < size; i++) {
       c.addresses.add("127.0.0.1:" + freePort());
     }
     try {
-      for (String address : c.addresses) {
-        c.members.add(Hazelcast.newHazelcastInstance(c.memberConfig(address, leaseMapConfig)));
-      }
-      await()
-          .atMost(Duration.ofSeconds(30))
-          .until(
-              () ->
-                  c.members.get(0).getCluster().getMembers().size() == size
-                      && c.members.get(0).getPartitionService().isClusterSafe());
+      c.startMembers();
     } catch (RuntimeException e) {
       c.close();
       throw e;
     }
     return c;
+  }
+
+  /** Starts a member on each address and waits until they form one safe cluster. */
+  private void startMembers() {
+    for (String address : addresses) {
+      members.add(Hazelcast.newHazelcastInstance(memberConfig(address, leaseMapConfig)));
+    }
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                members.get(0).getCluster().getMembers().size() == addresses.size()
+                    && members.get(0).getPartitionService().isClusterSafe());
+  }
+
+  /** Kills every member as a crash would: the cluster is gone, with all its data. */
+  void terminateAll() {
+    close();
+    members.clear();
+  }
+
+  /**
+   * Starts every member again on its address, empty (open source Hazelcast keeps nothing on disk),
+   * after {@link #terminateAll()}; nothing if they run.
+   */
+  void restartAll() {
+    if (members.isEmpty()) {
+      startMembers();
+    }
   }
 
   /**

@@ -6,6 +6,7 @@ import io.fleetrotate.lock.ExpiringFleetLockContract;
 import io.fleetrotate.lock.FleetLock;
 import io.fleetrotate.lock.Lease;
 import io.fleetrotate.lock.QueueOrder;
+import io.fleetrotate.testsupport.RedisServerProcess;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
@@ -20,7 +21,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The lock contract against a real three-node Redis Cluster ({@code cluster: true}): scripts are
  * routed by the group's hash tag, grants are published on whichever node owns the group, and reach
- * the waiter's client through the cluster's broadcast of PUBLISH.
+ * the waiter's client through the cluster's broadcast of PUBLISH. An outage is every node frozen
+ * (SIGSTOP) and thawed: the data stays, but the server clock runs on, so grants and queued requests
+ * whose TTL passed meanwhile are gone when the nodes answer again.
  */
 class RedisClusterFleetLockContractTest extends ExpiringFleetLockContract {
   private static RedisTestCluster cluster;
@@ -43,12 +46,33 @@ class RedisClusterFleetLockContractTest extends ExpiringFleetLockContract {
 
   @Override
   protected FleetLock open(int maxConcurrent, Duration ttl, QueueOrder order) {
-    return new RedisFleetLock(config(), maxConcurrent, ttl, order);
+    return new RedisFleetLock(config(), maxConcurrent, ttl, order, loop());
   }
 
   @Override
   protected void crash(FleetLock client) {
     ((RedisFleetLock) client).crash();
+  }
+
+  @Override
+  protected void interruptService() {
+    cluster.nodes.forEach(RedisServerProcess::pause);
+  }
+
+  @Override
+  protected void restoreService() {
+    cluster.nodes.forEach(RedisServerProcess::resume);
+  }
+
+  @Override
+  protected Duration askBound() {
+    return RedisConnections.COMMAND_TIMEOUT;
+  }
+
+  /** A frozen node accepts commands and answers none: an ask fails only at its bound. */
+  @Override
+  protected Duration outageNoticedWithin() {
+    return askBound();
   }
 
   @Override
