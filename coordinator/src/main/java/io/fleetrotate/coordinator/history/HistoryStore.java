@@ -41,6 +41,14 @@ public interface HistoryStore extends AutoCloseable {
   /** Every held event finished at or after {@code since}, newest first. */
   void forEachSince(Instant since, Consumer<RotationEvent> action);
 
+  /**
+   * What the fleet state counts from the held events, for a start: read from summaries kept with
+   * the history, in time that grows with the fleet, not with the history.
+   *
+   * @param now the success windows end here (the last day, the last hour)
+   */
+  RestoredRotations restoredRotations(Instant now);
+
   /** Durably replaces the saved node states. */
   void saveNodes(List<SavedNode> nodes) throws IOException;
 

@@ -65,6 +65,9 @@ public final class SqlHistoryStore implements HistoryStore {
 
   static final int PAGE_BYTES = 16 * 1024;
 
+  /** Events per statement batch when the summaries are filled from an earlier version's history. */
+  private static final int SUMMARY_CHUNK = 10_000;
+
   private static final long WAIT_MINUTES = 5;
   private static final String COLUMNS = "event_id, finished_ns, node, grp, path, result, body";
   private static final String ORDER = " ORDER BY finished_ns DESC, event_id DESC";
@@ -173,7 +176,7 @@ public final class SqlHistoryStore implements HistoryStore {
             store.migrate();
             return null;
           });
-      store.count.set(store.countRows());
+      store.count.set(store.countEvents());
     } catch (IOException | RuntimeException e) {
       store.close();
       throw e;
@@ -198,12 +201,41 @@ public final class SqlHistoryStore implements HistoryStore {
           for (String sql : migrations.get(v - 1)) {
             s.execute(sql);
           }
+          if (v == SqlDialect.SUMMARIES_VERSION) {
+            summarizeHistory(c);
+          }
           s.execute("INSERT INTO schema_version (version) VALUES (" + v + ")");
           log.info("history schema migrated to version {} ({})", v, dialect);
         }
       }
       c.commit();
     }
+  }
+
+  /**
+   * Fills the summaries from the history an earlier version stored, once, in the migration's
+   * transaction: newest first, as that version's start counted it back, a chunk at a time, through
+   * the very code that keeps them up at each append.
+   */
+  private void summarizeHistory(Connection c) throws SQLException {
+    long events = 0;
+    try (PreparedStatement s = c.prepareStatement("SELECT body FROM rotation_event" + ORDER)) {
+      s.setFetchSize(SUMMARY_CHUNK);
+      try (ResultSet rs = s.executeQuery()) {
+        List<RotationEvent> chunk = new ArrayList<>(SUMMARY_CHUNK);
+        while (rs.next()) {
+          decode(rs.getString(1)).ifPresent(chunk::add);
+          if (chunk.size() == SUMMARY_CHUNK) {
+            RotationSummaries.add(c, chunk);
+            events += chunk.size();
+            chunk.clear();
+          }
+        }
+        RotationSummaries.add(c, chunk);
+        events += chunk.size();
+      }
+    }
+    log.info("summarized {} stored rotation events for restarts", events);
   }
 
   // ---- appends ----
@@ -268,13 +300,16 @@ public final class SqlHistoryStore implements HistoryStore {
           }
         }
         int[] updated = insert.executeBatch();
-        c.commit();
+        List<RotationEvent> added = new ArrayList<>();
         Set<UUID> stored = new HashSet<>();
         for (int i = 0; i < sent.size(); i++) {
           if (updated[i] == 1) {
             stored.add(sent.get(i).eventId());
+            added.add(sent.get(i));
           }
         }
+        RotationSummaries.add(c, added);
+        c.commit();
         List<List<RotationEvent>> fresh = new ArrayList<>(batch.size());
         for (Pending p : batch) {
           List<RotationEvent> mine = new ArrayList<>();
@@ -422,19 +457,17 @@ public final class SqlHistoryStore implements HistoryStore {
     }
   }
 
-  private long countRows() throws IOException {
+  private long countEvents() throws IOException {
     try {
-      return read(
-          c -> {
-            try (Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM rotation_event")) {
-              rs.next();
-              return rs.getLong(1);
-            }
-          });
+      return read(RotationSummaries::count);
     } catch (UncheckedIOException e) {
       throw e.getCause();
     }
+  }
+
+  @Override
+  public RestoredRotations restoredRotations(Instant now) {
+    return read(c -> RotationSummaries.read(c, now));
   }
 
   // ---- node snapshot ----
@@ -510,7 +543,7 @@ public final class SqlHistoryStore implements HistoryStore {
         n = onWriter(() -> deleteBatch(cutoff));
         deleted += n;
       }
-      count.set(countRows());
+      count.set(countEvents());
       if (deleted > 0) {
         log.info("retention deleted {} events finished before {}", deleted, now.minus(retention));
       }
@@ -519,15 +552,40 @@ public final class SqlHistoryStore implements HistoryStore {
     }
   }
 
+  /** Deletes up to {@link #SWEEP_BATCH} expired events and takes them out of the summaries. */
   private int deleteBatch(long cutoff) throws SQLException {
-    try (Connection c = pool.getConnection();
-        PreparedStatement s =
-            c.prepareStatement(
-                "DELETE FROM rotation_event WHERE seq IN (SELECT seq FROM rotation_event"
-                    + " WHERE finished_ns < ? LIMIT ?)")) {
-      s.setLong(1, cutoff);
-      s.setInt(2, SWEEP_BATCH);
-      return s.executeUpdate();
+    try (Connection c = pool.getConnection()) {
+      c.setAutoCommit(false);
+      try (PreparedStatement find =
+              c.prepareStatement(
+                  "SELECT seq, body FROM rotation_event WHERE finished_ns < ? LIMIT ?");
+          PreparedStatement delete =
+              c.prepareStatement("DELETE FROM rotation_event WHERE seq = ?")) {
+        find.setLong(1, cutoff);
+        find.setInt(2, SWEEP_BATCH);
+        List<String> bodies = new ArrayList<>();
+        try (ResultSet rs = find.executeQuery()) {
+          while (rs.next()) {
+            delete.setLong(1, rs.getLong(1));
+            delete.addBatch();
+            bodies.add(rs.getString(2));
+          }
+        }
+        int[] deleted = delete.executeBatch();
+        // Only what this transaction deleted: a coordinator sharing PostgreSQL may sweep too.
+        List<RotationEvent> gone = new ArrayList<>();
+        for (int i = 0; i < deleted.length; i++) {
+          if (deleted[i] == 1) {
+            decode(bodies.get(i)).ifPresent(gone::add);
+          }
+        }
+        RotationSummaries.subtract(c, gone, cutoff);
+        c.commit();
+        return bodies.size();
+      } catch (SQLException | RuntimeException e) {
+        discard(c);
+        throw e;
+      }
     }
   }
 

@@ -81,6 +81,34 @@ class EmbeddedQueryPlanTest {
         .noneMatch(step -> step.contains("TEMP B-TREE"));
   }
 
+  static Stream<Arguments> restoreQueries() {
+    return Stream.of(
+        Arguments.of("fleet day, every event", RotationSummaries.FLEET_BUCKETS.get(0), true),
+        Arguments.of("fleet day, unusual", RotationSummaries.FLEET_BUCKETS.get(1), true),
+        Arguments.of("node hour", RotationSummaries.NODE_HOUR, false));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("restoreQueries")
+  void restartReadsARangeOfAnIndexNotTheHistory(String name, String sql, boolean covering)
+      throws Exception {
+    try (HistoryStore store =
+        SqlHistoryStore.openEmbedded(dir, Duration.ofDays(30), Clock.systemUTC())) {
+      assertThat(store.size()).isZero();
+    }
+    List<String> plan = plan(new SqlHistoryStore.Select(sql, List.of(0L)));
+
+    assertThat(plan)
+        .as("%s: %s", name, plan)
+        .anyMatch(step -> step.matches("SEARCH rotation_event USING .*INDEX .*finished_ns>.*"))
+        .noneMatch(step -> step.startsWith("SCAN rotation_event"));
+    if (covering) {
+      assertThat(plan)
+          .as("%s reads no event row: %s", name, plan)
+          .anyMatch(step -> step.contains("COVERING INDEX"));
+    }
+  }
+
   private List<String> plan(SqlHistoryStore.Select select) throws Exception {
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("history.db"));
         PreparedStatement s = c.prepareStatement("EXPLAIN QUERY PLAN " + select.sql())) {
