@@ -14,8 +14,6 @@ import io.fleetrotate.coordinator.cluster.ClusterMember;
 import io.fleetrotate.coordinator.cluster.ClusterSync;
 import io.fleetrotate.coordinator.config.CoordinatorConfig;
 import io.fleetrotate.coordinator.fleet.FleetState;
-import io.fleetrotate.coordinator.fleet.LastRotation;
-import io.fleetrotate.coordinator.fleet.RotationCount;
 import io.fleetrotate.coordinator.fleet.TrackedNode;
 import io.fleetrotate.coordinator.history.HistoryStore;
 import io.fleetrotate.coordinator.history.RestoredRotations;
@@ -150,20 +148,8 @@ public final class Coordinator implements AutoCloseable {
     List<SavedNode> saved = history.loadNodes();
     saved.forEach(n -> fleet.restore(n.heartbeat(), n.receivedAt(), n.interval()));
     RestoredRotations stored = history.restoredRotations(clock.instant());
-    for (RestoredRotations.Tally t : stored.tallies()) {
-      fleet.restoreCount(t.node(), new RotationCount(t.group(), t.result(), t.reason(), t.count()));
-    }
-    for (RestoredRotations.Latest l : stored.latest()) {
-      fleet.restoreLastRotation(
-          l.node(),
-          new LastRotation(
-              l.path(),
-              l.finishedAt(),
-              l.durationMillis(),
-              l.result(),
-              l.compressionRatio(),
-              l.compressedAt()));
-    }
+    stored.counts().forEach(n -> fleet.restoreCount(n.node(), n.count()));
+    stored.latest().forEach(n -> fleet.restoreLastRotation(n.node(), n.last()));
     for (RestoredRotations.Bucket b : stored.fleetDay()) {
       fleet.restoreSuccesses(null, b.start(), b.successes(), b.failures());
     }

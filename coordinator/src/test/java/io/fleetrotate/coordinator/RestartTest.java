@@ -41,12 +41,7 @@ class RestartTest {
       assertThat(n1.getString("lastHeartbeat")).isEqualTo(T0.toString());
       assertThat(n1.getJsonArray("recentRotations")).hasSize(2);
       assertThat(http.get("/api/v1/nodes", ADMIN).json().getInteger("count")).isEqualTo(2);
-      assertThat(
-              http.get("/api/v1/fleet", ADMIN)
-                  .json()
-                  .getJsonObject("rotations")
-                  .getDouble("successRatio1h"))
-          .isEqualTo(0.5);
+      assertThat(successRatio1h(http)).isEqualTo(0.5);
       // A redelivery after the restart is still recognised, and still counted once.
       assertThat(http.post("/api/v1/events", AGENT, Wire.eventsJson(List.of(ok))).status())
           .isEqualTo(200);
@@ -81,12 +76,7 @@ class RestartTest {
     try (Coordinator c = Coordinator.start(TestCoordinators.config(dir), clock)) {
       Http http = new Http(c.port());
       assertThat(c.history().size()).isEqualTo(2);
-      assertThat(
-              http.get("/api/v1/fleet", ADMIN)
-                  .json()
-                  .getJsonObject("rotations")
-                  .getDouble("successRatio1h"))
-          .isEqualTo(0.5);
+      assertThat(successRatio1h(http)).isEqualTo(0.5);
       assertThat(c.fleet().node("n1").orElseThrow().lastRotations())
           .singleElement()
           .satisfies(
@@ -100,5 +90,12 @@ class RestartTest {
               "fleetrotate_rotations_total{node=\"n1\",group=\"mcp-server\",result=\"SUCCESS\",reason=\"none\"} 1\n",
               "fleetrotate_rotations_total{node=\"n1\",group=\"mcp-server\",result=\"FAILED\",reason=\"IO_ERROR\"} 1\n");
     }
+  }
+
+  private static double successRatio1h(Http http) throws Exception {
+    return http.get("/api/v1/fleet", ADMIN)
+        .json()
+        .getJsonObject("rotations")
+        .getDouble("successRatio1h");
   }
 }

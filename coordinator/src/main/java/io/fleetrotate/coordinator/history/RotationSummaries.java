@@ -1,5 +1,7 @@
 package io.fleetrotate.coordinator.history;
 
+import io.fleetrotate.coordinator.fleet.LastRotation;
+import io.fleetrotate.coordinator.fleet.RotationCount;
 import io.fleetrotate.proto.FailureReason;
 import io.fleetrotate.proto.Result;
 import io.fleetrotate.proto.RotationEvent;
@@ -149,21 +151,22 @@ final class RotationSummaries {
    * entries (no event row) and the last hour's events, both through the time index.
    */
   static RestoredRotations read(Connection c, Instant now) throws SQLException {
-    List<RestoredRotations.Tally> tallies = new ArrayList<>();
+    List<RestoredRotations.NodeCount> counts = new ArrayList<>();
     try (Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("SELECT node, grp, result, reason, n FROM rotation_tally")) {
       while (rs.next()) {
         String reason = rs.getString(4);
-        tallies.add(
-            new RestoredRotations.Tally(
+        counts.add(
+            new RestoredRotations.NodeCount(
                 rs.getString(1),
-                rs.getString(2),
-                Result.valueOf(rs.getString(3)),
-                reason.isEmpty() ? null : FailureReason.valueOf(reason),
-                rs.getLong(5)));
+                new RotationCount(
+                    rs.getString(2),
+                    Result.valueOf(rs.getString(3)),
+                    reason.isEmpty() ? null : FailureReason.valueOf(reason),
+                    rs.getLong(5))));
       }
     }
-    List<RestoredRotations.Latest> latest = new ArrayList<>();
+    List<RestoredRotations.NodeRotation> latest = new ArrayList<>();
     try (Statement s = c.createStatement();
         ResultSet rs =
             s.executeQuery(
@@ -177,19 +180,20 @@ final class RotationSummaries {
         long compressed = rs.getLong(7);
         Instant compressedAt = rs.wasNull() ? null : instant(compressed);
         latest.add(
-            new RestoredRotations.Latest(
+            new RestoredRotations.NodeRotation(
                 rs.getString(1),
-                rs.getString(2),
-                instant(rs.getLong(3)),
-                rs.getLong(4),
-                Result.valueOf(rs.getString(5)),
-                ratio,
-                compressedAt));
+                new LastRotation(
+                    rs.getString(2),
+                    instant(rs.getLong(3)),
+                    rs.getLong(4),
+                    Result.valueOf(rs.getString(5)),
+                    ratio,
+                    compressedAt)));
       }
     }
     long dayAgo = SqlHistoryStore.nanos(now.minus(Duration.ofDays(1)));
     long hourAgo = SqlHistoryStore.nanos(now.minus(Duration.ofHours(1)));
-    return new RestoredRotations(tallies, latest, fleetBuckets(c, dayAgo), nodeBuckets(c, hourAgo));
+    return new RestoredRotations(counts, latest, fleetBuckets(c, dayAgo), nodeBuckets(c, hourAgo));
   }
 
   /**

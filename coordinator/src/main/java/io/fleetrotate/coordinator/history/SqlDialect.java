@@ -94,7 +94,16 @@ enum SqlDialect {
                 + " NOT NULL, finished_ns BIGINT NOT NULL, duration_ms BIGINT NOT NULL, result "
                 + text
                 + " NOT NULL, ratio DOUBLE PRECISION, compressed_ns BIGINT,"
-                + " PRIMARY KEY (node, path))"));
+                + " PRIMARY KEY (node, path))"),
+        // Version 4, for ingest: no index on the event id alone. Event ids are random, so that
+        // index took each insert at a random page, read and rewritten (WAL) once the index outgrew
+        // the page cache; ingest fell with the history. An event's resend carries its id and its
+        // finish time, so the time index, made unique, deduplicates as exactly, and inserts at
+        // its end. Lookups by id name the finish time too.
+        List.of(
+            "DROP INDEX rotation_event_time",
+            "CREATE UNIQUE INDEX rotation_event_time ON rotation_event (finished_ns, event_id)",
+            "DROP INDEX rotation_event_id"));
   }
 
   /** The schema version whose migration fills the summaries from the history already held. */

@@ -47,11 +47,12 @@ import org.slf4j.LoggerFactory;
  * #openPostgres}) for large fleets. Nothing of the history is held in the heap: each query reads
  * one page through an index, and exports page through with keyset cursors.
  *
- * <p>Events are deduplicated by a unique index on the event id ({@code ON CONFLICT DO NOTHING}).
- * All writes go through one writer thread: appends that queue up while it commits are written in
- * one transaction (group commit) and acknowledged only after the commit. Reads borrow a pooled
- * connection on the caller's thread, which must not be an event loop. A database that cannot be
- * written (disk full, locked, down) fails the append with an {@link IOException}.
+ * <p>Events are deduplicated by a unique index on the finish time and event id ({@code ON CONFLICT
+ * DO NOTHING}): a resent event carries both unchanged. All writes go through one writer thread:
+ * appends that queue up while it commits are written in one transaction (group commit) and
+ * acknowledged only after the commit. Reads borrow a pooled connection on the caller's thread,
+ * which must not be an event loop. A database that cannot be written (disk full, locked, down)
+ * fails the append with an {@link IOException}.
  */
 public final class SqlHistoryStore implements HistoryStore {
   private static final Logger log = LoggerFactory.getLogger(SqlHistoryStore.class);
@@ -286,13 +287,13 @@ public final class SqlHistoryStore implements HistoryStore {
           c.prepareStatement(
               "INSERT INTO rotation_event ("
                   + COLUMNS
-                  + ") VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING")) {
+                  + ") VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (finished_ns, event_id) DO NOTHING")) {
         // One statement batch per group commit; its update counts say which events were new.
         List<RotationEvent> sent = new ArrayList<>();
-        Set<UUID> inBatch = new HashSet<>();
+        Set<StoredKey> inBatch = new HashSet<>();
         for (Pending p : batch) {
           for (RotationEvent e : p.events()) {
-            if (inBatch.add(e.eventId())) {
+            if (inBatch.add(StoredKey.of(e))) {
               bind(insert, e);
               insert.addBatch();
               sent.add(e);
@@ -301,10 +302,10 @@ public final class SqlHistoryStore implements HistoryStore {
         }
         int[] updated = insert.executeBatch();
         List<RotationEvent> added = new ArrayList<>();
-        Set<UUID> stored = new HashSet<>();
+        Set<StoredKey> stored = new HashSet<>();
         for (int i = 0; i < sent.size(); i++) {
           if (updated[i] == 1) {
-            stored.add(sent.get(i).eventId());
+            stored.add(StoredKey.of(sent.get(i)));
             added.add(sent.get(i));
           }
         }
@@ -314,7 +315,7 @@ public final class SqlHistoryStore implements HistoryStore {
         for (Pending p : batch) {
           List<RotationEvent> mine = new ArrayList<>();
           for (RotationEvent e : p.events()) {
-            if (stored.remove(e.eventId())) {
+            if (stored.remove(StoredKey.of(e))) {
               mine.add(e);
             }
           }
@@ -341,12 +342,14 @@ public final class SqlHistoryStore implements HistoryStore {
   // ---- reads ----
 
   @Override
-  public boolean contains(UUID eventId) {
+  public boolean contains(RotationEvent event) {
     return read(
         c -> {
           try (PreparedStatement s =
-              c.prepareStatement("SELECT 1 FROM rotation_event WHERE event_id = ?")) {
-            s.setString(1, eventId.toString());
+              c.prepareStatement(
+                  "SELECT 1 FROM rotation_event WHERE finished_ns = ? AND event_id = ?")) {
+            s.setLong(1, nanos(event.finishedAt()));
+            s.setString(2, event.eventId().toString());
             try (ResultSet rs = s.executeQuery()) {
               return rs.next();
             }
@@ -701,6 +704,13 @@ public final class SqlHistoryStore implements HistoryStore {
   @FunctionalInterface
   private interface SqlWork<T> {
     T run(Connection c) throws SQLException;
+  }
+
+  /** What the unique index tells events apart by. */
+  private record StoredKey(UUID eventId, Instant finishedAt) {
+    static StoredKey of(RotationEvent e) {
+      return new StoredKey(e.eventId(), e.finishedAt());
+    }
   }
 
   private record Pending(List<RotationEvent> events, CompletableFuture<List<RotationEvent>> done) {}

@@ -68,10 +68,6 @@ class EmbeddedQueryPlanTest {
   @MethodSource("queries")
   void readsThroughAnIndexInListOrder(String name, RotationQuery query, String index)
       throws Exception {
-    try (HistoryStore store =
-        SqlHistoryStore.openEmbedded(dir, Duration.ofDays(30), Clock.systemUTC())) {
-      assertThat(store.size()).isZero();
-    }
     List<String> plan = plan(SqlHistoryStore.select(query));
 
     assertThat(plan).as("%s: %s", name, plan).anyMatch(step -> step.contains("INDEX " + index));
@@ -92,10 +88,6 @@ class EmbeddedQueryPlanTest {
   @MethodSource("restoreQueries")
   void restartReadsARangeOfAnIndexNotTheHistory(String name, String sql, boolean covering)
       throws Exception {
-    try (HistoryStore store =
-        SqlHistoryStore.openEmbedded(dir, Duration.ofDays(30), Clock.systemUTC())) {
-      assertThat(store.size()).isZero();
-    }
     List<String> plan = plan(new SqlHistoryStore.Select(sql, List.of(0L)));
 
     assertThat(plan)
@@ -109,7 +101,12 @@ class EmbeddedQueryPlanTest {
     }
   }
 
+  /** The plan of {@code select} on an empty store of the current schema. */
   private List<String> plan(SqlHistoryStore.Select select) throws Exception {
+    try (HistoryStore store =
+        SqlHistoryStore.openEmbedded(dir, Duration.ofDays(30), Clock.systemUTC())) {
+      assertThat(store.size()).isZero();
+    }
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("history.db"));
         PreparedStatement s = c.prepareStatement("EXPLAIN QUERY PLAN " + select.sql())) {
       for (int i = 0; i < select.args().size(); i++) {

@@ -298,8 +298,8 @@ public final class FileHistoryStore implements HistoryStore {
   // ---- reads ----
 
   @Override
-  public boolean contains(UUID eventId) {
-    return ids.contains(eventId);
+  public boolean contains(RotationEvent event) {
+    return ids.contains(event.eventId());
   }
 
   @Override

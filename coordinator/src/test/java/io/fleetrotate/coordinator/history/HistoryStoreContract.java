@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fleetrotate.coordinator.MutableClock;
 import io.fleetrotate.coordinator.Wire;
+import io.fleetrotate.coordinator.fleet.LastRotation;
+import io.fleetrotate.coordinator.fleet.RotationCount;
 import io.fleetrotate.proto.FailureReason;
 import io.fleetrotate.proto.ProtocolVersion;
 import io.fleetrotate.proto.Result;
@@ -62,8 +64,8 @@ abstract class HistoryStoreContract {
       }
       assertThat(fresh).containsExactlyInAnyOrder(a, b);
       assertThat(store.size()).isEqualTo(2);
-      assertThat(store.contains(a.eventId())).isTrue();
-      assertThat(store.contains(UUID.randomUUID())).isFalse();
+      assertThat(store.contains(a)).isTrue();
+      assertThat(store.contains(Wire.event("n1", Result.SUCCESS, T0))).isFalse();
     }
   }
 
@@ -165,8 +167,8 @@ abstract class HistoryStoreContract {
       store.sweep(clock.instant());
       assertThat(store.query(RotationQuery.all(10)).items()).containsExactly(recent);
       assertThat(store.size()).isEqualTo(1);
-      assertThat(store.contains(old.get(0).eventId())).isFalse();
-      assertThat(store.contains(recent.eventId())).isTrue();
+      assertThat(store.contains(old.get(0))).isFalse();
+      assertThat(store.contains(recent)).isTrue();
     }
   }
 
@@ -213,34 +215,36 @@ abstract class HistoryStoreContract {
     try (HistoryStore store = open(Duration.ofHours(25).plusMinutes(30), clock)) {
       assertThat(store.size()).as("counted from the summaries at open").isEqualTo(6);
       RestoredRotations r = store.restoredRotations(T0);
-      assertThat(r.tallies())
+      assertThat(r.counts())
           .containsExactlyInAnyOrder(
-              new RestoredRotations.Tally("n1", "mcp-server", Result.SUCCESS, null, 2),
-              new RestoredRotations.Tally(
-                  "n1", "mcp-server", Result.FAILED, FailureReason.IO_ERROR, 1),
-              new RestoredRotations.Tally("n1", "mcp-server", Result.SKIPPED, null, 1),
-              new RestoredRotations.Tally("n2", "mcp-server", Result.SUCCESS, null, 2));
+              new RestoredRotations.NodeCount(
+                  "n1", new RotationCount("mcp-server", Result.SUCCESS, null, 2)),
+              new RestoredRotations.NodeCount(
+                  "n1", new RotationCount("mcp-server", Result.FAILED, FailureReason.IO_ERROR, 1)),
+              new RestoredRotations.NodeCount(
+                  "n1", new RotationCount("mcp-server", Result.SKIPPED, null, 1)),
+              new RestoredRotations.NodeCount(
+                  "n2", new RotationCount("mcp-server", Result.SUCCESS, null, 2)));
       assertThat(r.latest())
           .as("the newest rotation per file; the last compression ratio carries over")
           .containsExactlyInAnyOrder(
-              new RestoredRotations.Latest(
+              new RestoredRotations.NodeRotation(
                   "n1",
-                  "/a",
-                  failed.finishedAt(),
-                  3_000,
-                  Result.FAILED,
-                  0.1,
-                  compressed.finishedAt()),
-              new RestoredRotations.Latest(
-                  "n1", "/b", skipped.finishedAt(), 3_000, Result.SKIPPED, Double.NaN, null),
-              new RestoredRotations.Latest(
+                  new LastRotation(
+                      "/a",
+                      failed.finishedAt(),
+                      3_000,
+                      Result.FAILED,
+                      0.1,
+                      compressed.finishedAt())),
+              new RestoredRotations.NodeRotation(
+                  "n1",
+                  new LastRotation(
+                      "/b", skipped.finishedAt(), 3_000, Result.SKIPPED, Double.NaN, null)),
+              new RestoredRotations.NodeRotation(
                   "n2",
-                  "/a",
-                  recent.finishedAt(),
-                  3_000,
-                  Result.SUCCESS,
-                  0.1,
-                  recent.finishedAt()));
+                  new LastRotation(
+                      "/a", recent.finishedAt(), 3_000, Result.SUCCESS, 0.1, recent.finishedAt())));
       assertThat(r.fleetDay())
           .allMatch(b -> b.node() == null && b.start().getEpochSecond() % 300 == 0);
       assertThat(r.fleetDay().stream().mapToLong(RestoredRotations.Bucket::successes).sum())

@@ -50,7 +50,7 @@ class SchemaUpgradeTest {
       current.append(events).get();
       assertThat(upgraded.size()).isEqualTo(events.size());
       assertThat(upgraded.append(events.subList(0, 10)).get()).as("resent").isEmpty();
-      assertThat(upgraded.contains(events.get(1_999).eventId())).isTrue();
+      assertThat(upgraded.contains(events.get(1_999))).isTrue();
       RotationQuery failedOfN0 =
           new RotationQuery("n0", null, null, Result.FAILED, null, null, 500);
       assertThat(upgraded.query(failedOfN0).items())
@@ -59,8 +59,8 @@ class SchemaUpgradeTest {
 
       RestoredRotations want = current.restoredRotations(T0);
       RestoredRotations got = upgraded.restoredRotations(T0);
-      assertThat(got.tallies())
-          .containsExactlyInAnyOrderElementsOf(want.tallies())
+      assertThat(got.counts())
+          .containsExactlyInAnyOrderElementsOf(want.counts())
           .hasSize((int) events.stream().map(e -> e.nodeId() + e.result()).distinct().count());
       assertThat(got.latest()).containsExactlyInAnyOrderElementsOf(want.latest()).hasSize(37);
       assertThat(got.fleetDay()).containsExactlyInAnyOrderElementsOf(want.fleetDay()).isNotEmpty();
