@@ -70,6 +70,12 @@ public final class SqlHistoryStore implements HistoryStore {
   private static final int SUMMARY_CHUNK = 10_000;
 
   private static final long WAIT_MINUTES = 5;
+
+  /**
+   * How long a start waits for the schema migration: migrating a large history once (summarizing
+   * it, rebuilding an index) takes minutes, not the seconds of a write.
+   */
+  private static final long MIGRATE_MINUTES = 12 * 60;
   private static final String COLUMNS = "event_id, finished_ns, node, grp, path, result, body";
   private static final String ORDER = " ORDER BY finished_ns DESC, event_id DESC";
 
@@ -176,7 +182,8 @@ public final class SqlHistoryStore implements HistoryStore {
           () -> {
             store.migrate();
             return null;
-          });
+          },
+          MIGRATE_MINUTES);
       store.count.set(store.countEvents());
     } catch (IOException | RuntimeException e) {
       store.close();
@@ -199,6 +206,7 @@ public final class SqlHistoryStore implements HistoryStore {
         }
         List<List<String>> migrations = dialect.migrations();
         for (int v = current + 1; v <= migrations.size(); v++) {
+          log.info("migrating the history schema to version {} ({})", v, dialect);
           for (String sql : migrations.get(v - 1)) {
             s.execute(sql);
           }
@@ -631,6 +639,10 @@ public final class SqlHistoryStore implements HistoryStore {
 
   /** Runs {@code work} on the writer thread and waits for it. */
   private <T> T onWriter(Callable<T> work) throws IOException {
+    return onWriter(work, WAIT_MINUTES);
+  }
+
+  private <T> T onWriter(Callable<T> work, long minutes) throws IOException {
     Future<T> f;
     try {
       f = writer.submit(work);
@@ -638,14 +650,14 @@ public final class SqlHistoryStore implements HistoryStore {
       throw new IOException("the history store is closed");
     }
     try {
-      return f.get(WAIT_MINUTES, TimeUnit.MINUTES);
+      return f.get(minutes, TimeUnit.MINUTES);
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
       throw cause instanceof IOException io
           ? io
           : new IOException("the history database refused the write: " + cause, cause);
     } catch (TimeoutException e) {
-      throw new IOException("the history database did not answer in " + WAIT_MINUTES + " min");
+      throw new IOException("the history database did not answer in " + minutes + " min");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted while waiting for the history database");
