@@ -76,6 +76,7 @@ public final class SqlHistoryStore implements HistoryStore {
    * it, rebuilding an index) takes minutes, not the seconds of a write.
    */
   private static final long MIGRATE_MINUTES = 12 * 60;
+
   private static final String COLUMNS = "event_id, finished_ns, node, grp, path, result, body";
   private static final String ORDER = " ORDER BY finished_ns DESC, event_id DESC";
 
