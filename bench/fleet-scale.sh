@@ -25,7 +25,7 @@
 # C - WINDOW are preloaded by FleetLoad.java preload: the same JSON, decoded by the coordinator's
 # WireCodec and appended through its SqlHistoryStore (dedup by id, every index, group commit,
 # fsync) in batches of 10,000, 8 in flight. Then the coordinator starts on that store (its restart
-# time is printed: it reads the history back to count it), every agent registers again, and the
+# time is printed: it counts the history from summary tables), every agent registers again, and the
 # last WINDOW events before C go over HTTP as above: the ingest figure is that window's rate at
 # that history size. The preload rate is printed as preload_events_per_s.
 # Needs: java 17+ with jcmd, curl, python3; for postgres: Debian's postgresql (initdb, postgres).
@@ -133,7 +133,7 @@ YAML
   PID=$!
   PIDS+=("$PID")
   local t0=$SECONDS
-  # A coordinator restarted on a big history reads it back before it listens.
+  # A coordinator restarted on a big history opens it (and migrates an older schema) before it listens.
   for _ in $(seq 1 9000); do
     curl -sf "http://127.0.0.1:$PORT/health" >/dev/null 2>&1 && { STARTED_S=$((SECONDS - t0)); return 0; }
     kill -0 "$PID" 2>/dev/null || { echo "fleet-scale: the coordinator did not start:"; cat "$dir/coordinator.log"; exit 1; }

@@ -16,6 +16,7 @@ import io.fleetrotate.coordinator.config.CoordinatorConfig;
 import io.fleetrotate.coordinator.fleet.FleetState;
 import io.fleetrotate.coordinator.fleet.TrackedNode;
 import io.fleetrotate.coordinator.history.HistoryStore;
+import io.fleetrotate.coordinator.history.RestoredRotations;
 import io.fleetrotate.coordinator.history.SavedNode;
 import io.fleetrotate.coordinator.history.SqlHistoryStore;
 import io.fleetrotate.coordinator.metrics.CoordinatorMetrics;
@@ -27,7 +28,6 @@ import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -138,17 +138,29 @@ public final class Coordinator implements AutoCloseable {
     return SqlHistoryStore.openEmbedded(store.dir(), store.retention(), clock);
   }
 
+  /**
+   * Restores the node snapshot and what the fleet state counts from the history, from the store's
+   * summaries: a start costs the size of the fleet, not of the history. The rotation duration, lock
+   * wait and compression histograms of {@code /metrics} start empty, as a Prometheus counter does
+   * after a restart.
+   */
   private void restore() throws IOException {
     List<SavedNode> saved = history.loadNodes();
     saved.forEach(n -> fleet.restore(n.heartbeat(), n.receivedAt(), n.interval()));
-    int[] events = {0};
-    history.forEachSince(
-        Instant.EPOCH,
-        e -> {
-          count(e);
-          events[0]++;
-        });
-    log.info("restored {} nodes and {} rotation events", saved.size(), events[0]);
+    RestoredRotations stored = history.restoredRotations(clock.instant());
+    stored.counts().forEach(n -> fleet.restoreCount(n.node(), n.count()));
+    stored.latest().forEach(n -> fleet.restoreLastRotation(n.node(), n.last()));
+    for (RestoredRotations.Bucket b : stored.fleetDay()) {
+      fleet.restoreSuccesses(null, b.start(), b.successes(), b.failures());
+    }
+    for (RestoredRotations.Bucket b : stored.nodeHour()) {
+      fleet.restoreSuccesses(b.node(), b.start(), b.successes(), b.failures());
+    }
+    log.info(
+        "restored {} nodes, {} rotation events counted ({} files)",
+        saved.size(),
+        history.size(),
+        stored.latest().size());
   }
 
   private void joinCluster() throws Exception {

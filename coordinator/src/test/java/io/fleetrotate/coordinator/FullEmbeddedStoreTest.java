@@ -14,7 +14,6 @@ import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -46,13 +45,13 @@ class FullEmbeddedStoreTest {
     Http http = new Http(coordinator.port());
     // The outbox: batches wait here until a 200 acknowledges them.
     Deque<List<RotationEvent>> outbox = new ArrayDeque<>();
-    Set<UUID> sent = new HashSet<>();
+    Set<RotationEvent> sent = new HashSet<>();
     for (int b = 0; b < 40; b++) {
       List<RotationEvent> batch = new ArrayList<>();
       for (int i = 0; i < 100; i++) {
         batch.add(Wire.event("n" + (i % 5), Result.SUCCESS, T0.minusMillis(b * 100L + i)));
       }
-      batch.forEach(e -> sent.add(e.eventId()));
+      sent.addAll(batch);
       outbox.add(batch);
     }
     List<RotationEvent> first = outbox.peek();
@@ -82,8 +81,8 @@ class FullEmbeddedStoreTest {
     assertThat(send(http, outbox)).isEqualTo(200);
     assertThat(http.get("/api/v1/rotations/export?format=json", Http.ADMIN).array())
         .hasSize(sent.size());
-    for (UUID id : sent) {
-      assertThat(coordinator.history().contains(id)).as("event %s", id).isTrue();
+    for (RotationEvent e : sent) {
+      assertThat(coordinator.history().contains(e)).as("event %s", e.eventId()).isTrue();
     }
     assertThat(coordinator.history().size()).isEqualTo(sent.size());
     // Counted once each: none was half-written while refused.

@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -69,7 +68,7 @@ class PostgresCrashTest {
     coordinator = Coordinator.start(config, new MutableClock(T0));
     Http http = new Http(coordinator.port());
 
-    Set<UUID> acked = ConcurrentHashMap.newKeySet();
+    Set<RotationEvent> acked = ConcurrentHashMap.newKeySet();
     AtomicInteger refused = new AtomicInteger();
     Runnable postOne =
         () -> {
@@ -79,7 +78,7 @@ class PostgresCrashTest {
           }
           Http.Response r = http.post("/api/v1/events", Http.AGENT, Wire.eventsJson(batch));
           if (r.status() == 200) {
-            batch.forEach(e -> acked.add(e.eventId()));
+            acked.addAll(batch);
           } else {
             assertThat(r.status()).as(r.toString()).isEqualTo(503);
             assertThat(r.header("retry-after")).isEqualTo("5");
@@ -107,8 +106,10 @@ class PostgresCrashTest {
     agent.get(30, TimeUnit.SECONDS);
     assertThat(refused.get()).isPositive();
     assertThat(acked.size()).isGreaterThanOrEqualTo(beforeRestart + 1000);
-    for (UUID id : acked) {
-      assertThat(coordinator.history().contains(id)).as("acknowledged event %s", id).isTrue();
+    for (RotationEvent e : acked) {
+      assertThat(coordinator.history().contains(e))
+          .as("acknowledged event %s", e.eventId())
+          .isTrue();
     }
   }
 }

@@ -22,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
@@ -117,9 +116,7 @@ public final class ClusterSync {
   private int[] mergeEvents() throws Exception {
     List<RotationEvent> remote = new ArrayList<>();
     for (Map.Entry<String, String> e : events.entrySet()) {
-      decodeEvent(e.getValue())
-          .filter(ev -> !history.contains(ev.eventId()))
-          .ifPresent(remote::add);
+      decodeEvent(e.getValue()).filter(ev -> !history.contains(ev)).ifPresent(remote::add);
     }
     for (int i = 0; i < remote.size(); i += CHUNK) {
       ingest.apply(remote.subList(i, Math.min(remote.size(), i + CHUNK))).get();
@@ -242,15 +239,8 @@ public final class ClusterSync {
     if (e.getMember().localMember()) {
       return;
     }
-    try {
-      if (history.contains(UUID.fromString(e.getKey()))) {
-        return;
-      }
-    } catch (IllegalArgumentException notAnId) {
-      log.warn("skipping a cluster event whose key is not an event id");
-      return;
-    }
     decodeEvent(e.getValue())
+        .filter(ev -> !history.contains(ev))
         .ifPresent(
             ev ->
                 ingest

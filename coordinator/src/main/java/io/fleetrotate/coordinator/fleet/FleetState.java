@@ -150,6 +150,38 @@ public final class FleetState {
     }
   }
 
+  /**
+   * Restores, at start, how many stored rotations of a node ended one way (what {@link
+   * #recordRotation} counted before the stop).
+   */
+  public void restoreCount(String nodeId, RotationCount count) {
+    nodes.computeIfAbsent(nodeId, TrackedNode::new).rotations().restore(count);
+  }
+
+  /** Restores, at start, the latest stored rotation of one of a node's files. */
+  public void restoreLastRotation(String nodeId, LastRotation last) {
+    nodes.computeIfAbsent(nodeId, TrackedNode::new).rotations().restore(last);
+  }
+
+  /**
+   * Restores, at start, the successes and failures of stored rotations that finished in the
+   * 5-minute bucket starting at {@code bucketStart}: into the fleet's day, or with a node id into
+   * that node's hour.
+   */
+  public void restoreSuccesses(
+      String nodeIdOrNull, Instant bucketStart, long successes, long failures) {
+    long at = bucketStart.toEpochMilli();
+    long now = clock.millis();
+    if (nodeIdOrNull == null) {
+      fleetDay.add(at, successes, failures, now);
+    } else {
+      nodes
+          .computeIfAbsent(nodeIdOrNull, TrackedNode::new)
+          .rotations()
+          .restoreLastHour(at, successes, failures, now);
+    }
+  }
+
   /** How many nodes have sent a heartbeat: {@code nodes().size()} in O(1). */
   public int nodeCount() {
     return reporting.get();

@@ -61,6 +61,19 @@ final class NodeRotations {
     counts = grown;
   }
 
+  void restoreLastHour(long finishedAtMillis, long successes, long failures, long nowMillis) {
+    lastHour.add(finishedAtMillis, successes, failures, nowMillis);
+  }
+
+  synchronized void restore(RotationCount count) {
+    counts = Arrays.copyOf(counts, counts.length + 1);
+    counts[counts.length - 1] = count;
+  }
+
+  synchronized void restore(LastRotation last) {
+    lastByPath.put(last.path(), last);
+  }
+
   SuccessTally lastHour(long nowMillis) {
     return lastHour.tally(nowMillis, HOUR_BUCKETS);
   }

@@ -22,7 +22,12 @@ final class SuccessWindow {
     Arrays.fill(bucketIds, Long.MIN_VALUE);
   }
 
-  synchronized void add(long finishedAtMillis, boolean success, long nowMillis) {
+  void add(long finishedAtMillis, boolean success, long nowMillis) {
+    add(finishedAtMillis, success ? 1 : 0, success ? 0 : 1, nowMillis);
+  }
+
+  /** Adds successes and failures that finished at one time. */
+  synchronized void add(long finishedAtMillis, long ok, long failed, long nowMillis) {
     long id = Math.floorDiv(finishedAtMillis, bucketMillis);
     long now = Math.floorDiv(nowMillis, bucketMillis);
     // Rotations "from the future" (agent clock ahead) count in the current bucket.
@@ -36,11 +41,8 @@ final class SuccessWindow {
       successes[slot] = 0;
       failures[slot] = 0;
     }
-    if (success) {
-      successes[slot]++;
-    } else {
-      failures[slot]++;
-    }
+    successes[slot] += (int) ok;
+    failures[slot] += (int) failed;
   }
 
   /** Successes and failures in the last {@code buckets} buckets up to {@code nowMillis}. */

@@ -4,7 +4,6 @@ import io.fleetrotate.proto.RotationEvent;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
@@ -14,8 +13,9 @@ import java.util.function.Consumer;
  * #size} may wait on the database: call them on a worker thread, never on an event loop. Reads
  * throw {@link java.io.UncheckedIOException} when the database cannot be read.
  *
- * <p>Events are deduplicated by event id: the agents' outboxes deliver at least once, and the store
- * is what makes the accounting exactly once.
+ * <p>Events are deduplicated by event id (with the finish time, which a resend carries unchanged):
+ * the agents' outboxes deliver at least once, and the store is what makes the accounting exactly
+ * once.
  */
 public interface HistoryStore extends AutoCloseable {
 
@@ -29,8 +29,8 @@ public interface HistoryStore extends AutoCloseable {
    */
   CompletableFuture<List<RotationEvent>> append(List<RotationEvent> events);
 
-  /** True if the event is durably stored. */
-  boolean contains(UUID eventId);
+  /** True if the event (its id, as finished at its time) is durably stored. */
+  boolean contains(RotationEvent event);
 
   /** How many events are held (within retention); does not wait on the database. */
   long size();
@@ -40,6 +40,14 @@ public interface HistoryStore extends AutoCloseable {
 
   /** Every held event finished at or after {@code since}, newest first. */
   void forEachSince(Instant since, Consumer<RotationEvent> action);
+
+  /**
+   * What the fleet state counts from the held events, for a start: read from summaries kept with
+   * the history, in time that grows with the fleet, not with the history.
+   *
+   * @param now the success windows end here (the last day, the last hour)
+   */
+  RestoredRotations restoredRotations(Instant now);
 
   /** Durably replaces the saved node states. */
   void saveNodes(List<SavedNode> nodes) throws IOException;

@@ -73,6 +73,39 @@ enum SqlDialect {
                 + UNUSUAL_RESULT,
             "CREATE INDEX rotation_event_node_unusual"
                 + " ON rotation_event (node, result, finished_ns, event_id) WHERE "
-                + UNUSUAL_RESULT));
+                + UNUSUAL_RESULT),
+        // Version 3, for restarts: what the fleet state counts, kept per node and file so that a
+        // start reads these instead of the history (RotationSummaries; filled from the history
+        // once by SqlHistoryStore when it migrates to this version).
+        List.of(
+            "CREATE TABLE rotation_tally (node "
+                + text
+                + " NOT NULL, grp "
+                + text
+                + " NOT NULL, result "
+                + text
+                + " NOT NULL, reason "
+                + text
+                + " NOT NULL, n BIGINT NOT NULL, PRIMARY KEY (node, grp, result, reason))",
+            "CREATE TABLE file_latest (node "
+                + text
+                + " NOT NULL, path "
+                + text
+                + " NOT NULL, finished_ns BIGINT NOT NULL, duration_ms BIGINT NOT NULL, result "
+                + text
+                + " NOT NULL, ratio DOUBLE PRECISION, compressed_ns BIGINT,"
+                + " PRIMARY KEY (node, path))"),
+        // Version 4, for ingest: no index on the event id alone. Event ids are random, so that
+        // index took each insert at a random page, read and rewritten (WAL) once the index outgrew
+        // the page cache; ingest fell with the history. An event's resend carries its id and its
+        // finish time, so the time index, made unique, deduplicates as exactly, and inserts at
+        // its end. Lookups by id name the finish time too.
+        List.of(
+            "DROP INDEX rotation_event_time",
+            "CREATE UNIQUE INDEX rotation_event_time ON rotation_event (finished_ns, event_id)",
+            "DROP INDEX rotation_event_id"));
   }
+
+  /** The schema version whose migration fills the summaries from the history already held. */
+  static final int SUMMARIES_VERSION = 3;
 }

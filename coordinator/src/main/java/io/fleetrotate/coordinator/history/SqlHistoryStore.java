@@ -47,11 +47,12 @@ import org.slf4j.LoggerFactory;
  * #openPostgres}) for large fleets. Nothing of the history is held in the heap: each query reads
  * one page through an index, and exports page through with keyset cursors.
  *
- * <p>Events are deduplicated by a unique index on the event id ({@code ON CONFLICT DO NOTHING}).
- * All writes go through one writer thread: appends that queue up while it commits are written in
- * one transaction (group commit) and acknowledged only after the commit. Reads borrow a pooled
- * connection on the caller's thread, which must not be an event loop. A database that cannot be
- * written (disk full, locked, down) fails the append with an {@link IOException}.
+ * <p>Events are deduplicated by a unique index on the finish time and event id ({@code ON CONFLICT
+ * DO NOTHING}): a resent event carries both unchanged. All writes go through one writer thread:
+ * appends that queue up while it commits are written in one transaction (group commit) and
+ * acknowledged only after the commit. Reads borrow a pooled connection on the caller's thread,
+ * which must not be an event loop. A database that cannot be written (disk full, locked, down)
+ * fails the append with an {@link IOException}.
  */
 public final class SqlHistoryStore implements HistoryStore {
   private static final Logger log = LoggerFactory.getLogger(SqlHistoryStore.class);
@@ -65,7 +66,17 @@ public final class SqlHistoryStore implements HistoryStore {
 
   static final int PAGE_BYTES = 16 * 1024;
 
+  /** Events per statement batch when the summaries are filled from an earlier version's history. */
+  private static final int SUMMARY_CHUNK = 10_000;
+
   private static final long WAIT_MINUTES = 5;
+
+  /**
+   * How long a start waits for the schema migration: migrating a large history once (summarizing
+   * it, rebuilding an index) takes minutes, not the seconds of a write.
+   */
+  private static final long MIGRATE_MINUTES = 12 * 60;
+
   private static final String COLUMNS = "event_id, finished_ns, node, grp, path, result, body";
   private static final String ORDER = " ORDER BY finished_ns DESC, event_id DESC";
 
@@ -172,8 +183,9 @@ public final class SqlHistoryStore implements HistoryStore {
           () -> {
             store.migrate();
             return null;
-          });
-      store.count.set(store.countRows());
+          },
+          MIGRATE_MINUTES);
+      store.count.set(store.countEvents());
     } catch (IOException | RuntimeException e) {
       store.close();
       throw e;
@@ -195,8 +207,12 @@ public final class SqlHistoryStore implements HistoryStore {
         }
         List<List<String>> migrations = dialect.migrations();
         for (int v = current + 1; v <= migrations.size(); v++) {
+          log.info("migrating the history schema to version {} ({})", v, dialect);
           for (String sql : migrations.get(v - 1)) {
             s.execute(sql);
+          }
+          if (v == SqlDialect.SUMMARIES_VERSION) {
+            summarizeHistory(c);
           }
           s.execute("INSERT INTO schema_version (version) VALUES (" + v + ")");
           log.info("history schema migrated to version {} ({})", v, dialect);
@@ -204,6 +220,32 @@ public final class SqlHistoryStore implements HistoryStore {
       }
       c.commit();
     }
+  }
+
+  /**
+   * Fills the summaries from the history an earlier version stored, once, in the migration's
+   * transaction: newest first, as that version's start counted it back, a chunk at a time, through
+   * the very code that keeps them up at each append.
+   */
+  private void summarizeHistory(Connection c) throws SQLException {
+    long events = 0;
+    try (PreparedStatement s = c.prepareStatement("SELECT body FROM rotation_event" + ORDER)) {
+      s.setFetchSize(SUMMARY_CHUNK);
+      try (ResultSet rs = s.executeQuery()) {
+        List<RotationEvent> chunk = new ArrayList<>(SUMMARY_CHUNK);
+        while (rs.next()) {
+          decode(rs.getString(1)).ifPresent(chunk::add);
+          if (chunk.size() == SUMMARY_CHUNK) {
+            RotationSummaries.add(c, chunk);
+            events += chunk.size();
+            chunk.clear();
+          }
+        }
+        RotationSummaries.add(c, chunk);
+        events += chunk.size();
+      }
+    }
+    log.info("summarized {} stored rotation events for restarts", events);
   }
 
   // ---- appends ----
@@ -254,13 +296,13 @@ public final class SqlHistoryStore implements HistoryStore {
           c.prepareStatement(
               "INSERT INTO rotation_event ("
                   + COLUMNS
-                  + ") VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING")) {
+                  + ") VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (finished_ns, event_id) DO NOTHING")) {
         // One statement batch per group commit; its update counts say which events were new.
         List<RotationEvent> sent = new ArrayList<>();
-        Set<UUID> inBatch = new HashSet<>();
+        Set<StoredKey> inBatch = new HashSet<>();
         for (Pending p : batch) {
           for (RotationEvent e : p.events()) {
-            if (inBatch.add(e.eventId())) {
+            if (inBatch.add(StoredKey.of(e))) {
               bind(insert, e);
               insert.addBatch();
               sent.add(e);
@@ -268,18 +310,21 @@ public final class SqlHistoryStore implements HistoryStore {
           }
         }
         int[] updated = insert.executeBatch();
-        c.commit();
-        Set<UUID> stored = new HashSet<>();
+        List<RotationEvent> added = new ArrayList<>();
+        Set<StoredKey> stored = new HashSet<>();
         for (int i = 0; i < sent.size(); i++) {
           if (updated[i] == 1) {
-            stored.add(sent.get(i).eventId());
+            stored.add(StoredKey.of(sent.get(i)));
+            added.add(sent.get(i));
           }
         }
+        RotationSummaries.add(c, added);
+        c.commit();
         List<List<RotationEvent>> fresh = new ArrayList<>(batch.size());
         for (Pending p : batch) {
           List<RotationEvent> mine = new ArrayList<>();
           for (RotationEvent e : p.events()) {
-            if (stored.remove(e.eventId())) {
+            if (stored.remove(StoredKey.of(e))) {
               mine.add(e);
             }
           }
@@ -306,12 +351,14 @@ public final class SqlHistoryStore implements HistoryStore {
   // ---- reads ----
 
   @Override
-  public boolean contains(UUID eventId) {
+  public boolean contains(RotationEvent event) {
     return read(
         c -> {
           try (PreparedStatement s =
-              c.prepareStatement("SELECT 1 FROM rotation_event WHERE event_id = ?")) {
-            s.setString(1, eventId.toString());
+              c.prepareStatement(
+                  "SELECT 1 FROM rotation_event WHERE finished_ns = ? AND event_id = ?")) {
+            s.setLong(1, nanos(event.finishedAt()));
+            s.setString(2, event.eventId().toString());
             try (ResultSet rs = s.executeQuery()) {
               return rs.next();
             }
@@ -422,19 +469,17 @@ public final class SqlHistoryStore implements HistoryStore {
     }
   }
 
-  private long countRows() throws IOException {
+  private long countEvents() throws IOException {
     try {
-      return read(
-          c -> {
-            try (Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM rotation_event")) {
-              rs.next();
-              return rs.getLong(1);
-            }
-          });
+      return read(RotationSummaries::count);
     } catch (UncheckedIOException e) {
       throw e.getCause();
     }
+  }
+
+  @Override
+  public RestoredRotations restoredRotations(Instant now) {
+    return read(c -> RotationSummaries.read(c, now));
   }
 
   // ---- node snapshot ----
@@ -510,7 +555,7 @@ public final class SqlHistoryStore implements HistoryStore {
         n = onWriter(() -> deleteBatch(cutoff));
         deleted += n;
       }
-      count.set(countRows());
+      count.set(countEvents());
       if (deleted > 0) {
         log.info("retention deleted {} events finished before {}", deleted, now.minus(retention));
       }
@@ -519,15 +564,40 @@ public final class SqlHistoryStore implements HistoryStore {
     }
   }
 
+  /** Deletes up to {@link #SWEEP_BATCH} expired events and takes them out of the summaries. */
   private int deleteBatch(long cutoff) throws SQLException {
-    try (Connection c = pool.getConnection();
-        PreparedStatement s =
-            c.prepareStatement(
-                "DELETE FROM rotation_event WHERE seq IN (SELECT seq FROM rotation_event"
-                    + " WHERE finished_ns < ? LIMIT ?)")) {
-      s.setLong(1, cutoff);
-      s.setInt(2, SWEEP_BATCH);
-      return s.executeUpdate();
+    try (Connection c = pool.getConnection()) {
+      c.setAutoCommit(false);
+      try (PreparedStatement find =
+              c.prepareStatement(
+                  "SELECT seq, body FROM rotation_event WHERE finished_ns < ? LIMIT ?");
+          PreparedStatement delete =
+              c.prepareStatement("DELETE FROM rotation_event WHERE seq = ?")) {
+        find.setLong(1, cutoff);
+        find.setInt(2, SWEEP_BATCH);
+        List<String> bodies = new ArrayList<>();
+        try (ResultSet rs = find.executeQuery()) {
+          while (rs.next()) {
+            delete.setLong(1, rs.getLong(1));
+            delete.addBatch();
+            bodies.add(rs.getString(2));
+          }
+        }
+        int[] deleted = delete.executeBatch();
+        // Only what this transaction deleted: a coordinator sharing PostgreSQL may sweep too.
+        List<RotationEvent> gone = new ArrayList<>();
+        for (int i = 0; i < deleted.length; i++) {
+          if (deleted[i] == 1) {
+            decode(bodies.get(i)).ifPresent(gone::add);
+          }
+        }
+        RotationSummaries.subtract(c, gone, cutoff);
+        c.commit();
+        return bodies.size();
+      } catch (SQLException | RuntimeException e) {
+        discard(c);
+        throw e;
+      }
     }
   }
 
@@ -570,6 +640,10 @@ public final class SqlHistoryStore implements HistoryStore {
 
   /** Runs {@code work} on the writer thread and waits for it. */
   private <T> T onWriter(Callable<T> work) throws IOException {
+    return onWriter(work, WAIT_MINUTES);
+  }
+
+  private <T> T onWriter(Callable<T> work, long minutes) throws IOException {
     Future<T> f;
     try {
       f = writer.submit(work);
@@ -577,14 +651,14 @@ public final class SqlHistoryStore implements HistoryStore {
       throw new IOException("the history store is closed");
     }
     try {
-      return f.get(WAIT_MINUTES, TimeUnit.MINUTES);
+      return f.get(minutes, TimeUnit.MINUTES);
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
       throw cause instanceof IOException io
           ? io
           : new IOException("the history database refused the write: " + cause, cause);
     } catch (TimeoutException e) {
-      throw new IOException("the history database did not answer in " + WAIT_MINUTES + " min");
+      throw new IOException("the history database did not answer in " + minutes + " min");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted while waiting for the history database");
@@ -643,6 +717,13 @@ public final class SqlHistoryStore implements HistoryStore {
   @FunctionalInterface
   private interface SqlWork<T> {
     T run(Connection c) throws SQLException;
+  }
+
+  /** What the unique index tells events apart by. */
+  private record StoredKey(UUID eventId, Instant finishedAt) {
+    static StoredKey of(RotationEvent e) {
+      return new StoredKey(e.eventId(), e.finishedAt());
+    }
   }
 
   private record Pending(List<RotationEvent> events, CompletableFuture<List<RotationEvent>> done) {}

@@ -80,9 +80,9 @@ class BatchCountingTest {
     JsonObject rejected = body.getJsonArray("rejected").getJsonObject(0);
     assertThat(rejected.getInteger("index")).isEqualTo(1);
     assertThat(rejected.getString("eventId")).isEqualTo(bad.eventId().toString());
-    assertThat(coordinator.history().contains(first.eventId())).isTrue();
-    assertThat(coordinator.history().contains(last.eventId())).isTrue();
-    assertThat(coordinator.history().contains(bad.eventId())).isFalse();
+    assertThat(coordinator.history().contains(first)).isTrue();
+    assertThat(coordinator.history().contains(last)).isTrue();
+    assertThat(coordinator.history().contains(bad)).isFalse();
     assertThat(rotationsCounted("n1")).isEqualTo(2);
     assertThat(metric("fleetrotate_events_received_total{outcome=\"new\"}")).isEqualTo(2);
     assertThat(coordinator.fleet().lastHour().successes()).isEqualTo(1);

@@ -68,10 +68,6 @@ class EmbeddedQueryPlanTest {
   @MethodSource("queries")
   void readsThroughAnIndexInListOrder(String name, RotationQuery query, String index)
       throws Exception {
-    try (HistoryStore store =
-        SqlHistoryStore.openEmbedded(dir, Duration.ofDays(30), Clock.systemUTC())) {
-      assertThat(store.size()).isZero();
-    }
     List<String> plan = plan(SqlHistoryStore.select(query));
 
     assertThat(plan).as("%s: %s", name, plan).anyMatch(step -> step.contains("INDEX " + index));
@@ -81,7 +77,36 @@ class EmbeddedQueryPlanTest {
         .noneMatch(step -> step.contains("TEMP B-TREE"));
   }
 
+  static Stream<Arguments> restoreQueries() {
+    return Stream.of(
+        Arguments.of("fleet day, every event", RotationSummaries.FLEET_BUCKETS.get(0), true),
+        Arguments.of("fleet day, unusual", RotationSummaries.FLEET_BUCKETS.get(1), true),
+        Arguments.of("node hour", RotationSummaries.NODE_HOUR, false));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("restoreQueries")
+  void restartReadsARangeOfAnIndexNotTheHistory(String name, String sql, boolean covering)
+      throws Exception {
+    List<String> plan = plan(new SqlHistoryStore.Select(sql, List.of(0L)));
+
+    assertThat(plan)
+        .as("%s: %s", name, plan)
+        .anyMatch(step -> step.matches("SEARCH rotation_event USING .*INDEX .*finished_ns>.*"))
+        .noneMatch(step -> step.startsWith("SCAN rotation_event"));
+    if (covering) {
+      assertThat(plan)
+          .as("%s reads no event row: %s", name, plan)
+          .anyMatch(step -> step.contains("COVERING INDEX"));
+    }
+  }
+
+  /** The plan of {@code select} on an empty store of the current schema. */
   private List<String> plan(SqlHistoryStore.Select select) throws Exception {
+    try (HistoryStore store =
+        SqlHistoryStore.openEmbedded(dir, Duration.ofDays(30), Clock.systemUTC())) {
+      assertThat(store.size()).isZero();
+    }
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("history.db"));
         PreparedStatement s = c.prepareStatement("EXPLAIN QUERY PLAN " + select.sql())) {
       for (int i = 0; i < select.args().size(); i++) {

@@ -43,7 +43,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The history store of versions before {@link SqlHistoryStore}, kept in the tests to write the
- * stores that {@link LegacyFileImport} brings in. Unchanged but for {@link #matches}.
+ * stores that {@link LegacyFileImport} brings in. Unchanged but for {@link #matches} and {@link
+ * #restoredRotations}.
  *
  * <p>Rotation history as append-only JSON-lines segments, one per day of arrival ({@code
  * events/2026-11-21.jsonl}, each line the event's wire JSON), plus {@code nodes.json}, the node
@@ -297,8 +298,8 @@ public final class FileHistoryStore implements HistoryStore {
   // ---- reads ----
 
   @Override
-  public boolean contains(UUID eventId) {
-    return ids.contains(eventId);
+  public boolean contains(RotationEvent event) {
+    return ids.contains(event.eventId());
   }
 
   @Override
@@ -348,6 +349,12 @@ public final class FileHistoryStore implements HistoryStore {
         && (q.path() == null || q.path().equals(e.path()))
         && (q.result() == null || q.result() == e.result())
         && (q.since() == null || !e.finishedAt().isBefore(q.since()));
+  }
+
+  /** Not kept: versions before {@link SqlHistoryStore} counted the history back at each start. */
+  @Override
+  public RestoredRotations restoredRotations(Instant now) {
+    throw new UnsupportedOperationException("the legacy file store keeps no summaries");
   }
 
   @Override

@@ -5,8 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fleetrotate.coordinator.MutableClock;
 import io.fleetrotate.coordinator.Wire;
+import io.fleetrotate.coordinator.fleet.LastRotation;
+import io.fleetrotate.coordinator.fleet.RotationCount;
+import io.fleetrotate.proto.FailureReason;
+import io.fleetrotate.proto.ProtocolVersion;
 import io.fleetrotate.proto.Result;
 import io.fleetrotate.proto.RotationEvent;
+import io.fleetrotate.proto.Trigger;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -59,8 +64,8 @@ abstract class HistoryStoreContract {
       }
       assertThat(fresh).containsExactlyInAnyOrder(a, b);
       assertThat(store.size()).isEqualTo(2);
-      assertThat(store.contains(a.eventId())).isTrue();
-      assertThat(store.contains(UUID.randomUUID())).isFalse();
+      assertThat(store.contains(a)).isTrue();
+      assertThat(store.contains(Wire.event("n1", Result.SUCCESS, T0))).isFalse();
     }
   }
 
@@ -162,9 +167,103 @@ abstract class HistoryStoreContract {
       store.sweep(clock.instant());
       assertThat(store.query(RotationQuery.all(10)).items()).containsExactly(recent);
       assertThat(store.size()).isEqualTo(1);
-      assertThat(store.contains(old.get(0).eventId())).isFalse();
-      assertThat(store.contains(recent.eventId())).isTrue();
+      assertThat(store.contains(old.get(0))).isFalse();
+      assertThat(store.contains(recent)).isTrue();
     }
+  }
+
+  private static RotationEvent rotation(
+      String node, String path, Result result, Instant at, String codec) {
+    return new RotationEvent(
+        ProtocolVersion.CURRENT,
+        UUID.randomUUID(),
+        node,
+        "mcp-server",
+        path,
+        Trigger.SIZE,
+        at.minusSeconds(3),
+        at,
+        result,
+        result == Result.FAILED ? FailureReason.IO_ERROR : null,
+        null,
+        100_000_000,
+        result == Result.SUCCESS ? 10_000_000 : 0,
+        codec,
+        "redis",
+        5,
+        1);
+  }
+
+  @Test
+  void restoredRotationsAreWhatTheHeldEventsAddUpTo() throws Exception {
+    RotationEvent compressed = rotation("n1", "/a", Result.SUCCESS, T0.minus(HOURS_2), "zstd");
+    RotationEvent failed = rotation("n1", "/a", Result.FAILED, T0.minusSeconds(600), "zstd");
+    RotationEvent lateOld =
+        rotation("n1", "/a", Result.SUCCESS, T0.minus(HOURS_2).minusSeconds(3600), "gzip");
+    RotationEvent skipped = rotation("n1", "/b", Result.SKIPPED, T0.minusSeconds(1200), "none");
+    RotationEvent yesterday = rotation("n2", "/a", Result.SUCCESS, T0.minus(HOURS_25), "zstd");
+    RotationEvent recent = rotation("n2", "/a", Result.SUCCESS, T0.minusSeconds(60), "zstd");
+    RotationEvent gone =
+        rotation("n3", "/c", Result.SUCCESS, T0.minus(HOURS_25).minusSeconds(3600), "zstd");
+    try (HistoryStore store = open(Duration.ofHours(25).plusMinutes(30), clock)) {
+      store.append(List.of(compressed, failed, skipped, yesterday, gone)).get();
+      store.append(List.of(recent, compressed, lateOld)).get();
+      assertThat(store.size()).isEqualTo(7);
+      store.sweep(T0);
+      assertThat(store.size()).isEqualTo(6);
+    }
+    try (HistoryStore store = open(Duration.ofHours(25).plusMinutes(30), clock)) {
+      assertThat(store.size()).as("counted from the summaries at open").isEqualTo(6);
+      RestoredRotations r = store.restoredRotations(T0);
+      assertThat(r.counts())
+          .containsExactlyInAnyOrder(
+              new RestoredRotations.NodeCount(
+                  "n1", new RotationCount("mcp-server", Result.SUCCESS, null, 2)),
+              new RestoredRotations.NodeCount(
+                  "n1", new RotationCount("mcp-server", Result.FAILED, FailureReason.IO_ERROR, 1)),
+              new RestoredRotations.NodeCount(
+                  "n1", new RotationCount("mcp-server", Result.SKIPPED, null, 1)),
+              new RestoredRotations.NodeCount(
+                  "n2", new RotationCount("mcp-server", Result.SUCCESS, null, 2)));
+      assertThat(r.latest())
+          .as("the newest rotation per file; the last compression ratio carries over")
+          .containsExactlyInAnyOrder(
+              new RestoredRotations.NodeRotation(
+                  "n1",
+                  new LastRotation(
+                      "/a",
+                      failed.finishedAt(),
+                      3_000,
+                      Result.FAILED,
+                      0.1,
+                      compressed.finishedAt())),
+              new RestoredRotations.NodeRotation(
+                  "n1",
+                  new LastRotation(
+                      "/b", skipped.finishedAt(), 3_000, Result.SKIPPED, Double.NaN, null)),
+              new RestoredRotations.NodeRotation(
+                  "n2",
+                  new LastRotation(
+                      "/a", recent.finishedAt(), 3_000, Result.SUCCESS, 0.1, recent.finishedAt())));
+      assertThat(r.fleetDay())
+          .allMatch(b -> b.node() == null && b.start().getEpochSecond() % 300 == 0);
+      assertThat(r.fleetDay().stream().mapToLong(RestoredRotations.Bucket::successes).sum())
+          .as("compressed, lateOld, recent finished within the day")
+          .isEqualTo(3);
+      assertThat(r.fleetDay().stream().mapToLong(RestoredRotations.Bucket::failures).sum())
+          .isEqualTo(1);
+      assertThat(r.nodeHour())
+          .containsExactlyInAnyOrder(
+              new RestoredRotations.Bucket("n1", bucket(failed.finishedAt()), 0, 1),
+              new RestoredRotations.Bucket("n2", bucket(recent.finishedAt()), 1, 0));
+    }
+  }
+
+  private static final Duration HOURS_2 = Duration.ofHours(2);
+  private static final Duration HOURS_25 = Duration.ofHours(25);
+
+  private static Instant bucket(Instant at) {
+    return Instant.ofEpochSecond(at.getEpochSecond() - Math.floorMod(at.getEpochSecond(), 300));
   }
 
   @Test
