@@ -169,6 +169,7 @@ public final class AheadPartial {
       Path data = data(request);
       if (h.isEmpty()) {
         Files.deleteIfExists(data); // frames no header vouches for
+        deleteLegacyPartial();
       }
       try (FileChannel out =
           FileChannel.open(
@@ -191,7 +192,7 @@ public final class AheadPartial {
           discard("the log changed while a frame of it was compressed");
           return false;
         }
-        out.force(true);
+        Durable.SYSTEM.fsync(data, () -> out.force(true));
         FileHandle.FileIdentity id = source.opened().identity();
         writeHeader(
             new PartialHeader(
@@ -358,6 +359,31 @@ public final class AheadPartial {
       return Optional.of("the log's bytes before " + h.covered() + " were rewritten");
     }
     return Optional.empty();
+  }
+
+  /**
+   * Deletes the partial files of {@code live} named as the release before per-agent partials named
+   * them ({@code .<log>.fleetrotate-partial.zst}, {@code .gz}, {@code .json}), which nothing reads
+   * any more and which would otherwise stay forever. Only these exact names: a symbolic link among
+   * them is unlinked, never followed; a directory is left alone. An agent of that release still
+   * running on a shared volume loses only its cache: its checks find the frames gone.
+   */
+  private void deleteLegacyPartial() {
+    for (String ext : new String[] {".zst", ".gz", ".json"}) {
+      Path legacy = live.resolveSibling("." + live.getFileName() + MARK + ext);
+      try {
+        if (Files.isDirectory(legacy, LinkOption.NOFOLLOW_LINKS)) {
+          log.debug("left {} alone: a directory, not an earlier release's partial", legacy);
+        } else if (Files.deleteIfExists(legacy)) {
+          log.info("deleted {}, a compress-ahead partial named by an earlier release", legacy);
+        }
+      } catch (IOException e) {
+        log.info(
+            "cannot delete {}, an earlier release's compress-ahead partial: {}",
+            legacy,
+            e.toString());
+      }
+    }
   }
 
   /** Deletes the partial (both files); nothing depends on it. */

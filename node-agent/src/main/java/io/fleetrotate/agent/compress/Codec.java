@@ -65,6 +65,11 @@ public enum Codec {
     return defaultLevel;
   }
 
+  /** The codec named {@code wireName} ({@code zstd}, {@code gzip}, {@code none}), if any. */
+  public static Optional<Codec> ofWireName(String wireName) {
+    return Arrays.stream(values()).filter(c -> c.wireName.equals(wireName)).findFirst();
+  }
+
   /** The compressed format whose suffix {@code file}'s name ends with, if any. */
   public static Optional<Codec> ofFile(Path file) {
     String name = file.getFileName().toString();

@@ -1,6 +1,7 @@
 package io.fleetrotate.agent.daemon;
 
 import io.fleetrotate.agent.ahead.AheadPartial;
+import io.fleetrotate.agent.compress.Codec;
 import io.fleetrotate.agent.rotate.RotationOutcome;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -143,7 +144,7 @@ public final class AgentMetrics {
           .description("Bytes the resulting backups take")
           .register(registry())
           .increment(o.bytesAfter());
-      if (o.bytesBefore() > 0 && !"none".equals(o.codec())) {
+      if (o.bytesBefore() > 0 && o.codec() != Codec.NONE) {
         DistributionSummary.builder("fleetrotate_compression_ratio")
             .description("Compressed size over original size, per rotation")
             .register(registry())

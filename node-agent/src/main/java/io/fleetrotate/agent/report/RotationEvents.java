@@ -47,7 +47,7 @@ final class RotationEvents {
         clip(o.message(), WireLimits.MAX_MESSAGE_LENGTH),
         Math.max(0, o.bytesBefore()),
         Math.max(0, o.bytesAfter()),
-        shortName(o.codec()),
+        o.codec().wireName(),
         shortName(lockBackend),
         Math.max(0, lockWaitMs),
         Math.max(0, o.fencingToken()));

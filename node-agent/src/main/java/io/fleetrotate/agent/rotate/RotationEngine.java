@@ -134,7 +134,7 @@ public final class RotationEngine {
     d.put("message", o.message());
     d.put("bytesBefore", Long.toString(o.bytesBefore()));
     d.put("bytesAfter", Long.toString(o.bytesAfter()));
-    d.put("codec", o.codec());
+    d.put("codec", o.codec().wireName());
     d.put("finishedAt", o.finishedAt().toString());
     return d;
   }
@@ -185,7 +185,9 @@ public final class RotationEngine {
               new RotationOutcome.Work(
                   Long.parseLong(d.getOrDefault("bytesBefore", "0")),
                   Long.parseLong(d.getOrDefault("bytesAfter", "0")),
-                  d.getOrDefault("codec", plan.codec().wireName()),
+                  Optional.ofNullable(d.get("codec"))
+                      .flatMap(Codec::ofWireName)
+                      .orElse(plan.codec()),
                   Optional.of(Path.of(plan.backupPath()))),
               Instant.parse(d.getOrDefault("finishedAt", plan.startedAt()))));
     }
@@ -301,21 +303,23 @@ public final class RotationEngine {
       RotationFailure f) {
     RotationFailure why = explained(f, spec, lease);
     log.warn("rotation of {} failed: {}", spec.liveFile(), why.getMessage());
-    return new RotationOutcome(
-        plan.map(RotationPlan::rotationId).orElseGet(() -> UUID.randomUUID().toString()),
-        spec.liveFile(),
-        spec.group(),
-        trigger,
+    RotationOutcome.Attempt attempt =
+        new RotationOutcome.Attempt(
+            plan.map(RotationPlan::rotationId).orElseGet(() -> UUID.randomUUID().toString()),
+            spec.liveFile(),
+            spec.group(),
+            trigger,
+            lease.fencingToken(),
+            started);
+    // A resumed rotation names its planned backup: the file may have been touched, so the daemon
+    // never folds this failure into the last one.
+    return RotationOutcome.ended(
+        attempt,
         Result.FAILED,
         Optional.of(why.reason),
         why.getMessage(),
-        0,
-        0,
-        Codec.NONE.wireName(),
-        started,
-        clock.instant(),
-        lease.fencingToken(),
-        plan.map(pl -> Path.of(pl.backupPath())));
+        new RotationOutcome.Work(0, 0, Codec.NONE, plan.map(pl -> Path.of(pl.backupPath()))),
+        clock.instant());
   }
 
   /**
@@ -387,18 +391,18 @@ public final class RotationEngine {
    * What the steps so far tell the outcome: the bytes moved out of the live file, the bytes the
    * backup keeps, the codec used and a note for the operator. Each step returns a new one.
    */
-  private record Tally(long bytesBefore, long bytesAfter, String codec, String note) {
+  private record Tally(long bytesBefore, long bytesAfter, Codec codec, String note) {
     static final Tally NOTHING = moved(0);
 
     static Tally moved(long bytes) {
-      return new Tally(bytes, 0, Codec.NONE.wireName(), "");
+      return new Tally(bytes, 0, Codec.NONE, "");
     }
 
     Tally movedFrom(LiveMover.Moved moved) {
       return new Tally(moved.bytesCopied(), bytesAfter, codec, moved.note().orElse(note));
     }
 
-    Tally kept(long bytes, String codecUsed, Optional<String> why) {
+    Tally kept(long bytes, Codec codecUsed, Optional<String> why) {
       return new Tally(bytesBefore, bytes, codecUsed, why.orElse(note));
     }
 
@@ -408,9 +412,42 @@ public final class RotationEngine {
   }
 
   /**
+   * A copy method's compressed backup begun from the compress-ahead partial and written straight
+   * from the live file (no uncompressed copy): the temporary file it is written into, its final
+   * name, and the live file's bytes it held durably at COPIED. Journaled with MOVING ({@code
+   * direct}, {@code directTarget}) and COPIED ({@code copied}), read back from there on resume.
+   */
+  private record Direct(Path tmp, Path target, long copied) {
+
+    /** What the journal's records so far say; empty when MOVING named none or cleared it. */
+    static Optional<Direct> journaled(Map<String, String> details) {
+      return Optional.ofNullable(details.get("direct"))
+          .filter(d -> !d.isEmpty())
+          .map(
+              d ->
+                  new Direct(
+                      Path.of(d),
+                      Path.of(details.getOrDefault("directTarget", "")),
+                      Long.parseLong(details.getOrDefault("copied", "0"))));
+    }
+
+    Direct copiedAtCut(long bytes) {
+      return new Direct(tmp, target, bytes);
+    }
+
+    /** The backup under whichever name it has now, if it exists. */
+    Optional<Path> file() {
+      return Optional.of(tmp)
+          .filter(t -> Files.exists(t, LinkOption.NOFOLLOW_LINKS))
+          .or(() -> Optional.of(target).filter(t -> Files.exists(t, LinkOption.NOFOLLOW_LINKS)));
+    }
+  }
+
+  /**
    * One rotation in progress: one method per journal step, run from wherever the journal says it
-   * stands. What the rotation is (spec, lease, plan, journal) is fixed; only the held live file and
-   * the {@link Tally} change as steps complete.
+   * stands. What the rotation is (spec, lease, plan, journal) is fixed; only the held live file,
+   * the {@link Tally} and the {@link Direct} backup change as steps complete (the last two are
+   * immutable values, each replaced as a whole).
    */
   private final class Run implements AutoCloseable {
     private final RotationSpec spec;
@@ -429,16 +466,8 @@ public final class RotationEngine {
     private FileHandle live;
     private Tally tally;
 
-    /**
-     * Copy methods with a usable compress-ahead partial: the temporary file the compressed backup
-     * is written into straight from the live file (no uncompressed copy), and its final name.
-     */
-    private Optional<Path> direct = Optional.empty();
-
-    private Path directTarget;
-
-    /** With {@link #direct}: the live file's bytes the backup held durably at COPIED. */
-    private long directCopied;
+    /** Copy methods with a usable compress-ahead partial: the backup written straight into. */
+    private Optional<Direct> direct = Optional.empty();
 
     Run(
         RotationSpec spec,
@@ -471,9 +500,7 @@ public final class RotationEngine {
 
     private RotationOutcome steps(RotationStep last, Map<String, String> details)
         throws IOException, RotationFailure, LeaseLostException {
-      direct = Optional.ofNullable(details.get("direct")).filter(d -> !d.isEmpty()).map(Path::of);
-      directTarget = Path.of(details.getOrDefault("directTarget", ""));
-      directCopied = Long.parseLong(details.getOrDefault("copied", "0"));
+      direct = Direct.journaled(details);
       LiveMover.Moved moved =
           switch (last) {
             case BEGIN -> move();
@@ -494,8 +521,7 @@ public final class RotationEngine {
       }
       compressPending();
       if (direct.isPresent()) {
-        tally =
-            tally.kept(regularFileSize(directTarget), plan.codec().wireName(), Optional.empty());
+        tally = tally.kept(regularFileSize(direct.get().target()), plan.codec(), Optional.empty());
       }
       prune();
       return end(outcome(Result.SUCCESS, null, tally.message()));
@@ -601,7 +627,7 @@ public final class RotationEngine {
             } catch (LeaseLostException e) {
               throw new LeaseLostWhileMoving(e);
             }
-            directCopied = copied;
+            direct = direct.map(d -> d.copiedAtCut(copied));
             journal.record(RotationStep.COPIED, Map.of("copied", Long.toString(copied)));
           };
       try {
@@ -625,7 +651,7 @@ public final class RotationEngine {
       }
       if (!moved.skipped()) {
         if (direct.isPresent()) {
-          Durable.SYSTEM.rename(direct.get(), directTarget);
+          Durable.SYSTEM.rename(direct.get().tmp(), direct.get().target());
         }
         journal.record(RotationStep.MOVED, Map.of("bytes", Long.toString(moved.bytesCopied())));
       }
@@ -657,8 +683,7 @@ public final class RotationEngine {
       Path tmp = BackupNaming.tempFor(target, plan.rotationId());
       journal.record(
           RotationStep.MOVING, Map.of("direct", tmp.toString(), "directTarget", target.toString()));
-      direct = Optional.of(tmp);
-      directTarget = target;
+      direct = Optional.of(new Direct(tmp, target, 0));
       Optional<AheadBackup> claimed = Optional.empty();
       try {
         claimed = partial.claim(held::read, id, size, tmp, request.get());
@@ -704,7 +729,7 @@ public final class RotationEngine {
             "cannot write the backup of {} from its compress-ahead partial ({}); copying it",
             spec.liveFile(),
             e.toString());
-        Files.deleteIfExists(direct.orElseThrow());
+        Files.deleteIfExists(direct.orElseThrow().tmp());
         undoDirect();
         return mover.move(held, backup(), plan.move(), attributes, beforeCut);
       }
@@ -721,20 +746,9 @@ public final class RotationEngine {
     private void deleteCopies() throws IOException {
       Files.deleteIfExists(backup());
       if (direct.isPresent()) {
-        Files.deleteIfExists(direct.get());
+        Files.deleteIfExists(direct.get().tmp());
       }
       Durable.SYSTEM.fsyncDirectory(backup().getParent());
-    }
-
-    /** The compressed backup written straight from the live file, under whichever name it has. */
-    private Optional<Path> directBackupFile() {
-      return direct
-          .filter(tmp -> Files.exists(tmp, LinkOption.NOFOLLOW_LINKS))
-          .or(
-              () ->
-                  direct
-                      .map(tmp -> directTarget)
-                      .filter(t -> Files.exists(t, LinkOption.NOFOLLOW_LINKS)));
     }
 
     /** A rotation resumed after its move: what the backup holds. */
@@ -764,10 +778,10 @@ public final class RotationEngine {
         }
         return new LiveMover.Moved(0, Optional.of("rolled back an interrupted rotation"), true);
       }
-      if (direct.isPresent() && Files.exists(direct.get(), LinkOption.NOFOLLOW_LINKS)) {
-        Durable.SYSTEM.rename(direct.get(), directTarget);
+      if (direct.isPresent() && Files.exists(direct.get().tmp(), LinkOption.NOFOLLOW_LINKS)) {
+        Durable.SYSTEM.rename(direct.get().tmp(), direct.get().target());
       }
-      long bytes = direct.isPresent() ? directCopied : regularFileSize(backup);
+      long bytes = direct.isPresent() ? direct.get().copied() : regularFileSize(backup);
       journal.record(RotationStep.MOVED, Map.of("bytes", Long.toString(bytes)));
       return new LiveMover.Moved(bytes, Optional.empty(), false);
     }
@@ -866,12 +880,12 @@ public final class RotationEngine {
     private boolean cutHappened() throws IOException {
       Optional<Path> copy =
           direct.isPresent()
-              ? directBackupFile()
+              ? direct.get().file()
               : Optional.of(backup()).filter(b -> Files.exists(b, LinkOption.NOFOLLOW_LINKS));
       if (copy.isEmpty()) {
         return false;
       }
-      long backupSize = direct.isPresent() ? directCopied : regularFileSize(copy.get());
+      long backupSize = direct.isPresent() ? direct.get().copied() : regularFileSize(copy.get());
       if (backupSize == 0) {
         return false;
       }
@@ -882,7 +896,7 @@ public final class RotationEngine {
       InputStream stored = Files.newInputStream(copy.get(), LinkOption.NOFOLLOW_LINKS);
       try (InputStream a =
               direct.isPresent()
-                  ? Codec.ofFile(directTarget).orElseThrow().decoding(stored)
+                  ? Codec.ofFile(direct.get().target()).orElseThrow().decoding(stored)
                   : stored;
           InputStream b = Files.newInputStream(spec.liveFile(), LinkOption.NOFOLLOW_LINKS)) {
         return !java.util.Arrays.equals(a.readNBytes(n), b.readNBytes(n));
@@ -925,7 +939,7 @@ public final class RotationEngine {
      */
     private void compressPending() throws IOException, RotationFailure, LeaseLostException {
       if (spec.compression().isEmpty()) {
-        tally = tally.kept(regularFileSize(backup()), Codec.NONE.wireName(), Optional.empty());
+        tally = tally.kept(regularFileSize(backup()), Codec.NONE, Optional.empty());
         return;
       }
       CompressionRequest request = spec.compression().get();
@@ -962,7 +976,7 @@ public final class RotationEngine {
           tally =
               tally.kept(
                   r.bytesOut(),
-                  r.codecUsed().toString(),
+                  r.codecUsed(),
                   r.fallbackReason().map(why -> "fell back to gzip: " + why));
         }
       }

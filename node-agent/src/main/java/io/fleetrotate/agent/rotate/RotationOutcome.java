@@ -1,5 +1,6 @@
 package io.fleetrotate.agent.rotate;
 
+import io.fleetrotate.agent.compress.Codec;
 import io.fleetrotate.proto.FailureReason;
 import io.fleetrotate.proto.Result;
 import io.fleetrotate.proto.Trigger;
@@ -17,7 +18,8 @@ import java.util.UUID;
  *
  * @param bytesBefore bytes moved out of the live file
  * @param bytesAfter bytes the backup takes on disk after compression
- * @param codec the codec actually used ({@code none} when compression was deferred or failed)
+ * @param codec the codec actually used ({@link Codec#NONE} when compression was deferred or
+ *     failed); events and the journal carry its {@link Codec#wireName}
  */
 public record RotationOutcome(
     String rotationId,
@@ -29,7 +31,7 @@ public record RotationOutcome(
     String message,
     long bytesBefore,
     long bytesAfter,
-    String codec,
+    Codec codec,
     Instant startedAt,
     Instant finishedAt,
     long fencingToken,
@@ -57,8 +59,8 @@ public record RotationOutcome(
   }
 
   /** What a rotation moved and wrote; {@link #NONE} for a file left as it was. */
-  public record Work(long bytesBefore, long bytesAfter, String codec, Optional<Path> backup) {
-    public static final Work NONE = new Work(0, 0, "none", Optional.empty());
+  public record Work(long bytesBefore, long bytesAfter, Codec codec, Optional<Path> backup) {
+    public static final Work NONE = new Work(0, 0, Codec.NONE, Optional.empty());
   }
 
   /** A rotation that ran, to success or failure, ending at {@code finishedAt}. */

@@ -159,6 +159,40 @@ class AheadPartialTest {
     assertThat(p.header()).doesNotExist();
   }
 
+  /**
+   * After an upgrade from the release that named partials without the agent ({@code
+   * .<log>.fleetrotate-partial.{zst,gz,json}}), beginning this agent's own partial deletes those
+   * exact names: a symbolic link is unlinked (its target stays), a directory is left alone, another
+   * agent's partial is untouched. A partial that has begun does not look again.
+   */
+  @Test
+  void beginningAPartialDeletesThePartialNamedByTheEarlierRelease() throws Exception {
+    Path live = Files.write(dir.resolve("server.log"), lines(0, 6000));
+    Path oldFrames = Files.write(dir.resolve(".server.log.fleetrotate-partial.zst"), lines(0, 10));
+    Path target = Files.write(dir.resolve("not-a-partial.json"), lines(0, 1));
+    Path oldHeader =
+        Files.createSymbolicLink(dir.resolve(".server.log.fleetrotate-partial.json"), target);
+    Path oldDirectory = Files.createDirectory(dir.resolve(".server.log.fleetrotate-partial.gz"));
+    Path otherAgent =
+        Files.write(dir.resolve(".server.log.fleetrotate-partial-0123456789ab.zst"), lines(0, 10));
+    AheadPartial p = partial(live);
+
+    assertThat(p.advance(zstd)).isTrue();
+
+    assertThat(oldFrames).doesNotExist();
+    assertThat(Files.exists(oldHeader, java.nio.file.LinkOption.NOFOLLOW_LINKS))
+        .as("the link is unlinked")
+        .isFalse();
+    assertThat(target).as("the link's target is not followed").hasBinaryContent(lines(0, 1));
+    assertThat(oldDirectory).as("a directory by that name is left alone").isDirectory();
+    assertThat(otherAgent).as("another agent's partial").exists();
+    assertThat(p.header()).exists();
+
+    Path again = Files.write(oldFrames, lines(0, 10));
+    assertThat(p.advance(zstd)).isTrue();
+    assertThat(again).as("only a partial being begun looks for the old names").exists();
+  }
+
   @Test
   void lessThanAWholeSpanIsLeftForTheRotation() throws Exception {
     Path live = Files.write(dir.resolve("server.log"), Arrays.copyOf(lines(0, 4000), SPAN - 1));

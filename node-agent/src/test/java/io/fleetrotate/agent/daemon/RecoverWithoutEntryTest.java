@@ -3,6 +3,7 @@ package io.fleetrotate.agent.daemon;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.fleetrotate.agent.compress.Codec;
 import io.fleetrotate.agent.compress.ProgressListener;
 import io.fleetrotate.agent.config.AgentConfig;
 import io.fleetrotate.agent.config.ConfigLoader;
@@ -107,7 +108,7 @@ class RecoverWithoutEntryTest {
               o -> {
                 assertThat(o.result()).as(o.message()).isEqualTo(Result.SUCCESS);
                 assertThat(o.liveFile()).isEqualTo(gone);
-                assertThat(o.codec()).isEqualTo("none");
+                assertThat(o.codec()).isEqualTo(Codec.NONE);
               });
       assertThat(list(journals)).isEmpty();
       assertThat(backup).content().isEqualTo(content);

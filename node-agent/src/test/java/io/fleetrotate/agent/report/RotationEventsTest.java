@@ -2,6 +2,7 @@ package io.fleetrotate.agent.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fleetrotate.agent.compress.Codec;
 import io.fleetrotate.agent.rotate.RotationOutcome;
 import io.fleetrotate.proto.FailureReason;
 import io.fleetrotate.proto.Result;
@@ -25,7 +26,7 @@ class RotationEventsTest {
         result,
         reason,
         message,
-        new RotationOutcome.Work(1_000, 120, "zstd", Optional.empty()),
+        new RotationOutcome.Work(1_000, 120, Codec.ZSTD, Optional.empty()),
         T.plusSeconds(2));
   }
 

@@ -3,6 +3,7 @@ package io.fleetrotate.agent.rotate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fleetrotate.agent.ahead.AheadPartial;
+import io.fleetrotate.agent.compress.Codec;
 import io.fleetrotate.agent.compress.CompressionRequest;
 import io.fleetrotate.agent.compress.Compressor;
 import io.fleetrotate.agent.compress.ProgressListener;
@@ -384,7 +385,7 @@ class RotationEngineAheadTest {
                   ProgressListener.NONE);
 
       assertThat(o.result()).as(o.message()).isEqualTo(Result.SUCCESS);
-      assertThat(o.codec()).isEqualTo("gzip");
+      assertThat(o.codec()).isEqualTo(Codec.GZIP);
       Path backup = logs.resolve("server.log.20261121-020000.gz");
       assertThat(o.bytesAfter()).isEqualTo(Files.size(backup));
       byte[] decoded = run("gzip", "-dc", backup.toString()).getBytes(StandardCharsets.ISO_8859_1);

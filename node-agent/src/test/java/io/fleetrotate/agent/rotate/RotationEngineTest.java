@@ -3,6 +3,7 @@ package io.fleetrotate.agent.rotate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.fleetrotate.agent.compress.Codec;
 import io.fleetrotate.agent.compress.CompressionRequest;
 import io.fleetrotate.agent.compress.Compressor;
 import io.fleetrotate.agent.compress.ProgressListener;
@@ -125,7 +126,7 @@ class RotationEngineTest {
                 ProgressListener.NONE);
 
     assertThat(o.result()).as(o.message()).isEqualTo(Result.SUCCESS);
-    assertThat(o.codec()).isEqualTo("zstd");
+    assertThat(o.codec()).isEqualTo(Codec.ZSTD);
     assertThat(o.bytesBefore()).isEqualTo(size);
     assertThat(o.bytesAfter()).isPositive().isLessThan(size / 5);
     assertThat(o.fencingToken()).isEqualTo(42);

@@ -95,7 +95,7 @@ class RotationJournalFormatTest {
     assertThat(o.result()).as(o.message()).isEqualTo(Result.SUCCESS);
     assertThat(o.rotationId()).isEqualTo("r1");
     assertThat(o.trigger()).isEqualTo(Trigger.SIZE);
-    assertThat(o.codec()).isEqualTo("zstd");
+    assertThat(o.codec().wireName()).isEqualTo("zstd");
     assertThat(o.bytesBefore()).isEqualTo(11);
     assertThat(backup).doesNotExist();
     assertThat(
