@@ -259,10 +259,22 @@ class CompressAheadCrashTest {
     Process again = AgentProcess.start(agentLog, List.of(), "run", "--config", config.toString());
     try {
       long last = SharedTools.awaitWriter(writer, writerOut);
-      await()
-          .atMost(Duration.ofSeconds(60))
-          .failFast(() -> !again.isAlive())
-          .until(() -> journals().isEmpty() && backups(log).size() >= 2);
+      try {
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .failFast(() -> !again.isAlive())
+            .until(() -> journals().isEmpty() && backups(log).size() >= 2);
+      } catch (org.awaitility.core.ConditionTimeoutException e) {
+        List<String> lines = Files.readAllLines(agentLog);
+        throw new AssertionError(
+            "the restarted agent did not finish two rotations; journals "
+                + journals()
+                + ", backups "
+                + backups(log)
+                + ", the agent's last lines:\n"
+                + String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size())),
+            e);
+      }
       await().pollDelay(Duration.ofSeconds(2)).until(() -> journals().isEmpty());
       again.destroy(); // SIGTERM: between rotations, a clean stop
       assertThat(again.waitFor(30, TimeUnit.SECONDS)).isTrue();
