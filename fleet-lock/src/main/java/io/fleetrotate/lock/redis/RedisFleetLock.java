@@ -210,7 +210,15 @@ public final class RedisFleetLock implements FleetLock {
       lastWaitSent = sent;
       args[5] = "0";
       if (!listening) {
-        subscribe(window);
+        try {
+          subscribe(window);
+        } catch (LockRefusedException refused) {
+          throw refused;
+        } catch (LockUnavailableException gone) {
+          // Queued, but Redis went away before the channel of grants opened: poll as a waiter
+          // does, and the acquire loop's outage budget covers a Redis that stays away.
+          return Answer.waiting(pollNanos);
+        }
         return Answer.waiting(0); // a grant between that try and the subscription went unheard
       }
       long sleep = pollNanos;
