@@ -17,10 +17,13 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -70,6 +73,9 @@ public final class AheadPartial {
   private final Path header;
   private final Compressor compressor;
   private final long frameSpan;
+
+  /** Where the last look found no whole frame to add; empty when the next pass must look. */
+  private Optional<Idle> idle = Optional.empty();
 
   AheadPartial(Path live, Path stateDir, Compressor compressor, long frameSpan) {
     if (frameSpan < MIN_FRAME_SPAN || frameSpan > MAX_FRAME_SPAN) {
@@ -139,12 +145,25 @@ public final class AheadPartial {
   }
 
   /**
+   * Whether the last look found no whole frame to add and, by one stat of the log and one of the
+   * header, nothing has changed that: the same file, grown but not by a frame, the partial
+   * untouched by a rotation. Read-only, so it needs no {@link AheadLock}.
+   */
+  public boolean idle() throws IOException {
+    return idle.isPresent() && idle.get().stillIdle(live, header);
+  }
+
+  /**
    * Compresses the live log's next whole span into the partial, if the log has one beyond what the
    * partial covers; a partial that no longer matches the log is discarded first.
    *
    * @return whether a frame was added (call again to catch up)
    */
   public boolean advance(CompressionRequest request) throws IOException {
+    if (idle()) {
+      return false;
+    }
+    idle = Optional.empty();
     FileHandle source;
     try {
       source = FileHandle.openForReading(live);
@@ -164,6 +183,7 @@ public final class AheadPartial {
       }
       long covered = h.map(PartialHeader::covered).orElse(0L);
       if (size - covered < frameSpan) {
+        idle = Idle.of(source.opened().identity().inode(), size, covered + frameSpan, header);
         return false;
       }
       Path data = data(request);
@@ -415,6 +435,40 @@ public final class AheadPartial {
       return Files.getAttribute(Path.of("/proc/self"), "unix:uid");
     } catch (IOException | UnsupportedOperationException e) {
       return -1; // never matches: no partial is trusted
+    }
+  }
+
+  /**
+   * A look that found no whole frame to add: the log's inode and size then, the size at which the
+   * next frame is whole, and the header's modification time (null: no header). While the same file
+   * has grown but not to that size and the header is untouched (no rotation handed it over, no
+   * discard), the next look would find nothing either; anything else, and it looks.
+   */
+  private record Idle(long inode, long size, long dueAt, FileTime headerTime) {
+    static Optional<Idle> of(long inode, long size, long dueAt, Path header) throws IOException {
+      return Optional.of(new Idle(inode, size, dueAt, modified(header)));
+    }
+
+    boolean stillIdle(Path live, Path header) throws IOException {
+      Map<String, Object> now;
+      try {
+        now = Files.readAttributes(live, "unix:ino,size", LinkOption.NOFOLLOW_LINKS);
+      } catch (NoSuchFileException gone) {
+        return false;
+      }
+      long grown = (Long) now.get("size");
+      return (Long) now.get("ino") == inode
+          && grown >= size
+          && grown < dueAt
+          && Objects.equals(modified(header), headerTime);
+    }
+
+    private static FileTime modified(Path header) throws IOException {
+      try {
+        return Files.getLastModifiedTime(header, LinkOption.NOFOLLOW_LINKS);
+      } catch (NoSuchFileException absent) {
+        return null;
+      }
     }
   }
 

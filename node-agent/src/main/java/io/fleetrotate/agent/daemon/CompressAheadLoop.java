@@ -11,6 +11,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneId;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -42,6 +44,12 @@ final class CompressAheadLoop implements AutoCloseable {
           });
   private volatile boolean stopping;
 
+  /**
+   * Each watched log's partial, kept across passes (only the loop's thread touches it) so that a
+   * pass over a log that has not grown a frame costs two stats, not a look at the partial.
+   */
+  private Map<Path, AheadPartial> partials = new HashMap<>();
+
   CompressAheadLoop(AgentConfig config, ZoneId zone) {
     this.config = config;
     this.own = new AgentOwnFiles(config.stateDir(), zone);
@@ -66,6 +74,7 @@ final class CompressAheadLoop implements AutoCloseable {
   }
 
   private void pass() {
+    Map<Path, AheadPartial> seen = new HashMap<>();
     for (FileConfig entry : config.files()) {
       Optional<CompressionRequest> request = SpecFactory.compression(entry.compress());
       if (!entry.compress().ahead() || request.isEmpty()) {
@@ -73,19 +82,26 @@ final class CompressAheadLoop implements AutoCloseable {
       }
       try {
         for (Path live : WatchedFiles.expand(entry, own)) {
-          catchUp(
-              AheadPartial.of(live, config.stateDir(), compressor, entry.compress().aheadFrame()),
-              request.get(),
-              live);
+          AheadPartial partial = partials.get(live);
+          if (partial == null) {
+            partial =
+                AheadPartial.of(live, config.stateDir(), compressor, entry.compress().aheadFrame());
+          }
+          seen.put(live, partial);
+          catchUp(partial, request.get(), live);
         }
       } catch (IOException | RuntimeException e) {
         log.warn("compress-ahead of {} failed this pass: {}", entry.path(), e.toString());
       }
     }
+    partials = seen; // logs no longer watched are forgotten
   }
 
   private void catchUp(AheadPartial partial, CompressionRequest request, Path live)
       throws IOException {
+    if (partial.idle()) {
+      return; // not grown by a frame since the last pass: no lock, no look
+    }
     while (!stopping && !Thread.currentThread().isInterrupted()) {
       Optional<AheadLock> held = AheadLock.tryAcquire(config.stateDir());
       if (held.isEmpty()) {

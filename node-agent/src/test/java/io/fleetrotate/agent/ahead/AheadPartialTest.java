@@ -99,6 +99,46 @@ class AheadPartialTest {
   }
 
   /**
+   * The daemon keeps one partial per log across passes, and a pass over a log that has not grown a
+   * frame is two stats: the partial says it is idle. It is not idle once a frame is whole, once a
+   * rotation handed the partial over (its header is gone) or the log was replaced, so the new log's
+   * partial begins as soon as its first frame is whole.
+   */
+  @Test
+  void anIdlePartialLooksAgainOnceAFrameIsWholeOrTheLogWasRotated() throws Exception {
+    byte[] frame = lines(0, 9000);
+    Path live = Files.write(dir.resolve("server.log"), Arrays.copyOf(frame, SPAN + 100));
+    AheadPartial p = partial(live);
+    assertThat(p.advance(zstd)).isTrue();
+    assertThat(p.advance(zstd)).isFalse();
+    assertThat(p.idle()).isTrue();
+    Files.write(
+        live, Arrays.copyOfRange(frame, SPAN + 100, 2 * SPAN - 1), StandardOpenOption.APPEND);
+    assertThat(p.idle()).as("grown, but not by a whole frame").isTrue();
+    Files.write(live, Arrays.copyOfRange(frame, 2 * SPAN - 1, 2 * SPAN), StandardOpenOption.APPEND);
+    assertThat(p.idle()).as("the second frame is whole").isFalse();
+    assertThat(p.advance(zstd)).isTrue();
+    assertThat(p.advance(zstd)).isFalse();
+    assertThat(p.idle()).isTrue();
+
+    Path tmp = dir.resolve("server.log.1.zst.tmp");
+    assertThat(handOver(partial(live), live, tmp, zstd)).isPresent(); // a rotation's own instance
+    assertThat(p.idle()).as("the header went with the hand-over").isFalse();
+    Files.move(live, dir.resolve("server.log.1"));
+    Files.write(live, Arrays.copyOf(frame, 100));
+    assertThat(p.advance(zstd)).isFalse();
+    assertThat(p.idle()).isTrue();
+    Files.write(live, Arrays.copyOfRange(frame, 100, SPAN), StandardOpenOption.APPEND);
+    assertThat(p.idle()).as("the new log's first frame is whole").isFalse();
+    assertThat(p.advance(zstd)).isTrue();
+    assertThat(decode(Codec.ZSTD, p.data(zstd))).isEqualTo(Arrays.copyOf(frame, SPAN));
+
+    Files.delete(live);
+    assertThat(p.idle()).as("a log that is gone is looked at (and found gone)").isFalse();
+    assertThat(p.advance(zstd)).isFalse();
+  }
+
+  /**
    * Another agent collapses the shared log (the first frame's bytes leave it, the inode stays)
    * while this one reads the next frame, slowed to about 4 s: that frame holds bytes from before
    * and after the cut and its last block matches the shifted log, so only the blocks on both sides
