@@ -62,16 +62,8 @@ class CompressAheadCrashTest {
   void aKillAroundCompressAheadLeavesTheExactBackup(Kill kill) throws Exception {
     Path logs = Files.createDirectories(dir.resolve("logs"));
     Path log = logs.resolve("server.log");
-    Path header =
-        logs.resolve(
-            ".server.log.fleetrotate-partial-"
-                + io.fleetrotate.agent.ahead.AheadPartial.agentTag(dir.resolve("state"))
-                + ".json");
-    Path partial =
-        logs.resolve(
-            ".server.log.fleetrotate-partial-"
-                + io.fleetrotate.agent.ahead.AheadPartial.agentTag(dir.resolve("state"))
-                + ".zst");
+    Path header = partialFile(logs, ".json");
+    Path partial = partialFile(logs, ".zst");
     Path config =
         config(
             log,
@@ -183,16 +175,8 @@ class CompressAheadCrashTest {
 
   private void killDaemonUnderLoad(String mode, LiveKill kill, Path logs) throws Exception {
     Path log = logs.resolve("server.log");
-    Path partial =
-        logs.resolve(
-            ".server.log.fleetrotate-partial-"
-                + io.fleetrotate.agent.ahead.AheadPartial.agentTag(dir.resolve("state"))
-                + ".zst");
-    Path header =
-        logs.resolve(
-            ".server.log.fleetrotate-partial-"
-                + io.fleetrotate.agent.ahead.AheadPartial.agentTag(dir.resolve("state"))
-                + ".json");
+    Path partial = partialFile(logs, ".zst");
+    Path header = partialFile(logs, ".json");
     Path pidFile = dir.resolve("writer.pid");
     // 512 KiB/s keeps the background writer busy (the writer makes about 300 KB/s) and a
     // rotation's tail compression long enough to be caught.
@@ -302,6 +286,14 @@ class CompressAheadCrashTest {
       again.destroyForcibly();
       writer.destroyForcibly();
     }
+  }
+
+  /** This agent's partial file of {@code logs/server.log} with the given extension. */
+  private Path partialFile(Path logs, String extension) {
+    return logs.resolve(
+        ".server.log.fleetrotate-partial-"
+            + io.fleetrotate.agent.ahead.AheadPartial.agentTag(dir.resolve("state"))
+            + extension);
   }
 
   private static final int PAD = 120;
