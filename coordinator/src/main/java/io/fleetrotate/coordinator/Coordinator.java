@@ -172,6 +172,7 @@ public final class Coordinator implements AutoCloseable {
             member,
             fleet,
             history,
+            config.store().retention(),
             config.store().postgres().isPresent(),
             events -> ingest(events, false),
             this::count);
@@ -359,6 +360,7 @@ public final class Coordinator implements AutoCloseable {
       log.warn("could not save the node snapshot at stop: {}", e.toString());
     }
     if (sync != null) {
+      sync.close();
       try {
         sync.flushNodes();
       } catch (RuntimeException e) {

@@ -2,8 +2,11 @@ package io.fleetrotate.coordinator.cluster;
 
 import com.hazelcast.cluster.Member;
 import com.hazelcast.config.Config;
+import com.hazelcast.config.EvictionConfig;
+import com.hazelcast.config.EvictionPolicy;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.MapConfig;
+import com.hazelcast.config.MaxSizePolicy;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import io.fleetrotate.coordinator.config.CoordinatorConfig;
@@ -24,8 +27,11 @@ import java.util.function.Supplier;
  * listens on {@code hazelcast.bind} only (loopback by default), accepts Java-serialized objects of
  * the lease classes only ({@link LeaseMaps#serializationFilter()}), and runs nothing but maps: no
  * Jet, no SQL, no REST or Memcache endpoint, no user code deployment, no Management Center
- * scripting, console or data access. Besides the lease maps it holds the fleet-state maps and one
- * topic (new events, announced when the members share one database).
+ * scripting, console or data access. Besides the lease maps it holds the fleet-state maps, one
+ * topic (new events, announced when the members share one database), and one executor that runs
+ * only the two read-only tasks of {@link HistoryCatchUp} (its own serialization factory, not Java
+ * serialization): whoever reaches the member port could read the history through them, as it could
+ * read the maps.
  */
 public final class ClusterMember implements AutoCloseable {
   static final String EVENTS_MAP = "fleetrotate-coordinator-events";
@@ -62,13 +68,33 @@ public final class ClusterMember implements AutoCloseable {
     join.getAutoDetectionConfig().setEnabled(false);
     join.getTcpIpConfig().setEnabled(true).setMembers(settings.members());
     int ttl = (int) Math.min(Integer.MAX_VALUE, retention.toSeconds());
-    config.addMapConfig(new MapConfig(EVENTS_MAP).setBackupCount(1).setTimeToLiveSeconds(ttl));
+    config.addMapConfig(relayConfig(settings.relay()));
     config.addMapConfig(new MapConfig(NODES_MAP).setBackupCount(1).setTimeToLiveSeconds(ttl));
     config.addMapConfig(new MapConfig(COMMANDS_MAP).setBackupCount(1).setTimeToLiveSeconds(ttl));
     config.addMapConfig(new MapConfig(ALERTS_MAP).setBackupCount(1));
     // The agents' leases live on this member too: keep their fencing counters through a merge.
     LeaseMaps.configure(config);
+    HistoryCatchUp.configure(config);
     return new ClusterMember(Hazelcast.newHazelcastInstance(config));
+  }
+
+  /**
+   * The events map is a relay of new events, not a copy of the history: an entry lives {@code
+   * relay.ttl()}, and each member owns at most {@code relay.maxEventsPerMember()} entries (plus as
+   * many backups), the least recently used evicted first, so a burst of events cannot fill the
+   * heap. Hazelcast enforces the bound per partition ({@code max x members / 271} entries each), so
+   * a member may evict a little before it owns the whole bound. A member that needs older events
+   * pulls them from a peer's store ({@link HistoryCatchUp}).
+   */
+  static MapConfig relayConfig(CoordinatorConfig.Relay relay) {
+    return new MapConfig(EVENTS_MAP)
+        .setBackupCount(1)
+        .setTimeToLiveSeconds((int) Math.min(Integer.MAX_VALUE, relay.ttl().toSeconds()))
+        .setEvictionConfig(
+            new EvictionConfig()
+                .setEvictionPolicy(EvictionPolicy.LRU)
+                .setMaxSizePolicy(MaxSizePolicy.PER_NODE)
+                .setSize(relay.maxEventsPerMember()));
   }
 
   /**

@@ -1,6 +1,10 @@
 package io.fleetrotate.coordinator.cluster;
 
+import com.hazelcast.cluster.Member;
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.core.EntryEvent;
+import com.hazelcast.core.LifecycleEvent;
 import com.hazelcast.map.IMap;
 import com.hazelcast.map.listener.EntryAddedListener;
 import com.hazelcast.map.listener.EntryUpdatedListener;
@@ -15,15 +19,22 @@ import io.fleetrotate.proto.RotationEvent;
 import io.fleetrotate.proto.WireCodec;
 import io.fleetrotate.proto.WireFormatException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -35,10 +46,16 @@ import org.slf4j.LoggerFactory;
  * depends on the store:
  *
  * <ul>
- *   <li><b>Embedded store</b> (one database file per coordinator): history is replicated. A new
- *       event stored locally is put into the events map (by event id, kept for the retention); the
- *       others' listeners store it in their own store (deduplicated like any delivery) and count it
- *       once. The acknowledgement waits for the map, so an acked event survives this member.
+ *   <li><b>Embedded store</b> (one database file per coordinator): every member holds the whole
+ *       history on its disk, none in its heap. A new event stored locally is put into the events
+ *       map, a relay of recent events ({@link ClusterMember#relayConfig}: entries live a few
+ *       minutes, at most a bounded number per member); the others' listeners store it in their own
+ *       store (deduplicated like any delivery) and count it once. The acknowledgement waits for the
+ *       map's synchronous backup, so an acked event survives the loss of this member while it is in
+ *       the relay: when a member leaves, the others store what the relay holds and they lack. Older
+ *       events are caught up from the peers' stores ({@link HistoryCatchUp}: histories compared by
+ *       time slice, the differing slices pulled a page at a time): at start from every member, when
+ *       a member joins by the others from it, and after a split cluster merges.
  *   <li><b>Shared store</b> (one PostgreSQL for every member): nothing is replicated. Each member
  *       writes to and reads from the database, whose unique index on the event id keeps one copy; a
  *       new event is only announced on a topic (held by no member) so that the others count it in
@@ -46,10 +63,12 @@ import org.slf4j.LoggerFactory;
  *       partitioned) counts the event at its next start, when it reads the history back.
  *   <li>Heartbeats mark their node dirty; {@link #flushNodes()} (every second) puts the dirty
  *       nodes, so 20,000 heartbeats a second do not become 20,000 cluster writes.
- *   <li>At start, {@link #merge()} takes what the cluster holds (other members' data) and adds what
- *       only the local disk holds, so a coordinator that rejoins catches up, and one that starts
- *       first seeds the cluster from its disk.
+ *   <li>At start, the node states the cluster holds are taken and the local ones added, so a
+ *       coordinator that rejoins catches up, and one that starts first seeds the cluster.
  * </ul>
+ *
+ * <p>Catch-up runs on a thread of its own, one exchange at a time, never on Hazelcast's event
+ * threads: a start serves at once, and its history completes in the background.
  */
 public final class ClusterSync {
   private static final Logger log = LoggerFactory.getLogger(ClusterSync.class);
@@ -66,8 +85,20 @@ public final class ClusterSync {
   private final Consumer<RotationEvent> count;
   private final WireCodec codec = new WireCodec();
   private final Set<String> dirty = ConcurrentHashMap.newKeySet();
+  private final Duration retention;
+  private final HistoryCatchUp catchUp;
+  private final AtomicReference<HistoryCatchUp.Exchange> exchanged =
+      new AtomicReference<>(HistoryCatchUp.Exchange.NONE);
+  private final ExecutorService catchUps =
+      Executors.newSingleThreadExecutor(
+          r -> {
+            Thread t = new Thread(r, "fleetrotate-cluster-catch-up");
+            t.setDaemon(true);
+            return t;
+          });
 
   /**
+   * @param retention how far back the catch-up compares histories
    * @param sharedStore every member uses the same database: events are announced, not replicated
    * @param ingest stores events that came from another coordinator and counts the new ones, without
    *     publishing them again (embedded store)
@@ -77,10 +108,13 @@ public final class ClusterSync {
       ClusterMember member,
       FleetState fleet,
       HistoryStore history,
+      Duration retention,
       boolean sharedStore,
       Function<List<RotationEvent>, CompletableFuture<List<RotationEvent>>> ingest,
       Consumer<RotationEvent> count) {
     this.member = member;
+    this.retention = retention;
+    this.catchUp = new HistoryCatchUp(member.hazelcast(), history, ingest);
     this.sharedStore = sharedStore;
     this.events = member.hazelcast().getMap(ClusterMember.EVENTS_MAP);
     this.announced = member.hazelcast().getTopic(ClusterMember.EVENTS_TOPIC);
@@ -91,49 +125,165 @@ public final class ClusterSync {
     this.count = count;
   }
 
-  /** Listens to the other coordinators, then merges what the cluster and the disk hold. */
-  public void start() throws Exception {
+  /**
+   * Listens to the other coordinators, takes the cluster's node states, and starts catching up
+   * history with the other members (in the background).
+   */
+  public void start() {
     if (sharedStore) {
       announced.addMessageListener(this::announcement);
     } else {
+      catchUp.serve();
       events.addEntryListener(
           (EntryAddedListener<String, String>) this::remoteEvent, /* includeValue */ true);
+      member.hazelcast().getCluster().addMembershipListener(new Peers());
+      member
+          .hazelcast()
+          .getLifecycleService()
+          .addLifecycleListener(
+              e -> {
+                if (e.getState() == LifecycleEvent.LifecycleState.MERGED) {
+                  catchUpWithEveryPeer("the cluster merged");
+                }
+              });
     }
     nodes.addEntryListener(new NodeListener(), true);
-    int[] exchanged = sharedStore ? new int[2] : mergeEvents();
     int nodesFromCluster = mergeNodes();
     log.info(
-        "cluster of {} member(s), history {}: took {} events and {} nodes from it, gave it {}"
-            + " events",
+        "cluster of {} member(s), history {}: took {} nodes from it",
         member.members(),
-        sharedStore ? "in the shared database" : "replicated",
-        exchanged[0],
-        nodesFromCluster,
-        exchanged[1]);
+        sharedStore ? "in the shared database" : "in each member's store, caught up from peers",
+        nodesFromCluster);
+    if (!sharedStore) {
+      catchUpWithEveryPeer("this coordinator started");
+    }
   }
 
-  /** Takes the events only the cluster holds, gives it those only the disk holds. */
-  private int[] mergeEvents() throws Exception {
-    List<RotationEvent> remote = new ArrayList<>();
-    for (Map.Entry<String, String> e : events.entrySet()) {
-      decodeEvent(e.getValue()).filter(ev -> !history.contains(ev)).ifPresent(remote::add);
-    }
-    for (int i = 0; i < remote.size(); i += CHUNK) {
-      ingest.apply(remote.subList(i, Math.min(remote.size(), i + CHUNK))).get();
-    }
-    Set<String> known = events.keySet();
-    Map<String, String> missing = new HashMap<>();
-    history.forEachSince(
-        Instant.EPOCH,
-        e -> {
-          String id = e.eventId().toString();
-          if (!known.contains(id)) {
-            missing.put(id, new String(codec.encode(e), StandardCharsets.UTF_8));
-          }
-        });
-    putInChunks(events, missing);
-    return new int[] {remote.size(), missing.size()};
+  /** What the catch-ups of this member took from its peers so far. */
+  public HistoryCatchUp.Exchange exchanged() {
+    return exchanged.get();
   }
+
+  private void catchUpWithEveryPeer(String why) {
+    for (Member peer : member.hazelcast().getCluster().getMembers()) {
+      if (!peer.localMember()) {
+        catchUpWith(peer, why);
+      }
+    }
+  }
+
+  /** Pulls, in the background, what {@code peer} holds that this store lacks. */
+  private void catchUpWith(Member peer, String why) {
+    submit(
+        () -> {
+          long started = System.nanoTime();
+          long deadline = started + TimeUnit.MINUTES.toNanos(CATCH_UP_WAIT_MINUTES);
+          while (isMember(peer)) {
+            HistoryCatchUp.Exchange got = catchUp.pullFrom(peer, since(fleet.clock().instant()));
+            if (got != null) {
+              exchanged.accumulateAndGet(got, HistoryCatchUp.Exchange::plus);
+              log.info(
+                  "caught up history with member {} ({}): {} slices differed, {} events read, {}"
+                      + " new, in {} ms",
+                  peer.getAddress(),
+                  why,
+                  got.slicesDiffering(),
+                  got.transferred(),
+                  got.added(),
+                  TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+              return;
+            }
+            if (System.nanoTime() > deadline) {
+              log.warn(
+                  "member {} did not serve its history within {} min; not caught up with it",
+                  peer.getAddress(),
+                  CATCH_UP_WAIT_MINUTES);
+              return;
+            }
+            Thread.sleep(NOT_SERVING_RETRY_MS); // it is starting: its store is not registered yet
+          }
+        },
+        "catch up history with member " + peer.getAddress());
+  }
+
+  /**
+   * Stores what the relay holds and this store lacks: events whose member left before every
+   * listener heard of them. As many as the relay's bound, a page at a time.
+   */
+  private void takeTheRelay() {
+    submit(
+        () -> {
+          long added = 0;
+          List<RotationEvent> page = new ArrayList<>(CHUNK);
+          for (Iterator<Map.Entry<String, String>> it = events.iterator(CHUNK); it.hasNext(); ) {
+            decodeEvent(it.next().getValue()).ifPresent(page::add);
+            if (!page.isEmpty() && (page.size() == CHUNK || !it.hasNext())) {
+              added += ingest.apply(page).get(5, TimeUnit.MINUTES).size();
+              page = new ArrayList<>(CHUNK);
+            }
+          }
+          if (added > 0) {
+            log.info("took {} events a departed member left in the relay", added);
+          }
+        },
+        "take the relay's events");
+  }
+
+  private void submit(Work work, String what) {
+    Runnable logged =
+        () -> {
+          try {
+            work.run();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          } catch (Exception e) {
+            if (member.hazelcast().getLifecycleService().isRunning()) {
+              log.warn("could not {}: {}", what, e.toString());
+            }
+          }
+        };
+    try {
+      catchUps.execute(logged);
+    } catch (RejectedExecutionException closed) {
+      // Stopping: nothing to catch up for.
+    }
+  }
+
+  private Instant since(Instant now) {
+    // Whole hours, so the members slice alike; the oldest hour is left to the retention sweep.
+    long start = now.minus(retention).getEpochSecond();
+    return Instant.ofEpochSecond(Math.floorDiv(start, 3600) * 3600 + 3600);
+  }
+
+  private boolean isMember(Member peer) {
+    return member.hazelcast().getLifecycleService().isRunning()
+        && member.hazelcast().getCluster().getMembers().contains(peer);
+  }
+
+  /** Stops catching up; the member and the store are closed by their owner. */
+  public void close() {
+    catchUps.shutdownNow();
+  }
+
+  private final class Peers implements MembershipListener {
+    @Override
+    public void memberAdded(MembershipEvent e) {
+      catchUpWith(e.getMember(), "it joined");
+    }
+
+    @Override
+    public void memberRemoved(MembershipEvent e) {
+      takeTheRelay();
+    }
+  }
+
+  @FunctionalInterface
+  private interface Work {
+    void run() throws Exception;
+  }
+
+  private static final long CATCH_UP_WAIT_MINUTES = 10;
+  private static final long NOT_SERVING_RETRY_MS = 500;
 
   private int mergeNodes() {
     int nodesFromCluster = 0;
@@ -182,7 +332,7 @@ public final class ClusterSync {
       batch.put(e.eventId().toString(), new String(codec.encode(e), StandardCharsets.UTF_8));
     }
     return ClusterMember.started(() -> events.putAllAsync(batch))
-        .orTimeout(PUBLISH_TIMEOUT_SECONDS, java.util.concurrent.TimeUnit.SECONDS)
+        .orTimeout(PUBLISH_TIMEOUT_SECONDS, TimeUnit.SECONDS)
         .handle(
             (ok, error) -> {
               if (error != null) {

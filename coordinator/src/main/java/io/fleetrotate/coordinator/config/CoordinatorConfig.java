@@ -114,9 +114,15 @@ public record CoordinatorConfig(
    * @param members peers as host:port; empty for a single coordinator
    * @param bind the IPv4 address the member listens on and announces to clients and peers; {@code
    *     0.0.0.0} listens on every interface and announces one Hazelcast picks
+   * @param relay how long, and how many, new events the members keep for each other
    */
   public record Hazelcast(
-      boolean enabled, int port, List<String> members, String clusterName, String bind) {
+      boolean enabled,
+      int port,
+      List<String> members,
+      String clusterName,
+      String bind,
+      Relay relay) {
     public static final String LOOPBACK = "127.0.0.1";
 
     /** A member bound to loopback: reachable from this host only. */
@@ -124,9 +130,27 @@ public record CoordinatorConfig(
       this(enabled, port, members, clusterName, LOOPBACK);
     }
 
+    /** A member with the default relay. */
+    public Hazelcast(
+        boolean enabled, int port, List<String> members, String clusterName, String bind) {
+      this(enabled, port, members, clusterName, bind, Relay.DEFAULTS);
+    }
+
     public boolean bindsEveryInterface() {
       return bind.equals("0.0.0.0");
     }
+  }
+
+  /**
+   * The map through which coordinators on the embedded store hand each other new events
+   * (ClusterSync): a relay, not a copy of the history.
+   *
+   * @param ttl how long an event stays in it
+   * @param maxEventsPerMember how many events each member holds in it at most (as owner; as many
+   *     again as backups), the oldest-used evicted first
+   */
+  public record Relay(Duration ttl, int maxEventsPerMember) {
+    public static final Relay DEFAULTS = new Relay(Duration.ofMinutes(5), 20_000);
   }
 
   /**

@@ -15,6 +15,7 @@ import io.fleetrotate.coordinator.config.CoordinatorConfig.Limits;
 import io.fleetrotate.coordinator.config.CoordinatorConfig.Liveness;
 import io.fleetrotate.coordinator.config.CoordinatorConfig.Postgres;
 import io.fleetrotate.coordinator.config.CoordinatorConfig.RateLimit;
+import io.fleetrotate.coordinator.config.CoordinatorConfig.Relay;
 import io.fleetrotate.coordinator.config.CoordinatorConfig.Store;
 import io.fleetrotate.coordinator.config.CoordinatorConfig.Tls;
 import io.fleetrotate.proto.WireLimits;
@@ -257,7 +258,7 @@ final class CoordinatorConfigReader implements ConfigSchema<CoordinatorConfig> {
   }
 
   private Hazelcast readHazelcast(YamlMap m) {
-    m.allowOnly(List.of("enabled", "port", "members", "clusterName", "bind"));
+    m.allowOnly(List.of("enabled", "port", "members", "clusterName", "bind", "relay"));
     boolean enabled = m.get("enabled", ScalarType.BOOLEAN, true);
     int port = m.get("port", ScalarType.PORT, DEFAULT_HAZELCAST_PORT);
     List<String> members = new ArrayList<>();
@@ -273,7 +274,20 @@ final class CoordinatorConfigReader implements ConfigSchema<CoordinatorConfig> {
           "members lists peers, so write the address of this host they reach (e.g. 10.0.0.5),"
               + " on a private network");
     }
-    return new Hazelcast(enabled, port, List.copyOf(members), clusterName, bind);
+    return new Hazelcast(
+        enabled, port, List.copyOf(members), clusterName, bind, readRelay(m.section("relay")));
+  }
+
+  private Relay readRelay(YamlMap m) {
+    m.allowOnly(List.of("ttl", "maxEventsPerMember"));
+    Duration ttl =
+        m.get("ttl", ScalarType.durationAtLeast(Duration.ofSeconds(1)), Relay.DEFAULTS.ttl());
+    int max =
+        m.get(
+            "maxEventsPerMember",
+            ScalarType.integer(1_000, 10_000_000),
+            Relay.DEFAULTS.maxEventsPerMember());
+    return new Relay(ttl, max);
   }
 
   private Store readStore(YamlMap m) {

@@ -2,6 +2,7 @@ package io.fleetrotate.coordinator.history;
 
 import io.fleetrotate.proto.RotationEvent;
 import java.io.IOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -61,4 +62,17 @@ public interface HistoryStore extends AutoCloseable {
   /** Flushes and closes; pending appends complete first. */
   @Override
   void close();
+
+  /**
+   * What the store holds in each {@code width}-wide slice of [{@code from}, {@code to}), by finish
+   * time, the non-empty slices only, in time order: for two stores to find where their histories
+   * differ without reading them. Read from the time index alone.
+   */
+  List<TimeSlice> slices(Instant from, Instant to, Duration width);
+
+  /**
+   * Up to {@code limit} events finished in [{@code from}, {@code to}), oldest first by finish time
+   * then event id, starting after {@code after} (null: from the first).
+   */
+  List<RotationEvent> slicePage(Instant from, Instant to, Cursor after, int limit);
 }

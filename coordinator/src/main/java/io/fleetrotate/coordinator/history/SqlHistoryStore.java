@@ -727,4 +727,67 @@ public final class SqlHistoryStore implements HistoryStore {
   }
 
   private record Pending(List<RotationEvent> events, CompletableFuture<List<RotationEvent>> done) {}
+
+  // ---- comparing histories (cluster catch-up) ----
+
+  /**
+   * One range scan of the time index (finished_ns, event_id), grouped: the same integer arithmetic
+   * on SQLite and PostgreSQL, so two stores of the same events answer the same slices.
+   */
+  @Override
+  public List<TimeSlice> slices(Instant from, Instant to, Duration width) {
+    long start = nanos(from);
+    long step = width.toNanos();
+    return read(
+        c -> {
+          List<TimeSlice> slices = new ArrayList<>();
+          try (PreparedStatement s =
+              c.prepareStatement(
+                  "SELECT (finished_ns - ?) / ? AS slice, COUNT(*), SUM(((finished_ns - ?) % ?)"
+                      + " / 1000) FROM rotation_event WHERE finished_ns >= ? AND finished_ns < ?"
+                      + " GROUP BY slice ORDER BY slice")) {
+            s.setLong(1, start);
+            s.setLong(2, step);
+            s.setLong(3, start);
+            s.setLong(4, step);
+            s.setLong(5, start);
+            s.setLong(6, nanos(to));
+            try (ResultSet rs = s.executeQuery()) {
+              while (rs.next()) {
+                Instant sliceStart = from.plusNanos(Math.multiplyExact(rs.getLong(1), step));
+                slices.add(new TimeSlice(sliceStart, rs.getLong(2), rs.getLong(3)));
+              }
+            }
+          }
+          return slices;
+        });
+  }
+
+  @Override
+  public List<RotationEvent> slicePage(Instant from, Instant to, Cursor after, int limit) {
+    return read(
+        c -> {
+          List<RotationEvent> page = new ArrayList<>(Math.min(limit, 1024));
+          try (PreparedStatement s =
+              c.prepareStatement(
+                  "SELECT body FROM rotation_event WHERE finished_ns >= ? AND finished_ns < ?"
+                      + (after == null ? "" : " AND (finished_ns, event_id) > (?, ?)")
+                      + " ORDER BY finished_ns, event_id LIMIT ?")) {
+            int i = 1;
+            s.setLong(i++, nanos(from));
+            s.setLong(i++, nanos(to));
+            if (after != null) {
+              s.setLong(i++, nanos(after.finishedAt()));
+              s.setString(i++, after.eventId().toString());
+            }
+            s.setInt(i, limit);
+            try (ResultSet rs = s.executeQuery()) {
+              while (rs.next()) {
+                decode(rs.getString(1)).ifPresent(page::add);
+              }
+            }
+          }
+          return page;
+        });
+  }
 }

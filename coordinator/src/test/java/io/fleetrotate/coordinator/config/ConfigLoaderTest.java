@@ -56,6 +56,7 @@ class ConfigLoaderTest {
     assertThat(c.hazelcast().port()).isEqualTo(5701);
     assertThat(c.hazelcast().enabled()).isTrue();
     assertThat(c.hazelcast().clusterName()).isEqualTo("fleetrotate");
+    assertThat(c.hazelcast().relay()).isEqualTo(CoordinatorConfig.Relay.DEFAULTS);
     assertThat(c.store().retention()).isEqualTo(Duration.ofDays(30));
     assertThat(c.liveness().staleAfter()).isEqualTo(3);
     assertThat(c.liveness().downAfter()).isEqualTo(10);
@@ -161,13 +162,15 @@ class ConfigLoaderTest {
                     "\n",
                     "http: {tls: {certPath: /etc/c.pem, keyPath: /etc/k.pem}}",
                     "auth: {agentTokens: [\"${FLEETROTATE_AGENT_TOKEN}\"], adminTokens: [\"${FLEETROTATE_ADMIN_TOKEN}\"]}",
-                    "hazelcast: {enabled: false, members: [\"c2:5701\", c3]}",
+                    "hazelcast: {enabled: false, members: [\"c2:5701\", c3], relay: {ttl: 90s, maxEventsPerMember: 5000}}",
                     "alerts: {webhooks: [\"https://hooks.example/x\"], rules: {growthBytesPerHour: 1GiB, nodeDown: false, lockDownAfter: 90s}}",
                     "")),
             ENV);
     assertThat(c.http().tls()).isPresent();
     assertThat(c.hazelcast().enabled()).isFalse();
     assertThat(c.hazelcast().members()).containsExactly("c2:5701", "c3");
+    assertThat(c.hazelcast().relay())
+        .isEqualTo(new CoordinatorConfig.Relay(Duration.ofSeconds(90), 5_000));
     assertThat(c.alerts().webhooks()).containsExactly(URI.create("https://hooks.example/x"));
     assertThat(c.alerts().rules().growthBytesPerHour()).isEqualTo(1L << 30);
     assertThat(c.alerts().rules().nodeDown()).isFalse();

@@ -43,8 +43,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The history store of versions before {@link SqlHistoryStore}, kept in the tests to write the
- * stores that {@link LegacyFileImport} brings in. Unchanged but for {@link #matches} and {@link
- * #restoredRotations}.
+ * stores that {@link LegacyFileImport} brings in. Unchanged but for {@link #matches}, {@link
+ * #restoredRotations} and the catch-up methods it does not have.
  *
  * <p>Rotation history as append-only JSON-lines segments, one per day of arrival ({@code
  * events/2026-11-21.jsonl}, each line the event's wire JSON), plus {@code nodes.json}, the node
@@ -501,5 +501,16 @@ public final class FileHistoryStore implements HistoryStore {
       int c = o.finishedAt.compareTo(finishedAt);
       return c != 0 ? c : o.eventId.compareTo(eventId);
     }
+  }
+
+  /** Not in the versions this class stands for: they replicated history through Hazelcast. */
+  @Override
+  public List<TimeSlice> slices(Instant from, Instant to, Duration width) {
+    throw new UnsupportedOperationException("the legacy store has no catch-up");
+  }
+
+  @Override
+  public List<RotationEvent> slicePage(Instant from, Instant to, Cursor after, int limit) {
+    throw new UnsupportedOperationException("the legacy store has no catch-up");
   }
 }

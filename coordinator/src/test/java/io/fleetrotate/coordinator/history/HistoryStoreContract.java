@@ -288,4 +288,60 @@ abstract class HistoryStoreContract {
         .isInstanceOf(ExecutionException.class)
         .hasCauseInstanceOf(IOException.class);
   }
+
+  @Test
+  void slicesCountAndDigestTheEventsOfEachSliceFromTheTimeIndex() throws Exception {
+    try (HistoryStore store = open()) {
+      store
+          .append(
+              List.of(
+                  Wire.event("n1", Result.SUCCESS, T0.plusMillis(1_500)),
+                  Wire.event("n2", Result.FAILED, T0.plusSeconds(59).plusNanos(1_999)),
+                  Wire.event("n1", Result.SUCCESS, T0.plusSeconds(3_600 + 7)),
+                  Wire.event("n1", Result.SUCCESS, T0.minusSeconds(1)),
+                  Wire.event("n1", Result.SUCCESS, T0.plusSeconds(7_200))))
+          .get();
+
+      // [T0, T0 + 2h) by hour: the event before and the one at the end are outside.
+      assertThat(store.slices(T0, T0.plusSeconds(7_200), Duration.ofHours(1)))
+          .containsExactly(
+              new TimeSlice(T0, 2, 1_500_000 + 59_000_001),
+              new TimeSlice(T0.plusSeconds(3_600), 1, 7_000_000));
+      // By minute, the first hour's two events fall into one slice, the third into the 61st.
+      assertThat(store.slices(T0, T0.plusSeconds(7_200), Duration.ofMinutes(1)))
+          .extracting(TimeSlice::start)
+          .containsExactly(T0, T0.plusSeconds(3_600));
+      assertThat(store.slices(T0.plusSeconds(7_201), T0.plusSeconds(9_000), Duration.ofHours(1)))
+          .isEmpty();
+    }
+  }
+
+  @Test
+  void slicePagesListARangeOldestFirstAfterACursor() throws Exception {
+    try (HistoryStore store = open()) {
+      List<RotationEvent> events = new ArrayList<>();
+      for (int i = 0; i < 25; i++) {
+        // Pairs finished at the same instant: the event id orders them.
+        events.add(Wire.event("n" + i, Result.SUCCESS, T0.plusSeconds(i / 2)));
+      }
+      store.append(events).get();
+      List<RotationEvent> expected =
+          events.stream()
+              .filter(e -> e.finishedAt().isBefore(T0.plusSeconds(12)))
+              .sorted(NEWEST_FIRST.reversed())
+              .toList();
+
+      List<RotationEvent> read = new ArrayList<>();
+      Cursor after = null;
+      for (List<RotationEvent> page;
+          !(page = store.slicePage(T0, T0.plusSeconds(12), after, 5)).isEmpty(); ) {
+        assertThat(page.size()).isLessThanOrEqualTo(5);
+        read.addAll(page);
+        RotationEvent last = page.get(page.size() - 1);
+        after = new Cursor(last.finishedAt(), last.eventId());
+      }
+
+      assertThat(read).hasSize(24).containsExactlyElementsOf(expected);
+    }
+  }
 }

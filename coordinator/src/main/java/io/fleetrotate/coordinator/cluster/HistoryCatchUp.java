@@ -1,0 +1,346 @@
+package io.fleetrotate.coordinator.cluster;
+
+import com.hazelcast.cluster.Member;
+import com.hazelcast.config.Config;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.HazelcastInstanceAware;
+import com.hazelcast.nio.ObjectDataInput;
+import com.hazelcast.nio.ObjectDataOutput;
+import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
+import io.fleetrotate.coordinator.history.Cursor;
+import io.fleetrotate.coordinator.history.HistoryStore;
+import io.fleetrotate.coordinator.history.TimeSlice;
+import io.fleetrotate.proto.RotationEvent;
+import io.fleetrotate.proto.WireCodec;
+import io.fleetrotate.proto.WireFormatException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * How a coordinator on the embedded store gets from a peer the events the peer holds and it lacks,
+ * in memory bounded by one page, whatever the size of either history.
+ *
+ * <p>The two compare their stores by time slice: one hour of finish times per slice, each a count
+ * and a digest of the finish times ({@link HistoryStore#slices}, read from the time index). Equal
+ * slices are skipped. A slice that differs and holds more than a page on the peer is compared again
+ * by minute, then by second; the rest are read from the peer a page ({@value #PAGE} events) at a
+ * time after a cursor ({@link HistoryStore#slicePage}) and stored through {@code ingest}, which
+ * keeps the events it did not hold (deduplicated by the unique time index) and counts them once.
+ * Each exchange is one task run on the peer by a Hazelcast executor ({@link Slices}, {@link Page}),
+ * which reads the peer's store from its member's user context. Only pulls: the peer pulls what only
+ * this coordinator holds the same way, when it sees this one join.
+ *
+ * <p>Cost: per exchange, one scan of the time index of the retention window on each side (sliced
+ * into about 720 hours), a round trip per differing slice, and the differing slices' events once.
+ */
+final class HistoryCatchUp {
+  private static final Logger log = LoggerFactory.getLogger(HistoryCatchUp.class);
+
+  /** Events per page read from a peer. */
+  static final int PAGE = 1_000;
+
+  static final String EXECUTOR = "fleetrotate-coordinator-catch-up";
+  private static final Duration SLICE = Duration.ofHours(1);
+  private static final Duration FINEST = Duration.ofSeconds(1);
+  private static final int SPLIT = 60;
+  private static final Instant END = Instant.ofEpochSecond(0, Long.MAX_VALUE);
+  private static final String STORE = "fleetrotate.history";
+  private static final long CALL_SECONDS = 120;
+  private static final int FACTORY = 4_204_201;
+  private static final int SLICES = 1;
+  private static final int PAGE_TASK = 2;
+
+  private final HazelcastInstance hazelcast;
+  private final HistoryStore history;
+  private final Function<List<RotationEvent>, CompletableFuture<List<RotationEvent>>> ingest;
+  private final WireCodec codec = new WireCodec();
+
+  /** What one or more pulls took from peers. */
+  record Exchange(long slicesDiffering, long transferred, long added) {
+    Exchange plus(Exchange o) {
+      return new Exchange(
+          slicesDiffering + o.slicesDiffering, transferred + o.transferred, added + o.added);
+    }
+
+    static final Exchange NONE = new Exchange(0, 0, 0);
+  }
+
+  HistoryCatchUp(
+      HazelcastInstance hazelcast,
+      HistoryStore history,
+      Function<List<RotationEvent>, CompletableFuture<List<RotationEvent>>> ingest) {
+    this.hazelcast = hazelcast;
+    this.history = history;
+    this.ingest = ingest;
+  }
+
+  /** Registers the tasks' serialization and their executor; before the member starts. */
+  static void configure(Config config) {
+    config
+        .getSerializationConfig()
+        .addDataSerializableFactory(
+            FACTORY,
+            id ->
+                switch (id) {
+                  case SLICES -> new Slices();
+                  case PAGE_TASK -> new Page();
+                  default -> null;
+                });
+    config.getExecutorConfig(EXECUTOR).setPoolSize(2).setStatisticsEnabled(false);
+  }
+
+  /** Lets peers read this member's store. */
+  void serve() {
+    hazelcast.getUserContext().put(STORE, history);
+  }
+
+  /**
+   * Stores what {@code peer} holds finished at or after {@code since} that this store lacks.
+   *
+   * @return null if the peer does not serve its store yet (it is starting)
+   */
+  Exchange pullFrom(Member peer, Instant since) throws Exception {
+    long[] totals = new long[3];
+    if (!reconcile(peer, since, END, SLICE, totals)) {
+      return null;
+    }
+    return new Exchange(totals[0], totals[1], totals[2]);
+  }
+
+  private boolean reconcile(Member peer, Instant from, Instant to, Duration width, long[] totals)
+      throws Exception {
+    long[] theirs = call(peer, new Slices(from, to, width));
+    if (theirs == null) {
+      return false;
+    }
+    Map<Instant, TimeSlice> mine = new HashMap<>();
+    for (TimeSlice s : history.slices(from, to, width)) {
+      mine.put(s.start(), s);
+    }
+    for (int i = 0; i < theirs.length; i += 4) {
+      TimeSlice slice =
+          new TimeSlice(
+              Instant.ofEpochSecond(theirs[i], theirs[i + 1]), theirs[i + 2], theirs[i + 3]);
+      if (slice.equals(mine.get(slice.start()))) {
+        continue;
+      }
+      totals[0]++;
+      Instant end = slice.start().plus(width);
+      end = end.isAfter(to) ? to : end;
+      boolean served =
+          slice.count() > PAGE && width.compareTo(FINEST) > 0
+              ? reconcile(peer, slice.start(), end, width.dividedBy(SPLIT), totals)
+              : pull(peer, slice.start(), end, totals);
+      if (!served) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private boolean pull(Member peer, Instant from, Instant to, long[] totals) throws Exception {
+    Cursor after = null;
+    while (true) {
+      String[] page = call(peer, new Page(from, to, after));
+      if (page == null) {
+        return false;
+      }
+      List<RotationEvent> events = new ArrayList<>(page.length);
+      for (String json : page) {
+        try {
+          events.add(codec.decodeEvent(json));
+        } catch (WireFormatException e) {
+          log.warn("skipping an unreadable event from a peer's history: {}", e.getMessage());
+        }
+      }
+      if (!events.isEmpty()) {
+        totals[1] += events.size();
+        totals[2] += ingest.apply(events).get(CALL_SECONDS, TimeUnit.SECONDS).size();
+        RotationEvent last = events.get(events.size() - 1);
+        after = new Cursor(last.finishedAt(), last.eventId());
+      }
+      if (page.length < PAGE) {
+        return true;
+      }
+    }
+  }
+
+  private <T> T call(Member peer, Callable<T> task) throws Exception {
+    return hazelcast
+        .getExecutorService(EXECUTOR)
+        .submitToMember(task, peer)
+        .get(CALL_SECONDS, TimeUnit.SECONDS);
+  }
+
+  /** The member's store, or null before its coordinator serves it. */
+  private static HistoryStore storeOf(HazelcastInstance member) {
+    return (HistoryStore) member.getUserContext().get(STORE);
+  }
+
+  /** Runs on the peer: its slices of [from, to), four longs each (start s, ns, count, digest). */
+  static final class Slices extends Task<long[]> {
+    private long widthNanos;
+
+    Slices() {}
+
+    Slices(Instant from, Instant to, Duration width) {
+      super(from, to);
+      this.widthNanos = width.toNanos();
+    }
+
+    @Override
+    public long[] call() {
+      HistoryStore store = storeOf(member);
+      if (store == null) {
+        return null;
+      }
+      List<TimeSlice> slices = store.slices(from(), to(), Duration.ofNanos(widthNanos));
+      long[] flat = new long[slices.size() * 4];
+      for (int i = 0; i < slices.size(); i++) {
+        TimeSlice s = slices.get(i);
+        flat[4 * i] = s.start().getEpochSecond();
+        flat[4 * i + 1] = s.start().getNano();
+        flat[4 * i + 2] = s.count();
+        flat[4 * i + 3] = s.microsSum();
+      }
+      return flat;
+    }
+
+    @Override
+    public int getClassId() {
+      return SLICES;
+    }
+
+    @Override
+    void write(ObjectDataOutput out) throws IOException {
+      out.writeLong(widthNanos);
+    }
+
+    @Override
+    void read(ObjectDataInput in) throws IOException {
+      widthNanos = in.readLong();
+    }
+  }
+
+  /** Runs on the peer: one page of its events of [from, to) after a cursor, as wire JSON. */
+  static final class Page extends Task<String[]> {
+    private Cursor after;
+
+    Page() {}
+
+    Page(Instant from, Instant to, Cursor after) {
+      super(from, to);
+      this.after = after;
+    }
+
+    @Override
+    public String[] call() {
+      HistoryStore store = storeOf(member);
+      if (store == null) {
+        return null;
+      }
+      WireCodec codec = new WireCodec();
+      return store.slicePage(from(), to(), after, PAGE).stream()
+          .map(e -> new String(codec.encode(e), StandardCharsets.UTF_8))
+          .toArray(String[]::new);
+    }
+
+    @Override
+    public int getClassId() {
+      return PAGE_TASK;
+    }
+
+    @Override
+    void write(ObjectDataOutput out) throws IOException {
+      out.writeBoolean(after != null);
+      if (after != null) {
+        out.writeLong(after.finishedAt().getEpochSecond());
+        out.writeInt(after.finishedAt().getNano());
+        out.writeString(after.eventId().toString());
+      }
+    }
+
+    @Override
+    void read(ObjectDataInput in) throws IOException {
+      if (in.readBoolean()) {
+        Instant at = Instant.ofEpochSecond(in.readLong(), in.readInt());
+        after = new Cursor(at, UUID.fromString(in.readString()));
+      }
+    }
+  }
+
+  /**
+   * A read of one range of the peer's store, serialized by this class's factory: no Java
+   * serialization, so the member's class filter stays as it is.
+   */
+  abstract static class Task<T>
+      implements Callable<T>, IdentifiedDataSerializable, HazelcastInstanceAware {
+    private long fromSeconds;
+    private int fromNanos;
+    private long toSeconds;
+    private int toNanos;
+    transient HazelcastInstance member;
+
+    Task() {}
+
+    Task(Instant from, Instant to) {
+      this.fromSeconds = from.getEpochSecond();
+      this.fromNanos = from.getNano();
+      this.toSeconds = to.getEpochSecond();
+      this.toNanos = to.getNano();
+    }
+
+    Instant from() {
+      return Instant.ofEpochSecond(fromSeconds, fromNanos);
+    }
+
+    Instant to() {
+      return Instant.ofEpochSecond(toSeconds, toNanos);
+    }
+
+    @Override
+    public void setHazelcastInstance(HazelcastInstance member) {
+      this.member = member;
+    }
+
+    @Override
+    public int getFactoryId() {
+      return FACTORY;
+    }
+
+    @Override
+    public final void writeData(ObjectDataOutput out) throws IOException {
+      out.writeLong(fromSeconds);
+      out.writeInt(fromNanos);
+      out.writeLong(toSeconds);
+      out.writeInt(toNanos);
+      write(out);
+    }
+
+    @Override
+    public final void readData(ObjectDataInput in) throws IOException {
+      fromSeconds = in.readLong();
+      fromNanos = in.readInt();
+      toSeconds = in.readLong();
+      toNanos = in.readInt();
+      read(in);
+    }
+
+    abstract void write(ObjectDataOutput out) throws IOException;
+
+    abstract void read(ObjectDataInput in) throws IOException;
+  }
+}
