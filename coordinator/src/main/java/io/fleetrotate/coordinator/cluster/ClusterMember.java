@@ -112,7 +112,7 @@ public final class ClusterMember implements AutoCloseable {
     config.getNetworkConfig().setPublicAddress(settings.bind() + ":" + settings.port());
   }
 
-  /** Leases and three maps of fleet state are all the member serves. */
+  /** Leases, the fleet-state maps and the history catch-up's tasks are all the member serves. */
   private static void turnOffWhatTheLockDoesNotUse(Config config) {
     config.getJetConfig().setEnabled(false).setResourceUploadEnabled(false);
     config.getNetworkConfig().getRestApiConfig().setEnabled(false);

@@ -203,11 +203,19 @@ final class HistoryCatchUp {
 
     @Override
     public long[] call() {
+      Duration width = Duration.ofNanos(widthNanos);
+      // Whoever reaches the member port may send this task: bound its answer (about an entry per
+      // hour of history, or 60 within one hour) so that it cannot ask for a slice per event.
+      if (width.compareTo(FINEST) < 0
+          || width.compareTo(SLICE) < 0 && Duration.between(from(), to()).compareTo(SLICE) > 0) {
+        throw new IllegalArgumentException(
+            "a history slice is at least 1 s wide, and under 1 h only within one hour");
+      }
       HistoryStore store = storeOf(member);
       if (store == null) {
         return null;
       }
-      List<TimeSlice> slices = store.slices(from(), to(), Duration.ofNanos(widthNanos));
+      List<TimeSlice> slices = store.slices(from(), to(), width);
       long[] flat = new long[slices.size() * 4];
       for (int i = 0; i < slices.size(); i++) {
         TimeSlice s = slices.get(i);

@@ -15,6 +15,8 @@ import io.fleetrotate.coordinator.history.HistoryStore;
 import io.fleetrotate.coordinator.history.SqlHistoryStore;
 import io.fleetrotate.proto.Result;
 import io.fleetrotate.proto.RotationEvent;
+import io.fleetrotate.proto.WireCodec;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -107,6 +109,27 @@ class ClusterCatchUpTest {
 
     assertThat(relaySize(a)).isLessThanOrEqualTo(2 * bound).isLessThan(8_000);
     await().atMost(Duration.ofSeconds(120)).until(() -> b.history().size() == 8_000);
+  }
+
+  @Test
+  void whenAMemberCrashesTheOthersStoreWhatItLeftInTheRelay() throws Exception {
+    Pair pair = new Pair(Relay.DEFAULTS);
+    Coordinator a = pair.startA();
+    Coordinator b = pair.startB();
+    // An event in the relay that B's listener never stored: put through B's own member, whose
+    // listener skips its own puts, as if A had put it and crashed before B heard of it.
+    RotationEvent e = Wire.event("n1", Result.SUCCESS, Instant.now());
+    b.cluster()
+        .get()
+        .hazelcast()
+        .getMap(ClusterMember.EVENTS_MAP)
+        .put(e.eventId().toString(), new String(new WireCodec().encode(e), StandardCharsets.UTF_8));
+    assertThat(b.history().contains(e)).isFalse();
+
+    Clusters.crash(running, a);
+
+    await().atMost(Duration.ofSeconds(60)).until(() -> b.history().contains(e));
+    assertThat(b.history().size()).isEqualTo(1);
   }
 
   /** {@code n} events of 3 nodes, finished evenly spread from {@code from} to a second ago. */
