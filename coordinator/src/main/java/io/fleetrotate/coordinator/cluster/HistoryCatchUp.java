@@ -35,13 +35,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The two compare their stores by time slice: one hour of finish times per slice, each a count
  * and a digest of the finish times ({@link HistoryStore#slices}, read from the time index). Equal
- * slices are skipped. A slice that differs and holds more than a page on the peer is compared again
- * by minute, then by second; the rest are read from the peer a page ({@value #PAGE} events) at a
- * time after a cursor ({@link HistoryStore#slicePage}) and stored through {@code ingest}, which
- * keeps the events it did not hold (deduplicated by the unique time index) and counts them once.
- * Each exchange is one task run on the peer by a Hazelcast executor ({@link Slices}, {@link Page}),
- * which reads the peer's store from its member's user context. Only pulls: the peer pulls what only
- * this coordinator holds the same way, when it sees this one join.
+ * slices are skipped. A slice that differs, that this store holds some of and the peer more than a
+ * page of, is compared again by minute, then by second; the rest are read from the peer a page
+ * ({@value #PAGE} events) at a time after a cursor ({@link HistoryStore#slicePage}) and stored
+ * through {@code ingest}, which keeps the events it did not hold (deduplicated by the unique time
+ * index) and counts them once. Each exchange is one task run on the peer by a Hazelcast executor
+ * ({@link Slices}, {@link Page}), which reads the peer's store from its member's user context. Only
+ * pulls: the peer pulls what only this coordinator holds the same way, when it sees this one join.
  *
  * <p>Cost: per exchange, one scan of the time index of the retention window on each side (sliced
  * into about 720 hours), a round trip per differing slice, and the differing slices' events once.
@@ -134,14 +134,16 @@ final class HistoryCatchUp {
       TimeSlice slice =
           new TimeSlice(
               Instant.ofEpochSecond(theirs[i], theirs[i + 1]), theirs[i + 2], theirs[i + 3]);
-      if (slice.equals(mine.get(slice.start()))) {
+      TimeSlice held = mine.get(slice.start());
+      if (slice.equals(held)) {
         continue;
       }
       totals[0]++;
       Instant end = slice.start().plus(width);
       end = end.isAfter(to) ? to : end;
+      // A slice this store has nothing of is read whole; one it shares is narrowed down first.
       boolean served =
-          slice.count() > PAGE && width.compareTo(FINEST) > 0
+          held != null && slice.count() > PAGE && width.compareTo(FINEST) > 0
               ? reconcile(peer, slice.start(), end, width.dividedBy(SPLIT), totals)
               : pull(peer, slice.start(), end, totals);
       if (!served) {

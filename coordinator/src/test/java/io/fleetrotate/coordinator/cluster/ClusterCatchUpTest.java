@@ -45,8 +45,7 @@ class ClusterCatchUpTest {
   @Test
   void aMemberThatWasDownCatchesUpEveryEventItMissed() throws Exception {
     Pair pair = new Pair(Relay.DEFAULTS);
-    Coordinator a = pair.startA();
-    pair.stopB(pair.startB());
+    Coordinator a = pair.startAWhileBComesAndGoes();
 
     // 5,000 events (five pages) finished over the last ten hours arrive while B is down.
     List<RotationEvent> missed = backDated(5_000, Instant.now().minus(Duration.ofHours(10)));
@@ -67,8 +66,7 @@ class ClusterCatchUpTest {
   @Test
   void aMemberHoldingEventsTheOthersLackGivesThemWhenItJoins() throws Exception {
     Pair pair = new Pair(Relay.DEFAULTS);
-    Coordinator a = pair.startA();
-    pair.stopB(pair.startB());
+    Coordinator a = pair.startAWhileBComesAndGoes();
     // B took events while it was apart from A: written to its own store only.
     List<RotationEvent> onlyB = backDated(1_200, Instant.now().minus(Duration.ofHours(3)));
     try (HistoryStore store =
@@ -188,10 +186,14 @@ class ClusterCatchUpTest {
       return b;
     }
 
-    void stopB(Coordinator b) {
+    /** Starts A, and B, which joins and leaves again: A knows B's address as a member's. */
+    Coordinator startAWhileBComesAndGoes() throws Exception {
+      startA();
+      Coordinator b = startB();
       b.close();
       running.remove(b);
       await().atMost(Duration.ofSeconds(60)).until(() -> a.cluster().get().members() == 1);
+      return a;
     }
 
     private CoordinatorConfig config(Path dir, int port) {
