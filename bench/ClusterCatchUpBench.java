@@ -16,6 +16,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Two coordinators' cluster parts (Hazelcast member, ClusterSync, SQLite store) in one JVM: A holds
@@ -60,20 +64,24 @@ public class ClusterCatchUpBench {
       List<String> members = List.of("127.0.0.1:" + freePort(), "127.0.0.1:" + freePort());
       String cluster = "catch-up-bench-" + UUID.randomUUID();
       ClusterMember memberA = member(members, 0, cluster, open);
-      sync(memberA, a, open);
+      ClusterSync syncA = sync(memberA, a, open);
       long t0 = System.nanoTime();
+      AtomicLong maxHeap = new AtomicLong();
+      ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
+      sampler.scheduleWithFixedDelay(
+          () -> maxHeap.accumulateAndGet(heapAfterGc(), Math::max), 1, 2, TimeUnit.SECONDS);
       ClusterMember memberB = member(members, 1, cluster, open);
       ClusterSync syncB = sync(memberB, b, open);
-      long maxHeap = 0;
       while (b.size() < total) {
-        Thread.sleep(2_000);
-        maxHeap = Math.max(maxHeap, heapAfterGc());
+        Thread.sleep(100);
         if (System.nanoTime() - t0 > Duration.ofMinutes(6).toNanos()) {
           System.out.printf("%,d events: not caught up in 6 min (%,d)%n", total, b.size());
           return;
         }
       }
       double seconds = (System.nanoTime() - t0) / 1e9;
+      sampler.shutdown();
+      sampler.awaitTermination(1, TimeUnit.MINUTES);
       Object exchanged = syncB.exchanged();
       System.out.printf(
           "%,d events: B caught up in %.1f s (%,.0f events/s, %s); heap after GC before %d MiB,"
@@ -83,15 +91,58 @@ public class ClusterCatchUpBench {
           total / seconds,
           exchanged,
           before >> 20,
-          maxHeap >> 20,
+          maxHeap.get() >> 20,
           heapAfterGc() >> 20,
           memberA.hazelcast().getMap("fleetrotate-coordinator-events").size(),
           Files.readString(Path.of("/proc/loadavg")).trim());
+      burst(a, b, syncA, memberA, total);
     } finally {
       for (int i = open.size() - 1; i >= 0; i--) {
         open.get(i).close();
       }
     }
+  }
+
+  /**
+   * 100,000 new events through A's ingest path (store, then the relay with its backup), as fast as
+   * they go: the relay stays within its bound, B's listener stores every one.
+   */
+  static void burst(HistoryStore a, HistoryStore b, ClusterSync syncA, ClusterMember memberA, long from)
+      throws Exception {
+    int burst = 100_000;
+    long t0 = System.nanoTime();
+    List<CompletableFuture<Void>> flight = new ArrayList<>();
+    for (long n = from; n < from + burst; ) {
+      List<RotationEvent> batch = new ArrayList<>(500);
+      for (int i = 0; i < 500; i++, n++) {
+        batch.add(HistoryStoreBench.event(n, Instant.now()));
+      }
+      flight.add(a.append(batch).thenCompose(syncA::publish));
+      if (flight.size() == 8) {
+        flight.remove(0).get();
+      }
+    }
+    for (var f : flight) {
+      f.get();
+    }
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    long heap = heapAfterGc();
+    int relay = memberA.hazelcast().getMap("fleetrotate-coordinator-events").size();
+    long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+    while (b.size() < from + burst && System.nanoTime() < deadline) {
+      Thread.sleep(200);
+    }
+    System.out.printf(
+        "burst of %,d events: acked in %.1f s (%,.0f events/s); relay entries %,d (bound %,d per"
+            + " member); heap after GC %d MiB; B holds %,d of %,d%n",
+        burst,
+        seconds,
+        burst / seconds,
+        relay,
+        CoordinatorConfig.Relay.DEFAULTS.maxEventsPerMember(),
+        heap >> 20,
+        b.size(),
+        from + burst);
   }
 
   static ClusterMember member(List<String> members, int self, String cluster, List<AutoCloseable> open) {
@@ -113,9 +164,8 @@ public class ClusterCatchUpBench {
     return sync;
   }
 
-  static long heapAfterGc() throws InterruptedException {
+  static long heapAfterGc() {
     System.gc();
-    Thread.sleep(100);
     System.gc();
     return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
   }

@@ -30,10 +30,13 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -68,7 +71,8 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * <p>Catch-up runs on a thread of its own, one exchange at a time, never on Hazelcast's event
- * threads: a start serves at once, and its history completes in the background.
+ * threads. A start waits for its catch-up up to a minute, so that a coordinator that answers
+ * usually serves the whole history; a longer one goes on in the background while it serves.
  */
 public final class ClusterSync {
   private static final Logger log = LoggerFactory.getLogger(ClusterSync.class);
@@ -155,7 +159,31 @@ public final class ClusterSync {
         sharedStore ? "in the shared database" : "in each member's store, caught up from peers",
         nodesFromCluster);
     if (!sharedStore) {
-      catchUpWithEveryPeer("this coordinator started");
+      awaitStartCatchUp(catchUpWithEveryPeer("this coordinator started"));
+    }
+  }
+
+  /**
+   * Waits up to {@link #START_CATCH_UP_SECONDS} for the start's catch-up, so that a coordinator
+   * that answers serves the whole history, as long as that is quick; a large one (an empty member
+   * joining millions of events) goes on in the background while this coordinator serves.
+   */
+  private void awaitStartCatchUp(List<Future<?>> pulls) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(START_CATCH_UP_SECONDS);
+    for (Future<?> pull : pulls) {
+      try {
+        pull.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      } catch (TimeoutException e) {
+        log.info(
+            "history catch-up goes on in the background after {} s; serving meanwhile",
+            START_CATCH_UP_SECONDS);
+        return;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (ExecutionException e) {
+        // Logged by the pull itself.
+      }
     }
   }
 
@@ -164,17 +192,19 @@ public final class ClusterSync {
     return exchanged.get();
   }
 
-  private void catchUpWithEveryPeer(String why) {
+  private List<Future<?>> catchUpWithEveryPeer(String why) {
+    List<Future<?>> pulls = new ArrayList<>();
     for (Member peer : member.hazelcast().getCluster().getMembers()) {
       if (!peer.localMember()) {
-        catchUpWith(peer, why);
+        pulls.add(catchUpWith(peer, why));
       }
     }
+    return pulls;
   }
 
   /** Pulls, in the background, what {@code peer} holds that this store lacks. */
-  private void catchUpWith(Member peer, String why) {
-    submit(
+  private Future<?> catchUpWith(Member peer, String why) {
+    return submit(
         () -> {
           long started = System.nanoTime();
           long deadline = started + TimeUnit.MINUTES.toNanos(CATCH_UP_WAIT_MINUTES);
@@ -229,7 +259,7 @@ public final class ClusterSync {
         "take the relay's events");
   }
 
-  private void submit(Work work, String what) {
+  private Future<?> submit(Work work, String what) {
     Runnable logged =
         () -> {
           try {
@@ -243,9 +273,9 @@ public final class ClusterSync {
           }
         };
     try {
-      catchUps.execute(logged);
+      return catchUps.submit(logged);
     } catch (RejectedExecutionException closed) {
-      // Stopping: nothing to catch up for.
+      return CompletableFuture.completedFuture(null); // stopping: nothing to catch up for
     }
   }
 
@@ -283,6 +313,7 @@ public final class ClusterSync {
   }
 
   private static final long CATCH_UP_WAIT_MINUTES = 10;
+  private static final long START_CATCH_UP_SECONDS = 60;
   private static final long NOT_SERVING_RETRY_MS = 500;
 
   private int mergeNodes() {
