@@ -1,12 +1,11 @@
 import io.fleetrotate.coordinator.cluster.ClusterMember;
+import io.fleetrotate.coordinator.cluster.ClusterParts;
 import io.fleetrotate.coordinator.cluster.ClusterSync;
 import io.fleetrotate.coordinator.config.CoordinatorConfig;
-import io.fleetrotate.coordinator.fleet.FleetState;
 import io.fleetrotate.coordinator.history.HistoryStore;
 import io.fleetrotate.coordinator.history.SqlHistoryStore;
 import io.fleetrotate.proto.RotationEvent;
 import java.lang.management.ManagementFactory;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -14,7 +13,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -61,17 +59,15 @@ public class ClusterCatchUpBench {
       HistoryStore b = SqlHistoryStore.openEmbedded(dirB, RETENTION, Clock.systemUTC());
       open.add(b);
       long before = heapAfterGc();
-      List<String> members = List.of("127.0.0.1:" + freePort(), "127.0.0.1:" + freePort());
-      String cluster = "catch-up-bench-" + UUID.randomUUID();
-      ClusterMember memberA = member(members, 0, cluster, open);
-      ClusterSync syncA = sync(memberA, a, open);
+      ClusterParts parts = new ClusterParts(2, RETENTION, open);
+      ClusterMember memberA = parts.member(0);
+      ClusterSync syncA = parts.sync(memberA, a);
       long t0 = System.nanoTime();
       AtomicLong maxHeap = new AtomicLong();
       ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
       sampler.scheduleWithFixedDelay(
           () -> maxHeap.accumulateAndGet(heapAfterGc(), Math::max), 1, 2, TimeUnit.SECONDS);
-      ClusterMember memberB = member(members, 1, cluster, open);
-      ClusterSync syncB = sync(memberB, b, open);
+      ClusterSync syncB = parts.sync(parts.member(1), b);
       while (b.size() < total) {
         Thread.sleep(100);
         if (System.nanoTime() - t0 > Duration.ofMinutes(6).toNanos()) {
@@ -145,34 +141,9 @@ public class ClusterCatchUpBench {
         from + burst);
   }
 
-  static ClusterMember member(List<String> members, int self, String cluster, List<AutoCloseable> open) {
-    int port = Integer.parseInt(members.get(self).substring("127.0.0.1:".length()));
-    ClusterMember m =
-        ClusterMember.start(
-            new CoordinatorConfig.Hazelcast(
-                true, port, members, cluster, "127.0.0.1", CoordinatorConfig.Relay.DEFAULTS),
-            RETENTION);
-    open.add(m);
-    return m;
-  }
-
-  static ClusterSync sync(ClusterMember member, HistoryStore store, List<AutoCloseable> open) {
-    FleetState fleet = new FleetState(Clock.systemUTC(), new FleetState.NodeLimits(3, 10, 60, 100_000));
-    ClusterSync sync = new ClusterSync(member, fleet, store, RETENTION, false, store::append, e -> {});
-    open.add(sync::close);
-    sync.start();
-    return sync;
-  }
-
   static long heapAfterGc() {
     System.gc();
     System.gc();
     return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-  }
-
-  static int freePort() throws Exception {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
   }
 }

@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 ./mvnw -B -q -pl coordinator -am test-compile
 ./mvnw -B -q -pl coordinator dependency:build-classpath -Dmdep.outputFile=target/bench-cp.txt \
   -Dmdep.includeScope=test
-cp="coordinator/target/classes:$(cat coordinator/target/bench-cp.txt)"
+cp="coordinator/target/classes:coordinator/target/test-classes:$(cat coordinator/target/bench-cp.txt)"
 mkdir -p target/bench-classes
 javac -d target/bench-classes -cp "$cp" bench/HistoryStoreBench.java bench/ClusterCatchUpBench.java
 java -Xmx384m -Dhazelcast.logging.type=none -cp "target/bench-classes:$cp" ClusterCatchUpBench "$@"

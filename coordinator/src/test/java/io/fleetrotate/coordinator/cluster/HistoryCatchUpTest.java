@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fleetrotate.coordinator.Wire;
-import io.fleetrotate.coordinator.config.CoordinatorConfig;
-import io.fleetrotate.coordinator.fleet.FleetState;
 import io.fleetrotate.coordinator.history.HistoryStore;
 import io.fleetrotate.coordinator.history.SqlHistoryStore;
 import io.fleetrotate.proto.Result;
@@ -20,7 +18,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -76,14 +73,12 @@ class HistoryCatchUpTest {
     storeB.append(onlyB).get();
     long heapBefore = heapAfterGc();
 
-    List<String> members =
-        List.of("127.0.0.1:" + Clusters.freePort(), "127.0.0.1:" + Clusters.freePort());
-    String cluster = "catch-up-" + UUID.randomUUID();
-    ClusterMember memberA = member(members, 0, cluster);
-    ClusterSync syncA = sync(memberA, storeA);
-    ClusterMember memberB = member(members, 1, cluster);
+    ClusterParts parts = new ClusterParts(2, RETENTION, closeables);
+    ClusterMember memberA = parts.member(0);
+    ClusterSync syncA = parts.sync(memberA, storeA);
+    ClusterMember memberB = parts.member(1);
     await().atMost(Duration.ofSeconds(60)).until(() -> memberA.members() == 2);
-    ClusterSync syncB = sync(memberB, storeB);
+    ClusterSync syncB = parts.sync(memberB, storeB);
 
     long total = SHARED + onlyA.size() + onlyB.size();
     await()
@@ -125,27 +120,6 @@ class HistoryCatchUpTest {
     HistoryStore store = SqlHistoryStore.openEmbedded(dir, RETENTION, Clock.systemUTC());
     closeables.add(store);
     return store;
-  }
-
-  private ClusterMember member(List<String> members, int self, String cluster) {
-    int port = Integer.parseInt(members.get(self).substring("127.0.0.1:".length()));
-    ClusterMember m =
-        ClusterMember.start(
-            new CoordinatorConfig.Hazelcast(
-                true, port, members, cluster, "127.0.0.1", CoordinatorConfig.Relay.DEFAULTS),
-            RETENTION);
-    closeables.add(m);
-    return m;
-  }
-
-  private ClusterSync sync(ClusterMember member, HistoryStore store) {
-    FleetState fleet =
-        new FleetState(Clock.systemUTC(), new FleetState.NodeLimits(3, 10, 60, 100_000));
-    ClusterSync sync =
-        new ClusterSync(member, fleet, store, RETENTION, false, store::append, e -> {});
-    closeables.add(sync::close);
-    sync.start();
-    return sync;
   }
 
   private static void copyStore(Path from, Path to) throws IOException {
