@@ -67,7 +67,7 @@ public class ClusterCatchUpBench {
       ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
       sampler.scheduleWithFixedDelay(
           () -> maxHeap.accumulateAndGet(heapAfterGc(), Math::max), 1, 2, TimeUnit.SECONDS);
-      ClusterSync syncB = parts.sync(parts.member(1), b);
+      parts.sync(parts.member(1), b);
       while (b.size() < total) {
         Thread.sleep(100);
         if (System.nanoTime() - t0 > Duration.ofMinutes(6).toNanos()) {
@@ -78,14 +78,12 @@ public class ClusterCatchUpBench {
       double seconds = (System.nanoTime() - t0) / 1e9;
       sampler.shutdown();
       sampler.awaitTermination(1, TimeUnit.MINUTES);
-      Object exchanged = syncB.exchanged();
       System.out.printf(
-          "%,d events: B caught up in %.1f s (%,.0f events/s, %s); heap after GC before %d MiB,"
+          "%,d events: B caught up in %.1f s (%,.0f events/s); heap after GC before %d MiB,"
               + " max during %d MiB, after %d MiB; relay entries %d; load %s%n",
           total,
           seconds,
           total / seconds,
-          exchanged,
           before >> 20,
           maxHeap.get() >> 20,
           heapAfterGc() >> 20,

@@ -130,8 +130,8 @@ public final class ClusterSync {
   }
 
   /**
-   * Listens to the other coordinators, takes the cluster's node states, and starts catching up
-   * history with the other members (in the background).
+   * Listens to the other coordinators, takes the cluster's node states, and catches up history with
+   * the other members (waiting up to {@link #START_CATCH_UP_SECONDS} for it).
    */
   public void start() {
     if (sharedStore) {
@@ -188,7 +188,7 @@ public final class ClusterSync {
   }
 
   /** What the catch-ups of this member took from its peers so far. */
-  public HistoryCatchUp.Exchange exchanged() {
+  HistoryCatchUp.Exchange exchanged() {
     return exchanged.get();
   }
 
