@@ -1,6 +1,7 @@
 package io.fleetrotate.coordinator.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.fleetrotate.coordinator.Wire;
@@ -18,6 +19,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -104,6 +106,31 @@ class HistoryCatchUpTest {
     assertThat(storeA.contains(onlyB.get(699))).isTrue();
     // Catch-up goes store to store: the relay map received none of it.
     assertThat(memberA.hazelcast().getMap(ClusterMember.EVENTS_MAP).size()).isZero();
+  }
+
+  @Test
+  void aSliceRequestThatWouldAnswerASlicePerEventIsRefused() throws Exception {
+    HistoryStore store = open(dirA);
+    ClusterParts parts = new ClusterParts(1, RETENTION, closeables);
+    ClusterMember member = parts.member(0);
+    parts.sync(member, store);
+    var executor = member.hazelcast().getExecutorService(HistoryCatchUp.EXECUTOR);
+    Instant now = Instant.now();
+
+    var perSecondOverADay =
+        executor.submitToMember(
+            new HistoryCatchUp.Slices(now.minus(Duration.ofDays(1)), now, Duration.ofSeconds(1)),
+            member.hazelcast().getCluster().getLocalMember());
+    var perMinuteInAnHour =
+        executor.submitToMember(
+            new HistoryCatchUp.Slices(now.minusSeconds(3_600), now, Duration.ofMinutes(1)),
+            member.hazelcast().getCluster().getLocalMember());
+
+    assertThatThrownBy(() -> perSecondOverADay.get(30, TimeUnit.SECONDS))
+        .hasRootCauseInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(
+            "a history slice is at least 1 s wide, and under 1 h only within one hour");
+    assertThat(perMinuteInAnHour.get(30, TimeUnit.SECONDS)).isEmpty();
   }
 
   /** {@code n} events finished evenly over {@code seconds} from {@code from}. */
