@@ -70,7 +70,7 @@ class TwoCoordinatorsTest {
     await()
         .atMost(Duration.ofSeconds(30))
         .until(() -> httpB.get("/api/v1/nodes/n0", ADMIN).status() == 200);
-    // Counted once on B too, though B also got them in the initial merge or the listener.
+    // Counted once on B too, though a catch-up may read again what B's listener stored.
     assertThat(b.fleet().lastHour().attempts()).isEqualTo(30);
     assertThat(httpB.get("/health", null).json().getJsonObject("cluster").getInteger("members"))
         .isEqualTo(2);
