@@ -376,10 +376,18 @@ public final class SqlHistoryStore implements HistoryStore {
     return count.get();
   }
 
-  /** The page query of {@code q}: its SQL and arguments, one page plus one row to see more. */
+  /**
+   * The page query of {@code q}: its SQL and arguments, one page plus one row to see more. A query
+   * by node, group or path reads one day of an index keyed by day first ({@link #byDay}): its first
+   * argument is the day, which {@link #query} sets for each day it walks.
+   */
   static Select select(RotationQuery q) {
     List<Object> args = new ArrayList<>();
     StringBuilder sql = new StringBuilder("SELECT body FROM rotation_event WHERE 1 = 1");
+    if (byDay(q)) {
+      sql.append(" AND ").append(SqlDialect.DAY).append(" = ?");
+      args.add(day(q.after() == null ? Long.MAX_VALUE : nanos(q.after().finishedAt())));
+    }
     filter(sql, args, " AND node = ?", q.node());
     filter(sql, args, " AND grp = ?", q.group());
     filter(sql, args, " AND path = ?", q.path());
@@ -400,34 +408,88 @@ public final class SqlHistoryStore implements HistoryStore {
 
   record Select(String sql, List<Object> args) {}
 
+  /** Whether {@code q} reads the indexes keyed by day first (node, group, path). */
+  static boolean byDay(RotationQuery q) {
+    return q.node() != null || q.group() != null || q.path() != null;
+  }
+
+  /**
+   * The day bucket of a finish time, as {@link SqlDialect#DAY} computes it (finish times are from
+   * 1970 on: {@link RotationEvent} checks).
+   */
+  static long day(long finishedNanos) {
+    return finishedNanos / SqlDialect.DAY_NANOS;
+  }
+
+  /** The newest finish time at or before {@code atMost} and at or after {@code since}, if any. */
+  static final String NEWEST_AT_MOST =
+      "SELECT finished_ns FROM rotation_event WHERE finished_ns <= ? AND finished_ns >= ?"
+          + " ORDER BY finished_ns DESC LIMIT 1";
+
   @Override
   public RotationPage query(RotationQuery q) {
     Select select = select(q);
     List<RotationEvent> items = new ArrayList<>(Math.min(q.limit(), 1024));
-    boolean[] more = {false};
+    int wanted = q.limit() + 1;
+    int[] rows = {0};
     read(
         c -> {
           try (PreparedStatement s = c.prepareStatement(select.sql())) {
             for (int i = 0; i < select.args().size(); i++) {
               s.setObject(i + 1, select.args().get(i));
             }
-            try (ResultSet rs = s.executeQuery()) {
-              while (rs.next()) {
-                if (items.size() == q.limit()) {
-                  more[0] = true;
-                  break;
+            if (!byDay(q)) {
+              rows[0] = readInto(s, items, q.limit());
+              return null;
+            }
+            // Newest day first, skipping days without events (the next day is found on the time
+            // index), until the page is full or no earlier day is left.
+            long since = q.since() == null ? Long.MIN_VALUE : nanos(q.since());
+            long atMost = q.after() == null ? Long.MAX_VALUE : nanos(q.after().finishedAt());
+            try (PreparedStatement newest = c.prepareStatement(NEWEST_AT_MOST)) {
+              while (rows[0] < wanted && atMost >= since) {
+                newest.setLong(1, atMost);
+                newest.setLong(2, since);
+                long day;
+                try (ResultSet rs = newest.executeQuery()) {
+                  if (!rs.next()) {
+                    break;
+                  }
+                  day = day(rs.getLong(1));
                 }
-                decode(rs.getString(1)).ifPresent(items::add);
+                s.setLong(1, day);
+                s.setInt(select.args().size(), wanted - rows[0]);
+                rows[0] += readInto(s, items, q.limit() - rows[0]);
+                atMost = day * SqlDialect.DAY_NANOS - 1;
               }
             }
           }
           return null;
         });
     Optional<Cursor> next =
-        more[0] && !items.isEmpty()
+        rows[0] > q.limit() && !items.isEmpty()
             ? Optional.of(Cursor.of(items.get(items.size() - 1)))
             : Optional.empty();
     return new RotationPage(items, next);
+  }
+
+  /**
+   * Runs the page query {@code s}, adds up to {@code room} readable events to {@code items}, and
+   * returns how many rows it read (one more than {@code room} says there is more).
+   */
+  private int readInto(PreparedStatement s, List<RotationEvent> items, int room)
+      throws SQLException {
+    int rows = 0;
+    try (ResultSet rs = s.executeQuery()) {
+      while (rs.next()) {
+        rows++;
+        if (rows > room) {
+          break;
+        }
+        decode(rs.getString(1)).ifPresent(items::add);
+      }
+    }
+    return rows;
   }
 
   private static void filter(StringBuilder sql, List<Object> args, String clause, Object value) {
