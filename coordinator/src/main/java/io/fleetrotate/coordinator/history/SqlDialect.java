@@ -126,11 +126,17 @@ enum SqlDialect {
             "DROP INDEX rotation_event_path",
             "DROP INDEX rotation_event_node_unusual",
             "CREATE INDEX rotation_event_node"
-                + " ON rotation_event ((" + DAY + "), node, finished_ns, event_id)",
+                + " ON rotation_event (("
+                + DAY
+                + "), node, finished_ns, event_id)",
             "CREATE INDEX rotation_event_group"
-                + " ON rotation_event ((" + DAY + "), grp, finished_ns, event_id)",
+                + " ON rotation_event (("
+                + DAY
+                + "), grp, finished_ns, event_id)",
             "CREATE INDEX rotation_event_path"
-                + " ON rotation_event ((" + DAY + "), path, finished_ns, event_id)",
+                + " ON rotation_event (("
+                + DAY
+                + "), path, finished_ns, event_id)",
             "CREATE INDEX rotation_event_node_unusual ON rotation_event (("
                 + DAY
                 + "), node, result, finished_ns, event_id) WHERE "

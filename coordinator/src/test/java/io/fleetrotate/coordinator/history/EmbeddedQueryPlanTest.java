@@ -81,7 +81,8 @@ class EmbeddedQueryPlanTest {
 
   @Test
   void theDayWalkFindsEachNextDayOnTheTimeIndexAlone() throws Exception {
-    List<String> plan = plan(new SqlHistoryStore.Select(SqlHistoryStore.NEWEST_AT_MOST, List.of(0L, 0L)));
+    List<String> plan =
+        plan(new SqlHistoryStore.Select(SqlHistoryStore.NEWEST_AT_MOST, List.of(0L, 0L)));
 
     assertThat(plan)
         .as("%s", plan)

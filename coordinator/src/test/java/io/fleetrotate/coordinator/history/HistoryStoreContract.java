@@ -149,8 +149,10 @@ abstract class HistoryStoreContract {
       }
     }
     all.add(rotation("n1", "/log-1", Result.FAILED, Instant.parse("1970-01-01T10:00:00Z"), "zstd"));
-    all.add(rotation("n1", "/log-1", Result.SUCCESS, Instant.parse("1970-01-01T00:00:05Z"), "zstd"));
-    all.add(rotation("n1", "/log-1", Result.SUCCESS, Instant.parse("1970-01-02T00:00:00Z"), "zstd"));
+    all.add(
+        rotation("n1", "/log-1", Result.SUCCESS, Instant.parse("1970-01-01T00:00:05Z"), "zstd"));
+    all.add(
+        rotation("n1", "/log-1", Result.SUCCESS, Instant.parse("1970-01-02T00:00:00Z"), "zstd"));
     try (HistoryStore store = open(Duration.ofDays(100_000), clock)) {
       store.append(all).get();
       Instant since = T0.minus(Duration.ofDays(5)).minusSeconds(20_000);
