@@ -40,69 +40,55 @@ class SchemaUpgradeTest {
 
   @Test
   void aVersion2StoreIsMigratedWithoutLossAndSummarized() throws Exception {
-    List<RotationEvent> events = new ArrayList<>();
-    for (int i = 0; i < 2_000; i++) {
-      Result result = i % 50 == 0 ? Result.FAILED : i % 70 == 0 ? Result.SKIPPED : Result.SUCCESS;
-      events.add(Wire.event("n" + (i % 37), result, T0.minusSeconds(60L * i)));
-    }
-    writeVersion(V2, old.resolve("history.db"), events);
+    List<RotationEvent> events = history(60);
+    migrate(
+        V2,
+        events,
+        (upgraded, current) -> {
+          assertThat(upgraded.contains(events.get(1_999))).isTrue();
+          RotationQuery failedOfN0 =
+              new RotationQuery("n0", null, null, Result.FAILED, null, null, 500);
+          assertThat(upgraded.query(failedOfN0).items())
+              .isEqualTo(current.query(failedOfN0).items())
+              .isNotEmpty();
 
-    try (HistoryStore upgraded = SqlHistoryStore.openEmbedded(old, Duration.ofDays(30), clock);
-        HistoryStore current = SqlHistoryStore.openEmbedded(fresh, Duration.ofDays(30), clock)) {
-      current.append(events).get();
-      assertThat(upgraded.size()).isEqualTo(events.size());
-      assertThat(upgraded.append(events.subList(0, 10)).get()).as("resent").isEmpty();
-      assertThat(upgraded.contains(events.get(1_999))).isTrue();
-      RotationQuery failedOfN0 =
-          new RotationQuery("n0", null, null, Result.FAILED, null, null, 500);
-      assertThat(upgraded.query(failedOfN0).items())
-          .isEqualTo(current.query(failedOfN0).items())
-          .isNotEmpty();
-
-      RestoredRotations want = current.restoredRotations(T0);
-      RestoredRotations got = upgraded.restoredRotations(T0);
-      assertThat(got.counts())
-          .containsExactlyInAnyOrderElementsOf(want.counts())
-          .hasSize((int) events.stream().map(e -> e.nodeId() + e.result()).distinct().count());
-      assertThat(got.latest()).containsExactlyInAnyOrderElementsOf(want.latest()).hasSize(37);
-      assertThat(got.fleetDay()).containsExactlyInAnyOrderElementsOf(want.fleetDay()).isNotEmpty();
-      assertThat(got.nodeHour()).containsExactlyInAnyOrderElementsOf(want.nodeHour()).isNotEmpty();
-    }
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + old.resolve("history.db"));
-        Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT MAX(version) FROM schema_version")) {
-      rs.next();
-      assertThat(rs.getInt(1)).isEqualTo(SqlDialect.SQLITE.migrations().size());
-    }
+          RestoredRotations want = current.restoredRotations(T0);
+          RestoredRotations got = upgraded.restoredRotations(T0);
+          assertThat(got.counts())
+              .containsExactlyInAnyOrderElementsOf(want.counts())
+              .hasSize((int) events.stream().map(e -> e.nodeId() + e.result()).distinct().count());
+          assertThat(got.latest()).containsExactlyInAnyOrderElementsOf(want.latest()).hasSize(37);
+          assertThat(got.fleetDay())
+              .containsExactlyInAnyOrderElementsOf(want.fleetDay())
+              .isNotEmpty();
+          assertThat(got.nodeHour())
+              .containsExactlyInAnyOrderElementsOf(want.nodeHour())
+              .isNotEmpty();
+        });
   }
 
   @Test
   void aVersion4StoreIsMigratedToDayKeyedIndexesWithTheSamePages() throws Exception {
-    List<RotationEvent> events = new ArrayList<>();
-    for (int i = 0; i < 2_000; i++) {
-      Result result = i % 50 == 0 ? Result.FAILED : i % 70 == 0 ? Result.SKIPPED : Result.SUCCESS;
-      // Ten minutes apart: 14 days of history, so a node's pages span several day buckets.
-      events.add(Wire.event("n" + (i % 37), result, T0.minusSeconds(600L * i)));
-    }
-    writeVersion(V4, old.resolve("history.db"), events);
-
-    try (HistoryStore upgraded = SqlHistoryStore.openEmbedded(old, Duration.ofDays(30), clock);
-        HistoryStore current = SqlHistoryStore.openEmbedded(fresh, Duration.ofDays(30), clock)) {
-      current.append(events).get();
-      assertThat(upgraded.size()).isEqualTo(events.size());
-      assertThat(upgraded.append(events.subList(0, 10)).get()).as("resent").isEmpty();
-      for (RotationQuery q :
-          List.of(
-              new RotationQuery("n5", null, null, null, null, 7),
-              new RotationQuery("n0", null, null, Result.FAILED, null, null, 3),
-              new RotationQuery(null, events.get(0).group(), null, null, null, 100),
-              new RotationQuery(null, null, events.get(0).path(), null, null, null, 100))) {
-        List<RotationEvent> pages = allPages(upgraded, q);
-        assertThat(pages).as("%s", q).isEqualTo(allPages(current, q)).isNotEmpty();
-      }
-      assertThat(upgraded.restoredRotations(T0).counts())
-          .containsExactlyInAnyOrderElementsOf(current.restoredRotations(T0).counts());
-    }
+    migrate(
+        V4,
+        // Ten minutes apart: 14 days of history, so a node's pages span several day buckets.
+        history(600),
+        (upgraded, current) -> {
+          for (RotationQuery q :
+              List.of(
+                  new RotationQuery("n5", null, null, null, null, 7),
+                  new RotationQuery("n0", null, null, Result.FAILED, null, null, 3),
+                  new RotationQuery(null, "mcp-server", null, null, null, 100),
+                  new RotationQuery(
+                      null, null, "/var/log/mcp/server.log", null, null, null, 100))) {
+            assertThat(allPages(upgraded, q))
+                .as("%s", q)
+                .isEqualTo(allPages(current, q))
+                .isNotEmpty();
+          }
+          assertThat(upgraded.restoredRotations(T0).counts())
+              .containsExactlyInAnyOrderElementsOf(current.restoredRotations(T0).counts());
+        });
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + old.resolve("history.db"));
         Statement s = c.createStatement();
         ResultSet rs =
@@ -116,6 +102,43 @@ class SchemaUpgradeTest {
       }
       assertThat(indexes).hasSize(4).allMatch(sql -> sql.contains("((" + SqlDialect.DAY + "),"));
     }
+  }
+
+  /**
+   * Writes {@code events} as the coordinator of schema {@code version} did, opens that store (which
+   * migrates it) and a store of this version that takes the same events, checks that nothing was
+   * lost and resends are recognised, hands both to {@code check}, and checks the schema version.
+   */
+  private void migrate(int version, List<RotationEvent> events, Comparison check) throws Exception {
+    writeVersion(version, old.resolve("history.db"), events);
+    try (HistoryStore upgraded = SqlHistoryStore.openEmbedded(old, Duration.ofDays(30), clock);
+        HistoryStore current = SqlHistoryStore.openEmbedded(fresh, Duration.ofDays(30), clock)) {
+      current.append(events).get();
+      assertThat(upgraded.size()).isEqualTo(events.size());
+      assertThat(upgraded.append(events.subList(0, 10)).get()).as("resent").isEmpty();
+      check.compare(upgraded, current);
+    }
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + old.resolve("history.db"));
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT MAX(version) FROM schema_version")) {
+      rs.next();
+      assertThat(rs.getInt(1)).isEqualTo(SqlDialect.SQLITE.migrations().size());
+    }
+  }
+
+  @FunctionalInterface
+  private interface Comparison {
+    void compare(HistoryStore upgraded, HistoryStore current) throws Exception;
+  }
+
+  /** 2,000 events of 37 nodes, some failed or skipped, {@code apart} seconds apart before T0. */
+  private static List<RotationEvent> history(long apart) {
+    List<RotationEvent> events = new ArrayList<>();
+    for (int i = 0; i < 2_000; i++) {
+      Result result = i % 50 == 0 ? Result.FAILED : i % 70 == 0 ? Result.SKIPPED : Result.SUCCESS;
+      events.add(Wire.event("n" + (i % 37), result, T0.minusSeconds(apart * i)));
+    }
+    return events;
   }
 
   /** Every page of {@code q}, following the cursors. */
