@@ -46,9 +46,9 @@ import org.slf4j.LoggerFactory;
  * #openEmbedded}, WAL mode, {@code synchronous=FULL}) by default, or PostgreSQL ({@link
  * #openPostgres}) for large fleets. Nothing of the history is held in the heap: each query reads
  * one page through an index, and exports page through with keyset cursors. The node, group and path
- * indexes are keyed by day first, so that new events go into the small section of their day
- * instead of one place per node spread over the whole index: ingest does not slow down as the
- * history grows; a query by node, group or path walks the days newest first.
+ * indexes are keyed by day first, so that new events go into the small section of their day instead
+ * of one place per node spread over the whole index: ingest does not slow down as the history
+ * grows; a query by node, group or path walks the days newest first.
  *
  * <p>Events are deduplicated by a unique index on the finish time and event id ({@code ON CONFLICT
  * DO NOTHING}): a resent event carries both unchanged. All writes go through one writer thread:
