@@ -424,10 +424,23 @@ public final class SqlHistoryStore implements HistoryStore {
     return finishedNanos / SqlDialect.DAY_NANOS;
   }
 
-  /** The newest finish time at or before {@code atMost} and at or after {@code since}, if any. */
-  static final String NEWEST_AT_MOST =
-      "SELECT finished_ns FROM rotation_event WHERE finished_ns <= ? AND finished_ns >= ?"
-          + " ORDER BY finished_ns DESC LIMIT 1";
+  /**
+   * The days that hold events finished at or before the first argument and at or after the second
+   * (and third), newest first, in one statement: each step finds the newest finish time before the
+   * previous day on the time index, so days without events cost nothing.
+   */
+  static final String DAYS =
+      "WITH RECURSIVE walk (ns) AS ("
+          + "SELECT (SELECT finished_ns FROM rotation_event WHERE finished_ns <= ?"
+          + " AND finished_ns >= ? ORDER BY finished_ns DESC LIMIT 1)"
+          + " UNION ALL SELECT (SELECT finished_ns FROM rotation_event"
+          + " WHERE finished_ns < walk.ns / "
+          + SqlDialect.DAY_NANOS
+          + " * "
+          + SqlDialect.DAY_NANOS
+          + " AND finished_ns >= ? ORDER BY finished_ns DESC LIMIT 1)"
+          + " FROM walk WHERE walk.ns IS NOT NULL)"
+          + " SELECT ns FROM walk WHERE ns IS NOT NULL";
 
   @Override
   public RotationPage query(RotationQuery q) {
@@ -445,26 +458,24 @@ public final class SqlHistoryStore implements HistoryStore {
               rows[0] = readInto(s, items, q.limit());
               return null;
             }
-            // Newest day first, skipping days without events (the next day is found on the time
-            // index), until the page is full or no earlier day is left.
+            // Newest day first, days without events skipped, until the page is full.
             long since = q.since() == null ? Long.MIN_VALUE : nanos(q.since());
             long atMost = q.after() == null ? Long.MAX_VALUE : nanos(q.after().finishedAt());
-            try (PreparedStatement newest = c.prepareStatement(NEWEST_AT_MOST)) {
-              while (rows[0] < wanted && atMost >= since) {
-                newest.setLong(1, atMost);
-                newest.setLong(2, since);
-                long day;
-                try (ResultSet rs = newest.executeQuery()) {
-                  if (!rs.next()) {
-                    break;
-                  }
-                  day = day(rs.getLong(1));
+            List<Long> days = new ArrayList<>();
+            try (PreparedStatement walk = c.prepareStatement(DAYS)) {
+              walk.setLong(1, atMost);
+              walk.setLong(2, since);
+              walk.setLong(3, since);
+              try (ResultSet rs = walk.executeQuery()) {
+                while (rs.next()) {
+                  days.add(day(rs.getLong(1)));
                 }
-                s.setLong(1, day);
-                s.setInt(select.args().size(), wanted - rows[0]);
-                rows[0] += readInto(s, items, q.limit() - rows[0]);
-                atMost = day * SqlDialect.DAY_NANOS - 1;
               }
+            }
+            for (int d = 0; d < days.size() && rows[0] < wanted; d++) {
+              s.setLong(1, days.get(d));
+              s.setInt(select.args().size(), wanted - rows[0]);
+              rows[0] += readInto(s, items, q.limit() - rows[0]);
             }
           }
           return null;
