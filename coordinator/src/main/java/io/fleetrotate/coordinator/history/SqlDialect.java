@@ -20,6 +20,16 @@ enum SqlDialect {
    */
   static final String UNUSUAL_RESULT = "result <> 'SUCCESS'";
 
+  /** Nanoseconds per day bucket of the node, group and path indexes. */
+  static final long DAY_NANOS = 86_400_000_000_000L;
+
+  /**
+   * The day bucket of an event, the first key of the node, group and path indexes; a query must
+   * contain it word for word (SQLite matches an indexed expression by its text). The same integer
+   * division in Java: {@link SqlHistoryStore#day}.
+   */
+  static final String DAY = "finished_ns / " + DAY_NANOS;
+
   private final String rowId;
   private final String text;
 
@@ -103,7 +113,34 @@ enum SqlDialect {
         List.of(
             "DROP INDEX rotation_event_time",
             "CREATE UNIQUE INDEX rotation_event_time ON rotation_event (finished_ns, event_id)",
-            "DROP INDEX rotation_event_id"));
+            "DROP INDEX rotation_event_id"),
+        // Version 5, for ingest: the node, group and path indexes start with the event's day.
+        // Keyed by node first, an insert of a new event went to the end of that node's range, one
+        // of 10,000 places spread over an index far larger than the page cache, so each insert read
+        // and rewrote a page of its own once the history outgrew the cache. Keyed by day first, the
+        // new events of all nodes go into today's section, which stays small; a query walks the
+        // days newest first (SqlHistoryStore#query), and retention deletes the oldest sections.
+        List.of(
+            "DROP INDEX rotation_event_node",
+            "DROP INDEX rotation_event_group",
+            "DROP INDEX rotation_event_path",
+            "DROP INDEX rotation_event_node_unusual",
+            "CREATE INDEX rotation_event_node"
+                + " ON rotation_event (("
+                + DAY
+                + "), node, finished_ns, event_id)",
+            "CREATE INDEX rotation_event_group"
+                + " ON rotation_event (("
+                + DAY
+                + "), grp, finished_ns, event_id)",
+            "CREATE INDEX rotation_event_path"
+                + " ON rotation_event (("
+                + DAY
+                + "), path, finished_ns, event_id)",
+            "CREATE INDEX rotation_event_node_unusual ON rotation_event (("
+                + DAY
+                + "), node, result, finished_ns, event_id) WHERE "
+                + UNUSUAL_RESULT));
   }
 
   /** The schema version whose migration fills the summaries from the history already held. */

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -23,7 +24,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Every page query the API serves reads the embedded store through an index in the order it lists
  * (newest first), so its cost does not grow with the history: SQLite's EXPLAIN QUERY PLAN of the
- * very SQL {@link SqlHistoryStore#select} builds, on the migrated schema.
+ * very SQL {@link SqlHistoryStore#select} builds, on the migrated schema. A query by node, group or
+ * path reads one day of its index per step, keyed by the day first.
  */
 class EmbeddedQueryPlanTest {
   @TempDir Path dir;
@@ -75,6 +77,20 @@ class EmbeddedQueryPlanTest {
         .as("%s reads no table in full and sorts nothing: %s", name, plan)
         .noneMatch(step -> step.matches("SCAN rotation_event( |$)(?!.*INDEX).*"))
         .noneMatch(step -> step.contains("TEMP B-TREE"));
+  }
+
+  @Test
+  void theDayWalkFindsEachNextDayOnTheTimeIndexAlone() throws Exception {
+    List<String> plan = plan(new SqlHistoryStore.Select(SqlHistoryStore.DAYS, List.of(0L, 0L, 0L)));
+
+    assertThat(plan.stream().filter(step -> step.contains("rotation_event ")))
+        .as("each step of the walk probes the time index alone: %s", plan)
+        .hasSize(2)
+        .allMatch(
+            step ->
+                step.startsWith(
+                    "SEARCH rotation_event USING COVERING INDEX rotation_event_time (finished_ns>? AND finished_ns<"));
+    assertThat(plan).as("%s", plan).noneMatch(step -> step.contains("TEMP B-TREE"));
   }
 
   static Stream<Arguments> restoreQueries() {

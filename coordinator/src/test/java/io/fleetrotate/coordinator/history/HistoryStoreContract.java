@@ -136,6 +136,58 @@ abstract class HistoryStoreContract {
     }
   }
 
+  @Test
+  void filteredPagesWalkTheDaysNewestFirstAcrossGapsWithStableCursors() throws Exception {
+    // Days with events and days without, several events in a second, and the first day of 1970.
+    List<RotationEvent> all = new ArrayList<>();
+    int[] days = {0, 1, 2, 5, 9, 40};
+    for (int d : days) {
+      for (int i = 0; i < 23; i++) {
+        Result result = i % 4 == 0 ? Result.FAILED : Result.SUCCESS;
+        Instant at = T0.minus(Duration.ofDays(d)).minusSeconds(i / 3L * 3_000);
+        all.add(rotation("n" + (i % 3), "/log-" + (i % 2), result, at, "zstd"));
+      }
+    }
+    all.add(rotation("n1", "/log-1", Result.FAILED, Instant.parse("1970-01-01T10:00:00Z"), "zstd"));
+    all.add(
+        rotation("n1", "/log-1", Result.SUCCESS, Instant.parse("1970-01-01T00:00:05Z"), "zstd"));
+    all.add(
+        rotation("n1", "/log-1", Result.SUCCESS, Instant.parse("1970-01-02T00:00:00Z"), "zstd"));
+    try (HistoryStore store = open(Duration.ofDays(100_000), clock)) {
+      store.append(all).get();
+      Instant since = T0.minus(Duration.ofDays(5)).minusSeconds(20_000);
+      for (RotationQuery q :
+          List.of(
+              new RotationQuery("n1", null, null, null, null, 4),
+              new RotationQuery("n1", null, null, Result.FAILED, null, null, 2),
+              new RotationQuery("n2", null, null, Result.SUCCESS, null, null, 5),
+              new RotationQuery(null, "mcp-server", null, null, null, 9),
+              new RotationQuery(null, null, "/log-1", null, null, null, 6),
+              new RotationQuery("n0", null, "/log-0", null, since, null, 3),
+              new RotationQuery("n0", null, null, null, since, null, 1_000))) {
+        List<RotationEvent> want =
+            all.stream()
+                .filter(e -> q.node() == null || e.nodeId().equals(q.node()))
+                .filter(e -> q.group() == null || e.group().equals(q.group()))
+                .filter(e -> q.path() == null || e.path().equals(q.path()))
+                .filter(e -> q.result() == null || e.result() == q.result())
+                .filter(e -> q.since() == null || !e.finishedAt().isBefore(q.since()))
+                .sorted(NEWEST_FIRST)
+                .toList();
+        List<RotationEvent> seen = new ArrayList<>();
+        RotationPage page = store.query(q);
+        seen.addAll(page.items());
+        while (page.next().isPresent()) {
+          assertThat(page.items()).as("%s: a page with a next is full", q).hasSize(q.limit());
+          page = store.query(q.after(page.next().get(), q.limit()));
+          seen.addAll(page.items());
+        }
+        assertThat(seen).as("%s", q).containsExactlyElementsOf(want).isNotEmpty();
+      }
+      assertThat(items(store, new RotationQuery("nobody", null, null, null, null, 10))).isEmpty();
+    }
+  }
+
   private static List<RotationEvent> items(HistoryStore store, RotationQuery q) {
     return store.query(q).items();
   }
