@@ -22,7 +22,8 @@
 # with -Xmx384m (fleet-scale's heap) and otherwise the coordinator's defaults, Hazelcast off, the
 # scrape behind a token. bench/fleet/FleetLoad.java registers the same N nodes x 3 files in each by
 # one heartbeat per node (20 groups), then posts --events back-dated rotation events (default 0;
-# 1 in 50 fails, so a node's rotations count by result). Then --scrapes rounds (default 50) of one
+# 1 in 50 fails, so a node's rotations count by result). Then, after 100 warm-up scrapes each,
+# --scrapes rounds (default 50) of one
 # curl scrape per jar, the jars' order swapped every round, first without and then with
 # Accept-Encoding: gzip (not decompressed by curl). Prints per jar: p50 and p99 of curl's
 # time_total, bytes, the coordinator process's CPU per scrape (/proc/PID/stat, GC threads
