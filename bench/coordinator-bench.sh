@@ -2,6 +2,7 @@
 # Coordinator benchmark, loopback only, bounded (about 2 minutes with the defaults).
 #
 #   bench/coordinator-bench.sh [--runs N] [--seconds S] [--connections C] [--nodes N] [--hazelcast]
+#   bench/coordinator-bench.sh --metrics-only [--jar-before JAR] [--scrapes N] [--events N] [--nodes N]
 #
 # By default the embedded Hazelcast member is off; --hazelcast turns it on (one member, loopback),
 # so the cost of sharing node state with the cluster is included.
@@ -15,6 +16,19 @@
 #    (jcmd GC.run + GC.heap_info). Goal: <= 4 KB per node.
 # wrk runs on the same machine as the coordinator, so both share its cores; figures are medians.
 # Needs: java 17+, jcmd, curl, python3, wrk (installed with apt-get if missing and run as root).
+#
+# --metrics-only: GET /metrics alone, side by side. A coordinator per jar (this tree's
+# coordinator.jar and, with --jar-before, an older build of it, e.g. from `git worktree add`), each
+# with -Xmx384m (fleet-scale's heap) and otherwise the coordinator's defaults, Hazelcast off, the
+# scrape behind a token. bench/fleet/FleetLoad.java registers the same N nodes x 3 files in each by
+# one heartbeat per node (20 groups), then posts --events back-dated rotation events (default 0;
+# 1 in 50 fails, so a node's rotations count by result). Then, after 100 warm-up scrapes each,
+# --scrapes rounds (default 50) of one
+# curl scrape per jar, the jars' order swapped every round, first without and then with
+# Accept-Encoding: gzip (not decompressed by curl). Prints per jar: p50 and p99 of curl's
+# time_total, bytes, the coordinator process's CPU per scrape (/proc/PID/stat, GC threads
+# included) and young/full collections per scrape (jstat), and after/before ratios.
+# Needs: java 17+ with jstat, curl, python3; no wrk.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -23,6 +37,10 @@ SECONDS_PER_RUN=8
 CONNECTIONS=64
 NODES=10000
 HAZELCAST=false
+METRICS_ONLY=false
+JAR_BEFORE=
+SCRAPES=50
+EVENTS=0
 PORT=${BENCH_PORT:-18420}
 NOOP_PORT=${BENCH_NOOP_PORT:-18429}
 HZ_PORT=${BENCH_HAZELCAST_PORT:-15701}
@@ -33,10 +51,143 @@ while [ $# -gt 0 ]; do
     --connections) CONNECTIONS=$2; shift 2 ;;
     --nodes) NODES=$2; shift 2 ;;
     --hazelcast) HAZELCAST=true; shift ;;
+    --metrics-only) METRICS_ONLY=true; shift ;;
+    --jar-before) JAR_BEFORE=$2; shift 2 ;;
+    --scrapes) SCRAPES=$2; shift 2 ;;
+    --events) EVENTS=$2; shift 2 ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d'; exit 0 ;;
     *) echo "unknown option $1; see --help" >&2; exit 2 ;;
   esac
 done
+# --metrics-only: one coordinator per jar, the same fleet in each, scrapes alternating between them.
+metrics_only() {
+  for tool in java jstat curl python3; do
+    command -v "$tool" >/dev/null || { echo "bench: $tool is missing" >&2; exit 1; }
+  done
+  [ -f "$ROOT_JAR" ] || (cd "$ROOT" && ./mvnw -B -q -DskipTests -Dspotless.check.skip=true -pl coordinator -am package)
+  local work=${BENCH_WORK:-/tmp/fleetrotate-metrics-bench}
+  rm -rf "$work"; mkdir -p "$work"
+  local agent=bench-agent-token-0123456789 admin=bench-admin-token-0123456789
+  labels=(); jars=(); pids=(); ports=()
+  [ -z "$JAR_BEFORE" ] || { labels+=(before); jars+=("$JAR_BEFORE"); }
+  labels+=(after); jars+=("$ROOT_JAR")
+  trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done' EXIT
+  local i
+  for i in "${!labels[@]}"; do
+    local dir=$work/${labels[$i]} port=$((PORT + i))
+    mkdir -p "$dir/store"
+    # Keys every version since the bench's first reads; the scrape needs the admin token.
+    cat >"$dir/coordinator.yaml" <<YAML
+http: { bind: 127.0.0.1, port: $port }
+auth: { agentTokens: ["$agent"], adminTokens: ["$admin"], openMetrics: false }
+hazelcast: { enabled: false }
+store: { dir: $dir/store }
+YAML
+    java -Xmx384m -Dfleetrotate.log.level=WARN -jar "${jars[$i]}" run --config "$dir/coordinator.yaml" \
+      >"$dir/coordinator.log" 2>&1 &
+    pids+=("$!"); ports+=("$port")
+  done
+  for i in "${!labels[@]}"; do
+    for _ in $(seq 1 150); do
+      curl -sf "http://127.0.0.1:${ports[$i]}/health" >/dev/null 2>&1 && break
+      kill -0 "${pids[$i]}" 2>/dev/null || { echo "bench: the ${labels[$i]} coordinator did not start:"; cat "$work/${labels[$i]}/coordinator.log"; exit 1; }
+      sleep 0.2
+    done
+    java -Xmx512m -cp "$ROOT_JAR" "$ROOT/bench/fleet/FleetLoad.java" ingest \
+      "http://127.0.0.1:${ports[$i]}/api/v1/events" "$agent" --agents "$NODES" --from 0 --to "$EVENTS" \
+      --epoch-ms "$(($(date +%s) * 1000))" --heartbeats "http://127.0.0.1:${ports[$i]}/api/v1/heartbeats" \
+      --register >/dev/null
+    local tracked
+    tracked=$(curl -sf -H "Authorization: Bearer $admin" "http://127.0.0.1:${ports[$i]}/api/v1/fleet" \
+      | python3 -c 'import json,sys; print(json.load(sys.stdin)["nodes"]["total"])')
+    [ "$tracked" -eq "$NODES" ] || { echo "bench: the ${labels[$i]} coordinator tracks $tracked nodes, not $NODES" >&2; exit 1; }
+  done
+  local results=$work/results.txt
+  : >"$results"
+  scrape() { # index encoding -> "ms bytes"
+    local headers=(-H "Authorization: Bearer $admin")
+    [ "$2" = plain ] || headers+=(-H "Accept-Encoding: gzip")
+    curl -sf -o /dev/null -w '%{time_total} %{size_download}\n' "${headers[@]}" "http://127.0.0.1:${ports[$1]}/metrics" \
+      | awk '{printf "%.2f %d\n", $1 * 1000, $2}'
+  }
+  cpu_ms() { awk -v hz="$(getconf CLK_TCK)" '{printf "%.0f\n", ($14 + $15) * 1000 / hz}' "/proc/$1/stat"; }
+  collections() { # young and full collections so far
+    jstat -gcutil "$1" | awk 'NR == 1 {for (c = 1; c <= NF; c++) col[$c] = c} NR == 2 {print $col["YGC"], $col["FGC"]}'
+  }
+  echo "# GET /metrics side by side"
+  echo
+  echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(java -version 2>&1 | head -1)"
+  echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ); $NODES nodes x 3 files, $EVENTS events; $SCRAPES scrapes per jar and encoding; -Xmx384m"
+  for i in "${!labels[@]}"; do echo "${labels[$i]}: ${jars[$i]}"; done
+  echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+  local enc round k
+  for enc in plain gzip; do
+    for i in "${!labels[@]}"; do for _ in $(seq 1 100); do scrape "$i" "$enc" >/dev/null; done; done # warm-up: the JIT settles
+    local cpu0=() gc0=()
+    for i in "${!labels[@]}"; do cpu0+=("$(cpu_ms "${pids[$i]}")"); gc0+=("$(collections "${pids[$i]}")"); done
+    for round in $(seq 1 "$SCRAPES"); do
+      for k in "${!labels[@]}"; do
+        i=$(( round % 2 == 0 ? k : ${#labels[@]} - 1 - k ))
+        echo "${labels[$i]} $enc sample $(scrape "$i" "$enc")" >>"$results"
+      done
+    done
+    for i in "${!labels[@]}"; do
+      echo "${labels[$i]} $enc cpu $(( $(cpu_ms "${pids[$i]}") - cpu0[i] ))" >>"$results"
+      echo "${labels[$i]} $enc gc ${gc0[$i]} $(collections "${pids[$i]}")" >>"$results"
+    done
+  done
+  echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo
+  python3 - "$results" "$SCRAPES" "${labels[@]}" <<'PY'
+import collections, math, statistics, sys
+path, n, labels = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
+ms, size, cpu, gc = collections.defaultdict(list), {}, {}, {}
+for line in open(path):
+    f = line.split()
+    key = (f[0], f[1])
+    if f[2] == "sample":
+        ms[key].append(float(f[3])); size[key] = int(f[4])
+    elif f[2] == "cpu":
+        cpu[key] = int(f[3]) / n
+    else:
+        gc[key] = ((int(f[5]) - int(f[3])) / n, (int(f[6]) - int(f[4])) / n)
+def p(values, q):
+    v = sorted(values)
+    return v[min(len(v) - 1, math.ceil(len(v) * q) - 1)]
+rows = []
+for enc in ("plain", "gzip"):
+    rows += [
+        (f"{enc}: time_total p50, ms", {l: statistics.median(ms[(l, enc)]) for l in labels}),
+        (f"{enc}: time_total p99, ms", {l: p(ms[(l, enc)], 0.99) for l in labels}),
+        (f"{enc}: bytes", {l: size[(l, enc)] for l in labels}),
+        (f"{enc}: coordinator CPU per scrape, ms", {l: cpu[(l, enc)] for l in labels}),
+        (f"{enc}: young / full collections per scrape", {l: gc[(l, enc)] for l in labels}),
+    ]
+print("| measure | " + " | ".join(labels) + (" | after/before |" if len(labels) > 1 else " |"))
+print("|---" * (len(labels) + 1 + (len(labels) > 1)) + "|")
+def fmt(v):
+    if isinstance(v, tuple):
+        return "%.2f / %.2f" % v
+    return "%d" % v if isinstance(v, int) else "%.1f" % v
+for name, v in rows:
+    cells = [fmt(v[l]) for l in labels]
+    if len(labels) > 1:
+        a, b = v["after"], v["before"]
+        cells.append("" if isinstance(a, tuple) or not b else "%.2f" % (a / b))
+    print(f"| {name} | " + " | ".join(cells) + " |")
+PY
+}
+
+ROOT_JAR=$ROOT/coordinator/target/coordinator.jar
+if [ "$METRICS_ONLY" = true ]; then
+  for n in "$SCRAPES" "$NODES"; do
+    [[ "$n" =~ ^[1-9][0-9]*$ ]] || { echo "bench: \"$n\" is not a count; give a whole number >= 1" >&2; exit 2; }
+  done
+  [[ "$EVENTS" =~ ^[0-9]+$ ]] || { echo "bench: --events \"$EVENTS\" is not a count; give a whole number >= 0" >&2; exit 2; }
+  [ -z "$JAR_BEFORE" ] || [ -f "$JAR_BEFORE" ] || { echo "bench: --jar-before $JAR_BEFORE is not a file; give a coordinator.jar" >&2; exit 2; }
+  metrics_only
+  exit 0
+fi
 if ! command -v wrk >/dev/null; then
   if [ "$(id -u)" -eq 0 ]; then
     echo "bench: installing wrk" >&2
@@ -49,7 +200,7 @@ for tool in java jcmd curl python3 wrk; do
   command -v "$tool" >/dev/null || { echo "bench: $tool is missing" >&2; exit 1; }
 done
 
-JAR=$ROOT/coordinator/target/coordinator.jar
+JAR=$ROOT_JAR
 [ -f "$JAR" ] || (cd "$ROOT" && ./mvnw -B -q -DskipTests -Dspotless.check.skip=true -pl coordinator -am package)
 WORK=${BENCH_WORK:-/tmp/fleetrotate-coordinator-bench}
 rm -rf "$WORK"; mkdir -p "$WORK/store"

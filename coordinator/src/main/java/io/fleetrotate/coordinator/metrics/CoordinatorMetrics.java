@@ -22,6 +22,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -34,8 +36,10 @@ import org.slf4j.LoggerFactory;
  * <p>Two parts. Fleet-wide meters that change with traffic (counters, the rotation duration, lock
  * wait and compression histograms) are Micrometer meters. Series per node and per file are not:
  * with ten thousand nodes, one meter object per series costs memory and scrape time, so {@link
- * #scrape()} renders them straight from the fleet state, after Micrometer's part. Each family is
- * written once with its HELP and TYPE, in the text format {@code promtool check metrics} accepts.
+ * #exposition()} renders them straight from the fleet state, after Micrometer's part, as bytes:
+ * each node's label sets are encoded once and reused while they stay the same ({@link
+ * NodeLabelSets}), numbers are written without {@link Double#toString}. Each family is written once
+ * with its HELP and TYPE, in the text format {@code promtool check metrics} accepts.
  */
 public final class CoordinatorMetrics {
   private static final Logger log = LoggerFactory.getLogger(CoordinatorMetrics.class);
@@ -50,6 +54,11 @@ public final class CoordinatorMetrics {
   private final Counter heartbeatsOverNodeCap;
   private final Counter eventsNew;
   private final Counter eventsDuplicate;
+
+  /** Each tracked node's label sets by node id, kept from one scrape to the next. */
+  private final Map<String, NodeLabelSets> labelSets = new HashMap<>();
+
+  private long scrapes;
 
   public CoordinatorMetrics(FleetState fleet) {
     this.fleet = fleet;
@@ -188,99 +197,94 @@ public final class CoordinatorMetrics {
               }
             });
 
-    List<TrackedNode> nodes = fleet.nodes();
-    w.family(
-        "fleetrotate_node_disk_used_ratio", "gauge", "Used fraction of each node's log mounts");
-    for (TrackedNode n : nodes) {
-      NodeHeartbeat hb = n.heartbeat();
-      for (DiskUsage d : hb.disks()) {
-        w.sample(
-            "fleetrotate_node_disk_used_ratio",
-            d.usedRatio(),
-            "node",
-            n.nodeId(),
-            "group",
-            hb.group(),
-            "mount",
-            d.mount());
+    renderNodes(w, now);
+  }
+
+  /**
+   * The per-node families, each node's label sets reused from the last scrape ({@link
+   * NodeLabelSets}). One scrape renders at a time: they share those sets.
+   */
+  private void renderNodes(TextWriter w, Instant now) {
+    synchronized (labelSets) {
+      long scrape = ++scrapes;
+      List<TrackedNode> nodes = new ArrayList<>(fleet.allNodes());
+      NodeLabelSets[] sets = new NodeLabelSets[nodes.size()];
+      for (int i = 0; i < sets.length; i++) {
+        sets[i] = labelSets.computeIfAbsent(nodes.get(i).nodeId(), NodeLabelSets::new);
+        sets[i].scrape = scrape;
       }
-    }
-    w.family(
-        "fleetrotate_node_missed_heartbeats",
-        "gauge",
-        "Heartbeat intervals since the node's last heartbeat; stale from liveness.staleAfter,"
-            + " down from liveness.downAfter");
-    long nowMillis = now.toEpochMilli();
-    for (TrackedNode n : nodes) {
-      w.sample(
-          "fleetrotate_node_missed_heartbeats",
-          Math.floor(
-              Math.max(0, nowMillis - n.lastHeartbeat().toEpochMilli())
-                  / (double) n.heartbeatInterval().toMillis()),
-          "node",
-          n.nodeId(),
-          "group",
-          n.heartbeat().group());
-    }
-    w.family(
-        "fleetrotate_file_growth_bytes_per_second",
-        "gauge",
-        "Growth of each watched log as its agent reports it");
-    for (TrackedNode n : nodes) {
-      for (FileStatus f : n.heartbeat().files()) {
-        w.sample(
-            "fleetrotate_file_growth_bytes_per_second",
-            f.growthBytesPerSecond(),
-            "node",
-            n.nodeId(),
-            "path",
-            f.path());
+      labelSets.values().removeIf(s -> s.scrape != scrape);
+
+      w.family(NodeFamily.DISK_USED);
+      for (int i = 0; i < sets.length; i++) {
+        NodeHeartbeat hb = nodes.get(i).heartbeat();
+        if (hb != null) {
+          List<DiskUsage> disks = hb.disks();
+          for (int d = 0; d < disks.size(); d++) {
+            DiskUsage disk = disks.get(d);
+            byte[] labels = sets[i].get(NodeFamily.DISK_USED, d, hb.group(), disk.mount(), null);
+            w.sample(NodeFamily.DISK_USED, labels, disk.usedRatio());
+          }
+        }
       }
-    }
-    w.family(
-        "fleetrotate_rotations_total",
-        "counter",
-        "Rotations by node, group, result and failure reason; each event id counted once");
-    for (TrackedNode n : fleet.allNodes()) {
-      for (RotationCount c : n.rotationCounts()) {
-        w.sample(
-            "fleetrotate_rotations_total",
-            c.count(),
-            "node",
-            n.nodeId(),
-            "group",
-            c.group(),
-            "result",
-            c.result().name(),
-            "reason",
-            c.reasonLabel());
+      w.family(NodeFamily.MISSED_HEARTBEATS);
+      long nowMillis = now.toEpochMilli();
+      for (int i = 0; i < sets.length; i++) {
+        TrackedNode n = nodes.get(i);
+        NodeHeartbeat hb = n.heartbeat();
+        if (hb != null) {
+          byte[] labels = sets[i].get(NodeFamily.MISSED_HEARTBEATS, 0, hb.group(), null, null);
+          w.sample(
+              NodeFamily.MISSED_HEARTBEATS,
+              labels,
+              Math.floor(
+                  Math.max(0, nowMillis - n.lastHeartbeat().toEpochMilli())
+                      / (double) n.heartbeatInterval().toMillis()));
+        }
       }
-    }
-    w.family(
-        "fleetrotate_lock_available",
-        "gauge",
-        "Per node, 1 while its agent reaches its lock service, 0 while its due logs wait for it;"
-            + " only nodes whose agent reports it (protocol 1.1)");
-    for (TrackedNode n : fleet.allNodes()) {
-      NodeHeartbeat hb = n.heartbeat();
-      if (hb != null && hb.lock() != null) {
-        w.sample(
-            "fleetrotate_lock_available",
-            hb.lock().available() ? 1 : 0,
-            "node",
-            n.nodeId(),
-            "backend",
-            hb.lock().backend());
+      w.family(NodeFamily.FILE_GROWTH);
+      for (int i = 0; i < sets.length; i++) {
+        NodeHeartbeat hb = nodes.get(i).heartbeat();
+        if (hb != null) {
+          List<FileStatus> files = hb.files();
+          for (int f = 0; f < files.size(); f++) {
+            FileStatus file = files.get(f);
+            byte[] labels = sets[i].get(NodeFamily.FILE_GROWTH, f, file.path(), null, null);
+            w.sample(NodeFamily.FILE_GROWTH, labels, file.growthBytesPerSecond());
+          }
+        }
       }
-    }
-    w.family(
-        "fleetrotate_node_rotation_success_ratio",
-        "gauge",
-        "Per node, successful over attempted rotations in the last hour; only nodes with attempts");
-    for (TrackedNode n : fleet.allNodes()) {
-      SuccessTally t = n.lastHour(now);
-      if (t.attempts() > 0) {
-        w.sample("fleetrotate_node_rotation_success_ratio", t.ratio(), "node", n.nodeId());
+      w.family(NodeFamily.ROTATIONS);
+      for (int i = 0; i < sets.length; i++) {
+        List<RotationCount> counts = nodes.get(i).rotationCounts();
+        for (int c = 0; c < counts.size(); c++) {
+          RotationCount count = counts.get(c);
+          byte[] labels =
+              sets[i].get(
+                  NodeFamily.ROTATIONS,
+                  c,
+                  count.group(),
+                  count.result().name(),
+                  count.reasonLabel());
+          w.sample(NodeFamily.ROTATIONS, labels, count.count());
+        }
+      }
+      w.family(NodeFamily.LOCK_AVAILABLE);
+      for (int i = 0; i < sets.length; i++) {
+        NodeHeartbeat hb = nodes.get(i).heartbeat();
+        if (hb != null && hb.lock() != null) {
+          byte[] labels =
+              sets[i].get(NodeFamily.LOCK_AVAILABLE, 0, hb.lock().backend(), null, null);
+          w.sample(NodeFamily.LOCK_AVAILABLE, labels, hb.lock().available() ? 1 : 0);
+        }
+      }
+      w.family(NodeFamily.SUCCESS_RATIO);
+      for (int i = 0; i < sets.length; i++) {
+        SuccessTally t = nodes.get(i).lastHour(now);
+        if (t.attempts() > 0) {
+          byte[] labels = sets[i].get(NodeFamily.SUCCESS_RATIO, 0, null, null, null);
+          w.sample(NodeFamily.SUCCESS_RATIO, labels, t.ratio());
+        }
       }
     }
   }

@@ -25,7 +25,10 @@ public final class Exposition extends OutputStream {
   static final int CHUNK_BYTES = 128 * 1024;
 
   private final List<byte[]> full = new ArrayList<>();
-  private final byte[] digits = new byte[20];
+
+  /** Room for a long, or 17 decimals, a point and up to 16 digits before it. */
+  private final byte[] digits = new byte[40];
+
   private byte[] chunk = new byte[CHUNK_BYTES];
   private int pos;
 
@@ -60,27 +63,9 @@ public final class Exposition extends OutputStream {
     }
   }
 
-  /** Appends {@code s} as UTF-8. */
-  void text(String s) {
-    if (isAscii(s)) {
-      ascii(s);
-    } else {
-      write(s.getBytes(StandardCharsets.UTF_8));
-    }
-  }
-
-  private static boolean isAscii(String s) {
-    for (int i = 0; i < s.length(); i++) {
-      if (s.charAt(i) >= 0x80) {
-        return false;
-      }
-    }
-    return true;
-  }
-
   /**
-   * Appends {@code s}, which must be ASCII (names, numbers, checked label values): copied as its
-   * chars' low bytes, which for ASCII is its UTF-8, in one array copy per chunk.
+   * Appends {@code s}, which must be ASCII (the coordinator's own names and help texts): copied as
+   * its chars' low bytes, which for ASCII is its UTF-8, in one array copy per chunk.
    */
   @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int): exact for ASCII
   void ascii(String s) {
@@ -96,6 +81,67 @@ public final class Exposition extends OutputStream {
       pos += n;
       from += n;
     }
+  }
+
+  /**
+   * Appends {@code v} as the text format reads it back, to the same double: a whole number without
+   * a fraction, else the fewest decimals that parse back to {@code v} (found with a multiply and a
+   * divide per digit instead of {@link Double#toString}'s slower, allocating conversion), else, for
+   * very small or large values, {@link Double#toString}.
+   */
+  void number(double v) {
+    if (Double.isNaN(v)) {
+      ascii("NaN");
+    } else if (Double.isInfinite(v)) {
+      ascii(v > 0 ? "+Inf" : "-Inf");
+    } else if (v == Math.rint(v) && Math.abs(v) < 1e15) {
+      number((long) v);
+    } else if (!decimal(v)) {
+      ascii(Double.toString(v));
+    }
+  }
+
+  /**
+   * Writes {@code v} as m / 10^k for the least k at which that quotient is {@code v} itself: m and
+   * 10^k are exact doubles (m below 2^53, k at most 17), so the division and the parse of the
+   * decimal both round the same exact value, and the text reads back as {@code v}.
+   */
+  private boolean decimal(double v) {
+    double a = Math.abs(v);
+    if (!(a >= 1e-6 && a < 1e15)) {
+      return false;
+    }
+    double scale = 1;
+    for (int k = 1; k <= 17; k++) {
+      scale *= 10;
+      double m = Math.rint(a * scale);
+      if (m >= 0x1p53) {
+        return false;
+      }
+      if (m / scale == a) {
+        if (v < 0) {
+          write('-');
+        }
+        fixed((long) m, k);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Appends m / 10^k with k decimals, m >= 0. */
+  private void fixed(long m, int k) {
+    int n = digits.length;
+    for (int i = 0; i < k; i++) {
+      digits[--n] = (byte) ('0' + m % 10);
+      m /= 10;
+    }
+    digits[--n] = '.';
+    do {
+      digits[--n] = (byte) ('0' + m % 10);
+      m /= 10;
+    } while (m > 0);
+    write(digits, n, digits.length - n);
   }
 
   /** Appends {@code v} in decimal. */

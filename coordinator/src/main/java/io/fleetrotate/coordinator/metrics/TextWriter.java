@@ -1,15 +1,21 @@
 package io.fleetrotate.coordinator.metrics;
 
+import java.nio.charset.StandardCharsets;
+
 /**
- * Writes Prometheus text format (0.0.4) samples straight into an {@link Exposition}, without
- * building objects per sample.
+ * Writes Prometheus text format (0.0.4) samples straight into an {@link Exposition}. The per-node
+ * families write a name and a label set already encoded ({@link NodeLabelSets}) and the value, so a
+ * line costs two array copies and the digits.
  */
 final class TextWriter {
   private final Exposition out;
-  private final StringBuilder escaped = new StringBuilder();
 
   TextWriter(Exposition out) {
     this.out = out;
+  }
+
+  void family(NodeFamily f) {
+    family(f.metric, f.type, f.help);
   }
 
   /** Names, types and help texts are the coordinator's own, in ASCII. */
@@ -25,51 +31,47 @@ final class TextWriter {
     out.write('\n');
   }
 
+  /** One sample of a per-node family; {@code labels} from {@link #labelSet}. */
+  void sample(NodeFamily f, byte[] labels, double value) {
+    out.write(f.name, 0, f.name.length);
+    out.write(labels, 0, labels.length);
+    out.write(' ');
+    out.number(value);
+    out.write('\n');
+  }
+
   /** One sample; {@code labels} alternates names and values. */
   void sample(String name, double value, String... labels) {
     out.ascii(name);
     if (labels.length > 0) {
-      out.write('{');
-      for (int i = 0; i < labels.length; i += 2) {
-        if (i > 0) {
-          out.write(',');
-        }
-        out.ascii(labels[i]);
-        out.ascii("=\"");
-        escape(labels[i + 1]);
-        out.write('"');
-      }
-      out.write('}');
+      byte[] set = labelSet(labels);
+      out.write(set, 0, set.length);
     }
     out.write(' ');
-    value(value);
+    out.number(value);
     out.write('\n');
   }
 
-  private void value(double v) {
-    if (Double.isNaN(v)) {
-      out.ascii("NaN");
-    } else if (Double.isInfinite(v)) {
-      out.ascii(v > 0 ? "+Inf" : "-Inf");
-    } else if (v == Math.rint(v) && Math.abs(v) < 1e15) {
-      out.number((long) v);
-    } else {
-      out.ascii(Double.toString(v));
+  /**
+   * {@code {name="value",...}} in UTF-8; {@code pairs} alternates names and values. Label values
+   * come from agents: backslash, quote and line feed are escaped as the format says, any other
+   * control character and any unpaired surrogate become '?', so a scrape shows no raw control
+   * characters.
+   */
+  static byte[] labelSet(String... pairs) {
+    StringBuilder e = new StringBuilder(64).append('{');
+    for (int i = 0; i < pairs.length; i += 2) {
+      if (i > 0) {
+        e.append(',');
+      }
+      e.append(pairs[i]).append("=\"");
+      escape(pairs[i + 1], e);
+      e.append('"');
     }
+    return e.append('}').toString().getBytes(StandardCharsets.UTF_8);
   }
 
-  /**
-   * Label values come from agents: backslash, quote and line feed are escaped as the format says,
-   * any other control character and any unpaired surrogate become '?', so a scrape shows no raw
-   * control characters.
-   */
-  private void escape(String s) {
-    if (isPlain(s)) {
-      out.ascii(s);
-      return;
-    }
-    StringBuilder e = escaped;
-    e.setLength(0);
+  private static void escape(String s, StringBuilder e) {
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
       switch (c) {
@@ -89,17 +91,5 @@ final class TextWriter {
         }
       }
     }
-    out.text(e.toString());
-  }
-
-  /** ASCII that needs no escape: written as it is. */
-  private static boolean isPlain(String s) {
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (c >= 0x7f || c < 0x20 || c == '\\' || c == '"') {
-        return false;
-      }
-    }
-    return true;
   }
 }

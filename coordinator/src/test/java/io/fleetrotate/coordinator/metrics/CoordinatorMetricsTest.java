@@ -123,6 +123,40 @@ class CoordinatorMetricsTest {
   }
 
   @Test
+  void aNodesLabelSetsFollowItsLatestHeartbeat() throws Exception {
+    fleet.heartbeat(Wire.heartbeat("n1", T0, 0.5));
+    assertThat(metrics.scrape())
+        .contains(
+            "fleetrotate_node_disk_used_ratio{node=\"n1\",group=\"mcp-server\",mount=\"/var/log\"} 0.5")
+        .contains("fleetrotate_node_missed_heartbeats{node=\"n1\",group=\"mcp-server\"} 0");
+
+    clock.advance(Duration.ofSeconds(15));
+    fleet.heartbeat(
+        new NodeHeartbeat(
+            ProtocolVersion.CURRENT,
+            "n1",
+            "moved",
+            "1",
+            clock.instant(),
+            List.of(new DiskUsage("/data", 10, 7), new DiskUsage("/var/log", 10, 2)),
+            List.of(new FileStatus("/data/new.log", 1, 3.25, 0, 0, null, null)),
+            null));
+
+    String scrape = metrics.scrape();
+    assertThat(scrape)
+        .contains(
+            "fleetrotate_node_disk_used_ratio{node=\"n1\",group=\"moved\",mount=\"/data\"} 0.7")
+        .contains(
+            "fleetrotate_node_disk_used_ratio{node=\"n1\",group=\"moved\",mount=\"/var/log\"} 0.2")
+        .contains("fleetrotate_node_missed_heartbeats{node=\"n1\",group=\"moved\"} 0")
+        .contains(
+            "fleetrotate_file_growth_bytes_per_second{node=\"n1\",path=\"/data/new.log\"} 3.25")
+        .doesNotContain("group=\"mcp-server\"")
+        .doesNotContain("/var/log/mcp/");
+    Promtool.assertMetricsClean(scrape, scratch);
+  }
+
+  @Test
   void scrapeOfTenThousandNodesWithThreeFilesIsFastAndClean() throws Exception {
     for (int i = 0; i < 10_000; i++) {
       fleet.heartbeat(Wire.heartbeat(String.format("mcp-host-%05d", i), T0, (i % 100) / 100.0));
