@@ -62,12 +62,14 @@ import org.slf4j.LoggerFactory;
  * {@link Release} check the owner id, and the table's counter gives each grant its fencing token. A
  * {@link Release} also hands the free place to the first waiter. A waiter sleeps on its group's
  * entry events, which carry the table: the event of a release that granted it is its grant (no
- * further round trip), and a waiter the change leaves queued behind a full group sleeps on. The
- * member filters the events ({@link ConcernsClient}): a client hears of a change only when it
- * grants one of its waiters or frees a place, so a grant is not sent after a fan-out to every other
- * waiting client. It asks again when a place may be free, when the first grant is due to expire,
- * and at least every {@link HazelcastLockTimings#poll()} (events are lost while the client
- * reconnects), which also keeps its place in the queue alive.
+ * further round trip), and a waiter the change leaves queued behind a full group sleeps on. Each
+ * client listens to the whole map once, from when it connects, and the member filters the events
+ * ({@link ConcernsClient}): a client hears of a change only when it grants one of its waiters or
+ * frees a place where one waits, so a grant is not sent after a fan-out to every other waiting
+ * client, and the first acquire of a group waits for no listener registration. It asks again when a
+ * place may be free, when the first grant is due to expire, and at least every {@link
+ * HazelcastLockTimings#poll()} (events are lost while the client reconnects), which also keeps its
+ * place in the queue alive.
  *
  * <p>The IMap is AP: during a split brain both halves may grant the same group, and a merge may
  * lower the counter. Fencing contains that (see {@code docs/hazelcast-consistency.md}); this client
@@ -488,17 +490,29 @@ public final class HazelcastFleetLock implements FleetLock {
     } catch (RuntimeException e) {
       throw unavailable(e);
     }
+    return await(answer, bound, "answer");
+  }
+
+  /**
+   * The result of {@code pending} within {@code bound}; a failure or no result in time is a {@link
+   * LockUnavailableException} that says the cluster did not {@code what} within the bound.
+   */
+  private <R> R await(CompletableFuture<R> pending, Duration bound, String what)
+      throws LockUnavailableException, InterruptedException {
     try {
-      return answer.get(bound.toNanos(), TimeUnit.NANOSECONDS);
+      return pending.get(bound.toNanos(), TimeUnit.NANOSECONDS);
     } catch (ExecutionException e) {
-      throw unavailable(e.getCause() == null ? e : e.getCause());
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      throw cause instanceof LockUnavailableException u ? u : unavailable(cause);
     } catch (TimeoutException e) {
       throw new LockUnavailableException(
           "the Hazelcast cluster "
               + config.clusterName()
               + " at "
               + config.members()
-              + " did not answer within "
+              + " did not "
+              + what
+              + " within "
               + bound,
           e);
     }
@@ -588,21 +602,7 @@ public final class HazelcastFleetLock implements FleetLock {
 
   /** Waits until this client listens to the lease map ({@link #listen}), as it does once warm. */
   private void awaitListening() throws LockUnavailableException, InterruptedException {
-    try {
-      listen().get(timings.callTimeout().toNanos(), TimeUnit.NANOSECONDS);
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause() == null ? e : e.getCause();
-      throw cause instanceof LockUnavailableException u ? u : unavailable(cause);
-    } catch (TimeoutException e) {
-      throw new LockUnavailableException(
-          "the Hazelcast cluster "
-              + config.clusterName()
-              + " at "
-              + config.members()
-              + " did not register this client's listener within "
-              + timings.callTimeout(),
-          e);
-    }
+    await(listen(), timings.callTimeout(), "register this client's listener");
   }
 
   private void warmUp() {
