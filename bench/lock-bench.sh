@@ -13,8 +13,10 @@
 # uncontended_cycles_per_s: acquire + release cycles per second from one client, after a warm-up.
 # handoff_overhead_ms: 20 clients (separate connections) become due at one instant (a barrier),
 #   each holds the lease 20 ms; overhead per hand-off = (makespan - 20 x 20 ms) / 20.
-# Needs: java 17+, redis-server. Builds the reactor into ~/.m2 and bench/lock (Redisson is pinned
-# in bench/lock/pom.xml, never in the shipped jars). Each run takes ~10 s; the whole is bounded.
+# Needs: java 17+, redis-server. Builds the agent and its modules into ~/.m2, then bench/lock
+# (Redisson is pinned in bench/lock/pom.xml, never in the shipped jars), each under the shared
+# build lock when there is one (FLEETROTATE_BUILD_LOCK, default /tmp/fleetrotate-build.lock).
+# Each run takes ~10 s; the whole is bounded.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -47,8 +49,15 @@ PORT=${PORT:-$(free_port)}
 HZ_PORT=${HZ_PORT:-$(free_port)}
 
 if [ "$BUILD" = 1 ]; then
-  echo "lock-bench: building the agent and the bench" >&2
-  (cd "$ROOT" && ./mvnw -B -q install -DskipTests -Dspotless.check.skip=true && ./mvnw -B -q -f bench/lock/pom.xml package) >&2
+  # Builds take the shared build lock when there is one (FLEETROTATE_BUILD_LOCK, default
+  # /tmp/fleetrotate-build.lock), so that they queue behind other builds on the same machine.
+  LOCK=${FLEETROTATE_BUILD_LOCK:-/tmp/fleetrotate-build.lock}
+  LOCKED=()
+  if command -v flock >/dev/null && [ -d "$(dirname "$LOCK")" ]; then LOCKED=(flock "$LOCK"); fi
+  echo "lock-bench: building the agent and the bench${LOCKED:+ (under $LOCK)}" >&2
+  (cd "$ROOT" \
+    && "${LOCKED[@]}" ./mvnw -B -q install -DskipTests -Dspotless.check.skip=true -pl node-agent -am \
+    && "${LOCKED[@]}" ./mvnw -B -q -f bench/lock/pom.xml package) >&2
 fi
 JAR=$ROOT/bench/lock/target/lock-bench.jar
 [ -f "$JAR" ] || { echo "lock-bench: $JAR is missing; run without --no-build" >&2; exit 1; }

@@ -71,22 +71,30 @@ class LeaseMapsOnAClusterTest {
   void aChangeReachesOnlyTheListenersItConcerns() throws Exception {
     startTwoMembers();
     String group = groupOwnedBy(members.get(1));
-    // Registered on the other member: the filter travels to the partition owner and runs there.
+    String other = group + "-other";
+    // One listener per client for the whole map, as a lock client registers it; registered on the
+    // other member: the filter travels to each partition owner and runs there.
     IMap<String, LeaseTable> leases = members.get(0).getMap(LeaseMaps.LEASES);
     List<String> toA = new CopyOnWriteArrayList<>();
     List<String> toB = new CopyOnWriteArrayList<>();
-    leases.addEntryListener(holdersInto(toA), new ConcernsClient("a/", 1), group, true);
-    leases.addEntryListener(holdersInto(toB), new ConcernsClient("b/", 1), group, true);
+    leases.addEntryListener(holdersInto(toA), new ConcernsClient("a/", 1), true);
+    leases.addEntryListener(holdersInto(toB), new ConcernsClient("b/", 1), true);
 
     leases.executeOnKey(group, new TryAcquire(request("a/1")));
     leases.executeOnKey(group, new TryAcquire(request("b/1")));
     assertThat(leases.executeOnKey(group, new Release("a/1", 1))).as("hands on to b/1").isTrue();
+    // Another group: a stranger's grant, b's arrival behind it, then a release that hands nothing
+    // on (as from a client without hand-off): a free place while b/2 waits.
+    leases.executeOnKey(other, new TryAcquire(request("c/1")));
+    leases.executeOnKey(other, new TryAcquire(request("b/2")));
+    assertThat(leases.executeOnKey(other, new Release("c/1"))).isTrue();
 
     await()
         .atMost(Duration.ofSeconds(10))
-        .untilAsserted(() -> assertThat(toB).containsExactly("[b/1]"));
+        .untilAsserted(() -> assertThat(toB).containsExactlyInAnyOrder("[b/1]", "[]"));
     assertThat(toA)
-        .as("a's grant and b's arrival behind it (a holds), not b's grant")
+        .as(
+            "a's grant and b's arrival behind it (a holds), nothing of b's grant nor of the other group")
         .containsExactly("[a/1]", "[a/1]");
   }
 

@@ -62,12 +62,14 @@ import org.slf4j.LoggerFactory;
  * {@link Release} check the owner id, and the table's counter gives each grant its fencing token. A
  * {@link Release} also hands the free place to the first waiter. A waiter sleeps on its group's
  * entry events, which carry the table: the event of a release that granted it is its grant (no
- * further round trip), and a waiter the change leaves queued behind a full group sleeps on. The
- * member filters the events ({@link ConcernsClient}): a client hears of a change only when it
- * grants one of its waiters or frees a place, so a grant is not sent after a fan-out to every other
- * waiting client. It asks again when a place may be free, when the first grant is due to expire,
- * and at least every {@link HazelcastLockTimings#poll()} (events are lost while the client
- * reconnects), which also keeps its place in the queue alive.
+ * further round trip), and a waiter the change leaves queued behind a full group sleeps on. Each
+ * client listens to the whole map once, from when it connects, and the member filters the events
+ * ({@link ConcernsClient}): a client hears of a change only when it grants one of its waiters or
+ * frees a place where one waits, so a grant is not sent after a fan-out to every other waiting
+ * client, and the first acquire of a group waits for no listener registration. It asks again when a
+ * place may be free, when the first grant is due to expire, and at least every {@link
+ * HazelcastLockTimings#poll()} (events are lost while the client reconnects), which also keeps its
+ * place in the queue alive.
  *
  * <p>The IMap is AP: during a split brain both halves may grant the same group, and a merge may
  * lower the counter. Fencing contains that (see {@code docs/hazelcast-consistency.md}); this client
@@ -89,6 +91,8 @@ public final class HazelcastFleetLock implements FleetLock {
   private final QueueOrder order;
   private final HazelcastLockTimings timings;
   private final Map<String, Wakeups> wakeups = new ConcurrentHashMap<>();
+  private final Object listening = new Object();
+  private CompletableFuture<UUID> listener; // guarded by listening
   private final Map<String, Long> highestToken = new ConcurrentHashMap<>();
   // Every owner id this client sends starts with it: the member sends a group's changes only to
   // the clients they concern (ConcernsClient).
@@ -177,6 +181,9 @@ public final class HazelcastFleetLock implements FleetLock {
     // Members, not the client, collect the backup acknowledgements, so a write never waits for a
     // connection from the backup's member to this client (a 5s stall otherwise).
     c.setBackupAckToClientEnabled(false);
+    // No client metrics: collecting them every 5 s and publishing each to JMX cost more CPU than
+    // the leases do, and nothing reads them (the agent has its own /metrics).
+    c.getMetricsConfig().setEnabled(false);
     c.getConnectionStrategyConfig().setAsyncStart(true).setReconnectMode(ReconnectMode.ASYNC);
     c.getConnectionStrategyConfig()
         .getConnectionRetryConfig()
@@ -243,7 +250,8 @@ public final class HazelcastFleetLock implements FleetLock {
       }
       if (wake == null) {
         awaitConnected(Math.min(timings.connectWait().toNanos(), answerWithinNanos));
-        wake = wakeupsOf(group);
+        awaitListening();
+        wake = wakeups.computeIfAbsent(group, g -> new Wakeups());
         wake.pending.add(this);
       }
       seen = wake.generation();
@@ -482,17 +490,29 @@ public final class HazelcastFleetLock implements FleetLock {
     } catch (RuntimeException e) {
       throw unavailable(e);
     }
+    return await(answer, bound, "answer");
+  }
+
+  /**
+   * The result of {@code pending} within {@code bound}; a failure or no result in time is a {@link
+   * LockUnavailableException} that says the cluster did not {@code what} within the bound.
+   */
+  private <R> R await(CompletableFuture<R> pending, Duration bound, String what)
+      throws LockUnavailableException, InterruptedException {
     try {
-      return answer.get(bound.toNanos(), TimeUnit.NANOSECONDS);
+      return pending.get(bound.toNanos(), TimeUnit.NANOSECONDS);
     } catch (ExecutionException e) {
-      throw unavailable(e.getCause() == null ? e : e.getCause());
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      throw cause instanceof LockUnavailableException u ? u : unavailable(cause);
     } catch (TimeoutException e) {
       throw new LockUnavailableException(
           "the Hazelcast cluster "
               + config.clusterName()
               + " at "
               + config.members()
-              + " did not answer within "
+              + " did not "
+              + what
+              + " within "
               + bound,
           e);
     }
@@ -546,27 +566,51 @@ public final class HazelcastFleetLock implements FleetLock {
     }
   }
 
-  private Wakeups wakeupsOf(String group) throws LockUnavailableException {
-    Wakeups w = wakeups.computeIfAbsent(group, g -> new Wakeups());
-    synchronized (w.registration) {
-      if (w.registered == null) {
-        try {
-          w.registered =
-              leases()
-                  .addEntryListener(w, new ConcernsClient(ownerPrefix, maxConcurrent), group, true);
-        } catch (RuntimeException e) {
-          throw unavailable(e);
-        }
+  /**
+   * Registers this client's one listener of the lease map, unless it is registered or under way.
+   * One per client, not one per group, so the first acquire of a group waits for no registration (a
+   * round trip to every member); the member's filter ({@link ConcernsClient}) sends it only the
+   * changes that concern its own owner ids, in any group, as the Redis backend's per-client channel
+   * does.
+   */
+  private CompletableFuture<UUID> listen() {
+    synchronized (listening) {
+      if (listener == null || listener.isCompletedExceptionally()) {
+        // On a thread of its own: a caller waits for it at most its own bound.
+        listener =
+            CompletableFuture.supplyAsync(
+                () -> {
+                  try {
+                    return leases()
+                        .addEntryListener(
+                            new GroupChanges(),
+                            new ConcernsClient(ownerPrefix, maxConcurrent),
+                            true);
+                  } catch (LockUnavailableException e) {
+                    throw new java.util.concurrent.CompletionException(e);
+                  }
+                },
+                task -> {
+                  Thread t = new Thread(task, "fleetrotate-hazelcast-listen");
+                  t.setDaemon(true);
+                  t.start();
+                });
       }
+      return listener;
     }
-    return w;
+  }
+
+  /** Waits until this client listens to the lease map ({@link #listen}), as it does once warm. */
+  private void awaitListening() throws LockUnavailableException, InterruptedException {
+    await(listen(), timings.callTimeout(), "register this client's listener");
   }
 
   private void warmUp() {
     try {
       leases();
+      listen().join();
     } catch (LockUnavailableException | RuntimeException e) {
-      log.debug("cannot open the lease map yet: {}", e.getMessage());
+      log.debug("cannot listen to the lease map yet: {}", e.getMessage());
     }
   }
 
@@ -578,6 +622,7 @@ public final class HazelcastFleetLock implements FleetLock {
     try {
       awaitConnected(wait.toNanos());
       leases();
+      awaitListening();
       return true;
     } catch (LockUnavailableException e) {
       return false;
@@ -686,7 +731,8 @@ public final class HazelcastFleetLock implements FleetLock {
       if (now && !was) {
         log.info("connected to the Hazelcast cluster {}", config.clusterName());
         wakeups.values().forEach(Wakeups::wake);
-        // Create the map's proxy now (a round trip), not in the first acquire.
+        // Create the map's proxy and register the listener now (round trips), not in the first
+        // acquire.
         CompletableFuture.runAsync(HazelcastFleetLock.this::warmUp);
       } else if (!now && was && !closed) {
         log.warn(
@@ -704,12 +750,7 @@ public final class HazelcastFleetLock implements FleetLock {
    * before asking the cluster means an event that arrives between the answer and the sleep is not
    * lost.
    */
-  private final class Wakeups
-      implements EntryAddedListener<String, LeaseTable>,
-          EntryUpdatedListener<String, LeaseTable>,
-          EntryRemovedListener<String, LeaseTable> {
-    final Object registration = new Object();
-    java.util.UUID registered; // guarded by registration
+  private final class Wakeups {
     private long generation; // guarded by this
     private LeaseTable latest; // guarded by this
     final Set<Driver> pending = ConcurrentHashMap.newKeySet();
@@ -749,20 +790,37 @@ public final class HazelcastFleetLock implements FleetLock {
         TimeUnit.NANOSECONDS.timedWait(this, left);
       }
     }
+  }
+
+  /**
+   * This client's one listener of the lease map: hands each change the member sends to the waiters
+   * of its group, if this client has any.
+   */
+  private final class GroupChanges
+      implements EntryAddedListener<String, LeaseTable>,
+          EntryUpdatedListener<String, LeaseTable>,
+          EntryRemovedListener<String, LeaseTable> {
 
     @Override
     public void entryAdded(EntryEvent<String, LeaseTable> event) {
-      changed(event.getValue());
+      changed(event, event.getValue());
     }
 
     @Override
     public void entryUpdated(EntryEvent<String, LeaseTable> event) {
-      changed(event.getValue());
+      changed(event, event.getValue());
     }
 
     @Override
     public void entryRemoved(EntryEvent<String, LeaseTable> event) {
-      wake();
+      changed(event, null);
+    }
+
+    private void changed(EntryEvent<String, LeaseTable> event, LeaseTable table) {
+      Wakeups w = wakeups.get(event.getKey());
+      if (w != null) {
+        w.changed(table);
+      }
     }
   }
 }
