@@ -37,7 +37,8 @@ import org.slf4j.LoggerFactory;
  *       CompressionFailure.Kind#CANCELLED}; the interrupt status stays set.
  * </ul>
  *
- * <p>Instances hold no per-call state and may be shared between threads.
+ * <p>Instances made with {@link #Compressor()} hold no per-call state and may be shared between
+ * threads; one made with {@link #background()} belongs to one thread.
  */
 public final class Compressor {
 
@@ -60,6 +61,12 @@ public final class Compressor {
   private final LongSupplier nanoTime;
   private final NanoSleeper sleeper;
 
+  /** What a {@link #background()} compressor keeps between frames; null when shared. */
+  private final ZstdStreamEncoder.Reused kept;
+
+  /** The read buffer a {@link #background()} compressor keeps between frames. */
+  private ByteBuffer keptChunk;
+
   public Compressor() {
     this(
         ZstdAvailability.system(),
@@ -68,6 +75,41 @@ public final class Compressor {
         UnaryOperator.identity(),
         System::nanoTime,
         NanoSleeper.PARKING);
+  }
+
+  private Compressor(ZstdStreamEncoder.Reused kept) {
+    this(
+        ZstdAvailability.system(),
+        kept,
+        GzipStreamEncoder::open,
+        UnaryOperator.identity(),
+        System::nanoTime,
+        NanoSleeper.PARKING,
+        kept);
+  }
+
+  /**
+   * A compressor for one background thread that appends frame after frame ({@link #appendFrame}:
+   * compress-ahead). zstd runs on that thread with no worker beside it: the thread is niced and
+   * only has to keep up with the log, not race a rotation, and a worker costs CPU of its own (a
+   * thread, jobs handed over, each job's overlap hashed again). Its zstd context and buffers are
+   * kept from one frame to the next until {@link #release()}, so a log that grows a frame every
+   * fraction of a second does not pay fresh native memory for each. Not for sharing between
+   * threads.
+   */
+  public static Compressor background() {
+    return new Compressor(new ZstdStreamEncoder.Reused(0));
+  }
+
+  /**
+   * Frees what a {@link #background()} compressor kept between frames (a later frame makes it
+   * anew); nothing for a shared one.
+   */
+  public void release() {
+    if (kept != null) {
+      kept.release();
+      keptChunk = null;
+    }
   }
 
   /**
@@ -81,6 +123,18 @@ public final class Compressor {
       UnaryOperator<CompressedSink> writePath,
       LongSupplier nanoTime,
       NanoSleeper sleeper) {
+    this(zstd, zstdEncoders, gzipEncoders, writePath, nanoTime, sleeper, null);
+  }
+
+  private Compressor(
+      ZstdAvailability zstd,
+      StreamEncoder.Factory zstdEncoders,
+      StreamEncoder.Factory gzipEncoders,
+      UnaryOperator<CompressedSink> writePath,
+      LongSupplier nanoTime,
+      NanoSleeper sleeper,
+      ZstdStreamEncoder.Reused kept) {
+    this.kept = kept;
     this.zstd = Objects.requireNonNull(zstd, "zstd");
     this.zstdEncoders = Objects.requireNonNull(zstdEncoders, "zstdEncoders");
     this.gzipEncoders = Objects.requireNonNull(gzipEncoders, "gzipEncoders");
@@ -202,7 +256,7 @@ public final class Compressor {
             target.write(compressed);
           }
         };
-    ByteBuffer chunk = ByteBuffer.allocateDirect((int) Math.min(READ_BUFFER_BYTES, to - from + 1));
+    ByteBuffer chunk = readBuffer(to - from);
     try (StreamEncoder encoder = encoders.open(sink, level, to - from)) {
       for (long at = from; at < to; ) {
         if (Thread.currentThread().isInterrupted()) {
@@ -222,6 +276,17 @@ public final class Compressor {
       encoder.finish();
     }
     return written[0];
+  }
+
+  /** A direct buffer to read {@code length} bytes through, 1 MiB at most; kept if background. */
+  private ByteBuffer readBuffer(long length) {
+    if (kept == null) {
+      return ByteBuffer.allocateDirect((int) Math.min(READ_BUFFER_BYTES, length + 1));
+    }
+    if (keptChunk == null) {
+      keptChunk = ByteBuffer.allocateDirect(READ_BUFFER_BYTES);
+    }
+    return keptChunk;
   }
 
   private CompressionResult result(

@@ -4,6 +4,7 @@ import com.github.luben.zstd.EndDirective;
 import com.github.luben.zstd.ZstdCompressCtx;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.function.Consumer;
 
 /**
  * Zstandard streaming over direct buffers, so neither side is copied through the Java heap. The
@@ -20,26 +21,88 @@ final class ZstdStreamEncoder implements StreamEncoder {
 
   private final CompressedSink sink;
   private final ZstdCompressCtx context;
-  private final ByteBuffer output = ByteBuffer.allocateDirect(OUTPUT_BUFFER_BYTES);
+  private final ByteBuffer output;
+  private final Consumer<ZstdCompressCtx> release;
 
-  ZstdStreamEncoder(CompressedSink sink, int level, long sourceSize, int workers) {
+  private ZstdStreamEncoder(
+      CompressedSink sink,
+      ZstdCompressCtx context,
+      ByteBuffer output,
+      Consumer<ZstdCompressCtx> release) {
     this.sink = sink;
-    ZstdCompressCtx created = new ZstdCompressCtx();
-    try {
-      created.setLevel(level);
-      created.setChecksum(true);
-      created.setContentSize(true);
-      created.setWorkers(workers);
-      created.setPledgedSrcSize(sourceSize);
-    } catch (RuntimeException e) {
-      created.close();
-      throw e;
-    }
-    this.context = created;
+    this.context = context;
+    this.output = output;
+    this.release = release;
   }
 
+  /** Each stream with a context and an output buffer of its own, freed when it closes. */
   static StreamEncoder.Factory factory(int workers) {
-    return (sink, level, sourceSize) -> new ZstdStreamEncoder(sink, level, sourceSize, workers);
+    return (sink, level, sourceSize) ->
+        new ZstdStreamEncoder(
+            sink,
+            configured(new ZstdCompressCtx(), level, sourceSize, workers),
+            ByteBuffer.allocateDirect(OUTPUT_BUFFER_BYTES),
+            ZstdCompressCtx::close);
+  }
+
+  /** Sets a new or reset context up for one frame; closes it if that fails. */
+  private static ZstdCompressCtx configured(
+      ZstdCompressCtx context, int level, long sourceSize, int workers) {
+    try {
+      context.setLevel(level);
+      context.setChecksum(true);
+      context.setContentSize(true);
+      context.setWorkers(workers);
+      context.setPledgedSrcSize(sourceSize);
+      return context;
+    } catch (RuntimeException e) {
+      context.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Streams one after another on one thread, with the context (its window, tables and any worker
+   * threads) and the output buffer kept from one stream to the next until {@link #release}:
+   * creating them for each 16 MiB frame of compress-ahead cost more in fresh pages than the frame's
+   * own reading. Not for sharing between threads; one stream open at a time.
+   */
+  static final class Reused implements StreamEncoder.Factory {
+    private final int workers;
+    private ZstdCompressCtx idle;
+    private ByteBuffer output;
+
+    Reused(int workers) {
+      this.workers = workers;
+    }
+
+    @Override
+    public StreamEncoder open(CompressedSink sink, int level, long sourceSize) {
+      ZstdCompressCtx context = idle;
+      idle = null;
+      if (context == null) {
+        context = new ZstdCompressCtx();
+      } else {
+        context.reset(); // whatever a failed frame left: parameters and session
+      }
+      if (output == null) {
+        output = ByteBuffer.allocateDirect(OUTPUT_BUFFER_BYTES);
+      }
+      return new ZstdStreamEncoder(
+          sink,
+          configured(context, level, sourceSize, workers),
+          output.clear(),
+          done -> idle = done);
+    }
+
+    /** Frees the kept context; the next stream makes a new one. */
+    void release() {
+      if (idle != null) {
+        idle.close();
+        idle = null;
+      }
+      output = null;
+    }
   }
 
   @Override
@@ -70,6 +133,6 @@ final class ZstdStreamEncoder implements StreamEncoder {
 
   @Override
   public void close() {
-    context.close();
+    release.accept(context);
   }
 }

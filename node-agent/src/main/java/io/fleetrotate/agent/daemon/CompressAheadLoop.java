@@ -33,7 +33,10 @@ final class CompressAheadLoop implements AutoCloseable {
 
   private final AgentConfig config;
   private final AgentOwnFiles own;
-  private final Compressor compressor = new Compressor();
+
+  /** Keeps its zstd context while logs grow; freed after a pass that added no frame. */
+  private final Compressor compressor = Compressor.background();
+
   private final ScheduledExecutorService thread =
       Executors.newSingleThreadScheduledExecutor(
           r -> {
@@ -74,6 +77,7 @@ final class CompressAheadLoop implements AutoCloseable {
   }
 
   private void pass() {
+    boolean added = false;
     Map<Path, AheadPartial> seen = new HashMap<>();
     for (FileConfig entry : config.files()) {
       Optional<CompressionRequest> request = SpecFactory.compression(entry.compress());
@@ -88,38 +92,47 @@ final class CompressAheadLoop implements AutoCloseable {
                 AheadPartial.of(live, config.stateDir(), compressor, entry.compress().aheadFrame());
           }
           seen.put(live, partial);
-          catchUp(partial, request.get(), live);
+          added |= catchUp(partial, request.get(), live);
         }
       } catch (IOException | RuntimeException e) {
         log.warn("compress-ahead of {} failed this pass: {}", entry.path(), e.toString());
       }
     }
     partials = seen; // logs no longer watched are forgotten
+    if (!added) {
+      compressor.release();
+    }
   }
 
-  private void catchUp(AheadPartial partial, CompressionRequest request, Path live)
+  /** Adds every whole frame {@code live} has grown by; whether it added any. */
+  private boolean catchUp(AheadPartial partial, CompressionRequest request, Path live)
       throws IOException {
     if (partial.idle()) {
-      return; // not grown by a frame since the last pass: no lock, no look
+      return false; // not grown by a frame since the last pass: no lock, no look
     }
+    boolean added = false;
     while (!stopping && !Thread.currentThread().isInterrupted()) {
       Optional<AheadLock> held = AheadLock.tryAcquire(config.stateDir());
       if (held.isEmpty()) {
-        return; // a rotation is under way; the next pass goes on
+        return added; // a rotation is under way; the next pass goes on
       }
       try (AheadLock lock = held.get()) {
         if (!partial.advance(request)) {
-          return;
+          return added;
         }
       }
+      added = true;
       log.debug("compressed ahead one more span of {}", live);
     }
+    return added;
   }
 
   @Override
   public void close() throws InterruptedException {
     stopping = true;
     thread.shutdownNow();
-    thread.awaitTermination(30, TimeUnit.SECONDS);
+    if (thread.awaitTermination(30, TimeUnit.SECONDS)) {
+      compressor.release(); // its thread is gone
+    }
   }
 }

@@ -44,10 +44,43 @@ class StreamEncoderPropertiesTest {
       @ForAll @IntRange(min = 1, max = 19) int level)
       throws IOException {
     byte[] compressed =
-        encode(sink -> new ZstdStreamEncoder(sink, level, content.length, 0), content, chunkSizes);
+        encode(
+            sink -> ZstdStreamEncoder.factory(0).open(sink, level, content.length),
+            content,
+            chunkSizes);
 
     assertThat(decode(new ZstdInputStream(new ByteArrayInputStream(compressed))))
         .isEqualTo(content);
+  }
+
+  /**
+   * A context kept for the next frame, even after a frame abandoned half way (a failed read),
+   * writes that frame byte for byte as a fresh context does.
+   */
+  @Property(tries = 30)
+  void zstdReusedContextWritesWhatAFreshOneWrites(
+      @ForAll("content") byte[] abandoned,
+      @ForAll("content") byte[] content,
+      @ForAll("chunkSizes") List<Integer> chunkSizes,
+      @ForAll @IntRange(min = 1, max = 19) int level)
+      throws IOException {
+    ZstdStreamEncoder.Reused reused = new ZstdStreamEncoder.Reused(0);
+    try {
+      try (StreamEncoder half = reused.open(compressed -> {}, level, abandoned.length + 1L)) {
+        half.encode(ByteBuffer.allocateDirect(abandoned.length).put(abandoned).flip());
+      }
+      byte[] again = encode(sink -> reused.open(sink, level, content.length), content, chunkSizes);
+      byte[] fresh =
+          encode(
+              sink -> ZstdStreamEncoder.factory(0).open(sink, level, content.length),
+              content,
+              chunkSizes);
+
+      assertThat(again).isEqualTo(fresh);
+      assertThat(decode(new ZstdInputStream(new ByteArrayInputStream(again)))).isEqualTo(content);
+    } finally {
+      reused.release();
+    }
   }
 
   @Provide

@@ -2,6 +2,7 @@ package io.fleetrotate.agent.rotate.live;
 
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
+import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import io.fleetrotate.agent.os.LibC;
 import java.io.Closeable;
@@ -230,11 +231,24 @@ public final class FileHandle implements Closeable {
     return stat().size();
   }
 
-  /** {@code pread}: reads into {@code dst} at {@code position}; -1 at the end of the file. */
+  /**
+   * {@code pread}: reads into {@code dst} at {@code position}; -1 at the end of the file. A direct
+   * buffer is read into in place (the compressors' buffers are direct: one copy, the kernel's); any
+   * other goes through native memory.
+   */
   public int read(ByteBuffer dst, long position) throws IOException {
     int want = dst.remaining();
     if (want == 0) {
       return 0;
+    }
+    if (dst.isDirect()) {
+      Pointer at = Native.getDirectBufferPointer(dst).share(dst.position());
+      long n = retry(() -> LibC.INSTANCE.pread(fd, at, want, position), "read");
+      if (n == 0) {
+        return -1;
+      }
+      dst.position(dst.position() + (int) n);
+      return (int) n;
     }
     try (Memory buf = new Memory(want)) {
       long n = retry(() -> LibC.INSTANCE.pread(fd, buf, want, position), "read");
