@@ -857,11 +857,7 @@ public final class SqlHistoryStore implements HistoryStore {
               s.setString(i++, after.eventId().toString());
             }
             s.setInt(i, limit);
-            try (ResultSet rs = s.executeQuery()) {
-              while (rs.next()) {
-                decode(rs.getString(1)).ifPresent(page::add);
-              }
-            }
+            readInto(s, page, limit);
           }
           return page;
         });
