@@ -115,9 +115,9 @@ final class HistoryCatchUp {
   /**
    * Stores what {@code peer} holds finished at or after {@code since} that this store lacks.
    *
-   * @param callTimeout how long one exchange with the peer may take: a task the peer lost (it was
-   *     merging when the task arrived, say) is never answered, so the catch-up fails after this and
-   *     is retried, rather than waiting for Hazelcast's own invocation timeout
+   * @param callTimeout how long one exchange with the peer may take: an exchange the peer does not
+   *     answer (it lost the task, or its host is stalled) fails the catch-up after this, and the
+   *     caller retries it
    * @return null if the peer does not serve its store yet (it is starting)
    * @throws TimeoutException if an exchange took longer than {@code callTimeout}
    */

@@ -96,6 +96,46 @@ class CatchUpRetryTest {
     }
   }
 
+  @Test
+  void aFailedCatchUpIsNoLongerRetriedOnceThePeerLeaves() throws Exception {
+    Path storeA = Files.createDirectories(dirA.resolve("store"));
+    try (SmallTmpfs disk = SmallTmpfs.mount(storeA, "32m")) {
+      int portA = Clusters.freePort();
+      int portB = Clusters.freePort();
+      List<String> members = List.of("127.0.0.1:" + portA, "127.0.0.1:" + portB);
+      try (HistoryStore store =
+          SqlHistoryStore.openEmbedded(dirB, Duration.ofDays(30), Clock.systemUTC())) {
+        store.append(backDated(2_000, Instant.now().minus(Duration.ofHours(2)))).get();
+      }
+      Coordinator a =
+          Clusters.start(
+              running,
+              TestCoordinators.withHazelcast(TestCoordinators.config(storeA), portA, members));
+      disk.fill("filler");
+      Coordinator b =
+          Clusters.start(
+              running,
+              TestCoordinators.withHazelcast(TestCoordinators.config(dirB), portB, members));
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> Clusters.metric(a, "fleetrotate_catch_up_pending_peers") == 1);
+
+      b.close();
+      running.remove(b);
+
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> Clusters.metric(a, "fleetrotate_catch_up_pending_peers") == 0);
+      double failures = Clusters.metric(a, "fleetrotate_catch_up_failures_total");
+      assertThat(failures).isPositive();
+      // Nothing is retried any more: the count stays as it is over several backoff periods.
+      await()
+          .during(Duration.ofSeconds(4))
+          .atMost(Duration.ofSeconds(6))
+          .until(() -> Clusters.metric(a, "fleetrotate_catch_up_failures_total") == failures);
+    }
+  }
+
   /** The longest wait between two attempts, and the time an attempt takes. */
   private static final Duration RETRY_BOUND = ClusterSync.RETRY_MAX.plusSeconds(30);
 

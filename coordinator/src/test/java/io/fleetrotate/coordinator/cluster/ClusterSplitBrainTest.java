@@ -87,8 +87,8 @@ class ClusterSplitBrainTest {
     for (List<RotationEvent> part : List.of(together, onlyA, onlyB)) {
       part.forEach(e -> union.add(e.eventId()));
     }
-    // Within a catch-up's first call timeout and a retry: a task sent to a member while it merges
-    // can be lost, and is then retried (ClusterSync.CALL_TIMEOUT).
+    // Within a catch-up's first call timeout and a retry: an exchange sent to a member while it
+    // merges may go unanswered, and is then retried (ClusterSync.CALL_TIMEOUT).
     await()
         .atMost(ClusterSync.CALL_TIMEOUT.plusSeconds(20))
         .until(() -> a.history().size() == union.size() && b.history().size() == union.size());
