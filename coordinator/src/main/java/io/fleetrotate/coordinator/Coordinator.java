@@ -176,6 +176,9 @@ public final class Coordinator implements AutoCloseable {
             config.store().postgres().isPresent(),
             events -> ingest(events, false),
             this::count);
+    if (config.store().postgres().isEmpty()) {
+      metrics.catchUp(sync, ClusterSync::catchUpFailures, ClusterSync::peersAwaitingRetry);
+    }
     sync.start();
     fleet.shareCommands(new ClusterCommands(member));
     fleet.onHeartbeat(

@@ -77,6 +77,19 @@ public final class TestCoordinators {
         CoordinatorConfig.Limits.DEFAULTS);
   }
 
+  public static CoordinatorConfig withHazelcast(CoordinatorConfig c, Hazelcast hazelcast) {
+    return new CoordinatorConfig(
+        c.source(),
+        c.http(),
+        c.auth(),
+        hazelcast,
+        c.store(),
+        c.liveness(),
+        c.alerts(),
+        c.rateLimit(),
+        CoordinatorConfig.Limits.DEFAULTS);
+  }
+
   public static CoordinatorConfig withHazelcast(
       CoordinatorConfig c, int port, List<String> members) {
     return new CoordinatorConfig(

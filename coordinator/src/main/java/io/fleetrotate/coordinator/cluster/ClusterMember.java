@@ -62,6 +62,7 @@ public final class ClusterMember implements AutoCloseable {
     config.setProperty("hazelcast.shutdownhook.enabled", "false");
     config.getNetworkConfig().setPort(settings.port()).setPortAutoIncrement(false);
     bind(config, settings);
+    splitBrain(config, settings.splitBrain());
     turnOffWhatTheLockDoesNotUse(config);
     JoinConfig join = config.getNetworkConfig().getJoin();
     join.getMulticastConfig().setEnabled(false);
@@ -110,6 +111,25 @@ public final class ClusterMember implements AutoCloseable {
     config.setProperty("hazelcast.socket.bind.any", "false");
     config.setProperty("hazelcast.local.localAddress", settings.bind());
     config.getNetworkConfig().setPublicAddress(settings.bind() + ":" + settings.port());
+  }
+
+  /**
+   * How soon a silent member is dropped and how often split clusters look for each other. A member
+   * sends a heartbeat every 5 s (Hazelcast's default), or a fifth of a shorter timeout, so that one
+   * late heartbeat does not drop it.
+   */
+  private static void splitBrain(Config config, CoordinatorConfig.SplitBrain splitBrain) {
+    long timeout = Math.max(1, splitBrain.memberTimeout().toSeconds());
+    config.setProperty("hazelcast.max.no.heartbeat.seconds", Long.toString(timeout));
+    config.setProperty(
+        "hazelcast.heartbeat.interval.seconds",
+        Long.toString(Math.max(1, Math.min(5, timeout / 5))));
+    config.setProperty(
+        "hazelcast.merge.first.run.delay.seconds",
+        Long.toString(Math.max(1, splitBrain.mergeFirstRun().toSeconds())));
+    config.setProperty(
+        "hazelcast.merge.next.run.delay.seconds",
+        Long.toString(Math.max(1, splitBrain.mergeInterval().toSeconds())));
   }
 
   /** Leases, the fleet-state maps and the history catch-up's tasks are all the member serves. */

@@ -15,6 +15,7 @@ import io.fleetrotate.coordinator.fleet.TrackedNode;
 import io.fleetrotate.coordinator.history.HistoryStore;
 import io.fleetrotate.coordinator.history.SavedNode;
 import io.fleetrotate.coordinator.history.SavedNodeJson;
+import io.fleetrotate.proto.Backoff;
 import io.fleetrotate.proto.RotationEvent;
 import io.fleetrotate.proto.WireCodec;
 import io.fleetrotate.proto.WireFormatException;
@@ -28,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -35,8 +37,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -72,7 +77,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Catch-up runs on a thread of its own, one exchange at a time, never on Hazelcast's event
  * threads. A start waits for its catch-up up to a minute, so that a coordinator that answers
- * usually serves the whole history; a longer one goes on in the background while it serves.
+ * usually serves the whole history; a longer one goes on in the background while it serves. A
+ * catch-up that fails (the peer's store or this one failing, a timeout, the peer lost mid-way) is
+ * retried with the peer after a growing delay ({@link #RETRY_FIRST} doubling to {@link #RETRY_MAX},
+ * jittered: {@link Backoff}) until it succeeds or the peer leaves the cluster; each failure is
+ * logged in one line and counted ({@link #catchUpFailures()}, {@link #peersAwaitingRetry()}).
  */
 public final class ClusterSync {
   private static final Logger log = LoggerFactory.getLogger(ClusterSync.class);
@@ -93,13 +102,33 @@ public final class ClusterSync {
   private final HistoryCatchUp catchUp;
   private final AtomicReference<HistoryCatchUp.Exchange> exchanged =
       new AtomicReference<>(HistoryCatchUp.Exchange.NONE);
-  private final ExecutorService catchUps =
-      Executors.newSingleThreadExecutor(
+
+  /** The catch-up thread: pulls from peers and their retries, one at a time. */
+  private final ScheduledExecutorService catchUps =
+      Executors.newSingleThreadScheduledExecutor(
           r -> {
             Thread t = new Thread(r, "fleetrotate-cluster-catch-up");
             t.setDaemon(true);
             return t;
           });
+
+  /**
+   * Takes what departed members left in the relay, on a thread of its own: iterating the relay
+   * while the cluster splits or merges can wait for minutes on Hazelcast's retries, and must not
+   * hold up the catch-ups meanwhile.
+   */
+  private final ExecutorService relayTakes =
+      Executors.newSingleThreadExecutor(
+          r -> {
+            Thread t = new Thread(r, "fleetrotate-cluster-relay");
+            t.setDaemon(true);
+            return t;
+          });
+
+  /** Peers owed a catch-up that has not succeeded yet, by member id; changed on catchUps only. */
+  private final Map<UUID, PeerCatchUp> owed = new ConcurrentHashMap<>();
+
+  private final AtomicLong failures = new AtomicLong();
 
   /**
    * @param retention how far back the catch-up compares histories
@@ -168,7 +197,7 @@ public final class ClusterSync {
    * that answers serves the whole history, as long as that is quick; a large one (an empty member
    * joining millions of events) goes on in the background while this coordinator serves.
    */
-  private void awaitStartCatchUp(List<Future<?>> pulls) {
+  private void awaitStartCatchUp(List<? extends Future<?>> pulls) {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(START_CATCH_UP_SECONDS);
     for (Future<?> pull : pulls) {
       try {
@@ -192,8 +221,8 @@ public final class ClusterSync {
     return exchanged.get();
   }
 
-  private List<Future<?>> catchUpWithEveryPeer(String why) {
-    List<Future<?>> pulls = new ArrayList<>();
+  private List<CompletableFuture<Void>> catchUpWithEveryPeer(String why) {
+    List<CompletableFuture<Void>> pulls = new ArrayList<>();
     for (Member peer : member.hazelcast().getCluster().getMembers()) {
       if (!peer.localMember()) {
         pulls.add(catchUpWith(peer, why));
@@ -202,38 +231,166 @@ public final class ClusterSync {
     return pulls;
   }
 
-  /** Pulls, in the background, what {@code peer} holds that this store lacks. */
-  private Future<?> catchUpWith(Member peer, String why) {
-    return submit(
-        () -> {
-          long started = System.nanoTime();
-          long deadline = started + TimeUnit.MINUTES.toNanos(CATCH_UP_WAIT_MINUTES);
-          while (isMember(peer)) {
-            HistoryCatchUp.Exchange got = catchUp.pullFrom(peer, since(fleet.clock().instant()));
-            if (got != null) {
-              exchanged.accumulateAndGet(got, HistoryCatchUp.Exchange::plus);
-              log.info(
-                  "caught up history with member {} ({}): {} slices differed, {} events read, {}"
-                      + " new, in {} ms",
-                  peer.getAddress(),
-                  why,
-                  got.slicesDiffering(),
-                  got.transferred(),
-                  got.added(),
-                  TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
-              return;
+  /**
+   * Pulls, in the background, what {@code peer} holds that this store lacks; retried after a
+   * failure until it succeeds or the peer leaves. A catch-up already owed to the peer (waiting for
+   * its retry) runs now instead.
+   *
+   * @return completes when the catch-up succeeded, or was given up (the peer left, or did not serve
+   *     its store within {@link #CATCH_UP_WAIT_MINUTES})
+   */
+  private CompletableFuture<Void> catchUpWith(Member peer, String why) {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    try {
+      catchUps.execute(
+          () -> {
+            PeerCatchUp c = owed.computeIfAbsent(peer.getUuid(), id -> new PeerCatchUp(peer));
+            c.why = why;
+            c.done.whenComplete((ok, error) -> done.complete(null));
+            if (c.retry != null) {
+              c.retry.cancel(false);
             }
-            if (System.nanoTime() > deadline) {
-              log.warn(
-                  "member {} did not serve its history within {} min; not caught up with it",
-                  peer.getAddress(),
-                  CATCH_UP_WAIT_MINUTES);
-              return;
-            }
-            Thread.sleep(NOT_SERVING_RETRY_MS); // it is starting: its store is not registered yet
-          }
-        },
-        "catch up history with member " + peer.getAddress());
+            attempt(c);
+          });
+    } catch (RejectedExecutionException closed) {
+      done.complete(null); // stopping: nothing to catch up for
+    }
+    return done;
+  }
+
+  /** One exchange with the peer, on the catch-up thread; schedules the next when it fails. */
+  private void attempt(PeerCatchUp c) {
+    c.retry = null;
+    if (!isMember(c.peer)) {
+      giveUp(c);
+      return;
+    }
+    try {
+      // A peer slow to answer (a long history, a loaded host) gets more time at each retry.
+      Duration callTimeout =
+          CALL_TIMEOUT.multipliedBy(1L << Math.min(c.backoff.failures(), CALL_TIMEOUT_DOUBLINGS));
+      HistoryCatchUp.Exchange got = catchUp.pullFrom(c.peer, since(), callTimeout);
+      if (got == null) {
+        // It is starting: its store is not registered yet. Not a failure; asked again shortly.
+        if (c.notServingSince == 0) {
+          c.notServingSince = System.nanoTime();
+          log.info(
+              "member {} does not serve its history yet (it is starting); asking again every {} ms",
+              c.peer.getAddress(),
+              NOT_SERVING_RETRY_MS);
+        }
+        long notServing = System.nanoTime() - c.notServingSince;
+        if (notServing > TimeUnit.MINUTES.toNanos(CATCH_UP_WAIT_MINUTES)) {
+          log.warn(
+              "member {} did not serve its history within {} min; not caught up with it",
+              c.peer.getAddress(),
+              CATCH_UP_WAIT_MINUTES);
+          giveUp(c);
+        } else {
+          c.retry = schedule(c, Duration.ofMillis(NOT_SERVING_RETRY_MS));
+        }
+        return;
+      }
+      c.notServingSince = 0;
+      exchanged.accumulateAndGet(got, HistoryCatchUp.Exchange::plus);
+      log.info(
+          "caught up history with member {} ({}{}): {} slices differed, {} events read, {} new, in"
+              + " {} ms",
+          c.peer.getAddress(),
+          c.why,
+          c.backoff.failures() == 0 ? "" : ", after " + c.backoff.failures() + " failed attempts",
+          got.slicesDiffering(),
+          got.transferred(),
+          got.added(),
+          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - c.started));
+      giveUp(c);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt(); // closing
+    } catch (Exception e) {
+      if (!member.hazelcast().getLifecycleService().isRunning()) {
+        giveUp(c); // this member is stopping: its catch-ups end with it
+        return;
+      }
+      failures.incrementAndGet();
+      Duration wait = c.backoff.next();
+      if (isMember(c.peer)) {
+        log.warn(
+            "history catch-up with member {} ({}) failed, attempt {}: {}; retrying in {} ms",
+            c.peer.getAddress(),
+            c.why,
+            c.backoff.failures(),
+            rootCause(e),
+            wait.toMillis());
+        c.retry = schedule(c, wait);
+      } else {
+        log.warn(
+            "history catch-up with member {} ({}) failed, attempt {}: {}; it left the cluster,"
+                + " so it is not retried",
+            c.peer.getAddress(),
+            c.why,
+            c.backoff.failures(),
+            rootCause(e));
+        giveUp(c);
+      }
+    }
+  }
+
+  private ScheduledFuture<?> schedule(PeerCatchUp c, Duration wait) {
+    try {
+      return catchUps.schedule(() -> attempt(c), wait.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (RejectedExecutionException closed) {
+      giveUp(c);
+      return null;
+    }
+  }
+
+  /** Forgets the peer's catch-up: it succeeded, or is not owed any longer. */
+  private void giveUp(PeerCatchUp c) {
+    owed.remove(c.peer.getUuid(), c);
+    if (c.retry != null) {
+      c.retry.cancel(false);
+      c.retry = null;
+    }
+    c.done.complete(null);
+  }
+
+  private static String rootCause(Throwable e) {
+    Throwable cause = e;
+    while (cause.getCause() != null && cause.getCause() != cause) {
+      cause = cause.getCause();
+    }
+    return cause == e ? e.toString() : e.getClass().getSimpleName() + " caused by " + cause;
+  }
+
+  /** How many catch-ups with a peer failed, since this member started. */
+  public long catchUpFailures() {
+    return failures.get();
+  }
+
+  /** How many peers' catch-ups failed and wait for their retry. */
+  public int peersAwaitingRetry() {
+    int n = 0;
+    for (PeerCatchUp c : owed.values()) {
+      if (c.retry != null && c.backoff.failures() > 0) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** A peer's catch-up until it succeeds: its failures so far and its scheduled retry. */
+  private static final class PeerCatchUp {
+    final Member peer;
+    final long started = System.nanoTime();
+    final Backoff backoff = new Backoff(RETRY_FIRST, RETRY_MAX);
+    final CompletableFuture<Void> done = new CompletableFuture<>();
+    String why;
+    long notServingSince;
+    volatile ScheduledFuture<?> retry;
+
+    PeerCatchUp(Member peer) {
+      this.peer = peer;
+    }
   }
 
   /**
@@ -242,11 +399,15 @@ public final class ClusterSync {
    */
   private void takeTheRelay() {
     submit(
+        relayTakes,
         () -> {
           long added = 0;
           List<RotationEvent> page = new ArrayList<>(CHUNK);
           for (Iterator<Map.Entry<String, String>> it = events.iterator(CHUNK); it.hasNext(); ) {
-            decodeEvent(it.next().getValue()).ifPresent(page::add);
+            String json = it.next().getValue();
+            if (json != null) { // an entry without its value, seen while the cluster merged
+              decodeEvent(json).ifPresent(page::add);
+            }
             if (!page.isEmpty() && (page.size() == CHUNK || !it.hasNext())) {
               added += ingest.apply(page).get(5, TimeUnit.MINUTES).size();
               page = new ArrayList<>(CHUNK);
@@ -259,7 +420,7 @@ public final class ClusterSync {
         "take the relay's events");
   }
 
-  private Future<?> submit(Work work, String what) {
+  private Future<?> submit(ExecutorService executor, Work work, String what) {
     Runnable logged =
         () -> {
           try {
@@ -273,13 +434,14 @@ public final class ClusterSync {
           }
         };
     try {
-      return catchUps.submit(logged);
+      return executor.submit(logged);
     } catch (RejectedExecutionException closed) {
       return CompletableFuture.completedFuture(null); // stopping: nothing to catch up for
     }
   }
 
-  private Instant since(Instant now) {
+  private Instant since() {
+    Instant now = fleet.clock().instant();
     // Whole hours, so the members slice alike; the oldest hour is left to the retention sweep.
     long start = now.minus(retention).getEpochSecond();
     return Instant.ofEpochSecond(Math.floorDiv(start, 3600) * 3600 + 3600);
@@ -293,6 +455,7 @@ public final class ClusterSync {
   /** Stops catching up; the member and the store are closed by their owner. */
   public void close() {
     catchUps.shutdownNow();
+    relayTakes.shutdownNow();
   }
 
   private final class Peers implements MembershipListener {
@@ -304,6 +467,26 @@ public final class ClusterSync {
     @Override
     public void memberRemoved(MembershipEvent e) {
       takeTheRelay();
+      forget(e.getMember());
+    }
+  }
+
+  /** Stops retrying a catch-up with a member that left. */
+  private void forget(Member peer) {
+    try {
+      catchUps.execute(
+          () -> {
+            PeerCatchUp c = owed.get(peer.getUuid());
+            if (c != null) {
+              log.info(
+                  "member {} left; its history catch-up ({} failed attempts) is not retried",
+                  peer.getAddress(),
+                  c.backoff.failures());
+              giveUp(c);
+            }
+          });
+    } catch (RejectedExecutionException closed) {
+      // stopping
     }
   }
 
@@ -315,6 +498,13 @@ public final class ClusterSync {
   private static final long CATCH_UP_WAIT_MINUTES = 10;
   private static final long START_CATCH_UP_SECONDS = 60;
   private static final long NOT_SERVING_RETRY_MS = 500;
+  static final Duration RETRY_FIRST = Duration.ofSeconds(1);
+  static final Duration RETRY_MAX = Duration.ofSeconds(60);
+
+  /** How long one exchange of a catch-up may take at first: 30 s, then 60 s, then 120 s. */
+  static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
+
+  private static final int CALL_TIMEOUT_DOUBLINGS = 2;
 
   private int mergeNodes() {
     int nodesFromCluster = 0;

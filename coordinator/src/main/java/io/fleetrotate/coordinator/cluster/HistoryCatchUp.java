@@ -24,7 +24,9 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,7 +60,10 @@ final class HistoryCatchUp {
   private static final int SPLIT = 60;
   private static final Instant END = Instant.ofEpochSecond(0, Long.MAX_VALUE);
   private static final String STORE = "fleetrotate.history";
-  private static final long CALL_SECONDS = 120;
+
+  /** How long storing a page here may take. */
+  private static final long INGEST_SECONDS = 120;
+
   private static final int FACTORY = 4_204_201;
   private static final int SLICES = 1;
   private static final int PAGE_TASK = 2;
@@ -110,19 +115,24 @@ final class HistoryCatchUp {
   /**
    * Stores what {@code peer} holds finished at or after {@code since} that this store lacks.
    *
+   * @param callTimeout how long one exchange with the peer may take: an exchange the peer does not
+   *     answer (it lost the task, or its host is stalled) fails the catch-up after this, and the
+   *     caller retries it
    * @return null if the peer does not serve its store yet (it is starting)
+   * @throws TimeoutException if an exchange took longer than {@code callTimeout}
    */
-  Exchange pullFrom(Member peer, Instant since) throws Exception {
+  Exchange pullFrom(Member peer, Instant since, Duration callTimeout) throws Exception {
     long[] totals = new long[3];
-    if (!reconcile(peer, since, END, SLICE, totals)) {
+    if (!reconcile(peer, since, END, SLICE, totals, callTimeout)) {
       return null;
     }
     return new Exchange(totals[0], totals[1], totals[2]);
   }
 
-  private boolean reconcile(Member peer, Instant from, Instant to, Duration width, long[] totals)
+  private boolean reconcile(
+      Member peer, Instant from, Instant to, Duration width, long[] totals, Duration callTimeout)
       throws Exception {
-    long[] theirs = call(peer, new Slices(from, to, width));
+    long[] theirs = call(peer, new Slices(from, to, width), callTimeout);
     if (theirs == null) {
       return false;
     }
@@ -144,8 +154,8 @@ final class HistoryCatchUp {
       // A slice this store has nothing of is read whole; one it shares is narrowed down first.
       boolean served =
           held != null && slice.count() > PAGE && width.compareTo(FINEST) > 0
-              ? reconcile(peer, slice.start(), end, width.dividedBy(SPLIT), totals)
-              : pull(peer, slice.start(), end, totals);
+              ? reconcile(peer, slice.start(), end, width.dividedBy(SPLIT), totals, callTimeout)
+              : pull(peer, slice.start(), end, totals, callTimeout);
       if (!served) {
         return false;
       }
@@ -153,10 +163,11 @@ final class HistoryCatchUp {
     return true;
   }
 
-  private boolean pull(Member peer, Instant from, Instant to, long[] totals) throws Exception {
+  private boolean pull(Member peer, Instant from, Instant to, long[] totals, Duration callTimeout)
+      throws Exception {
     Cursor after = null;
     while (true) {
-      String[] page = call(peer, new Page(from, to, after));
+      String[] page = call(peer, new Page(from, to, after), callTimeout);
       if (page == null) {
         return false;
       }
@@ -170,7 +181,7 @@ final class HistoryCatchUp {
       }
       if (!events.isEmpty()) {
         totals[1] += events.size();
-        totals[2] += ingest.apply(events).get(CALL_SECONDS, TimeUnit.SECONDS).size();
+        totals[2] += ingest.apply(events).get(INGEST_SECONDS, TimeUnit.SECONDS).size();
         RotationEvent last = events.get(events.size() - 1);
         after = new Cursor(last.finishedAt(), last.eventId());
       }
@@ -180,11 +191,15 @@ final class HistoryCatchUp {
     }
   }
 
-  private <T> T call(Member peer, Callable<T> task) throws Exception {
-    return hazelcast
-        .getExecutorService(EXECUTOR)
-        .submitToMember(task, peer)
-        .get(CALL_SECONDS, TimeUnit.SECONDS);
+  private <T> T call(Member peer, Callable<T> task, Duration timeout) throws Exception {
+    Future<T> answer = hazelcast.getExecutorService(EXECUTOR).submitToMember(task, peer);
+    try {
+      return answer.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      answer.cancel(true);
+      throw new TimeoutException(
+          "member " + peer.getAddress() + " did not answer within " + timeout.toSeconds() + " s");
+    }
   }
 
   /** The member's store, or null before its coordinator serves it. */

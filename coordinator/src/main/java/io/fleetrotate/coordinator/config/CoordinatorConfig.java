@@ -115,6 +115,7 @@ public record CoordinatorConfig(
    * @param bind the IPv4 address the member listens on and announces to clients and peers; {@code
    *     0.0.0.0} listens on every interface and announces one Hazelcast picks
    * @param relay how long, and how many, new events the members keep for each other
+   * @param splitBrain how soon a silent member is dropped and split clusters look for each other
    */
   public record Hazelcast(
       boolean enabled,
@@ -122,7 +123,8 @@ public record CoordinatorConfig(
       List<String> members,
       String clusterName,
       String bind,
-      Relay relay) {
+      Relay relay,
+      SplitBrain splitBrain) {
     public static final String LOOPBACK = "127.0.0.1";
 
     /** A member bound to loopback: reachable from this host only. */
@@ -134,6 +136,17 @@ public record CoordinatorConfig(
     public Hazelcast(
         boolean enabled, int port, List<String> members, String clusterName, String bind) {
       this(enabled, port, members, clusterName, bind, Relay.DEFAULTS);
+    }
+
+    /** A member with Hazelcast's split-brain timings. */
+    public Hazelcast(
+        boolean enabled,
+        int port,
+        List<String> members,
+        String clusterName,
+        String bind,
+        Relay relay) {
+      this(enabled, port, members, clusterName, bind, relay, SplitBrain.DEFAULTS);
     }
 
     public boolean bindsEveryInterface() {
@@ -151,6 +164,22 @@ public record CoordinatorConfig(
    */
   public record Relay(Duration ttl, int maxEventsPerMember) {
     public static final Relay DEFAULTS = new Relay(Duration.ofMinutes(5), 20_000);
+  }
+
+  /**
+   * How a cluster splits and heals (Hazelcast's own defaults): a member that sends no heartbeat for
+   * {@code memberTimeout} is dropped, so a network partition leaves two clusters that each serve;
+   * each cluster's oldest member looks for the configured members that are not in it {@code
+   * mergeFirstRun} after its start and every {@code mergeInterval} after that, and the smaller
+   * cluster joins the larger when it finds them (the members then catch up history).
+   *
+   * @param memberTimeout Hazelcast's {@code hazelcast.max.no.heartbeat.seconds}
+   * @param mergeFirstRun Hazelcast's {@code hazelcast.merge.first.run.delay.seconds}
+   * @param mergeInterval Hazelcast's {@code hazelcast.merge.next.run.delay.seconds}
+   */
+  public record SplitBrain(Duration memberTimeout, Duration mergeFirstRun, Duration mergeInterval) {
+    public static final SplitBrain DEFAULTS =
+        new SplitBrain(Duration.ofSeconds(60), Duration.ofMinutes(5), Duration.ofMinutes(2));
   }
 
   /**

@@ -16,6 +16,7 @@ import io.fleetrotate.coordinator.config.CoordinatorConfig.Liveness;
 import io.fleetrotate.coordinator.config.CoordinatorConfig.Postgres;
 import io.fleetrotate.coordinator.config.CoordinatorConfig.RateLimit;
 import io.fleetrotate.coordinator.config.CoordinatorConfig.Relay;
+import io.fleetrotate.coordinator.config.CoordinatorConfig.SplitBrain;
 import io.fleetrotate.coordinator.config.CoordinatorConfig.Store;
 import io.fleetrotate.coordinator.config.CoordinatorConfig.Tls;
 import io.fleetrotate.proto.WireLimits;
@@ -258,7 +259,8 @@ final class CoordinatorConfigReader implements ConfigSchema<CoordinatorConfig> {
   }
 
   private Hazelcast readHazelcast(YamlMap m) {
-    m.allowOnly(List.of("enabled", "port", "members", "clusterName", "bind", "relay"));
+    m.allowOnly(
+        List.of("enabled", "port", "members", "clusterName", "bind", "relay", "splitBrain"));
     boolean enabled = m.get("enabled", ScalarType.BOOLEAN, true);
     int port = m.get("port", ScalarType.PORT, DEFAULT_HAZELCAST_PORT);
     List<String> members = new ArrayList<>();
@@ -275,7 +277,23 @@ final class CoordinatorConfigReader implements ConfigSchema<CoordinatorConfig> {
               + " on a private network");
     }
     return new Hazelcast(
-        enabled, port, List.copyOf(members), clusterName, bind, readRelay(m.section("relay")));
+        enabled,
+        port,
+        List.copyOf(members),
+        clusterName,
+        bind,
+        readRelay(m.section("relay")),
+        readSplitBrain(m.section("splitBrain")));
+  }
+
+  private SplitBrain readSplitBrain(YamlMap m) {
+    m.allowOnly(List.of("memberTimeout", "mergeFirstRun", "mergeInterval"));
+    SplitBrain d = SplitBrain.DEFAULTS;
+    ScalarType<Duration> seconds = ScalarType.durationAtLeast(Duration.ofSeconds(1));
+    return new SplitBrain(
+        m.get("memberTimeout", seconds, d.memberTimeout()),
+        m.get("mergeFirstRun", seconds, d.mergeFirstRun()),
+        m.get("mergeInterval", seconds, d.mergeInterval()));
   }
 
   private Relay readRelay(YamlMap m) {

@@ -15,6 +15,8 @@ import io.fleetrotate.proto.NodeHeartbeat;
 import io.fleetrotate.proto.RotationEvent;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -27,6 +29,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.ToIntFunction;
+import java.util.function.ToLongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -78,6 +82,20 @@ public final class CoordinatorMetrics {
 
   private Counter counter(String name, String description, String... tags) {
     return Counter.builder(name).description(description).tags(tags).register(registry);
+  }
+
+  /**
+   * Registers the history catch-up's meters (a cluster on the embedded store): failed catch-ups
+   * with a peer, and the peers whose catch-up waits for its retry. Micrometer holds {@code source}
+   * weakly: its owner keeps it.
+   */
+  public <T> void catchUp(T source, ToLongFunction<T> failures, ToIntFunction<T> awaitingRetry) {
+    FunctionCounter.builder("fleetrotate_catch_up_failures", source, s -> failures.applyAsLong(s))
+        .description("History catch-ups with a peer that failed (each is retried after a backoff)")
+        .register(registry);
+    Gauge.builder("fleetrotate_catch_up_pending_peers", source, s -> awaitingRetry.applyAsInt(s))
+        .description("Peers whose history catch-up failed and waits for its retry")
+        .register(registry);
   }
 
   public void alerts(AlertEngine alerts) {

@@ -144,7 +144,8 @@ class ClusterCatchUpTest {
     return events;
   }
 
-  private static void post(Http http, List<RotationEvent> events) {
+  /** Posts {@code events} as an agent does, 500 a request; each must be acknowledged. */
+  static void post(Http http, List<RotationEvent> events) {
     for (int i = 0; i < events.size(); i += 500) {
       Http.Response r =
           http.post(

@@ -1,8 +1,10 @@
 package io.fleetrotate.coordinator.cluster;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fleetrotate.coordinator.Coordinator;
+import io.fleetrotate.coordinator.Http;
 import io.fleetrotate.coordinator.config.CoordinatorConfig;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -49,6 +51,18 @@ final class Clusters {
     c.cluster().get().terminate();
     c.close();
     running.remove(c);
+  }
+
+  /** The value of a sample without labels in the coordinator's {@code /metrics}, over HTTP. */
+  static double metric(Coordinator c, String sample) {
+    Http.Response r = new Http(c.port()).get("/metrics", Http.ADMIN);
+    assertThat(r.status()).as(r.body()).isEqualTo(200);
+    return r.body()
+        .lines()
+        .filter(line -> line.startsWith(sample + " "))
+        .mapToDouble(line -> Double.parseDouble(line.substring(sample.length() + 1).strip()))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no sample " + sample + " in /metrics"));
   }
 
   static int freePort() throws IOException {

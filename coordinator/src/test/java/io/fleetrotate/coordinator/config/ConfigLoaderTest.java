@@ -57,6 +57,7 @@ class ConfigLoaderTest {
     assertThat(c.hazelcast().enabled()).isTrue();
     assertThat(c.hazelcast().clusterName()).isEqualTo("fleetrotate");
     assertThat(c.hazelcast().relay()).isEqualTo(CoordinatorConfig.Relay.DEFAULTS);
+    assertThat(c.hazelcast().splitBrain()).isEqualTo(CoordinatorConfig.SplitBrain.DEFAULTS);
     assertThat(c.store().retention()).isEqualTo(Duration.ofDays(30));
     assertThat(c.liveness().staleAfter()).isEqualTo(3);
     assertThat(c.liveness().downAfter()).isEqualTo(10);
@@ -175,6 +176,32 @@ class ConfigLoaderTest {
     assertThat(c.alerts().rules().growthBytesPerHour()).isEqualTo(1L << 30);
     assertThat(c.alerts().rules().nodeDown()).isFalse();
     assertThat(c.alerts().rules().lockDownAfter()).isEqualTo(Duration.ofSeconds(90));
+  }
+
+  @Test
+  void splitBrainTimingsAreReadAndMustBeAtLeastASecond() throws Exception {
+    String tokens =
+        "auth: {agentTokens: [\"${FLEETROTATE_AGENT_TOKEN}\"], adminTokens:"
+            + " [\"${FLEETROTATE_ADMIN_TOKEN}\"]}\n";
+    CoordinatorConfig c =
+        ConfigLoader.load(
+            write(
+                tokens
+                    + "hazelcast: {splitBrain: {memberTimeout: 10s, mergeFirstRun: 30s,"
+                    + " mergeInterval: 20s}}\n"),
+            ENV);
+    assertThat(c.hazelcast().splitBrain())
+        .isEqualTo(
+            new CoordinatorConfig.SplitBrain(
+                Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(20)));
+    assertThat(errors(tokens + "hazelcast: {splitBrain: {memberTimeout: 10ms}}\n"))
+        .singleElement()
+        .asString()
+        .contains("hazelcast.splitBrain.memberTimeout");
+    assertThat(errors(tokens + "hazelcast: {splitBrain: {mergeEvery: 10s}}\n"))
+        .singleElement()
+        .asString()
+        .contains("hazelcast.splitBrain.mergeEvery");
   }
 
   @Test

@@ -1,5 +1,6 @@
 package io.fleetrotate.agent.report;
 
+import io.fleetrotate.proto.Backoff;
 import io.fleetrotate.proto.EventAck;
 import io.fleetrotate.proto.RotationEvent;
 import io.fleetrotate.proto.WireFormatException;

@@ -1,4 +1,4 @@
-package io.fleetrotate.agent.report;
+package io.fleetrotate.proto;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.fleetrotate.agent.report;
+package io.fleetrotate.proto;
 
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
@@ -7,22 +7,22 @@ import java.util.function.DoubleSupplier;
 /**
  * Capped exponential backoff with jitter: the n-th consecutive failure waits between half and all
  * of {@code min(max, initial * 2^(n-1))}, so that agents cut off together do not come back in step.
- * Not thread-safe.
+ * The agent's outbox replay and the coordinator's history catch-up retry with it. Not thread-safe.
  */
-final class Backoff {
+public final class Backoff {
   private final Duration initial;
   private final Duration max;
   private final DoubleSupplier random;
   private int failures;
 
-  Backoff(Duration initial, Duration max) {
+  public Backoff(Duration initial, Duration max) {
     this(initial, max, () -> ThreadLocalRandom.current().nextDouble());
   }
 
   /**
    * @param random uniform in [0, 1)
    */
-  Backoff(Duration initial, Duration max, DoubleSupplier random) {
+  public Backoff(Duration initial, Duration max, DoubleSupplier random) {
     if (initial.isNegative() || initial.isZero() || max.compareTo(initial) < 0) {
       throw new IllegalArgumentException("need 0 < initial <= max, got " + initial + ", " + max);
     }
@@ -32,7 +32,7 @@ final class Backoff {
   }
 
   /** The wait after one more failure. */
-  Duration next() {
+  public Duration next() {
     failures++;
     long ceiling = max.toNanos();
     long delay = initial.toNanos();
@@ -45,11 +45,11 @@ final class Backoff {
   }
 
   /** Consecutive failures so far. */
-  int failures() {
+  public int failures() {
     return failures;
   }
 
-  void reset() {
+  public void reset() {
     failures = 0;
   }
 }

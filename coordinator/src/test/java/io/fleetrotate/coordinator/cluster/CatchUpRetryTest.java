@@ -1,0 +1,155 @@
+package io.fleetrotate.coordinator.cluster;
+
+import static io.fleetrotate.coordinator.cluster.ClusterCatchUpTest.backDated;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.hazelcast.cluster.Member;
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
+import io.fleetrotate.coordinator.Coordinator;
+import io.fleetrotate.coordinator.TestCoordinators;
+import io.fleetrotate.coordinator.history.HistoryStore;
+import io.fleetrotate.coordinator.history.SqlHistoryStore;
+import io.fleetrotate.proto.RotationEvent;
+import io.fleetrotate.testsupport.SmallTmpfs;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A catch-up that fails is retried with a growing delay until it succeeds, without waiting for
+ * another member to join or this one to restart. The failure is real: A's store is on a small tmpfs
+ * that is full when A pulls what B holds.
+ */
+class CatchUpRetryTest {
+  @TempDir Path dirA;
+  @TempDir Path dirB;
+  final List<Coordinator> running = new ArrayList<>();
+
+  @AfterEach
+  void stop() {
+    running.forEach(Coordinator::close);
+  }
+
+  @Test
+  void aCatchUpThatFailedOnAFullDiskCompletesOnceThereIsRoomWithoutAnotherJoin() throws Exception {
+    Path storeA = Files.createDirectories(dirA.resolve("store"));
+    try (SmallTmpfs disk = SmallTmpfs.mount(storeA, "32m")) {
+      int portA = Clusters.freePort();
+      int portB = Clusters.freePort();
+      List<String> members = List.of("127.0.0.1:" + portA, "127.0.0.1:" + portB);
+      // B took 5,000 events (five pages) over six hours that A never saw.
+      List<RotationEvent> onlyB = backDated(5_000, Instant.now().minus(Duration.ofHours(6)));
+      try (HistoryStore store =
+          SqlHistoryStore.openEmbedded(dirB, Duration.ofDays(30), Clock.systemUTC())) {
+        store.append(onlyB).get();
+      }
+      Coordinator a =
+          Clusters.start(
+              running,
+              TestCoordinators.withHazelcast(TestCoordinators.config(storeA), portA, members));
+      Path filler = disk.fill("filler");
+
+      Coordinator b =
+          Clusters.start(
+              running,
+              TestCoordinators.withHazelcast(TestCoordinators.config(dirB), portB, members));
+      await().atMost(Duration.ofSeconds(60)).until(() -> a.cluster().get().members() == 2);
+      Set<Member> cluster = a.cluster().get().hazelcast().getCluster().getMembers();
+      AtomicInteger membershipChanges = new AtomicInteger();
+      a.cluster().get().hazelcast().getCluster().addMembershipListener(counting(membershipChanges));
+
+      // A pulled from B when it saw B join, and could not store: failed, retried, failed again.
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> Clusters.metric(a, "fleetrotate_catch_up_failures_total") >= 2);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> Clusters.metric(a, "fleetrotate_catch_up_pending_peers") == 1);
+      assertThat(a.history().size()).as("nothing stored while the disk is full").isLessThan(5_000);
+
+      Files.delete(filler);
+
+      // The next retry (at most a minute after the last failure) takes it all, once.
+      await().atMost(RETRY_BOUND).until(() -> a.history().size() == 5_000);
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> Clusters.metric(a, "fleetrotate_catch_up_pending_peers") == 0);
+      for (RotationEvent e : onlyB) {
+        assertThat(a.history().contains(e)).as("event %s", e.eventId()).isTrue();
+      }
+      assertThat(a.fleet().lastDay().attempts()).isEqualTo(5_000);
+      // No member joined, left or came back meanwhile: the retry alone did it.
+      assertThat(membershipChanges).hasValue(0);
+      assertThat(a.cluster().get().hazelcast().getCluster().getMembers()).isEqualTo(cluster);
+      assertThat(b.history().size()).isEqualTo(5_000);
+    }
+  }
+
+  @Test
+  void aFailedCatchUpIsNoLongerRetriedOnceThePeerLeaves() throws Exception {
+    Path storeA = Files.createDirectories(dirA.resolve("store"));
+    try (SmallTmpfs disk = SmallTmpfs.mount(storeA, "32m")) {
+      int portA = Clusters.freePort();
+      int portB = Clusters.freePort();
+      List<String> members = List.of("127.0.0.1:" + portA, "127.0.0.1:" + portB);
+      try (HistoryStore store =
+          SqlHistoryStore.openEmbedded(dirB, Duration.ofDays(30), Clock.systemUTC())) {
+        store.append(backDated(2_000, Instant.now().minus(Duration.ofHours(2)))).get();
+      }
+      Coordinator a =
+          Clusters.start(
+              running,
+              TestCoordinators.withHazelcast(TestCoordinators.config(storeA), portA, members));
+      disk.fill("filler");
+      Coordinator b =
+          Clusters.start(
+              running,
+              TestCoordinators.withHazelcast(TestCoordinators.config(dirB), portB, members));
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> Clusters.metric(a, "fleetrotate_catch_up_pending_peers") == 1);
+
+      b.close();
+      running.remove(b);
+
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> Clusters.metric(a, "fleetrotate_catch_up_pending_peers") == 0);
+      double failures = Clusters.metric(a, "fleetrotate_catch_up_failures_total");
+      assertThat(failures).isPositive();
+      // Nothing is retried any more: the count stays as it is over several backoff periods.
+      await()
+          .during(Duration.ofSeconds(4))
+          .atMost(Duration.ofSeconds(6))
+          .until(() -> Clusters.metric(a, "fleetrotate_catch_up_failures_total") == failures);
+    }
+  }
+
+  /** The longest wait between two attempts, and the time an attempt takes. */
+  private static final Duration RETRY_BOUND = ClusterSync.RETRY_MAX.plusSeconds(30);
+
+  private static MembershipListener counting(AtomicInteger changes) {
+    return new MembershipListener() {
+      @Override
+      public void memberAdded(MembershipEvent e) {
+        changes.incrementAndGet();
+      }
+
+      @Override
+      public void memberRemoved(MembershipEvent e) {
+        changes.incrementAndGet();
+      }
+    };
+  }
+}
