@@ -258,8 +258,14 @@ public final class SqlHistoryStore implements HistoryStore {
     // The stored bodies are encoded here, on the caller's thread, so that callers encode in
     // parallel and the one writer thread only writes.
     List<String> bodies = new ArrayList<>(events.size());
-    for (RotationEvent e : events) {
-      bodies.add(new String(codec.encode(e), StandardCharsets.UTF_8));
+    try {
+      for (RotationEvent e : events) {
+        bodies.add(new String(codec.encode(e), StandardCharsets.UTF_8));
+      }
+    } catch (RuntimeException e) {
+      // As a write the database refused: nothing of the batch is stored, the caller may retry.
+      return CompletableFuture.failedFuture(
+          new IOException("the rotation events could not be encoded for storing: " + e, e));
     }
     Pending pending = new Pending(List.copyOf(events), bodies, new CompletableFuture<>());
     queue.add(pending);
