@@ -32,6 +32,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,6 +58,14 @@ public final class Coordinator implements AutoCloseable {
   private final CoordinatorMetrics metrics;
   private final AlertEngine alerts;
   private final NoticeDispatcher dispatcher;
+  // Counts stored events into the fleet state and metrics, one batch at a time, in commit order.
+  private final ExecutorService counter =
+      Executors.newSingleThreadExecutor(
+          r -> {
+            Thread t = new Thread(r, "fleetrotate-ingest-count");
+            t.setDaemon(true);
+            return t;
+          });
   private final Vertx vertx;
   private final ClusterMember member;
   private ClusterSync sync;
@@ -265,7 +275,9 @@ public final class Coordinator implements AutoCloseable {
   CompletableFuture<List<RotationEvent>> ingest(List<RotationEvent> events, boolean publish) {
     return history
         .append(events)
-        .thenCompose(
+        // Counted on a thread of its own rather than the store's writer thread, which completes
+        // the append: the writer goes on to the next commit while this batch is counted.
+        .thenComposeAsync(
             fresh -> {
               // Stored means counted: a counting bug on one event must not skip the others.
               for (RotationEvent e : fresh) {
@@ -276,7 +288,8 @@ public final class Coordinator implements AutoCloseable {
                 return sync.publish(fresh).thenApply(ignored -> fresh);
               }
               return CompletableFuture.completedFuture(fresh);
-            });
+            },
+            counter);
   }
 
   private void count(RotationEvent e) {
@@ -374,6 +387,15 @@ public final class Coordinator implements AutoCloseable {
       member.close();
     }
     history.close();
+    // After the store: the appends it completed while closing are counted before this stops.
+    counter.shutdown();
+    try {
+      if (!counter.awaitTermination(30, TimeUnit.SECONDS)) {
+        log.warn("stored events were still being counted after 30 s");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     dispatcher.close();
   }
 

@@ -1,11 +1,13 @@
 package io.fleetrotate.proto;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -65,7 +67,7 @@ public final class WireCodec {
   }
 
   public byte[] encode(RotationEvent event) {
-    return write(eventTree(event));
+    return stream(g -> writeEvent(g, event));
   }
 
   /**
@@ -83,11 +85,14 @@ public final class WireCodec {
               + events.size()
               + "; split it.");
     }
-    ArrayNode array = mapper.createArrayNode();
-    for (RotationEvent event : events) {
-      array.add(eventTree(event));
-    }
-    return write(array);
+    return stream(
+        g -> {
+          g.writeStartArray();
+          for (RotationEvent event : events) {
+            writeEvent(g, event);
+          }
+          g.writeEndArray();
+        });
   }
 
   public byte[] encode(HeartbeatReply reply) {
@@ -95,21 +100,32 @@ public final class WireCodec {
   }
 
   public byte[] encode(EventAck ack) {
-    ObjectNode tree = mapper.createObjectNode();
-    ArrayNode accepted = tree.putArray("accepted");
-    ack.accepted().forEach(id -> accepted.add(id.toString()));
-    // Written only when there is one, so acks of clean batches read as they always have.
-    if (!ack.rejected().isEmpty()) {
-      ArrayNode rejected = tree.putArray("rejected");
-      for (EventAck.Rejection r : ack.rejected()) {
-        ObjectNode item = rejected.addObject().put("index", r.index());
-        if (r.eventId() != null) {
-          item.put("eventId", r.eventId().toString());
-        }
-        item.put("path", r.path()).put("rule", r.rule());
-      }
-    }
-    return write(tree);
+    // Streamed: an ack lists up to 10,000 ids.
+    return stream(
+        g -> {
+          g.writeStartObject();
+          g.writeArrayFieldStart("accepted");
+          for (UUID id : ack.accepted()) {
+            g.writeString(id.toString());
+          }
+          g.writeEndArray();
+          // Written only when there is one, so acks of clean batches read as they always have.
+          if (!ack.rejected().isEmpty()) {
+            g.writeArrayFieldStart("rejected");
+            for (EventAck.Rejection r : ack.rejected()) {
+              g.writeStartObject();
+              g.writeNumberField("index", r.index());
+              if (r.eventId() != null) {
+                g.writeStringField("eventId", r.eventId().toString());
+              }
+              g.writeStringField("path", r.path());
+              g.writeStringField("rule", r.rule());
+              g.writeEndObject();
+            }
+            g.writeEndArray();
+          }
+          g.writeEndObject();
+        });
   }
 
   // ---- decoding ----
@@ -215,7 +231,7 @@ public final class WireCodec {
     tree.put("nodeId", heartbeat.nodeId());
     tree.put("group", heartbeat.group());
     tree.put("agentVersion", heartbeat.agentVersion());
-    tree.put("sentAt", heartbeat.sentAt().toString());
+    tree.put("sentAt", WireTime.format(heartbeat.sentAt()));
     ArrayNode disks = tree.putArray("disks");
     for (DiskUsage disk : heartbeat.disks()) {
       disks
@@ -290,28 +306,34 @@ public final class WireCodec {
                 filePath, sizeBytes, growth, backupCount, backupBytes, lastRotation, lastResult));
   }
 
-  private ObjectNode eventTree(RotationEvent event) {
-    ObjectNode tree = mapper.createObjectNode();
-    tree.put("protocolVersion", event.protocolVersion());
-    tree.put("eventId", event.eventId().toString());
-    tree.put("nodeId", event.nodeId());
-    tree.put("group", event.group());
-    tree.put("path", event.path());
-    tree.put("trigger", event.trigger().name());
-    tree.put("startedAt", event.startedAt().toString());
-    tree.put("finishedAt", event.finishedAt().toString());
-    tree.put("result", event.result().name());
-    putIfPresent(tree, "reason", event.reason());
-    if (event.message() != null) {
-      tree.put("message", event.message());
+  /**
+   * One event as an object, streamed: the hot path of every stored event (the history keeps this
+   * encoding), so no tree is built. Fields in the order the tree encodings use.
+   */
+  private static void writeEvent(JsonGenerator g, RotationEvent event) throws IOException {
+    g.writeStartObject();
+    g.writeStringField("protocolVersion", event.protocolVersion());
+    g.writeStringField("eventId", event.eventId().toString());
+    g.writeStringField("nodeId", event.nodeId());
+    g.writeStringField("group", event.group());
+    g.writeStringField("path", event.path());
+    g.writeStringField("trigger", event.trigger().name());
+    g.writeStringField("startedAt", WireTime.format(event.startedAt()));
+    g.writeStringField("finishedAt", WireTime.format(event.finishedAt()));
+    g.writeStringField("result", event.result().name());
+    if (event.reason() != null) {
+      g.writeStringField("reason", event.reason().name());
     }
-    tree.put("bytesBefore", event.bytesBefore());
-    tree.put("bytesAfter", event.bytesAfter());
-    tree.put("codec", event.codec());
-    tree.put("lockBackend", event.lockBackend());
-    tree.put("lockWaitMs", event.lockWaitMs());
-    tree.put("fencingToken", event.fencingToken());
-    return tree;
+    if (event.message() != null) {
+      g.writeStringField("message", event.message());
+    }
+    g.writeNumberField("bytesBefore", event.bytesBefore());
+    g.writeNumberField("bytesAfter", event.bytesAfter());
+    g.writeStringField("codec", event.codec());
+    g.writeStringField("lockBackend", event.lockBackend());
+    g.writeNumberField("lockWaitMs", event.lockWaitMs());
+    g.writeNumberField("fencingToken", event.fencingToken());
+    g.writeEndObject();
   }
 
   private RotationEvent event(JsonNode node, String path) throws WireFormatException {
@@ -358,7 +380,7 @@ public final class WireCodec {
   private ObjectNode replyTree(HeartbeatReply reply) {
     ObjectNode tree = mapper.createObjectNode();
     tree.put("protocolVersion", reply.protocolVersion());
-    tree.put("serverTime", reply.serverTime().toString());
+    tree.put("serverTime", WireTime.format(reply.serverTime()));
     ArrayNode commands = tree.putArray("commands");
     for (Command command : reply.commands()) {
       ObjectNode commandTree =
@@ -391,7 +413,7 @@ public final class WireCodec {
 
   private static void putIfPresent(ObjectNode tree, String field, Instant value) {
     if (value != null) {
-      tree.put(field, value.toString());
+      tree.put(field, WireTime.format(value));
     }
   }
 
@@ -411,6 +433,28 @@ public final class WireCodec {
       // Writing a tree of strings and numbers to memory cannot fail short of a Jackson bug.
       throw new UncheckedIOException(e);
     }
+    return checkedSize(json);
+  }
+
+  /** A document written straight to a generator, with what {@link #write} checks. */
+  private byte[] stream(Writing writing) {
+    try (ByteArrayBuilder out = new ByteArrayBuilder()) {
+      try (JsonGenerator g = mapper.getFactory().createGenerator(out)) {
+        writing.write(g);
+      } catch (IOException e) {
+        // Writing strings and numbers to memory cannot fail short of a Jackson bug.
+        throw new UncheckedIOException(e);
+      }
+      return checkedSize(out.toByteArray());
+    }
+  }
+
+  @FunctionalInterface
+  private interface Writing {
+    void write(JsonGenerator g) throws IOException;
+  }
+
+  private static byte[] checkedSize(byte[] json) {
     if (json.length > WireLimits.MAX_DOCUMENT_BYTES) {
       throw new IllegalArgumentException(
           "The encoded document is "

@@ -214,7 +214,7 @@ final class WireObject {
       throw new WireFormatException(pathOf(field), TIMESTAMP_RULE);
     }
     try {
-      return Instant.parse(value.textValue());
+      return WireTime.parse(value.textValue());
     } catch (DateTimeException e) {
       // Well shaped but impossible, such as month 13.
       throw new WireFormatException(pathOf(field), TIMESTAMP_RULE);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.MissingNode;
@@ -35,6 +36,15 @@ class WireCodecPropertyTest {
   @Property(tries = 500)
   void everyValidEventRoundTripsExactly(@ForAll("events") RotationEvent event) throws Exception {
     assertThat(codec.decodeEvent(codec.encode(event))).isEqualTo(event);
+  }
+
+  /** The history stores these bytes: compact JSON, as a tree written back would give. */
+  @Property(tries = 300)
+  void anEncodedEventIsCompactJson(@ForAll("events") RotationEvent event) throws Exception {
+    byte[] json = codec.encode(event);
+    ObjectMapper plain = new ObjectMapper();
+    assertThat(new String(plain.writeValueAsBytes(plain.readTree(json)), StandardCharsets.UTF_8))
+        .isEqualTo(new String(json, StandardCharsets.UTF_8));
   }
 
   @Property(tries = 300)

@@ -322,24 +322,29 @@ public final class ApiVerticle extends VerticleBase {
    */
   private void events(RoutingContext ctx) {
     byte[] bytes = bodyBytes(ctx);
-    blocking(() -> deps.codec().decodeEventBatch(bytes))
-        .map(
-            batch -> {
+    // Decoded, checked and handed to the store on a worker thread: the store prepares the batch
+    // (encodes it) on the caller's thread.
+    blocking(
+            () -> {
+              EventBatch batch = deps.codec().decodeEventBatch(bytes);
               // A token bound to other nodes stores nothing of the batch.
               batch.events().forEach(e -> checkMayActFor(ctx, e.nodeId()));
-              return batch;
+              return new Storing(
+                  batch,
+                  batch.events().isEmpty()
+                      ? CompletableFuture.completedFuture(List.<RotationEvent>of())
+                      : deps.ingest().ingest(batch.events()));
             })
         .compose(
-            batch ->
-                Future.fromCompletionStage(
-                        batch.events().isEmpty()
-                            ? CompletableFuture.completedFuture(List.<RotationEvent>of())
-                            : deps.ingest().ingest(batch.events()),
-                        vertx.getOrCreateContext())
-                    .map(fresh -> ack(batch, fresh)))
+            storing ->
+                Future.fromCompletionStage(storing.stored(), vertx.getOrCreateContext())
+                    .map(fresh -> ack(storing.batch(), fresh)))
         .onSuccess(ack -> answerAck(ctx, ack))
         .onFailure(ctx::fail);
   }
+
+  /** A decoded batch and its append to the store, under way. */
+  private record Storing(EventBatch batch, CompletableFuture<List<RotationEvent>> stored) {}
 
   private EventAck ack(EventBatch batch, List<RotationEvent> fresh) {
     deps.metrics().eventsReceived(batch.events().size(), fresh);

@@ -11,8 +11,10 @@ import java.util.function.Consumer;
 /**
  * Where rotation history and node state outlive the process: {@link SqlHistoryStore}, an embedded
  * database per coordinator or one PostgreSQL server. Every method but {@link #append} and {@link
- * #size} may wait on the database: call them on a worker thread, never on an event loop. Reads
- * throw {@link java.io.UncheckedIOException} when the database cannot be read.
+ * #size} may wait on the database: call them on a worker thread, never on an event loop. {@link
+ * #append} does not wait, but prepares the batch (encodes each event) on the caller's thread: call
+ * it off the event loop too. Reads throw {@link java.io.UncheckedIOException} when the database
+ * cannot be read.
  *
  * <p>Events are deduplicated by event id (with the finish time, which a resend carries unchanged):
  * the agents' outboxes deliver at least once, and the store is what makes the accounting exactly

@@ -255,7 +255,19 @@ public final class SqlHistoryStore implements HistoryStore {
 
   @Override
   public CompletableFuture<List<RotationEvent>> append(List<RotationEvent> events) {
-    Pending pending = new Pending(List.copyOf(events), new CompletableFuture<>());
+    // The stored bodies are encoded here, on the caller's thread, so that callers encode in
+    // parallel and the one writer thread only writes.
+    List<String> bodies = new ArrayList<>(events.size());
+    try {
+      for (RotationEvent e : events) {
+        bodies.add(new String(codec.encode(e), StandardCharsets.UTF_8));
+      }
+    } catch (RuntimeException e) {
+      // As a write the database refused: nothing of the batch is stored, the caller may retry.
+      return CompletableFuture.failedFuture(
+          new IOException("the rotation events could not be encoded for storing: " + e, e));
+    }
+    Pending pending = new Pending(List.copyOf(events), bodies, new CompletableFuture<>());
     queue.add(pending);
     try {
       writer.execute(this::drain);
@@ -304,9 +316,10 @@ public final class SqlHistoryStore implements HistoryStore {
         List<RotationEvent> sent = new ArrayList<>();
         Set<StoredKey> inBatch = new HashSet<>();
         for (Pending p : batch) {
-          for (RotationEvent e : p.events()) {
+          for (int i = 0; i < p.events().size(); i++) {
+            RotationEvent e = p.events().get(i);
             if (inBatch.add(StoredKey.of(e))) {
-              bind(insert, e);
+              bind(insert, e, p.bodies().get(i));
               insert.addBatch();
               sent.add(e);
             }
@@ -341,14 +354,15 @@ public final class SqlHistoryStore implements HistoryStore {
     }
   }
 
-  private void bind(PreparedStatement insert, RotationEvent e) throws SQLException {
+  private static void bind(PreparedStatement insert, RotationEvent e, String body)
+      throws SQLException {
     insert.setString(1, e.eventId().toString());
     insert.setLong(2, nanos(e.finishedAt()));
     insert.setString(3, e.nodeId());
     insert.setString(4, e.group());
     insert.setString(5, e.path());
     insert.setString(6, e.result().name());
-    insert.setString(7, new String(codec.encode(e), StandardCharsets.UTF_8));
+    insert.setString(7, body);
   }
 
   // ---- reads ----
@@ -562,6 +576,11 @@ public final class SqlHistoryStore implements HistoryStore {
 
   @Override
   public void saveNodes(List<SavedNode> nodes) throws IOException {
+    // Encoded on the caller's thread: the writer thread, which ingest waits on, only writes.
+    List<String> bodies = new ArrayList<>(nodes.size());
+    for (SavedNode n : nodes) {
+      bodies.add(SavedNodeJson.encode(n));
+    }
     onWriter(
         () -> {
           try (Connection c = pool.getConnection()) {
@@ -572,9 +591,9 @@ public final class SqlHistoryStore implements HistoryStore {
                         "INSERT INTO node_snapshot (node_id, body) VALUES (?, ?)"
                             + " ON CONFLICT (node_id) DO UPDATE SET body = excluded.body")) {
               clear.execute("DELETE FROM node_snapshot");
-              for (SavedNode n : nodes) {
-                insert.setString(1, n.heartbeat().nodeId());
-                insert.setString(2, SavedNodeJson.encode(n));
+              for (int i = 0; i < nodes.size(); i++) {
+                insert.setString(1, nodes.get(i).heartbeat().nodeId());
+                insert.setString(2, bodies.get(i));
                 insert.addBatch();
               }
               insert.executeBatch();
@@ -802,7 +821,11 @@ public final class SqlHistoryStore implements HistoryStore {
     }
   }
 
-  private record Pending(List<RotationEvent> events, CompletableFuture<List<RotationEvent>> done) {}
+  /** An append waiting for the writer: the events, their encoded bodies, its completion. */
+  private record Pending(
+      List<RotationEvent> events,
+      List<String> bodies,
+      CompletableFuture<List<RotationEvent>> done) {}
 
   // ---- comparing histories (cluster catch-up) ----
 

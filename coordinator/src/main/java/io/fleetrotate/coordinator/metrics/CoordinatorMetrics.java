@@ -29,6 +29,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.ToIntFunction;
 import java.util.function.ToLongFunction;
 import org.slf4j.Logger;
@@ -58,6 +59,9 @@ public final class CoordinatorMetrics {
   private final Counter heartbeatsOverNodeCap;
   private final Counter eventsNew;
   private final Counter eventsDuplicate;
+
+  private final Map<String, GroupTimers> groupTimers = new ConcurrentHashMap<>();
+  private final Map<String, DistributionSummary> compression = new ConcurrentHashMap<>();
 
   /** Each tracked node's label sets by node id, kept from one scrape to the next. */
   private final Map<String, NodeLabelSets> labelSets = new HashMap<>();
@@ -130,32 +134,50 @@ public final class CoordinatorMetrics {
 
   /** Adds one rotation, seen for the first time, to the histograms. */
   public void rotation(RotationEvent e) {
-    Timer.builder("fleetrotate_rotation_duration")
-        .description("Wall time of rotations, start to finish, as agents report them")
-        .tag("group", e.group())
-        .publishPercentileHistogram()
-        .serviceLevelObjectives(Duration.ofSeconds(30))
-        .minimumExpectedValue(Duration.ofMillis(10))
-        .maximumExpectedValue(Duration.ofMinutes(30))
-        .register(registry)
-        .record(e.duration());
-    Timer.builder("fleetrotate_lock_wait")
-        .description("Time agents waited for their group's lease before rotating")
-        .tag("group", e.group())
-        .publishPercentileHistogram()
-        .minimumExpectedValue(Duration.ofMillis(1))
-        .maximumExpectedValue(Duration.ofHours(1))
-        .register(registry)
-        .record(Duration.ofMillis(e.lockWaitMs()));
+    GroupTimers timers = groupTimers.computeIfAbsent(e.group(), this::groupTimers);
+    timers.duration().record(e.duration());
+    timers.lockWait().record(Duration.ofMillis(e.lockWaitMs()));
     if (e.bytesBefore() > 0 && !"none".equals(e.codec()) && e.result().name().equals("SUCCESS")) {
-      DistributionSummary.builder("fleetrotate_compression")
-          .baseUnit("ratio")
-          .description("Backup size over original size of compressed rotations")
-          .tag("group", e.group())
-          .serviceLevelObjectives(0.1, 0.2, 0.3, 0.5, 0.75, 1.0)
-          .register(registry)
+      compression
+          .computeIfAbsent(e.group(), this::compression)
           .record((double) e.bytesAfter() / e.bytesBefore());
     }
+  }
+
+  /**
+   * A group's meters, registered at its first event and then kept here: looking them up in the
+   * registry (building the id, filtering, hashing the tags) at every event cost more than
+   * recording.
+   */
+  private record GroupTimers(Timer duration, Timer lockWait) {}
+
+  private GroupTimers groupTimers(String group) {
+    return new GroupTimers(
+        Timer.builder("fleetrotate_rotation_duration")
+            .description("Wall time of rotations, start to finish, as agents report them")
+            .tag("group", group)
+            .publishPercentileHistogram()
+            .serviceLevelObjectives(Duration.ofSeconds(30))
+            .minimumExpectedValue(Duration.ofMillis(10))
+            .maximumExpectedValue(Duration.ofMinutes(30))
+            .register(registry),
+        Timer.builder("fleetrotate_lock_wait")
+            .description("Time agents waited for their group's lease before rotating")
+            .tag("group", group)
+            .publishPercentileHistogram()
+            .minimumExpectedValue(Duration.ofMillis(1))
+            .maximumExpectedValue(Duration.ofHours(1))
+            .register(registry));
+  }
+
+  /** Registered at the group's first compressed rotation, so other groups show no such series. */
+  private DistributionSummary compression(String group) {
+    return DistributionSummary.builder("fleetrotate_compression")
+        .baseUnit("ratio")
+        .description("Backup size over original size of compressed rotations")
+        .tag("group", group)
+        .serviceLevelObjectives(0.1, 0.2, 0.3, 0.5, 0.75, 1.0)
+        .register(registry);
   }
 
   /**
