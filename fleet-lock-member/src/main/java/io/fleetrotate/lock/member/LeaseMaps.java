@@ -6,7 +6,6 @@ import com.hazelcast.config.EvictionPolicy;
 import com.hazelcast.config.InMemoryFormat;
 import com.hazelcast.config.JavaSerializationFilterConfig;
 import com.hazelcast.config.MapConfig;
-import com.hazelcast.config.RingbufferConfig;
 
 /**
  * Where the lease state lives on a Hazelcast cluster, and the map configuration a member that hosts
@@ -22,77 +21,7 @@ public final class LeaseMaps {
   /** One entry per rotation group: key the group name, value its {@link LeaseTable}. */
   public static final String LEASES = "fleetrotate-leases";
 
-  /**
-   * The name prefix of the grant inboxes: one ringbuffer per lock client and group, named {@link
-   * #inbox}, to which a {@link Release} that grants one of the client's waiters appends the grant,
-   * where the client has a read parked; the member answers that read from the releasing operation.
-   */
-  public static final String INBOX_PREFIX = "fleetrotate-grants-";
-
-  /** The configuration every inbox uses (a pattern over {@link #INBOX_PREFIX}). */
-  private static final String INBOX_PATTERN = INBOX_PREFIX + "*";
-
-  /** How many grants an inbox keeps; a reader that falls further behind learns from events. */
-  public static final int INBOX_CAPACITY = 16;
-
   private LeaseMaps() {}
-
-  /**
-   * The inbox of the client that sent {@code owner} (the part before its first {@code /}) for
-   * {@code group}: {@code fleetrotate-grants-<client>@<group>}, so that it lives in the partition
-   * of the group's entry (Hazelcast places a name with {@code @} by the part after it), and a
-   * release hands the grant to the parked read on the same partition thread.
-   *
-   * @return the name, or null when {@code owner} names no client (no {@code /})
-   */
-  public static String inbox(String owner, String group) {
-    int slash = owner.indexOf('/');
-    if (slash <= 0) {
-      return null;
-    }
-    return INBOX_PREFIX + owner.substring(0, slash) + "@" + group;
-  }
-
-  /**
-   * The configuration of the inboxes: a few slots (a grant is read within milliseconds, or the
-   * client learns it from the entry event), no backup (the table is the record; an inbox only
-   * hastens the news), items gone after a minute.
-   */
-  public static RingbufferConfig inboxConfig() {
-    return new RingbufferConfig(INBOX_PATTERN)
-        .setCapacity(INBOX_CAPACITY)
-        .setBackupCount(0)
-        .setAsyncBackupCount(0)
-        .setTimeToLiveSeconds(60);
-  }
-
-  /** An inbox's item: the grant of {@code token} to {@code owner}. */
-  public static String grantItem(String owner, long token) {
-    return token + " " + owner;
-  }
-
-  /** The owner id of an inbox item, or null when it is not one. */
-  public static String grantOwner(String item) {
-    int space = item.indexOf(' ');
-    return space < 0 ? null : item.substring(space + 1);
-  }
-
-  /** The token of an inbox item, or 0 when it is not one. */
-  public static long grantToken(String item) {
-    int space = item.indexOf(' ');
-    try {
-      return space < 0 ? 0 : Long.parseLong(item, 0, space, 10);
-    } catch (NumberFormatException e) {
-      return 0;
-    }
-  }
-
-  /** Whether {@code config}, as a member resolves an inbox's name, is {@link #inboxConfig()}. */
-  static boolean isInboxConfig(RingbufferConfig config) {
-    return config != null
-        && INBOX_PATTERN.equals(config.getName())
-        && config.getCapacity() == INBOX_CAPACITY;
-  }
 
   /**
    * The configuration of {@link #LEASES}: one synchronous backup, so the loss of one member keeps
@@ -113,13 +42,11 @@ public final class LeaseMaps {
   }
 
   /**
-   * Adds {@link #mapConfig()}, {@link #inboxConfig()} and {@link #serializationFilter()} to a
-   * member's configuration; call before starting the member. (A lock client also adds the inbox
-   * configuration when it connects, as dynamic configuration; without it no inbox is used.)
+   * Adds {@link #mapConfig()} and {@link #serializationFilter()} to a member's configuration; call
+   * before starting the member.
    */
   public static Config configure(Config config) {
     config.getSerializationConfig().setJavaSerializationFilterConfig(serializationFilter());
-    config.addRingBufferConfig(inboxConfig());
     return config.addMapConfig(mapConfig());
   }
 

@@ -37,7 +37,6 @@ abstract class LeaseProcessor<R> implements EntryProcessor<String, LeaseTable, R
       after.nextVersion();
       entry.setValue(after);
       written = after;
-      written(entry.getKey(), before, after);
     }
     return stamped(result, after.version());
   }
@@ -48,12 +47,6 @@ abstract class LeaseProcessor<R> implements EntryProcessor<String, LeaseTable, R
   R stamped(R result, long version) {
     return result;
   }
-
-  /**
-   * Called on the primary after {@link #apply} changed the table of {@code group} from {@code
-   * before} (null if absent) to {@code after}, which is stored; does nothing unless overridden.
-   */
-  void written(String group, LeaseTable before, LeaseTable after) {}
 
   /** Applies this processor's rule to {@code table}, which it may change. */
   abstract R apply(LeaseTable table, long nowMillis);

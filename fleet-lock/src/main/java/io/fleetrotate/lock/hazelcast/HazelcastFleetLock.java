@@ -18,7 +18,6 @@ import com.hazelcast.map.listener.EntryAddedListener;
 import com.hazelcast.map.listener.EntryRemovedListener;
 import com.hazelcast.map.listener.EntryUpdatedListener;
 import com.hazelcast.nio.serialization.HazelcastSerializationException;
-import com.hazelcast.ringbuffer.Ringbuffer;
 import io.fleetrotate.lock.AcquireDriver;
 import io.fleetrotate.lock.AcquireLoop;
 import io.fleetrotate.lock.FleetLock;
@@ -92,15 +91,6 @@ public final class HazelcastFleetLock implements FleetLock {
   private final QueueOrder order;
   private final HazelcastLockTimings timings;
   private final Map<String, Wakeups> wakeups = new ConcurrentHashMap<>();
-  // Whether the cluster took the inboxes' configuration (LeaseMaps.inboxConfig()).
-  private volatile boolean inboxes;
-  private final java.util.concurrent.ExecutorService inboxStarter =
-      java.util.concurrent.Executors.newSingleThreadExecutor(
-          task -> {
-            Thread t = new Thread(task, "fleetrotate-hazelcast-inbox");
-            t.setDaemon(true);
-            return t;
-          });
   private final Object listening = new Object();
   private CompletableFuture<UUID> listener; // guarded by listening
   private final Map<String, Long> highestToken = new ConcurrentHashMap<>();
@@ -261,10 +251,9 @@ public final class HazelcastFleetLock implements FleetLock {
       if (wake == null) {
         awaitConnected(Math.min(timings.connectWait().toNanos(), answerWithinNanos));
         awaitListening();
-        wake = wakeups.computeIfAbsent(group, Wakeups::new);
+        wake = wakeups.computeIfAbsent(group, g -> new Wakeups());
         wake.pending.add(this);
       }
-      wake.readInbox();
       seen = wake.generation();
       long sent = ticker.read();
       AcquireOutcome outcome = call(group, new TryAcquire(request), timings.callTimeout());
@@ -297,14 +286,6 @@ public final class HazelcastFleetLock implements FleetLock {
       }
       long end = ticker.read() + nanos;
       while (true) {
-        Long granted = wake.grantOf(owner);
-        if (granted != null && last != null) {
-          // Appended by the release that granted it, after our last answered ask.
-          if (ticker.read() - lastWaitSent < ttl.toNanos() / 4) {
-            return lease(granted, lastWaitSent);
-          }
-          return null;
-        }
         LeaseTable table = wake.latest();
         boolean news = isNews(table);
         LeaseTable.Holder mine = news && table != null ? table.holders().get(owner) : null;
@@ -359,7 +340,7 @@ public final class HazelcastFleetLock implements FleetLock {
 
     private Lease lease(long token, long requestedAt) {
       if (wake != null) {
-        wake.forget(this);
+        wake.pending.remove(this);
       }
       highestToken.merge(group, token, Math::max);
       return watchdog.watch(handle(group, owner, token), requestedAt);
@@ -368,7 +349,7 @@ public final class HazelcastFleetLock implements FleetLock {
     @Override
     public void leave() {
       if (wake != null) {
-        wake.forget(this);
+        wake.pending.remove(this);
       }
       // Leave the queue, and drop (and hand on) a grant whose answer was lost.
       releaseQuietly(group, owner, false);
@@ -420,7 +401,6 @@ public final class HazelcastFleetLock implements FleetLock {
     }
     closed = true;
     watchdog.close();
-    inboxStarter.shutdownNow();
     try {
       client.shutdown();
     } catch (RuntimeException e) {
@@ -628,7 +608,6 @@ public final class HazelcastFleetLock implements FleetLock {
   private void warmUp() {
     try {
       leases();
-      configureInboxes();
       listen().join();
     } catch (LockUnavailableException | RuntimeException e) {
       log.debug("cannot listen to the lease map yet: {}", e.getMessage());
@@ -647,27 +626,6 @@ public final class HazelcastFleetLock implements FleetLock {
       return true;
     } catch (LockUnavailableException e) {
       return false;
-    }
-  }
-
-  /**
-   * Adds the inboxes' configuration to the cluster (dynamic configuration; the same as a member
-   * configured with {@link LeaseMaps#configure} has, so the two agree); if the cluster refuses it,
-   * this client uses entry events alone.
-   */
-  private void configureInboxes() {
-    if (inboxes) {
-      return;
-    }
-    try {
-      client.getConfig().addRingBufferConfig(LeaseMaps.inboxConfig());
-      inboxes = true;
-    } catch (RuntimeException e) {
-      log.info(
-          "the Hazelcast cluster {} did not take the grant inboxes' configuration ({}); waiters"
-              + " learn their grants from entry events",
-          config.clusterName(),
-          e.toString());
     }
   }
 
@@ -793,119 +751,9 @@ public final class HazelcastFleetLock implements FleetLock {
    * lost.
    */
   private final class Wakeups {
-    private final String group;
     private long generation; // guarded by this
     private LeaseTable latest; // guarded by this
     final Set<Driver> pending = ConcurrentHashMap.newKeySet();
-    private final Map<String, Long> grants = new ConcurrentHashMap<>(); // from the inbox
-    private Ringbuffer<String> inbox; // guarded by this
-    private boolean reading; // guarded by this: a read of the inbox is parked or starting
-
-    Wakeups(String group) {
-      this.group = group;
-    }
-
-    /** The token the inbox brought for {@code owner}, if it did. */
-    Long grantOf(String owner) {
-      return grants.get(owner);
-    }
-
-    void forget(Driver driver) {
-      pending.remove(driver);
-      grants.remove(driver.owner);
-    }
-
-    /**
-     * Parks a read of this client's inbox for the group, unless one is parked: the member answers
-     * it with the grant a release makes for one of our waiters. Not when inboxes are off.
-     */
-    void readInbox() {
-      synchronized (this) {
-        if (reading || !inboxes || closed) {
-          return;
-        }
-        reading = true;
-      }
-      Ringbuffer<String> ring;
-      synchronized (this) {
-        ring = inbox;
-      }
-      if (ring == null) {
-        // Making the proxy is a round trip: off the waiter's thread.
-        inboxStarter.execute(this::openInbox);
-      } else {
-        inboxStarter.execute(() -> readFromHead(ring));
-      }
-    }
-
-    private void openInbox() {
-      try {
-        String name = LeaseMaps.inbox(ownerPrefix, group);
-        Ringbuffer<String> ring = client.getRingbuffer(name);
-        synchronized (this) {
-          inbox = ring;
-        }
-        readFromHead(ring);
-      } catch (RuntimeException e) {
-        stopReading(e);
-      }
-    }
-
-    private void readFromHead(Ringbuffer<String> ring) {
-      try {
-        readFrom(ring, ring.headSequence());
-      } catch (RuntimeException e) {
-        stopReading(e);
-      }
-    }
-
-    private void readFrom(Ringbuffer<String> ring, long sequence) {
-      if (closed) {
-        stopReading(null);
-        return;
-      }
-      // Run by the thread that completes the read (the client's I/O or response thread): the
-      // plain whenComplete would hand it to Hazelcast's default executor, a new thread per call
-      // on a machine of two cores.
-      ring.readManyAsync(sequence, 1, LeaseMaps.INBOX_CAPACITY, null)
-          .whenCompleteAsync(
-              (read, failure) -> {
-                if (failure != null) {
-                  stopReading(failure);
-                  return;
-                }
-                for (String item : read) {
-                  granted(LeaseMaps.grantOwner(item), LeaseMaps.grantToken(item));
-                }
-                readFrom(ring, read.getNextSequenceToReadFrom());
-              },
-              Runnable::run);
-    }
-
-    private void granted(String owner, long token) {
-      if (owner == null || token <= 0) {
-        return;
-      }
-      for (Driver d : pending) {
-        if (d.owner.equals(owner)) {
-          grants.put(owner, token);
-          synchronized (this) {
-            generation++;
-            notifyAll();
-          }
-          return;
-        }
-      }
-    }
-
-    private void stopReading(Throwable why) {
-      if (why != null && !closed) {
-        log.debug("the grant inbox of group {} stopped: {}", group, why.toString());
-      }
-      synchronized (this) {
-        reading = false;
-      }
-    }
 
     synchronized long generation() {
       return generation;
