@@ -51,11 +51,14 @@ final class CompressAheadLoop implements AutoCloseable {
   private final AgentConfig config;
   private final AgentOwnFiles own;
 
-  /**
-   * Keeps its zstd context while logs grow; freed after a pass that added no frame. Used by the
-   * niced thread, or by the catch-up thread while the niced one waits for it.
-   */
+  /** The niced thread's: keeps its zstd context while logs grow; freed after an idle pass. */
   private final Compressor compressor = Compressor.background();
+
+  /**
+   * The catch-up thread's own, so that zstd's worker beside it is made by that thread and keeps the
+   * agent's priority too; freed when a catch-up ends.
+   */
+  private final Compressor catchUpCompressor = Compressor.background();
 
   private final ScheduledExecutorService thread =
       Executors.newSingleThreadScheduledExecutor(
@@ -131,7 +134,7 @@ final class CompressAheadLoop implements AutoCloseable {
                 AheadPartial.of(live, config.stateDir(), compressor, entry.compress().aheadFrame());
           }
           seen.put(live, partial);
-          added |= catchUp(partial, request.get(), live);
+          added |= catchUp(partial, request.get(), live, entry.compress().aheadFrame());
         }
       } catch (IOException | RuntimeException e) {
         log.warn("compress-ahead of {} failed this pass: {}", entry.path(), e.toString());
@@ -144,12 +147,12 @@ final class CompressAheadLoop implements AutoCloseable {
   }
 
   /** Adds every whole frame {@code live} has grown by; whether it added any. */
-  private boolean catchUp(AheadPartial partial, CompressionRequest request, Path live)
+  private boolean catchUp(AheadPartial partial, CompressionRequest request, Path live, long span)
       throws IOException {
     if (partial.idle()) {
       return false; // not grown by a frame since the last pass: no lock, no look
     }
-    return addFrames(partial, request, live, false);
+    return addFrames(partial, request, live, span, false);
   }
 
   /**
@@ -157,7 +160,11 @@ final class CompressAheadLoop implements AutoCloseable {
    * partial falls behind, when the catch-up thread adds the rest; whether any was added.
    */
   private boolean addFrames(
-      AheadPartial partial, CompressionRequest request, Path live, boolean onCatchUpThread)
+      AheadPartial partial,
+      CompressionRequest request,
+      Path live,
+      long span,
+      boolean onCatchUpThread)
       throws IOException {
     boolean added = false;
     while (!stopping && !Thread.currentThread().isInterrupted()) {
@@ -174,7 +181,16 @@ final class CompressAheadLoop implements AutoCloseable {
       log.debug("compressed ahead one more span of {}", live);
       if (!onCatchUpThread && partial.fallingBehind(BEHIND_SPANS)) {
         log.debug("compress-ahead of {} falls behind; catching up at the agent's priority", live);
-        onCatchUpThread(() -> addFrames(partial, request, live, true));
+        // The same partial files, through the catch-up thread's own compressor.
+        AheadPartial fast = AheadPartial.of(live, config.stateDir(), catchUpCompressor, span);
+        onCatchUpThread(
+            () -> {
+              try {
+                return addFrames(fast, request, live, span, true);
+              } finally {
+                catchUpCompressor.release();
+              }
+            });
         return true;
       }
     }
@@ -208,6 +224,7 @@ final class CompressAheadLoop implements AutoCloseable {
     if (thread.awaitTermination(30, TimeUnit.SECONDS)
         && catchUpThread.awaitTermination(30, TimeUnit.SECONDS)) {
       compressor.release(); // both threads are gone
+      catchUpCompressor.release();
     }
   }
 }
