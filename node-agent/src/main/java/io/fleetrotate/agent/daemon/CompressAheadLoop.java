@@ -181,6 +181,7 @@ final class CompressAheadLoop implements AutoCloseable {
       log.debug("compressed ahead one more span of {}", live);
       if (!onCatchUpThread && partial.fallingBehind(BEHIND_SPANS)) {
         log.debug("compress-ahead of {} falls behind; catching up at the agent's priority", live);
+        compressor.release(); // one zstd context at a time: the catch-up thread makes its own
         // The same partial files, through the catch-up thread's own compressor.
         AheadPartial fast = AheadPartial.of(live, config.stateDir(), catchUpCompressor, span);
         onCatchUpThread(
