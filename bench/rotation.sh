@@ -1,7 +1,12 @@
 #!/usr/bin/env bash
 # Rotation benchmark: fleetrotate's agent side by side with the zstd CLI and logrotate, in one run.
 #
-#   bench/rotation.sh [--runs N] [--size-mb MB] [--part 1|2|3|4|all]
+#   bench/rotation.sh [--runs N] [--size-mb MB] [--part 1|2|3|4|all] [--modes LIST] [--agent-root DIR]
+#
+# --modes: part 4's reopen methods, comma-separated (default signal,copytruncate,collapse).
+# --agent-root: the source tree whose ./fleetrotate launcher and node-agent jar run the agent
+#   (default: this one), to measure another build (e.g. a worktree of an earlier commit) with this
+#   script, alternating with this tree's in one sitting.
 #
 # Part 1: one rotation of a realistic 1 GiB MCP log (gen-mcp-log.py): `./fleetrotate agent rotate
 #         --now` (whole process, JVM start included; with and without the class-data archive) vs
@@ -24,12 +29,16 @@ TOOLS=${FLEETROTATE_SHARED_DIR:-$ROOT/../shared}/tools
 RUNS=5
 SIZE_MB=1024
 PART=all
+MODES=signal,copytruncate,collapse
+AGENT_ROOT=$ROOT
 while [ $# -gt 0 ]; do
   case "$1" in
     --runs) RUNS=$2; shift 2 ;;
     --size-mb) SIZE_MB=$2; shift 2 ;;
     --part) PART=$2; shift 2 ;;
-    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+    --modes) MODES=$2; shift 2 ;;
+    --agent-root) AGENT_ROOT=$(cd "$2" && pwd); shift 2 ;;
+    -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
     *) echo "unknown option $1; see --help" >&2; exit 2 ;;
   esac
 done
@@ -38,8 +47,12 @@ for tool in java python3 zstd logrotate; do
 done
 [ -f "$TOOLS/gen-mcp-log.py" ] || { echo "bench: $TOOLS/gen-mcp-log.py not found; set FLEETROTATE_SHARED_DIR" >&2; exit 1; }
 
-JAR=$ROOT/node-agent/target/node-agent.jar
-[ -f "$JAR" ] || (cd "$ROOT" && ./mvnw -B -q -DskipTests -Dspotless.check.skip=true -pl node-agent -am package)
+for mode in ${MODES//,/ }; do
+  case "$mode" in signal|copytruncate|collapse) ;; *) echo "bench: --modes takes signal, copytruncate and collapse, comma-separated; got '$mode'" >&2; exit 2 ;; esac
+done
+[ -x "$AGENT_ROOT/fleetrotate" ] || { echo "bench: --agent-root $AGENT_ROOT has no ./fleetrotate launcher" >&2; exit 2; }
+JAR=$AGENT_ROOT/node-agent/target/node-agent.jar
+[ -f "$JAR" ] || (cd "$AGENT_ROOT" && ./mvnw -B -q -DskipTests -Dspotless.check.skip=true -pl node-agent -am package)
 WORK=${BENCH_WORK:-/tmp/fleetrotate-bench}
 mkdir -p "$WORK"
 now() { date +%s.%N; }
@@ -48,6 +61,7 @@ ratio() { python3 -c 'import sys; print("%.2f" % (float(sys.argv[1]) / float(sys
 
 echo "# fleetrotate rotation benchmark"
 echo
+echo "agent: $AGENT_ROOT ($(git -C "$AGENT_ROOT" rev-parse --short HEAD 2>/dev/null || echo "not a git tree"))"
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(java -version 2>&1 | head -1)"
 echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ), runs: $RUNS"
 echo
@@ -58,7 +72,7 @@ part1() {
   local d=$WORK/p1
   local agent=() plain=() inner=() zst=() zsync=() lr=() agent_size=0 cli_size=0
   # Makes the class-data archive now (once per build), outside the timed runs.
-  FLEETROTATE_CDS=on "$ROOT/fleetrotate" agent --version >/dev/null
+  FLEETROTATE_CDS=on "$AGENT_ROOT/fleetrotate" agent --version >/dev/null
   for i in $(seq 1 "$RUNS"); do
     rm -rf "$d"; mkdir -p "$d/logs" "$d/state"; chmod 750 "$d/logs"
     cat >"$d/agent.yaml" <<YAML
@@ -86,14 +100,14 @@ CONF
     cat "$d/logs/server.log" "$d/cli.log" "$d/logs/lr.log" >/dev/null
 
     # As users run it: the launcher, which starts the JVM from the agent's class-data archive.
-    t0=$(now); out=$("$ROOT/fleetrotate" agent rotate --config "$d/agent.yaml" --now --quiet); t1=$(now)
+    t0=$(now); out=$("$AGENT_ROOT/fleetrotate" agent rotate --config "$d/agent.yaml" --now --quiet); t1=$(now)
     agent+=("$(python3 -c "print($t1-$t0)")")
     inner+=("$(echo "$out" | sed -n 's/.* in \([0-9.]*\)s.*/\1/p' | head -1)")
     agent_size=$(stat -c %s "$d"/logs/server.log.*.zst)
     rm -f "$d"/logs/server.log.*.zst
     # The same rotation without the archive: what it saves.
     cp "$src" "$d/logs/server.log"; sync; cat "$d/logs/server.log" >/dev/null
-    t0=$(now); FLEETROTATE_CDS=off "$ROOT/fleetrotate" agent rotate --config "$d/agent.yaml" --now --quiet >/dev/null; t1=$(now)
+    t0=$(now); FLEETROTATE_CDS=off "$AGENT_ROOT/fleetrotate" agent rotate --config "$d/agent.yaml" --now --quiet >/dev/null; t1=$(now)
     plain+=("$(python3 -c "print($t1-$t0)")")
     sync
 
@@ -279,7 +293,7 @@ run_ahead() {
   local max_mb=$(( SIZE_MB * 90 / 100 ))
   agent_yaml "$d" "$reopen" "${max_mb}MiB" 10 3
   : >"$d/logs/server.log"
-  "$ROOT/fleetrotate" agent run --config "$d/agent.yaml" 2>"$d/agent.log" &
+  "$AGENT_ROOT/fleetrotate" agent run --config "$d/agent.yaml" 2>"$d/agent.log" &
   local agent=$! # the launcher execs the JVM: this is its pid
   sleep 3 # JVM start, outside the measured window
   local tck; tck=$(getconf CLK_TCK)
@@ -308,12 +322,14 @@ run_ahead() {
   sleep 1; kill -TERM $agent; wait $agent || true
   zstd -dcq "$backup" >"$d/rotated.log"
   local log_bytes; log_bytes=$(stat -c %s "$d/rotated.log")
-  python3 - "$t_begin" "$t_end" "$c0" "$c1" "$tck" "$w0" "$w1" "$log_bytes" "$(stat -c %s "$backup")" "${samples[@]}" <<'PY'
+  # What the partial covered when the rotation took it over (0: none was handed over).
+  local covered; covered=$(sed -n 's/.*reusing the compress-ahead partial of .*: \([0-9]*\) of [0-9]* bytes.*/\1/p' "$d/agent.log" | head -1)
+  python3 - "$t_begin" "$t_end" "$c0" "$c1" "$tck" "$w0" "$w1" "$log_bytes" "$(stat -c %s "$backup")" "${covered:-0}" "${samples[@]}" <<'PY'
 import statistics, sys
 a = sys.argv[1:]
-tb, te, c0, c1, tck, w0, w1, log, bk = float(a[0]), float(a[1]), int(a[2]), int(a[3]), int(a[4]), int(a[5]), int(a[6]), int(a[7]), int(a[8])
-per_s = [int(x) / tck for x in a[9:]] or [0]
-print("%.3f %.2f %d %d %d %.2f %.2f" % (te - tb, (c1 - c0) / tck, w1 - w0, log, bk, max(per_s), statistics.median(per_s)))
+tb, te, c0, c1, tck, w0, w1, log, bk, cov = float(a[0]), float(a[1]), int(a[2]), int(a[3]), int(a[4]), int(a[5]), int(a[6]), int(a[7]), int(a[8]), int(a[9])
+per_s = [int(x) / tck for x in a[10:]] or [0]
+print("%.3f %.2f %d %d %d %.2f %.2f %.3f" % (te - tb, (c1 - c0) / tck, w1 - w0, log, bk, max(per_s), statistics.median(per_s), cov / log))
 PY
 }
 
@@ -321,27 +337,29 @@ part4() {
   local src=$WORK/source-$SIZE_MB.log
   [ -f "$src" ] || python3 "$TOOLS/gen-mcp-log.py" "$src" "$SIZE_MB" --seed 42 >/dev/null
   # Makes the class-data archive now (once per build), outside the timed runs.
-  "$ROOT/fleetrotate" agent --version >/dev/null
+  "$AGENT_ROOT/fleetrotate" agent --version >/dev/null
   echo "## Part 4: compress-ahead, $SIZE_MB MiB written live at ~100 MB/s, rotated by size (medians of $RUNS)"
   echo
-  echo "| method | rotation s | zstd CLI s | ratio | agent CPU s | CLI CPU s | ratio | written during rotation / log | backup / CLI size | agent CPU/s max, median |"
-  echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"
-  for mode in signal copytruncate collapse; do
-    local rot=() cpu=() wr=() cli=() clicpu=() size_ratio="" cpumax="" cpumed=""
+  echo "| method | rotation s | zstd CLI s | ratio | agent CPU s | CLI CPU s | ratio (median of runs') | written during rotation / log | backup / CLI size | covered ahead at rotation | agent CPU/s max, median |"
+  echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"
+  for mode in ${MODES//,/ }; do
+    local rot=() cpu=() wr=() cli=() clicpu=() cpuratio=() cov=() size_ratio="" cpumax="" cpumed=""
     for i in $(seq 1 "$RUNS"); do
-      read -r r c w l b mx md < <(run_ahead "$mode" "$src")
+      read -r r c w l b mx md cv < <(run_ahead "$mode" "$src")
       local d=$WORK/p4-$mode
       /usr/bin/time -f "%e %U %S" -o "$d/cli.time" zstd -3 -T1 -q -f "$d/rotated.log" -o "$d/cli.zst"
       read -r ce cu cs <"$d/cli.time"
-      rot+=("$r"); cpu+=("$c"); wr+=("$(python3 -c "print($w/$l)")"); cli+=("$ce")
+      rot+=("$r"); cpu+=("$c"); wr+=("$(python3 -c "print($w/$l)")"); cli+=("$ce"); cov+=("$cv")
       clicpu+=("$(python3 -c "print($cu+$cs)")")
+      cpuratio+=("$(ratio "$c" "${clicpu[-1]}")")
       size_ratio=$(ratio "$b" "$(stat -c %s "$d/cli.zst")"); cpumax=$mx; cpumed=$md
+      echo "run $i $mode: rotation ${r}s, agent CPU ${c}s, CLI CPU ${clicpu[-1]}s (${cpuratio[-1]}x), covered ahead $cv, load $(cut -d' ' -f1 /proc/loadavg)" >&2
       rm -f "$d/rotated.log" "$d/cli.zst"
     done
     local mr mc mw mcli mclicpu
     mr=$(median "${rot[@]}"); mc=$(median "${cpu[@]}"); mw=$(median "${wr[@]}")
     mcli=$(median "${cli[@]}"); mclicpu=$(median "${clicpu[@]}")
-    echo "| $mode | $mr | $mcli | $(ratio "$mr" "$mcli") | $mc | $mclicpu | $(ratio "$mc" "$mclicpu") | $mw | $size_ratio | $cpumax, $cpumed |"
+    echo "| $mode | $mr | $mcli | $(ratio "$mr" "$mcli") | $mc | $mclicpu | $(median "${cpuratio[@]}") | $mw | $size_ratio | $(median "${cov[@]}") | $cpumax, $cpumed |"
   done
   echo
   echo "load while measuring: $(cut -d' ' -f1-3 /proc/loadavg)"

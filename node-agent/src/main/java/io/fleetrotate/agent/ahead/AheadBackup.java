@@ -16,7 +16,8 @@ import java.nio.file.Path;
  * A compressed backup being written from a claimed compress-ahead partial: its frames hold the
  * first {@link #end()} bytes of the log, and each append adds frames of the bytes that follow, read
  * by descriptor. What {@link #fsync} has made durable decodes, with any zstd or gzip, to exactly
- * the log's bytes {@code [0, end())}.
+ * the log's bytes {@code [0, end())}. Its frames share one zstd context ({@link
+ * Compressor#keepingFrames()}), freed by {@link #close()}; used on one thread.
  */
 public final class AheadBackup implements BackupWriter {
   private final Path file;
@@ -110,8 +111,13 @@ public final class AheadBackup implements BackupWriter {
     Files.deleteIfExists(file);
   }
 
+  /** Closes the backup file and frees the zstd context its frames were compressed with. */
   @Override
   public void close() throws IOException {
-    out.close();
+    try {
+      out.close();
+    } finally {
+      compressor.release();
+    }
   }
 }

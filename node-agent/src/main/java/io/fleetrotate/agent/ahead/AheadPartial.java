@@ -77,6 +77,11 @@ public final class AheadPartial {
   /** Where the last look found no whole frame to add; empty when the next pass must look. */
   private Optional<Idle> idle = Optional.empty();
 
+  /** The log's bytes past the covered length before and after the last frame added; 0: none. */
+  private long lagBefore;
+
+  private long lagAfter;
+
   AheadPartial(Path live, Path stateDir, Compressor compressor, long frameSpan) {
     if (frameSpan < MIN_FRAME_SPAN || frameSpan > MAX_FRAME_SPAN) {
       throw new IllegalArgumentException(
@@ -160,6 +165,8 @@ public final class AheadPartial {
    * @return whether a frame was added (call again to catch up)
    */
   public boolean advance(CompressionRequest request) throws IOException {
+    lagBefore = 0;
+    lagAfter = 0;
     if (idle()) {
       return false;
     }
@@ -203,9 +210,10 @@ public final class AheadPartial {
         long end = covered + frameSpan;
         long endCrc = lastBlockCrc(source::read, end);
         compressor.appendFrame(source::read, covered, end, out, request);
+        long sizeAfter = source.size();
         // Another agent on a shared volume may collapse or truncate the log while the frame is
         // read: the blocks on both sides of the read must hold what they held before it.
-        if (source.size() < end
+        if (sizeAfter < end
             || lastBlockCrc(source::read, end) != endCrc
             || h.isPresent() && lastBlockCrc(source::read, covered) != h.get().lastBlockCrc()) {
           out.close();
@@ -224,9 +232,21 @@ public final class AheadPartial {
                 endCrc,
                 request.codec().name(),
                 request.level()));
+        lagBefore = size - covered;
+        lagAfter = sizeAfter - end;
       }
       return true;
     }
+  }
+
+  /**
+   * Whether the log is written faster than this partial is compressed: when {@link #advance} last
+   * added a frame, at least {@code spans} whole spans were left uncovered after it, and no fewer
+   * bytes than before it (the log grew by a span or more while one span was compressed). False when
+   * the last advance added nothing.
+   */
+  public boolean fallingBehind(int spans) {
+    return lagAfter > 0 && lagAfter >= spans * frameSpan && lagAfter >= lagBefore;
   }
 
   /**
@@ -286,7 +306,8 @@ public final class AheadPartial {
         h.get().covered(),
         size);
     return Optional.of(
-        new AheadBackup(tmp, out, compressor, request, frameSpan, h.get().covered()));
+        new AheadBackup(
+            tmp, out, compressor.keepingFrames(), request, frameSpan, h.get().covered()));
   }
 
   /**

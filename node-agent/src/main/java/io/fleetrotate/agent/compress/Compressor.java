@@ -38,7 +38,8 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * <p>Instances made with {@link #Compressor()} hold no per-call state and may be shared between
- * threads; one made with {@link #background()} belongs to one thread.
+ * threads; one made with {@link #background()} or {@link #keepingFrames()} is used by one thread at
+ * a time.
  */
 public final class Compressor {
 
@@ -90,20 +91,39 @@ public final class Compressor {
 
   /**
    * A compressor for one background thread that appends frame after frame ({@link #appendFrame}:
-   * compress-ahead). zstd runs on that thread with no worker beside it: the thread is niced and
-   * only has to keep up with the log, not race a rotation, and a worker costs CPU of its own (a
-   * thread, jobs handed over, each job's overlap hashed again). Its zstd context and buffers are
-   * kept from one frame to the next until {@link #release()}, so a log that grows a frame every
-   * fraction of a second does not pay fresh native memory for each. Not for sharing between
-   * threads.
+   * compress-ahead). zstd runs with one worker beside the thread, as {@code zstd -T1} does (the
+   * worker is made by that thread and keeps its priority). With no worker, zstd's streaming input
+   * buffer (window plus a block) wraps every 2 MiB of a 16 MiB frame and almost every block takes
+   * the slower external-dictionary match finder: on a 1 GiB MCP log that path cost about 40% more
+   * per byte in zstd's block compressor, and the niced thread about 12% more CPU per byte than the
+   * rotation's compression with a worker, whose jobs see their input contiguous. Its zstd context,
+   * worker and buffers are kept from one frame to the next until {@link #release()}, so a log that
+   * grows a frame every fraction of a second does not pay fresh native memory for each. Used by one
+   * thread at a time.
    */
   public static Compressor background() {
-    return new Compressor(new ZstdStreamEncoder.Reused(0));
+    return new Compressor(new ZstdStreamEncoder.Reused(ZSTD_WORKERS));
   }
 
   /**
-   * Frees what a {@link #background()} compressor kept between frames (a later frame makes it
-   * anew); nothing for a shared one.
+   * A compressor for one task on the calling thread that appends frame after frame (the tail of a
+   * rotation handed a compress-ahead partial, up to one frame per span): as this one, with zstd's
+   * worker beside the caller, but its zstd context (the worker thread, tables and buffers) is kept
+   * from one frame to the next until {@link #release()} instead of made anew for each frame, which
+   * cost 10-40% more CPU per frame. The caller releases it when the task ends. This compressor
+   * itself when it keeps its context already, or when its zstd encoders are a test's own.
+   */
+  public Compressor keepingFrames() {
+    if (kept != null || !(zstdEncoders instanceof ZstdStreamEncoder.Fresh fresh)) {
+      return this;
+    }
+    ZstdStreamEncoder.Reused reused = fresh.keeping();
+    return new Compressor(zstd, reused, gzipEncoders, writePath, nanoTime, sleeper, reused);
+  }
+
+  /**
+   * Frees what a {@link #background()} or {@link #keepingFrames()} compressor kept between frames
+   * (a later frame makes it anew); nothing for a shared one.
    */
   public void release() {
     if (kept != null) {

@@ -36,13 +36,31 @@ final class ZstdStreamEncoder implements StreamEncoder {
   }
 
   /** Each stream with a context and an output buffer of its own, freed when it closes. */
-  static StreamEncoder.Factory factory(int workers) {
-    return (sink, level, sourceSize) ->
-        new ZstdStreamEncoder(
-            sink,
-            configured(new ZstdCompressCtx(), level, sourceSize, workers),
-            ByteBuffer.allocateDirect(OUTPUT_BUFFER_BYTES),
-            ZstdCompressCtx::close);
+  static Fresh factory(int workers) {
+    return new Fresh(workers);
+  }
+
+  /** See {@link #factory}; {@link #keeping()} gives the same encoders with a context kept. */
+  static final class Fresh implements StreamEncoder.Factory {
+    private final int workers;
+
+    private Fresh(int workers) {
+      this.workers = workers;
+    }
+
+    @Override
+    public StreamEncoder open(CompressedSink sink, int level, long sourceSize) {
+      return new ZstdStreamEncoder(
+          sink,
+          configured(new ZstdCompressCtx(), level, sourceSize, workers),
+          ByteBuffer.allocateDirect(OUTPUT_BUFFER_BYTES),
+          ZstdCompressCtx::close);
+    }
+
+    /** Encoders with as many workers that keep one context from stream to stream. */
+    Reused keeping() {
+      return new Reused(workers);
+    }
   }
 
   /** Sets a new or reset context up for one frame; closes it if that fails. */
@@ -65,7 +83,10 @@ final class ZstdStreamEncoder implements StreamEncoder {
    * Streams one after another on one thread, with the context (its window, tables and any worker
    * threads) and the output buffer kept from one stream to the next until {@link #release}:
    * creating them for each 16 MiB frame of compress-ahead cost more in fresh pages than the frame's
-   * own reading. Not for sharing between threads; one stream open at a time.
+   * own reading, and a context with a worker made anew for each frame of a rotation's tail cost
+   * 10-40% more CPU than one kept (256 MiB in 16 MiB frames, 2 cores under load). Used by one
+   * thread at a time (a hand-over between threads must be ordered, as a Future's result is); one
+   * stream open at a time.
    */
   static final class Reused implements StreamEncoder.Factory {
     private final int workers;

@@ -16,6 +16,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -185,7 +186,8 @@ class AheadPartialTest {
     int frames = catchUp(p, request);
     assertThat(frames).isEqualTo((int) (Files.size(live) / SPAN));
     assertThat(p.data(request)).exists();
-    Files.write(live, lines(6000, 7000), StandardOpenOption.APPEND); // the tail, not covered yet
+    // The tail, not covered yet: several spans, compressed frame after frame on one kept context.
+    Files.write(live, lines(6000, 12000), StandardOpenOption.APPEND);
 
     Path tmp = dir.resolve("server.log.1" + codec.fileExtension() + ".tmp");
     Optional<CompressionResult> r = handOver(p, live, tmp, request);
@@ -197,6 +199,48 @@ class AheadPartialTest {
     assertThat(decode(codec, tmp)).isEqualTo(expected);
     assertThat(p.data(request)).as("handed over, not copied").doesNotExist();
     assertThat(p.header()).doesNotExist();
+  }
+
+  /**
+   * Falling behind is the log growing by a span or more while one span is compressed, with spans
+   * still uncovered: a large backlog that shrinks frame by frame is not, nor a look that added no
+   * frame. The frame is slowed to about a quarter of a second while a writer appends two spans
+   * every 20 ms.
+   */
+  @Test
+  void aPartialFallsBehindOnlyWhileTheLogOutgrowsItsFrames() throws Exception {
+    Path live = Files.write(dir.resolve("server.log"), lines(0, 30_000)); // 22 spans
+    AheadPartial p = partial(live);
+    assertThat(p.fallingBehind(4)).as("before any frame").isFalse();
+    assertThat(p.advance(zstd)).isTrue();
+    assertThat(p.fallingBehind(4)).as("many spans left, but one fewer than before").isFalse();
+
+    byte[] twoSpans = Arrays.copyOf(lines(30_000, 40_000), 2 * SPAN);
+    AtomicBoolean stop = new AtomicBoolean();
+    Thread writer =
+        new Thread(
+            () -> {
+              try {
+                for (int i = 0; i < 150 && !stop.get(); i++) { // 3 s at most
+                  Files.write(live, twoSpans, StandardOpenOption.APPEND);
+                  Thread.sleep(20);
+                }
+              } catch (IOException | InterruptedException e) {
+                throw new IllegalStateException(e);
+              }
+            });
+    writer.start();
+    try {
+      assertThat(p.advance(zstd.withMaxBytesPerSecond(4L * SPAN))).isTrue();
+    } finally {
+      stop.set(true);
+      writer.join();
+    }
+    assertThat(p.fallingBehind(4)).as("grown by spans while one was compressed").isTrue();
+    assertThat(p.fallingBehind(10_000)).as("fewer spans left than asked").isFalse();
+
+    catchUp(p, zstd);
+    assertThat(p.fallingBehind(0)).as("the last look added no frame").isFalse();
   }
 
   /**
