@@ -240,6 +240,11 @@ class CompressAheadCrashTest {
     }
     Files.deleteIfExists(marker);
 
+    // The restarted agent finishes at least one rotation: the one the kill interrupted, or the
+    // first
+    // it starts. How many more the writer's 12 s allow depends on the machine's load (a loaded one
+    // left room for one only: the tail is rate-limited), and the checks below hold for any number.
+    int beforeRestart = backups(log).size();
     Process again = AgentProcess.start(agentLog, List.of(), "run", "--config", config.toString());
     try {
       long last = SharedTools.awaitWriter(writer, writerOut);
@@ -247,11 +252,11 @@ class CompressAheadCrashTest {
         await()
             .atMost(Duration.ofSeconds(60))
             .failFast(() -> !again.isAlive())
-            .until(() -> journals().isEmpty() && backups(log).size() >= 2);
+            .until(() -> journals().isEmpty() && backups(log).size() > beforeRestart);
       } catch (org.awaitility.core.ConditionTimeoutException e) {
         List<String> lines = Files.readAllLines(agentLog);
         throw new AssertionError(
-            "the restarted agent did not finish two rotations; journals "
+            "the restarted agent did not finish a rotation; journals "
                 + journals()
                 + ", backups "
                 + backups(log)

@@ -180,8 +180,14 @@ class SignalTargetTest {
    * descriptor 3 (opened as root before dropping to the uid, as a server started by root would).
    */
   private Child start(int uid, boolean holdingLog) throws IOException {
+    // env --default-signal: a shell cannot trap a signal that was ignored when it started, and the
+    // suite may run under nohup (SIGHUP ignored, inherited by every child).
     String drop =
-        "exec setpriv --reuid=" + uid + " --regid=" + uid + " --clear-groups sh -c \"$2\"";
+        "exec setpriv --reuid="
+            + uid
+            + " --regid="
+            + uid
+            + " --clear-groups env --default-signal=HUP sh -c \"$2\"";
     Process p =
         new ProcessBuilder(
                 "sh",
