@@ -20,6 +20,7 @@ import io.fleetrotate.coordinator.history.RestoredRotations;
 import io.fleetrotate.coordinator.history.SavedNode;
 import io.fleetrotate.coordinator.history.SqlHistoryStore;
 import io.fleetrotate.coordinator.metrics.CoordinatorMetrics;
+import io.fleetrotate.proto.DaemonThreads;
 import io.fleetrotate.proto.RotationEvent;
 import io.fleetrotate.proto.WireCodec;
 import io.vertx.core.DeploymentOptions;
@@ -60,12 +61,7 @@ public final class Coordinator implements AutoCloseable {
   private final NoticeDispatcher dispatcher;
   // Counts stored events into the fleet state and metrics, one batch at a time, in commit order.
   private final ExecutorService counter =
-      Executors.newSingleThreadExecutor(
-          r -> {
-            Thread t = new Thread(r, "fleetrotate-ingest-count");
-            t.setDaemon(true);
-            return t;
-          });
+      Executors.newSingleThreadExecutor(DaemonThreads.named("fleetrotate-ingest-count"));
   private final Vertx vertx;
   private final ClusterMember member;
   private ClusterSync sync;

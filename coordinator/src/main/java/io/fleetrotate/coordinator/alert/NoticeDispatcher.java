@@ -2,6 +2,7 @@ package io.fleetrotate.coordinator.alert;
 
 import static net.logstash.logback.argument.StructuredArguments.entries;
 
+import io.fleetrotate.proto.DaemonThreads;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -28,13 +29,7 @@ public final class NoticeDispatcher implements Consumer<Notice>, AutoCloseable {
 
   private final List<URI> webhooks;
   private final ExecutorService executor =
-      Executors.newFixedThreadPool(
-          2,
-          r -> {
-            Thread t = new Thread(r, "fleetrotate-webhooks");
-            t.setDaemon(true);
-            return t;
-          });
+      Executors.newFixedThreadPool(2, DaemonThreads.named("fleetrotate-webhooks"));
   private final HttpClient http;
 
   public NoticeDispatcher(List<URI> webhooks) {

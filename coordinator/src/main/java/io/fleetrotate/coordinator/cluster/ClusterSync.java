@@ -16,6 +16,7 @@ import io.fleetrotate.coordinator.history.HistoryStore;
 import io.fleetrotate.coordinator.history.SavedNode;
 import io.fleetrotate.coordinator.history.SavedNodeJson;
 import io.fleetrotate.proto.Backoff;
+import io.fleetrotate.proto.DaemonThreads;
 import io.fleetrotate.proto.RotationEvent;
 import io.fleetrotate.proto.WireCodec;
 import io.fleetrotate.proto.WireFormatException;
@@ -106,11 +107,7 @@ public final class ClusterSync {
   /** The catch-up thread: pulls from peers and their retries, one at a time. */
   private final ScheduledExecutorService catchUps =
       Executors.newSingleThreadScheduledExecutor(
-          r -> {
-            Thread t = new Thread(r, "fleetrotate-cluster-catch-up");
-            t.setDaemon(true);
-            return t;
-          });
+          DaemonThreads.named("fleetrotate-cluster-catch-up"));
 
   /**
    * Takes what departed members left in the relay, on a thread of its own: iterating the relay
@@ -118,12 +115,7 @@ public final class ClusterSync {
    * hold up the catch-ups meanwhile.
    */
   private final ExecutorService relayTakes =
-      Executors.newSingleThreadExecutor(
-          r -> {
-            Thread t = new Thread(r, "fleetrotate-cluster-relay");
-            t.setDaemon(true);
-            return t;
-          });
+      Executors.newSingleThreadExecutor(DaemonThreads.named("fleetrotate-cluster-relay"));
 
   /** Peers owed a catch-up that has not succeeded yet, by member id; changed on catchUps only. */
   private final Map<UUID, PeerCatchUp> owed = new ConcurrentHashMap<>();

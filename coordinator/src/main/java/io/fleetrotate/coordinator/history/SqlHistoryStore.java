@@ -2,6 +2,7 @@ package io.fleetrotate.coordinator.history;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.fleetrotate.proto.DaemonThreads;
 import io.fleetrotate.proto.Result;
 import io.fleetrotate.proto.RotationEvent;
 import io.fleetrotate.proto.WireCodec;
@@ -91,12 +92,7 @@ public final class SqlHistoryStore implements HistoryStore {
   private final AtomicLong count = new AtomicLong();
   private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
   private final ExecutorService writer =
-      Executors.newSingleThreadExecutor(
-          r -> {
-            Thread t = new Thread(r, "fleetrotate-history-writer");
-            t.setDaemon(true);
-            return t;
-          });
+      Executors.newSingleThreadExecutor(DaemonThreads.named("fleetrotate-history-writer"));
 
   private SqlHistoryStore(
       SqlDialect dialect, HikariDataSource pool, Duration retention, Clock clock) {

@@ -7,6 +7,7 @@ import io.fleetrotate.agent.compress.Compressor;
 import io.fleetrotate.agent.config.AgentConfig;
 import io.fleetrotate.agent.config.FileConfig;
 import io.fleetrotate.agent.os.LibC;
+import io.fleetrotate.proto.DaemonThreads;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -80,11 +81,7 @@ final class CompressAheadLoop implements AutoCloseable {
           0,
           TimeUnit.MILLISECONDS,
           new LinkedBlockingQueue<>(),
-          r -> {
-            Thread t = new Thread(r, "fleetrotate-ahead-catch-up");
-            t.setDaemon(true);
-            return t;
-          });
+          DaemonThreads.named("fleetrotate-ahead-catch-up"));
 
   private volatile boolean stopping;
 

@@ -1,6 +1,7 @@
 package io.fleetrotate.agent.report;
 
 import io.fleetrotate.config.Durations;
+import io.fleetrotate.proto.DaemonThreads;
 import io.fleetrotate.proto.HeartbeatReply;
 import io.fleetrotate.proto.NodeHeartbeat;
 import io.fleetrotate.proto.WireFormatException;
@@ -47,12 +48,7 @@ final class HeartbeatSender {
 
   synchronized void start() {
     timer =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "fleetrotate-heartbeat");
-              t.setDaemon(true);
-              return t;
-            });
+        Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("fleetrotate-heartbeat"));
     timer.scheduleWithFixedDelay(this::beatSafely, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
   }
 
