@@ -17,6 +17,9 @@ final class LinuxSignals {
   static final int EPERM = 1;
   static final int ESRCH = 3;
 
+  /** The one known signal whose default action is to do nothing. */
+  static final int SIGWINCH = 28;
+
   // From asm-generic/signal.h: the same on x86_64 and aarch64, not on alpha, mips or sparc.
   private static final Map<String, Integer> NUMBERS =
       Map.of(

@@ -25,9 +25,11 @@ import java.util.OptionalLong;
  * and inode, compared by stat, never by name) or runs as the log's owner (its effective uid in
  * {@code /proc/PID/status}). Refused outright, each with one sentence: pid 1, the agent's own pid,
  * and a pid file that is a symbolic link, is writable by its group or by others, or is owned by a
- * user other than root and the log's owner. {@link #check} runs these checks before the log is
- * moved aside, so a wrong or dead pid leaves the log where it was; {@link #reopen} runs them again
- * just before sending, against the file the server held at the check.
+ * user other than root and the log's owner; and a process that ignores the signal (started under
+ * {@code nohup}) or has no handler for it (the signal would stop it, not reopen its log), read from
+ * the masks in {@code /proc/PID/status}. {@link #check} runs these checks before the log is moved
+ * aside, so a wrong or dead pid leaves the log where it was; {@link #reopen} runs them again just
+ * before sending, against the file the server held at the check.
  */
 public final class SignalReopener implements Reopener {
 
@@ -203,6 +205,7 @@ public final class SignalReopener implements Reopener {
               + "), so it is not the MCP server writing that log; check the pid"
               + (pidFile.isPresent() ? " file" : ""));
     }
+    checkHandlesSignal(target, process);
     return target;
   }
 
@@ -227,17 +230,113 @@ public final class SignalReopener implements Reopener {
 
   /** The effective uid of {@code target} from {@code /proc/PID/status}, if readable. */
   private static Optional<Integer> effectiveUid(long target) {
-    try {
-      for (String line : Files.readAllLines(Path.of("/proc", Long.toString(target), "status"))) {
-        if (line.startsWith("Uid:")) {
-          String[] ids = line.substring(4).strip().split("\\s+");
-          return Optional.of(Integer.parseInt(ids[1]));
+    return ProcStatus.read(target).flatMap(ProcStatus::effectiveUid);
+  }
+
+  /**
+   * The part of {@code /proc/PID/status} the checks read: the effective uid, and the signal masks
+   * (the main thread's blocked set, the process's ignored and caught sets), bit {@code n - 1} for
+   * signal {@code n}.
+   */
+  private record ProcStatus(
+      Optional<Integer> effectiveUid, long blocked, long ignored, long caught) {
+    static Optional<ProcStatus> read(long target) {
+      try {
+        Optional<Integer> uid = Optional.empty();
+        long blocked = 0;
+        long ignored = 0;
+        long caught = 0;
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(target), "status"))) {
+          if (line.startsWith("Uid:")) {
+            uid = Optional.of(Integer.parseInt(line.substring(4).strip().split("\\s+")[1]));
+          } else if (line.startsWith("SigBlk:")) {
+            blocked = Long.parseUnsignedLong(line.substring(7).strip(), 16);
+          } else if (line.startsWith("SigIgn:")) {
+            ignored = Long.parseUnsignedLong(line.substring(7).strip(), 16);
+          } else if (line.startsWith("SigCgt:")) {
+            caught = Long.parseUnsignedLong(line.substring(7).strip(), 16);
+          }
         }
+        return Optional.of(new ProcStatus(uid, blocked, ignored, caught));
+      } catch (IOException | RuntimeException e) {
+        return Optional.empty(); // gone, or an unexpected format: unknown
       }
-    } catch (IOException | RuntimeException e) {
-      // Gone, or an unexpected format: unknown.
     }
-    return Optional.empty();
+  }
+
+  /**
+   * Refuses a process that would not reopen on the signal: one that ignores it (started under
+   * {@code nohup}, or by a parent that ignored it: an ignored signal is inherited and cannot be
+   * trapped again by a shell), or has no handler for it and does not block it for {@code sigwait}
+   * or a signalfd (nor waits for it in {@code sigwait}), so the kernel's default action would stop
+   * it (or, for WINCH, do nothing). Unreadable status decides nothing: {@code kill(2)} and the
+   * checks above do.
+   */
+  private void checkHandlesSignal(long target, String process) throws ReopenFailure {
+    Optional<ProcStatus> status = ProcStatus.read(target);
+    if (status.isEmpty()) {
+      return;
+    }
+    long bit = 1L << (signalNumber - 1);
+    if ((status.get().ignored() & bit) != 0) {
+      throw new ReopenFailure(
+          process
+              + " ignores "
+              + signalName
+              + " (started with it ignored, as under nohup), so it would never reopen its log;"
+              + " start the MCP server with "
+              + signalName
+              + " at its default, or use the copytruncate reopen method");
+    }
+    if ((status.get().caught() & bit) == 0
+        && (status.get().blocked() & bit) == 0
+        && !waitsForSignals(target)) {
+      throw new ReopenFailure(
+          process
+              + " has no handler for "
+              + signalName
+              + ", so the signal would "
+              + (signalNumber == LinuxSignals.SIGWINCH ? "do nothing" : "stop it")
+              + " instead of making it reopen its log; configure the signal the MCP server reopens"
+              + " on, or use the copytruncate reopen method");
+    }
+  }
+
+  // rt_sigtimedwait, by architecture: the call behind sigwait(3) and sigtimedwait(2).
+  private static final Map<String, Integer> SIGTIMEDWAIT =
+      Map.of("amd64", 128, "x86_64", 128, "aarch64", 137);
+
+  // A bound on the threads read; an MCP server has tens.
+  private static final int MAX_THREADS_READ = 4096;
+
+  /**
+   * Whether a thread of {@code target} sits in {@code sigtimedwait}: while it waits, the kernel
+   * takes the awaited signals out of its blocked set, so a single-threaded {@code sigwait} loop
+   * shows neither a handler nor a block. Read from {@code /proc/PID/task/TID/syscall} (root, or the
+   * process's own user); unreadable counts as not waiting.
+   */
+  private static boolean waitsForSignals(long target) {
+    Integer call = SIGTIMEDWAIT.get(System.getProperty("os.arch"));
+    if (call == null) {
+      return false;
+    }
+    Path tasks = Path.of("/proc", Long.toString(target), "task");
+    try (var threads = Files.list(tasks)) {
+      return threads
+          .limit(MAX_THREADS_READ)
+          .anyMatch(
+              t -> {
+                try {
+                  String line = Files.readString(t.resolve("syscall")).strip();
+                  int space = line.indexOf(' ');
+                  return space > 0 && line.substring(0, space).equals(call.toString());
+                } catch (IOException e) {
+                  return false;
+                }
+              });
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   /**

@@ -218,6 +218,72 @@ class SignalReopenerTest {
   }
 
   @Test
+  void aProcessStartedWithTheSignalIgnoredIsRefusedBeforeTheLogMoves() throws Exception {
+    // As nohup leaves it: SIGHUP ignored, which the MCP server inherits and never reopens on.
+    Process server = start("env", "--ignore-signal=HUP", "sleep", "60");
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> (Long.parseUnsignedLong(statusLine(server, "SigIgn:"), 16) & 1) != 0);
+    Reopener reopener =
+        new SignalReopener("HUP", OptionalLong.of(server.pid()), Optional.empty(), log());
+
+    assertThatThrownBy(() -> reopener.check(log()))
+        .isInstanceOf(ReopenFailure.class)
+        .hasMessage(
+            "process "
+                + server.pid()
+                + " ignores SIGHUP (started with it ignored, as under nohup), so it would never"
+                + " reopen its log; start the MCP server with SIGHUP at its default, or use the"
+                + " copytruncate reopen method");
+    assertThatThrownBy(reopener::reopen).isInstanceOf(ReopenFailure.class);
+  }
+
+  @Test
+  void aProcessWithoutAHandlerIsRefusedAndNotKilled() throws Exception {
+    // sleep installs no handler: SIGUSR1's default action would terminate it.
+    Process server = start("env", "--default-signal=USR1", "sleep", "60");
+    Reopener reopener =
+        new SignalReopener("USR1", OptionalLong.of(server.pid()), Optional.empty(), log());
+
+    assertThatThrownBy(reopener::reopen)
+        .isInstanceOf(ReopenFailure.class)
+        .hasMessage(
+            "process "
+                + server.pid()
+                + " has no handler for SIGUSR1, so the signal would stop it instead of making it"
+                + " reopen its log; configure the signal the MCP server reopens on, or use the"
+                + " copytruncate reopen method");
+    assertThat(server.isAlive()).isTrue();
+  }
+
+  @Test
+  void aProcessThatBlocksTheSignalToWaitForItIsSignalled() throws Exception {
+    // sigwait (or a signalfd) takes a blocked signal without a handler.
+    Path marker = dir.resolve("waited.signals");
+    Path script =
+        Files.writeString(
+            dir.resolve("sigwait.py"),
+            String.join(
+                "\n",
+                "import signal, sys",
+                "signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGHUP})",
+                "open(sys.argv[1] + '.ready', 'w').close()",
+                "sig = signal.sigwait({signal.SIGHUP})",
+                "open(sys.argv[1], 'w').write(signal.Signals(sig).name)",
+                ""));
+    // env --default-signal: an ignored SIGHUP (the suite run under nohup) is never delivered.
+    Process server =
+        start("env", "--default-signal=HUP", "python3", script.toString(), marker.toString());
+    await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(Path.of(marker + ".ready")));
+
+    new SignalReopener("HUP", OptionalLong.of(server.pid()), Optional.empty(), log()).reopen();
+
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> Files.exists(marker) && Files.readString(marker).equals("SIGHUP"));
+  }
+
+  @Test
   void theAgentRefusesToSignalItself() throws Exception {
     Reopener reopener =
         new SignalReopener(
@@ -270,6 +336,15 @@ class SignalReopenerTest {
     Path ready = Path.of(marker + ".ready");
     await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(ready));
     return recorder;
+  }
+
+  /** The value of one line of the process's {@code /proc/PID/status}. */
+  private static String statusLine(Process process, String key) throws IOException {
+    return Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status")).stream()
+        .filter(line -> line.startsWith(key))
+        .map(line -> line.substring(key.length()).strip())
+        .findFirst()
+        .orElseThrow();
   }
 
   private Process start(String... command) throws IOException {
