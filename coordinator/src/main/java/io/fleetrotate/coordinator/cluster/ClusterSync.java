@@ -82,7 +82,8 @@ import org.slf4j.LoggerFactory;
  * catch-up that fails (the peer's store or this one failing, a timeout, the peer lost mid-way) is
  * retried with the peer after a growing delay ({@link #RETRY_FIRST} doubling to {@link #RETRY_MAX},
  * jittered: {@link Backoff}) until it succeeds or the peer leaves the cluster; each failure is
- * logged in one line and counted ({@link #catchUpFailures()}, {@link #peersAwaitingRetry()}).
+ * logged in one line and counted ({@link #catchUpFailures()}, {@link #peersAwaitingRetry()}). A
+ * retry resumes after the last page the failed attempt stored ({@link HistoryCatchUp.Progress}).
  */
 public final class ClusterSync {
   private static final Logger log = LoggerFactory.getLogger(ClusterSync.class);
@@ -238,6 +239,8 @@ public final class ClusterSync {
           () -> {
             PeerCatchUp c = owed.computeIfAbsent(peer.getUuid(), id -> new PeerCatchUp(peer));
             c.why = why;
+            // A new reason starts over: the peer may hold events since in hours already walked.
+            c.progress = new HistoryCatchUp.Progress();
             c.done.whenComplete((ok, error) -> done.complete(null));
             if (c.retry != null) {
               c.retry.cancel(false);
@@ -261,7 +264,7 @@ public final class ClusterSync {
       // A peer slow to answer (a long history, a loaded host) gets more time at each retry.
       Duration callTimeout =
           CALL_TIMEOUT.multipliedBy(1L << Math.min(c.backoff.failures(), CALL_TIMEOUT_DOUBLINGS));
-      HistoryCatchUp.Exchange got = catchUp.pullFrom(c.peer, since(), callTimeout);
+      HistoryCatchUp.Exchange got = catchUp.pullFrom(c.peer, since(), callTimeout, c.progress);
       if (got == null) {
         // It is starting: its store is not registered yet. Not a failure; asked again shortly.
         if (c.notServingSince == 0) {
@@ -286,19 +289,27 @@ public final class ClusterSync {
       c.notServingSince = 0;
       exchanged.accumulateAndGet(got, HistoryCatchUp.Exchange::plus);
       log.info(
-          "caught up history with member {} ({}{}): {} slices differed, {} events read, {} new, in"
-              + " {} ms",
+          "caught up history with member {} ({}{}): {} slices differed, {} events read in {}"
+              + " pages, {} new, in {} ms (longest exchange so far {} ms)",
           c.peer.getAddress(),
           c.why,
           c.backoff.failures() == 0 ? "" : ", after " + c.backoff.failures() + " failed attempts",
           got.slicesDiffering(),
           got.transferred(),
+          got.pages(),
           got.added(),
-          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - c.started));
+          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - c.started),
+          TimeUnit.NANOSECONDS.toMillis(catchUp.longestCallNanos()));
       giveUp(c);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt(); // closing
-    } catch (Exception e) {
+    } catch (Exception failed) {
+      Exception e = failed;
+      if (failed instanceof HistoryCatchUp.PartialException partial) {
+        // What it took before failing counts; the retry resumes after it (c.progress).
+        exchanged.accumulateAndGet(partial.took(), HistoryCatchUp.Exchange::plus);
+        e = (Exception) partial.getCause();
+      }
       if (!member.hazelcast().getLifecycleService().isRunning()) {
         giveUp(c); // this member is stopping: its catch-ups end with it
         return;
@@ -359,6 +370,16 @@ public final class ClusterSync {
     return failures.get();
   }
 
+  /** How many events the catch-ups read from peers, failed ones included, since this started. */
+  public long catchUpEventsRead() {
+    return exchanged.get().transferred();
+  }
+
+  /** The longest single exchange of a catch-up with a peer since this member started. */
+  public Duration longestCatchUpCall() {
+    return Duration.ofNanos(catchUp.longestCallNanos());
+  }
+
   /** How many peers' catch-ups failed and wait for their retry. */
   public int peersAwaitingRetry() {
     int n = 0;
@@ -377,6 +398,7 @@ public final class ClusterSync {
     final Backoff backoff = new Backoff(RETRY_FIRST, RETRY_MAX);
     final CompletableFuture<Void> done = new CompletableFuture<>();
     String why;
+    HistoryCatchUp.Progress progress = new HistoryCatchUp.Progress();
     long notServingSince;
     volatile ScheduledFuture<?> retry;
 
