@@ -99,7 +99,7 @@ class CatchUpRetryTest {
   @Test
   void aCatchUpThatFailedMidWayResumesAfterThePagesItStored() throws Exception {
     Path storeA = Files.createDirectories(dirA.resolve("store"));
-    try (SmallTmpfs disk = SmallTmpfs.mount(storeA, "32m")) {
+    try (SmallTmpfs disk = SmallTmpfs.mount(storeA, "160m")) {
       int portA = Clusters.freePort();
       int portB = Clusters.freePort();
       List<String> members = List.of("127.0.0.1:" + portA, "127.0.0.1:" + portB);
@@ -149,7 +149,10 @@ class CatchUpRetryTest {
     }
   }
 
-  /** Free space left on A's disk: a few pages' worth of events, in the WAL and the database. */
+  /**
+   * Free space left on A's disk: a few pages' worth of events, in the WAL and the database (all
+   * 30,000 take about 50 MiB with a full WAL, which the disk has once the filler is deleted).
+   */
   private static final int ROOM_BYTES = 6 << 20;
 
   @Test
