@@ -83,7 +83,7 @@ import org.slf4j.LoggerFactory;
  * retried with the peer after a growing delay ({@link #RETRY_FIRST} doubling to {@link #RETRY_MAX},
  * jittered: {@link Backoff}) until it succeeds or the peer leaves the cluster; each failure is
  * logged in one line and counted ({@link #catchUpFailures()}, {@link #peersAwaitingRetry()}). A
- * retry resumes after the last page the failed attempt stored ({@link HistoryCatchUp.Progress}).
+ * retry skips the slices the failed attempt stored, which compare equal now.
  */
 public final class ClusterSync {
   private static final Logger log = LoggerFactory.getLogger(ClusterSync.class);
@@ -239,8 +239,6 @@ public final class ClusterSync {
           () -> {
             PeerCatchUp c = owed.computeIfAbsent(peer.getUuid(), id -> new PeerCatchUp(peer));
             c.why = why;
-            // A new reason starts over: the peer may hold events since in hours already walked.
-            c.progress = new HistoryCatchUp.Progress();
             c.done.whenComplete((ok, error) -> done.complete(null));
             if (c.retry != null) {
               c.retry.cancel(false);
@@ -264,7 +262,7 @@ public final class ClusterSync {
       // A peer slow to answer (a long history, a loaded host) gets more time at each retry.
       Duration callTimeout =
           CALL_TIMEOUT.multipliedBy(1L << Math.min(c.backoff.failures(), CALL_TIMEOUT_DOUBLINGS));
-      HistoryCatchUp.Exchange got = catchUp.pullFrom(c.peer, since(), callTimeout, c.progress);
+      HistoryCatchUp.Exchange got = catchUp.pullFrom(c.peer, since(), callTimeout);
       if (got == null) {
         // It is starting: its store is not registered yet. Not a failure; asked again shortly.
         if (c.notServingSince == 0) {
@@ -306,7 +304,7 @@ public final class ClusterSync {
     } catch (Exception failed) {
       Exception e = failed;
       if (failed instanceof HistoryCatchUp.PartialException partial) {
-        // What it took before failing counts; the retry resumes after it (c.progress).
+        // What it read before failing counts too: the retry skips the slices it stored.
         exchanged.accumulateAndGet(partial.took(), HistoryCatchUp.Exchange::plus);
         e = (Exception) partial.getCause();
       }
@@ -398,7 +396,6 @@ public final class ClusterSync {
     final Backoff backoff = new Backoff(RETRY_FIRST, RETRY_MAX);
     final CompletableFuture<Void> done = new CompletableFuture<>();
     String why;
-    HistoryCatchUp.Progress progress = new HistoryCatchUp.Progress();
     long notServingSince;
     volatile ScheduledFuture<?> retry;
 

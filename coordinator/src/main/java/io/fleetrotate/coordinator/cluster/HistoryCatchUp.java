@@ -51,8 +51,10 @@ import org.slf4j.LoggerFactory;
  * reads about 720 rows of hour slices for 30 days; a narrower one scans the time index of one hour
  * at most; a page reads at most {@value #PAGE} events, entering the time index at its cursor. Cost
  * of a catch-up: a round trip per differing slice, and the differing slices' events once. A
- * catch-up that fails mid-way and is retried with the same {@link Progress} resumes after the last
- * page it stored: the hours before are not compared again, the pages stored not read again.
+ * catch-up that failed mid-way and is retried resumes where it stopped, without a cursor of its
+ * own: the slices it stored compare equal now and are skipped, and the slice it stopped in is
+ * narrowed again, so what is read twice is at most the slice of a page (or of one second) it was
+ * reading.
  */
 final class HistoryCatchUp {
   private static final Logger log = LoggerFactory.getLogger(HistoryCatchUp.class);
@@ -96,21 +98,6 @@ final class HistoryCatchUp {
     static final Exchange NONE = new Exchange(0, 0, 0, 0);
   }
 
-  /**
-   * Where a catch-up with one peer got to, kept by the caller across the retries of a catch-up that
-   * failed: the last event of the last page stored, in the order the catch-up walks (finish time,
-   * then event id). A retry starts at that event's hour and reads pages after it. A new catch-up
-   * (another reason: a join, a merge) starts with a new one, since the peer may have taken events
-   * since in hours already walked.
-   */
-  static final class Progress {
-    private Cursor stored;
-
-    Cursor stored() {
-      return stored;
-    }
-  }
-
   HistoryCatchUp(
       HazelcastInstance hazelcast,
       HistoryStore history,
@@ -151,22 +138,14 @@ final class HistoryCatchUp {
    * @param callTimeout how long one exchange with the peer may take: an exchange the peer does not
    *     answer (it lost the task, or its host is stalled) fails the catch-up after this, and the
    *     caller retries it
-   * @param progress where an earlier attempt of this catch-up got to; updated as pages are stored
    * @return null if the peer does not serve its store yet (it is starting)
    * @throws PartialException if an exchange failed or took longer than {@code callTimeout} ({@link
    *     TimeoutException}), with what was taken before
    */
-  Exchange pullFrom(Member peer, Instant since, Duration callTimeout, Progress progress)
-      throws Exception {
-    Walk walk = new Walk(peer, callTimeout, progress);
-    Instant from = since;
-    if (progress.stored != null) {
-      long second = progress.stored.finishedAt().getEpochSecond();
-      Instant resumeHour = Instant.ofEpochSecond(second - Math.floorMod(second, SLICE.toSeconds()));
-      from = resumeHour.isAfter(from) ? resumeHour : from;
-    }
+  Exchange pullFrom(Member peer, Instant since, Duration callTimeout) throws Exception {
+    Walk walk = new Walk(peer, callTimeout);
     try {
-      if (!reconcile(walk, from, END, SLICE)) {
+      if (!reconcile(walk, since, END, SLICE)) {
         return null;
       }
       return walk.exchange();
@@ -195,16 +174,14 @@ final class HistoryCatchUp {
   private static final class Walk {
     final Member peer;
     final Duration callTimeout;
-    final Progress progress;
     long differing;
     long transferred;
     long added;
     long pages;
 
-    Walk(Member peer, Duration callTimeout, Progress progress) {
+    Walk(Member peer, Duration callTimeout) {
       this.peer = peer;
       this.callTimeout = callTimeout;
-      this.progress = progress;
     }
 
     Exchange exchange() {
@@ -228,9 +205,8 @@ final class HistoryCatchUp {
       TimeSlice held = mine.get(slice.start());
       Instant end = slice.start().plus(width);
       end = end.isAfter(to) ? to : end;
-      Cursor stored = walk.progress.stored;
-      if (slice.equals(held) || stored != null && !end.isAfter(stored.finishedAt())) {
-        continue; // the same here, or read whole by an earlier attempt of this catch-up
+      if (slice.equals(held)) {
+        continue;
       }
       walk.differing++;
       // A slice this store has nothing of is read whole; one it shares is narrowed down first.
@@ -246,9 +222,7 @@ final class HistoryCatchUp {
   }
 
   private boolean pull(Walk walk, Instant from, Instant to) throws Exception {
-    // Within the slice an earlier attempt of this catch-up stopped in: after its last page.
-    Cursor stored = walk.progress.stored;
-    Cursor after = stored != null && !stored.finishedAt().isBefore(from) ? stored : null;
+    Cursor after = null;
     while (true) {
       String[] page = call(walk, new Page(from, to, after));
       if (page == null) {
@@ -268,7 +242,6 @@ final class HistoryCatchUp {
         walk.added += ingest.apply(events).get(INGEST_SECONDS, TimeUnit.SECONDS).size();
         RotationEvent last = events.get(events.size() - 1);
         after = new Cursor(last.finishedAt(), last.eventId());
-        walk.progress.stored = after;
       }
       if (page.length < PAGE) {
         return true;
