@@ -29,12 +29,17 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Options: {@code -Dbench.seconds=S} stops B's catch-up after S seconds (default 360) and
  * reports what it did by then; {@code -Dbench.keep=DIR} keeps A's store in DIR/N and reuses it
- * when it holds N events already (a large preload takes minutes).
+ * when it holds N events already (a large preload takes minutes); {@code -Dbench.comparisons=K}
+ * times each way of comparing K times (default 3); {@code -Dbench.days=D} spreads A's N events
+ * over the last D days instead of 30 (2,160,000 over 3 days are 30,000 an hour, as 21.6 million
+ * over 30 days).
  */
 public class ClusterCatchUpBench {
   static final Duration RETENTION = Duration.ofDays(30);
   static final long SECONDS = Long.getLong("bench.seconds", 360);
   static final String KEEP = System.getProperty("bench.keep");
+  static final int COMPARISONS = Integer.getInteger("bench.comparisons", 3);
+  static final int DAYS = Integer.getInteger("bench.days", 30);
 
   public static void main(String[] args) throws Exception {
     for (String size : args.length > 0 ? args : new String[] {"200000", "1000000"}) {
@@ -49,7 +54,7 @@ public class ClusterCatchUpBench {
             : Files.createDirectories(Path.of(KEEP, Long.toString(total)));
     Path dirB = Files.createTempDirectory("fleetrotate-catchup-b-");
     Instant now = Instant.now();
-    long step = RETENTION.minusHours(3).toNanos() / total;
+    long step = Duration.ofDays(DAYS).minusHours(3).toNanos() / total;
     List<AutoCloseable> open = new ArrayList<>();
     try {
       HistoryStore a = SqlHistoryStore.openEmbedded(dirA, RETENTION, Clock.systemUTC());
@@ -114,7 +119,7 @@ public class ClusterCatchUpBench {
   /**
    * The hourly comparison of the whole retention on A's store, as the catch-up asks it (from the
    * hour slices) and as it asked before (a scan of the time index: an hour one nanosecond off the
-   * whole hour takes that path), alternating, three of each: medians.
+   * whole hour takes that path), alternating: medians.
    */
   static void compare(HistoryStore a, long total) {
     Instant now = Instant.now();
@@ -125,7 +130,7 @@ public class ClusterCatchUpBench {
     List<Long> scan = new ArrayList<>();
     long hours = 0;
     long events = 0;
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < COMPARISONS; i++) {
       long t0 = System.nanoTime();
       var fromSummary = a.slices(since, end, Duration.ofHours(1));
       summary.add(System.nanoTime() - t0);
@@ -137,16 +142,18 @@ public class ClusterCatchUpBench {
     }
     summary.sort(null);
     scan.sort(null);
+    int median = COMPARISONS / 2;
     System.out.printf(
         "%,d events: hourly slices of the retention (%d hours, %,d events): from the hour slices"
-            + " %.1f ms, by a scan of the time index %.1f ms (medians of 3, alternating; %.0fx);"
+            + " %.1f ms, by a scan of the time index %.1f ms (medians of %d, alternating; %.0fx);"
             + " load %s%n",
         total,
         hours,
         events,
-        summary.get(1) / 1e6,
-        scan.get(1) / 1e6,
-        (double) scan.get(1) / summary.get(1),
+        summary.get(median) / 1e6,
+        scan.get(median) / 1e6,
+        COMPARISONS,
+        (double) scan.get(median) / summary.get(median),
         loadavg());
   }
 
@@ -169,7 +176,7 @@ public class ClusterCatchUpBench {
           // within what the catch-up compares.
           batch.add(
               HistoryStoreBench.event(
-                  n, now.minus(RETENTION).plusSeconds(7_200).plusNanos(n * step)));
+                  n, now.minus(Duration.ofDays(DAYS)).plusSeconds(7_200).plusNanos(n * step)));
         }
         flight.add(a.append(batch));
         if (flight.size() == 4) {
