@@ -29,7 +29,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Options: {@code -Dbench.seconds=S} stops B's catch-up after S seconds (default 360) and
  * reports what it did by then; {@code -Dbench.keep=DIR} keeps A's store in DIR/N and reuses it
- * when it holds N events already (a large preload takes minutes); {@code -Dbench.comparisons=K}
+ * when it holds N events already (a large preload takes minutes; no burst then, which would stay
+ * in it); {@code -Dbench.comparisons=K}
  * times each way of comparing K times (default 3); {@code -Dbench.days=D} spreads A's N events
  * over the last D days instead of 30 (2,160,000 over 3 days are 30,000 an hour, as 21.6 million
  * over 30 days).
@@ -106,7 +107,7 @@ public class ClusterCatchUpBench {
           heapAfterGc() >> 20,
           memberA.hazelcast().getMap("fleetrotate-coordinator-events").size(),
           Files.readString(Path.of("/proc/loadavg")).trim());
-      if (whole) {
+      if (whole && KEEP == null) { // the burst would stay in a kept store
         burst(a, b, syncA, memberA, total);
       }
     } finally {
