@@ -203,12 +203,12 @@ final class HistoryCatchUp {
           new TimeSlice(
               Instant.ofEpochSecond(theirs[i], theirs[i + 1]), theirs[i + 2], theirs[i + 3]);
       TimeSlice held = mine.get(slice.start());
-      Instant end = slice.start().plus(width);
-      end = end.isAfter(to) ? to : end;
       if (slice.equals(held)) {
         continue;
       }
       walk.differing++;
+      Instant end = slice.start().plus(width);
+      end = end.isAfter(to) ? to : end;
       // A slice this store has nothing of is read whole; one it shares is narrowed down first.
       boolean served =
           held != null && slice.count() > PAGE && width.compareTo(FINEST) > 0
