@@ -183,7 +183,11 @@ public final class Coordinator implements AutoCloseable {
             events -> ingest(events, false),
             this::count);
     if (config.store().postgres().isEmpty()) {
-      metrics.catchUp(sync, ClusterSync::catchUpFailures, ClusterSync::peersAwaitingRetry);
+      metrics.catchUp(
+          sync,
+          ClusterSync::catchUpFailures,
+          ClusterSync::peersAwaitingRetry,
+          ClusterSync::catchUpEventsRead);
     }
     sync.start();
     fleet.shareCommands(new ClusterCommands(member));

@@ -82,7 +82,8 @@ import org.slf4j.LoggerFactory;
  * catch-up that fails (the peer's store or this one failing, a timeout, the peer lost mid-way) is
  * retried with the peer after a growing delay ({@link #RETRY_FIRST} doubling to {@link #RETRY_MAX},
  * jittered: {@link Backoff}) until it succeeds or the peer leaves the cluster; each failure is
- * logged in one line and counted ({@link #catchUpFailures()}, {@link #peersAwaitingRetry()}).
+ * logged in one line and counted ({@link #catchUpFailures()}, {@link #peersAwaitingRetry()}). A
+ * retry skips the slices the failed attempt stored, which compare equal now.
  */
 public final class ClusterSync {
   private static final Logger log = LoggerFactory.getLogger(ClusterSync.class);
@@ -286,19 +287,27 @@ public final class ClusterSync {
       c.notServingSince = 0;
       exchanged.accumulateAndGet(got, HistoryCatchUp.Exchange::plus);
       log.info(
-          "caught up history with member {} ({}{}): {} slices differed, {} events read, {} new, in"
-              + " {} ms",
+          "caught up history with member {} ({}{}): {} slices differed, {} events read in {}"
+              + " pages, {} new, in {} ms (longest exchange so far {} ms)",
           c.peer.getAddress(),
           c.why,
           c.backoff.failures() == 0 ? "" : ", after " + c.backoff.failures() + " failed attempts",
           got.slicesDiffering(),
           got.transferred(),
+          got.pages(),
           got.added(),
-          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - c.started));
+          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - c.started),
+          TimeUnit.NANOSECONDS.toMillis(catchUp.longestCallNanos()));
       giveUp(c);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt(); // closing
-    } catch (Exception e) {
+    } catch (Exception failed) {
+      Exception e = failed;
+      if (failed instanceof HistoryCatchUp.PartialException partial) {
+        // What it read before failing counts too: the retry skips the slices it stored.
+        exchanged.accumulateAndGet(partial.took(), HistoryCatchUp.Exchange::plus);
+        e = (Exception) partial.getCause();
+      }
       if (!member.hazelcast().getLifecycleService().isRunning()) {
         giveUp(c); // this member is stopping: its catch-ups end with it
         return;
@@ -357,6 +366,16 @@ public final class ClusterSync {
   /** How many catch-ups with a peer failed, since this member started. */
   public long catchUpFailures() {
     return failures.get();
+  }
+
+  /** How many events the catch-ups read from peers, failed ones included, since this started. */
+  public long catchUpEventsRead() {
+    return exchanged.get().transferred();
+  }
+
+  /** The longest single exchange of a catch-up with a peer since this member started. */
+  public Duration longestCatchUpCall() {
+    return Duration.ofNanos(catchUp.longestCallNanos());
   }
 
   /** How many peers' catch-ups failed and wait for their retry. */

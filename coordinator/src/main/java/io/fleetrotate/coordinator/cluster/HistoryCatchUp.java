@@ -27,6 +27,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,17 +37,24 @@ import org.slf4j.LoggerFactory;
  * in memory bounded by one page, whatever the size of either history.
  *
  * <p>The two compare their stores by time slice: one hour of finish times per slice, each a count
- * and a digest of the finish times ({@link HistoryStore#slices}, read from the time index). Equal
- * slices are skipped. A slice that differs, that this store holds some of and the peer more than a
- * page of, is compared again by minute, then by second; the rest are read from the peer a page
- * ({@value #PAGE} events) at a time after a cursor ({@link HistoryStore#slicePage}) and stored
- * through {@code ingest}, which keeps the events it did not hold (deduplicated by the unique time
- * index) and counts them once. Each exchange is one task run on the peer by a Hazelcast executor
- * ({@link Slices}, {@link Page}), which reads the peer's store from its member's user context. Only
- * pulls: the peer pulls what only this coordinator holds the same way, when it sees this one join.
+ * and a digest of the finish times ({@link HistoryStore#slices}, read from the store's hour slices,
+ * a row per hour, or within one hour from the time index). Equal slices are skipped. A slice that
+ * differs, that this store holds some of and the peer more than a page of, is compared again by
+ * minute, then by second; the rest are read from the peer a page ({@value #PAGE} events) at a time
+ * after a cursor ({@link HistoryStore#slicePage}) and stored through {@code ingest}, which keeps
+ * the events it did not hold (deduplicated by the unique time index) and counts them once. Each
+ * exchange is one task run on the peer by a Hazelcast executor ({@link Slices}, {@link Page}),
+ * which reads the peer's store from its member's user context. Only pulls: the peer pulls what only
+ * this coordinator holds the same way, when it sees this one join.
  *
- * <p>Cost: per exchange, one scan of the time index of the retention window on each side (sliced
- * into about 720 hours), a round trip per differing slice, and the differing slices' events once.
+ * <p>Every exchange is bounded in work whatever the size of either history: the hourly comparison
+ * reads about 720 rows of hour slices for 30 days; a narrower one scans the time index of one hour
+ * at most; a page reads at most {@value #PAGE} events, entering the time index at its cursor. Cost
+ * of a catch-up: a round trip per differing slice, and the differing slices' events once. A
+ * catch-up that failed mid-way and is retried resumes where it stopped, without a cursor of its
+ * own: the slices it stored compare equal now and are skipped, and the slice it stopped in is
+ * narrowed again, so what is read twice is at most the slice of a page (or of one second) it was
+ * reading.
  */
 final class HistoryCatchUp {
   private static final Logger log = LoggerFactory.getLogger(HistoryCatchUp.class);
@@ -72,15 +80,22 @@ final class HistoryCatchUp {
   private final HistoryStore history;
   private final Function<List<RotationEvent>, CompletableFuture<List<RotationEvent>>> ingest;
   private final WireCodec codec = new WireCodec();
+  private final AtomicLong longestCall = new AtomicLong();
 
-  /** What one or more pulls took from peers. */
-  record Exchange(long slicesDiffering, long transferred, long added) {
+  /**
+   * What one or more pulls took from peers: slices that differed, events read (transferred) and
+   * stored as new (added), and pages read.
+   */
+  record Exchange(long slicesDiffering, long transferred, long added, long pages) {
     Exchange plus(Exchange o) {
       return new Exchange(
-          slicesDiffering + o.slicesDiffering, transferred + o.transferred, added + o.added);
+          slicesDiffering + o.slicesDiffering,
+          transferred + o.transferred,
+          added + o.added,
+          pages + o.pages);
     }
 
-    static final Exchange NONE = new Exchange(0, 0, 0);
+    static final Exchange NONE = new Exchange(0, 0, 0, 0);
   }
 
   HistoryCatchUp(
@@ -90,6 +105,11 @@ final class HistoryCatchUp {
     this.hazelcast = hazelcast;
     this.history = history;
     this.ingest = ingest;
+  }
+
+  /** The longest single exchange with a peer (answered or not) since this member started. */
+  long longestCallNanos() {
+    return longestCall.get();
   }
 
   /** Registers the tasks' serialization and their executor; before the member starts. */
@@ -119,20 +139,58 @@ final class HistoryCatchUp {
    *     answer (it lost the task, or its host is stalled) fails the catch-up after this, and the
    *     caller retries it
    * @return null if the peer does not serve its store yet (it is starting)
-   * @throws TimeoutException if an exchange took longer than {@code callTimeout}
+   * @throws PartialException if an exchange failed or took longer than {@code callTimeout} ({@link
+   *     TimeoutException}), with what was taken before
    */
   Exchange pullFrom(Member peer, Instant since, Duration callTimeout) throws Exception {
-    long[] totals = new long[3];
-    if (!reconcile(peer, since, END, SLICE, totals, callTimeout)) {
-      return null;
+    Walk walk = new Walk(peer, callTimeout);
+    try {
+      if (!reconcile(walk, since, END, SLICE)) {
+        return null;
+      }
+      return walk.exchange();
+    } catch (InterruptedException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new PartialException(e, walk.exchange());
     }
-    return new Exchange(totals[0], totals[1], totals[2]);
   }
 
-  private boolean reconcile(
-      Member peer, Instant from, Instant to, Duration width, long[] totals, Duration callTimeout)
-      throws Exception {
-    long[] theirs = call(peer, new Slices(from, to, width), callTimeout);
+  /** A pull that failed ({@link #getCause()}), with what it had taken before it failed. */
+  static final class PartialException extends Exception {
+    private final transient Exchange took;
+
+    PartialException(Exception cause, Exchange took) {
+      super(cause.getMessage(), cause);
+      this.took = took;
+    }
+
+    Exchange took() {
+      return took;
+    }
+  }
+
+  /** One pull's running totals and its peer. */
+  private static final class Walk {
+    final Member peer;
+    final Duration callTimeout;
+    long differing;
+    long transferred;
+    long added;
+    long pages;
+
+    Walk(Member peer, Duration callTimeout) {
+      this.peer = peer;
+      this.callTimeout = callTimeout;
+    }
+
+    Exchange exchange() {
+      return new Exchange(differing, transferred, added, pages);
+    }
+  }
+
+  private boolean reconcile(Walk walk, Instant from, Instant to, Duration width) throws Exception {
+    long[] theirs = call(walk, new Slices(from, to, width));
     if (theirs == null) {
       return false;
     }
@@ -148,14 +206,14 @@ final class HistoryCatchUp {
       if (slice.equals(held)) {
         continue;
       }
-      totals[0]++;
+      walk.differing++;
       Instant end = slice.start().plus(width);
       end = end.isAfter(to) ? to : end;
       // A slice this store has nothing of is read whole; one it shares is narrowed down first.
       boolean served =
           held != null && slice.count() > PAGE && width.compareTo(FINEST) > 0
-              ? reconcile(peer, slice.start(), end, width.dividedBy(SPLIT), totals, callTimeout)
-              : pull(peer, slice.start(), end, totals, callTimeout);
+              ? reconcile(walk, slice.start(), end, width.dividedBy(SPLIT))
+              : pull(walk, slice.start(), end);
       if (!served) {
         return false;
       }
@@ -163,11 +221,10 @@ final class HistoryCatchUp {
     return true;
   }
 
-  private boolean pull(Member peer, Instant from, Instant to, long[] totals, Duration callTimeout)
-      throws Exception {
+  private boolean pull(Walk walk, Instant from, Instant to) throws Exception {
     Cursor after = null;
     while (true) {
-      String[] page = call(peer, new Page(from, to, after), callTimeout);
+      String[] page = call(walk, new Page(from, to, after));
       if (page == null) {
         return false;
       }
@@ -179,9 +236,10 @@ final class HistoryCatchUp {
           log.warn("skipping an unreadable event from a peer's history: {}", e.getMessage());
         }
       }
+      walk.pages++;
+      walk.transferred += page.length;
       if (!events.isEmpty()) {
-        totals[1] += events.size();
-        totals[2] += ingest.apply(events).get(INGEST_SECONDS, TimeUnit.SECONDS).size();
+        walk.added += ingest.apply(events).get(INGEST_SECONDS, TimeUnit.SECONDS).size();
         RotationEvent last = events.get(events.size() - 1);
         after = new Cursor(last.finishedAt(), last.eventId());
       }
@@ -191,14 +249,21 @@ final class HistoryCatchUp {
     }
   }
 
-  private <T> T call(Member peer, Callable<T> task, Duration timeout) throws Exception {
-    Future<T> answer = hazelcast.getExecutorService(EXECUTOR).submitToMember(task, peer);
+  private <T> T call(Walk walk, Callable<T> task) throws Exception {
+    long t0 = System.nanoTime();
+    Future<T> answer = hazelcast.getExecutorService(EXECUTOR).submitToMember(task, walk.peer);
     try {
-      return answer.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+      return answer.get(walk.callTimeout.toNanos(), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
       answer.cancel(true);
       throw new TimeoutException(
-          "member " + peer.getAddress() + " did not answer within " + timeout.toSeconds() + " s");
+          "member "
+              + walk.peer.getAddress()
+              + " did not answer within "
+              + walk.callTimeout.toSeconds()
+              + " s");
+    } finally {
+      longestCall.accumulateAndGet(System.nanoTime() - t0, Math::max);
     }
   }
 
@@ -221,12 +286,21 @@ final class HistoryCatchUp {
     @Override
     public long[] call() {
       Duration width = Duration.ofNanos(widthNanos);
-      // Whoever reaches the member port may send this task: bound its answer (about an entry per
-      // hour of history, or 60 within one hour) so that it cannot ask for a slice per event.
-      if (width.compareTo(FINEST) < 0
-          || width.compareTo(SLICE) < 0 && Duration.between(from(), to()).compareTo(SLICE) > 0) {
+      // Whoever reaches the member port may send this task: bound its work and answer (a row of
+      // the store's hour slices per hour of history, or a scan of one hour of the time index into
+      // at most 3,600 slices) so that it cannot ask for a slice per event or a scan of the
+      // history.
+      boolean hourly =
+          width.equals(SLICE)
+              && from().getNano() == 0
+              && Math.floorMod(from().getEpochSecond(), SLICE.toSeconds()) == 0;
+      boolean withinAnHour =
+          width.compareTo(FINEST) >= 0
+              && width.compareTo(SLICE) <= 0
+              && Duration.between(from(), to()).compareTo(SLICE) <= 0;
+      if (!hourly && !withinAnHour) {
         throw new IllegalArgumentException(
-            "a history slice is at least 1 s wide, and under 1 h only within one hour");
+            "a history slice is 1 h wide from a whole hour, or 1 s to 1 h wide within one hour");
       }
       HistoryStore store = storeOf(member);
       if (store == null) {

@@ -213,6 +213,9 @@ public final class SqlHistoryStore implements HistoryStore {
           if (v == SqlDialect.SUMMARIES_VERSION) {
             summarizeHistory(c);
           }
+          if (v == SqlDialect.HOUR_SLICES_VERSION && dialect.keepsHourSlices()) {
+            s.execute(HourSlices.FILL);
+          }
           s.execute("INSERT INTO schema_version (version) VALUES (" + v + ")");
           log.info("history schema migrated to version {} ({})", v, dialect);
         }
@@ -331,6 +334,13 @@ public final class SqlHistoryStore implements HistoryStore {
           }
         }
         RotationSummaries.add(c, added);
+        if (dialect.keepsHourSlices()) {
+          List<Long> addedAt = new ArrayList<>(added.size());
+          for (RotationEvent e : added) {
+            addedAt.add(nanos(e.finishedAt()));
+          }
+          HourSlices.change(c, addedAt, +1);
+        }
         c.commit();
         List<List<RotationEvent>> fresh = new ArrayList<>(batch.size());
         for (Pending p : batch) {
@@ -661,28 +671,36 @@ public final class SqlHistoryStore implements HistoryStore {
       c.setAutoCommit(false);
       try (PreparedStatement find =
               c.prepareStatement(
-                  "SELECT seq, body FROM rotation_event WHERE finished_ns < ? LIMIT ?");
+                  "SELECT seq, finished_ns, body FROM rotation_event WHERE finished_ns < ?"
+                      + " LIMIT ?");
           PreparedStatement delete =
               c.prepareStatement("DELETE FROM rotation_event WHERE seq = ?")) {
         find.setLong(1, cutoff);
         find.setInt(2, SWEEP_BATCH);
         List<String> bodies = new ArrayList<>();
+        List<Long> finished = new ArrayList<>();
         try (ResultSet rs = find.executeQuery()) {
           while (rs.next()) {
             delete.setLong(1, rs.getLong(1));
             delete.addBatch();
-            bodies.add(rs.getString(2));
+            finished.add(rs.getLong(2));
+            bodies.add(rs.getString(3));
           }
         }
         int[] deleted = delete.executeBatch();
         // Only what this transaction deleted: a coordinator sharing PostgreSQL may sweep too.
         List<RotationEvent> gone = new ArrayList<>();
+        List<Long> goneAt = new ArrayList<>();
         for (int i = 0; i < deleted.length; i++) {
           if (deleted[i] == 1) {
             decode(bodies.get(i)).ifPresent(gone::add);
+            goneAt.add(finished.get(i));
           }
         }
         RotationSummaries.subtract(c, gone, cutoff);
+        if (dialect.keepsHourSlices()) {
+          HourSlices.change(c, goneAt, -1);
+        }
         c.commit();
         return bodies.size();
       } catch (SQLException | RuntimeException e) {
@@ -826,56 +844,95 @@ public final class SqlHistoryStore implements HistoryStore {
   // ---- comparing histories (cluster catch-up) ----
 
   /**
-   * One range scan of the time index (finished_ns, event_id), grouped: the same integer arithmetic
-   * on SQLite and PostgreSQL, so two stores of the same events answer the same slices.
+   * Slices of whole hours from the hour slices on the embedded store ({@link HourSlices}: a row per
+   * hour, whatever the history's size); any other slices, the part of an hour that {@code to} cuts,
+   * and every slice on PostgreSQL (whose members compare no histories), by one range scan of the
+   * time index (finished_ns, event_id), grouped: the same integer arithmetic on SQLite and
+   * PostgreSQL, so two stores of the same events answer the same slices either way.
    */
   @Override
   public List<TimeSlice> slices(Instant from, Instant to, Duration width) {
     long start = nanos(from);
+    long end = nanos(to);
     long step = width.toNanos();
     return read(
         c -> {
           List<TimeSlice> slices = new ArrayList<>();
-          try (PreparedStatement s =
-              c.prepareStatement(
-                  "SELECT (finished_ns - ?) / ? AS slice, COUNT(*), SUM(((finished_ns - ?) % ?)"
-                      + " / 1000) FROM rotation_event WHERE finished_ns >= ? AND finished_ns < ?"
-                      + " GROUP BY slice ORDER BY slice")) {
-            s.setLong(1, start);
-            s.setLong(2, step);
-            s.setLong(3, start);
-            s.setLong(4, step);
-            s.setLong(5, start);
-            s.setLong(6, nanos(to));
-            try (ResultSet rs = s.executeQuery()) {
-              while (rs.next()) {
-                Instant sliceStart = from.plusNanos(Math.multiplyExact(rs.getLong(1), step));
-                slices.add(new TimeSlice(sliceStart, rs.getLong(2), rs.getLong(3)));
-              }
-            }
+          if (!dialect.keepsHourSlices()
+              || step != HourSlices.HOUR_NANOS
+              || start < 0
+              || start % step != 0) {
+            scanSlices(c, from, end, step, slices);
+            return slices;
+          }
+          long wholeHours = end / step; // hours before this one end at or before {@code to}
+          if (wholeHours > start / step) {
+            HourSlices.read(c, start / step, wholeHours, slices);
+          }
+          long cut = Math.max(start, wholeHours * step);
+          if (cut < end) {
+            scanSlices(c, from.plusNanos(cut - start), end, step, slices);
           }
           return slices;
         });
   }
 
+  private static void scanSlices(
+      Connection c, Instant from, long end, long step, List<TimeSlice> into) throws SQLException {
+    long start = nanos(from);
+    try (PreparedStatement s =
+        c.prepareStatement(
+            "SELECT (finished_ns - ?) / ? AS slice, COUNT(*), SUM(((finished_ns - ?) % ?)"
+                + " / 1000) FROM rotation_event WHERE finished_ns >= ? AND finished_ns < ?"
+                + " GROUP BY slice ORDER BY slice")) {
+      s.setLong(1, start);
+      s.setLong(2, step);
+      s.setLong(3, start);
+      s.setLong(4, step);
+      s.setLong(5, start);
+      s.setLong(6, end);
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          Instant sliceStart = from.plusNanos(Math.multiplyExact(rs.getLong(1), step));
+          into.add(new TimeSlice(sliceStart, rs.getLong(2), rs.getLong(3)));
+        }
+      }
+    }
+  }
+
+  /** The first page of a slice: the events of [from, to) oldest first. */
+  static final String SLICE_PAGE =
+      "SELECT body FROM rotation_event WHERE finished_ns >= ? AND finished_ns < ?"
+          + " ORDER BY finished_ns, event_id LIMIT ?";
+
+  /**
+   * A later page: the cursor is the only lower bound, so that the time index is entered at the
+   * cursor (with {@code finished_ns >= from} beside it SQLite enters at {@code from} and steps over
+   * every earlier row of the slice, a page costing more the further it is into the slice).
+   */
+  static final String SLICE_PAGE_AFTER =
+      "SELECT body FROM rotation_event WHERE (finished_ns, event_id) > (?, ?) AND finished_ns < ?"
+          + " ORDER BY finished_ns, event_id LIMIT ?";
+
   @Override
   public List<RotationEvent> slicePage(Instant from, Instant to, Cursor after, int limit) {
+    // A cursor before the slice reads it from its start.
+    Cursor resume = after == null || after.finishedAt().isBefore(from) ? null : after;
     return read(
         c -> {
           List<RotationEvent> page = new ArrayList<>(Math.min(limit, 1024));
           try (PreparedStatement s =
-              c.prepareStatement(
-                  "SELECT body FROM rotation_event WHERE finished_ns >= ? AND finished_ns < ?"
-                      + (after == null ? "" : " AND (finished_ns, event_id) > (?, ?)")
-                      + " ORDER BY finished_ns, event_id LIMIT ?")) {
-            int i = 1;
-            s.setLong(i++, nanos(from));
-            s.setLong(i++, nanos(to));
-            if (after != null) {
-              s.setLong(i++, nanos(after.finishedAt()));
-              s.setString(i++, after.eventId().toString());
+              c.prepareStatement(resume == null ? SLICE_PAGE : SLICE_PAGE_AFTER)) {
+            if (resume == null) {
+              s.setLong(1, nanos(from));
+              s.setLong(2, nanos(to));
+              s.setInt(3, limit);
+            } else {
+              s.setLong(1, nanos(resume.finishedAt()));
+              s.setString(2, resume.eventId().toString());
+              s.setLong(3, nanos(to));
+              s.setInt(4, limit);
             }
-            s.setInt(i, limit);
             readInto(s, page, limit);
           }
           return page;

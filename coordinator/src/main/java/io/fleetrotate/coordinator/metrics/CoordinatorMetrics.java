@@ -90,12 +90,22 @@ public final class CoordinatorMetrics {
 
   /**
    * Registers the history catch-up's meters (a cluster on the embedded store): failed catch-ups
-   * with a peer, and the peers whose catch-up waits for its retry. Micrometer holds {@code source}
-   * weakly: its owner keeps it.
+   * with a peer, the peers whose catch-up waits for its retry, and the events read from peers.
+   * Micrometer holds {@code source} weakly: its owner keeps it.
    */
-  public <T> void catchUp(T source, ToLongFunction<T> failures, ToIntFunction<T> awaitingRetry) {
+  public <T> void catchUp(
+      T source,
+      ToLongFunction<T> failures,
+      ToIntFunction<T> awaitingRetry,
+      ToLongFunction<T> eventsRead) {
     FunctionCounter.builder("fleetrotate_catch_up_failures", source, s -> failures.applyAsLong(s))
         .description("History catch-ups with a peer that failed (each is retried after a backoff)")
+        .register(registry);
+    FunctionCounter.builder(
+            "fleetrotate_catch_up_events_read", source, s -> eventsRead.applyAsLong(s))
+        .description(
+            "Events read from peers' stores by history catch-ups, failed ones included (a retry"
+                + " resumes after the last page stored)")
         .register(registry);
     Gauge.builder("fleetrotate_catch_up_pending_peers", source, s -> awaitingRetry.applyAsInt(s))
         .description("Peers whose history catch-up failed and waits for its retry")

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.fleetrotate.coordinator.Wire;
+import io.fleetrotate.coordinator.history.Cursor;
 import io.fleetrotate.coordinator.history.HistoryStore;
 import io.fleetrotate.coordinator.history.SqlHistoryStore;
 import io.fleetrotate.proto.Result;
@@ -125,16 +126,93 @@ class HistoryCatchUpTest {
         executor.submitToMember(
             new HistoryCatchUp.Slices(now.minusSeconds(3_600), now, Duration.ofMinutes(1)),
             member.hazelcast().getCluster().getLocalMember());
+    // Two-hour slices, or hours not from a whole hour, would be a scan of the whole history.
+    Instant wholeHour = Instant.ofEpochSecond(now.getEpochSecond() / 3_600 * 3_600);
+    var twoHourly =
+        executor.submitToMember(
+            new HistoryCatchUp.Slices(wholeHour.minus(RETENTION), now, Duration.ofHours(2)),
+            member.hazelcast().getCluster().getLocalMember());
+    var hourlyOffTheHour =
+        executor.submitToMember(
+            new HistoryCatchUp.Slices(
+                wholeHour.minus(RETENTION).plusSeconds(1), now, Duration.ofHours(1)),
+            member.hazelcast().getCluster().getLocalMember());
+    var hourly =
+        executor.submitToMember(
+            new HistoryCatchUp.Slices(wholeHour.minus(RETENTION), now, Duration.ofHours(1)),
+            member.hazelcast().getCluster().getLocalMember());
 
-    assertThatThrownBy(() -> perSecondOverADay.get(30, TimeUnit.SECONDS))
-        .hasRootCauseInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining(
-            "a history slice is at least 1 s wide, and under 1 h only within one hour");
+    for (var refused : List.of(perSecondOverADay, twoHourly, hourlyOffTheHour)) {
+      assertThatThrownBy(() -> refused.get(30, TimeUnit.SECONDS))
+          .hasRootCauseInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining(
+              "a history slice is 1 h wide from a whole hour, or 1 s to 1 h wide within one hour");
+    }
     assertThat(perMinuteInAnHour.get(30, TimeUnit.SECONDS)).isEmpty();
+    assertThat(hourly.get(30, TimeUnit.SECONDS)).isEmpty();
+  }
+
+  @Test
+  void aCatchUpOfManyPagesAndSubSlicesEndsWithTheSameEventsInBothStores() throws Exception {
+    Instant now = Instant.now();
+    Instant denseHour = Instant.ofEpochSecond(now.getEpochSecond() / 3_600 * 3_600 - 5 * 3_600);
+    // 24,000 events in ten minutes of one hour (2,400 a minute, 40 a second); B holds the first
+    // 8,000 of them, so that hour and its minutes differ, and each minute that differs holds more
+    // than a page and is compared again by second.
+    List<RotationEvent> dense = spread(24_000, denseHour.plusSeconds(600), 600);
+    // 6,000 over three other hours, of which B holds none: read whole, a page at a time.
+    List<RotationEvent> sparse = spread(6_000, denseHour.minusSeconds(4 * 3_600), 3 * 3_600);
+    // 500 that only B holds.
+    List<RotationEvent> onlyB = spread(500, denseHour.plusSeconds(2 * 3_600), 1_800);
+    HistoryStore storeA = open(dirA);
+    HistoryStore storeB = open(dirB);
+    storeA.append(dense).get();
+    storeA.append(sparse).get();
+    storeB.append(dense.subList(0, 8_000)).get();
+    storeB.append(onlyB).get();
+
+    ClusterParts parts = new ClusterParts(2, RETENTION, closeables);
+    ClusterMember memberA = parts.member(0);
+    ClusterSync syncA = parts.sync(memberA, storeA);
+    ClusterMember memberB = parts.member(1);
+    await().atMost(Duration.ofSeconds(60)).until(() -> memberA.members() == 2);
+    ClusterSync syncB = parts.sync(memberB, storeB);
+
+    long total = dense.size() + sparse.size() + onlyB.size();
+    await()
+        .atMost(Duration.ofMinutes(3))
+        .until(() -> storeA.size() == total && storeB.size() == total);
+    await().atMost(Duration.ofSeconds(30)).until(() -> syncA.exchanged().added() == 500);
+    await().atMost(Duration.ofSeconds(30)).until(() -> syncB.exchanged().added() == 22_000);
+
+    List<String> idsA = eventIds(storeA);
+    assertThat(idsA).hasSize((int) total).doesNotHaveDuplicates();
+    assertThat(eventIds(storeB)).isEqualTo(idsA);
+    HistoryCatchUp.Exchange toB = syncB.exchanged();
+    System.out.printf("many pages and sub-slices: B read %s%n", toB);
+    // At most the one second B held in part is read again (40 events).
+    assertThat(toB.transferred()).isBetween(22_000L, 22_040L);
+    assertThat(toB.pages()).isGreaterThanOrEqualTo(22);
+    // 4 hours, 7 minutes of the dense hour, the 40 seconds of the minute B held a third of.
+    assertThat(toB.slicesDiffering()).as("hours, minutes and seconds").isEqualTo(51);
+  }
+
+  /** Every event id of {@code store}, oldest first, through its catch-up pages. */
+  static List<String> eventIds(HistoryStore store) {
+    List<String> ids = new ArrayList<>();
+    Instant from = Instant.now().minus(RETENTION);
+    Instant to = Instant.now().plus(Duration.ofDays(1));
+    Cursor after = null;
+    for (List<RotationEvent> page; !(page = store.slicePage(from, to, after, 1_000)).isEmpty(); ) {
+      page.forEach(e -> ids.add(e.eventId().toString()));
+      RotationEvent last = page.get(page.size() - 1);
+      after = new Cursor(last.finishedAt(), last.eventId());
+    }
+    return ids;
   }
 
   /** {@code n} events finished evenly over {@code seconds} from {@code from}. */
-  private static List<RotationEvent> spread(int n, Instant from, long seconds) {
+  static List<RotationEvent> spread(int n, Instant from, long seconds) {
     List<RotationEvent> events = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
       events.add(

@@ -117,6 +117,30 @@ class EmbeddedQueryPlanTest {
     }
   }
 
+  @Test
+  void aCatchUpPageEntersTheTimeIndexAtItsCursor() throws Exception {
+    List<String> later =
+        plan(
+            new SqlHistoryStore.Select(
+                SqlHistoryStore.SLICE_PAGE_AFTER, List.of(0L, "id", Long.MAX_VALUE, 1_000)));
+    List<String> first =
+        plan(
+            new SqlHistoryStore.Select(
+                SqlHistoryStore.SLICE_PAGE, List.of(0L, Long.MAX_VALUE, 1_000)));
+
+    // The cursor is the range's start, not a filter applied to every row after the slice's start.
+    assertThat(later)
+        .as("%s", later)
+        .containsExactly(
+            "SEARCH rotation_event USING INDEX rotation_event_time"
+                + " ((finished_ns,event_id)>(?,?) AND finished_ns<?)");
+    assertThat(first)
+        .as("%s", first)
+        .containsExactly(
+            "SEARCH rotation_event USING INDEX rotation_event_time"
+                + " (finished_ns>? AND finished_ns<?)");
+  }
+
   /** The plan of {@code select} on an empty store of the current schema. */
   private List<String> plan(SqlHistoryStore.Select select) throws Exception {
     try (HistoryStore store =

@@ -369,6 +369,64 @@ abstract class HistoryStoreContract {
   }
 
   @Test
+  void hourSlicesAreKeptWithAppendsResendsAndSweepsAsTheTimeIndexCountsThem() throws Exception {
+    try (HistoryStore store = open(Duration.ofHours(10), clock)) {
+      List<RotationEvent> events = new ArrayList<>();
+      for (int i = 0; i < 600; i++) {
+        // Every 61 s from T0 - 30 min on: eleven hours, the first and last in part.
+        events.add(event("n" + (i % 7), "g", Result.SUCCESS, T0.plusSeconds(61L * i - 1_800)));
+      }
+      store.append(events.subList(0, 400)).get();
+      store.append(events.subList(300, 600)).get(); // a hundred resent
+      Instant from = T0.minusSeconds(3_600);
+      Instant to = T0.plusSeconds(61L * 600);
+      assertThat(store.slices(from, to, Duration.ofHours(1)))
+          .as("whole hours from the hour slices")
+          .isEqualTo(expectedHours(events, from, to))
+          .hasSize(11);
+      // The same hours, scanned: a minute before each hour, so none is whole.
+      assertThat(
+              store.slices(from.minusSeconds(60), to, Duration.ofHours(1)).stream()
+                  .mapToLong(TimeSlice::count)
+                  .sum())
+          .isEqualTo(600);
+      // An end within an hour: that hour counted up to the end only.
+      Instant cut = T0.plusSeconds(5 * 3_600 + 1_000);
+      assertThat(store.slices(from, cut, Duration.ofHours(1)))
+          .isEqualTo(expectedHours(events, from, cut));
+
+      // The sweep's cutoff falls within an hour: what is left of it is what the slices say.
+      clock.advance(Duration.ofHours(12).plusMinutes(20));
+      store.sweep(clock.instant());
+      Instant cutoff = clock.instant().minus(Duration.ofHours(10));
+      List<RotationEvent> kept =
+          events.stream().filter(e -> !e.finishedAt().isBefore(cutoff)).toList();
+      assertThat(kept.size()).isBetween(1, 599);
+      assertThat(store.slices(from, to, Duration.ofHours(1)))
+          .isEqualTo(expectedHours(kept, from, to));
+    }
+  }
+
+  /** What a store of {@code events} holds by whole hour in [from, to), from is a whole hour. */
+  private static List<TimeSlice> expectedHours(
+      List<RotationEvent> events, Instant from, Instant to) {
+    java.util.TreeMap<Instant, long[]> hours = new java.util.TreeMap<>();
+    for (RotationEvent e : events) {
+      if (!e.finishedAt().isBefore(from) && e.finishedAt().isBefore(to)) {
+        long ns = SqlHistoryStore.nanos(e.finishedAt());
+        long[] sums =
+            hours.computeIfAbsent(
+                Instant.ofEpochSecond(ns / HourSlices.HOUR_NANOS * 3_600), h -> new long[2]);
+        sums[0]++;
+        sums[1] += (ns % HourSlices.HOUR_NANOS) / 1_000;
+      }
+    }
+    List<TimeSlice> out = new ArrayList<>();
+    hours.forEach((start, sums) -> out.add(new TimeSlice(start, sums[0], sums[1])));
+    return out;
+  }
+
+  @Test
   void slicePagesListARangeOldestFirstAfterACursor() throws Exception {
     try (HistoryStore store = open()) {
       List<RotationEvent> events = new ArrayList<>();

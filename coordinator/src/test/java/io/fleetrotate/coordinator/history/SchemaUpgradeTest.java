@@ -33,6 +33,7 @@ class SchemaUpgradeTest {
   static final Instant T0 = Instant.parse("2026-11-21T09:00:00Z");
   static final int V2 = 2;
   static final int V4 = 4;
+  static final int V5 = 5;
 
   @TempDir Path old;
   @TempDir Path fresh;
@@ -104,6 +105,21 @@ class SchemaUpgradeTest {
     }
   }
 
+  @Test
+  void aVersion5StoreIsMigratedToHourSlicesThatCompareEqualToAFreshStore() throws Exception {
+    migrate(
+        V5,
+        // Two minutes apart: about 67 hours, whose slices now come from the hour slices.
+        history(120),
+        (upgraded, current) -> {
+          Instant from = T0.minus(Duration.ofDays(4));
+          Instant to = T0.plusSeconds(3_600);
+          List<TimeSlice> slices = current.slices(from, to, Duration.ofHours(1));
+          assertThat(upgraded.slices(from, to, Duration.ofHours(1))).isEqualTo(slices).hasSize(68);
+          assertThat(slices.stream().mapToLong(TimeSlice::count).sum()).isEqualTo(2_000);
+        });
+  }
+
   /**
    * Writes {@code events} as the coordinator of schema {@code version} did, opens that store (which
    * migrates it) and a store of this version that takes the same events, checks that nothing was
@@ -154,7 +170,7 @@ class SchemaUpgradeTest {
   }
 
   /**
-   * What the coordinator of schema {@code version} (2 or 4) wrote: its page size, schema, insert
+   * What the coordinator of schema {@code version} (2, 4 or 5) wrote: its page size, schema, insert
    * and (from version 3) summaries.
    */
   private static void writeVersion(int version, Path file, List<RotationEvent> events)
