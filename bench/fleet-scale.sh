@@ -40,10 +40,11 @@
 # coordinator's utime + stime from /proc/PID/stat over the window, per event; for the no-op
 # server, its own) and client_cpu_us_per_event (the load generator's own CPU over the window);
 # cold_* are the warm-up window's. On two shared cores these vary less with the machine's load
-# than events/s does. FleetLoad builds each window's request bodies as bytes before the clock
-# starts and reads the acks as bytes (until 2026-12-03 it built every batch's JSON inside the
-# timed loop and read each ack as a String, which cost the shared cores more than a fleet's
-# agents, on their own hosts, cost the coordinator's).
+# than events/s does. In a real fleet the agents run on other hosts, so the load generator should
+# take as little of the coordinator's two cores as it can: FleetLoad builds each window's request
+# bodies as bytes before the clock starts and counts the ids in each ack as bytes (until
+# 2026-12-03 it built every batch's JSON, with Instant.toString and String.format, inside the
+# timed loop and read each ack as a String). See README, "Fleet scale", for the cost before/after.
 #
 # --jar PATH: the coordinator.jar to measure (default coordinator/target/coordinator.jar), so an
 # older build runs under this FleetLoad: before and after, side by side.
