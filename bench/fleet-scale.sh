@@ -3,7 +3,7 @@
 #
 #   bench/fleet-scale.sh [--events N] [--agents N] [--runs N] [--store embedded|postgres|both]
 #                        [--batch N] [--concurrency N] [--samples N] [--preload WINDOW]
-#                        [--warmup N]
+#                        [--warmup N] [--jar PATH]
 #
 # Defaults: the issue's fleet, 10,000 agents and 30 days of back-dated history (21,600,000 events:
 # 3 logs per agent rotating hourly), 3 runs, both stores. A full run is long (the events are
@@ -35,6 +35,19 @@
 # in such windows). A coordinator in service runs for days. With --warmup, N more events are taken
 # from the preload and posted over HTTP first, untimed for the ingest figure but recorded as
 # http_cold_events_per_s; then the WINDOW events are timed as http_ingest_events_per_s, warm.
+#
+# CPU per event: every timed HTTP window also prints coordinator_cpu_us_per_event (the
+# coordinator's utime + stime from /proc/PID/stat over the window, per event; for the no-op
+# server, its own) and client_cpu_us_per_event (the load generator's own CPU over the window);
+# cold_* are the warm-up window's. On two shared cores these vary less with the machine's load
+# than events/s does. In a real fleet the agents run on other hosts, so the load generator should
+# take as little of the coordinator's two cores as it can: FleetLoad builds each window's request
+# bodies as bytes before the clock starts and counts the ids in each ack as bytes (until
+# 2026-12-03 it built every batch's JSON, with Instant.toString and String.format, inside the
+# timed loop and read each ack as a String). See README, "Fleet scale", for the cost before/after.
+#
+# --jar PATH: the coordinator.jar to measure (default coordinator/target/coordinator.jar), so an
+# older build runs under this FleetLoad: before and after, side by side.
 # Needs: java 17+ with jcmd, curl, python3; for postgres: Debian's postgresql (initdb, postgres).
 set -euo pipefail
 
@@ -48,6 +61,7 @@ CONCURRENCY=8
 SAMPLES=200
 PRELOAD=0
 WARMUP=0
+JAR=
 PORT=${BENCH_PORT:-18440}
 NOOP_PORT=${BENCH_NOOP_PORT:-18449}
 PG_PORT=${BENCH_PG_PORT:-18454}
@@ -62,6 +76,7 @@ while [ $# -gt 0 ]; do
     --samples) SAMPLES=$2; shift 2 ;;
     --preload) PRELOAD=$2; shift 2 ;;
     --warmup) WARMUP=$2; shift 2 ;;
+    --jar) JAR=$2; shift 2 ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d'; exit 0 ;;
     *) echo "fleet-scale: unknown option $1; see --help" >&2; exit 2 ;;
   esac
@@ -89,8 +104,13 @@ if [[ " $STORES " == *" postgres "* ]]; then
     || { echo "fleet-scale: PostgreSQL is not installed (apt-get install postgresql), or use --store embedded" >&2; exit 1; }
 fi
 
-JAR=$ROOT/coordinator/target/coordinator.jar
-[ -f "$JAR" ] || (cd "$ROOT" && ./mvnw -B -q -DskipTests -Dspotless.check.skip=true -pl coordinator -am package)
+if [ -n "$JAR" ]; then
+  [ -f "$JAR" ] || { echo "fleet-scale: --jar $JAR is not a file; give a coordinator.jar" >&2; exit 2; }
+  JAR=$(cd "$(dirname "$JAR")" && pwd)/$(basename "$JAR")
+else
+  JAR=$ROOT/coordinator/target/coordinator.jar
+  [ -f "$JAR" ] || (cd "$ROOT" && ./mvnw -B -q -DskipTests -Dspotless.check.skip=true -pl coordinator -am package)
+fi
 WORK=${BENCH_WORK:-/tmp/fleetrotate-fleet-scale}
 rm -rf "$WORK"; mkdir -p "$WORK"
 AGENT=bench-agent-token-0123456789
@@ -195,16 +215,23 @@ run_store() { # store run
       if [ "$warm" -gt "$from" ]; then
         out=$("${LOAD[@]}" ingest "http://127.0.0.1:$PORT/api/v1/events" "$AGENT" --agents "$AGENTS" \
           --from "$from" --to "$warm" --total "$EVENTS" --epoch-ms "$EPOCH_MS" --batch "$BATCH" \
-          --concurrency "$CONCURRENCY" --heartbeats "http://127.0.0.1:$PORT/api/v1/heartbeats" --register)
+          --concurrency "$CONCURRENCY" --heartbeats "http://127.0.0.1:$PORT/api/v1/heartbeats" --register \
+          --pid "$PID")
         record "$store" "$run" "$at" http_cold_events_per_s "$(echo "$out" | awk '/^events_per_s/ {print $2}')"
+        record "$store" "$run" "$at" cold_coordinator_cpu_us_per_event "$(echo "$out" | awk '/^coordinator_cpu_us_per_event/ {print $2}')"
+        record "$store" "$run" "$at" cold_client_cpu_us_per_event "$(echo "$out" | awk '/^client_cpu_us_per_event/ {print $2}')"
         register=
         from=$warm
       fi
     fi
     out=$("${LOAD[@]}" ingest "http://127.0.0.1:$PORT/api/v1/events" "$AGENT" --agents "$AGENTS" \
       --from "$from" --to "$to" --total "$EVENTS" --epoch-ms "$EPOCH_MS" --batch "$BATCH" \
-      --concurrency "$CONCURRENCY" --heartbeats "http://127.0.0.1:$PORT/api/v1/heartbeats" $register)
+      --concurrency "$CONCURRENCY" --heartbeats "http://127.0.0.1:$PORT/api/v1/heartbeats" $register \
+      --pid "$PID")
     register=
+    record "$store" "$run" "$at" coordinator_cpu_us_per_event "$(echo "$out" | awk '/^coordinator_cpu_us_per_event/ {print $2}')"
+    record "$store" "$run" "$at" client_cpu_us_per_event "$(echo "$out" | awk '/^client_cpu_us_per_event/ {print $2}')"
+    record "$store" "$run" "$at" load_average_after_ingest "$(cut -d' ' -f1 /proc/loadavg)"
     seconds_total=$(python3 -c "print($seconds_total + $(echo "$out" | awk '/^seconds/ {print $2}'))")
     [ "$PRELOAD" = 0 ] || record "$store" "$run" "$at" http_ingest_events_per_s "$(echo "$out" | awk '/^events_per_s/ {print $2}')"
     stored=$(curl -sf -H "Authorization: Bearer $ADMIN" "http://127.0.0.1:$PORT/health" \
@@ -236,10 +263,13 @@ run_noop() { # run
   done
   # With --preload, the same batches as the last HTTP window.
   local from=$((PRELOAD > 0 && EVENTS > PRELOAD ? EVENTS - PRELOAD : 0))
-  "${LOAD[@]}" ingest "http://127.0.0.1:$NOOP_PORT/noop" "$AGENT" --agents "$AGENTS" --from "$from" \
+  local out
+  out=$("${LOAD[@]}" ingest "http://127.0.0.1:$NOOP_PORT/noop" "$AGENT" --agents "$AGENTS" --from "$from" \
     --to "$EVENTS" --total "$EVENTS" \
-    --epoch-ms "$EPOCH_MS" --batch "$BATCH" --concurrency "$CONCURRENCY" --no-ack \
-    | awk '/^events_per_s/ {print $2}' | { read -r v; record noop "$1" all ingest_events_per_s "$v"; }
+    --epoch-ms "$EPOCH_MS" --batch "$BATCH" --concurrency "$CONCURRENCY" --no-ack --pid "$noop")
+  record noop "$1" all ingest_events_per_s "$(echo "$out" | awk '/^events_per_s/ {print $2}')"
+  record noop "$1" all server_cpu_us_per_event "$(echo "$out" | awk '/^coordinator_cpu_us_per_event/ {print $2}')"
+  record noop "$1" all client_cpu_us_per_event "$(echo "$out" | awk '/^client_cpu_us_per_event/ {print $2}')"
   stop "$noop"
 }
 
@@ -250,6 +280,7 @@ echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ); $EVENTS events over 30 days from $AGENTS agents (heartbeat every 15 s, 3 files);"
 [ "$PRELOAD" = 0 ] || echo "preloaded: before each checkpoint all but the last $((PRELOAD + WARMUP)) events, written with the coordinator stopped through its WireCodec and SqlHistoryStore (dedup, indexes, group commit, fsync; no HTTP); those over HTTP"
 [ "$WARMUP" = 0 ] || echo "warm-up: after each restart $WARMUP events over HTTP (http_cold_events_per_s), then the $PRELOAD timed (http_ingest_events_per_s)"
+echo "coordinator: $JAR"
 echo "runs: $RUNS; stores: $STORES; batches of $BATCH events, $CONCURRENCY in flight; coordinator -Xmx384m; $SAMPLES samples per query"
 for run in $(seq 1 "$RUNS"); do
   for store in $STORES; do

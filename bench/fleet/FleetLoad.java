@@ -4,6 +4,7 @@
 //
 //   java bench/fleet/FleetLoad.java ingest URL TOKEN --agents N --from A --to B --total T
 //        --epoch-ms E [--batch B] [--concurrency C] [--heartbeats URL] [--register] [--no-ack]
+//        [--pid PID]
 //   java bench/fleet/FleetLoad.java query URL ADMIN_TOKEN --agents N [--samples S]
 //   java -cp coordinator.jar bench/fleet/FleetLoad.java preload embedded|postgres DIR|JDBC_URL
 //        --agents N --from A --to B --total T --epoch-ms E [--batch B] [--concurrency C] [--user U]
@@ -14,6 +15,13 @@
 // group commit, fsync), only without HTTP and the fleet state. It needs coordinator.jar on the
 // class path; the other commands do not use it.
 //
+// ingest builds its request bodies as bytes before the clock starts, in chunks of at most 250,000
+// events (~105 MB), and counts the ids in each ack as bytes, without building a String: in a real
+// fleet the agents are on other hosts, while this client shares the coordinator's cores, so its
+// own cost should be small and is printed (client_cpu_us_per_event: this JVM's CPU over the timed
+// sending, every thread). With --pid, the CPU of the process serving URL over the same sending
+// (utime + stime from /proc/PID/stat) is printed per event as coordinator_cpu_us_per_event.
+//
 // Event i is the same in every run and against every endpoint (id, node, path, time and result
 // derive from i), so the no-op server gets the very batches the coordinator got. Events span
 // 30 days before --epoch-ms evenly: event i finishes at epoch - 30d + i * 30d / total.
@@ -23,10 +31,13 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -104,6 +115,12 @@ public final class FleetLoad {
     }
   }
 
+  /**
+   * Events per prebuilt chunk: a chunk's request bodies are built before its clock starts (about
+   * 420 bytes an event, so ~105 MB at most), sent, and the clock stops before the next is built.
+   */
+  static final int CHUNK_EVENTS = 250_000;
+
   void ingest(String url, String token, Map<String, String> o) throws Exception {
     Range range = Range.of(o, 500);
     int agents = range.agents();
@@ -113,6 +130,8 @@ public final class FleetLoad {
     int concurrency = range.concurrency();
     String heartbeats = o.get("heartbeats");
     boolean ack = !o.containsKey("no-ack");
+    // The process that serves url (the coordinator or the no-op server): its CPU over the window.
+    long serverPid = Long.parseLong(o.getOrDefault("pid", "0"));
 
     ScheduledExecutorService beats = null;
     if (heartbeats != null) {
@@ -120,7 +139,7 @@ public final class FleetLoad {
         // Every agent known before the first event, as a fleet that has been running.
         Semaphore slots = new Semaphore(concurrency);
         for (int a = 0; a < agents; a++) {
-          send(slots, post(heartbeats, token, heartbeat(a)), r -> r.statusCode() == 200);
+          send(slots, post(heartbeats, token, heartbeat(a)), 0);
         }
         slots.acquire(concurrency);
       }
@@ -133,7 +152,7 @@ public final class FleetLoad {
           () -> {
             int a = (int) (next.getAndIncrement() % agents);
             if (beatSlots.tryAcquire()) {
-              send(beatSlots, post(heartbeats, token, heartbeat(a)), r -> r.statusCode() == 200);
+              send(beatSlots, post(heartbeats, token, heartbeat(a)), 0);
             }
           },
           0,
@@ -141,22 +160,71 @@ public final class FleetLoad {
           TimeUnit.NANOSECONDS);
     }
 
+    // Only the sending is timed and its CPU counted: the agents of a real fleet build their
+    // batches on their own hosts, so each chunk's bodies (and requests) are built first.
     Semaphore slots = new Semaphore(concurrency);
-    long t0 = System.nanoTime();
-    for (long i = from; i < to; i += batch) {
-      String json = range.batchAt(i);
-      int size = (int) (Math.min(to, i + batch) - i);
-      // The coordinator's ack lists every id (4 dashes each); the no-op server answers {}.
-      send(slots, post(url, token, json), r -> r.statusCode() == 200 && (!ack || count(r.body(), "-") >= size * 4));
+    long nanos = 0;
+    long clientCpuNanos = 0;
+    long serverCpuTicks = 0;
+    for (long chunk = from; chunk < to; chunk += CHUNK_EVENTS) {
+      long chunkEnd = Math.min(to, chunk + CHUNK_EVENTS);
+      List<HttpRequest> requests = new ArrayList<>();
+      List<Integer> sizes = new ArrayList<>();
+      for (long i = chunk; i < chunkEnd; i += batch) {
+        long end = Math.min(chunkEnd, i + batch);
+        byte[] body =
+            FleetLoad.batch(i, end, agents, range.start(), range.stepNanos())
+                .getBytes(StandardCharsets.UTF_8);
+        requests.add(post(url, token, body));
+        sizes.add((int) (end - i));
+      }
+      long serverCpu0 = cpuTicks(serverPid);
+      long cpu0 = processCpuNanos();
+      long t0 = System.nanoTime();
+      for (int r = 0; r < requests.size(); r++) {
+        // The coordinator's ack lists every id (4 dashes each); the no-op server answers {}.
+        send(slots, requests.get(r), ack ? sizes.get(r) * 4 : 0);
+      }
+      slots.acquire(concurrency);
+      nanos += System.nanoTime() - t0;
+      clientCpuNanos += processCpuNanos() - cpu0;
+      serverCpuTicks += cpuTicks(serverPid) - serverCpu0;
+      slots.release(concurrency);
     }
-    slots.acquire(concurrency);
-    double seconds = (System.nanoTime() - t0) / 1e9;
+    double seconds = nanos / 1e9;
     if (beats != null) {
       beats.shutdownNow();
     }
-    System.out.printf("events %d%n", to - from);
+    long events = to - from;
+    System.out.printf("events %d%n", events);
     System.out.printf("seconds %.3f%n", seconds);
-    System.out.printf("events_per_s %.0f%n", (to - from) / seconds);
+    System.out.printf("events_per_s %.0f%n", events / seconds);
+    System.out.printf("client_cpu_us_per_event %.2f%n", clientCpuNanos / 1e3 / events);
+    if (serverPid > 0) {
+      System.out.printf(
+          "coordinator_cpu_us_per_event %.2f%n", serverCpuTicks * 1e6 / CLOCK_TICKS / events);
+    }
+  }
+
+  /** USER_HZ, the unit of /proc/PID/stat's times: 100 on Linux for every architecture it runs. */
+  static final int CLOCK_TICKS = 100;
+
+  /** utime + stime of process pid in clock ticks (/proc/PID/stat fields 14 and 15), 0 for pid 0. */
+  static long cpuTicks(long pid) throws java.io.IOException {
+    if (pid <= 0) {
+      return 0;
+    }
+    String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + pid + "/stat"));
+    // The command name (field 2) may hold spaces; the fields after its closing parenthesis do not.
+    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+  }
+
+  /** This JVM's CPU time (every thread: the HTTP client's, the JIT's, the GC's), in ns. */
+  static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean)
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
   }
 
   /** Events [from, end) as the JSON array an agent posts. */
@@ -169,14 +237,6 @@ public final class FleetLoad {
       event(body, n, agents, start.plusNanos(n * stepNanos));
     }
     return body.append(']').toString();
-  }
-
-  static int count(String s, String what) {
-    int n = 0;
-    for (int i = s.indexOf(what); i >= 0; i = s.indexOf(what, i + 1)) {
-      n++;
-    }
-    return n;
   }
 
   static void event(StringBuilder b, long n, int agents, Instant finishedAt) {
@@ -225,33 +285,92 @@ public final class FleetLoad {
   }
 
   HttpRequest post(String url, String token, String body) {
+    return post(url, token, body.getBytes(StandardCharsets.UTF_8));
+  }
+
+  HttpRequest post(String url, String token, byte[] body) {
     return HttpRequest.newBuilder(URI.create(url))
         .header("authorization", "Bearer " + token)
         .header("content-type", "application/json")
         .timeout(Duration.ofMinutes(2))
-        .POST(HttpRequest.BodyPublishers.ofString(body))
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body))
         .build();
   }
 
-  void send(Semaphore slots, HttpRequest request, Function<HttpResponse<String>, Boolean> ok) {
+  /**
+   * Sends request; a failure is an error, an answer other than 200, or one with fewer than
+   * dashes '-' bytes in its body (an ack lists each id, 4 dashes each). The body is counted as it
+   * arrives, not kept, but for its first bytes, shown when the answer fails.
+   */
+  void send(Semaphore slots, HttpRequest request, int dashes) {
     slots.acquireUninterruptibly();
-    CompletableFuture<HttpResponse<String>> f;
+    CompletableFuture<HttpResponse<AckBody>> f;
     try {
-      f = http.sendAsync(request, HttpResponse.BodyHandlers.ofString());
+      f = http.sendAsync(request, info -> new AckBody());
     } catch (RuntimeException e) {
       slots.release();
       throw e;
     }
     f.whenComplete(
         (r, e) -> {
-          if (e != null || !ok.apply(r)) {
+          if (e != null || r.statusCode() != 200 || r.body().dashes < dashes) {
             if (failures.incrementAndGet() <= 5) {
               System.err.println(
-                  "FleetLoad: " + request.uri() + ": " + (e != null ? e : r.statusCode() + " " + clip(r.body())));
+                  "FleetLoad: "
+                      + request.uri()
+                      + ": "
+                      + (e != null ? e : r.statusCode() + " " + r.body().start()));
             }
           }
           slots.release();
         });
+  }
+
+  /** A response body read as bytes: its '-' bytes counted, its first 300 bytes kept. */
+  static final class AckBody implements HttpResponse.BodySubscriber<AckBody> {
+    private final CompletableFuture<AckBody> done = new CompletableFuture<>();
+    private final byte[] head = new byte[300];
+    private int headLength;
+    int dashes;
+
+    String start() {
+      return new String(head, 0, headLength, StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public java.util.concurrent.CompletionStage<AckBody> getBody() {
+      return done;
+    }
+
+    @Override
+    public void onSubscribe(java.util.concurrent.Flow.Subscription subscription) {
+      subscription.request(Long.MAX_VALUE);
+    }
+
+    @Override
+    public void onNext(List<java.nio.ByteBuffer> buffers) {
+      for (java.nio.ByteBuffer b : buffers) {
+        while (b.hasRemaining()) {
+          byte c = b.get();
+          if (c == '-') {
+            dashes++;
+          }
+          if (headLength < head.length) {
+            head[headLength++] = c;
+          }
+        }
+      }
+    }
+
+    @Override
+    public void onError(Throwable e) {
+      done.completeExceptionally(e);
+    }
+
+    @Override
+    public void onComplete() {
+      done.complete(this);
+    }
   }
 
   static String clip(String s) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
@@ -139,7 +140,7 @@ public final class WireCodec {
   }
 
   public RotationEvent decodeEvent(byte[] json) throws WireFormatException {
-    return event(parse(json), "$");
+    return readEvents(json, false).first();
   }
 
   public RotationEvent decodeEvent(String json) throws WireFormatException {
@@ -148,7 +149,7 @@ public final class WireCodec {
 
   /** Decodes a JSON array of at most {@link WireLimits#MAX_EVENTS_PER_BATCH} events. */
   public List<RotationEvent> decodeEvents(byte[] json) throws WireFormatException {
-    return WireObject.elementsOf(parse(json), "$", WireLimits.MAX_EVENTS_PER_BATCH, this::event);
+    return readEvents(json, true).all();
   }
 
   public List<RotationEvent> decodeEvents(String json) throws WireFormatException {
@@ -163,28 +164,106 @@ public final class WireCodec {
    *     array, too large or too many events
    */
   public EventBatch decodeEventBatch(byte[] json) throws WireFormatException {
-    JsonNode root = parse(json);
-    List<RotationEvent> events = new ArrayList<>();
-    List<EventAck.Rejection> rejected = new ArrayList<>();
-    WireObject.elementsOf(
-        root,
-        "$",
-        WireLimits.MAX_EVENTS_PER_BATCH,
-        (node, path) -> {
-          try {
-            events.add(event(node, path));
-          } catch (WireFormatException e) {
-            int index = rejected.size() + events.size();
-            rejected.add(new EventAck.Rejection(index, readableId(node), e.path(), e.rule()));
+    return readEvents(json, true).batch();
+  }
+
+  /**
+   * Events read from a document as it is parsed, without a tree: each object element's fields go
+   * straight into an {@link EventFields} and are decoded there and then. What a decode reports is
+   * what parsing the whole tree first reported: a document that is not JSON (anywhere, even after a
+   * bad event), is empty or has content after it fails as a whole, before any one event's problem;
+   * then one that is not an array (or, for a single event, not an object), then too many elements;
+   * then each element's own problem, by its index.
+   */
+  private Read readEvents(byte[] json, boolean array) throws WireFormatException {
+    checkLength(json);
+    try (JsonParser parser = mapper.createParser(json)) {
+      JsonToken first = parser.nextToken();
+      if (first == null) {
+        throw new WireFormatException("$", "is empty; expected a JSON document");
+      }
+      Read read = new Read();
+      JsonNode other = null;
+      if (array && first == JsonToken.START_ARRAY) {
+        for (JsonToken t = parser.nextToken(); t != JsonToken.END_ARRAY; t = parser.nextToken()) {
+          String path = "$[" + read.size + "]";
+          if (read.size++ >= WireLimits.MAX_EVENTS_PER_BATCH) {
+            EventFields.value(parser, t); // read (the parser checks it) and dropped
+          } else if (t == JsonToken.START_OBJECT) {
+            read.add(EventFields.read(parser), null, path);
+          } else {
+            read.add(null, EventFields.value(parser, t), path);
           }
-          return null;
-        });
-    return new EventBatch(events, rejected);
+        }
+      } else if (!array && first == JsonToken.START_OBJECT) {
+        read.add(EventFields.read(parser), null, "$");
+      } else {
+        other = EventFields.value(parser, first);
+      }
+      // As ObjectMapper.readTree leaves the parser: a message about what follows names no token.
+      parser.clearCurrentToken();
+      checkNothingAfter(parser);
+      if (other != null) {
+        throw new WireFormatException(
+            "$",
+            "must be " + (array ? "an array" : "an object") + ", not " + WireObject.typeOf(other));
+      }
+      if (read.size > WireLimits.MAX_EVENTS_PER_BATCH) {
+        throw new WireFormatException(
+            "$", Rules.tooManyEntries(WireLimits.MAX_EVENTS_PER_BATCH, read.size));
+      }
+      return read;
+    } catch (JsonProcessingException e) {
+      throw notJson(e);
+    } catch (IOException e) {
+      throw notJson(e);
+    }
+  }
+
+  /** The events of a document and the problems of the others, by index. */
+  private static final class Read {
+    final List<RotationEvent> events = new ArrayList<>();
+    final List<EventAck.Rejection> rejected = new ArrayList<>();
+    WireFormatException firstProblem;
+    int size;
+
+    /** Decodes an element: an object's fields, or any other value (which is refused). */
+    void add(EventFields fields, JsonNode other, String path) {
+      try {
+        WireObject object =
+            fields != null ? WireObject.of(fields, path) : WireObject.at(other, path);
+        events.add(event(object));
+      } catch (WireFormatException e) {
+        if (firstProblem == null) {
+          firstProblem = e;
+        }
+        UUID id = fields == null ? null : readableId(fields.get("eventId"));
+        rejected.add(
+            new EventAck.Rejection(rejected.size() + events.size(), id, e.path(), e.rule()));
+      }
+    }
+
+    RotationEvent first() throws WireFormatException {
+      if (firstProblem != null) {
+        throw firstProblem;
+      }
+      return events.get(0);
+    }
+
+    List<RotationEvent> all() throws WireFormatException {
+      if (firstProblem != null) {
+        throw firstProblem;
+      }
+      return events;
+    }
+
+    EventBatch batch() {
+      return new EventBatch(events, rejected);
+    }
   }
 
   /** The event id of a rejected event, or null when it has none worth reporting. */
-  private static UUID readableId(JsonNode node) {
-    JsonNode id = node.isObject() ? node.get("eventId") : null;
+  private static UUID readableId(JsonNode id) {
     try {
       return id == null ? null : WireObject.uuid(id, "$");
     } catch (WireFormatException e) {
@@ -336,8 +415,7 @@ public final class WireCodec {
     g.writeEndObject();
   }
 
-  private RotationEvent event(JsonNode node, String path) throws WireFormatException {
-    WireObject event = WireObject.at(node, path);
+  private static RotationEvent event(WireObject event) throws WireFormatException {
     String protocolVersion = event.protocolVersion();
     UUID eventId = event.requiredUuid("eventId");
     String nodeId = event.requiredText("nodeId");
@@ -467,6 +545,24 @@ public final class WireCodec {
   }
 
   private JsonNode parse(byte[] json) throws WireFormatException {
+    checkLength(json);
+    // Malformed JSON is reported at "$" with the parser's line and column: the parser's own idea
+    // of the current field is often the previous one, and a wrong path misleads more than none.
+    try (JsonParser parser = mapper.createParser(json)) {
+      JsonNode root = mapper.readTree(parser);
+      if (root == null || root.isMissingNode()) {
+        throw new WireFormatException("$", "is empty; expected a JSON document");
+      }
+      checkNothingAfter(parser);
+      return root;
+    } catch (JsonProcessingException e) {
+      throw notJson(e);
+    } catch (IOException e) {
+      throw notJson(e);
+    }
+  }
+
+  private static void checkLength(byte[] json) throws WireFormatException {
     Objects.requireNonNull(json, "json");
     if (json.length > WireLimits.MAX_DOCUMENT_BYTES) {
       throw new WireFormatException(
@@ -477,28 +573,26 @@ public final class WireCodec {
               + WireLimits.MAX_DOCUMENT_BYTES
               + " are allowed");
     }
-    // Malformed JSON is reported at "$" with the parser's line and column: the parser's own idea
-    // of the current field is often the previous one, and a wrong path misleads more than none.
-    try (JsonParser parser = mapper.createParser(json)) {
-      JsonNode root = mapper.readTree(parser);
-      if (root == null || root.isMissingNode()) {
-        throw new WireFormatException("$", "is empty; expected a JSON document");
-      }
-      if (parser.nextToken() != null) {
-        throw new WireFormatException(
-            "$",
-            "is not valid JSON (unexpected content after the document"
-                + at(parser.currentTokenLocation())
-                + ")");
-      }
-      return root;
-    } catch (JsonProcessingException e) {
+  }
+
+  private static void checkNothingAfter(JsonParser parser) throws IOException, WireFormatException {
+    if (parser.nextToken() != null) {
       throw new WireFormatException(
-          "$", "is not valid JSON (" + clean(e.getOriginalMessage()) + at(e.getLocation()) + ")");
-    } catch (IOException e) {
-      // Jackson's encoding detection can yield a CharConversionException for garbage bytes.
-      throw new WireFormatException("$", "is not valid JSON (" + clean(e.getMessage()) + ")");
+          "$",
+          "is not valid JSON (unexpected content after the document"
+              + at(parser.currentTokenLocation())
+              + ")");
     }
+  }
+
+  private static WireFormatException notJson(JsonProcessingException e) {
+    return new WireFormatException(
+        "$", "is not valid JSON (" + clean(e.getOriginalMessage()) + at(e.getLocation()) + ")");
+  }
+
+  /** Jackson's encoding detection can yield a CharConversionException for garbage bytes. */
+  private static WireFormatException notJson(IOException e) {
+    return new WireFormatException("$", "is not valid JSON (" + clean(e.getMessage()) + ")");
   }
 
   private static String at(JsonLocation location) {

@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 import java.util.function.Supplier;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -23,21 +22,22 @@ final class WireObject {
     T decode(JsonNode element, String path) throws WireFormatException;
   }
 
-  // Instant.parse alone would also accept offsets such as +01:00; the wire allows only UTC "Z".
-  private static final Pattern UTC_TIMESTAMP =
-      Pattern.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?Z");
+  /**
+   * An object's fields by name: a tree's {@code ObjectNode}, or the fields of one object read from
+   * a stream ({@link EventFields}). Null when the object has no such field.
+   */
+  interface Fields {
+    JsonNode get(String field);
+  }
+
   private static final String TIMESTAMP_RULE =
       "must be an ISO-8601 UTC timestamp such as 2026-11-21T09:00:00Z";
 
-  private static final Pattern CANONICAL_UUID =
-      Pattern.compile(
-          "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
-
-  private final JsonNode node;
+  private final Fields fields;
   private final String path;
 
-  private WireObject(JsonNode node, String path) {
-    this.node = node;
+  private WireObject(Fields fields, String path) {
+    this.fields = fields;
     this.path = path;
   }
 
@@ -46,7 +46,12 @@ final class WireObject {
     if (!node.isObject()) {
       throw new WireFormatException(path, "must be an object, not " + typeOf(node));
     }
-    return new WireObject(node, path);
+    return new WireObject(node::get, path);
+  }
+
+  /** Reads {@code fields}, those of an object found at {@code path}. */
+  static WireObject of(Fields fields, String path) {
+    return new WireObject(fields, path);
   }
 
   /**
@@ -179,10 +184,32 @@ final class WireObject {
   static UUID uuid(JsonNode value, String path) throws WireFormatException {
     String rule = "must be a UUID such as 123e4567-e89b-12d3-a456-426614174000";
     // UUID.fromString alone accepts non-canonical forms such as "1-2-3-4-5".
-    if (!value.isTextual() || !CANONICAL_UUID.matcher(value.textValue()).matches()) {
+    if (!value.isTextual() || !isCanonicalUuid(value.textValue())) {
       throw new WireFormatException(path, rule);
     }
     return UUID.fromString(value.textValue());
+  }
+
+  /**
+   * Whether {@code text} is a UUID in canonical 8-4-4-4-12 form: what the pattern {@code
+   * [0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}} matches, without a
+   * regex (every event carries one).
+   */
+  static boolean isCanonicalUuid(String text) {
+    if (text.length() != 36) {
+      return false;
+    }
+    for (int i = 0; i < 36; i++) {
+      char c = text.charAt(i);
+      boolean ok =
+          i == 8 || i == 13 || i == 18 || i == 23
+              ? c == '-'
+              : c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F';
+      if (!ok) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private String pathOf(String field) {
@@ -190,7 +217,7 @@ final class WireObject {
   }
 
   private JsonNode optional(String field) {
-    JsonNode value = node.get(field);
+    JsonNode value = fields.get(field);
     return value == null || value.isNull() ? null : value;
   }
 
@@ -210,7 +237,7 @@ final class WireObject {
   }
 
   private Instant instant(String field, JsonNode value) throws WireFormatException {
-    if (!value.isTextual() || !UTC_TIMESTAMP.matcher(value.textValue()).matches()) {
+    if (!value.isTextual() || !WireTime.hasWireShape(value.textValue())) {
       throw new WireFormatException(pathOf(field), TIMESTAMP_RULE);
     }
     try {
@@ -224,10 +251,11 @@ final class WireObject {
   private <E extends Enum<E>> E enumValue(String field, JsonNode value, Class<E> type)
       throws WireFormatException {
     if (value.isTextual()) {
-      for (E constant : type.getEnumConstants()) {
-        if (constant.name().equals(value.textValue())) {
-          return constant;
-        }
+      try {
+        // The constant of exactly that name (case-sensitive), from the class's cached directory.
+        return Enum.valueOf(type, value.textValue());
+      } catch (IllegalArgumentException e) {
+        // Not a constant: the rule below lists them.
       }
     }
     String allowed =
@@ -239,7 +267,7 @@ final class WireObject {
     return new WireFormatException(pathOf(field), "must be " + expected + ", not " + typeOf(value));
   }
 
-  private static String typeOf(JsonNode value) {
+  static String typeOf(JsonNode value) {
     return switch (value.getNodeType()) {
       case ARRAY -> "an array";
       case OBJECT -> "an object";

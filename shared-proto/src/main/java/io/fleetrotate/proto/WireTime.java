@@ -58,6 +58,39 @@ final class WireTime {
   }
 
   /**
+   * Whether {@code text} has the wire's shape: what the pattern {@code
+   * [0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,9})?Z} matches, without a
+   * regex. {@link Instant#parse} alone would also accept offsets such as +01:00; the wire allows
+   * only UTC "Z".
+   */
+  static boolean hasWireShape(String text) {
+    int n = text.length();
+    // 20 chars without a fraction; with one, a dot and 1 to 9 digits more.
+    if (n != 20 && (n < 22 || n > 30) || text.charAt(n - 1) != 'Z') {
+      return false;
+    }
+    for (int i = 0; i < 19; i++) {
+      char c = text.charAt(i);
+      char expected = i == 4 || i == 7 ? '-' : i == 10 ? 'T' : i == 13 || i == 16 ? ':' : '0';
+      if (expected == '0' ? c < '0' || c > '9' : c != expected) {
+        return false;
+      }
+    }
+    if (n > 20) {
+      if (text.charAt(19) != '.') {
+        return false;
+      }
+      for (int i = 20; i < n - 1; i++) {
+        char c = text.charAt(i);
+        if (c < '0' || c > '9') {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  /**
    * What {@link Instant#parse} gives for {@code text}, which must already have the wire's shape
    * {@code yyyy-MM-ddTHH:mm:ss[.f{1,9}]Z} (digits where digits go).
    *
