@@ -68,9 +68,6 @@ public final class Compressor {
   /** The read buffer a {@link #background()} compressor keeps between frames. */
   private ByteBuffer keptChunk;
 
-  /** A {@link #background()} compressor's zstd frames of a whole span; null for the others. */
-  private final OneShotZstd oneShot;
-
   public Compressor() {
     this(
         ZstdAvailability.system(),
@@ -81,7 +78,7 @@ public final class Compressor {
         NanoSleeper.PARKING);
   }
 
-  private Compressor(ZstdStreamEncoder.Reused kept, OneShotZstd oneShot) {
+  private Compressor(ZstdStreamEncoder.Reused kept) {
     this(
         ZstdAvailability.system(),
         kept,
@@ -89,25 +86,23 @@ public final class Compressor {
         UnaryOperator.identity(),
         System::nanoTime,
         NanoSleeper.PARKING,
-        kept,
-        oneShot);
+        kept);
   }
 
   /**
    * A compressor for one background thread that appends frame after frame ({@link #appendFrame}:
-   * compress-ahead). A zstd frame of up to {@link OneShotZstd#MAX_SPAN} (16 MiB) is read whole into
-   * a kept buffer and compressed in one call on this thread, with no worker ({@link OneShotZstd}):
-   * zstd then sees the span contiguous, as a worker's job does, without a worker's copy of every
-   * byte into its job buffer and hand-offs between threads. (Streaming with no worker was worse
-   * than both: zstd's streaming input buffer, window plus a block, wraps every 2 MiB and almost
-   * every block took the slower external-dictionary match finder, about 40% more per byte there.)
-   * Longer frames stream with one worker beside the thread, as {@code zstd -T1} does (the worker is
-   * made by that thread and keeps its priority); gzip streams. Contexts and buffers are kept from
-   * one frame to the next until {@link #release()}, so a log that grows a frame every fraction of a
-   * second does not pay fresh native memory for each. Used by one thread at a time.
+   * compress-ahead). zstd runs with one worker beside the thread, as {@code zstd -T1} does (the
+   * worker is made by that thread and keeps its priority). With no worker, zstd's streaming input
+   * buffer (window plus a block) wraps every 2 MiB of a 16 MiB frame and almost every block takes
+   * the slower external-dictionary match finder: on a 1 GiB MCP log that path cost about 40% more
+   * per byte in zstd's block compressor, and the niced thread about 12% more CPU per byte than the
+   * rotation's compression with a worker, whose jobs see their input contiguous. Its zstd context,
+   * worker and buffers are kept from one frame to the next until {@link #release()}, so a log that
+   * grows a frame every fraction of a second does not pay fresh native memory for each. Used by one
+   * thread at a time.
    */
   public static Compressor background() {
-    return new Compressor(new ZstdStreamEncoder.Reused(ZSTD_WORKERS), new OneShotZstd());
+    return new Compressor(new ZstdStreamEncoder.Reused(ZSTD_WORKERS));
   }
 
   /**
@@ -123,7 +118,7 @@ public final class Compressor {
       return this;
     }
     ZstdStreamEncoder.Reused reused = fresh.keeping();
-    return new Compressor(zstd, reused, gzipEncoders, writePath, nanoTime, sleeper, reused, null);
+    return new Compressor(zstd, reused, gzipEncoders, writePath, nanoTime, sleeper, reused);
   }
 
   /**
@@ -134,9 +129,6 @@ public final class Compressor {
     if (kept != null) {
       kept.release();
       keptChunk = null;
-    }
-    if (oneShot != null) {
-      oneShot.release();
     }
   }
 
@@ -151,7 +143,7 @@ public final class Compressor {
       UnaryOperator<CompressedSink> writePath,
       LongSupplier nanoTime,
       NanoSleeper sleeper) {
-    this(zstd, zstdEncoders, gzipEncoders, writePath, nanoTime, sleeper, null, null);
+    this(zstd, zstdEncoders, gzipEncoders, writePath, nanoTime, sleeper, null);
   }
 
   private Compressor(
@@ -161,10 +153,8 @@ public final class Compressor {
       UnaryOperator<CompressedSink> writePath,
       LongSupplier nanoTime,
       NanoSleeper sleeper,
-      ZstdStreamEncoder.Reused kept,
-      OneShotZstd oneShot) {
+      ZstdStreamEncoder.Reused kept) {
     this.kept = kept;
-    this.oneShot = oneShot;
     this.zstd = Objects.requireNonNull(zstd, "zstd");
     this.zstdEncoders = Objects.requireNonNull(zstdEncoders, "zstdEncoders");
     this.gzipEncoders = Objects.requireNonNull(gzipEncoders, "gzipEncoders");
@@ -244,16 +234,6 @@ public final class Compressor {
       throws IOException {
     if (request.codec() == Codec.ZSTD && zstd.unavailableReason().isPresent()) {
       throw new IOException(zstd.unavailableReason().get());
-    }
-    if (request.codec() == Codec.ZSTD && oneShot != null && to - from <= OneShotZstd.MAX_SPAN) {
-      return oneShot.frame(
-          source,
-          from,
-          to,
-          target,
-          request.level(),
-          READ_BUFFER_BYTES,
-          limiter(request.maxBytesPerSecond()));
     }
     StreamEncoder.Factory encoders = request.codec() == Codec.ZSTD ? zstdEncoders : gzipEncoders;
     return append(

@@ -8,9 +8,8 @@ import com.sun.jna.Pointer;
 /**
  * The C library calls the agent makes that the JDK has no way to make: opening without following
  * links and checking by descriptor (statx, pread, pwrite, ftruncate, fallocate, fchmod, fchown),
- * signalling a server by pid, looking up accounts, and anonymous memory that is given back to the
- * system the moment it is unmapped. One binding for the whole agent, loaded on first use; calls
- * that fail throw {@link LastErrorException} with errno.
+ * signalling a server by pid, and looking up accounts. One binding for the whole agent, loaded on
+ * first use; calls that fail throw {@link LastErrorException} with errno.
  */
 public interface LibC extends Library {
   LibC INSTANCE = Native.load("c", LibC.class);
@@ -46,15 +45,6 @@ public interface LibC extends Library {
 
   /** A {@code struct group *} (static storage of the C library), or null when there is none. */
   Pointer getgrnam(byte[] name);
-
-  /**
-   * Anonymous memory only ({@code MAP_PRIVATE | MAP_ANONYMOUS}, {@code fd} -1): never a file, so no
-   * other process can shrink what is mapped under a reader.
-   */
-  Pointer mmap(Pointer addr, long length, int prot, int flags, int fd, long offset)
-      throws LastErrorException;
-
-  int munmap(Pointer addr, long length) throws LastErrorException;
 
   /** On Linux, {@code who} 0 with {@code which} 0 (PRIO_PROCESS) sets the calling thread's nice. */
   int setpriority(int which, int who, int prio) throws LastErrorException;

@@ -2,7 +2,6 @@ package io.fleetrotate.agent.ahead;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.github.luben.zstd.Zstd;
 import io.fleetrotate.agent.compress.Codec;
 import io.fleetrotate.agent.compress.CompressionRequest;
 import io.fleetrotate.agent.compress.CompressionResult;
@@ -276,43 +275,6 @@ class AheadPartialTest {
     Path again = Files.write(oldFrames, lines(0, 10));
     assertThat(p.advance(zstd)).isTrue();
     assertThat(again).as("only a partial being begun looks for the old names").exists();
-  }
-
-  /**
-   * The daemon's compressor ({@link Compressor#background()}) compresses each whole span in one
-   * call: every frame still records its content size and an XXH64 checksum, a frame after the
-   * compressor released its memory is made with fresh memory, and the partial plus the tail
-   * compressed at rotation decode with the zstd CLI to exactly the log.
-   */
-  @Test
-  void theDaemonsOneCallFramesCarrySizeAndChecksumAndDecodeWithTheTail() throws Exception {
-    byte[] log = Arrays.copyOf(lines(0, 40_000), 3 * SPAN + 1234);
-    Path live = Files.write(dir.resolve("server.log"), log);
-    Compressor background = Compressor.background();
-    AheadPartial p = new AheadPartial(live, live.getParent(), background, SPAN);
-    try {
-      assertThat(p.advance(zstd)).isTrue();
-      background.release(); // as the daemon's loop does after a pass that added nothing
-      assertThat(catchUp(p, zstd)).isEqualTo(2);
-
-      byte[] frames = Files.readAllBytes(p.data(zstd));
-      int count = 0;
-      for (int at = 0; at < frames.length; count++) {
-        assertThat(Zstd.getFrameContentSize(frames, at, frames.length - at))
-            .as("content size of frame %d", count)
-            .isEqualTo(SPAN);
-        assertThat(frames[at + 4] & 0x04).as("checksum flag of frame %d", count).isNotZero();
-        at += (int) Zstd.findFrameCompressedSize(frames, at);
-      }
-      assertThat(count).isEqualTo(3);
-      assertThat(decode(Codec.ZSTD, p.data(zstd))).isEqualTo(Arrays.copyOf(log, 3 * SPAN));
-
-      Path tmp = dir.resolve("out.tmp");
-      assertThat(handOver(p, live, tmp, zstd)).isPresent();
-      assertThat(decode(Codec.ZSTD, tmp)).isEqualTo(log);
-    } finally {
-      background.release();
-    }
   }
 
   @Test
