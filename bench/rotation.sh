@@ -18,7 +18,11 @@
 #         size, for rename+signal, copytruncate and collapse: rotation wall time vs `zstd -3 -T1`
 #         on the same bytes, agent CPU (first write to finished backup) vs the CLI's, bytes the agent
 #         wrote during the rotation (/proc/PID/io) vs the log size, backup size vs the CLI's, and
-#         the agent's CPU per second through the run (max and median), to show no spike. The daemon
+#         the agent's CPU per second through the run (max and median), to show no spike. The agent
+#         compresses while the writer runs on the other core; the CLI is measured twice on the same
+#         bytes: alone (the CPU ratio column), and beside the same writer copying the source at the
+#         same rate into a scratch file (killed when the CLI ends, 60 s at most), so both sides of
+#         the second ratio share the machine alike. The daemon
 #         runs as users run it, `./fleetrotate agent run` (the launcher's daemon JVM options and
 #         class-data archive), started before the first write: its start is not in the window.
 # Prints medians and ratios as a Markdown table. Needs: java 17+, python3, zstd, logrotate.
@@ -340,10 +344,11 @@ part4() {
   "$AGENT_ROOT/fleetrotate" agent --version >/dev/null
   echo "## Part 4: compress-ahead, $SIZE_MB MiB written live at ~100 MB/s, rotated by size (medians of $RUNS)"
   echo
-  echo "| method | rotation s | zstd CLI s | ratio | agent CPU s | CLI CPU s | ratio (median of runs') | written during rotation / log | backup / CLI size | covered ahead at rotation | agent CPU/s max, median |"
-  echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"
+  echo "| method | rotation s | zstd CLI s | ratio | agent CPU s | CLI CPU s | ratio (median of runs') | written during rotation / log | backup / CLI size | covered ahead at rotation | agent CPU/s max, median | CLI CPU s beside the writer | agent / that (median of runs') |"
+  echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: |"
   for mode in ${MODES//,/ }; do
     local rot=() cpu=() wr=() cli=() clicpu=() cpuratio=() cov=() size_ratio="" cpumax="" cpumed=""
+    local besidecpu=() besideratio=()
     for i in $(seq 1 "$RUNS"); do
       read -r r c w l b mx md cv < <(run_ahead "$mode" "$src")
       local d=$WORK/p4-$mode
@@ -353,13 +358,24 @@ part4() {
       clicpu+=("$(python3 -c "print($cu+$cs)")")
       cpuratio+=("$(ratio "$c" "${clicpu[-1]}")")
       size_ratio=$(ratio "$b" "$(stat -c %s "$d/cli.zst")"); cpumax=$mx; cpumed=$md
-      echo "run $i $mode: rotation ${r}s, agent CPU ${c}s, CLI CPU ${clicpu[-1]}s (${cpuratio[-1]}x), covered ahead $cv, load $(cut -d' ' -f1 /proc/loadavg)" >&2
-      rm -f "$d/rotated.log" "$d/cli.zst"
+      # The CLI again, on the same bytes, while the part's writer copies the source at the same rate
+      # into a scratch file beside it: the contention the agent compresses under.
+      timeout 60 bash -c "$(declare -f live_writer); live_writer '$src' '$d/scratch.log' 100" &
+      local scratch_writer=$!
+      for _ in $(seq 1 100); do [ -s "$d/scratch.log" ] && break; sleep 0.05; done
+      sleep 0.5 # the writer at its pace
+      /usr/bin/time -f "%e %U %S" -o "$d/cli-beside.time" zstd -3 -T1 -q -f "$d/rotated.log" -o "$d/cli.zst"
+      kill $scratch_writer 2>/dev/null || true; wait $scratch_writer 2>/dev/null || true
+      read -r _ bu bs <"$d/cli-beside.time"
+      besidecpu+=("$(python3 -c "print($bu+$bs)")")
+      besideratio+=("$(ratio "$c" "${besidecpu[-1]}")")
+      echo "run $i $mode: rotation ${r}s, agent CPU ${c}s, CLI CPU ${clicpu[-1]}s (${cpuratio[-1]}x), CLI CPU beside the writer ${besidecpu[-1]}s (${besideratio[-1]}x), covered ahead $cv, load $(cut -d' ' -f1 /proc/loadavg)" >&2
+      rm -f "$d/rotated.log" "$d/cli.zst" "$d/scratch.log"
     done
     local mr mc mw mcli mclicpu
     mr=$(median "${rot[@]}"); mc=$(median "${cpu[@]}"); mw=$(median "${wr[@]}")
     mcli=$(median "${cli[@]}"); mclicpu=$(median "${clicpu[@]}")
-    echo "| $mode | $mr | $mcli | $(ratio "$mr" "$mcli") | $mc | $mclicpu | $(median "${cpuratio[@]}") | $mw | $size_ratio | $(median "${cov[@]}") | $cpumax, $cpumed |"
+    echo "| $mode | $mr | $mcli | $(ratio "$mr" "$mcli") | $mc | $mclicpu | $(median "${cpuratio[@]}") | $mw | $size_ratio | $(median "${cov[@]}") | $cpumax, $cpumed | $(median "${besidecpu[@]}") | $(median "${besideratio[@]}") |"
   done
   echo
   echo "load while measuring: $(cut -d' ' -f1-3 /proc/loadavg)"
