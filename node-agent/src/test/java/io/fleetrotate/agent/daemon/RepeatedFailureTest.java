@@ -1,6 +1,7 @@
 package io.fleetrotate.agent.daemon;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.fleetrotate.agent.config.AgentConfig;
 import io.fleetrotate.agent.config.ConfigLoader;
@@ -12,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -62,10 +64,23 @@ class RepeatedFailureTest {
         assertThat(listing).as("the log stays where it is").containsExactly(live);
       }
 
-      // The server is back (a child of this test, running as the log's owner): the next check
-      // rotates.
-      Process server = new ProcessBuilder("sleep", "60").start();
+      // The server is back (a child of this test, running as the log's owner, with a SIGHUP
+      // handler: the agent refuses a process the signal would kill): the next check rotates.
+      Path ready = dir.resolve("server.ready");
+      Process server =
+          new ProcessBuilder(
+                  "env",
+                  "--default-signal=HUP",
+                  "python3",
+                  "-c",
+                  "import signal, sys, time\n"
+                      + "signal.signal(signal.SIGHUP, lambda *_: None)\n"
+                      + "open(sys.argv[1], 'w').close()\n"
+                      + "time.sleep(60)\n",
+                  ready.toString())
+              .start();
       try {
+        await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(ready));
         Files.writeString(pidFile, Long.toString(server.pid()));
         agent.checkOnce();
       } finally {
