@@ -57,9 +57,13 @@ class DemoAcceptanceTest {
     Path runDir = TestFleets.runDir(redis ? "demo-redis" : "demo");
     Path out = runDir.resolveSibling(runDir.getFileName() + ".out");
     long started = System.nanoTime();
+    // env --default-signal: the suite may run as a background job of a shell, which starts it
+    // with SIGINT ignored, inherited by every child; the JVM then never handles the test's Ctrl-C.
     List<String> command =
         new ArrayList<>(
             List.of(
+                "env",
+                "--default-signal=INT",
                 FleetJars.java(),
                 "-Xmx64m",
                 "-XX:TieredStopAtLevel=1",
