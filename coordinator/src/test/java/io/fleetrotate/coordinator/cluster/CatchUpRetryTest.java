@@ -50,20 +50,11 @@ class CatchUpRetryTest {
       List<String> members = List.of("127.0.0.1:" + portA, "127.0.0.1:" + portB);
       // B took 5,000 events (five pages) over six hours that A never saw.
       List<RotationEvent> onlyB = backDated(5_000, Instant.now().minus(Duration.ofHours(6)));
-      try (HistoryStore store =
-          SqlHistoryStore.openEmbedded(dirB, Duration.ofDays(30), Clock.systemUTC())) {
-        store.append(onlyB).get();
-      }
-      Coordinator a =
-          Clusters.start(
-              running,
-              TestCoordinators.withHazelcast(TestCoordinators.config(storeA), portA, members));
+      storeInB(onlyB);
+      Coordinator a = start(storeA, portA, members);
       Path filler = disk.fill("filler");
 
-      Coordinator b =
-          Clusters.start(
-              running,
-              TestCoordinators.withHazelcast(TestCoordinators.config(dirB), portB, members));
+      Coordinator b = start(dirB, portB, members);
       await().atMost(Duration.ofSeconds(60)).until(() -> a.cluster().get().members() == 2);
       Set<Member> cluster = a.cluster().get().hazelcast().getCluster().getMembers();
       AtomicInteger membershipChanges = new AtomicInteger();
@@ -106,22 +97,15 @@ class CatchUpRetryTest {
       // B took 30,000 events (thirty pages) over six hours that A never saw.
       int total = 30_000;
       List<RotationEvent> onlyB = backDated(total, Instant.now().minus(Duration.ofHours(6)));
-      try (HistoryStore store =
-          SqlHistoryStore.openEmbedded(dirB, Duration.ofDays(30), Clock.systemUTC())) {
-        store.append(onlyB).get();
-      }
-      Coordinator a =
-          Clusters.start(
-              running,
-              TestCoordinators.withHazelcast(TestCoordinators.config(storeA), portA, members));
+      storeInB(onlyB);
+      Coordinator a = start(storeA, portA, members);
       // Room for a few pages on A's disk, then none.
       Path room = storeA.resolve("room");
       Files.write(room, new byte[ROOM_BYTES]);
       Path filler = disk.fill("filler");
       Files.delete(room);
 
-      Clusters.start(
-          running, TestCoordinators.withHazelcast(TestCoordinators.config(dirB), portB, members));
+      start(dirB, portB, members);
       await()
           .atMost(Duration.ofSeconds(60))
           .until(() -> Clusters.metric(a, "fleetrotate_catch_up_failures_total") >= 1);
@@ -154,6 +138,20 @@ class CatchUpRetryTest {
     }
   }
 
+  /** B's history before B starts: events A never saw. */
+  private void storeInB(List<RotationEvent> events) throws Exception {
+    try (HistoryStore store =
+        SqlHistoryStore.openEmbedded(dirB, Duration.ofDays(30), Clock.systemUTC())) {
+      store.append(events).get();
+    }
+  }
+
+  /** A cluster member's coordinator on {@code store}, its Hazelcast on {@code port}. */
+  private Coordinator start(Path store, int port, List<String> members) throws Exception {
+    return Clusters.start(
+        running, TestCoordinators.withHazelcast(TestCoordinators.config(store), port, members));
+  }
+
   /**
    * Free space left on A's disk: a few pages' worth of events, in the WAL and the database (all
    * 30,000 take about 50 MiB with a full WAL, which the disk has once the filler is deleted).
@@ -171,15 +169,9 @@ class CatchUpRetryTest {
           SqlHistoryStore.openEmbedded(dirB, Duration.ofDays(30), Clock.systemUTC())) {
         store.append(backDated(2_000, Instant.now().minus(Duration.ofHours(2)))).get();
       }
-      Coordinator a =
-          Clusters.start(
-              running,
-              TestCoordinators.withHazelcast(TestCoordinators.config(storeA), portA, members));
+      Coordinator a = start(storeA, portA, members);
       disk.fill("filler");
-      Coordinator b =
-          Clusters.start(
-              running,
-              TestCoordinators.withHazelcast(TestCoordinators.config(dirB), portB, members));
+      Coordinator b = start(dirB, portB, members);
       await()
           .atMost(Duration.ofSeconds(60))
           .until(() -> Clusters.metric(a, "fleetrotate_catch_up_pending_peers") == 1);

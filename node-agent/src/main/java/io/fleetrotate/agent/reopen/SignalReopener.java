@@ -194,18 +194,23 @@ public final class SignalReopener implements Reopener {
     if (!isRunning(target)) {
       throw notRunning(process);
     }
-    if (!holdsOrOwns(target, held)) {
+    // Read once: the uid and the signal masks come from the same /proc/PID/status.
+    Optional<ProcStatus> status = ProcStatus.read(target);
+    Optional<Integer> uid = status.flatMap(ProcStatus::effectiveUid);
+    if (!holdsOrOwns(target, uid, held)) {
       throw new ReopenFailure(
           process
               + " neither holds "
               + held.get(0).path()
               + " open nor runs as its owner (uid "
               + held.get(0).ownerUid()
-              + effectiveUid(target).map(u -> "; the process runs as uid " + u).orElse("")
+              + uid.map(u -> "; the process runs as uid " + u).orElse("")
               + "), so it is not the MCP server writing that log; check the pid"
               + (pidFile.isPresent() ? " file" : ""));
     }
-    checkHandlesSignal(target, process);
+    if (status.isPresent()) {
+      checkHandlesSignal(target, status.get(), process);
+    }
     return target;
   }
 
@@ -214,8 +219,7 @@ public final class SignalReopener implements Reopener {
   }
 
   /** Whether {@code target} has a descriptor on one of {@code held}, or runs as its owner. */
-  private static boolean holdsOrOwns(long target, List<LogIdentity> held) {
-    Optional<Integer> uid = effectiveUid(target);
+  private static boolean holdsOrOwns(long target, Optional<Integer> uid, List<LogIdentity> held) {
     if (uid.isPresent() && held.stream().anyMatch(h -> h.ownerUid() == uid.get())) {
       return true;
     }
@@ -226,11 +230,6 @@ public final class SignalReopener implements Reopener {
           Map<String, Object> attrs = Files.readAttributes(fd, "unix:dev,ino");
           return held.stream().anyMatch(h -> h.sameFile(attrs));
         });
-  }
-
-  /** The effective uid of {@code target} from {@code /proc/PID/status}, if readable. */
-  private static Optional<Integer> effectiveUid(long target) {
-    return ProcStatus.read(target).flatMap(ProcStatus::effectiveUid);
   }
 
   /**
@@ -272,13 +271,10 @@ public final class SignalReopener implements Reopener {
    * it (or, for WINCH, do nothing). Unreadable status decides nothing: {@code kill(2)} and the
    * checks above do.
    */
-  private void checkHandlesSignal(long target, String process) throws ReopenFailure {
-    Optional<ProcStatus> status = ProcStatus.read(target);
-    if (status.isEmpty()) {
-      return;
-    }
+  private void checkHandlesSignal(long target, ProcStatus status, String process)
+      throws ReopenFailure {
     long bit = 1L << (signalNumber - 1);
-    if ((status.get().ignored() & bit) != 0) {
+    if ((status.ignored() & bit) != 0) {
       throw new ReopenFailure(
           process
               + " ignores "
@@ -288,9 +284,7 @@ public final class SignalReopener implements Reopener {
               + signalName
               + " at its default, or use the copytruncate reopen method");
     }
-    if ((status.get().caught() & bit) == 0
-        && (status.get().blocked() & bit) == 0
-        && !waitsForSignals(target)) {
+    if ((status.caught() & bit) == 0 && (status.blocked() & bit) == 0 && !waitsForSignals(target)) {
       throw new ReopenFailure(
           process
               + " has no handler for "
