@@ -57,10 +57,7 @@ final class CompressAheadLoop implements AutoCloseable {
 
   /**
    * The catch-up thread's own, so that zstd's worker beside it is made by that thread and keeps the
-   * agent's priority too. Kept, as the niced thread's is, from one catch-up to the next until a
-   * pass adds nothing: on a busy machine the niced thread falls behind again pass after pass, and
-   * freeing both contexts at each hand-over made two fresh ones (worker thread, tables, job
-   * buffers: tens of MiB of new pages) per pass.
+   * agent's priority too; freed when a catch-up ends.
    */
   private final Compressor catchUpCompressor = Compressor.background();
 
@@ -143,7 +140,6 @@ final class CompressAheadLoop implements AutoCloseable {
     partials = seen; // logs no longer watched are forgotten
     if (!added) {
       compressor.release();
-      catchUpCompressor.release(); // no catch-up runs: only this thread starts one, and waits
     }
   }
 
@@ -182,10 +178,17 @@ final class CompressAheadLoop implements AutoCloseable {
       log.debug("compressed ahead one more span of {}", live);
       if (!onCatchUpThread && partial.fallingBehind(BEHIND_SPANS)) {
         log.debug("compress-ahead of {} falls behind; catching up at the agent's priority", live);
-        // The same partial files, through the catch-up thread's own compressor; both keep their
-        // zstd contexts for the next pass, which starts niced again.
+        compressor.release(); // one zstd context at a time: the catch-up thread makes its own
+        // The same partial files, through the catch-up thread's own compressor.
         AheadPartial fast = AheadPartial.of(live, config.stateDir(), catchUpCompressor, span);
-        onCatchUpThread(() -> addFrames(fast, request, live, span, true));
+        onCatchUpThread(
+            () -> {
+              try {
+                return addFrames(fast, request, live, span, true);
+              } finally {
+                catchUpCompressor.release();
+              }
+            });
         return true;
       }
     }
