@@ -17,6 +17,14 @@ final class NodeRotations {
 
   private final SuccessWindow lastHour = new SuccessWindow(BUCKET_MILLIS, HOUR_BUCKETS);
   private RotationCount[] counts = new RotationCount[0];
+
+  /**
+   * {@link #counts} as of its last change, immutable: read without the lock and without a copy (a
+   * scrape reads every node's), and a new list at every change, so a reader can tell by identity
+   * that nothing changed.
+   */
+  private volatile List<RotationCount> published = List.of();
+
   private final Map<String, LastRotation> lastByPath = new HashMap<>(4);
 
   void add(RotationEvent e, long nowMillis) {
@@ -53,12 +61,14 @@ final class NodeRotations {
           && c.reason() == e.reason()
           && Objects.equals(c.group(), e.group())) {
         counts[i] = new RotationCount(c.group(), c.result(), c.reason(), c.count() + 1);
+        published = List.of(counts);
         return;
       }
     }
     RotationCount[] grown = Arrays.copyOf(counts, counts.length + 1);
     grown[counts.length] = new RotationCount(e.group(), e.result(), e.reason(), 1);
     counts = grown;
+    published = List.of(counts);
   }
 
   void restoreLastHour(long finishedAtMillis, long successes, long failures, long nowMillis) {
@@ -68,6 +78,7 @@ final class NodeRotations {
   synchronized void restore(RotationCount count) {
     counts = Arrays.copyOf(counts, counts.length + 1);
     counts[counts.length - 1] = count;
+    published = List.of(counts);
   }
 
   synchronized void restore(LastRotation last) {
@@ -78,8 +89,9 @@ final class NodeRotations {
     return lastHour.tally(nowMillis, HOUR_BUCKETS);
   }
 
-  synchronized List<RotationCount> counts() {
-    return List.of(counts);
+  /** The counts as of now, immutable; the same list until one changes. */
+  List<RotationCount> counts() {
+    return published;
   }
 
   synchronized List<LastRotation> lastRotations() {

@@ -14,6 +14,12 @@ final class SuccessWindow {
   private final int[] successes;
   private final int[] failures;
 
+  /**
+   * The newest bucket counted in, written under the lock: a tally of a window that ends before it
+   * (most nodes' last hour, between their rotations) is none, found without the lock or the walk.
+   */
+  private volatile long newest = Long.MIN_VALUE;
+
   SuccessWindow(long bucketMillis, int buckets) {
     this.bucketMillis = bucketMillis;
     this.bucketIds = new long[buckets];
@@ -43,19 +49,28 @@ final class SuccessWindow {
     }
     successes[slot] += (int) ok;
     failures[slot] += (int) failed;
+    if (id > newest) {
+      newest = id;
+    }
   }
 
   /** Successes and failures in the last {@code buckets} buckets up to {@code nowMillis}. */
-  synchronized SuccessTally tally(long nowMillis, int buckets) {
+  SuccessTally tally(long nowMillis, int buckets) {
     long now = Math.floorDiv(nowMillis, bucketMillis);
-    long ok = 0;
-    long failed = 0;
-    for (int i = 0; i < bucketIds.length; i++) {
-      if (bucketIds[i] > now - buckets && bucketIds[i] <= now) {
-        ok += successes[i];
-        failed += failures[i];
-      }
+    // A bucket being added concurrently is either seen or not, as with the lock taken first.
+    if (newest <= now - buckets) {
+      return SuccessTally.NONE;
     }
-    return new SuccessTally(ok, failed);
+    synchronized (this) {
+      long ok = 0;
+      long failed = 0;
+      for (int i = 0; i < bucketIds.length; i++) {
+        if (bucketIds[i] > now - buckets && bucketIds[i] <= now) {
+          ok += successes[i];
+          failed += failures[i];
+        }
+      }
+      return new SuccessTally(ok, failed);
+    }
   }
 }

@@ -92,7 +92,10 @@ public final class TrackedNode {
     return commands == null ? 0 : commands.size();
   }
 
-  /** The node's rotation counts by group, result and reason. */
+  /**
+   * The node's rotation counts by group, result and reason: an immutable list, the same one until a
+   * count changes.
+   */
   public List<RotationCount> rotationCounts() {
     NodeRotations r = rotations;
     return r == null ? List.of() : r.counts();

@@ -307,6 +307,12 @@ public final class CoordinatorMetrics {
       w.family(NodeFamily.ROTATIONS);
       for (int i = 0; i < sets.length; i++) {
         List<RotationCount> counts = nodes.get(i).rotationCounts();
+        byte[] lines = sets[i].rotationLines(counts);
+        if (lines != null) {
+          w.repeat(lines);
+          continue;
+        }
+        long from = w.position();
         for (int c = 0; c < counts.size(); c++) {
           RotationCount count = counts.get(c);
           byte[] labels =
@@ -318,6 +324,7 @@ public final class CoordinatorMetrics {
                   count.reasonLabel());
           w.sample(NodeFamily.ROTATIONS, labels, count.count());
         }
+        sets[i].rotationLines(counts, w.since(from));
       }
       w.family(NodeFamily.LOCK_AVAILABLE);
       for (int i = 0; i < sets.length; i++) {

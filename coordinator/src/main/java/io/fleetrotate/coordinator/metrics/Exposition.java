@@ -162,6 +162,23 @@ public final class Exposition extends OutputStream {
     write(digits, n, digits.length - n);
   }
 
+  /** The bytes written from position {@code from} (a {@link #length()} taken earlier) on. */
+  byte[] copySince(long from) {
+    byte[] out = new byte[(int) (length() - from)];
+    int done = 0;
+    while (done < out.length) {
+      long at = from + done;
+      int index = (int) (at / CHUNK_BYTES);
+      byte[] c = index < full.size() ? full.get(index) : chunk;
+      int offset = (int) (at % CHUNK_BYTES);
+      int end = index < full.size() ? CHUNK_BYTES : pos;
+      int n = Math.min(out.length - done, end - offset);
+      System.arraycopy(c, offset, out, done, n);
+      done += n;
+    }
+    return out;
+  }
+
   /** The bytes written, as {@code Content-Length} says them. */
   public long length() {
     return (long) full.size() * CHUNK_BYTES + pos;

@@ -40,6 +40,21 @@ final class TextWriter {
     out.write('\n');
   }
 
+  /** How many bytes have been written: a position for {@link #since}. */
+  long position() {
+    return out.length();
+  }
+
+  /** A copy of what was written from {@code position} on, to be {@link #repeat}ed. */
+  byte[] since(long position) {
+    return out.copySince(position);
+  }
+
+  /** Writes again, as they were, lines copied by {@link #since}. */
+  void repeat(byte[] lines) {
+    out.write(lines, 0, lines.length);
+  }
+
   /** One sample; {@code labels} alternates names and values. */
   void sample(String name, double value, String... labels) {
     out.ascii(name);
