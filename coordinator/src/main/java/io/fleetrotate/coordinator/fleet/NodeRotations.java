@@ -4,7 +4,6 @@ import io.fleetrotate.proto.Result;
 import io.fleetrotate.proto.RotationEvent;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,14 +15,13 @@ final class NodeRotations {
   static final int HOUR_BUCKETS = 12;
 
   private final SuccessWindow lastHour = new SuccessWindow(BUCKET_MILLIS, HOUR_BUCKETS);
-  private RotationCount[] counts = new RotationCount[0];
 
   /**
-   * {@link #counts} as of its last change, immutable: read without the lock and without a copy (a
-   * scrape reads every node's), and a new list at every change, so a reader can tell by identity
-   * that nothing changed.
+   * The counts by group, result and reason, immutable: read without the lock and without a copy (a
+   * scrape reads every node's), and replaced by a new list at every change, made under the lock, so
+   * a reader can tell by identity that nothing changed.
    */
-  private volatile List<RotationCount> published = List.of();
+  private volatile List<RotationCount> counts = List.of();
 
   private final Map<String, LastRotation> lastByPath = new HashMap<>(4);
 
@@ -55,20 +53,25 @@ final class NodeRotations {
   }
 
   private void countOne(RotationEvent e) {
-    for (int i = 0; i < counts.length; i++) {
-      RotationCount c = counts[i];
+    List<RotationCount> current = counts;
+    for (int i = 0; i < current.size(); i++) {
+      RotationCount c = current.get(i);
       if (c.result() == e.result()
           && c.reason() == e.reason()
           && Objects.equals(c.group(), e.group())) {
-        counts[i] = new RotationCount(c.group(), c.result(), c.reason(), c.count() + 1);
-        published = List.of(counts);
+        RotationCount[] next = current.toArray(RotationCount[]::new);
+        next[i] = new RotationCount(c.group(), c.result(), c.reason(), c.count() + 1);
+        counts = List.of(next);
         return;
       }
     }
-    RotationCount[] grown = Arrays.copyOf(counts, counts.length + 1);
-    grown[counts.length] = new RotationCount(e.group(), e.result(), e.reason(), 1);
-    counts = grown;
-    published = List.of(counts);
+    counts = with(current, new RotationCount(e.group(), e.result(), e.reason(), 1));
+  }
+
+  private static List<RotationCount> with(List<RotationCount> counts, RotationCount added) {
+    RotationCount[] next = counts.toArray(new RotationCount[counts.size() + 1]);
+    next[counts.size()] = added;
+    return List.of(next);
   }
 
   void restoreLastHour(long finishedAtMillis, long successes, long failures, long nowMillis) {
@@ -76,9 +79,7 @@ final class NodeRotations {
   }
 
   synchronized void restore(RotationCount count) {
-    counts = Arrays.copyOf(counts, counts.length + 1);
-    counts[counts.length - 1] = count;
-    published = List.of(counts);
+    counts = with(counts, count);
   }
 
   synchronized void restore(LastRotation last) {
@@ -91,7 +92,7 @@ final class NodeRotations {
 
   /** The counts as of now, immutable; the same list until one changes. */
   List<RotationCount> counts() {
-    return published;
+    return counts;
   }
 
   synchronized List<LastRotation> lastRotations() {
