@@ -13,7 +13,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,9 +29,6 @@ final class RotationSummaries {
   /** The fleet's and the nodes' success windows count in buckets of this width. */
   static final long BUCKET_NANOS = Duration.ofMinutes(5).toNanos();
 
-  private static final Comparator<RotationEvent> BY_FILE =
-      Comparator.comparing(RotationEvent::nodeId).thenComparing(RotationEvent::path);
-
   private RotationSummaries() {}
 
   /** Counts {@code events}, newly stored in {@code c}'s transaction, into the summaries. */
@@ -43,30 +39,32 @@ final class RotationSummaries {
     tally(c, events, +1);
     // The latest rotation of a file, as the fleet state keeps it: a later-arriving event replaces
     // it unless it finished earlier, and the last compression ratio carries over to a rotation
-    // that compressed nothing. Sorted by file (arrival order kept within a file) so that
+    // that compressed nothing. One upsert per file and batch, not per event (an agent catching up
+    // sends many events of its few files at once): see FileFold. Sorted by file so that
     // coordinators sharing PostgreSQL lock the rows in one order.
-    List<RotationEvent> byFile = new ArrayList<>(events);
-    byFile.sort(BY_FILE);
+    Map<List<String>, FileFold> byFile = new TreeMap<>(RotationSummaries::compareKeys);
+    for (RotationEvent e : events) {
+      byFile.computeIfAbsent(List.of(e.nodeId(), e.path()), k -> new FileFold()).add(e);
+    }
     try (PreparedStatement s =
         c.prepareStatement(
             "INSERT INTO file_latest (node, path, finished_ns, duration_ms, result, ratio,"
                 + " compressed_ns) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (node, path) DO UPDATE"
                 + " SET finished_ns = excluded.finished_ns, duration_ms = excluded.duration_ms,"
-                + " result = excluded.result, ratio = CASE WHEN excluded.compressed_ns IS NULL"
-                + " THEN file_latest.ratio ELSE excluded.ratio END, compressed_ns ="
-                + " COALESCE(excluded.compressed_ns, file_latest.compressed_ns)"
+                + " result = excluded.result, ratio = CASE WHEN excluded.compressed_ns >="
+                + " file_latest.finished_ns THEN excluded.ratio ELSE file_latest.ratio END,"
+                + " compressed_ns = CASE WHEN excluded.compressed_ns >= file_latest.finished_ns"
+                + " THEN excluded.compressed_ns ELSE file_latest.compressed_ns END"
                 + " WHERE excluded.finished_ns >= file_latest.finished_ns")) {
-      for (RotationEvent e : byFile) {
-        boolean compressed =
-            e.result() == Result.SUCCESS && e.bytesBefore() > 0 && !"none".equals(e.codec());
-        s.setString(1, e.nodeId());
-        s.setString(2, e.path());
-        s.setLong(3, SqlHistoryStore.nanos(e.finishedAt()));
-        s.setLong(4, e.duration().toMillis());
-        s.setString(5, e.result().name());
-        if (compressed) {
-          s.setDouble(6, e.compressionRatio().orElseThrow());
-          s.setLong(7, SqlHistoryStore.nanos(e.finishedAt()));
+      for (FileFold f : byFile.values()) {
+        s.setString(1, f.latest.nodeId());
+        s.setString(2, f.latest.path());
+        s.setLong(3, SqlHistoryStore.nanos(f.latest.finishedAt()));
+        s.setLong(4, f.latest.duration().toMillis());
+        s.setString(5, f.latest.result().name());
+        if (f.compressed != null) {
+          s.setDouble(6, f.compressed.compressionRatio().orElseThrow());
+          s.setLong(7, SqlHistoryStore.nanos(f.compressed.finishedAt()));
         } else {
           s.setNull(6, java.sql.Types.DOUBLE);
           s.setNull(7, java.sql.Types.BIGINT);
@@ -74,6 +72,30 @@ final class RotationSummaries {
         s.addBatch();
       }
       s.executeBatch();
+    }
+  }
+
+  /**
+   * One file's events of a batch, in arrival order, folded into the one upsert that leaves its row
+   * as upserting them one by one would. One by one, an event replaces the row when it finished no
+   * earlier than the row, so the events that replace it are the batch's running newest ({@code
+   * latest} is the last of them) that also finished no earlier than the stored row. {@code
+   * compressed} is the last running newest that compressed: its ratio is taken if it finished no
+   * earlier than the stored row (it would have replaced it), else the stored ratio stays, which is
+   * what the upsert's {@code CASE} decides. With one event per batch this is the per-event upsert.
+   */
+  private static final class FileFold {
+    RotationEvent latest;
+    RotationEvent compressed;
+
+    void add(RotationEvent e) {
+      if (latest != null && e.finishedAt().isBefore(latest.finishedAt())) {
+        return; // older than an event before it in the batch: would not replace the row
+      }
+      latest = e;
+      if (e.result() == Result.SUCCESS && e.bytesBefore() > 0 && !"none".equals(e.codec())) {
+        compressed = e;
+      }
     }
   }
 

@@ -47,9 +47,9 @@ import org.slf4j.LoggerFactory;
  * #openEmbedded}, WAL mode, {@code synchronous=FULL}) by default, or PostgreSQL ({@link
  * #openPostgres}) for large fleets. Nothing of the history is held in the heap: each query reads
  * one page through an index, and exports page through with keyset cursors. The node, group and path
- * indexes are keyed by day first, so that new events go into the small section of their day instead
- * of one place per node spread over the whole index: ingest does not slow down as the history
- * grows; a query by node, group or path walks the days newest first.
+ * indexes are keyed by hour first, so that new events go into the small section of their hour
+ * instead of one place per node spread over the whole index: ingest does not slow down as the
+ * history grows; a query by node, group or path walks the hours newest first.
  *
  * <p>Events are deduplicated by a unique index on the finish time and event id ({@code ON CONFLICT
  * DO NOTHING}): a resent event carries both unchanged. All writes go through one writer thread:
@@ -401,15 +401,15 @@ public final class SqlHistoryStore implements HistoryStore {
 
   /**
    * The page query of {@code q}: its SQL and arguments, one page plus one row to see more. A query
-   * by node, group or path reads one day of an index keyed by day first ({@link #byDay}): its first
-   * argument is the day, which {@link #query} sets for each day it walks.
+   * by node, group or path reads one hour of an index keyed by hour first ({@link #byHour}): its
+   * first argument is the hour, which {@link #query} sets for each hour it walks.
    */
   static Select select(RotationQuery q) {
     List<Object> args = new ArrayList<>();
     StringBuilder sql = new StringBuilder("SELECT body FROM rotation_event WHERE 1 = 1");
-    if (byDay(q)) {
-      sql.append(" AND ").append(SqlDialect.DAY).append(" = ?");
-      args.add(day(q.after() == null ? Long.MAX_VALUE : nanos(q.after().finishedAt())));
+    if (byHour(q)) {
+      sql.append(" AND ").append(SqlDialect.HOUR).append(" = ?");
+      args.add(hour(q.after() == null ? Long.MAX_VALUE : nanos(q.after().finishedAt())));
     }
     filter(sql, args, " AND node = ?", q.node());
     filter(sql, args, " AND grp = ?", q.group());
@@ -431,33 +431,33 @@ public final class SqlHistoryStore implements HistoryStore {
 
   record Select(String sql, List<Object> args) {}
 
-  /** Whether {@code q} reads the indexes keyed by day first (node, group, path). */
-  static boolean byDay(RotationQuery q) {
+  /** Whether {@code q} reads the indexes keyed by hour first (node, group, path). */
+  static boolean byHour(RotationQuery q) {
     return q.node() != null || q.group() != null || q.path() != null;
   }
 
   /**
-   * The day bucket of a finish time, as {@link SqlDialect#DAY} computes it (finish times are from
+   * The hour bucket of a finish time, as {@link SqlDialect#HOUR} computes it (finish times are from
    * 1970 on: {@link RotationEvent} checks).
    */
-  static long day(long finishedNanos) {
-    return finishedNanos / SqlDialect.DAY_NANOS;
+  static long hour(long finishedNanos) {
+    return finishedNanos / HourSlices.HOUR_NANOS;
   }
 
   /**
-   * The days that hold events finished at or before the first argument and at or after the second
+   * The hours that hold events finished at or before the first argument and at or after the second
    * (and third), newest first, in one statement: each step finds the newest finish time before the
-   * previous day on the time index, so days without events cost nothing.
+   * previous hour on the time index, so hours without events cost nothing.
    */
-  static final String DAYS =
+  static final String HOURS =
       "WITH RECURSIVE walk (ns) AS ("
           + "SELECT (SELECT finished_ns FROM rotation_event WHERE finished_ns <= ?"
           + " AND finished_ns >= ? ORDER BY finished_ns DESC LIMIT 1)"
           + " UNION ALL SELECT (SELECT finished_ns FROM rotation_event"
           + " WHERE finished_ns < walk.ns / "
-          + SqlDialect.DAY_NANOS
+          + HourSlices.HOUR_NANOS
           + " * "
-          + SqlDialect.DAY_NANOS
+          + HourSlices.HOUR_NANOS
           + " AND finished_ns >= ? ORDER BY finished_ns DESC LIMIT 1)"
           + " FROM walk WHERE walk.ns IS NOT NULL)"
           + " SELECT ns FROM walk WHERE ns IS NOT NULL";
@@ -474,26 +474,26 @@ public final class SqlHistoryStore implements HistoryStore {
             for (int i = 0; i < select.args().size(); i++) {
               s.setObject(i + 1, select.args().get(i));
             }
-            if (!byDay(q)) {
+            if (!byHour(q)) {
               rows[0] = readInto(s, items, q.limit());
               return null;
             }
-            // Newest day first, days without events skipped, until the page is full.
+            // Newest hour first, hours without events skipped, until the page is full.
             long since = q.since() == null ? Long.MIN_VALUE : nanos(q.since());
             long atMost = q.after() == null ? Long.MAX_VALUE : nanos(q.after().finishedAt());
-            List<Long> days = new ArrayList<>();
-            try (PreparedStatement walk = c.prepareStatement(DAYS)) {
+            List<Long> hours = new ArrayList<>();
+            try (PreparedStatement walk = c.prepareStatement(HOURS)) {
               walk.setLong(1, atMost);
               walk.setLong(2, since);
               walk.setLong(3, since);
               try (ResultSet rs = walk.executeQuery()) {
                 while (rs.next()) {
-                  days.add(day(rs.getLong(1)));
+                  hours.add(hour(rs.getLong(1)));
                 }
               }
             }
-            for (int d = 0; d < days.size() && rows[0] < wanted; d++) {
-              s.setLong(1, days.get(d));
+            for (int h = 0; h < hours.size() && rows[0] < wanted; h++) {
+              s.setLong(1, hours.get(h));
               s.setInt(select.args().size(), wanted - rows[0]);
               rows[0] += readInto(s, items, q.limit() - rows[0]);
             }

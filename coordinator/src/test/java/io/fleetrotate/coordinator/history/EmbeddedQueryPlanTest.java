@@ -25,7 +25,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Every page query the API serves reads the embedded store through an index in the order it lists
  * (newest first), so its cost does not grow with the history: SQLite's EXPLAIN QUERY PLAN of the
  * very SQL {@link SqlHistoryStore#select} builds, on the migrated schema. A query by node, group or
- * path reads one day of its index per step, keyed by the day first.
+ * path reads one hour of its index per step, keyed by the hour first.
  */
 class EmbeddedQueryPlanTest {
   @TempDir Path dir;
@@ -80,8 +80,9 @@ class EmbeddedQueryPlanTest {
   }
 
   @Test
-  void theDayWalkFindsEachNextDayOnTheTimeIndexAlone() throws Exception {
-    List<String> plan = plan(new SqlHistoryStore.Select(SqlHistoryStore.DAYS, List.of(0L, 0L, 0L)));
+  void theHourWalkFindsEachNextHourOnTheTimeIndexAlone() throws Exception {
+    List<String> plan =
+        plan(new SqlHistoryStore.Select(SqlHistoryStore.HOURS, List.of(0L, 0L, 0L)));
 
     assertThat(plan.stream().filter(step -> step.contains("rotation_event ")))
         .as("each step of the walk probes the time index alone: %s", plan)

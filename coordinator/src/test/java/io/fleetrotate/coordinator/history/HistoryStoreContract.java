@@ -137,8 +137,9 @@ abstract class HistoryStoreContract {
   }
 
   @Test
-  void filteredPagesWalkTheDaysNewestFirstAcrossGapsWithStableCursors() throws Exception {
-    // Days with events and days without, several events in a second, and the first day of 1970.
+  void filteredPagesWalkTheHoursNewestFirstAcrossGapsWithStableCursors() throws Exception {
+    // Hours and days with events and without, several events in a second, and the first day of
+    // 1970.
     List<RotationEvent> all = new ArrayList<>();
     int[] days = {0, 1, 2, 5, 9, 40};
     for (int d : days) {

@@ -24,10 +24,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A store written by an earlier version (schema version 2, before the restart summaries, or 4,
- * before the day-keyed indexes: its tables, indexes and insert, as that version's migrations and
- * writer made them) is migrated when the coordinator opens it: nothing is lost, resends are still
- * recognised, and its pages and the summaries it now restarts from are the same as those of a store
- * that took the same events at this version.
+ * before the day-keyed indexes, which version 7 keys by hour: its tables, indexes and insert, as
+ * that version's migrations and writer made them) is migrated when the coordinator opens it:
+ * nothing is lost, resends are still recognised, and its pages and the summaries it now restarts
+ * from are the same as those of a store that took the same events at this version.
  */
 class SchemaUpgradeTest {
   static final Instant T0 = Instant.parse("2026-11-21T09:00:00Z");
@@ -69,10 +69,10 @@ class SchemaUpgradeTest {
   }
 
   @Test
-  void aVersion4StoreIsMigratedToDayKeyedIndexesWithTheSamePages() throws Exception {
+  void aVersion4StoreIsMigratedToHourKeyedIndexesWithTheSamePages() throws Exception {
     migrate(
         V4,
-        // Ten minutes apart: 14 days of history, so a node's pages span several day buckets.
+        // Ten minutes apart: 14 days of history, so a node's pages span many hour buckets.
         history(600),
         (upgraded, current) -> {
           for (RotationQuery q :
@@ -101,7 +101,7 @@ class SchemaUpgradeTest {
       while (rs.next()) {
         indexes.add(rs.getString(1));
       }
-      assertThat(indexes).hasSize(4).allMatch(sql -> sql.contains("((" + SqlDialect.DAY + "),"));
+      assertThat(indexes).hasSize(4).allMatch(sql -> sql.contains("((" + SqlDialect.HOUR + "),"));
     }
   }
 
