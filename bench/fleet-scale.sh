@@ -39,9 +39,11 @@
 # CPU per event: every timed HTTP window also prints coordinator_cpu_us_per_event (the
 # coordinator's utime + stime from /proc/PID/stat over the window, per event; for the no-op
 # server, its own) and client_cpu_us_per_event (the load generator's own CPU over the window);
-# cold_* are the warm-up window's. On two shared cores these vary less with the machine's load
-# than events/s does. In a real fleet the agents run on other hosts, so the load generator should
-# take as little of the coordinator's two cores as it can: FleetLoad builds each window's request
+# cold_* are the warm-up window's. On two shared cores these vary less with the machine's load than
+# events/s does. coordinator_written_kib_per_event: what the coordinator passed to write calls over
+# the timed window (/proc/PID/io wchar) per event, nearly all of it the store's WAL and checkpoints.
+# In a real fleet the agents run on other hosts, so the load generator should take as little of
+# the coordinator's two cores as it can: FleetLoad builds each window's request
 # bodies as bytes before the clock starts and counts the ids in each ack as bytes (until
 # 2026-12-03 it built every batch's JSON, with Instant.toString and String.format, inside the
 # timed loop and read each ack as a String). See README, "Fleet scale", for the cost before/after.
@@ -231,6 +233,7 @@ run_store() { # store run
     register=
     record "$store" "$run" "$at" coordinator_cpu_us_per_event "$(echo "$out" | awk '/^coordinator_cpu_us_per_event/ {print $2}')"
     record "$store" "$run" "$at" client_cpu_us_per_event "$(echo "$out" | awk '/^client_cpu_us_per_event/ {print $2}')"
+    record "$store" "$run" "$at" coordinator_written_kib_per_event "$(echo "$out" | awk '/^coordinator_written_kib_per_event/ {print $2}')"
     record "$store" "$run" "$at" load_average_after_ingest "$(cut -d' ' -f1 /proc/loadavg)"
     seconds_total=$(python3 -c "print($seconds_total + $(echo "$out" | awk '/^seconds/ {print $2}'))")
     [ "$PRELOAD" = 0 ] || record "$store" "$run" "$at" http_ingest_events_per_s "$(echo "$out" | awk '/^events_per_s/ {print $2}')"

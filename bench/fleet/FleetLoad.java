@@ -20,7 +20,8 @@
 // fleet the agents are on other hosts, while this client shares the coordinator's cores, so its
 // own cost should be small and is printed (client_cpu_us_per_event: this JVM's CPU over the timed
 // sending, every thread). With --pid, the CPU of the process serving URL over the same sending
-// (utime + stime from /proc/PID/stat) is printed per event as coordinator_cpu_us_per_event.
+// (utime + stime from /proc/PID/stat) is printed per event as coordinator_cpu_us_per_event, and
+// the bytes it passed to write calls (/proc/PID/io wchar) as coordinator_written_kib_per_event.
 //
 // Event i is the same in every run and against every endpoint (id, node, path, time and result
 // derive from i), so the no-op server gets the very batches the coordinator got. Events span
@@ -166,6 +167,7 @@ public final class FleetLoad {
     long nanos = 0;
     long clientCpuNanos = 0;
     long serverCpuTicks = 0;
+    long serverWritten = 0;
     for (long chunk = from; chunk < to; chunk += CHUNK_EVENTS) {
       long chunkEnd = Math.min(to, chunk + CHUNK_EVENTS);
       List<HttpRequest> requests = new ArrayList<>();
@@ -179,6 +181,7 @@ public final class FleetLoad {
         sizes.add((int) (end - i));
       }
       long serverCpu0 = cpuTicks(serverPid);
+      long serverWritten0 = writtenBytes(serverPid);
       long cpu0 = processCpuNanos();
       long t0 = System.nanoTime();
       for (int r = 0; r < requests.size(); r++) {
@@ -189,6 +192,7 @@ public final class FleetLoad {
       nanos += System.nanoTime() - t0;
       clientCpuNanos += processCpuNanos() - cpu0;
       serverCpuTicks += cpuTicks(serverPid) - serverCpu0;
+      serverWritten += writtenBytes(serverPid) - serverWritten0;
       slots.release(concurrency);
     }
     double seconds = nanos / 1e9;
@@ -203,6 +207,7 @@ public final class FleetLoad {
     if (serverPid > 0) {
       System.out.printf(
           "coordinator_cpu_us_per_event %.2f%n", serverCpuTicks * 1e6 / CLOCK_TICKS / events);
+      System.out.printf("coordinator_written_kib_per_event %.2f%n", serverWritten / 1024.0 / events);
     }
   }
 
@@ -218,6 +223,22 @@ public final class FleetLoad {
     // The command name (field 2) may hold spaces; the fields after its closing parenthesis do not.
     String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
     return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+  }
+
+  /**
+   * The bytes process pid has passed to write calls (/proc/PID/io wchar: the store's WAL and
+   * checkpoints, its log, and the acks it sends, ~40 bytes an event), 0 for pid 0.
+   */
+  static long writtenBytes(long pid) throws java.io.IOException {
+    if (pid <= 0) {
+      return 0;
+    }
+    for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/" + pid + "/io"))) {
+      if (line.startsWith("wchar:")) {
+        return Long.parseLong(line.substring(6).trim());
+      }
+    }
+    return 0;
   }
 
   /** This JVM's CPU time (every thread: the HTTP client's, the JIT's, the GC's), in ns. */
