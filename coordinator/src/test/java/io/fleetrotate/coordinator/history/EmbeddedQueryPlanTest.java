@@ -19,13 +19,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Every page query the API serves reads the embedded store through an index in the order it lists
  * (newest first), so its cost does not grow with the history: SQLite's EXPLAIN QUERY PLAN of the
  * very SQL {@link SqlHistoryStore#select} builds, on the migrated schema. A query by node, group or
- * path reads one hour of its index per step, keyed by the hour first.
+ * path reads one section of its index per step, keyed by the hour (or, for a node's failures, the
+ * day) first.
  */
 class EmbeddedQueryPlanTest {
   @TempDir Path dir;
@@ -79,10 +81,11 @@ class EmbeddedQueryPlanTest {
         .noneMatch(step -> step.contains("TEMP B-TREE"));
   }
 
-  @Test
-  void theHourWalkFindsEachNextHourOnTheTimeIndexAlone() throws Exception {
-    List<String> plan =
-        plan(new SqlHistoryStore.Select(SqlHistoryStore.HOURS, List.of(0L, 0L, 0L)));
+  @ParameterizedTest
+  @EnumSource(SqlHistoryStore.Section.class)
+  void theWalkFindsEachNextSectionOnTheTimeIndexAlone(SqlHistoryStore.Section section)
+      throws Exception {
+    List<String> plan = plan(new SqlHistoryStore.Select(section.walk, List.of(0L, 0L, 0L)));
 
     assertThat(plan.stream().filter(step -> step.contains("rotation_event ")))
         .as("each step of the walk probes the time index alone: %s", plan)
