@@ -442,7 +442,7 @@ public final class SqlHistoryStore implements HistoryStore {
    * sections. The node, group and path indexes are keyed by the hour (schema version 7), so the new
    * events of a commit share one small section. The partial index of a node's failed and skipped
    * events, 2% of the inserts, stays keyed by the day (version 5): a node has few of those in an
-   * hour, and its page walks 31 days of 30 rather than 720 hours.
+   * hour, and its page walks at most 31 days for 30 days of history rather than 720 hours.
    */
   enum Section {
     HOUR(SqlDialect.HOUR, HourSlices.HOUR_NANOS),
