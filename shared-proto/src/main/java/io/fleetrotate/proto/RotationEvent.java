@@ -93,6 +93,11 @@ public record RotationEvent(
         : OptionalDouble.empty();
   }
 
+  /** Whether this rotation wrote a compressed backup: it succeeded, moved bytes, with a codec. */
+  public boolean compressed() {
+    return result == Result.SUCCESS && bytesBefore > 0 && !"none".equals(codec);
+  }
+
   /** How long the rotation took, from start to finish. */
   public Duration duration() {
     return Duration.between(startedAt, finishedAt);

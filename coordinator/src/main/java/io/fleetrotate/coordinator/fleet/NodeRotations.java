@@ -35,7 +35,7 @@ final class NodeRotations {
       if (previous == null || !e.finishedAt().isBefore(previous.finishedAt())) {
         double ratio = previous == null ? Double.NaN : previous.compressionRatio();
         var compressedAt = previous == null ? null : previous.compressedAt();
-        if (e.result() == Result.SUCCESS && e.bytesBefore() > 0 && !"none".equals(e.codec())) {
+        if (e.compressed()) {
           ratio = e.compressionRatio().orElse(Double.NaN);
           compressedAt = e.finishedAt();
         }

@@ -93,7 +93,7 @@ final class RotationSummaries {
         return; // older than an event before it in the batch: would not replace the row
       }
       latest = e;
-      if (e.result() == Result.SUCCESS && e.bytesBefore() > 0 && !"none".equals(e.codec())) {
+      if (e.compressed()) {
         compressed = e;
       }
     }

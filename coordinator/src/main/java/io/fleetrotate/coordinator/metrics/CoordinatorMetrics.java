@@ -147,7 +147,7 @@ public final class CoordinatorMetrics {
     GroupTimers timers = groupTimers.computeIfAbsent(e.group(), this::groupTimers);
     timers.duration().record(e.duration());
     timers.lockWait().record(Duration.ofMillis(e.lockWaitMs()));
-    if (e.bytesBefore() > 0 && !"none".equals(e.codec()) && e.result().name().equals("SUCCESS")) {
+    if (e.compressed()) {
       compression
           .computeIfAbsent(e.group(), this::compression)
           .record((double) e.bytesAfter() / e.bytesBefore());
