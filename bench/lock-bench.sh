@@ -10,7 +10,9 @@
 #   --no-build          use bench/lock/target as it is
 #   --classpath CP      put CP before the agent's jar, e.g. the classes of a backend not merged yet
 #
-# uncontended_cycles_per_s: acquire + release cycles per second from one client, after a warm-up.
+# uncontended_cycles_per_s: acquire + release cycles per second from one client, after a warm-up
+#   (6 s of such cycles for every client, Redis, Redisson and Hazelcast alike, so that no side is
+#   timed while its code is still being compiled; each run then does 2 s of cycles and a hand-off).
 # handoff_overhead_ms: 20 clients (separate connections) become due at one instant (a barrier),
 #   each holds the lease 20 ms; overhead per hand-off = (makespan - 20 x 20 ms) / 20.
 # Needs: java 17+, redis-server. Builds the agent and its modules into ~/.m2, then bench/lock

@@ -34,11 +34,14 @@ final class HazelcastHandoff {
     }
   }
 
-  /** The median overhead in ms as text, or {@code unavailable} with the reason on stderr. */
-  static String measure(int port, int runs) {
+  /** Medians over the runs: hand-off overhead in ms, uncontended acquire + release cycles/s. */
+  record Figures(double handoffMs, double uncontendedCyclesPerSecond) {}
+
+  /** The figures, or null when the backend cannot be measured (the reason on stderr). */
+  static Figures measure(int port, int runs) {
     if (port <= 0) {
       LockBench.progress("hazelcast: no --hazelcast-port given; skipped");
-      return "unavailable";
+      return null;
     }
     Constructor<?> make;
     try {
@@ -50,13 +53,13 @@ final class HazelcastHandoff {
           "hazelcast: unavailable: the installed node-agent has no "
               + BACKEND
               + " (the Hazelcast backend is not merged yet)");
-      return "unavailable";
+      return null;
     } catch (NoSuchMethodException e) {
       LockBench.progress(
           "hazelcast: unavailable: "
               + BACKEND
               + " has no constructor (HazelcastConfig, int, Duration, QueueOrder)");
-      return "unavailable";
+      return null;
     }
     Config config = new Config();
     config.setClusterName(CLUSTER);
@@ -76,16 +79,25 @@ final class HazelcastHandoff {
       for (int i = 0; i < LockBench.AGENTS; i++) {
         clients.add((FleetLock) make.newInstance(hz, 1, LockBench.LEASE, QueueOrder.defaults()));
       }
+      // The same warm-up and per-run shape as the Redis side (LockBench.main): uncontended cycles
+      // first, so that the client's and the member's code is compiled before a hand-off is timed.
+      LockBench.uncontended(clients.get(0), "warm", LockBench.WARMUP_NANOS);
       LockBench.handoff(clients, "warm");
       double[] overhead = new double[runs];
+      double[] cycles = new double[runs];
       for (int r = 0; r < runs; r++) {
-        overhead[r] = LockBench.handoff(clients, "bench-" + r);
-        LockBench.progress(String.format("hazelcast run %d: handoff %.3f ms", r + 1, overhead[r]));
+        String group = "bench-" + r;
+        cycles[r] = LockBench.uncontended(clients.get(0), group, LockBench.UNCONTENDED_NANOS);
+        overhead[r] = LockBench.handoff(clients, group);
+        LockBench.progress(
+            String.format(
+                "hazelcast run %d: uncontended %.0f cycles/s, handoff %.3f ms",
+                r + 1, cycles[r], overhead[r]));
       }
-      return String.format("%.3f", LockBench.median(overhead));
+      return new Figures(LockBench.median(overhead), LockBench.median(cycles));
     } catch (Exception e) {
       LockBench.progress("hazelcast: unavailable: " + e);
-      return "unavailable";
+      return null;
     } finally {
       clients.forEach(FleetLock::close);
       member.shutdown();
