@@ -91,7 +91,11 @@ if [ "$BUILD" = 1 ]; then
   LOCKED=()
   if command -v flock >/dev/null && [ -d "$(dirname "$LOCK")" ]; then LOCKED=(flock "$LOCK"); fi
   echo "store-choice: building the bench${LOCKED:+ (under $LOCK)}" >&2
-  (cd "$ROOT" && "${LOCKED[@]}" ./mvnw -B -q -f bench/store-choice/pom.xml package) >&2
+  # The SQLite driver measured is the one the coordinator ships: its version from the root pom.
+  sqlite_version=$(sed -n 's:.*<sqlite-jdbc.version>\(.*\)</sqlite-jdbc.version>.*:\1:p' "$ROOT/pom.xml" | head -1)
+  [ -n "$sqlite_version" ] || { echo "store-choice: the root pom.xml names no sqlite-jdbc.version" >&2; exit 1; }
+  (cd "$ROOT" && "${LOCKED[@]}" ./mvnw -B -q -f bench/store-choice/pom.xml \
+    -Dsqlite-jdbc.version="$sqlite_version" package) >&2
 fi
 [ -f "$JAR" ] || { echo "store-choice: $JAR is missing; run without --no-build" >&2; exit 1; }
 
