@@ -63,7 +63,7 @@ public final class Compressor {
   private final NanoSleeper sleeper;
 
   /** What a {@link #background()} compressor keeps between frames; null when shared. */
-  private final ZstdStreamEncoder.Reused kept;
+  private final ZstdFrameEncoder.Frames kept;
 
   /** The read buffer a {@link #background()} compressor keeps between frames. */
   private ByteBuffer keptChunk;
@@ -78,47 +78,35 @@ public final class Compressor {
         NanoSleeper.PARKING);
   }
 
-  private Compressor(ZstdStreamEncoder.Reused kept) {
-    this(
-        ZstdAvailability.system(),
-        kept,
-        GzipStreamEncoder::open,
-        UnaryOperator.identity(),
-        System::nanoTime,
-        NanoSleeper.PARKING,
-        kept);
-  }
-
   /**
-   * A compressor for one background thread that appends frame after frame ({@link #appendFrame}:
-   * compress-ahead). zstd runs with one worker beside the thread, as {@code zstd -T1} does (the
-   * worker is made by that thread and keeps its priority). With no worker, zstd's streaming input
-   * buffer (window plus a block) wraps every 2 MiB of a 16 MiB frame and almost every block takes
-   * the slower external-dictionary match finder: on a 1 GiB MCP log that path cost about 40% more
-   * per byte in zstd's block compressor, and the niced thread about 12% more CPU per byte than the
-   * rotation's compression with a worker, whose jobs see their input contiguous. Its zstd context,
-   * worker and buffers are kept from one frame to the next until {@link #release()}, so a log that
-   * grows a frame every fraction of a second does not pay fresh native memory for each. Used by one
-   * thread at a time.
+   * A compressor for one background thread that appends span after span ({@link #appendFrame}:
+   * compress-ahead): its zstd context, output buffer and read buffer are kept from one span to the
+   * next until {@link #release()}, so a log that grows a span every fraction of a second does not
+   * pay fresh native memory for each. Compresses on the calling thread alone (no zstd worker), so a
+   * niced thread's compression stays niced. Used by one thread at a time.
    */
   public static Compressor background() {
-    return new Compressor(new ZstdStreamEncoder.Reused(ZSTD_WORKERS));
+    return new Compressor().keepingFrames();
   }
 
   /**
-   * A compressor for one task on the calling thread that appends frame after frame (the tail of a
-   * rotation handed a compress-ahead partial, up to one frame per span): as this one, with zstd's
-   * worker beside the caller, but its zstd context (the worker thread, tables and buffers) is kept
-   * from one frame to the next until {@link #release()} instead of made anew for each frame, which
-   * cost 10-40% more CPU per frame. The caller releases it when the task ends. This compressor
-   * itself when it keeps its context already, or when its zstd encoders are a test's own.
+   * This compressor, keeping what its {@link #appendFrame} calls need (as {@link #background()}
+   * does) until {@link #release()}: for one task on the calling thread that appends frame after
+   * frame, the tail of a rotation handed a compress-ahead partial. The caller releases it when the
+   * task ends. This compressor itself when it keeps them already.
    */
   public Compressor keepingFrames() {
-    if (kept != null || !(zstdEncoders instanceof ZstdStreamEncoder.Fresh fresh)) {
+    if (kept != null) {
       return this;
     }
-    ZstdStreamEncoder.Reused reused = fresh.keeping();
-    return new Compressor(zstd, reused, gzipEncoders, writePath, nanoTime, sleeper, reused);
+    return new Compressor(
+        zstd,
+        zstdEncoders,
+        gzipEncoders,
+        writePath,
+        nanoTime,
+        sleeper,
+        ZstdFrameEncoder.Frames.kept());
   }
 
   /**
@@ -153,7 +141,7 @@ public final class Compressor {
       UnaryOperator<CompressedSink> writePath,
       LongSupplier nanoTime,
       NanoSleeper sleeper,
-      ZstdStreamEncoder.Reused kept) {
+      ZstdFrameEncoder.Frames kept) {
     this.kept = kept;
     this.zstd = Objects.requireNonNull(zstd, "zstd");
     this.zstdEncoders = Objects.requireNonNull(zstdEncoders, "zstdEncoders");
@@ -220,10 +208,11 @@ public final class Compressor {
   }
 
   /**
-   * Compresses the range {@code from..to} of {@code source} into one self-contained frame (a zstd
-   * frame or a gzip member) appended at {@code target}'s position. Concatenated frames decode as
-   * one stream with {@code zstd -d} and {@code gzip -d}, which is what compress-ahead builds on.
-   * The codec is the requested one, never a fallback; nothing is fsynced.
+   * Compresses the range {@code from..to} of {@code source} into self-contained frames appended at
+   * {@code target}'s position: zstd frames of 1 MiB each ({@link ZstdFrameEncoder}), or one gzip
+   * member. Concatenated frames decode as one stream with {@code zstd -d} and {@code gzip -d},
+   * which is what compress-ahead builds on. The codec is the requested one, never a fallback;
+   * nothing is fsynced.
    *
    * @return the compressed bytes appended
    * @throws java.io.InterruptedIOException when the calling thread is interrupted between chunks
@@ -235,7 +224,10 @@ public final class Compressor {
     if (request.codec() == Codec.ZSTD && zstd.unavailableReason().isPresent()) {
       throw new IOException(zstd.unavailableReason().get());
     }
-    StreamEncoder.Factory encoders = request.codec() == Codec.ZSTD ? zstdEncoders : gzipEncoders;
+    StreamEncoder.Factory encoders = gzipEncoders;
+    if (request.codec() == Codec.ZSTD) {
+      encoders = kept != null ? kept : ZstdFrameEncoder.Frames.fresh();
+    }
     return append(
         encoders, request.level(), limiter(request.maxBytesPerSecond()), source, from, to, target);
   }
@@ -283,13 +275,15 @@ public final class Compressor {
           throw new java.io.InterruptedIOException("compressing ahead was interrupted");
         }
         chunk.clear().limit((int) Math.min(chunk.capacity(), to - at));
-        int read = source.read(chunk, at);
-        if (read <= 0) {
-          throw new IOException("the source ended at byte " + at + ", before " + to);
-        }
-        at += read;
-        if (limiter != null) {
-          limiter.acquire(read);
+        while (chunk.hasRemaining()) { // a whole chunk: one zstd frame each
+          int read = source.read(chunk, at);
+          if (read <= 0) {
+            throw new IOException("the source ended at byte " + at + ", before " + to);
+          }
+          at += read;
+          if (limiter != null) {
+            limiter.acquire(read);
+          }
         }
         encoder.encode(chunk.flip());
       }

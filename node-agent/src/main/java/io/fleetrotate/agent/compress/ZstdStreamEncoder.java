@@ -4,7 +4,6 @@ import com.github.luben.zstd.EndDirective;
 import com.github.luben.zstd.ZstdCompressCtx;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.function.Consumer;
 
 /**
  * Zstandard streaming over direct buffers, so neither side is copied through the Java heap. The
@@ -22,48 +21,23 @@ final class ZstdStreamEncoder implements StreamEncoder {
   private final CompressedSink sink;
   private final ZstdCompressCtx context;
   private final ByteBuffer output;
-  private final Consumer<ZstdCompressCtx> release;
 
-  private ZstdStreamEncoder(
-      CompressedSink sink,
-      ZstdCompressCtx context,
-      ByteBuffer output,
-      Consumer<ZstdCompressCtx> release) {
+  private ZstdStreamEncoder(CompressedSink sink, ZstdCompressCtx context, ByteBuffer output) {
     this.sink = sink;
     this.context = context;
     this.output = output;
-    this.release = release;
   }
 
   /** Each stream with a context and an output buffer of its own, freed when it closes. */
-  static Fresh factory(int workers) {
-    return new Fresh(workers);
+  static StreamEncoder.Factory factory(int workers) {
+    return (sink, level, sourceSize) ->
+        new ZstdStreamEncoder(
+            sink,
+            configured(new ZstdCompressCtx(), level, sourceSize, workers),
+            ByteBuffer.allocateDirect(OUTPUT_BUFFER_BYTES));
   }
 
-  /** See {@link #factory}; {@link #keeping()} gives the same encoders with a context kept. */
-  static final class Fresh implements StreamEncoder.Factory {
-    private final int workers;
-
-    private Fresh(int workers) {
-      this.workers = workers;
-    }
-
-    @Override
-    public StreamEncoder open(CompressedSink sink, int level, long sourceSize) {
-      return new ZstdStreamEncoder(
-          sink,
-          configured(new ZstdCompressCtx(), level, sourceSize, workers),
-          ByteBuffer.allocateDirect(OUTPUT_BUFFER_BYTES),
-          ZstdCompressCtx::close);
-    }
-
-    /** Encoders with as many workers that keep one context from stream to stream. */
-    Reused keeping() {
-      return new Reused(workers);
-    }
-  }
-
-  /** Sets a new or reset context up for one frame; closes it if that fails. */
+  /** Sets a new context up for one frame; closes it if that fails. */
   private static ZstdCompressCtx configured(
       ZstdCompressCtx context, int level, long sourceSize, int workers) {
     try {
@@ -76,53 +50,6 @@ final class ZstdStreamEncoder implements StreamEncoder {
     } catch (RuntimeException e) {
       context.close();
       throw e;
-    }
-  }
-
-  /**
-   * Streams one after another on one thread, with the context (its window, tables and any worker
-   * threads) and the output buffer kept from one stream to the next until {@link #release}:
-   * creating them for each 16 MiB frame of compress-ahead cost more in fresh pages than the frame's
-   * own reading, and a context with a worker made anew for each frame of a rotation's tail cost
-   * 10-40% more CPU than one kept (256 MiB in 16 MiB frames, 2 cores under load). Used by one
-   * thread at a time (a hand-over between threads must be ordered, as a Future's result is); one
-   * stream open at a time.
-   */
-  static final class Reused implements StreamEncoder.Factory {
-    private final int workers;
-    private ZstdCompressCtx idle;
-    private ByteBuffer output;
-
-    Reused(int workers) {
-      this.workers = workers;
-    }
-
-    @Override
-    public StreamEncoder open(CompressedSink sink, int level, long sourceSize) {
-      ZstdCompressCtx context = idle;
-      idle = null;
-      if (context == null) {
-        context = new ZstdCompressCtx();
-      } else {
-        context.reset(); // whatever a failed frame left: parameters and session
-      }
-      if (output == null) {
-        output = ByteBuffer.allocateDirect(OUTPUT_BUFFER_BYTES);
-      }
-      return new ZstdStreamEncoder(
-          sink,
-          configured(context, level, sourceSize, workers),
-          output.clear(),
-          done -> idle = done);
-    }
-
-    /** Frees the kept context; the next stream makes a new one. */
-    void release() {
-      if (idle != null) {
-        idle.close();
-        idle = null;
-      }
-      output = null;
     }
   }
 
@@ -154,6 +81,6 @@ final class ZstdStreamEncoder implements StreamEncoder {
 
   @Override
   public void close() {
-    release.accept(context);
+    context.close();
   }
 }

@@ -54,32 +54,34 @@ class StreamEncoderPropertiesTest {
   }
 
   /**
-   * A context kept for the next frame, even after a frame abandoned half way (a failed read),
-   * writes that frame byte for byte as a fresh context does.
+   * Frames of each chunk, through a context kept from stream to stream (even after a stream
+   * abandoned half way, a failed read, and across levels), decode to the content and are byte for
+   * byte what a fresh context writes.
    */
   @Property(tries = 30)
-  void zstdReusedContextWritesWhatAFreshOneWrites(
+  void zstdFramesFromAKeptContextAreWhatAFreshOneWrites(
       @ForAll("content") byte[] abandoned,
       @ForAll("content") byte[] content,
       @ForAll("chunkSizes") List<Integer> chunkSizes,
+      @ForAll @IntRange(min = 1, max = 19) int abandonedLevel,
       @ForAll @IntRange(min = 1, max = 19) int level)
       throws IOException {
-    ZstdStreamEncoder.Reused reused = new ZstdStreamEncoder.Reused(0);
+    ZstdFrameEncoder.Frames kept = ZstdFrameEncoder.Frames.kept();
     try {
-      try (StreamEncoder half = reused.open(compressed -> {}, level, abandoned.length + 1L)) {
+      try (StreamEncoder half = kept.open(compressed -> {}, abandonedLevel, abandoned.length)) {
         half.encode(ByteBuffer.allocateDirect(abandoned.length).put(abandoned).flip());
       }
-      byte[] again = encode(sink -> reused.open(sink, level, content.length), content, chunkSizes);
+      byte[] again = encode(sink -> kept.open(sink, level, content.length), content, chunkSizes);
       byte[] fresh =
           encode(
-              sink -> ZstdStreamEncoder.factory(0).open(sink, level, content.length),
+              sink -> ZstdFrameEncoder.Frames.fresh().open(sink, level, content.length),
               content,
               chunkSizes);
 
       assertThat(again).isEqualTo(fresh);
       assertThat(decode(new ZstdInputStream(new ByteArrayInputStream(again)))).isEqualTo(content);
     } finally {
-      reused.release();
+      kept.release();
     }
   }
 
