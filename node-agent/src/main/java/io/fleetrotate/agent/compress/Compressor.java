@@ -46,10 +46,11 @@ public final class Compressor {
   static final int READ_BUFFER_BYTES = 1 << 20;
 
   /**
-   * zstd compression threads beside the caller: one, like {@code zstd -T1}, so the calling worker
-   * thread reads and writes while zstd compresses. Measured on 2 cores with a 1 GiB MCP log: 0.86x
-   * the CLI's wall time (0.3% smaller output), where 0 workers (I/O and compression in turn) took
-   * 1.1x. Neither ever runs on an event loop.
+   * zstd compression threads beside the caller when it compresses a whole file ({@link #compress};
+   * frames appended ahead run on the caller alone, see {@link ZstdFrameEncoder}): one, like {@code
+   * zstd -T1}, so the calling worker thread reads and writes while zstd compresses. Measured on 2
+   * cores with a 1 GiB MCP log: 0.86x the CLI's wall time (0.3% smaller output), where 0 workers
+   * (I/O and compression in turn) took 1.1x. Neither ever runs on an event loop.
    */
   static final int ZSTD_WORKERS = 1;
 

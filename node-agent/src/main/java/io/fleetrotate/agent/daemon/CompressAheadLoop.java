@@ -56,8 +56,7 @@ final class CompressAheadLoop implements AutoCloseable {
   private final Compressor compressor = Compressor.background();
 
   /**
-   * The catch-up thread's own, so that zstd's worker beside it is made by that thread and keeps the
-   * agent's priority too; freed when a catch-up ends.
+   * The catch-up thread's own (a kept compressor serves one thread); freed when a catch-up ends.
    */
   private final Compressor catchUpCompressor = Compressor.background();
 
