@@ -62,7 +62,7 @@ public final class AheadBackup implements BackupWriter {
     appendFrom(live::read, to);
   }
 
-  /** Appends frames of at most one span each of {@code source}'s bytes {@code [end(), to)}. */
+  /** Appends {@code source}'s bytes {@code [end(), to)}, compressed one span at most at a time. */
   void appendFrom(RangeSource source, long to) throws IOException {
     for (long at = end; at < to; at += frameSpan) {
       compressor.appendFrame(source, at, Math.min(to, at + frameSpan), out, request);

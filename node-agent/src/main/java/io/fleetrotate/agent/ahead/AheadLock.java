@@ -15,7 +15,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * Keeps the background compress-ahead writer and a rotation apart, within one JVM and across
  * processes (a {@code rotate} command beside the daemon): a rotation holds it from before the move
  * until its backup is compressed, so the writer never sees the log half moved and never appends to
- * a partial being handed over. The writer holds it for one frame at a time and skips when busy.
+ * a partial being handed over. The writer holds it for one span at a time and skips when busy.
  */
 public final class AheadLock implements AutoCloseable {
   private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(AheadLock.class);

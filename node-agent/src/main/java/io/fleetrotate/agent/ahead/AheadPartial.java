@@ -33,10 +33,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One agent's compress-ahead partial of one live log: {@code
- * .<log>.fleetrotate-partial-<agent>.zst} (or {@code .gz}) beside it, concatenated frames of a
+ * .<log>.fleetrotate-partial-<agent>.zst} (or {@code .gz}) beside it, what was compressed of each
  * fixed span of uncompressed bytes ({@link #FRAME_SPAN} unless {@code compress.aheadFrame} says
- * otherwise), and {@code .<log>.fleetrotate-partial-<agent>.json}, the {@link PartialHeader} saying
- * what they cover. {@code <agent>} ({@link #agentTag}) names the agent by host and state directory:
+ * otherwise; "a frame" below), concatenated: zstd frames of 1 MiB each, or one gzip member per
+ * span; and {@code .<log>.fleetrotate-partial-<agent>.json}, the {@link PartialHeader} saying what
+ * they cover. {@code <agent>} ({@link #agentTag}) names the agent by host and state directory:
  * agents that watch one log on a shared volume each keep their own partial, which only their own
  * {@link AheadLock} guards, and a partial whose log another agent rotated fails its checks and is
  * discarded.
@@ -51,7 +52,7 @@ import org.slf4j.LoggerFactory;
  * compression.
  */
 public final class AheadPartial {
-  /** Uncompressed bytes per frame by default: only whole spans are compressed ahead. */
+  /** Uncompressed bytes per span by default: only whole spans are compressed ahead. */
   public static final long FRAME_SPAN = 16L << 20;
 
   /** The smallest span: the block whose CRC vouches for the covered range. */

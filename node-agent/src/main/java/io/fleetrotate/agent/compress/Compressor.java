@@ -63,10 +63,10 @@ public final class Compressor {
   private final LongSupplier nanoTime;
   private final NanoSleeper sleeper;
 
-  /** What a {@link #background()} compressor keeps between frames; null when shared. */
+  /** What a {@link #background()} compressor keeps between appended spans; null when shared. */
   private final ZstdFrameEncoder.Frames kept;
 
-  /** The read buffer a {@link #background()} compressor keeps between frames. */
+  /** The read buffer a {@link #background()} compressor keeps between appended spans. */
   private ByteBuffer keptChunk;
 
   public Compressor() {
@@ -276,7 +276,7 @@ public final class Compressor {
           throw new java.io.InterruptedIOException("compressing ahead was interrupted");
         }
         chunk.clear().limit((int) Math.min(chunk.capacity(), to - at));
-        while (chunk.hasRemaining()) { // a whole chunk: one zstd frame each
+        while (chunk.hasRemaining()) { // whole chunks: each is one zstd frame
           int read = source.read(chunk, at);
           if (read <= 0) {
             throw new IOException("the source ended at byte " + at + ", before " + to);

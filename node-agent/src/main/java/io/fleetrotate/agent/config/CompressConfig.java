@@ -17,9 +17,10 @@ import java.util.OptionalLong;
  *     fast as possible
  * @param ahead compress a growing log in the background so a rotation only compresses its tail
  *     (default true for zstd and gzip, whose frames and members concatenate; false with delay)
- * @param aheadFrame uncompressed bytes per compress-ahead frame ({@link AheadPartial#FRAME_SPAN} by
+ * @param aheadFrame uncompressed bytes per compress-ahead span ({@link AheadPartial#FRAME_SPAN} by
  *     default, {@link AheadPartial#MIN_FRAME_SPAN}..{@link AheadPartial#MAX_FRAME_SPAN}): a partial
- *     covers only whole frames, so a log rotated below one frame's size never uses one
+ *     covers only whole spans, so a log rotated below one span's size never uses one; zstd writes
+ *     each span as frames of 1 MiB (smaller spans, as one smaller frame, compress worse)
  */
 public record CompressConfig(
     Codec codec,

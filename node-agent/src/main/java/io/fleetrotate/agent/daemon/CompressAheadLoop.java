@@ -28,9 +28,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Compress-ahead in the background: on its own low-priority thread (nice 10), every few seconds,
- * appends each whole frame span ({@code compress.aheadFrame}) a watched log has grown by to its
- * partial, at {@code compress.maxBytesPerSecond} when set. One frame per {@link AheadLock} hold,
- * and none while a rotation holds it. Never on an event loop.
+ * appends each whole span ({@code compress.aheadFrame}) a watched log has grown by to its partial,
+ * at {@code compress.maxBytesPerSecond} when set. One span per {@link AheadLock} hold, and none
+ * while a rotation holds it. Never on an event loop.
  *
  * <p>When a log is written faster than the niced thread compresses it (a busy machine leaves a
  * nice-10 thread a few percent of a core), the partial {@linkplain AheadPartial#fallingBehind falls
