@@ -62,7 +62,6 @@ final class ZstdFrameEncoder implements StreamEncoder {
     private final boolean keep;
     private ZstdCompressCtx context;
     private ByteBuffer output;
-    private int level = Integer.MIN_VALUE;
 
     private Frames(boolean keep) {
       this.keep = keep;
@@ -81,17 +80,12 @@ final class ZstdFrameEncoder implements StreamEncoder {
       try {
         if (context == null) {
           context = new ZstdCompressCtx();
-          this.level = Integer.MIN_VALUE;
         }
-        if (this.level != level) {
-          this.level = Integer.MIN_VALUE; // until every parameter below is set
-          context.reset();
-          context.setLevel(level);
-          context.setChecksum(true);
-          context.setContentSize(true);
-          context.setWorkers(0); // one call per frame on the caller's thread
-          this.level = level;
-        }
+        context.reset(); // parameters too: a kept context may have served another level
+        context.setLevel(level);
+        context.setChecksum(true);
+        context.setContentSize(true);
+        context.setWorkers(0); // one call per frame on the caller's thread
         if (output == null) {
           output = ByteBuffer.allocateDirect((int) Zstd.compressBound(FRAME_BYTES));
         }
